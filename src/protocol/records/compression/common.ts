@@ -1,0 +1,41 @@
+/**
+ * Shared pieces of the codecs: the decompression limit and error helpers.
+ */
+import { KafkaError, ProtocolError } from '../../../errors.js'
+
+/**
+ * Default bound on the bytes one decompression may produce: 256 MiB. A batch
+ * is bounded by the broker's `message.max.bytes` (1 MiB by default) before
+ * compression, so a legitimate batch is far below this; a hostile or corrupt
+ * one claiming more is refused before anything that large is allocated.
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024
+
+/** The error for output that would exceed `limit`. */
+export function tooLarge(codec: string, size: number | string, limit: number): ProtocolError {
+  return new ProtocolError(
+    `${codec} data would decompress to ${size} bytes, more than the limit of ${limit} bytes`,
+    { type: 'DECOMPRESSED_TOO_LARGE', context: { codec, limit } },
+  )
+}
+
+/** The error for input a codec cannot decode. */
+export function corrupt(codec: string, detail: string, cause?: unknown): ProtocolError {
+  return new ProtocolError(`corrupt ${codec} data: ${detail}`, { cause, context: { codec } })
+}
+
+/** Runs a codec library call, turning its failures into a ProtocolError (KafkaErrors pass through). */
+export async function guard<T>(codec: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof KafkaError) throw error
+    throw corrupt(codec, error instanceof Error ? error.message : String(error), error)
+  }
+}
+
+/** Checks a finished output against the limit (defence in depth after the up-front bound). */
+export function checkOutput(codec: string, out: Buffer, limit: number): Buffer {
+  if (out.length > limit) throw tooLarge(codec, out.length, limit)
+  return out
+}

@@ -1,0 +1,73 @@
+/**
+ * The record-batch compression codecs, by Kafka's names and attribute ids.
+ *
+ * Contract: `compress` output is what the Java client writes for the codec
+ * (gzip; xerial-framed snappy; LZ4 frame; zstd frame), and `decompress`
+ * accepts what Java and other common clients write. `decompress` never
+ * produces (or lets a codec allocate) more than `maxOutputBytes`: it throws a
+ * ProtocolError of type `DECOMPRESSED_TOO_LARGE` instead; corrupt input is a
+ * ProtocolError too. A codec whose optional package is missing throws a
+ * KafkaError of type `MISSING_DEPENDENCY` naming the package. All work runs
+ * off the event loop except the header walks that bound output.
+ */
+import { ProtocolError } from '../../../errors.js'
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './common.js'
+import { compressGzip, decompressGzip } from './gzip.js'
+import { compressLz4, decompressLz4 } from './lz4.js'
+import { compressSnappy, decompressSnappy } from './snappy.js'
+import { compressZstd, decompressZstd } from './zstd.js'
+
+export { DEFAULT_MAX_DECOMPRESSED_BYTES } from './common.js'
+
+export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+
+/** The id of each codec in the low 3 bits of a batch's attributes. */
+export const COMPRESSION_CODEC_IDS: Readonly<Record<CompressionCodec, number>> = Object.freeze({
+  none: 0,
+  gzip: 1,
+  snappy: 2,
+  lz4: 3,
+  zstd: 4,
+})
+
+const CODECS_BY_ID: readonly CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
+
+/** The codec for an attribute id (0..4); ProtocolError for any other. */
+export function codecFromId(id: number): CompressionCodec {
+  const codec = CODECS_BY_ID[id]
+  if (codec === undefined) throw new ProtocolError(`unknown compression codec id ${id}`)
+  return codec
+}
+
+export interface CompressOptions {
+  /** Codec level (gzip 1..9, zstd 1..22); ignored by snappy and lz4. Default: the codec's default. */
+  level?: number
+}
+
+/** Compresses `data` with `codec` ('none' returns `data` itself). */
+export function compress(codec: CompressionCodec, data: Buffer, options: CompressOptions = {}): Promise<Buffer> {
+  switch (codec) {
+    case 'none': return Promise.resolve(data)
+    case 'gzip': return compressGzip(data, options.level)
+    case 'snappy': return compressSnappy(data)
+    case 'lz4': return compressLz4(data)
+    case 'zstd': return compressZstd(data, options.level)
+    default: throw new ProtocolError(`unknown compression codec ${String(codec)}`)
+  }
+}
+
+/**
+ * Decompresses `data` written with `codec` ('none' returns `data` itself),
+ * refusing output above `maxOutputBytes` (default 256 MiB).
+ */
+export function decompress(codec: CompressionCodec, data: Buffer,
+  maxOutputBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES): Promise<Buffer> {
+  switch (codec) {
+    case 'none': return Promise.resolve(data)
+    case 'gzip': return decompressGzip(data, maxOutputBytes)
+    case 'snappy': return decompressSnappy(data, maxOutputBytes)
+    case 'lz4': return decompressLz4(data, maxOutputBytes)
+    case 'zstd': return decompressZstd(data, maxOutputBytes)
+    default: throw new ProtocolError(`unknown compression codec ${String(codec)}`)
+  }
+}

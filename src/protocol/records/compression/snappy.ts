@@ -1,0 +1,95 @@
+/**
+ * snappy (attribute id 2) as the Java client writes it: snappy-java's "xerial"
+ * stream framing, the magic header `\x82SNAPPY\x00`, int32 version (1) and
+ * int32 minimum compatible version (1), then blocks of int32 big-endian
+ * compressed length + one raw snappy block (32 KiB of input each, Java's
+ * default block size). Decoding accepts xerial streams (including several
+ * concatenated, as snappy-java does) and bare raw snappy, which some non-Java
+ * clients write.
+ *
+ * Each raw snappy block starts with its uncompressed length (a varint), which
+ * the decoder enforces; those lengths are summed and checked against the limit
+ * before anything is decompressed.
+ */
+import type * as Snappy from 'snappy'
+import { loadOptional } from '../optional.js'
+import { checkOutput, corrupt, guard, tooLarge } from './common.js'
+
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
+const XERIAL_HEADER_SIZE = 16
+/** snappy-java's (and so Kafka's) default block size. */
+export const SNAPPY_BLOCK_SIZE = 32 * 1024
+
+function lib(): typeof Snappy {
+  return loadOptional<typeof Snappy>('snappy', 'snappy compression')
+}
+
+function isXerial(data: Buffer, at: number): boolean {
+  return data.length - at >= XERIAL_HEADER_SIZE && data.compare(XERIAL_MAGIC, 0, 8, at, at + 8) === 0
+}
+
+/** The uncompressed length a raw snappy block declares (its leading varint). */
+function declaredLength(block: Buffer): number {
+  let result = 0
+  for (let i = 0; i < 5 && i < block.length; i++) {
+    const b = block[i]!
+    result += (b & 0x7f) * 2 ** (7 * i)
+    if ((b & 0x80) === 0) return result
+  }
+  throw corrupt('snappy', 'bad length preamble')
+}
+
+/** Compresses `data` into a xerial-framed stream (what Java's producer sends). */
+export async function compressSnappy(data: Buffer): Promise<Buffer> {
+  const snappy = lib()
+  const blocks: Promise<Buffer>[] = []
+  for (let at = 0; at < data.length; at += SNAPPY_BLOCK_SIZE) {
+    blocks.push(snappy.compress(data.subarray(at, Math.min(at + SNAPPY_BLOCK_SIZE, data.length))))
+  }
+  const compressed = await Promise.all(blocks)
+  let size = XERIAL_HEADER_SIZE
+  for (const b of compressed) size += 4 + b.length
+  const out = Buffer.allocUnsafe(size)
+  XERIAL_MAGIC.copy(out, 0)
+  out.writeInt32BE(1, 8)
+  out.writeInt32BE(1, 12)
+  let o = XERIAL_HEADER_SIZE
+  for (const b of compressed) {
+    out.writeInt32BE(b.length, o)
+    out.set(b, o + 4)
+    o += 4 + b.length
+  }
+  return out
+}
+
+/** Decompresses xerial-framed or raw snappy `data`, refusing output above `limit` bytes. */
+export async function decompressSnappy(data: Buffer, limit: number): Promise<Buffer> {
+  const snappy = lib()
+  if (!isXerial(data, 0)) {
+    const size = declaredLength(data)
+    if (size > limit) throw tooLarge('snappy', size, limit)
+    const out = await guard('snappy', () => snappy.uncompress(data, { asBuffer: true }))
+    return checkOutput('snappy', out as Buffer, limit)
+  }
+  const blocks: Buffer[] = []
+  let total = 0
+  let at = 0
+  while (at < data.length) {
+    if (isXerial(data, at)) {
+      at += XERIAL_HEADER_SIZE
+      continue
+    }
+    if (data.length - at < 4) throw corrupt('snappy', `truncated block length at offset ${at}`)
+    const n = data.readInt32BE(at)
+    at += 4
+    if (n < 0 || n > data.length - at) throw corrupt('snappy', `block of ${n} bytes at offset ${at - 4} runs past the end`)
+    if (n === 0) continue
+    const block = data.subarray(at, at + n)
+    at += n
+    total += declaredLength(block)
+    if (total > limit) throw tooLarge('snappy', `at least ${total}`, limit)
+    blocks.push(block)
+  }
+  const parts = await guard('snappy', () => Promise.all(blocks.map((b) => snappy.uncompress(b, { asBuffer: true }) as Promise<Buffer>)))
+  return checkOutput('snappy', parts.length === 1 ? parts[0]! : Buffer.concat(parts), limit)
+}
