@@ -1,0 +1,710 @@
+// A real Apache Kafka cluster for tests, demos and benchmarks: KRaft nodes that
+// are broker and controller at once, on 127.0.0.1, run from the jars that
+// Maven fetches from Maven Central into .kafka/libs/<version>/.
+//
+// Layout (all under the git-ignored .kafka/ folder of the checkout):
+//   .kafka/libs/<version>/               the broker's jars (+ .complete marker)
+//   .kafka/run/<version>/node-<id>/      server.properties, data/, logs/server.log, stdout.log
+//     (.kafka/run/<version>-port<base>/  when KAFKA_PORT_BASE is not 9092)
+//   .kafka/run/cluster-<base>.json       state: version, pids, ports, owner, leases
+//   .kafka/run/cluster-<base>.lock       held while a process starts/stops/restarts
+//
+// Node <id> (1-based) listens for clients on portBase + id - 1 and for the
+// controller quorum on portBase + 20000 + id - 1.
+
+import { spawn, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { probeBroker, type ProbeResult } from './probe.js'
+
+export const DEFAULT_KAFKA_VERSION = '4.4.0'
+export const DEFAULT_PORT_BASE = 9092
+export const HOST = '127.0.0.1'
+const CONTROLLER_PORT_OFFSET = 20000
+const DEFAULT_START_TIMEOUT_MS = 90_000
+const DEFAULT_STOP_TIMEOUT_MS = 20_000
+const LOCK_TIMEOUT_MS = 300_000
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+export const REPO_ROOT = path.resolve(HERE, '..', '..')
+export const KAFKA_DIR = path.join(REPO_ROOT, '.kafka')
+const RUN_DIR = path.join(KAFKA_DIR, 'run')
+const POM = path.join(HERE, 'pom.xml')
+
+export type Owner = 'cli' | 'harness'
+
+export interface NodeState {
+  id: number
+  port: number
+  controllerPort: number
+  dir: string
+  pid: number | null
+}
+
+export interface ClusterState {
+  version: string
+  portBase: number
+  clusterId: string
+  runDir: string
+  libsDir: string
+  nodes: NodeState[]
+  // 'cli': started by `npm run kafka -- start`, never stopped by the test harness.
+  // 'harness': started by a test harness; stopped when its last lease is released.
+  owner: Owner
+  leases: number[]
+  startedAt: string
+}
+
+export interface ClusterInfo {
+  bootstrap: string
+  version: string
+  nodes: number
+  portBase: number
+  reused: boolean
+  state: ClusterState
+}
+
+export interface CommonOptions {
+  portBase?: number
+  log?: (message: string) => void
+}
+
+export interface StartOptions extends CommonOptions {
+  nodes?: number
+  version?: string
+  // reuse a healthy running cluster whatever its version and size
+  reuseAny?: boolean
+  owner?: Owner
+  // record process.pid as a user of the cluster (see releaseCluster)
+  lease?: boolean
+  timeoutMs?: number
+}
+
+export interface NodeStatus {
+  id: number
+  port: number
+  controllerPort: number
+  pid: number | null
+  alive: boolean
+  ready: boolean
+  brokers: number[] | null
+  error?: string
+}
+
+export interface ClusterStatus {
+  running: boolean
+  healthy: boolean
+  state: ClusterState | null
+  bootstrap: string | null
+  nodes: NodeStatus[]
+}
+
+// ---------------------------------------------------------------- helpers
+
+const defaultLog = (message: string): void => { process.stderr.write(`[kafka] ${message}\n`) }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export function portBaseFrom (opts: CommonOptions = {}): number {
+  if (opts.portBase !== undefined) return opts.portBase
+  const env = process.env.KAFKA_PORT_BASE
+  if (env === undefined || env === '') return DEFAULT_PORT_BASE
+  const n = Number(env)
+  if (!Number.isInteger(n) || n < 1024 || n > 65535 - CONTROLLER_PORT_OFFSET - 16) {
+    throw new Error(`KAFKA_PORT_BASE=${env} is not a usable port (1024..${65535 - CONTROLLER_PORT_OFFSET - 16})`)
+  }
+  return n
+}
+
+export function versionFrom (opts: { version?: string } = {}): string {
+  return opts.version ?? (process.env.KAFKA_VERSION || DEFAULT_KAFKA_VERSION)
+}
+
+function majorOf (version: string): number {
+  const major = Number(version.split('.')[0])
+  if (!Number.isInteger(major)) throw new Error(`cannot read a Kafka version from '${version}'`)
+  return major
+}
+
+const statePath = (portBase: number): string => path.join(RUN_DIR, `cluster-${portBase}.json`)
+const lockPath = (portBase: number): string => path.join(RUN_DIR, `cluster-${portBase}.lock`)
+const runDirFor = (version: string, portBase: number): string =>
+  path.join(RUN_DIR, portBase === DEFAULT_PORT_BASE ? version : `${version}-port${portBase}`)
+
+export function bootstrapOf (state: ClusterState): string {
+  return state.nodes.map((n) => `${HOST}:${n.port}`).join(',')
+}
+
+function readState (portBase: number): ClusterState | null {
+  try {
+    return JSON.parse(fs.readFileSync(statePath(portBase), 'utf8')) as ClusterState
+  } catch {
+    return null
+  }
+}
+
+function writeState (state: ClusterState): void {
+  fs.mkdirSync(RUN_DIR, { recursive: true })
+  const file = statePath(state.portBase)
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n')
+  fs.renameSync(tmp, file)
+}
+
+function removeState (portBase: number): void {
+  fs.rmSync(statePath(portBase), { force: true })
+}
+
+// A pid is alive when it exists and is not a zombie (killed brokers whose
+// parent is gone may linger as zombies when pid 1 does not reap them).
+export function pidAlive (pid: number | null | undefined): boolean {
+  if (!pid) return false
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return process.platform !== 'linux'
+  }
+}
+
+function cmdlineOf (pid: number): string | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+  } catch {
+    return null
+  }
+}
+
+// Alive and really that node's JVM (guards against pid reuse).
+function nodeAlive (node: NodeState): boolean {
+  if (!pidAlive(node.pid)) return false
+  const cmd = cmdlineOf(node.pid!)
+  return cmd === null || cmd.includes(`-Dsamsa.kafka.dir=${node.dir} `)
+}
+
+// Broker JVMs of this checkout and port base that no state file accounts for.
+function strayBrokers (portBase: number): number[] {
+  if (process.platform !== 'linux') return []
+  const pids: number[] = []
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const pid = Number(entry)
+    const cmd = cmdlineOf(pid)
+    if (cmd && cmd.includes(`-Dsamsa.kafka.home=${KAFKA_DIR} `) && cmd.includes(`-Dsamsa.kafka.portBase=${portBase} `) && pidAlive(pid)) {
+      pids.push(pid)
+    }
+  }
+  return pids
+}
+
+function signal (pid: number, sig: NodeJS.Signals): void {
+  try { process.kill(pid, sig) } catch { /* already gone */ }
+}
+
+async function waitDead (pids: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs
+  let alive = pids.filter(pidAlive)
+  while (alive.length > 0 && Date.now() < deadline) {
+    await sleep(100)
+    alive = alive.filter(pidAlive)
+  }
+  return alive
+}
+
+// SIGTERM (unless force), wait, then SIGKILL whatever is left.
+async function terminate (pids: number[], opts: { force?: boolean, timeoutMs?: number } = {}): Promise<void> {
+  if (pids.length === 0) return
+  if (!opts.force) {
+    for (const pid of pids) signal(pid, 'SIGTERM')
+    pids = await waitDead(pids, opts.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)
+  }
+  for (const pid of pids) signal(pid, 'SIGKILL')
+  const left = await waitDead(pids, 10_000)
+  if (left.length > 0) throw new Error(`processes ${left.join(', ')} survived SIGKILL`)
+}
+
+function portFree (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer()
+    server.once('error', () => resolve(false))
+    server.listen({ host: HOST, port, exclusive: true }, () => server.close(() => resolve(true)))
+  })
+}
+
+async function withLock<T> (portBase: number, fn: () => Promise<T>, log: (m: string) => void): Promise<T> {
+  fs.mkdirSync(RUN_DIR, { recursive: true })
+  const file = lockPath(portBase)
+  const deadline = Date.now() + LOCK_TIMEOUT_MS
+  let told = false
+  for (;;) {
+    try {
+      const fd = fs.openSync(file, 'wx')
+      fs.writeSync(fd, String(process.pid))
+      fs.closeSync(fd)
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      let holder = 0
+      let age = 0
+      try {
+        holder = Number(fs.readFileSync(file, 'utf8'))
+        age = Date.now() - fs.statSync(file).mtimeMs
+      } catch {
+        continue // released meanwhile
+      }
+      // a lock whose holder died is stale (an empty file is one being written: give it a moment)
+      if ((holder && !pidAlive(holder)) || (!holder && age > 2000)) {
+        fs.rmSync(file, { force: true })
+        continue
+      }
+      if (holder === process.pid) throw new Error('cluster lock is already held by this process')
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${file} (held by pid ${holder})`)
+      if (!told) { log(`waiting for pid ${holder} (it holds ${path.relative(REPO_ROOT, file)})`); told = true }
+      await sleep(250)
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    fs.rmSync(file, { force: true })
+  }
+}
+
+function run (cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => { out += String(d) })
+    child.stderr.on('data', (d) => { out += String(d) })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code === 0) resolve(out)
+      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${out}`))
+    })
+  })
+}
+
+function tail (file: string, lines = 40): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n')
+    return text.slice(-lines).join('\n')
+  } catch {
+    return '(no such file)'
+  }
+}
+
+function nodeLogTails (state: ClusterState, ids?: number[]): string {
+  const parts: string[] = []
+  for (const node of state.nodes) {
+    if (ids && !ids.includes(node.id)) continue
+    const server = path.join(node.dir, 'logs', 'server.log')
+    const stdout = path.join(node.dir, 'stdout.log')
+    parts.push(`--- node ${node.id}: ${path.relative(REPO_ROOT, server)} (tail) ---\n${tail(server)}`)
+    const out = tail(stdout, 20)
+    if (out && out !== '(no such file)') parts.push(`--- node ${node.id}: ${path.relative(REPO_ROOT, stdout)} (tail) ---\n${out}`)
+  }
+  return parts.join('\n')
+}
+
+// ---------------------------------------------------------------- jars
+
+export async function ensureKafkaLibs (version: string, log: (m: string) => void = defaultLog): Promise<string> {
+  const dir = path.join(KAFKA_DIR, 'libs', version)
+  if (fs.existsSync(path.join(dir, '.complete'))) return dir
+  const mvn = spawnSync('mvn', ['-v'], { stdio: 'ignore' })
+  if (mvn.error) {
+    throw new Error('mvn not found; install Maven and a JDK 17+ (e.g. apt-get install -y maven openjdk-17-jdk-headless)')
+  }
+  const profile = majorOf(version) >= 4 ? 'log4j2' : 'reload4j'
+  const tmp = `${dir}.tmp-${process.pid}`
+  fs.rmSync(tmp, { recursive: true, force: true })
+  const t0 = Date.now()
+  log(`fetching Apache Kafka ${version} jars with Maven (profile ${profile}) ...`)
+  try {
+    await run('mvn', ['-q', '-B', '-f', POM, `-Dkafka.version=${version}`, '-P', profile,
+      'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`], { cwd: REPO_ROOT })
+    if (!fs.existsSync(path.join(tmp, `kafka_2.13-${version}.jar`))) {
+      throw new Error(`Maven did not produce kafka_2.13-${version}.jar in ${tmp}`)
+    }
+    fs.writeFileSync(path.join(tmp, '.complete'), `${version} ${new Date().toISOString()}\n`)
+    try {
+      fs.renameSync(tmp, dir)
+    } catch {
+      // another process finished first
+      fs.rmSync(tmp, { recursive: true, force: true })
+      if (!fs.existsSync(path.join(dir, '.complete'))) throw new Error(`could not move ${tmp} to ${dir}`)
+    }
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true })
+    throw new Error(`could not fetch Kafka ${version} from Maven Central: ${(err as Error).message}`)
+  }
+  log(`Kafka ${version} jars in ${path.relative(REPO_ROOT, dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  return dir
+}
+
+// ---------------------------------------------------------------- node config and JVM
+
+function serverProperties (state: ClusterState, node: NodeState): string {
+  const n = state.nodes.length
+  const rf = Math.min(n, 3)
+  const minIsr = Math.min(n, 2)
+  const voters = state.nodes.map((v) => `${v.id}@${HOST}:${v.controllerPort}`).join(',')
+  const props: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': node.id,
+    'controller.quorum.voters': voters,
+    'listeners': `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'log.dirs': path.join(node.dir, 'data'),
+    'num.partitions': 1,
+    'default.replication.factor': rf,
+    'min.insync.replicas': minIsr,
+    'offsets.topic.replication.factor': rf,
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': minIsr,
+    'transaction.state.log.num.partitions': 10,
+    'share.coordinator.state.topic.replication.factor': rf,
+    'share.coordinator.state.topic.min.isr': minIsr,
+    'group.initial.rebalance.delay.ms': 0,
+    // a killed node's registration only expires after the session timeout (9 s by
+    // default) and a restarted node waits for that: shorter here to keep tests fast
+    'broker.heartbeat.interval.ms': 1000,
+    'broker.session.timeout.ms': 5000,
+    'auto.create.topics.enable': true,
+    'delete.topic.enable': true,
+    'num.network.threads': 2,
+    'num.io.threads': 4,
+    'num.recovery.threads.per.data.dir': 1,
+    'log.retention.check.interval.ms': 300000
+  }
+  if (majorOf(state.version) < 4) {
+    // KIP-848 consumer group protocol: on by default from 4.0, opt-in before
+    props['group.coordinator.rebalance.protocols'] = 'classic,consumer'
+  }
+  return `# written by scripts/kafka/cluster.ts for node ${node.id} of a ${n}-node Kafka ${state.version} test cluster\n` +
+    Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
+}
+
+function javaBin (): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
+}
+
+function loggingArgs (version: string): string[] {
+  return majorOf(version) >= 4
+    ? [`-Dlog4j2.configurationFile=${path.join(HERE, 'log4j2.properties')}`]
+    : [`-Dlog4j.configuration=file:${path.join(HERE, 'log4j.properties')}`]
+}
+
+function heapArgs (): string[] {
+  const opts = process.env.KAFKA_HEAP_OPTS
+  return opts ? opts.split(/\s+/).filter(Boolean) : ['-Xms256m', '-Xmx768m']
+}
+
+function jvmArgs (state: ClusterState, node: NodeState): string[] {
+  return [
+    ...heapArgs(),
+    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent', '-XX:+ExitOnOutOfMemoryError', '-XX:-UsePerfData',
+    '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${path.join(node.dir, 'logs')}`,
+    ...loggingArgs(state.version),
+    // markers so status/stop can recognise our JVMs (see nodeAlive, strayBrokers)
+    `-Dsamsa.kafka.home=${KAFKA_DIR}`,
+    `-Dsamsa.kafka.portBase=${state.portBase}`,
+    `-Dsamsa.kafka.dir=${node.dir}`,
+    '-cp', `${state.libsDir}/*`
+  ]
+}
+
+async function formatNode (state: ClusterState, node: NodeState): Promise<void> {
+  const props = path.join(node.dir, 'server.properties')
+  await run(javaBin(), [
+    '-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData',
+    `-Dkafka.logs.dir=${path.join(node.dir, 'logs')}`,
+    ...loggingArgs(state.version),
+    '-cp', `${state.libsDir}/*`,
+    'kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', props
+  ], { cwd: node.dir })
+}
+
+function spawnNode (state: ClusterState, node: NodeState): void {
+  const out = fs.openSync(path.join(node.dir, 'stdout.log'), 'a')
+  try {
+    const child = spawn(javaBin(), [...jvmArgs(state, node), 'kafka.Kafka', path.join(node.dir, 'server.properties')], {
+      cwd: node.dir,
+      detached: true,
+      stdio: ['ignore', out, out]
+    })
+    child.on('error', () => { /* reported through the liveness check */ })
+    child.unref()
+    if (!child.pid) throw new Error(`could not start ${javaBin()}`)
+    node.pid = child.pid
+  } finally {
+    fs.closeSync(out)
+  }
+}
+
+// Waits until every node in ids answers ApiVersions and its Metadata lists
+// at least `expectedBrokers` brokers (all registered and unfenced).
+async function waitReady (state: ClusterState, ids: number[], expectedBrokers: number, deadline: number): Promise<void> {
+  const pending = new Set(ids)
+  while (pending.size > 0) {
+    for (const id of [...pending]) {
+      const node = state.nodes.find((n) => n.id === id)!
+      if (!nodeAlive(node)) throw new NodeFailure(`node ${id} (pid ${node.pid}) exited during start`, [id])
+      try {
+        const probe = await probeBroker(HOST, node.port, 2000)
+        if (probe.brokers === null || probe.brokers.length >= expectedBrokers) pending.delete(id)
+      } catch { /* not yet */ }
+    }
+    if (pending.size === 0) break
+    if (Date.now() > deadline) {
+      throw new NodeFailure(`node(s) ${[...pending].join(', ')} did not become ready in time`, [...pending])
+    }
+    await sleep(250)
+  }
+}
+
+class NodeFailure extends Error {
+  constructor (message: string, readonly ids: number[]) { super(message) }
+}
+
+async function probeNode (node: NodeState): Promise<{ result?: ProbeResult, error?: string }> {
+  try {
+    return { result: await probeBroker(HOST, node.port, 2000) }
+  } catch (err) {
+    return { error: (err as Error).message }
+  }
+}
+
+async function statusOf (state: ClusterState | null): Promise<ClusterStatus> {
+  if (!state) return { running: false, healthy: false, state: null, bootstrap: null, nodes: [] }
+  const nodes: NodeStatus[] = await Promise.all(state.nodes.map(async (node) => {
+    const alive = nodeAlive(node)
+    const probe = alive ? await probeNode(node) : { error: node.pid ? 'process gone' : 'not running' }
+    return {
+      id: node.id,
+      port: node.port,
+      controllerPort: node.controllerPort,
+      pid: alive ? node.pid : null,
+      alive,
+      ready: probe.result !== undefined,
+      brokers: probe.result?.brokers ?? null,
+      ...(probe.error ? { error: probe.error } : {})
+    }
+  }))
+  const healthy = nodes.every((n) => n.ready && (n.brokers === null || n.brokers.length === nodes.length))
+  return { running: nodes.some((n) => n.alive), healthy, state, bootstrap: bootstrapOf(state), nodes }
+}
+
+function pruneLeases (state: ClusterState): void {
+  state.leases = state.leases.filter((pid) => pidAlive(pid))
+}
+
+// ---------------------------------------------------------------- stop (lock held)
+
+async function stopLocked (portBase: number, log: (m: string) => void, opts: { force?: boolean, timeoutMs?: number } = {}): Promise<boolean> {
+  const state = readState(portBase)
+  const pids = new Set<number>(strayBrokers(portBase))
+  if (state) for (const node of state.nodes) if (nodeAlive(node)) pids.add(node.pid!)
+  if (!state && pids.size === 0) return false
+  if (pids.size > 0) {
+    log(`stopping ${pids.size} broker process(es) on port base ${portBase}${opts.force ? ' (SIGKILL)' : ''} ...`)
+    await terminate([...pids], opts)
+  }
+  if (state) fs.rmSync(state.runDir, { recursive: true, force: true })
+  removeState(portBase)
+  return true
+}
+
+// ---------------------------------------------------------------- public API
+
+export async function startCluster (opts: StartOptions = {}): Promise<ClusterInfo> {
+  const log = opts.log ?? defaultLog
+  const portBase = portBaseFrom(opts)
+  const version = versionFrom(opts)
+  const count = opts.nodes ?? 1
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw new Error(`--nodes must be 1..9, not ${count}`)
+  const timeoutMs = opts.timeoutMs ?? (Number(process.env.KAFKA_START_TIMEOUT_MS) || DEFAULT_START_TIMEOUT_MS)
+
+  return await withLock(portBase, async () => {
+    const existing = readState(portBase)
+    if (existing) {
+      const status = await statusOf(existing)
+      if (status.healthy) {
+        const same = existing.version === version && existing.nodes.length === count
+        if (!same && !opts.reuseAny) {
+          throw new Error(`a ${existing.nodes.length}-node Kafka ${existing.version} cluster is already running on ${bootstrapOf(existing)}; ` +
+            'stop it first (npm run kafka -- stop) or use another KAFKA_PORT_BASE')
+        }
+        pruneLeases(existing)
+        if (opts.lease && !existing.leases.includes(process.pid)) existing.leases.push(process.pid)
+        // a person's explicit start keeps the cluster running after the tests that found it
+        if ((opts.owner ?? 'cli') === 'cli') existing.owner = 'cli'
+        writeState(existing)
+        return { bootstrap: bootstrapOf(existing), version: existing.version, nodes: existing.nodes.length, portBase, reused: true, state: existing }
+      }
+      log(`the recorded cluster on port base ${portBase} is not healthy; replacing it`)
+    }
+    await stopLocked(portBase, log, { force: true })
+
+    const ports = Array.from({ length: count }, (_, i) => [portBase + i, portBase + CONTROLLER_PORT_OFFSET + i]).flat()
+    const busy: number[] = []
+    for (const port of ports) if (!(await portFree(port))) busy.push(port)
+    if (busy.length > 0) {
+      throw new Error(`port(s) ${busy.join(', ')} on ${HOST} are in use by a process this checkout did not start ` +
+        '(another checkout\'s broker?); stop it, or set KAFKA_PORT_BASE to use other ports, or KAFKA_BOOTSTRAP to use that broker for tests')
+    }
+
+    const libsDir = await ensureKafkaLibs(version, log)
+    const runDir = runDirFor(version, portBase)
+    fs.rmSync(runDir, { recursive: true, force: true })
+    const state: ClusterState = {
+      version,
+      portBase,
+      clusterId: crypto.randomBytes(16).toString('base64url'),
+      runDir,
+      libsDir,
+      nodes: Array.from({ length: count }, (_, i) => ({
+        id: i + 1,
+        port: portBase + i,
+        controllerPort: portBase + CONTROLLER_PORT_OFFSET + i,
+        dir: path.join(runDir, `node-${i + 1}`),
+        pid: null
+      })),
+      owner: opts.owner ?? 'cli',
+      leases: opts.lease ? [process.pid] : [],
+      startedAt: new Date().toISOString()
+    }
+    const t0 = Date.now()
+    log(`starting a ${count}-node Kafka ${version} cluster on ${bootstrapOf(state)} ...`)
+    try {
+      await Promise.all(state.nodes.map(async (node) => {
+        fs.mkdirSync(path.join(node.dir, 'logs'), { recursive: true })
+        fs.writeFileSync(path.join(node.dir, 'server.properties'), serverProperties(state, node))
+        await formatNode(state, node)
+      }))
+      for (const node of state.nodes) spawnNode(state, node)
+      writeState(state)
+      await waitReady(state, state.nodes.map((n) => n.id), count, t0 + timeoutMs)
+    } catch (err) {
+      const pids = state.nodes.map((n) => n.pid).filter((p): p is number => p !== null)
+      await terminate(pids, { force: true }).catch(() => {})
+      removeState(portBase)
+      const ids = err instanceof NodeFailure ? err.ids : undefined
+      throw new Error(`Kafka ${version} failed to start: ${(err as Error).message}\n${nodeLogTails(state, ids)}\n` +
+        `(logs kept in ${path.relative(REPO_ROOT, runDir)}/)`)
+    }
+    log(`Kafka ${version} ready on ${bootstrapOf(state)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    return { bootstrap: bootstrapOf(state), version, nodes: count, portBase, reused: false, state }
+  }, log)
+}
+
+export async function stopCluster (opts: CommonOptions & { force?: boolean, timeoutMs?: number } = {}): Promise<boolean> {
+  const log = opts.log ?? defaultLog
+  const portBase = portBaseFrom(opts)
+  return await withLock(portBase, () => stopLocked(portBase, log, opts), log)
+}
+
+// Drops this process's lease; stops the cluster when a harness started it and
+// no live process holds a lease any more. Returns true when it stopped it.
+export async function releaseCluster (opts: CommonOptions = {}): Promise<boolean> {
+  const log = opts.log ?? defaultLog
+  const portBase = portBaseFrom(opts)
+  return await withLock(portBase, async () => {
+    const state = readState(portBase)
+    if (!state) return false
+    state.leases = state.leases.filter((pid) => pid !== process.pid)
+    pruneLeases(state)
+    if (state.owner === 'harness' && state.leases.length === 0) return await stopLocked(portBase, log)
+    writeState(state)
+    return false
+  }, log)
+}
+
+function nodeOf (state: ClusterState | null, id: number, portBase: number): NodeState {
+  if (!state) throw new Error(`no cluster is running on port base ${portBase}`)
+  const node = state.nodes.find((n) => n.id === id)
+  if (!node) throw new Error(`no node ${id}: the cluster has nodes ${state.nodes.map((n) => n.id).join(', ')}`)
+  return node
+}
+
+export async function killNode (id: number, opts: CommonOptions = {}): Promise<void> {
+  const log = opts.log ?? defaultLog
+  const portBase = portBaseFrom(opts)
+  await withLock(portBase, async () => {
+    const state = readState(portBase)
+    const node = nodeOf(state, id, portBase)
+    if (nodeAlive(node)) {
+      log(`kill -9 node ${id} (pid ${node.pid})`)
+      await terminate([node.pid!], { force: true })
+    } else {
+      log(`node ${id} is not running`)
+    }
+    node.pid = null
+    writeState(state!)
+  }, log)
+}
+
+export async function stopNode (id: number, opts: CommonOptions & { timeoutMs?: number } = {}): Promise<void> {
+  const log = opts.log ?? defaultLog
+  const portBase = portBaseFrom(opts)
+  await withLock(portBase, async () => {
+    const state = readState(portBase)
+    const node = nodeOf(state, id, portBase)
+    if (nodeAlive(node)) {
+      log(`stopping node ${id} (pid ${node.pid})`)
+      await terminate([node.pid!], { timeoutMs: opts.timeoutMs })
+    }
+    node.pid = null
+    writeState(state!)
+  }, log)
+}
+
+// Stops node id (SIGTERM, or SIGKILL with kill: true), starts it again on its
+// data dir and waits until it answers and sees every running node.
+export async function restartNode (id: number, opts: CommonOptions & { kill?: boolean, timeoutMs?: number } = {}): Promise<void> {
+  const log = opts.log ?? defaultLog
+  const portBase = portBaseFrom(opts)
+  await withLock(portBase, async () => {
+    const state = readState(portBase)!
+    const node = nodeOf(state, id, portBase)
+    const t0 = Date.now()
+    if (nodeAlive(node)) {
+      log(`${opts.kill ? 'kill -9' : 'stopping'} node ${id} (pid ${node.pid})`)
+      await terminate([node.pid!], { force: opts.kill })
+    }
+    node.pid = null
+    if (!(await portFree(node.port))) throw new Error(`port ${node.port} is still in use`)
+    spawnNode(state, node)
+    writeState(state)
+    const running = state.nodes.filter((n) => n.id === id || nodeAlive(n)).length
+    try {
+      await waitReady(state, [id], running, t0 + (opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS))
+    } catch (err) {
+      await terminate([node.pid!], { force: true }).catch(() => {})
+      node.pid = null
+      writeState(state)
+      throw new Error(`node ${id} failed to restart: ${(err as Error).message}\n${nodeLogTails(state, [id])}`)
+    }
+    log(`node ${id} back on ${HOST}:${node.port} (pid ${node.pid}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  }, log)
+}
+
+export async function clusterStatus (opts: CommonOptions = {}): Promise<ClusterStatus> {
+  return await statusOf(readState(portBaseFrom(opts)))
+}
