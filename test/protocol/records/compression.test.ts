@@ -1,0 +1,278 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { randomBytes } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
+import {
+  compress, decompress, codecFromId, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec,
+} from '../../../src/protocol/records/compression/index.js'
+import { lz4DecompressedBound } from '../../../src/protocol/records/compression/lz4.js'
+import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
+import { loadOptional } from '../../../src/protocol/records/optional.js'
+import { KafkaError, ProtocolError } from '../../../src/errors.js'
+
+const require = createRequire(import.meta.url)
+const snappy = require('snappy') as typeof import('snappy')
+const lz4 = require('lz4-napi') as typeof import('lz4-napi')
+
+const CODECS: CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
+
+function compressible(n: number): Buffer {
+  const b = Buffer.allocUnsafe(n)
+  for (let i = 0; i < n; i++) b[i] = 'kafka record batch '.charCodeAt(i % 19) ^ ((i >> 10) & 3)
+  return b
+}
+
+test('codec attribute ids are Kafka\'s', () => {
+  assert.deepEqual(COMPRESSION_CODEC_IDS, { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 })
+  for (const c of CODECS) assert.equal(codecFromId(COMPRESSION_CODEC_IDS[c]), c)
+  for (const bad of [5, 6, 7]) assert.throws(() => codecFromId(bad), ProtocolError)
+})
+
+for (const codec of CODECS) {
+  test(`${codec}: round trip of empty, tiny, random and large compressible inputs`, async () => {
+    for (const input of [Buffer.alloc(0), Buffer.from('x'), randomBytes(100_000), compressible(1_500_000)]) {
+      const packed = await compress(codec, input)
+      if (codec !== 'none' && input.length > 1000 && input[0] === compressible(1)[0]) {
+        assert.ok(packed.length < input.length / 4, `${codec} should compress`)
+      }
+      const unpacked = await decompress(codec, packed)
+      assert.ok(unpacked.equals(input), `${codec} round trip of ${input.length} bytes`)
+    }
+  })
+
+  if (codec !== 'none') {
+    test(`${codec}: corrupt input is a ProtocolError`, async () => {
+      const packed = await compress(codec, compressible(200_000))
+      const damaged = Buffer.from(packed)
+      for (let i = Math.floor(damaged.length / 3); i < damaged.length; i += 7) damaged[i] ^= 0x5a
+      await assert.rejects(decompress(codec, damaged), ProtocolError)
+      await assert.rejects(decompress(codec, Buffer.from('definitely not compressed data')), ProtocolError)
+    })
+
+    test(`${codec}: a decompression bomb is refused with a ProtocolError`, async () => {
+      const packed = await compress(codec, Buffer.alloc(8 * 1024 * 1024))
+      assert.ok(packed.length < 512 * 1024)
+      await assert.rejects(decompress(codec, packed, 1024 * 1024), (err: unknown) => {
+        assert.ok(err instanceof ProtocolError)
+        assert.equal(err.type, 'DECOMPRESSED_TOO_LARGE')
+        return true
+      })
+      // The same data is fine under a limit it fits in.
+      assert.equal((await decompress(codec, packed, 8 * 1024 * 1024)).length, 8 * 1024 * 1024)
+    })
+  }
+}
+
+test('the default decompression limit is 256 MiB', () => {
+  assert.equal(DEFAULT_MAX_DECOMPRESSED_BYTES, 256 * 1024 * 1024)
+})
+
+// ---- snappy ----
+
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
+
+test('snappy: output is xerial-framed like snappy-java (magic, version 1, compat 1, 32 KiB blocks)', async () => {
+  const input = compressible(100_000)
+  const out = await compress('snappy', input)
+  assert.ok(out.subarray(0, 8).equals(XERIAL_MAGIC))
+  assert.equal(out.readInt32BE(8), 1)
+  assert.equal(out.readInt32BE(12), 1)
+  // Walk the blocks and decode each one as raw snappy independently.
+  const parts: Buffer[] = []
+  let at = 16
+  while (at < out.length) {
+    const n = out.readInt32BE(at)
+    const block = out.subarray(at + 4, at + 4 + n)
+    parts.push(snappy.uncompressSync(block, { asBuffer: true }) as Buffer)
+    at += 4 + n
+  }
+  assert.equal(at, out.length)
+  assert.deepEqual(parts.map((p) => p.length), [32768, 32768, 32768, 100_000 - 3 * 32768])
+  assert.ok(Buffer.concat(parts).equals(input))
+})
+
+test('snappy: raw (unframed) snappy decodes too', async () => {
+  const input = compressible(70_000)
+  const raw = snappy.compressSync(input)
+  assert.ok(!raw.subarray(0, 8).equals(XERIAL_MAGIC))
+  assert.ok((await decompress('snappy', raw)).equals(input))
+})
+
+test('snappy: concatenated xerial streams decode (as snappy-java reads them)', async () => {
+  const a = compressible(40_000)
+  const b = randomBytes(5000)
+  const joined = Buffer.concat([await compress('snappy', a), await compress('snappy', b)])
+  assert.ok((await decompress('snappy', joined)).equals(Buffer.concat([a, b])))
+})
+
+test('snappy: hand-built xerial stream with a Java-style header decodes', async () => {
+  const blockA = snappy.compressSync(Buffer.from('hello, '))
+  const blockB = snappy.compressSync(Buffer.from('kafka'))
+  const header = Buffer.alloc(16)
+  XERIAL_MAGIC.copy(header)
+  header.writeInt32BE(1, 8)
+  header.writeInt32BE(1, 12)
+  const len = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b }
+  const stream = Buffer.concat([header, len(blockA.length), blockA, len(blockB.length), blockB])
+  assert.equal((await decompress('snappy', stream)).toString(), 'hello, kafka')
+})
+
+test('snappy: declared sizes above the limit are refused before decompressing', async () => {
+  // Raw snappy whose preamble claims 2^31 bytes.
+  const claim = Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08, 0x00])
+  await assert.rejects(decompress('snappy', claim, 1 << 20), /more than the limit/)
+  // A xerial stream of many blocks that each decode to 64 KiB of zeros.
+  const block = snappy.compressSync(Buffer.alloc(65536))
+  const header = Buffer.concat([XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])])
+  const parts = [header]
+  for (let i = 0; i < 100; i++) {
+    const len = Buffer.alloc(4)
+    len.writeInt32BE(block.length)
+    parts.push(len, block)
+  }
+  await assert.rejects(decompress('snappy', Buffer.concat(parts), 1 << 20), /more than the limit/)
+  assert.equal((await decompress('snappy', Buffer.concat(parts))).length, 100 * 65536)
+})
+
+test('snappy: a xerial block length running past the end is a ProtocolError', async () => {
+  const out = await compress('snappy', compressible(1000))
+  out.writeInt32BE(1 << 30, 16)
+  await assert.rejects(decompress('snappy', out), ProtocolError)
+})
+
+// ---- lz4 ----
+
+/** xxHash32 for inputs shorter than 16 bytes (all an LZ4 frame descriptor needs), written from the spec. */
+function xxh32Short(data: Uint8Array, seed = 0): number {
+  const P1 = 2654435761; const P2 = 2246822519; const P3 = 3266489917; const P4 = 668265263; const P5 = 374761393
+  const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r))
+  assert.ok(data.length < 16)
+  let h = (seed + P5 + data.length) >>> 0
+  let i = 0
+  for (; i + 4 <= data.length; i += 4) {
+    const w = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)
+    h = Math.imul(rotl((h + Math.imul(w, P3)) | 0, 17), P4)
+  }
+  for (; i < data.length; i++) h = Math.imul(rotl((h + Math.imul(data[i]!, P5)) | 0, 11), P1)
+  h ^= h >>> 15
+  h = Math.imul(h, P2)
+  h ^= h >>> 13
+  h = Math.imul(h, P3)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+test('xxh32 test helper matches the reference vectors', () => {
+  assert.equal(xxh32Short(Buffer.alloc(0)), 0x02cc5d05)
+  assert.equal(xxh32Short(Buffer.from('a')), 0x550d7456)
+  assert.equal(xxh32Short(Buffer.from('abc')), 0x32d153ff)
+})
+
+test('lz4: output is an LZ4 frame Java accepts: version 01, independent blocks, correct header checksum', async () => {
+  for (const input of [Buffer.from('hello'), compressible(300_000), randomBytes(70_000)]) {
+    const out = await compress('lz4', input)
+    assert.equal(out.readUInt32LE(0), 0x184d2204)
+    const flg = out[4]!
+    const bd = out[5]!
+    assert.equal(flg >>> 6, 1, 'version 01')
+    assert.equal(flg & 0x20, 0x20, 'block independence (Java rejects dependent blocks)')
+    assert.equal(flg & 0x03, 0, 'reserved bit and dictionary id clear')
+    assert.equal(flg & 0x08, 0, 'no content size')
+    const blockSizeId = (bd >>> 4) & 7
+    assert.ok(blockSizeId >= 4 && blockSizeId <= 7, 'block size Java accepts')
+    assert.equal(bd & 0x8f, 0, 'BD reserved bits clear')
+    // The header checksum covers FLG and BD only (Kafka's old broken form also hashed the magic).
+    assert.equal(out[6], (xxh32Short(out.subarray(4, 6)) >>> 8) & 0xff)
+    assert.equal(out.readUInt32LE(out.length - 4), 0, 'ends with the end mark (no content checksum)')
+  }
+})
+
+test('lz4: a frame laid out as Java\'s Lz4BlockOutputStream writes it decodes', async () => {
+  const first = compressible(65536) // a full 64 KiB block, compressed
+  const second = Buffer.from('an incompressible tail stored raw')
+  const rawBlock = lz4.compressSync(first).subarray(4) // lz4-napi prefixes the size; the block follows
+  const descriptor = Buffer.from([0x60, 0x40]) // FLG: version 01, independent; BD: 64 KiB
+  const hc = (xxh32Short(descriptor) >>> 8) & 0xff
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b }
+  const frame = Buffer.concat([
+    u32(0x184d2204), descriptor, Buffer.from([hc]),
+    u32(rawBlock.length), rawBlock,
+    u32((second.length | 0x80000000) >>> 0), second,
+    u32(0),
+  ])
+  assert.ok((await decompress('lz4', frame)).equals(Buffer.concat([first, second])))
+  assert.equal(lz4DecompressedBound(frame), 65536 + second.length)
+})
+
+test('lz4: a frame with block and content checksums (allowed by Java\'s reader) decodes', async () => {
+  const input = compressible(200_000)
+  const out = await lz4.compressFrame(input, { blockChecksums: true, contentChecksum: true })
+  assert.ok((await decompress('lz4', out)).equals(input))
+})
+
+test('lz4: a wrong header checksum is a ProtocolError', async () => {
+  const out = await compress('lz4', compressible(1000))
+  out[6] ^= 0xff
+  await assert.rejects(decompress('lz4', out), ProtocolError)
+})
+
+test('lz4: a declared content size above the limit is refused', async () => {
+  const descriptor = Buffer.from([0x68, 0x40, 0, 0, 0, 0, 0, 0, 0, 1]) // content size 2^56
+  const frame = Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18]), descriptor, Buffer.from([0]), Buffer.alloc(4)])
+  await assert.rejects(decompress('lz4', frame), /more than the limit/)
+})
+
+// ---- zstd ----
+
+test('zstd: frames without a content size (as Java writes) are bounded by their blocks', async () => {
+  const input = compressible(1_000_000)
+  const out = await compress('zstd', input)
+  assert.equal(out.readUInt32LE(0), 0xfd2fb528)
+  const bound = zstdDecompressedBound(out)
+  assert.ok(bound >= input.length && bound <= input.length + 2 * 128 * 1024, `bound ${bound}`)
+})
+
+test('zstd: a hand-made frame of RLE blocks claiming gigabytes is refused before decompressing', async () => {
+  const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58]) // no content size, 8 MiB window
+  const blocks: Buffer[] = []
+  const n = 20_000
+  for (let i = 0; i < n; i++) {
+    const last = i === n - 1 ? 1 : 0
+    const h = last | (1 << 1) | ((128 * 1024) << 3) // RLE block of 128 KiB
+    blocks.push(Buffer.from([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, 0x00]))
+  }
+  const frame = Buffer.concat([header, ...blocks])
+  assert.equal(zstdDecompressedBound(frame), n * 128 * 1024)
+  await assert.rejects(decompress('zstd', frame), (err: unknown) => {
+    assert.ok(err instanceof ProtocolError)
+    assert.equal(err.type, 'DECOMPRESSED_TOO_LARGE')
+    return true
+  })
+})
+
+test('zstd: a declared content size above the limit is refused', async () => {
+  // Single segment, 8-byte content size of 2^40, then one empty raw last block.
+  const frame = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0, 0, 0, 0, 0, 1, 0, 0, 0x01, 0x00, 0x00])
+  await assert.rejects(decompress('zstd', frame), /more than the limit/)
+})
+
+// ---- gzip ----
+
+test('gzip: multi-member streams decode and output is bounded by zlib', async () => {
+  const joined = Buffer.concat([gzipSync(Buffer.from('ab')), gzipSync(Buffer.from('cd'))])
+  assert.equal((await decompress('gzip', joined)).toString(), 'abcd')
+  await assert.rejects(decompress('gzip', gzipSync(Buffer.alloc(100_000)), 10_000), /more than the limit/)
+})
+
+// ---- missing packages ----
+
+test('a missing optional package is a KafkaError naming the package to install', () => {
+  assert.throws(() => loadOptional('samsa-no-such-package', 'brotli compression'), (err: unknown) => {
+    assert.ok(err instanceof KafkaError)
+    assert.equal(err.type, 'MISSING_DEPENDENCY')
+    assert.match(err.message, /npm install samsa-no-such-package/)
+    assert.match(err.message, /brotli compression/)
+    return true
+  })
+})
