@@ -296,7 +296,8 @@ function run (cmd: string, args: string[], opts: { cwd?: string } = {}): Promise
 
 function tail (file: string, lines = 40): string {
   try {
-    const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n')
+    // leave out the indented 'KafkaConfig values:' dumps that fill the log at start
+    const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n').filter((l) => !l.startsWith('\t'))
     return text.slice(-lines).join('\n')
   } catch {
     return '(no such file)'

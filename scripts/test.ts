@@ -1,0 +1,125 @@
+// npm test [-- --unit] [-- <file filters>] [-- <node --test flags>]
+//
+// Finds test/**/*.test.ts, starts (or reuses) a Kafka broker when an
+// integration test is among them and KAFKA_BOOTSTRAP is not set, runs node's
+// test runner over the files with KAFKA_BOOTSTRAP / KAFKA_VERSION exported,
+// and stops the broker afterwards when this harness started it.
+// The exit code is the runner's. See docs/testing.md.
+
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { REPO_ROOT, releaseCluster, startCluster } from './kafka/cluster.js'
+
+const TEST_DIR = path.join(REPO_ROOT, 'test')
+const INTEGRATION_DIR = path.join(TEST_DIR, 'integration') + path.sep
+
+const log = (message: string): void => { process.stderr.write(`[test] ${message}\n`) }
+
+function findTests (dir: string): string[] {
+  const out: string[] = []
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...findTests(full))
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) out.push(full)
+  }
+  return out.sort()
+}
+
+function parse (argv: string[]): { unit: boolean, filters: string[], nodeFlags: string[] } {
+  let unit = false
+  const filters: string[] = []
+  const nodeFlags: string[] = []
+  for (const arg of argv) {
+    if (arg === '--unit') unit = true
+    else if (arg.startsWith('-')) nodeFlags.push(arg) // e.g. --test-name-pattern=foo, --test-reporter=spec
+    else filters.push(arg)
+  }
+  return { unit, filters, nodeFlags }
+}
+
+function matches (file: string, filters: string[]): boolean {
+  if (filters.length === 0) return true
+  const rel = path.relative(REPO_ROOT, file)
+  return filters.some((f) => {
+    const abs = path.resolve(f)
+    return file === abs || file.startsWith(abs + path.sep) || rel.includes(f)
+  })
+}
+
+async function main (): Promise<number> {
+  const { unit, filters, nodeFlags } = parse(process.argv.slice(2))
+  let files = findTests(TEST_DIR)
+  if (unit) files = files.filter((f) => !f.startsWith(INTEGRATION_DIR))
+  files = files.filter((f) => matches(f, filters))
+  if (files.length === 0) {
+    log(filters.length > 0 ? `no test file matches ${filters.join(' ')}` : 'no test files found')
+    return filters.length > 0 ? 1 : 0
+  }
+
+  const env = { ...process.env }
+  let leased = false
+  const needsBroker = files.some((f) => f.startsWith(INTEGRATION_DIR))
+  if (needsBroker && !process.env.KAFKA_BOOTSTRAP) {
+    const t0 = Date.now()
+    const info = await startCluster({
+      nodes: Number(process.env.KAFKA_NODES) || 1,
+      // with KAFKA_VERSION unset, any healthy cluster this checkout runs will do
+      reuseAny: !process.env.KAFKA_VERSION,
+      owner: 'harness',
+      lease: true,
+      log: (m) => log(m)
+    })
+    leased = true
+    env.KAFKA_BOOTSTRAP = info.bootstrap
+    env.KAFKA_VERSION = info.version
+    log(`${info.reused ? 'using the running' : 'started a'} ${info.nodes}-node Kafka ${info.version} cluster at ${info.bootstrap} ` +
+      `(${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  } else if (needsBroker) {
+    log(`using KAFKA_BOOTSTRAP=${process.env.KAFKA_BOOTSTRAP} (Kafka ${process.env.KAFKA_VERSION ?? 'version unknown: set KAFKA_VERSION'})`)
+  }
+
+  // Integration tests use their own topics and groups, so files may run side
+  // by side; 2 at a time suits a 2-core machine that also runs the broker.
+  const concurrency = Number(process.env.TEST_CONCURRENCY) || 2
+  const timeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 15 * 60_000
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`]
+  if (!nodeFlags.some((f) => f.startsWith('--test-timeout'))) args.push('--test-timeout=120000')
+  args.push(...nodeFlags, ...files.map((f) => path.relative(REPO_ROOT, f)))
+  log(`node ${args.slice(0, 4 + (args.length - 4 - files.length)).join(' ')} <${files.length} file(s)>`)
+
+  const t0 = Date.now()
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: 'inherit' })
+    const forward = (sig: NodeJS.Signals): void => { child.kill(sig) }
+    process.on('SIGINT', forward)
+    process.on('SIGTERM', forward)
+    const watchdog = setTimeout(() => {
+      log(`the test run exceeded ${timeoutMs / 1000} s (TEST_TIMEOUT_MS); killing it`)
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.on('error', (err) => { log(`could not run node: ${err.message}`); resolve(1) })
+    child.on('exit', (status, signal) => {
+      clearTimeout(watchdog)
+      process.off('SIGINT', forward)
+      process.off('SIGTERM', forward)
+      resolve(status ?? (signal ? 1 : 0))
+    })
+  })
+  log(`test run took ${((Date.now() - t0) / 1000).toFixed(1)} s, exit code ${code}`)
+
+  if (leased) {
+    try {
+      if (await releaseCluster({ log: (m) => log(m) })) log('stopped the Kafka cluster (started by a test run; no other run uses it)')
+    } catch (err) {
+      log(`could not release the Kafka cluster: ${(err as Error).message}`)
+    }
+  }
+  return code
+}
+
+main().then((code) => { process.exitCode = code }, (err: Error) => {
+  log(err.message)
+  process.exitCode = 1
+})
