@@ -31,9 +31,10 @@ test('codec attribute ids are Kafka\'s', () => {
 
 for (const codec of CODECS) {
   test(`${codec}: round trip of empty, tiny, random and large compressible inputs`, async () => {
-    for (const input of [Buffer.alloc(0), Buffer.from('x'), randomBytes(100_000), compressible(1_500_000)]) {
+    const large = compressible(1_500_000)
+    for (const input of [Buffer.alloc(0), Buffer.from('x'), randomBytes(100_000), large]) {
       const packed = await compress(codec, input)
-      if (codec !== 'none' && input.length > 1000 && input[0] === compressible(1)[0]) {
+      if (codec !== 'none' && input === large) {
         assert.ok(packed.length < input.length / 4, `${codec} should compress`)
       }
       const unpacked = await decompress(codec, packed)
@@ -125,7 +126,7 @@ test('snappy: declared sizes above the limit are refused before decompressing', 
   // A xerial stream of many blocks that each decode to 64 KiB of zeros.
   const block = snappy.compressSync(Buffer.alloc(65536))
   const header = Buffer.concat([XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])])
-  const parts = [header]
+  const parts: Buffer[] = [header]
   for (let i = 0; i < 100; i++) {
     const len = Buffer.alloc(4)
     len.writeInt32BE(block.length)
