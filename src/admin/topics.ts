@@ -1,0 +1,212 @@
+/**
+ * Topic administration: create, delete, list, describe, add partitions.
+ *
+ * Contract: requests go to the controller named in metadata (in KRaft a
+ * broker that forwards to the quorum). Retriable failures — connection loss,
+ * NOT_CONTROLLER, a request timeout — are retried with backoff for the topics
+ * they hit, until the call's deadline; a non-retriable per-topic error
+ * (TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR, ...) fails the call with
+ * a KafkaError of that type naming the topic, after the other topics are done.
+ */
+import { KafkaError, brokerError } from '../errors.js'
+import type { Cluster } from '../cluster/cluster.js'
+import { retry } from '../cluster/retry.js'
+import { CreateTopicsApi } from '../protocol/messages/create-topics.js'
+import { DeleteTopicsApi } from '../protocol/messages/delete-topics.js'
+import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
+import { MetadataApi } from '../protocol/messages/metadata.js'
+import type { ApiDescriptor } from '../protocol/api.js'
+
+export interface NewTopic {
+  topic: string
+  /** Default: the broker's `num.partitions`. */
+  numPartitions?: number
+  /** Default: the broker's `default.replication.factor`. */
+  replicationFactor?: number
+  /** Explicit replica placement: partition -> broker ids (excludes numPartitions/replicationFactor). */
+  replicaAssignment?: Record<number, number[]>
+  configs?: Record<string, string>
+}
+
+export interface CreateTopicsOptions {
+  validateOnly?: boolean
+  timeoutMs?: number
+}
+
+export interface TopicDescription {
+  name: string
+  topicId: string
+  isInternal: boolean
+  partitions: PartitionDescription[]
+}
+
+export interface PartitionDescription {
+  partition: number
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+}
+
+export interface NewPartitions {
+  topic: string
+  /** The total number of partitions wanted (must exceed the current count). */
+  count: number
+}
+
+interface Result {
+  name: string
+  errorCode: number
+  errorMessage: string | null
+}
+
+/**
+ * Sends `names` in batches through `send` until each has a final result;
+ * names with retriable errors are sent again after a backoff.
+ */
+async function perTopic(
+  cluster: Cluster,
+  what: string,
+  names: string[],
+  deadline: number,
+  send: (names: string[]) => Promise<Result[]>,
+): Promise<void> {
+  let todo = names
+  const failures: KafkaError[] = []
+  await retry(
+    what,
+    async () => {
+      const results = await send(todo)
+      const again: string[] = []
+      let retriable: KafkaError | undefined
+      for (const r of results) {
+        if (r.errorCode === 0) continue
+        const err = brokerError(r.errorCode, { topic: r.name }, r.errorMessage)
+        if (err.retriable) {
+          again.push(r.name)
+          retriable = err
+        } else {
+          failures.push(err)
+        }
+      }
+      todo = again
+      if (retriable) {
+        if (retriable.type === 'NOT_CONTROLLER') await cluster.refreshMetadata()
+        throw retriable
+      }
+    },
+    { ...cluster.backoff, deadline },
+  )
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) {
+    const first = failures[0]!
+    throw new KafkaError(`${what} failed for ${failures.length} topics: ${failures.map((f) => f.message).join('; ')}`, {
+      type: first.type,
+      ...(first.code !== undefined ? { code: first.code } : {}),
+      context: { errors: failures },
+    })
+  }
+}
+
+export async function createTopics(cluster: Cluster, topics: NewTopic[], options: CreateTopicsOptions, deadline: number): Promise<void> {
+  const byName = new Map(topics.map((t) => [t.topic, t]))
+  const timeoutMs = options.timeoutMs ?? Math.max(0, deadline - Date.now())
+  await perTopic(cluster, 'createTopics', [...byName.keys()], deadline, async (names) => {
+    const controller = await cluster.controller()
+    const res = await cluster.send(controller.nodeId, CreateTopicsApi, {
+      topics: names.map((name) => {
+        const t = byName.get(name)!
+        const assignment = t.replicaAssignment
+        return {
+          name,
+          numPartitions: assignment ? -1 : t.numPartitions ?? -1,
+          replicationFactor: assignment ? -1 : t.replicationFactor ?? -1,
+          assignments: assignment
+            ? Object.entries(assignment).map(([p, brokerIds]) => ({ partitionIndex: Number(p), brokerIds }))
+            : [],
+          configs: Object.entries(t.configs ?? {}).map(([k, value]) => ({ name: k, value })),
+        }
+      }),
+      timeoutMs,
+      validateOnly: options.validateOnly ?? false,
+    })
+    return res.topics
+  })
+}
+
+export async function deleteTopics(cluster: Cluster, names: string[], deadline: number): Promise<void> {
+  await perTopic(cluster, 'deleteTopics', names, deadline, async (todo) => {
+    const controller = await cluster.controller()
+    const conn = await cluster.connectionTo(controller.nodeId)
+    const version = conn.versionFor(DeleteTopicsApi as ApiDescriptor<unknown, unknown>)
+    const timeoutMs = Math.max(0, deadline - Date.now())
+    const res = await conn.request(
+      DeleteTopicsApi,
+      version >= 6 ? { topics: todo.map((name) => ({ name })), timeoutMs } : { topicNames: todo, timeoutMs },
+      { version },
+    )
+    return res.responses.map((r) => ({ name: r.name ?? '', errorCode: r.errorCode, errorMessage: r.errorMessage }))
+  })
+}
+
+export async function createPartitions(cluster: Cluster, changes: NewPartitions[], deadline: number, validateOnly = false): Promise<void> {
+  const byName = new Map(changes.map((c) => [c.topic, c]))
+  await perTopic(cluster, 'createPartitions', [...byName.keys()], deadline, async (names) => {
+    const controller = await cluster.controller()
+    const res = await cluster.send(controller.nodeId, CreatePartitionsApi, {
+      topics: names.map((name) => ({ name, count: byName.get(name)!.count, assignments: null })),
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      validateOnly,
+    })
+    return res.results
+  })
+}
+
+/** Fetches fresh metadata for `names` (null: every topic), with retries on connection trouble. */
+async function fetchTopics(cluster: Cluster, names: string[] | null, deadline: number) {
+  return retry(
+    'metadata',
+    async () =>
+      cluster.sendAny(MetadataApi, {
+        topics: names === null ? null : names.map((name) => ({ name })),
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      }),
+    { ...cluster.backoff, deadline },
+  )
+}
+
+/** Topic names, without internal topics unless `listInternal`. Sorted. */
+export async function listTopics(cluster: Cluster, deadline: number, listInternal = false): Promise<string[]> {
+  const res = await fetchTopics(cluster, null, deadline)
+  return res.topics
+    .filter((t) => t.errorCode === 0 && t.name !== null && (listInternal || !t.isInternal))
+    .map((t) => t.name!)
+    .sort()
+}
+
+export async function describeTopics(cluster: Cluster, names: string[], deadline: number): Promise<TopicDescription[]> {
+  const res = await fetchTopics(cluster, names, deadline)
+  const byName = new Map(res.topics.map((t) => [t.name, t]))
+  return names.map((name) => {
+    const t = byName.get(name)
+    if (!t) throw brokerError(3, { topic: name })
+    if (t.errorCode !== 0) throw brokerError(t.errorCode, { topic: name })
+    return {
+      name,
+      topicId: t.topicId,
+      isInternal: t.isInternal,
+      partitions: t.partitions
+        .map((p) => ({
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          offlineReplicas: p.offlineReplicas,
+        }))
+        .sort((a, b) => a.partition - b.partition),
+    }
+  })
+}

@@ -1,0 +1,137 @@
+/**
+ * BrokerPool: the connections of one client, keyed by broker and purpose.
+ *
+ * Contract:
+ * - `get(node)` returns a ready connection to that broker, connecting on first
+ *   use. Concurrent callers share one connection attempt.
+ * - After a failed attempt, the next attempt to the same address waits
+ *   `reconnect.backoff.ms`, doubling per failure up to
+ *   `reconnect.backoff.max.ms`, with ±20% jitter (as the Java client).
+ * - A purpose (`'default'`, `'coordinator'`, `'fetch'`, ...) gives a separate
+ *   socket to the same broker. Kafka answers one connection's requests in
+ *   order, so a long-polling Fetch must not sit in front of a Heartbeat.
+ * - `close()` closes every connection and makes later `get()` calls fail.
+ */
+import createDebug from 'debug'
+import { ConnectionError, KafkaError } from '../errors.js'
+import { Connection, type ConnectionOptions } from '../network/connection.js'
+
+const log = createDebug('samsa:network')
+
+export interface BrokerAddress {
+  nodeId: number
+  host: string
+  port: number
+}
+
+export type ConnectionSettings = Omit<ConnectionOptions, 'host' | 'port' | 'nodeId' | 'onClose'> & {
+  reconnectBackoffMs: number
+  reconnectBackoffMaxMs: number
+  connectionsMaxIdleMs: number
+}
+
+interface Slot {
+  conn: Connection | undefined
+  connecting: Promise<Connection> | undefined
+  failures: number
+  nextAttemptAt: number
+}
+
+export class BrokerPool {
+  private readonly settings: ConnectionSettings
+  private readonly slots = new Map<string, Slot>()
+  private closed = false
+  private idleTimer: NodeJS.Timeout | undefined
+
+  constructor(settings: ConnectionSettings) {
+    this.settings = settings
+    if (settings.connectionsMaxIdleMs > 0) {
+      const every = Math.max(1000, Math.min(settings.connectionsMaxIdleMs, 60000))
+      this.idleTimer = setInterval(() => this.reapIdle(), every)
+      this.idleTimer.unref()
+    }
+  }
+
+  /** A ready connection to `broker` for `purpose`. */
+  async get(broker: BrokerAddress, purpose = 'default'): Promise<Connection> {
+    if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
+    const key = `${broker.host}:${broker.port}/${purpose}`
+    let slot = this.slots.get(key)
+    if (!slot) {
+      slot = { conn: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0 }
+      this.slots.set(key, slot)
+    }
+    if (slot.conn && slot.conn.isReady) return slot.conn
+    if (slot.connecting) return slot.connecting
+    const s = slot
+    s.connecting = this.open(s, broker).finally(() => {
+      s.connecting = undefined
+    })
+    return s.connecting
+  }
+
+  private async open(slot: Slot, broker: BrokerAddress): Promise<Connection> {
+    const wait = slot.nextAttemptAt - Date.now()
+    if (wait > 0) await sleep(wait)
+    if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
+    const conn = new Connection({
+      ...this.settings,
+      host: broker.host,
+      port: broker.port,
+      nodeId: broker.nodeId,
+      onClose: (c) => {
+        if (slot.conn === c) slot.conn = undefined
+      },
+    })
+    try {
+      await conn.connect()
+    } catch (e) {
+      conn.destroy()
+      slot.failures++
+      const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
+      slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
+      throw e instanceof KafkaError ? e : new ConnectionError(`cannot connect to ${broker.host}:${broker.port}: ${(e as Error).message}`, { cause: e })
+    }
+    if (this.closed) {
+      conn.destroy()
+      throw new ConnectionError('client is closed', { retriable: false })
+    }
+    slot.failures = 0
+    slot.nextAttemptAt = 0
+    slot.conn = conn
+    return conn
+  }
+
+  /** Closes the connections to one broker (all purposes), e.g. after it failed. */
+  disconnect(broker: { host: string; port: number }): void {
+    const prefix = `${broker.host}:${broker.port}/`
+    for (const [key, slot] of this.slots) {
+      if (key.startsWith(prefix)) slot.conn?.close()
+    }
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.settings.connectionsMaxIdleMs
+    for (const slot of this.slots.values()) {
+      const c = slot.conn
+      if (c && c.inFlight === 0 && c.lastUsed < cutoff) {
+        log('closing idle connection to %s', c.address)
+        c.close()
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.idleTimer) clearInterval(this.idleTimer)
+    for (const slot of this.slots.values()) slot.conn?.close()
+    this.slots.clear()
+  }
+}
+
+export function sleep(ms: number, signal?: { unref?: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms)
+    if (signal?.unref) t.unref()
+  })
+}

@@ -1,0 +1,309 @@
+/**
+ * Cluster: what every client (producer, consumer, admin) shares about one
+ * Kafka cluster — the connection pool, the metadata cache and the coordinator
+ * cache — and the ways to reach a broker.
+ *
+ * Contract:
+ * - `refreshMetadata()` asks any reachable broker (known brokers first, then
+ *   `bootstrap.servers`) and replaces the snapshot. Concurrent refreshes are
+ *   coalesced. When nothing can be reached it fails with a `ConnectionError`
+ *   listing every address tried and why.
+ * - Topics named through `watch()` are kept fresh: every
+ *   `metadata.max.age.ms`, and whenever a caller reports a stale leader via
+ *   `requestRefresh()`.
+ * - `close()` closes every socket and timer; later calls fail.
+ */
+import createDebug from 'debug'
+import type tls from 'node:tls'
+import { readFileSync } from 'node:fs'
+import { ConfigError, ConnectionError, KafkaError, brokerError } from '../errors.js'
+import type { CommonConfig } from '../config/common.js'
+import type { ApiDescriptor } from '../protocol/api.js'
+import { MetadataApi } from '../protocol/messages/metadata.js'
+import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
+import type { Connection, RequestOptions } from '../network/connection.js'
+import { saslAuthenticator } from '../network/sasl/index.js'
+import { BrokerPool, type BrokerAddress } from './brokers.js'
+import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionInfo, type Snapshot, type TopicInfo } from './metadata.js'
+import { retry } from './retry.js'
+
+const log = createDebug('samsa:cluster')
+
+export type CoordinatorType = 'group' | 'transaction'
+
+export class Cluster {
+  readonly config: CommonConfig
+  readonly pool: BrokerPool
+  private snap: Snapshot = EMPTY_SNAPSHOT
+  private refreshing: Promise<Snapshot> | undefined
+  private queued: Promise<Snapshot> | undefined
+  private readonly watched = new Set<string>()
+  private watchAll = false
+  private refreshTimer: NodeJS.Timeout | undefined
+  private readonly coordinators = new Map<string, BrokerInfo>()
+  private closed = false
+
+  constructor(config: CommonConfig) {
+    this.config = config
+    this.pool = new BrokerPool({
+      clientId: config['client.id'],
+      requestTimeoutMs: config['request.timeout.ms'],
+      connectTimeoutMs: config['socket.connection.setup.timeout.ms'],
+      maxResponseSize: config['max.response.size'],
+      reconnectBackoffMs: config['reconnect.backoff.ms'],
+      reconnectBackoffMaxMs: config['reconnect.backoff.max.ms'],
+      connectionsMaxIdleMs: config['connections.max.idle.ms'],
+      tls: tlsOptions(config),
+      authenticate: saslAuthenticator(config),
+    })
+  }
+
+  get snapshot(): Snapshot {
+    return this.snap
+  }
+
+  get backoff() {
+    return { backoffMs: this.config['retry.backoff.ms'], backoffMaxMs: this.config['retry.backoff.max.ms'] }
+  }
+
+  /** Keeps these topics' metadata fresh from now on. */
+  watch(topics: Iterable<string>): void {
+    for (const t of topics) this.watched.add(t)
+    this.startRefreshTimer()
+  }
+
+  unwatch(topics: Iterable<string>): void {
+    for (const t of topics) this.watched.delete(t)
+  }
+
+  /** Keeps every topic's metadata fresh (regex subscriptions, admin). */
+  watchAllTopics(on = true): void {
+    this.watchAll = on
+    if (on) this.startRefreshTimer()
+  }
+
+  private startRefreshTimer(): void {
+    if (this.refreshTimer || this.closed) return
+    this.refreshTimer = setInterval(() => {
+      if (Date.now() - this.snap.updatedAt >= this.config['metadata.max.age.ms'] * 0.9) {
+        this.refreshMetadata().catch((e) => log('periodic metadata refresh failed: %s', (e as Error).message))
+      }
+    }, Math.max(1000, Math.min(this.config['metadata.max.age.ms'], 60000)))
+    this.refreshTimer.unref()
+  }
+
+  /**
+   * Fetches metadata for the watched topics plus `topics` (or every topic
+   * when watching all, or when `topics` is null). Resolves to the new snapshot.
+   */
+  refreshMetadata(topics: string[] | null = []): Promise<Snapshot> {
+    if (topics !== null) for (const t of topics) this.watched.add(t)
+    else this.watchAll = true
+    if (!this.refreshing) return this.startRefresh()
+    // The refresh in flight may have been sent before this caller's topics
+    // were added: every caller meanwhile shares one more refresh after it.
+    if (!this.queued) {
+      this.queued = this.refreshing
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined
+          return this.startRefresh()
+        })
+    }
+    return this.queued
+  }
+
+  private startRefresh(): Promise<Snapshot> {
+    const p = this.doRefresh().finally(() => {
+      if (this.refreshing === p) this.refreshing = undefined
+    })
+    this.refreshing = p
+    return p
+  }
+
+  /** Asks for a refresh soon (a caller saw NOT_LEADER or similar); errors are logged. */
+  requestRefresh(): void {
+    this.refreshMetadata().catch((e) => log('metadata refresh failed: %s', (e as Error).message))
+  }
+
+  private async doRefresh(): Promise<Snapshot> {
+    const all = this.watchAll
+    const names = [...this.watched]
+    const res = await this.sendAny(MetadataApi, {
+      topics: all ? null : names.map((name) => ({ name })),
+      allowAutoTopicCreation: this.config['allow.auto.create.topics'],
+      includeTopicAuthorizedOperations: false,
+    })
+    this.snap = snapshotFrom(res, this.snap, !all)
+    log('metadata: %d brokers, %d topics, controller %d', this.snap.brokers.size, this.snap.topics.size, this.snap.controllerId)
+    return this.snap
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    return this.snap.topics.get(name)
+  }
+
+  partition(topic: string, partition: number): PartitionInfo | undefined {
+    return this.snap.topics.get(topic)?.partitions[partition]
+  }
+
+  broker(nodeId: number): BrokerInfo | undefined {
+    return this.snap.brokers.get(nodeId)
+  }
+
+  /**
+   * The topic's metadata, refreshing until it has a leader for every partition
+   * or the deadline passes. Unknown topics fail with UNKNOWN_TOPIC_OR_PARTITION
+   * at the deadline (they may be being created meanwhile).
+   */
+  async topicMetadata(name: string, deadline: number): Promise<TopicInfo> {
+    return retry(
+      `metadata for topic "${name}"`,
+      async (attempt) => {
+        let t = this.snap.topics.get(name)
+        if (!t || attempt > 0 || t.errorCode !== 0) {
+          await this.refreshMetadata([name])
+          t = this.snap.topics.get(name)
+        }
+        if (!t) throw brokerError(3, { topic: name })
+        if (t.errorCode !== 0) throw brokerError(t.errorCode, { topic: name })
+        if (t.partitions.length === 0) throw brokerError(5, { topic: name })
+        return t
+      },
+      { ...this.backoff, deadline },
+    )
+  }
+
+  /** A connection to broker `nodeId`, refreshing metadata once if the broker is unknown. */
+  async connectionTo(nodeId: number, purpose = 'default'): Promise<Connection> {
+    let b = this.snap.brokers.get(nodeId)
+    if (!b) {
+      await this.refreshMetadata()
+      b = this.snap.brokers.get(nodeId)
+      if (!b) {
+        throw new ConnectionError(`broker ${nodeId} is not in the cluster metadata`, { context: { nodeId } })
+      }
+    }
+    return this.pool.get(b, purpose)
+  }
+
+  /** Sends to broker `nodeId`. */
+  async send<Req, Res>(nodeId: number, api: ApiDescriptor<Req, Res>, body: Req, options?: RequestOptions, purpose?: string): Promise<Res> {
+    const conn = await this.connectionTo(nodeId, purpose)
+    return conn.request(api, body, options)
+  }
+
+  /**
+   * A connection to any broker: known brokers in random order, then the
+   * bootstrap addresses. Fails with the list of addresses tried.
+   */
+  async anyConnection(purpose = 'default'): Promise<Connection> {
+    if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
+    const known = shuffle([...this.snap.brokers.values()])
+    const bootstrap = this.config['bootstrap.servers'].map((a) => ({ nodeId: -1, host: a.host, port: a.port }))
+    const candidates: BrokerAddress[] = [...known, ...bootstrap.filter((b) => !known.some((k) => k.host === b.host && k.port === b.port))]
+    const failures: string[] = []
+    for (const b of candidates) {
+      try {
+        return await this.pool.get(b, purpose)
+      } catch (e) {
+        if (e instanceof KafkaError && !e.retriable) throw e
+        failures.push(`${b.host}:${b.port} (${(e as Error).message})`)
+      }
+    }
+    throw new ConnectionError(`cannot reach any broker; tried ${failures.join(', ')}`, {
+      context: { tried: candidates.map((b) => `${b.host}:${b.port}`) },
+    })
+  }
+
+  /** Sends to any broker (metadata, admin requests that any broker forwards). */
+  async sendAny<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options?: RequestOptions): Promise<Res> {
+    const conn = await this.anyConnection()
+    return conn.request(api, body, options)
+  }
+
+  /** The broker the latest metadata names as controller (KRaft: a broker that forwards to the quorum). */
+  async controller(): Promise<BrokerInfo> {
+    if (this.snap.controllerId < 0 || !this.snap.brokers.has(this.snap.controllerId)) await this.refreshMetadata()
+    const c = this.snap.brokers.get(this.snap.controllerId) ?? [...this.snap.brokers.values()][0]
+    if (!c) throw new ConnectionError('metadata names no brokers')
+    return c
+  }
+
+  /**
+   * The coordinator broker for a group or transactional id (FindCoordinator,
+   * cached until `invalidateCoordinator`). Retriable errors
+   * (COORDINATOR_NOT_AVAILABLE while the coordinator loads) are retried until
+   * the deadline.
+   */
+  async coordinator(type: CoordinatorType, key: string, deadline: number): Promise<BrokerInfo> {
+    const cacheKey = `${type}:${key}`
+    const cached = this.coordinators.get(cacheKey)
+    if (cached) return cached
+    return retry(
+      `FindCoordinator(${type} "${key}")`,
+      async () => {
+        const conn = await this.anyConnection()
+        const version = conn.versionFor(FindCoordinatorApi as ApiDescriptor<unknown, unknown>)
+        const keyType = type === 'group' ? 0 : 1
+        const res = await conn.request(FindCoordinatorApi, version >= 4 ? { keyType, coordinatorKeys: [key] } : { keyType, key }, { version })
+        let info: { errorCode: number; errorMessage: string | null; nodeId: number; host: string; port: number }
+        if (version >= 4) {
+          const c = res.coordinators[0]
+          if (!c) throw new KafkaError(`FindCoordinator returned no coordinator for ${type} "${key}"`, { retriable: true })
+          info = c
+        } else {
+          info = res
+        }
+        if (info.errorCode !== 0) throw brokerError(info.errorCode, { [type === 'group' ? 'group' : 'transactionalId']: key }, info.errorMessage)
+        const broker: BrokerInfo = { nodeId: info.nodeId, host: info.host, port: info.port, rack: null }
+        this.coordinators.set(cacheKey, broker)
+        return broker
+      },
+      { ...this.backoff, deadline },
+    )
+  }
+
+  invalidateCoordinator(type: CoordinatorType, key: string): void {
+    this.coordinators.delete(`${type}:${key}`)
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.refreshTimer) clearInterval(this.refreshTimer)
+    this.refreshTimer = undefined
+    this.pool.close()
+  }
+}
+
+function shuffle<T>(a: T[]): T[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[a[i], a[j]] = [a[j]!, a[i]!]
+  }
+  return a
+}
+
+/** TLS options from the `ssl.*` configs, or undefined for plaintext protocols. */
+export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
+  const protocol = config['security.protocol']
+  if (protocol !== 'SSL' && protocol !== 'SASL_SSL') return undefined
+  for (const k of ['ssl.truststore.type', 'ssl.keystore.type'] as const) {
+    const v = config[k]
+    if (v !== undefined && v.toUpperCase() !== 'PEM') {
+      throw new ConfigError(`"${k}" = "${v}": only PEM is supported; convert the store to PEM files`, { context: { key: k } })
+    }
+  }
+  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path, 'utf8'))
+  const ca = config['ssl.truststore.certificates'] ?? read(config['ssl.truststore.location'])
+  const keystore = read(config['ssl.keystore.location'])
+  const cert = config['ssl.keystore.certificate.chain'] ?? keystore
+  const key = config['ssl.keystore.key'] ?? keystore
+  const opts: tls.ConnectionOptions = {}
+  if (ca !== undefined) opts.ca = ca
+  if (cert !== undefined) opts.cert = cert
+  if (key !== undefined) opts.key = key
+  if (config['ssl.key.password'] !== undefined) opts.passphrase = config['ssl.key.password']
+  if (config['ssl.endpoint.identification.algorithm'] === '') opts.checkServerIdentity = () => undefined
+  return opts
+}

@@ -1,0 +1,96 @@
+/**
+ * Metadata: the client's cached view of the cluster (brokers, topics,
+ * partition leaders), replaced whole by each Metadata response.
+ *
+ * Contract: readers get a consistent snapshot (`snapshot`); a refresh never
+ * mutates the previous snapshot in place. Topics whose response carried an
+ * error are kept with that error code so callers can tell "unknown topic" from
+ * "not fetched yet".
+ */
+import type { MetadataResponse } from '../protocol/messages/metadata.js'
+
+export interface BrokerInfo {
+  nodeId: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export interface PartitionInfo {
+  topic: string
+  partition: number
+  /** -1 when the partition has no leader right now. */
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+  errorCode: number
+}
+
+export interface TopicInfo {
+  name: string
+  topicId: string
+  isInternal: boolean
+  errorCode: number
+  /** Indexed by partition number. */
+  partitions: PartitionInfo[]
+}
+
+export interface Snapshot {
+  clusterId: string | null
+  controllerId: number
+  brokers: ReadonlyMap<number, BrokerInfo>
+  topics: ReadonlyMap<string, TopicInfo>
+  /** Date.now() when this snapshot was taken (0: never). */
+  updatedAt: number
+}
+
+export const EMPTY_SNAPSHOT: Snapshot = {
+  clusterId: null,
+  controllerId: -1,
+  brokers: new Map(),
+  topics: new Map(),
+  updatedAt: 0,
+}
+
+/**
+ * Builds a snapshot from a Metadata response. With `merge`, topics not in the
+ * response are carried over from `previous` (a refresh of some topics keeps
+ * what is known of the others).
+ */
+export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: boolean): Snapshot {
+  const brokers = new Map<number, BrokerInfo>()
+  for (const b of res.brokers) brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })
+  const topics = new Map<string, TopicInfo>(merge ? previous.topics : [])
+  for (const t of res.topics) {
+    if (t.name === null) continue
+    const partitions: PartitionInfo[] = []
+    for (const p of t.partitions) {
+      partitions[p.partitionIndex] = {
+        topic: t.name,
+        partition: p.partitionIndex,
+        leader: p.leaderId,
+        leaderEpoch: p.leaderEpoch,
+        replicas: p.replicaNodes,
+        isr: p.isrNodes,
+        offlineReplicas: p.offlineReplicas,
+        errorCode: p.errorCode,
+      }
+    }
+    // A partition list with holes would confuse partitioners: fill them as leaderless.
+    for (let i = 0; i < partitions.length; i++) {
+      if (!partitions[i]) {
+        partitions[i] = { topic: t.name, partition: i, leader: -1, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: [], errorCode: 5 }
+      }
+    }
+    topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, errorCode: t.errorCode, partitions })
+  }
+  return {
+    clusterId: res.clusterId,
+    controllerId: res.controllerId,
+    brokers,
+    topics,
+    updatedAt: Date.now(),
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Options every client shares (Java's CommonClientConfigs), with the Java
+ * client's defaults. Producer, consumer and admin schemas extend this shape.
+ */
+import { z } from 'zod'
+import { bool, bootstrapServers, int, oneOf, optionalStr, str } from './fields.js'
+
+const MAX_INT = 2147483647
+
+export const commonShape = {
+  'bootstrap.servers': bootstrapServers.describe('Addresses of brokers to bootstrap from: "host:port,host:port" or an array.'),
+  'client.id': str('samsa').describe('Sent with every request; shows in broker logs and quotas.'),
+  'client.rack': str('').describe('Rack of this client, for rack-aware fetching (KIP-392).'),
+  'request.timeout.ms': int(30000, 0, MAX_INT).describe('How long to wait for a response before failing the request and closing its connection.'),
+  'default.api.timeout.ms': int(60000, 0, MAX_INT).describe('Deadline for blocking calls that take no explicit timeout (commitSync, position, admin calls).'),
+  'socket.connection.setup.timeout.ms': int(10000, 0, MAX_INT).describe('How long one connection attempt may take.'),
+  'socket.connection.setup.timeout.max.ms': int(30000, 0, MAX_INT).describe('Upper bound of the connection setup timeout as it grows after failures.'),
+  'reconnect.backoff.ms': int(50, 0, MAX_INT).describe('Wait before reconnecting to a broker after a failure; grows exponentially.'),
+  'reconnect.backoff.max.ms': int(1000, 0, MAX_INT).describe('Upper bound of the reconnect backoff.'),
+  'retry.backoff.ms': int(100, 0, MAX_INT).describe('Wait before retrying a failed request; grows exponentially with jitter.'),
+  'retry.backoff.max.ms': int(1000, 0, MAX_INT).describe('Upper bound of the retry backoff.'),
+  'metadata.max.age.ms': int(300000, 0, MAX_INT).describe('Refresh cluster metadata at least this often.'),
+  'connections.max.idle.ms': int(540000, 0, MAX_INT).describe('Close connections idle for longer than this.'),
+  'max.response.size': int(104857600, 1024, MAX_INT).describe('samsa: largest response frame accepted; a larger one is a ProtocolError and closes the connection.'),
+  'security.protocol': oneOf(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const, 'PLAINTEXT').describe('Transport: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.'),
+  'ssl.endpoint.identification.algorithm': str('https').describe('"https" verifies the broker hostname against its certificate; "" disables that check.'),
+  'ssl.truststore.certificates': optionalStr().describe('PEM CA certificates trusted for broker certificates (Java: ssl.truststore.type=PEM).'),
+  'ssl.truststore.location': optionalStr().describe('Path of a PEM file of trusted CA certificates.'),
+  'ssl.keystore.certificate.chain': optionalStr().describe('PEM client certificate chain, for mutual TLS.'),
+  'ssl.keystore.key': optionalStr().describe('PEM private key of the client certificate.'),
+  'ssl.keystore.location': optionalStr().describe('Path of a PEM file holding the client certificate chain and key.'),
+  'ssl.key.password': optionalStr().describe('Password of an encrypted private key.'),
+  'ssl.truststore.type': optionalStr().describe('Only PEM is supported (JKS/PKCS12 need the JVM).'),
+  'ssl.keystore.type': optionalStr().describe('Only PEM is supported.'),
+  'sasl.mechanism': oneOf(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const, 'PLAIN').describe('SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.'),
+  'sasl.jaas.config': optionalStr().describe('Java JAAS line with username="..." password="..."; samsa reads the credentials from it.'),
+  'sasl.username': optionalStr().describe('samsa: SASL username (alternative to sasl.jaas.config).'),
+  'sasl.password': optionalStr().describe('samsa: SASL password (alternative to sasl.jaas.config).'),
+  'allow.auto.create.topics': bool(true).describe('Let metadata requests create missing topics where the broker allows it.'),
+} as const
+
+export const commonSchema = z.strictObject(commonShape)
+export type CommonConfig = z.output<typeof commonSchema>

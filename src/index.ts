@@ -1,0 +1,20 @@
+// Public exports of samsa. Everything else is internal.
+export { Admin } from './admin/admin.js'
+export type { ClusterDescription, TimeoutOption } from './admin/admin.js'
+export type { NewTopic, NewPartitions, CreateTopicsOptions, TopicDescription, PartitionDescription } from './admin/topics.js'
+export type { OffsetQuery, OffsetSpec, ListedOffset, ListOffsetsOptions } from './admin/offsets.js'
+export type { AdminConfigInput } from './config/admin.js'
+export {
+  KafkaError,
+  ConfigError,
+  TimeoutError,
+  ConnectionError,
+  AuthenticationError,
+  SerializationError,
+  WakeupError,
+  ProtocolError,
+} from './errors.js'
+export type { KafkaErrorOptions } from './errors.js'
+export { serializers, deserializers } from './serde/serde.js'
+export type { Serializer, Deserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
+export type { TopicPartition, TopicPartitionOffset, Header } from './types.js'

@@ -1,0 +1,421 @@
+/**
+ * Connection: one TCP (or TLS) socket to one broker.
+ *
+ * Contract:
+ * - `connect()` opens the socket within `connectTimeoutMs`, negotiates API
+ *   versions (ApiVersions) and runs SASL when configured. It rejects with a
+ *   `ConnectionError` (or `AuthenticationError`) naming the address.
+ * - `request()` may be called many times without waiting: requests are
+ *   pipelined and their responses matched by correlation id. Each request has a
+ *   deadline (`requestTimeoutMs` unless overridden); when it passes, the
+ *   request fails with `TimeoutError` and the connection is closed, since
+ *   responses on a Kafka connection arrive in order and a late one would
+ *   block every later request.
+ * - A frame that is malformed (bad length, unknown correlation id, a body that
+ *   does not decode) fails with `ProtocolError` and closes the connection;
+ *   nothing larger than `maxResponseSize` is ever allocated for a frame.
+ * - When the connection closes for any reason, every pending request fails
+ *   with a retriable `ConnectionError` and `onClose` is called once. A closed
+ *   connection is never reused: the pool makes a new one.
+ */
+import net from 'node:net'
+import tls from 'node:tls'
+import createDebug from 'debug'
+import { ConnectionError, KafkaError, ProtocolError, TimeoutError } from '../errors.js'
+import type { ApiDescriptor } from '../protocol/api.js'
+import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
+import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
+import { Reader } from '../protocol/reader.js'
+import { Writer } from '../protocol/writer.js'
+import { channels } from './diagnostics.js'
+
+const log = createDebug('samsa:network')
+
+export const CLIENT_SOFTWARE_NAME = 'samsa'
+export const CLIENT_SOFTWARE_VERSION = '0.1.0'
+
+export interface ConnectionOptions {
+  host: string
+  port: number
+  /** Broker node id, or -1 for a bootstrap address whose id is not known yet. */
+  nodeId: number
+  clientId: string
+  requestTimeoutMs: number
+  connectTimeoutMs: number
+  maxResponseSize: number
+  /** TLS options; undefined for plaintext. */
+  tls?: tls.ConnectionOptions | undefined
+  /** Runs after version negotiation, before the connection is ready (SASL). */
+  authenticate?: ((conn: Connection) => Promise<void>) | undefined
+  onClose?: ((conn: Connection, error: KafkaError | undefined) => void) | undefined
+}
+
+export interface RequestOptions {
+  /** Use this version instead of the highest one both sides support. */
+  version?: number
+  timeoutMs?: number
+  /** The broker sends no response (Produce with acks=0): resolves once written. */
+  noResponse?: boolean
+}
+
+interface Pending {
+  api: ApiDescriptor<unknown, unknown>
+  version: number
+  resolve: (value: unknown) => void
+  reject: (err: KafkaError) => void
+  timer: NodeJS.Timeout | undefined
+}
+
+export interface VersionRange {
+  minVersion: number
+  maxVersion: number
+}
+
+type State = 'new' | 'connecting' | 'ready' | 'closed'
+
+export class Connection {
+  readonly options: ConnectionOptions
+  readonly address: string
+  private socket: net.Socket | undefined
+  private state: State = 'new'
+  private nextCorrelationId = 1
+  private readonly pending = new Map<number, Pending>()
+  private versions = new Map<number, VersionRange>()
+  private closeError: KafkaError | undefined
+  private connecting: Promise<void> | undefined
+
+  // framing state
+  private frame: Buffer | undefined
+  private frameFilled = 0
+  private header: Buffer | undefined
+  private chunks: Buffer[] = []
+  private chunkBytes = 0
+
+  /** Time of the last request or response, for idle reaping. */
+  lastUsed = Date.now()
+
+  constructor(options: ConnectionOptions) {
+    this.options = options
+    this.address = `${options.host}:${options.port}`
+  }
+
+  get nodeId(): number {
+    return this.options.nodeId
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready'
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed'
+  }
+
+  get inFlight(): number {
+    return this.pending.size
+  }
+
+  /** The version ranges the broker advertised, by api key. */
+  get apiVersions(): ReadonlyMap<number, VersionRange> {
+    return this.versions
+  }
+
+  connect(): Promise<void> {
+    if (this.connecting) return this.connecting
+    this.connecting = this.doConnect()
+    return this.connecting
+  }
+
+  private async doConnect(): Promise<void> {
+    this.state = 'connecting'
+    const { host, port, connectTimeoutMs } = this.options
+    log('connecting to %s (node %d)', this.address, this.options.nodeId)
+    await new Promise<void>((resolve, reject) => {
+      const socket = this.options.tls
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.options.tls })
+        : net.connect({ host, port })
+      this.socket = socket
+      socket.setNoDelay(true)
+      socket.setKeepAlive(true, 60000)
+      const timer = setTimeout(() => {
+        const err = new ConnectionError(`connection to ${this.address} timed out after ${connectTimeoutMs} ms (socket.connection.setup.timeout.ms)`, {
+          context: { broker: this.address },
+        })
+        this.destroy(err)
+        reject(err)
+      }, connectTimeoutMs)
+      const onError = (e: Error) => {
+        clearTimeout(timer)
+        const err = new ConnectionError(`cannot connect to ${this.address}: ${e.message}`, {
+          cause: e,
+          context: { broker: this.address },
+        })
+        this.destroy(err)
+        reject(err)
+      }
+      socket.once('error', onError)
+      socket.once(this.options.tls ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer)
+        socket.off('error', onError)
+        socket.on('error', (e) =>
+          this.destroy(new ConnectionError(`connection to ${this.address} failed: ${e.message}`, { cause: e, context: { broker: this.address } })),
+        )
+        socket.on('close', () =>
+          this.destroy(new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })),
+        )
+        socket.on('data', (chunk: Buffer) => this.onData(chunk))
+        resolve()
+      })
+    })
+    await this.negotiateVersions()
+    if (this.options.authenticate) await this.options.authenticate(this)
+    if (this.state !== 'connecting') throw this.closeError ?? new ConnectionError(`connection to ${this.address} closed`)
+    this.state = 'ready'
+    log('connected to %s (node %d)', this.address, this.options.nodeId)
+  }
+
+  private async negotiateVersions(): Promise<void> {
+    let version = ApiVersionsApi.maxVersion
+    for (;;) {
+      const res = await this.send(ApiVersionsApi, { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION }, { version })
+      if (res.errorCode === 35 && version > 0) {
+        // UNSUPPORTED_VERSION: the broker answered with v0 and its own range for ApiVersions.
+        const own = res.apiKeys.find((k) => k.apiKey === ApiVersionsApi.apiKey)
+        version = own ? Math.min(own.maxVersion, version - 1) : 0
+        continue
+      }
+      if (res.errorCode !== 0) {
+        throw new ConnectionError(`ApiVersions to ${this.address} failed with error code ${res.errorCode}`, { code: res.errorCode, context: { broker: this.address } })
+      }
+      this.versions = new Map(res.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]))
+      return
+    }
+  }
+
+  /**
+   * The version to use for `api`: the highest both samsa and the broker
+   * support. Throws `UNSUPPORTED_VERSION` when the ranges do not overlap.
+   */
+  versionFor(api: ApiDescriptor<unknown, unknown>, maxWanted = api.maxVersion, minWanted = api.minVersion): number {
+    const broker = this.versions.get(api.apiKey)
+    const top = Math.min(maxWanted, broker ? broker.maxVersion : -1)
+    const bottom = Math.max(minWanted, broker ? broker.minVersion : 0)
+    if (!broker || top < bottom) {
+      throw new KafkaError(
+        `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
+          (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
+        { type: 'UNSUPPORTED_VERSION', code: 35, context: { broker: this.address, api: api.name } },
+      )
+    }
+    return top
+  }
+
+  /** Whether the broker offers `api` at all (and at least `minVersion`). */
+  supports(api: ApiDescriptor<unknown, unknown>, minVersion = api.minVersion): boolean {
+    const broker = this.versions.get(api.apiKey)
+    return broker !== undefined && broker.maxVersion >= minVersion
+  }
+
+  /** Sends a request on a ready connection. */
+  request<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions = {}): Promise<Res> {
+    if (this.state !== 'ready') {
+      return Promise.reject(
+        this.closeError ?? new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
+      )
+    }
+    return this.send(api, body, options)
+  }
+
+  private send<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions): Promise<Res> {
+    const socket = this.socket
+    if (!socket || this.state === 'closed') {
+      return Promise.reject(this.closeError ?? new ConnectionError(`connection to ${this.address} is closed`))
+    }
+    let version: number
+    try {
+      version = options.version ?? this.versionFor(api as ApiDescriptor<unknown, unknown>)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    const correlationId = this.nextCorrelationId
+    this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff
+    const w = new Writer(256)
+    const sizeAt = w.reserveInt32()
+    let frame: Buffer
+    try {
+      writeRequestHeader(w, api.requestHeaderVersion(version), api.apiKey, version, correlationId, this.options.clientId)
+      api.encodeRequest(w, body, version)
+      w.patchInt32(sizeAt, w.offset - 4)
+      frame = w.finish()
+    } catch (e) {
+      return Promise.reject(e instanceof KafkaError ? e : new KafkaError(`cannot encode ${api.name} v${version}: ${(e as Error).message}`, { cause: e }))
+    }
+    this.lastUsed = Date.now()
+    if (channels.request.hasSubscribers) {
+      channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
+    }
+    if (options.noResponse) {
+      return new Promise<Res>((resolve, reject) => {
+        socket.write(frame, (err) => {
+          if (err) reject(new ConnectionError(`write to ${this.address} failed: ${err.message}`, { cause: err }))
+          else resolve(undefined as Res)
+        })
+      })
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs
+      const pending: Pending = {
+        api: api as ApiDescriptor<unknown, unknown>,
+        version,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer: undefined,
+      }
+      pending.timer = setTimeout(() => {
+        this.pending.delete(correlationId)
+        reject(
+          new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
+            context: { broker: this.address, api: api.name },
+          }),
+        )
+        this.destroy(new ConnectionError(`connection to ${this.address} closed after a request timed out`, { context: { broker: this.address } }))
+      }, timeoutMs)
+      this.pending.set(correlationId, pending)
+      socket.write(frame)
+    })
+  }
+
+  /** Framing: collects bytes until whole frames are available, then dispatches them. */
+  private onData(chunk: Buffer): void {
+    let offset = 0
+    while (offset < chunk.length && this.state !== 'closed') {
+      if (this.frame) {
+        const n = Math.min(this.frame.length - this.frameFilled, chunk.length - offset)
+        chunk.copy(this.frame, this.frameFilled, offset, offset + n)
+        this.frameFilled += n
+        offset += n
+        if (this.frameFilled === this.frame.length) {
+          const f = this.frame
+          this.frame = undefined
+          this.onFrame(f)
+        }
+        continue
+      }
+      // Need the 4-byte size prefix.
+      if (this.chunkBytes === 0 && chunk.length - offset >= 4) {
+        const size = chunk.readInt32BE(offset)
+        if (!this.checkSize(size)) return
+        offset += 4
+        if (chunk.length - offset >= size) {
+          // Whole frame inside this chunk: a view, no copy.
+          const f = chunk.subarray(offset, offset + size)
+          offset += size
+          this.onFrame(f)
+        } else {
+          this.frame = Buffer.allocUnsafe(size)
+          this.frameFilled = 0
+        }
+        continue
+      }
+      // Size prefix split across chunks.
+      const take = Math.min(4 - this.chunkBytes, chunk.length - offset)
+      this.chunks.push(chunk.subarray(offset, offset + take))
+      this.chunkBytes += take
+      offset += take
+      if (this.chunkBytes === 4) {
+        const size = Buffer.concat(this.chunks, 4).readInt32BE(0)
+        this.chunks = []
+        this.chunkBytes = 0
+        if (!this.checkSize(size)) return
+        this.frame = Buffer.allocUnsafe(size)
+        this.frameFilled = 0
+      }
+    }
+  }
+
+  private checkSize(size: number): boolean {
+    if (size < 4 || size > this.options.maxResponseSize) {
+      this.destroy(
+        new ProtocolError(
+          `malformed frame from ${this.address}: length ${size} is outside 4..${this.options.maxResponseSize} (max.response.size)`,
+          { context: { broker: this.address } },
+        ),
+      )
+      return false
+    }
+    return true
+  }
+
+  private onFrame(frame: Buffer): void {
+    this.lastUsed = Date.now()
+    const correlationId = frame.readInt32BE(0)
+    const pending = this.pending.get(correlationId)
+    if (!pending) {
+      this.destroy(
+        new ProtocolError(`unexpected frame from ${this.address}: correlation id ${correlationId} matches no request in flight`, {
+          context: { broker: this.address },
+        }),
+      )
+      return
+    }
+    this.pending.delete(correlationId)
+    if (pending.timer) clearTimeout(pending.timer)
+    const { api, version } = pending
+    let result: unknown
+    try {
+      const r = new Reader(frame)
+      readResponseHeader(r, api.responseHeaderVersion(version))
+      if (api.apiKey === ApiVersionsApi.apiKey && version > 0 && frame.length >= 6 && frame.readInt16BE(4) === 35) {
+        // A broker that does not support our ApiVersions version answers in v0.
+        result = api.decodeResponse(r, 0)
+      } else {
+        result = api.decodeResponse(r, version)
+      }
+    } catch (e) {
+      const err =
+        e instanceof ProtocolError
+          ? new ProtocolError(`malformed ${api.name} v${version} response from ${this.address}: ${e.message}`, { cause: e, context: { broker: this.address } })
+          : new ProtocolError(`cannot decode ${api.name} v${version} response from ${this.address}: ${(e as Error).message}`, {
+              cause: e,
+              context: { broker: this.address },
+            })
+      pending.reject(err)
+      this.destroy(err)
+      return
+    }
+    if (channels.response.hasSubscribers) {
+      channels.response.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
+    }
+    pending.resolve(result)
+  }
+
+  /** Closes the connection; pending requests fail with `error` (or a retriable ConnectionError). */
+  destroy(error?: KafkaError): void {
+    if (this.state === 'closed') return
+    this.state = 'closed'
+    this.closeError = error ?? new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })
+    if (error) log('closing %s: %s', this.address, error.message)
+    const failure =
+      error instanceof ConnectionError
+        ? error
+        : new ConnectionError(`connection to ${this.address} closed: ${this.closeError.message}`, {
+            cause: this.closeError,
+            context: { broker: this.address },
+          })
+    for (const p of this.pending.values()) {
+      if (p.timer) clearTimeout(p.timer)
+      p.reject(failure)
+    }
+    this.pending.clear()
+    this.frame = undefined
+    this.chunks = []
+    this.socket?.destroy()
+    this.socket = undefined
+    this.options.onClose?.(this, error)
+  }
+
+  /** Closes the connection deliberately. */
+  close(): void {
+    this.destroy()
+  }
+}

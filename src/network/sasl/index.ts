@@ -1,0 +1,73 @@
+/**
+ * SASL authentication run on each new connection when `security.protocol` is
+ * SASL_PLAINTEXT or SASL_SSL: SaslHandshake (v1) to agree on the mechanism,
+ * then SaslAuthenticate rounds driven by the mechanism (one file each).
+ * Credentials come from `sasl.username`/`sasl.password` or from the
+ * `username="..." password="..."` pair of a Java `sasl.jaas.config` line, and
+ * are never logged or put into error messages.
+ */
+import { AuthenticationError, ConfigError } from '../../errors.js'
+import type { CommonConfig } from '../../config/common.js'
+import { SaslAuthenticateApi } from '../../protocol/messages/sasl-authenticate.js'
+import { SaslHandshakeApi } from '../../protocol/messages/sasl-handshake.js'
+import type { Connection } from '../connection.js'
+import { plainExchange } from './plain.js'
+import { scramExchange } from './scram.js'
+
+/** A mechanism: produces client messages from server messages until done. */
+export interface SaslMechanism {
+  /** The first client message. */
+  start(): Buffer
+  /** The next client message for a server message, or null when finished. */
+  next(server: Buffer): Buffer | null
+}
+
+export interface Credentials {
+  username: string
+  password: string
+}
+
+export function credentialsFrom(config: CommonConfig): Credentials {
+  let username = config['sasl.username']
+  let password = config['sasl.password']
+  const jaas = config['sasl.jaas.config']
+  if (jaas !== undefined) {
+    username ??= /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1]
+    password ??= /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1]
+  }
+  if (username === undefined || password === undefined) {
+    throw new ConfigError(
+      'SASL needs credentials: set "sasl.username" and "sasl.password", or "sasl.jaas.config" with username="..." password="..."',
+      { context: { key: 'sasl.jaas.config' } },
+    )
+  }
+  return { username, password }
+}
+
+export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => Promise<void>) | undefined {
+  const protocol = config['security.protocol']
+  if (protocol !== 'SASL_PLAINTEXT' && protocol !== 'SASL_SSL') return undefined
+  const mechanism = config['sasl.mechanism']
+  const creds = credentialsFrom(config)
+  return async (conn) => {
+    const hs = await conn.request(SaslHandshakeApi, { mechanism }, { version: Math.min(1, conn.versionFor(SaslHandshakeApi)) })
+    if (hs.errorCode !== 0) {
+      throw new AuthenticationError(
+        `broker ${conn.address} refused SASL mechanism ${mechanism} (error code ${hs.errorCode}); it offers ${hs.mechanisms.join(', ') || 'none'}`,
+        { code: hs.errorCode, context: { broker: conn.address } },
+      )
+    }
+    const mech: SaslMechanism = mechanism === 'PLAIN' ? plainExchange(creds) : scramExchange(mechanism, creds)
+    let message: Buffer | null = mech.start()
+    while (message !== null) {
+      const res = await conn.request(SaslAuthenticateApi, { authBytes: message })
+      if (res.errorCode !== 0) {
+        throw new AuthenticationError(`SASL ${mechanism} authentication to ${conn.address} failed: ${res.errorMessage ?? `error code ${res.errorCode}`}`, {
+          code: res.errorCode,
+          context: { broker: conn.address },
+        })
+      }
+      message = mech.next(res.authBytes)
+    }
+  }
+}
