@@ -241,6 +241,18 @@ function portFree (port: number): Promise<boolean> {
   })
 }
 
+// A killed JVM can look dead (its main thread a zombie) a moment before the
+// kernel has closed all its sockets: give the ports a few seconds.
+async function waitPortsFree (ports: number[], timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const busy: number[] = []
+    for (const port of ports) if (!(await portFree(port))) busy.push(port)
+    if (busy.length === 0 || Date.now() > deadline) return busy
+    await sleep(200)
+  }
+}
+
 async function withLock<T> (portBase: number, fn: () => Promise<T>, log: (m: string) => void): Promise<T> {
   fs.mkdirSync(RUN_DIR, { recursive: true })
   const file = lockPath(portBase)
@@ -564,8 +576,7 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
     await stopLocked(portBase, log, { force: true })
 
     const ports = Array.from({ length: count }, (_, i) => [portBase + i, portBase + CONTROLLER_PORT_OFFSET + i]).flat()
-    const busy: number[] = []
-    for (const port of ports) if (!(await portFree(port))) busy.push(port)
+    const busy = await waitPortsFree(ports, 3000)
     if (busy.length > 0) {
       throw new Error(`port(s) ${busy.join(', ')} on ${HOST} are in use by a process this checkout did not start ` +
         '(another checkout\'s broker?); stop it, or set KAFKA_PORT_BASE to use other ports, or KAFKA_BOOTSTRAP to use that broker for tests')
@@ -690,7 +701,8 @@ export async function restartNode (id: number, opts: CommonOptions & { kill?: bo
       await terminate([node.pid!], { force: opts.kill })
     }
     node.pid = null
-    if (!(await portFree(node.port))) throw new Error(`port ${node.port} is still in use`)
+    const busy = await waitPortsFree([node.port, node.controllerPort])
+    if (busy.length > 0) throw new Error(`port(s) ${busy.join(', ')} still in use after node ${id} stopped`)
     spawnNode(state, node)
     writeState(state)
     const running = state.nodes.filter((n) => n.id === id || nodeAlive(n)).length
