@@ -10,6 +10,9 @@
 import { createRequire } from 'node:module'
 import { KafkaError } from '../../errors.js'
 
+// The CommonJS build (scripts/build.mjs) rewrites `import.meta.url` to the
+// file's own URL, since CommonJS has no import.meta.
+// @ts-ignore TS1343 in the CommonJS compile only
 const requireOptional = createRequire(import.meta.url)
 
 const cache = new Map<string, { module?: unknown, error?: unknown }>()
