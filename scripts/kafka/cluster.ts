@@ -253,7 +253,26 @@ async function waitPortsFree (ports: number[], timeoutMs = 10_000): Promise<numb
   }
 }
 
+// Calls from this process are queued per port base; the lock file then keeps
+// other processes (another npm test, the CLI) out.
+const queues = new Map<number, Promise<void>>()
+
 async function withLock<T> (portBase: number, fn: () => Promise<T>, log: (m: string) => void): Promise<T> {
+  const previous = queues.get(portBase) ?? Promise.resolve()
+  let done!: () => void
+  const mine = new Promise<void>((resolve) => { done = resolve })
+  const tail = previous.then(() => mine)
+  queues.set(portBase, tail)
+  await previous
+  try {
+    return await withLockFile(portBase, fn, log)
+  } finally {
+    done()
+    if (queues.get(portBase) === tail) queues.delete(portBase)
+  }
+}
+
+async function withLockFile<T> (portBase: number, fn: () => Promise<T>, log: (m: string) => void): Promise<T> {
   fs.mkdirSync(RUN_DIR, { recursive: true })
   const file = lockPath(portBase)
   const deadline = Date.now() + LOCK_TIMEOUT_MS
@@ -274,12 +293,12 @@ async function withLock<T> (portBase: number, fn: () => Promise<T>, log: (m: str
       } catch {
         continue // released meanwhile
       }
-      // a lock whose holder died is stale (an empty file is one being written: give it a moment)
-      if ((holder && !pidAlive(holder)) || (!holder && age > 2000)) {
+      // a lock whose holder died is stale (an empty file is one being written: give it a moment);
+      // so is one naming this process, since calls from this process are queued above
+      if ((holder && !pidAlive(holder)) || holder === process.pid || (!holder && age > 2000)) {
         fs.rmSync(file, { force: true })
         continue
       }
-      if (holder === process.pid) throw new Error('cluster lock is already held by this process')
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${file} (held by pid ${holder})`)
       if (!told) { log(`waiting for pid ${holder} (it holds ${path.relative(REPO_ROOT, file)})`); told = true }
       await sleep(250)
