@@ -107,6 +107,8 @@ function invalid(message: string): KafkaError {
   return new KafkaError(message, { type: 'INVALID_ARGUMENT', retriable: false })
 }
 
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([])
+
 /** Scratch space for header key byte lengths (size pass → write pass), reused across records. */
 let headerKeyLengths = new Int32Array(16)
 
@@ -257,7 +259,7 @@ export class RecordBatchBuilder {
    * Appends one record unless it doesn't fit (see the class contract).
    * `timestamp` is a millisecond safe integer.
    */
-  tryAppend(timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[] = []): boolean {
+  tryAppend(timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[] = NO_HEADERS): boolean {
     if (this.closed) throw invalid('cannot append to a record batch that has been built')
     if (!Number.isSafeInteger(timestamp)) throw invalid(`invalid record timestamp ${timestamp}`)
     const count = this.count

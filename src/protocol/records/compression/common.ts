@@ -11,6 +11,16 @@ import { KafkaError, ProtocolError } from '../../../errors.js'
  */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024
 
+/**
+ * Work below these sizes runs synchronously on the calling thread: it takes
+ * tens of microseconds, less than a round trip through the libuv thread pool
+ * (measured in bench/micro/records.ts). Anything larger runs on the pool, so
+ * big batches never stall the event loop.
+ */
+export const SYNC_MAX_BYTES = 64 * 1024
+/** gzip is slower per byte, so its synchronous threshold is lower. */
+export const GZIP_SYNC_MAX_BYTES = 16 * 1024
+
 /** The error for output that would exceed `limit`. */
 export function tooLarge(codec: string, size: number | string, limit: number): ProtocolError {
   return new ProtocolError(

@@ -9,11 +9,12 @@
  * the output: an uncompressed block contributes its size, a compressed block
  * at most the frame's maximum block size (the decoder enforces that); a
  * declared content size is checked too. Output above the limit is refused
- * before it is allocated.
+ * before it is allocated. Small frames (see SYNC_MAX_BYTES) are handled
+ * synchronously, where the thread pool would cost more than the work.
  */
 import type * as Lz4 from 'lz4-napi'
 import { loadOptional } from '../optional.js'
-import { checkOutput, corrupt, guard, tooLarge } from './common.js'
+import { checkOutput, corrupt, guard, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const FRAME_MAGIC = 0x184d2204
 
@@ -24,6 +25,7 @@ function lib(): typeof Lz4 {
 /** Compresses `data` into one LZ4 frame. */
 export function compressLz4(data: Buffer): Promise<Buffer> {
   const lz4 = lib()
+  if (data.length <= SYNC_MAX_BYTES) return Promise.resolve(lz4.compressFrameSync(data))
   return lz4.compressFrame(data)
 }
 
@@ -93,6 +95,6 @@ export async function decompressLz4(data: Buffer, limit: number): Promise<Buffer
   const lz4 = lib()
   const bound = lz4DecompressedBound(data)
   if (bound > limit) throw tooLarge('lz4', `up to ${bound}`, limit)
-  const out = await guard('lz4', () => lz4.decompressFrame(data))
+  const out = await guard('lz4', async () => bound <= SYNC_MAX_BYTES ? lz4.decompressFrameSync(data) : lz4.decompressFrame(data))
   return checkOutput('lz4', out, limit)
 }

@@ -9,11 +9,13 @@
  *
  * Each raw snappy block starts with its uncompressed length (a varint), which
  * the decoder enforces; those lengths are summed and checked against the limit
- * before anything is decompressed.
+ * before anything is decompressed. Small inputs (see SYNC_MAX_BYTES) are
+ * handled synchronously, where the thread pool would cost more than the work;
+ * larger ones block by block on the pool, in parallel.
  */
 import type * as Snappy from 'snappy'
 import { loadOptional } from '../optional.js'
-import { checkOutput, corrupt, guard, tooLarge } from './common.js'
+import { checkOutput, corrupt, guard, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
@@ -42,11 +44,13 @@ function declaredLength(block: Buffer): number {
 /** Compresses `data` into a xerial-framed stream (what Java's producer sends). */
 export async function compressSnappy(data: Buffer): Promise<Buffer> {
   const snappy = lib()
-  const blocks: Promise<Buffer>[] = []
+  const blocks: Buffer[] = []
   for (let at = 0; at < data.length; at += SNAPPY_BLOCK_SIZE) {
-    blocks.push(snappy.compress(data.subarray(at, Math.min(at + SNAPPY_BLOCK_SIZE, data.length))))
+    blocks.push(data.subarray(at, Math.min(at + SNAPPY_BLOCK_SIZE, data.length)))
   }
-  const compressed = await Promise.all(blocks)
+  const compressed = data.length <= SYNC_MAX_BYTES
+    ? blocks.map((b) => snappy.compressSync(b))
+    : await Promise.all(blocks.map((b) => snappy.compress(b)))
   let size = XERIAL_HEADER_SIZE
   for (const b of compressed) size += 4 + b.length
   const out = Buffer.allocUnsafe(size)
@@ -68,7 +72,9 @@ export async function decompressSnappy(data: Buffer, limit: number): Promise<Buf
   if (!isXerial(data, 0)) {
     const size = declaredLength(data)
     if (size > limit) throw tooLarge('snappy', size, limit)
-    const out = await guard('snappy', () => snappy.uncompress(data, { asBuffer: true }))
+    const out = await guard('snappy', async () => size <= SYNC_MAX_BYTES
+      ? snappy.uncompressSync(data, { asBuffer: true })
+      : snappy.uncompress(data, { asBuffer: true }))
     return checkOutput('snappy', out as Buffer, limit)
   }
   const blocks: Buffer[] = []
@@ -90,6 +96,8 @@ export async function decompressSnappy(data: Buffer, limit: number): Promise<Buf
     if (total > limit) throw tooLarge('snappy', `at least ${total}`, limit)
     blocks.push(block)
   }
-  const parts = await guard('snappy', () => Promise.all(blocks.map((b) => snappy.uncompress(b, { asBuffer: true }) as Promise<Buffer>)))
+  const parts = await guard('snappy', async () => total <= SYNC_MAX_BYTES
+    ? blocks.map((b) => snappy.uncompressSync(b, { asBuffer: true }) as Buffer)
+    : Promise.all(blocks.map((b) => snappy.uncompress(b, { asBuffer: true }) as Promise<Buffer>)))
   return checkOutput('snappy', parts.length === 1 ? parts[0]! : Buffer.concat(parts), limit)
 }
