@@ -15,6 +15,6 @@ export {
 } from './decode.js'
 export { crc32c, crc32cJs, crc32cIsNative } from './crc32c.js'
 export {
-  compress, decompress, codecFromId, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES,
+  compress, decompress, codecFromId, assertCodecAvailable, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES,
   type CompressionCodec, type CompressOptions,
 } from './compression/index.js'

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { randomBytes } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import {
-  compress, decompress, codecFromId, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec,
+  compress, decompress, codecFromId, assertCodecAvailable, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec,
 } from '../../../src/protocol/records/compression/index.js'
 import { lz4DecompressedBound } from '../../../src/protocol/records/compression/lz4.js'
 import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
@@ -276,4 +276,9 @@ test('a missing optional package is a KafkaError naming the package to install',
     assert.match(err.message, /brotli compression/)
     return true
   })
+})
+
+test('assertCodecAvailable passes for every installed codec', () => {
+  for (const codec of CODECS) assertCodecAvailable(codec)
+  assert.throws(() => assertCodecAvailable('brotli' as CompressionCodec), ProtocolError)
 })

@@ -13,6 +13,7 @@
  * than the thread-pool round trip). Both functions always return promises.
  */
 import { ProtocolError } from '../../../errors.js'
+import { loadOptional } from '../optional.js'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './common.js'
 import { compressGzip, decompressGzip } from './gzip.js'
 import { compressLz4, decompressLz4 } from './lz4.js'
@@ -39,6 +40,25 @@ export function codecFromId(id: number): CompressionCodec {
   const codec = CODECS_BY_ID[id]
   if (codec === undefined) throw new ProtocolError(`unknown compression codec id ${id}`)
   return codec
+}
+
+const PACKAGES: Readonly<Record<CompressionCodec, string | null>> = {
+  none: null,
+  gzip: null, // node:zlib
+  snappy: 'snappy',
+  lz4: 'lz4-napi',
+  zstd: '@mongodb-js/zstd',
+}
+
+/**
+ * Throws the MISSING_DEPENDENCY KafkaError now if `codec`'s optional package
+ * cannot be loaded: for producers to check `compression.type` at construction
+ * instead of failing on their first batch.
+ */
+export function assertCodecAvailable(codec: CompressionCodec): void {
+  const pkg = PACKAGES[codec]
+  if (pkg === undefined) throw new ProtocolError(`unknown compression codec ${String(codec)}`)
+  if (pkg !== null) loadOptional(pkg, `${codec} compression`)
 }
 
 export interface CompressOptions {
