@@ -82,6 +82,8 @@ export class Connection {
   private readonly pending = new Map<number, Pending>()
   private versions = new Map<number, VersionRange>()
   private closeError: KafkaError | undefined
+  /** Size of the last request per api key: the next one starts with a buffer that big, so steady traffic never regrows it. */
+  private readonly sizeHints = new Map<number, number>()
   private connecting: Promise<void> | undefined
 
   // framing state
@@ -239,7 +241,7 @@ export class Connection {
     }
     const correlationId = this.nextCorrelationId
     this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff
-    const w = new Writer(256)
+    const w = new Writer(this.sizeHints.get(api.apiKey) ?? 256)
     const sizeAt = w.reserveInt32()
     let frame: Buffer
     try {
@@ -247,6 +249,7 @@ export class Connection {
       api.encodeRequest(w, body, version)
       w.patchInt32(sizeAt, w.offset - 4)
       frame = w.finish()
+      this.sizeHints.set(api.apiKey, Math.max(256, frame.length + (frame.length >>> 3)))
     } catch (e) {
       return Promise.reject(e instanceof KafkaError ? e : new KafkaError(`cannot encode ${api.name} v${version}: ${(e as Error).message}`, { cause: e }))
     }
