@@ -326,8 +326,11 @@ export class RecordBatchBuilder {
   /**
    * Seals the batch and returns its bytes (baseOffset 0). Without compression
    * the result is a view of the builder's own buffer (no copy); with it, the
-   * records section is compressed off the event loop into a new buffer.
-   * Throws for an empty batch or a second call.
+   * records section is compressed into a new buffer (on the libuv thread pool
+   * when large). Always async, whatever the codec. Throws for an empty batch
+   * or a second call; the builder is sealed from the call on, so a codec
+   * failure (e.g. its package missing: check with assertCodecAvailable up
+   * front) loses the batch.
    */
   async build(options: BuildOptions = {}): Promise<Buffer> {
     if (this.closed) throw invalid('record batch already built')
