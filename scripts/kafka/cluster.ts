@@ -57,6 +57,8 @@ export interface ClusterState {
   owner: Owner
   leases: number[]
   startedAt: string
+  // extra SASL_PLAINTEXT and SSL listeners (see SECURE below)
+  secure?: boolean
 }
 
 export interface ClusterInfo {
@@ -82,6 +84,8 @@ export interface StartOptions extends CommonOptions {
   // record process.pid as a user of the cluster (see releaseCluster)
   lease?: boolean
   timeoutMs?: number
+  // also listen with SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and SSL; see SECURE
+  secure?: boolean
 }
 
 export interface NodeStatus {
@@ -386,6 +390,38 @@ export async function ensureKafkaLibs (version: string, log: (m: string) => void
 
 // ---------------------------------------------------------------- node config and JVM
 
+/**
+ * A secure cluster (`startCluster({ secure: true })`) also listens on
+ * SASL_PLAINTEXT (port + 10000; PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for
+ * user SECURE.username) and SSL (port + 11000; a certificate for 127.0.0.1 and
+ * localhost signed by a CA written to `<runDir>/tls/ca.pem`).
+ */
+export const SECURE = {
+  saslPortOffset: 10000,
+  sslPortOffset: 11000,
+  username: 'alice',
+  password: 'alice-secret',
+  caFile: (state: ClusterState): string => path.join(state.runDir, 'tls', 'ca.pem')
+} as const
+
+export function secureBootstrap (state: ClusterState, kind: 'sasl' | 'ssl'): string {
+  const offset = kind === 'sasl' ? SECURE.saslPortOffset : SECURE.sslPortOffset
+  return state.nodes.map((n) => `${HOST}:${n.port + offset}`).join(',')
+}
+
+async function writeCertificates (state: ClusterState): Promise<void> {
+  const dir = path.join(state.runDir, 'tls')
+  fs.mkdirSync(dir, { recursive: true })
+  const ssl = async (...args: string[]): Promise<void> => { await run('openssl', args, { cwd: dir }) }
+  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=samsa-test-ca')
+  await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
+  await ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext')
+  await ssl('pkcs8', '-topk8', '-nocrypt', '-in', 'server.key', '-out', 'server.pk8')
+  fs.writeFileSync(path.join(dir, 'keystore.pem'),
+    fs.readFileSync(path.join(dir, 'server.pk8'), 'utf8') + fs.readFileSync(path.join(dir, 'server.pem'), 'utf8'))
+}
+
 function serverProperties (state: ClusterState, node: NodeState): string {
   const n = state.nodes.length
   const rf = Math.min(n, 3)
@@ -422,6 +458,23 @@ function serverProperties (state: ClusterState, node: NodeState): string {
     'num.io.threads': 4,
     'num.recovery.threads.per.data.dir': 1,
     'log.retention.check.interval.ms': 300000
+  }
+  if (state.secure) {
+    const sasl = node.port + SECURE.saslPortOffset
+    const tlsPort = node.port + SECURE.sslPortOffset
+    const plainUsers = `user_${SECURE.username}="${SECURE.password}"`
+    Object.assign(props, {
+      'listeners': `PLAINTEXT://${HOST}:${node.port},SASL_PLAINTEXT://${HOST}:${sasl},SSL://${HOST}:${tlsPort},CONTROLLER://${HOST}:${node.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://${HOST}:${node.port},SASL_PLAINTEXT://${HOST}:${sasl},SSL://${HOST}:${tlsPort}`,
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT',
+      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+      'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.location': path.join(state.runDir, 'tls', 'keystore.pem'),
+      'ssl.client.auth': 'none'
+    })
   }
   if (majorOf(state.version) < 4) {
     // KIP-848 consumer group protocol: on by default from 4.0, opt-in before
@@ -469,7 +522,10 @@ async function formatNode (state: ClusterState, node: NodeState): Promise<void> 
     `-Dkafka.logs.dir=${path.join(node.dir, 'logs')}`,
     ...loggingArgs(state.version),
     '-cp', `${state.libsDir}/*`,
-    'kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', props
+    'kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', props,
+    ...(state.secure
+      ? ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => ['--add-scram', `${m}=[name=${SECURE.username},password=${SECURE.password}]`])
+      : [])
   ], { cwd: node.dir })
 }
 
@@ -619,11 +675,13 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
       })),
       owner: opts.owner ?? 'cli',
       leases: opts.lease ? [process.pid] : [],
-      startedAt: new Date().toISOString()
+      startedAt: new Date().toISOString(),
+      ...(opts.secure ? { secure: true } : {})
     }
     const t0 = Date.now()
     log(`starting a ${count}-node Kafka ${version} cluster on ${bootstrapOf(state)} ...`)
     try {
+      if (state.secure) await writeCertificates(state)
       await Promise.all(state.nodes.map(async (node) => {
         fs.mkdirSync(path.join(node.dir, 'logs'), { recursive: true })
         fs.writeFileSync(path.join(node.dir, 'server.properties'), serverProperties(state, node))

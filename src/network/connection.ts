@@ -218,9 +218,12 @@ export class Connection {
     return broker !== undefined && broker.maxVersion >= minVersion
   }
 
-  /** Sends a request on a ready connection. */
+  /**
+   * Sends a request. Callers get connections only once `connect()` resolved;
+   * while connecting, only the authenticator (SASL) sends.
+   */
   request<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions = {}): Promise<Res> {
-    if (this.state !== 'ready') {
+    if (this.state !== 'ready' && !(this.state === 'connecting' && this.socket)) {
       return Promise.reject(
         this.closeError ?? new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
       )
