@@ -1,0 +1,45 @@
+// Shared by the @confluentinc/kafka-javascript drivers: load the library and
+// turn its event-style connect into a promise. These drivers use its
+// node-rdkafka style API (Producer / KafkaConsumer), the fastest it offers;
+// its KafkaJS-compatible API adds a promise per record on top.
+import { importPeer } from '../../lib/driver.js'
+import type { Job } from '../../lib/job.js'
+
+export async function rdkafka (): Promise<any> {
+  return await importPeer('@confluentinc/kafka-javascript')
+}
+
+export function connected (client: any): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.connect({ timeout: 30_000 }, (err: unknown) => err ? reject(err) : resolve())
+  })
+}
+
+export function producerConfig (job: Job, lingerMs = job.lingerMs): Record<string, unknown> {
+  return {
+    'bootstrap.servers': job.bootstrap,
+    'client.id': 'bench',
+    'acks': job.acks,
+    'linger.ms': lingerMs,
+    'batch.size': job.batchSize,
+    'compression.codec': job.compression,
+    'enable.idempotence': false,
+    'max.in.flight.requests.per.connection': 5,
+    'queue.buffering.max.messages': 2_000_000,
+    'dr_cb': true
+  }
+}
+
+export function consumerConfig (job: Job): Record<string, unknown> {
+  return {
+    'bootstrap.servers': job.bootstrap,
+    'client.id': 'bench',
+    'group.id': job.groupId,
+    'enable.auto.commit': true,
+    'auto.offset.reset': 'earliest',
+    'fetch.min.bytes': 1,
+    'fetch.wait.max.ms': 500,
+    'max.partition.fetch.bytes': 1024 * 1024,
+    'fetch.max.bytes': 50 * 1024 * 1024
+  }
+}

@@ -1,0 +1,28 @@
+// KafkaJS 2.2.4 group consumer, eachBatch (its fastest mode; eachMessage
+// awaits a callback per record), from earliest.
+import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/driver.js'
+
+await runDriver(async (job, meter) => {
+  const { Kafka, logLevel } = await importPeer('kafkajs')
+  const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
+  const consumer = kafka.consumer({
+    groupId: job.groupId,
+    minBytes: 1,
+    maxWaitTimeInMs: 500,
+    maxBytesPerPartition: 1024 * 1024,
+    maxBytes: 50 * 1024 * 1024
+  })
+  const counter = new ConsumeCounter(job.count)
+  await consumer.connect()
+  await consumer.subscribe({ topics: [job.topic], fromBeginning: true })
+  await consumer.run({
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }: any) => {
+      let bytes = 0
+      for (const m of batch.messages) bytes += m.value ? m.value.length : 0
+      counter.add(batch.messages.length, bytes)
+    }
+  })
+  await counter.done
+  return { report: consumed(counter, meter, 'eachBatch'), close: () => consumer.disconnect() }
+})

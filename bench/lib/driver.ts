@@ -1,0 +1,317 @@
+/**
+ * The runtime every Node client driver shares: reads its Job, measures the
+ * process (CPU over the client's life, peak RSS), feeds producers the same
+ * way for every client, counts consumed records, runs the end-to-end latency
+ * loop, and writes the DriverReport. A driver only adapts its client's API.
+ *
+ * A driver whose client cannot be loaded, or that does not support the
+ * scenario, throws Unavailable: the harness reports the cell as n/a.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { pathToFileURL, fileURLToPath } from 'node:url'
+import type { DriverReport, Job } from './job.js'
+import { makePayloads } from './payload.js'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+export const REPO_ROOT = path.resolve(HERE, '..', '..')
+export const PEERS_DIR = path.join(REPO_ROOT, '.bench', 'peers')
+
+export class Unavailable extends Error {}
+
+export function readJob (): Job {
+  const text = process.env.BENCH_JOB
+  if (!text) throw new Error('BENCH_JOB is not set: drivers are started by bench/run.ts')
+  return JSON.parse(text) as Job
+}
+
+/** Loads a peer client from .bench/peers (installed by bench/setup.sh), CJS or ESM. */
+export async function importPeer (name: string): Promise<any> {
+  const pkgDir = path.join(PEERS_DIR, 'node_modules', name)
+  let pkg: { main?: string, module?: string, type?: string, exports?: any }
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))
+  } catch {
+    throw new Unavailable(`${name} is not installed (run: bash bench/setup.sh)`)
+  }
+  if (pkg.type === 'module') {
+    const entry = pkg.exports?.['.']?.import?.default ?? pkg.exports?.['.']?.default ?? pkg.exports?.['.'] ?? pkg.module ?? pkg.main ?? 'index.js'
+    return await import(pathToFileURL(path.join(pkgDir, typeof entry === 'string' ? entry : 'index.js')).href)
+  }
+  try {
+    return createRequire(path.join(PEERS_DIR, 'package.json'))(name)
+  } catch (err) {
+    throw new Unavailable(`${name} does not load: ${(err as Error).message.split('\n')[0]}`)
+  }
+}
+
+/** Process CPU (all threads) and wall time since construction. */
+export class Meter {
+  private readonly cpu0 = process.cpuUsage()
+  readonly t0 = performance.now()
+  cpuUs (): number {
+    const d = process.cpuUsage(this.cpu0)
+    return d.user + d.system
+  }
+}
+
+export function peakRssMb (): number {
+  return process.resourceUsage().maxRSS / 1024 // maxRSS is in KiB
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export function percentile (sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))
+  return sorted[i]!
+}
+
+export function latencyFigures (samples: Float64Array | number[]): Pick<DriverReport, 'p50Ms' | 'p99Ms' | 'p999Ms'> {
+  const sorted = Float64Array.from(samples).sort()
+  return { p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), p999Ms: percentile(sorted, 0.999) }
+}
+
+export function payloads (job: Job): Buffer[] {
+  return makePayloads(job.valueSize)
+}
+
+// ------------------------------------------------------------------ produce
+
+/**
+ * How a producer is fed. Clients that accumulate records themselves (linger,
+ * batch size) get `sendOne`: one call per record, at most `window` records
+ * unacknowledged (like buffer.memory). Clients without an accumulator get
+ * `sendMany`: arrays of `callSize` records, at most `concurrency` calls
+ * outstanding. `awaited` scenarios send one record and await it, then the next.
+ */
+export interface ProduceAdapter {
+  sendOne?: (value: Buffer, done: (error: unknown) => void) => void
+  sendMany?: (values: Buffer[]) => Promise<unknown>
+  /** called once after the last send (sendOne clients that need a poll/flush kick) */
+  flush?: () => Promise<unknown>
+}
+
+export interface ProduceOptions {
+  /** max unacknowledged records for sendOne (default: 16 MiB worth) */
+  window?: number
+  /** records per sendMany call (default: batch.size worth for each partition) */
+  callSize?: number
+  /** sendMany calls outstanding (default 5, max.in.flight) */
+  concurrency?: number
+}
+
+export interface ProduceOutcome { records: number, bytes: number, elapsedMs: number, latencies?: Float64Array, note?: string }
+
+export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceOptions = {}): Promise<ProduceOutcome> {
+  const values = payloads(job)
+  const n = job.count
+  if (job.awaited) return await produceAwaited(job, adapter, values)
+  if (adapter.sendOne) {
+    const sendOne = adapter.sendOne
+    const window = opts.window ?? Math.max(64, Math.floor(16 * 1024 * 1024 / job.valueSize))
+    let acked = 0
+    let outstanding = 0
+    let failed: unknown = null
+    let wake: (() => void) | null = null
+    let lastAck = 0
+    const done = (error: unknown): void => {
+      outstanding--
+      if (error) failed ??= error
+      else { acked++; lastAck = performance.now() }
+      if (wake && (outstanding <= window / 2 || outstanding === 0)) { const w = wake; wake = null; w() }
+    }
+    const t0 = performance.now()
+    for (let i = 0; i < n; i++) {
+      if (failed) throw failed
+      while (outstanding >= window) await new Promise<void>((resolve) => { wake = resolve })
+      outstanding++
+      sendOne(values[i & 1023]!, done)
+    }
+    if (adapter.flush) await adapter.flush()
+    while (outstanding > 0) await new Promise<void>((resolve) => { wake = resolve })
+    if (failed) throw failed
+    return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, note: `per-record sends, ≤${window} unacknowledged` }
+  }
+  const sendMany = adapter.sendMany!
+  const callSize = opts.callSize ?? Math.max(1, Math.floor(job.batchSize * job.partitions / job.valueSize))
+  const concurrency = opts.concurrency ?? 5
+  let acked = 0
+  let lastAck = 0
+  const t0 = performance.now()
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < n) {
+      const from = next
+      const to = Math.min(n, from + callSize)
+      next = to
+      const batch = new Array<Buffer>(to - from)
+      for (let i = from; i < to; i++) batch[i - from] = values[i & 1023]!
+      await sendMany(batch)
+      acked += to - from
+      lastAck = performance.now()
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane))
+  return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, note: `arrays of ${callSize} records, ≤${concurrency} calls outstanding` }
+}
+
+async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer[]): Promise<ProduceOutcome> {
+  const one: (value: Buffer) => Promise<unknown> = adapter.sendOne
+    ? (value) => new Promise<void>((resolve, reject) => adapter.sendOne!(value, (err) => err ? reject(err) : resolve()))
+    : (value) => adapter.sendMany!([value])
+  // a few unmeasured sends first: connections, metadata, JIT
+  for (let i = 0; i < 20; i++) await one(values[i & 1023]!)
+  const latencies = new Float64Array(job.count)
+  const t0 = performance.now()
+  let before = t0
+  for (let i = 0; i < job.count; i++) {
+    await one(values[i & 1023]!)
+    const after = performance.now()
+    latencies[i] = after - before
+    before = after
+  }
+  return { records: job.count, bytes: job.count * job.valueSize, elapsedMs: before - t0, latencies, note: 'one awaited send at a time' }
+}
+
+// ------------------------------------------------------------------ consume
+
+/** Counts received records; resolves `done` at job.count. */
+export class ConsumeCounter {
+  records = 0
+  bytes = 0
+  firstAt = 0
+  lastAt = 0
+  private resolve!: () => void
+  readonly done: Promise<void> = new Promise((resolve) => { this.resolve = resolve })
+  constructor (readonly target: number) {}
+  /** n records with `bytes` value bytes arrived; returns true once the target is reached */
+  add (n: number, bytes: number): boolean {
+    const now = performance.now()
+    if (this.records === 0) this.firstAt = now
+    this.records += n
+    this.bytes += bytes
+    this.lastAt = now
+    if (this.records >= this.target) { this.resolve(); return true }
+    return false
+  }
+}
+
+// ------------------------------------------------------------------ e2e
+
+/**
+ * End-to-end latency at a fixed rate, producer and consumer in this process
+ * (one clock). Each value carries its intended send time (float64 at byte 0)
+ * and a phase byte at 8 (0 warm-up, 1 measured); latency = receive time -
+ * intended send time, so a stalled sender shows up as latency (no coordinated
+ * omission). The consumer joins first; warm-up records flow until it receives
+ * one, then 1 s more, then job.count measured records at job.rate.
+ */
+export interface E2EAdapter {
+  send: (value: Buffer) => void | Promise<unknown>
+  /** start consuming job.topic; call onValue for every record value */
+  startConsumer: (onValue: (value: Buffer) => void) => Promise<void>
+}
+
+export async function endToEnd (job: Job, adapter: E2EAdapter): Promise<ProduceOutcome> {
+  const pool = payloads(job)
+  const latencies = new Float64Array(job.count)
+  let received = 0
+  let warmReceived = 0
+  let resolveDone!: () => void
+  const done = new Promise<void>((resolve) => { resolveDone = resolve })
+  await adapter.startConsumer((value) => {
+    const now = performance.now()
+    if (value[8] === 1) {
+      if (received < job.count) latencies[received] = now - value.readDoubleBE(0)
+      if (++received === job.count) resolveDone()
+    } else {
+      warmReceived++
+    }
+  })
+  const make = (i: number, at: number, phase: number): Buffer => {
+    const v = Buffer.from(pool[i & 1023]!)
+    v.writeDoubleBE(at, 0)
+    v[8] = phase
+    return v
+  }
+  const sendErr = (err: unknown): void => { process.stderr.write(`send failed: ${String(err)}\n`) }
+  const fire = (v: Buffer): void => {
+    const r = adapter.send(v)
+    if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(sendErr)
+  }
+  // warm-up: until the consumer sees records, then one more second at the rate
+  const warmDeadline = performance.now() + 60_000
+  let w = 0
+  while (warmReceived === 0) {
+    if (performance.now() > warmDeadline) throw new Error('the consumer received nothing within 60 s')
+    fire(make(w++, performance.now(), 0))
+    await sleep(50)
+  }
+  const intervalMs = 1000 / job.rate
+  const paced = async (count: number, phase: number): Promise<void> => {
+    const start = performance.now()
+    let i = 0
+    while (i < count) {
+      const now = performance.now()
+      while (i < count && start + i * intervalMs <= now) {
+        fire(make(i, start + i * intervalMs, phase))
+        i++
+      }
+      if (i < count) await sleep(Math.max(0, start + i * intervalMs - performance.now()))
+    }
+  }
+  await paced(job.rate, 0)
+  const t0 = performance.now()
+  await paced(job.count, 1)
+  const timeout = sleep(30_000).then(() => { throw new Error(`only ${received} of ${job.count} measured records arrived`) })
+  await Promise.race([done, timeout])
+  return {
+    records: received,
+    bytes: received * job.valueSize,
+    elapsedMs: performance.now() - t0,
+    latencies,
+    note: `${job.rate} records/s for ${(job.count / job.rate).toFixed(0)} s`
+  }
+}
+
+// ------------------------------------------------------------------ main
+
+/**
+ * Runs a driver: `body` builds the client, does the work and returns the
+ * report; `close` (optional, untimed) releases the client. Writes the report
+ * and exits the process.
+ */
+export type ReportBody = Omit<DriverReport, 'cpuUs' | 'rssMb'> & Partial<Pick<DriverReport, 'cpuUs' | 'rssMb'>>
+
+export async function runDriver (body: (job: Job, meter: Meter) => Promise<{ report: ReportBody, close?: () => Promise<unknown> }>): Promise<never> {
+  const job = readJob()
+  const write = (report: DriverReport): void => { fs.writeFileSync(job.resultFile, JSON.stringify(report) + '\n') }
+  try {
+    const meter = new Meter()
+    const { report, close } = await body(job, meter)
+    const cpuUs = meter.cpuUs()
+    // drivers of other processes (Java) measure those themselves
+    write({ cpuUs, rssMb: peakRssMb(), ...report })
+    if (close) await Promise.race([close().catch(() => {}), sleep(5000)])
+    process.exit(0)
+  } catch (err) {
+    if (err instanceof Unavailable) {
+      write({ unavailable: err.message, records: 0, bytes: 0, elapsedMs: 0, cpuUs: 0, rssMb: 0 })
+      process.exit(0)
+    }
+    process.stderr.write(`${job.client} ${job.role} failed: ${(err as Error)?.stack ?? String(err)}\n`)
+    process.exit(1)
+  }
+}
+
+/** A DriverReport body from a produce outcome. */
+export function produced (o: ProduceOutcome): Omit<DriverReport, 'cpuUs' | 'rssMb'> {
+  return { records: o.records, bytes: o.bytes, elapsedMs: o.elapsedMs, ...(o.latencies ? latencyFigures(o.latencies) : {}), ...(o.note ? { note: o.note } : {}) }
+}
+
+/** A DriverReport body from a consume counter. */
+export function consumed (c: ConsumeCounter, meter: Meter, note?: string): Omit<DriverReport, 'cpuUs' | 'rssMb'> {
+  return { records: c.records, bytes: c.bytes, elapsedMs: c.lastAt - c.firstAt, joinMs: c.firstAt - meter.t0, ...(note ? { note } : {}) }
+}

@@ -1,0 +1,65 @@
+/**
+ * What the harness (bench/run.ts) tells a client driver to do, and what the
+ * driver reports back. A driver is one small program per client and role
+ * (bench/clients/<client>/<role>.ts); it gets a Job as JSON in the BENCH_JOB
+ * environment variable and writes one DriverReport as JSON to job.resultFile.
+ */
+
+export type Role = 'producer' | 'consumer' | 'e2e'
+export type Compression = 'none' | 'lz4'
+export type Acks = 0 | 1 | -1
+
+export interface Job {
+  scenario: string
+  client: string
+  role: Role
+  /** "host:port" of the broker */
+  bootstrap: string
+  topic: string
+  partitions: number
+  /** records to produce or consume (e2e: records in the measured phase) */
+  count: number
+  /** value size in bytes; records have no key and no headers */
+  valueSize: number
+  acks: Acks
+  compression: Compression
+  /** producer accumulation window (clients that have one) */
+  lingerMs: number
+  /** producer batch size in bytes (clients that have one) */
+  batchSize: number
+  /** producer: one awaited send at a time */
+  awaited: boolean
+  /** e2e: fixed send rate, records per second */
+  rate: number
+  /** consumer and e2e: the group to join */
+  groupId: string
+  /** where the driver writes its DriverReport */
+  resultFile: string
+  /** file of payloads, one per line (the Java perf tools read it) */
+  payloadFile: string
+  /** Kafka version of the broker ("4.4.0") */
+  kafkaVersion: string
+}
+
+export interface DriverReport {
+  /** set when the client or the scenario is not available: the cell is reported n/a */
+  unavailable?: string
+  /** records acknowledged (producer) or received (consumer, e2e measured phase) */
+  records: number
+  /** value bytes of those records */
+  bytes: number
+  /** the timed window in ms (see each role for where it starts and ends) */
+  elapsedMs: number
+  /** process CPU time (user + system, all threads) over the client's life, excluding module loading, µs */
+  cpuUs: number
+  /** peak resident set size of the client process, MB */
+  rssMb: number
+  /** consumer: ms from creating the consumer to the first record (group join + first fetch) */
+  joinMs?: number
+  /** latency percentiles in ms, where the role measures latency */
+  p50Ms?: number
+  p99Ms?: number
+  p999Ms?: number
+  /** anything the driver wants to say about how it was fed */
+  note?: string
+}

@@ -1,0 +1,140 @@
+/**
+ * Turns the runs of a benchmark into per-cell figures (median with min and
+ * max) and prints them: a markdown table per scenario, the settings table,
+ * and the JSON document `--json FILE` writes.
+ */
+import type { Scenario } from '../scenarios.js'
+import { SETTINGS } from '../settings.js'
+import type { DriverReport } from './job.js'
+
+export interface CellRun {
+  scenario: string
+  client: string
+  round: number
+  report?: DriverReport
+  failed?: string
+}
+
+/** One cell of the --json output. The first nine fields are the contract. */
+export interface CellResult {
+  scenario: string
+  client: string
+  msgsPerSec: number | null
+  mbPerSec: number | null
+  cpuUsPerMsg: number | null
+  rssMb: number | null
+  p50Ms: number | null
+  p99Ms: number | null
+  runs: number
+  msgsPerSecMin: number | null
+  msgsPerSecMax: number | null
+  p999Ms: number | null
+  joinMs: number | null
+  failedRuns: number
+  unavailable?: string
+  note?: string
+}
+
+export interface ResultsDoc {
+  broker: string
+  node: string
+  date: string
+  machine: string
+  mode: 'quick' | 'full'
+  results: CellResult[]
+}
+
+export function median (xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits))
+
+function medianOf (reports: DriverReport[], pick: (r: DriverReport) => number | undefined, digits: number): number | null {
+  const xs = reports.map(pick).filter((x): x is number => x !== undefined && Number.isFinite(x))
+  return xs.length === 0 ? null : round(median(xs), digits)
+}
+
+export function summarise (runs: CellRun[], unavailable: Map<string, string>, scenarios: string[], clients: string[]): CellResult[] {
+  const out: CellResult[] = []
+  for (const scenario of scenarios) {
+    for (const client of clients) {
+      const mine = runs.filter((r) => r.scenario === scenario && r.client === client)
+      const reports = mine.map((r) => r.report).filter((r): r is DriverReport => r !== undefined && r.records > 0 && r.elapsedMs > 0)
+      const rates = reports.map((r) => r.records / (r.elapsedMs / 1000))
+      const cell: CellResult = {
+        scenario,
+        client,
+        msgsPerSec: rates.length ? Math.round(median(rates)) : null,
+        mbPerSec: medianOf(reports, (r) => r.bytes / 1e6 / (r.elapsedMs / 1000), 1),
+        cpuUsPerMsg: medianOf(reports, (r) => r.cpuUs / r.records, 2),
+        rssMb: medianOf(reports, (r) => r.rssMb, 0),
+        p50Ms: medianOf(reports, (r) => r.p50Ms, 3),
+        p99Ms: medianOf(reports, (r) => r.p99Ms, 3),
+        runs: reports.length,
+        msgsPerSecMin: rates.length ? Math.round(Math.min(...rates)) : null,
+        msgsPerSecMax: rates.length ? Math.round(Math.max(...rates)) : null,
+        p999Ms: medianOf(reports, (r) => r.p999Ms, 3),
+        joinMs: medianOf(reports, (r) => r.joinMs, 0),
+        failedRuns: mine.filter((r) => r.failed).length
+      }
+      const why = unavailable.get(`${scenario}/${client}`)
+      if (why) cell.unavailable = why
+      const note = reports.find((r) => r.note)?.note
+      if (note) cell.note = note
+      out.push(cell)
+    }
+  }
+  return out
+}
+
+const fmtInt = (x: number | null): string => x === null ? '–' : Math.round(x).toLocaleString('en-US')
+const fmt = (x: number | null, digits: number): string => x === null ? '–' : x.toFixed(digits)
+
+export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
+  const lines: string[] = []
+  lines.push(`# samsa benchmark (${doc.mode} run)`, '',
+    `${doc.date.slice(0, 10)} · ${doc.machine} · Node ${doc.node} · Kafka ${doc.broker} (one local broker)`, '')
+  for (const s of scenarios) {
+    const cells = doc.results.filter((r) => r.scenario === s.name)
+    if (cells.length === 0) continue
+    const latency = cells.some((c) => c.p50Ms !== null)
+    const join = s.role === 'consumer'
+    lines.push(`## ${s.name}`, '', s.describe, '')
+    const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']
+    if (latency) head.push('p50 ms', 'p99 ms', 'p99.9 ms')
+    if (join) head.push('join ms')
+    head.push('runs')
+    lines.push(`| ${head.join(' | ')} |`, `|${head.map((h, i) => i === 0 ? '---' : '---:').join('|')}|`)
+    for (const c of cells) {
+      const label = SETTINGS.find((x) => x.client === c.client)?.label ?? c.client
+      if (c.unavailable) {
+        lines.push(`| ${label} | n/a | | | | |${latency ? ' | | |' : ''}${join ? ' |' : ''} 0 |`)
+        continue
+      }
+      const row = [label, fmtInt(c.msgsPerSec), c.msgsPerSecMin === null ? '–' : `${fmtInt(c.msgsPerSecMin)} – ${fmtInt(c.msgsPerSecMax)}`,
+        fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2), fmt(c.rssMb, 0)]
+      if (latency) row.push(fmt(c.p50Ms, 2), fmt(c.p99Ms, 2), fmt(c.p999Ms, 2))
+      if (join) row.push(fmtInt(c.joinMs))
+      row.push(c.failedRuns ? `${c.runs} (+${c.failedRuns} failed)` : String(c.runs))
+      lines.push(`| ${row.join(' | ')} |`)
+    }
+    const na = cells.filter((c) => c.unavailable)
+    if (na.length) lines.push('', ...na.map((c) => `- n/a ${c.client}: ${c.unavailable}`))
+    const samsa = cells.find((c) => c.client === 'samsa')
+    if (samsa?.msgsPerSec) {
+      const ratios = cells.filter((c) => c.client !== 'samsa' && c.msgsPerSec).map((c) => {
+        // for latency-bound cells, fewer ms is better: compare rates all the same (higher is better)
+        return `${(samsa.msgsPerSec! / c.msgsPerSec!).toFixed(2)}× ${c.client}`
+      })
+      if (ratios.length) lines.push('', `samsa msgs/s relative to: ${ratios.join(', ')}`)
+    }
+    lines.push('')
+  }
+  lines.push('## Settings per client', '', '| client | runtime | produce | consume |', '|---|---|---|---|')
+  for (const s of SETTINGS) lines.push(`| ${s.label} | ${s.runtime} | ${s.produce} | ${s.consume} |`)
+  lines.push('')
+  return lines.join('\n')
+}

