@@ -3,6 +3,30 @@ export { Admin } from './admin/admin.js'
 export type { ClusterDescription, TimeoutOption } from './admin/admin.js'
 export type { NewTopic, NewPartitions, CreateTopicsOptions, TopicDescription, PartitionDescription } from './admin/topics.js'
 export type { OffsetQuery, OffsetSpec, ListedOffset, ListOffsetsOptions } from './admin/offsets.js'
+export type {
+  ConfigResource,
+  ConfigResourceType,
+  ConfigSource,
+  ConfigType,
+  ConfigSynonym,
+  ConfigEntry,
+  ConfigDescription,
+  DescribeConfigsOptions,
+  AlterConfigOp,
+  AlterConfigOpType,
+  ConfigChange,
+} from './admin/configs.js'
+export type {
+  GroupState,
+  GroupType,
+  ConsumerGroupListing,
+  ListConsumerGroupsOptions,
+  MemberDescription,
+  ConsumerGroupDescription,
+  GroupOffset,
+  ListGroupOffsetsOptions,
+} from './admin/groups.js'
+export type { RecordsToDelete, DeletedRecords } from './admin/records.js'
 export type { AdminConfigInput } from './config/admin.js'
 export {
   KafkaError,

@@ -1,5 +1,5 @@
 /**
- * Admin: manages topics, partitions, offsets and (later) configs and groups.
+ * Admin: manages topics, partitions, configs, offsets, records and consumer groups.
  *
  * Contract: the config is validated in the constructor (ConfigError). Each
  * call retries retriable failures until its deadline — `timeoutMs` when the
@@ -7,6 +7,8 @@
  * TimeoutError carrying the last error. Broker errors surface as KafkaError
  * with the broker's `type` and `code`. Connections open lazily on the first
  * call; `close()` releases every socket and timer so the process can exit.
+ * Like Java's AdminClient, it never creates topics as a side effect of
+ * looking them up (`allow.auto.create.topics` is ignored).
  */
 import { adminSchema, type AdminConfig, type AdminConfigInput } from '../config/admin.js'
 import { parseConfig } from '../config/validate.js'
@@ -27,6 +29,28 @@ import {
   type TopicDescription,
 } from './topics.js'
 import { listOffsets, type ListedOffset, type ListOffsetsOptions, type OffsetQuery } from './offsets.js'
+import {
+  describeConfigs,
+  incrementalAlterConfigs,
+  type ConfigChange,
+  type ConfigDescription,
+  type ConfigResource,
+  type DescribeConfigsOptions,
+} from './configs.js'
+import {
+  alterConsumerGroupOffsets,
+  deleteConsumerGroups,
+  describeConsumerGroups,
+  listConsumerGroupOffsets,
+  listConsumerGroups,
+  type ConsumerGroupDescription,
+  type ConsumerGroupListing,
+  type GroupOffset,
+  type ListConsumerGroupsOptions,
+  type ListGroupOffsetsOptions,
+} from './groups.js'
+import { deleteRecords, type DeletedRecords, type RecordsToDelete } from './records.js'
+import type { TopicPartitionOffset } from '../types.js'
 
 export interface ClusterDescription {
   clusterId: string | null
@@ -45,7 +69,7 @@ export class Admin {
 
   constructor(config: AdminConfigInput) {
     this.config = parseConfig(adminSchema, config, 'admin')
-    this.cluster = new Cluster(this.config)
+    this.cluster = new Cluster({ ...this.config, 'allow.auto.create.topics': false })
   }
 
   private deadline(timeoutMs?: number): number {
@@ -107,6 +131,50 @@ export class Admin {
   /** Offsets by time (`earliest`, `latest`, or a timestamp in ms) for each partition. */
   async listOffsets(queries: OffsetQuery[], options: TimeoutOption & ListOffsetsOptions = {}): Promise<ListedOffset[]> {
     return listOffsets(this.cluster, queries, this.deadline(options.timeoutMs), options)
+  }
+
+  /**
+   * The configs of topics, brokers (name: the broker id, or '' for the
+   * cluster-wide default), broker loggers or groups, in request order.
+   * Sensitive values are null.
+   */
+  async describeConfigs(resources: ConfigResource[], options: TimeoutOption & DescribeConfigsOptions = {}): Promise<ConfigDescription[]> {
+    return describeConfigs(this.cluster, resources, this.deadline(options.timeoutMs), options)
+  }
+
+  /** Sets, deletes (reverts to default), appends to or subtracts from config values (KIP-339). */
+  async incrementalAlterConfigs(changes: ConfigChange[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
+    await incrementalAlterConfigs(this.cluster, changes, this.deadline(options.timeoutMs), options.validateOnly)
+  }
+
+  /** Consumer groups (classic and consumer) known to any broker, sorted by id. */
+  async listConsumerGroups(options: TimeoutOption & ListConsumerGroupsOptions = {}): Promise<ConsumerGroupListing[]> {
+    return listConsumerGroups(this.cluster, this.deadline(options.timeoutMs), options)
+  }
+
+  /** State, members and their assignments of each group, in request order. */
+  async describeConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<ConsumerGroupDescription[]> {
+    return describeConsumerGroups(this.cluster, ids, this.deadline(options.timeoutMs))
+  }
+
+  /** The group's committed offsets with each partition's log-end offset and lag, sorted by topic and partition. */
+  async listConsumerGroupOffsets(groupId: string, options: TimeoutOption & ListGroupOffsetsOptions = {}): Promise<GroupOffset[]> {
+    return listConsumerGroupOffsets(this.cluster, groupId, this.deadline(options.timeoutMs), options)
+  }
+
+  /** Commits offsets for a group that has no active members (e.g. to reset it). */
+  async alterConsumerGroupOffsets(groupId: string, offsets: TopicPartitionOffset[], options: TimeoutOption = {}): Promise<void> {
+    await alterConsumerGroupOffsets(this.cluster, groupId, offsets, this.deadline(options.timeoutMs))
+  }
+
+  /** Deletes empty groups and their committed offsets. A group with members fails with NON_EMPTY_GROUP. */
+  async deleteConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<void> {
+    await deleteConsumerGroups(this.cluster, ids, this.deadline(options.timeoutMs))
+  }
+
+  /** Deletes records before the given offsets (-1n: all records); resolves with the new low watermarks. */
+  async deleteRecords(offsets: RecordsToDelete[], options: TimeoutOption = {}): Promise<DeletedRecords[]> {
+    return deleteRecords(this.cluster, offsets, this.deadline(options.timeoutMs))
   }
 
   /** Releases every connection and timer. Safe to call more than once. */

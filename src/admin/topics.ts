@@ -16,6 +16,7 @@ import { DeleteTopicsApi } from '../protocol/messages/delete-topics.js'
 import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { ApiDescriptor } from '../protocol/api.js'
+import { throwFailures } from './failures.js'
 
 export interface NewTopic {
   topic: string
@@ -98,15 +99,7 @@ async function perTopic(
     },
     { ...cluster.backoff, deadline },
   )
-  if (failures.length === 1) throw failures[0]
-  if (failures.length > 1) {
-    const first = failures[0]!
-    throw new KafkaError(`${what} failed for ${failures.length} topics: ${failures.map((f) => f.message).join('; ')}`, {
-      type: first.type,
-      ...(first.code !== undefined ? { code: first.code } : {}),
-      context: { errors: failures },
-    })
-  }
+  throwFailures(what, failures, 'topics')
 }
 
 export async function createTopics(cluster: Cluster, topics: NewTopic[], options: CreateTopicsOptions, deadline: number): Promise<void> {
