@@ -1,12 +1,34 @@
-/** Producer options (Java ProducerConfig, 4.x defaults). */
+/**
+ * Producer options (Java ProducerConfig, 4.x defaults) and the cross-option
+ * rules the Java client applies after parsing:
+ *
+ * - `enable.idempotence` (default true) needs `acks=all`, `retries > 0` and
+ *   `max.in.flight.requests.per.connection <= 5`. When the user set it to true
+ *   explicitly, a conflict is a ConfigError; when it was left at its default,
+ *   idempotence is switched off silently (Java logs this at INFO).
+ * - `transactional.id` needs idempotence: an explicit `enable.idempotence=false`
+ *   with a transactional id is a ConfigError.
+ * - `delivery.timeout.ms` must be at least `linger.ms + request.timeout.ms`:
+ *   set explicitly below that it is a ConfigError, left at its default it is
+ *   raised to that sum.
+ */
 import { z } from 'zod'
+import { ConfigError } from '../errors.js'
+import type { JavaSerializerName, Serializer } from '../serde/serde.js'
 import { commonShape } from './common.js'
 import { bool, int, oneOf, optionalStr } from './fields.js'
+import { parseConfig } from './validate.js'
 
 const MAX_INT = 2147483647
 
-const partitionerFn = z.custom<(topic: string, key: unknown, serializedKey: Buffer | null, partitionCount: number) => number>(
-  (v) => typeof v === 'function',
+/** A user partitioner: returns the partition (0 .. partitionCount-1) for a record without an explicit one. */
+export type PartitionerFunction = (topic: string, key: unknown, serializedKey: Buffer | null, partitionCount: number) => number
+
+const partitionerFn = z.custom<PartitionerFunction>((v) => typeof v === 'function')
+
+const serializerOption = z.custom<Serializer<unknown> | JavaSerializerName>(
+  (v) => v === undefined || typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as Serializer<unknown>).serialize === 'function'),
+  { error: 'expected a serializer object { serialize(topic, data, headers) } or a Java serializer class name' },
 )
 
 export const producerShape = {
@@ -38,9 +60,71 @@ export const producerShape = {
   'partitioner.availability.timeout.ms': int(0, 0, MAX_INT).describe('Skip partitions whose broker has not accepted a batch for this long (0: off).'),
   'partitioner.ignore.keys': bool(false).describe('Place keyed records with the sticky partitioner too.'),
   'metadata.max.idle.ms': int(300000, 5000, MAX_INT).describe('Forget the metadata of topics not produced to for this long.'),
-  'key.serializer': z.any().optional().describe('Serializer object or Java class name for keys (default: bytes).'),
-  'value.serializer': z.any().optional().describe('Serializer object or Java class name for values (default: bytes).'),
+  'key.serializer': serializerOption.optional().describe('Serializer object or Java class name for keys (default: bytes).'),
+  'value.serializer': serializerOption.optional().describe('Serializer object or Java class name for values (default: bytes).'),
 } as const
 
 export const producerSchema = z.strictObject(producerShape)
-export type ProducerConfig = z.output<typeof producerSchema>
+
+/** The parsed config, plus what the cross-option rules decided. */
+export type ProducerConfig = z.output<typeof producerSchema> & {
+  /** Whether the producer runs idempotently (after the Java rules above). */
+  readonly idempotent: boolean
+}
+
+/**
+ * What a user passes: every option optional but `bootstrap.servers`; numbers
+ * may be numeric strings. `KS`/`VS` are the types of the serializer options,
+ * from which the producer's key and value types are inferred.
+ */
+export type ProducerConfigInput<KS = Serializer<unknown> | JavaSerializerName | undefined, VS = Serializer<unknown> | JavaSerializerName | undefined> =
+  Omit<z.input<typeof producerSchema>, 'key.serializer' | 'value.serializer'> & {
+    'key.serializer'?: KS
+    'value.serializer'?: VS
+  }
+
+function conflict(key: string, message: string): ConfigError {
+  return new ConfigError(`invalid producer config: ${message}`, { context: { key } })
+}
+
+/**
+ * Parses and validates a producer config once, applying Java's cross-option
+ * rules. Throws ConfigError naming the offending key.
+ */
+export function parseProducerConfig(input: unknown): ProducerConfig {
+  const config = parseConfig(producerSchema, input, 'producer')
+  const given = (key: string) => (input as Record<string, unknown>)[key] !== undefined
+  let idempotent = config['enable.idempotence']
+  const explicitIdempotence = given('enable.idempotence')
+  const transactional = config['transactional.id'] !== undefined
+  if (transactional && explicitIdempotence && !idempotent) {
+    throw conflict('enable.idempotence', 'cannot set a transactional.id without also enabling idempotence ("enable.idempotence" = false)')
+  }
+  if (idempotent) {
+    const problems: [string, string][] = []
+    if (config['max.in.flight.requests.per.connection'] > 5) {
+      problems.push(['max.in.flight.requests.per.connection', `must set "max.in.flight.requests.per.connection" to at most 5 to use the idempotent producer (got ${config['max.in.flight.requests.per.connection']})`])
+    }
+    if (config['retries'] === 0) {
+      problems.push(['retries', 'must set "retries" to non-zero when using the idempotent producer'])
+    }
+    if (config['acks'] !== 'all') {
+      problems.push(['acks', `must set "acks" to "all" (or -1) in order to use the idempotent producer, otherwise idempotence cannot be guaranteed (got ${JSON.stringify(config['acks'])})`])
+    }
+    if (problems.length > 0) {
+      if (explicitIdempotence || transactional) {
+        const why = transactional && !explicitIdempotence ? ' (a transactional.id requires idempotence)' : ''
+        throw conflict(problems[0]![0], problems.map((p) => p[1]).join('; ') + why)
+      }
+      idempotent = false
+    }
+  }
+  const minDelivery = config['linger.ms'] + config['request.timeout.ms']
+  if (config['delivery.timeout.ms'] < minDelivery) {
+    if (given('delivery.timeout.ms')) {
+      throw conflict('delivery.timeout.ms', `"delivery.timeout.ms" = ${config['delivery.timeout.ms']} must be at least linger.ms + request.timeout.ms = ${minDelivery}`)
+    }
+    config['delivery.timeout.ms'] = minDelivery
+  }
+  return Object.assign(config, { idempotent })
+}

@@ -1,0 +1,453 @@
+/**
+ * Accumulator: records become batches here (Java's RecordAccumulator and
+ * BufferPool).
+ *
+ * Contract:
+ * - `append` writes a record into the last open batch of its partition, or
+ *   into a new batch sized `max(batch.size, record)` when it does not fit.
+ *   Records without a partition go to the topic's sticky partition.
+ * - A new batch reserves its size from `buffer.memory`; it is given back when
+ *   the batch is done. When the memory is not there, or other sends already
+ *   wait for it, `append` returns false and the caller `enqueue`s the record:
+ *   waiting records are appended strictly in arrival order as memory frees,
+ *   and fail with a TimeoutError at their deadline (`max.block.ms` after
+ *   send). While anyone waits, every batch is sendable at once (as Java).
+ * - `ready` names the brokers with a sendable batch: full, lingered for
+ *   `linger.ms`, past its retry backoff, or everything when flushing, closing
+ *   or out of memory. `drain` takes at most one batch per partition led by a
+ *   broker, rotating the starting partition between calls, up to
+ *   `max.request.size` bytes (one batch always goes, however large).
+ * - `expire` takes out batches older than `delivery.timeout.ms`, queued or in
+ *   flight, oldest first.
+ */
+import type { Snapshot } from '../cluster/metadata.js'
+import { backoffDelay, type Backoff } from '../cluster/retry.js'
+import { KafkaError, TimeoutError } from '../errors.js'
+import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
+import type { CompressionCodec } from '../protocol/records/compression/index.js'
+import { invoke, ProducerBatch } from './batch.js'
+import { Fifo } from './fifo.js'
+import { TopicEntry, type PartitionQueue } from './queue.js'
+import type { SendCallback } from './types.js'
+
+export interface AccumulatorSettings {
+  batchSize: number
+  lingerMs: number
+  deliveryTimeoutMs: number
+  bufferMemory: number
+  maxBlockMs: number
+  retryBackoff: Backoff
+  compression: CompressionCodec
+  compressionLevel: number | undefined
+  adaptivePartitioning: boolean
+  availabilityTimeoutMs: number
+  /** The cluster metadata right now. */
+  snapshot: () => Snapshot
+  /** A batch became sendable now (full, or memory is short): wake the sender. */
+  onSendable: () => void
+  /** A batch was created (the sender arms its linger timer). */
+  onNewBatch: (batch: ProducerBatch) => void
+}
+
+/** A send waiting for buffer memory. */
+export interface WaitingSend {
+  topic: TopicEntry
+  /** -1: the sticky partitioner chooses when it is appended. */
+  partition: number
+  timestamp: number
+  key: Buffer | null
+  value: Buffer | null
+  headers: RecordHeader[] | undefined
+  callback: SendCallback
+  deadline: number
+  enqueuedMs: number
+}
+
+/** What `ready` found. */
+export interface ReadyResult {
+  /** Brokers with at least one sendable batch. */
+  nodes: Set<number>
+  /** Every partition queue with batches, by its leader. */
+  queuesByNode: Map<number, PartitionQueue[]>
+  /** Some queued batch's partition has no known leader. */
+  unknownLeader: boolean
+  /** Milliseconds until a batch that is not sendable yet may become so. */
+  nextDelayMs: number
+}
+
+/** Node latency stats for partitioner.availability.timeout.ms (KIP-794). */
+interface NodeLatency {
+  readyMs: number
+  drainMs: number
+}
+
+export class Accumulator {
+  readonly topics = new Map<string, TopicEntry>()
+  /** Batches not done yet, oldest first. */
+  readonly incomplete = new Set<ProducerBatch>()
+  private readonly settings: AccumulatorSettings
+  private readonly waiting = new Fifo<WaitingSend>()
+  private waitTimer: NodeJS.Timeout | undefined
+  private readonly drainIndex = new Map<number, number>()
+  private readonly nodeLatency = new Map<number, NodeLatency>()
+  /** Bytes of buffer.memory reserved by batches. */
+  memoryUsed = 0
+  /** Records appended and not done. */
+  recordsInFlight = 0
+  private flushes = 0
+  closing = false
+
+  constructor(settings: AccumulatorSettings) {
+    this.settings = settings
+  }
+
+  /** The topic's state, created on first use. */
+  topic(name: string, now: number): TopicEntry {
+    let t = this.topics.get(name)
+    if (t === undefined) {
+      t = new TopicEntry(name, this.settings.batchSize, now)
+      this.topics.set(name, t)
+    }
+    return t
+  }
+
+  /** Sends waiting for memory. */
+  get waitingCount(): number {
+    return this.waiting.length
+  }
+
+  /**
+   * Appends a record whose topic has metadata; false when it must wait for
+   * memory (then nothing was appended and the caller enqueues it).
+   */
+  append(t: TopicEntry, partition: number, timestamp: number, key: Buffer | null, value: Buffer | null,
+    headers: RecordHeader[] | undefined, callback: SendCallback, now: number): boolean {
+    if (this.waiting.length > 0) return false
+    return this.tryAppend(t, partition, timestamp, key, value, headers, callback, now)
+  }
+
+  private tryAppend(t: TopicEntry, partition: number, timestamp: number, key: Buffer | null, value: Buffer | null,
+    headers: RecordHeader[] | undefined, callback: SendCallback, now: number): boolean {
+    const sticky = partition < 0
+    let p = sticky ? t.sticky.current(t.layout) : partition
+    let q = t.queue(p)
+    let last = q.last
+    // Java's partitionChanged: a switch held back while the last batch was
+    // filling happens as soon as that batch is full, before a new one starts.
+    if (sticky && (last === undefined || last.isFull) && this.completeSwitch(t, p)) {
+      p = t.sticky.current(t.layout)
+      q = t.queue(p)
+      last = q.last
+    }
+    if (last !== undefined) {
+      const added = last.tryAppend(timestamp, key, value, headers, callback)
+      if (added >= 0) {
+        this.recordsInFlight++
+        const full = last.isFull
+        if (sticky) t.sticky.onAppend(added, full, t.layout)
+        if (full) this.settings.onSendable()
+        return true
+      }
+      if (!last.closedForAppends) {
+        last.closedForAppends = true
+        this.settings.onSendable()
+      }
+      if (sticky && this.completeSwitch(t, p)) {
+        p = t.sticky.current(t.layout)
+        q = t.queue(p)
+        const other = q.last
+        if (other !== undefined && !other.isFull) {
+          const added = other.tryAppend(timestamp, key, value, headers, callback)
+          if (added >= 0) {
+            this.recordsInFlight++
+            t.sticky.onAppend(added, other.isFull, t.layout)
+            if (other.isFull) this.settings.onSendable()
+            return true
+          }
+          other.closedForAppends = true
+        }
+      }
+    }
+    const s = this.settings
+    const upper = estimateSizeInBytesUpperBound(key, value, headers)
+    const size = Math.max(s.batchSize, upper)
+    if (this.memoryUsed + size > s.bufferMemory) return false
+    const batch = new ProducerBatch(q, {
+      capacity: size,
+      compression: s.compression,
+      compressionLevel: s.compressionLevel,
+      compressionRatioEstimate: t.compressionRatio,
+    }, size, now)
+    const added = batch.tryAppend(timestamp, key, value, headers, callback)
+    if (added < 0) throw new KafkaError(`internal error: a ${upper}-byte record does not fit a new ${size}-byte batch`)
+    this.memoryUsed += size
+    this.recordsInFlight++
+    this.incomplete.add(batch)
+    q.batches.push(batch)
+    t.queued++
+    if (sticky) t.sticky.onAppend(added, batch.isFull, t.layout)
+    s.onNewBatch(batch)
+    if (q.batches.length > 1 || batch.isFull) s.onSendable()
+    return true
+  }
+
+  /** Lets the sticky partitioner make a switch it held back; true when the partition changed. */
+  private completeSwitch(t: TopicEntry, p: number): boolean {
+    t.sticky.onAppend(0, true, t.layout)
+    return t.sticky.current(t.layout) !== p
+  }
+
+  /** Queues a send until memory frees; it fails at its deadline. */
+  enqueue(w: WaitingSend): void {
+    this.waiting.push(w)
+    if (this.waiting.length === 1) {
+      this.armWaitTimer()
+      // Out of memory: everything is sendable now, to free memory as fast as possible.
+      this.settings.onSendable()
+    }
+  }
+
+  private armWaitTimer(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer)
+    this.waitTimer = undefined
+    const head = this.waiting.peek()
+    if (head === undefined) return
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = undefined
+      this.serveWaiting(Date.now())
+    }, Math.max(0, head.deadline - Date.now()))
+  }
+
+  /** Appends waiting sends in order while memory allows; fails those past their deadline. */
+  serveWaiting(now: number): void {
+    if (this.waiting.length === 0) return
+    const snapshot = this.settings.snapshot()
+    for (let w = this.waiting.peek(); w !== undefined; w = this.waiting.peek()) {
+      w.topic.refresh(snapshot)
+      if (w.partition >= 0 && w.partition >= w.topic.layout.count) {
+        this.waiting.shift()
+        invoke(w.callback, new KafkaError(`partition ${w.partition} of topic "${w.topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3 }), null)
+        continue
+      }
+      if (this.tryAppend(w.topic, w.partition, w.timestamp, w.key, w.value, w.headers, w.callback, now)) {
+        this.waiting.shift()
+        continue
+      }
+      if (w.deadline > now) break
+      this.waiting.shift()
+      const needed = Math.max(this.settings.batchSize, estimateSizeInBytesUpperBound(w.key, w.value, w.headers))
+      invoke(w.callback, new TimeoutError(
+        `failed to allocate ${needed} bytes within the configured max blocking time ${this.settings.maxBlockMs} ms ` +
+        `(max.block.ms); buffer.memory is ${this.settings.bufferMemory} bytes, ${this.settings.bufferMemory - this.memoryUsed} available: ` +
+        'records are sent more slowly than they are produced',
+        { type: 'BUFFER_EXHAUSTED', context: { topic: w.topic.name } }), null)
+    }
+    this.armWaitTimer()
+  }
+
+  /** Sends every batch now, whatever linger.ms says, until `endFlush`. */
+  beginFlush(): void {
+    this.flushes++
+  }
+
+  endFlush(): void {
+    this.flushes--
+  }
+
+  /** Java's RecordAccumulator.ready, plus the KIP-794 load stats for the sticky partitioner. */
+  ready(now: number, out: ReadyResult): void {
+    const s = this.settings
+    const snapshot = s.snapshot()
+    const exhausted = this.waiting.length > 0
+    const sendAll = exhausted || this.closing || this.flushes > 0
+    let next = Infinity
+    for (const t of this.topics.values()) {
+      t.refresh(snapshot)
+      const count = t.layout.count
+      const adaptive = s.adaptivePartitioning && count > 1 && t.partitions.length >= count
+      if (t.queued === 0 && !adaptive) continue
+      let sizes: Int32Array | null = null
+      let ids: Int32Array | null = null
+      let n = 0
+      if (adaptive) {
+        sizes = new Int32Array(count)
+        ids = new Int32Array(count)
+      }
+      for (let p = 0; p < t.partitions.length; p++) {
+        const q = t.partitions[p]
+        const leader = t.leader(p)
+        if (leader >= 0 && sizes !== null && p < count) {
+          ids![n] = p
+          sizes[n] = q === undefined ? 0 : q.batches.length
+          n++
+          if (s.availabilityTimeoutMs > 0) {
+            const lat = this.nodeLatency.get(leader)
+            if (lat !== undefined && lat.readyMs - lat.drainMs > s.availabilityTimeoutMs) n--
+          }
+        }
+        if (q === undefined) continue
+        const first = q.batches[0]
+        if (first === undefined) continue
+        if (leader < 0) {
+          out.unknownLeader = true
+          continue
+        }
+        let list = out.queuesByNode.get(leader)
+        if (list === undefined) out.queuesByNode.set(leader, (list = []))
+        list.push(q)
+        if (out.nodes.has(leader) || q.muted) continue
+        const waited = now - first.lastAttemptMs
+        const backingOff = first.attempts > 0 && waited < first.backoffMs
+        const timeToWait = backingOff ? first.backoffMs : s.lingerMs
+        const sendable = q.batches.length > 1 || first.isFull || waited >= timeToWait || sendAll
+        if (sendable && !backingOff) out.nodes.add(leader)
+        else next = Math.min(next, Math.max(timeToWait - waited, 0))
+      }
+      if (s.adaptivePartitioning) t.sticky.updateLoadStats(sizes, ids, n, count)
+    }
+    out.nextDelayMs = next
+  }
+
+  /** Records for partitioner.availability.timeout.ms whether a ready broker could be drained. */
+  nodeReadiness(nodeId: number, now: number, canDrain: boolean): void {
+    if (this.settings.availabilityTimeoutMs <= 0) return
+    let lat = this.nodeLatency.get(nodeId)
+    if (lat === undefined) this.nodeLatency.set(nodeId, (lat = { readyMs: now, drainMs: now }))
+    if (canDrain) lat.drainMs = now
+    lat.readyMs = now
+  }
+
+  /**
+   * Takes the batches for one produce request to `nodeId`: at most one per
+   * partition, while they fit in `maxSize`. `blocked(q, first)` says a
+   * partition must not be drained now (idempotence ordering); `onDrain` runs
+   * for each batch taken (sequence assignment).
+   */
+  drain(nodeId: number, queues: PartitionQueue[], maxSize: number, now: number,
+    blocked: (q: PartitionQueue, first: ProducerBatch) => boolean,
+    onDrain: (q: PartitionQueue, batch: ProducerBatch) => void): ProducerBatch[] {
+    const out: ProducerBatch[] = []
+    const n = queues.length
+    if (n === 0) return out
+    const start = (this.drainIndex.get(nodeId) ?? 0) % n
+    let i = start
+    let size = 0
+    do {
+      const q = queues[i]!
+      i = (i + 1) % n
+      if (q.muted) continue
+      const first = q.batches[0]
+      if (first === undefined) continue
+      if (first.attempts > 0 && now - first.lastAttemptMs < first.backoffMs) continue
+      const batchSize = first.sizeInBytes
+      if (size + batchSize > maxSize && out.length > 0) break
+      if (blocked(q, first)) continue
+      q.batches.shift()
+      q.topic.queued--
+      first.closedForAppends = true
+      onDrain(q, first)
+      size += batchSize
+      out.push(first)
+    } while (i !== start)
+    this.drainIndex.set(nodeId, i)
+    return out
+  }
+
+  /**
+   * Puts a batch back for a retry after its backoff. With idempotence it goes
+   * in sequence order among other retried batches (Java's insertInSequenceOrder).
+   */
+  reenqueue(batch: ProducerBatch, now: number, bySequence: boolean): void {
+    batch.attempts++
+    batch.lastAttemptMs = now
+    batch.backoffMs = backoffDelay(this.settings.retryBackoff, batch.attempts - 1)
+    const q = batch.queue
+    let at = 0
+    if (bySequence && batch.hasSequence) {
+      while (at < q.batches.length && q.batches[at]!.hasSequence && q.batches[at]!.baseSequence < batch.baseSequence) at++
+    }
+    q.batches.splice(at, 0, batch)
+    q.topic.queued++
+  }
+
+  /** Removes a batch from its deque if it is there (expired or aborted while queued). */
+  private unqueue(batch: ProducerBatch): void {
+    const q = batch.queue
+    const i = q.batches.indexOf(batch)
+    if (i >= 0) {
+      q.batches.splice(i, 1)
+      q.topic.queued--
+    }
+  }
+
+  /** Batches past delivery.timeout.ms, queued or in flight, removed from their deques. */
+  expired(now: number): ProducerBatch[] {
+    const limit = this.settings.deliveryTimeoutMs
+    let out: ProducerBatch[] | undefined
+    for (const b of this.incomplete) {
+      if (now - b.createdMs < limit) break
+      ;(out ??= []).push(b)
+    }
+    if (out === undefined) return []
+    for (const b of out) {
+      b.closedForAppends = true
+      if (!b.inFlight) this.unqueue(b)
+    }
+    return out
+  }
+
+  /** Milliseconds until the oldest incomplete batch expires (Infinity when none). */
+  nextExpiryDelay(now: number): number {
+    for (const b of this.incomplete) return Math.max(0, b.createdMs + this.settings.deliveryTimeoutMs - now)
+    return Infinity
+  }
+
+  /** Gives back a done batch's memory and lets waiting sends in. */
+  release(batch: ProducerBatch, now: number): void {
+    if (!this.incomplete.delete(batch)) return
+    this.memoryUsed -= batch.reserved
+    this.recordsInFlight -= batch.recordCount
+    if (this.waiting.length > 0) this.serveWaiting(now)
+  }
+
+  /** Whether any batch is queued (not in flight). */
+  get hasQueued(): boolean {
+    for (const t of this.topics.values()) if (t.queued > 0) return true
+    return false
+  }
+
+  /** Fails every waiting send with `error` and returns every incomplete batch not in flight, unqueued. */
+  abortQueued(error: KafkaError): ProducerBatch[] {
+    for (const w of this.waiting.drain()) invoke(w.callback, error, null)
+    if (this.waitTimer) clearTimeout(this.waitTimer)
+    this.waitTimer = undefined
+    const out: ProducerBatch[] = []
+    for (const b of this.incomplete) {
+      if (b.inFlight) continue
+      this.unqueue(b)
+      out.push(b)
+    }
+    return out
+  }
+
+  /**
+   * Topics not produced to for `idleMs` with nothing queued or in flight:
+   * their metadata need not be kept fresh (metadata.max.idle.ms). Their
+   * entries stay, since the idempotent producer's sequences live there.
+   */
+  idleTopics(now: number, idleMs: number): TopicEntry[] {
+    const idle: TopicEntry[] = []
+    for (const t of this.topics.values()) {
+      if (t.idle || t.queued > 0 || now - t.lastUsedMs < idleMs) continue
+      let busy = false
+      for (const q of t.partitions) if (q !== undefined && q.inflight.length > 0) busy = true
+      if (!busy) idle.push(t)
+    }
+    return idle
+  }
+
+  close(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer)
+    this.waitTimer = undefined
+  }
+}

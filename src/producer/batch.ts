@@ -1,0 +1,225 @@
+/**
+ * ProducerBatch: the records of one partition travelling together, from the
+ * first append until the broker acknowledges them or they fail.
+ *
+ * Contract: records are encoded once, straight into the batch's single
+ * buffer ({@link RecordBatchBuilder}); per record the batch keeps only the
+ * completion callback, the timestamp and the serialized sizes (in flat
+ * arrays). `complete` and `fail` run every callback exactly once, in append
+ * order; a callback that throws is reported with a process warning and does
+ * not stop the others. After `complete` or `fail` the batch is done and
+ * later results (a late response to an expired batch) are ignored.
+ */
+import { KafkaError } from '../errors.js'
+import { RecordBatchBuilder, restampProducerState, type RecordHeader } from '../protocol/records/batch.js'
+import type { CompressionCodec } from '../protocol/records/compression/index.js'
+import type { PartitionQueue } from './queue.js'
+import type { RecordMetadata, SendCallback } from './types.js'
+
+/** Java's RecordBatch.NO_SEQUENCE. */
+export const NO_SEQUENCE = -1
+
+export interface BatchSettings {
+  capacity: number
+  compression: CompressionCodec
+  compressionLevel: number | undefined
+  compressionRatioEstimate: number
+}
+
+export class ProducerBatch {
+  readonly queue: PartitionQueue
+  readonly topic: string
+  readonly partition: number
+  readonly createdMs: number
+  /** Bytes of buffer.memory this batch holds until it is done. */
+  readonly reserved: number
+  private builder: RecordBatchBuilder | null
+  /** The sealed batch bytes, once drained the first time. */
+  built: Buffer | null = null
+  recordCount = 0
+  readonly callbacks: SendCallback[] = []
+  readonly timestamps: number[] = []
+  /** serialized key size, value size; per record. */
+  readonly sizes: number[] = []
+  /** Appends are closed (the batch is full or about to be sent). */
+  closedForAppends = false
+  attempts = 0
+  /** Retry backoff chosen when the batch was re-enqueued. */
+  backoffMs = 0
+  lastAttemptMs: number
+  /** Whether it has been sent at least once (its result on the broker may be unknown). */
+  sent = false
+  /** Currently in a produce request awaiting its response. */
+  inFlight = false
+  done = false
+  /** Why the last attempt failed, for the error a delivery timeout reports. */
+  lastError: KafkaError | undefined
+  // Idempotent producer state.
+  producerId = -1n
+  producerEpoch = -1
+  baseSequence = NO_SEQUENCE
+  /** The sequence was reassigned (Java: sequenceHasBeenReset). */
+  reopened = false
+  /** `built` carries an older producer stamp than the fields above. */
+  private stampDirty = false
+  isTransactional = false
+
+  constructor(queue: PartitionQueue, settings: BatchSettings, reserved: number, now: number) {
+    this.queue = queue
+    this.topic = queue.topic.name
+    this.partition = queue.partition
+    this.reserved = reserved
+    this.createdMs = now
+    this.lastAttemptMs = now
+    this.builder = new RecordBatchBuilder({
+      capacity: settings.capacity,
+      compression: settings.compression,
+      compressionRatioEstimate: settings.compressionRatioEstimate,
+      ...(settings.compressionLevel === undefined ? {} : { compressionLevel: settings.compressionLevel }),
+    })
+  }
+
+  /**
+   * Appends one record; returns the bytes it added to the batch's estimated
+   * size, or -1 (nothing written) when it does not fit.
+   */
+  tryAppend(timestamp: number, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[] | undefined,
+    callback: SendCallback): number {
+    const b = this.builder
+    if (b === null || this.closedForAppends) return -1
+    const before = b.sizeInBytes
+    if (!b.tryAppend(timestamp, key, value, headers)) return -1
+    this.recordCount++
+    this.callbacks.push(callback)
+    this.timestamps.push(timestamp)
+    this.sizes.push(key === null ? -1 : key.length, value === null ? -1 : value.length)
+    return b.sizeInBytes - before
+  }
+
+  /** Full: no more records will be appended. */
+  get isFull(): boolean {
+    return this.closedForAppends || (this.builder !== null && this.builder.isFull)
+  }
+
+  /** Estimated size as sent: exact once built. */
+  get sizeInBytes(): number {
+    if (this.built !== null) return this.built.length
+    return this.builder === null ? 0 : this.builder.sizeInBytes
+  }
+
+  get hasSequence(): boolean {
+    return this.baseSequence !== NO_SEQUENCE
+  }
+
+  /** The sequence of the last record (Java wraps at Integer.MAX_VALUE). */
+  get lastSequence(): number {
+    return incrementSequence(this.baseSequence, this.recordCount - 1)
+  }
+
+  /** Sets the producer id, epoch and base sequence this batch is (to be) sent with. */
+  setProducerState(producerId: bigint, epoch: number, baseSequence: number, transactional: boolean): void {
+    this.producerId = producerId
+    this.producerEpoch = epoch
+    this.baseSequence = baseSequence
+    this.isTransactional = transactional
+    if (this.built !== null) this.stampDirty = true
+  }
+
+  /** Reassigns the producer state of a batch already sent (epoch bump, sequence rewrite). */
+  resetProducerState(producerId: bigint, epoch: number, baseSequence: number): void {
+    this.reopened = true
+    this.setProducerState(producerId, epoch, baseSequence, this.isTransactional)
+  }
+
+  /**
+   * The batch bytes to send, sealing the batch on first use (compression runs
+   * here, off the event loop for large batches) and re-stamping the producer
+   * state when it changed since.
+   */
+  async seal(): Promise<Buffer> {
+    if (this.built === null) {
+      const b = this.builder!
+      this.builder = null
+      this.closedForAppends = true
+      this.built = await b.build({
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        baseSequence: this.baseSequence,
+        isTransactional: this.isTransactional,
+      })
+      this.compressionRatio = b.compressionRatio
+      this.stampDirty = false
+    } else if (this.stampDirty) {
+      restampProducerState(this.built, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence })
+      this.stampDirty = false
+    }
+    return this.built
+  }
+
+  /** compressed / uncompressed size of the records, once sealed with a codec. */
+  compressionRatio: number | undefined
+
+  /**
+   * Acknowledged: every record gets its metadata. `baseOffset` -1n (acks=0,
+   * or a duplicate whose offset the broker no longer knows) gives every
+   * record offset -1n. `logAppendTime` >= 0 replaces the records' timestamps.
+   */
+  complete(baseOffset: bigint, logAppendTime: number): boolean {
+    if (this.done) return false
+    this.done = true
+    const { topic, partition, callbacks, timestamps, sizes } = this
+    const known = baseOffset >= 0n
+    for (let i = 0; i < callbacks.length; i++) {
+      const metadata: RecordMetadata = {
+        topic,
+        partition,
+        offset: known ? baseOffset + BigInt(i) : -1n,
+        timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i]!,
+        serializedKeySize: sizes[2 * i]!,
+        serializedValueSize: sizes[2 * i + 1]!,
+      }
+      invoke(callbacks[i]!, null, metadata)
+    }
+    this.release()
+    return true
+  }
+
+  /** Failed: every record's callback gets `error`. */
+  fail(error: KafkaError): boolean {
+    if (this.done) return false
+    this.done = true
+    const callbacks = this.callbacks
+    for (let i = 0; i < callbacks.length; i++) invoke(callbacks[i]!, error, null)
+    this.release()
+    return true
+  }
+
+  private release(): void {
+    this.builder = null
+    this.built = null
+    this.callbacks.length = 0
+  }
+}
+
+/** Java's DefaultRecordBatch.incrementSequence: sequences wrap from Integer.MAX_VALUE to 0. */
+export function incrementSequence(sequence: number, increment: number): number {
+  if (sequence > 2147483647 - increment) return increment - (2147483647 - sequence) - 1
+  return sequence + increment
+}
+
+/** Runs a user callback; an exception is reported, never thrown into the producer. */
+export function invoke(callback: SendCallback, error: KafkaError | null, metadata: RecordMetadata | null): void {
+  try {
+    callback(error, metadata)
+  } catch (e) {
+    process.emitWarning(`a producer send callback threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, {
+      type: 'SamsaWarning',
+      code: 'SAMSA_CALLBACK_THREW',
+    })
+  }
+}
+
+/** An error for records that cannot be sent because the producer is closing or closed. */
+export function closedError(message: string): KafkaError {
+  return new KafkaError(message, { type: 'CLIENT_CLOSED' })
+}

@@ -1,0 +1,299 @@
+/**
+ * The idempotent producer (KIP-98, KIP-360): a producer id and epoch from
+ * InitProducerId, and per partition a sequence number for every record, so
+ * that the broker drops a retried batch it already has and refuses one that
+ * would leave a gap. This is the idempotence half of Java's TransactionManager.
+ *
+ * State machine:
+ *
+ *     uninitialized --InitProducerId sent--> initializing --id and epoch--> ready
+ *          ^                                      |
+ *          +------- retriable error, backoff -----+
+ *     any --non-retriable InitProducerId error--> fatal (every record fails)
+ *     ready --epoch bump (local, KIP-360)--> ready; epoch exhausted --> uninitialized
+ *
+ * Contract (as Java):
+ * - No batch is drained before the producer has an id (`blocked`).
+ * - A batch gets its sequence when first drained and keeps it across retries,
+ *   so a retry can never be written twice. Retried batches go out again in
+ *   sequence order and only as the first in-flight batch of their partition.
+ * - OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID are retried; when
+ *   the sequence state of a partition is known to be broken, the epoch is
+ *   bumped locally and that partition's in-flight batches are renumbered
+ *   from 0 under the new epoch. Other partitions keep their old epoch until
+ *   their in-flight batches finish, then start again at 0.
+ * - A batch that fails or expires after being sent leaves its partition's
+ *   sequence "unresolved": nothing new is drained for that partition until
+ *   its in-flight batches settle, then either the acknowledged sequences
+ *   prove nothing is missing, or the epoch is bumped.
+ * - DUPLICATE_SEQUENCE_NUMBER counts as success (the broker has the batch).
+ */
+import createDebug from 'debug'
+import type { Cluster } from '../cluster/cluster.js'
+import { backoffDelay, type Backoff } from '../cluster/retry.js'
+import { brokerError, KafkaError } from '../errors.js'
+import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
+import { incrementSequence, NO_SEQUENCE, type ProducerBatch } from './batch.js'
+import type { PartitionQueue } from './queue.js'
+
+const log = createDebug('samsa:producer')
+
+export type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
+
+/** Protocol error codes the sequence logic looks at. */
+export const OUT_OF_ORDER_SEQUENCE_NUMBER = 45
+export const DUPLICATE_SEQUENCE_NUMBER = 46
+export const UNKNOWN_PRODUCER_ID = 59
+const MAX_EPOCH = 32767
+
+export interface IdempotenceSettings {
+  backoff: Backoff
+  /** The producer got an id: drain again. */
+  onReady: () => void
+  /** InitProducerId failed for good: fail everything. */
+  onFatal: (error: KafkaError) => void
+}
+
+export class Idempotence {
+  state: IdempotenceState = 'uninitialized'
+  producerId = -1n
+  epoch = -1
+  fatalError: KafkaError | undefined
+  private epochBumpRequired = false
+  private readonly rewrite = new Set<PartitionQueue>()
+  /** Partitions whose sequence state is unknown, with the next sequence they must reach. */
+  private readonly unresolved = new Map<PartitionQueue, number>()
+  private readonly cluster: Cluster
+  private readonly settings: IdempotenceSettings
+  private closed = false
+  private retryTimer: NodeJS.Timeout | undefined
+
+  constructor(cluster: Cluster, settings: IdempotenceSettings) {
+    this.cluster = cluster
+    this.settings = settings
+  }
+
+  /** Before each drain (Java: maybeResolveSequences, bumpIdempotentEpochAndResetIdIfNeeded). */
+  prepare(): void {
+    if (this.unresolved.size > 0) this.resolveSequences()
+    if (this.epochBumpRequired) this.bumpEpoch()
+    if (this.state === 'uninitialized') this.initProducerId(0)
+  }
+
+  get ready(): boolean {
+    return this.state === 'ready'
+  }
+
+  private initProducerId(attempt: number): void {
+    if (this.closed) return
+    this.state = 'initializing'
+    const run = async () => {
+      const res = await this.cluster.sendAny(InitProducerIdApi, {
+        transactionalId: null,
+        transactionTimeoutMs: 2147483647,
+        producerId: -1n,
+        producerEpoch: -1,
+      })
+      if (res.errorCode !== 0) throw brokerError(res.errorCode, { api: 'InitProducerId' })
+      return res
+    }
+    run().then(
+      (res) => {
+        if (this.closed) return
+        this.producerId = res.producerId
+        this.epoch = res.producerEpoch
+        this.state = 'ready'
+        log('producer id %s, epoch %d', res.producerId, res.producerEpoch)
+        this.settings.onReady()
+      },
+      (e: unknown) => {
+        if (this.closed) return
+        const err = e instanceof KafkaError ? e : new KafkaError(`InitProducerId failed: ${(e as Error).message}`, { cause: e })
+        if (!err.retriable) {
+          this.state = 'fatal'
+          this.fatalError = new KafkaError(`the idempotent producer could not get a producer id: ${err.message}`, {
+            cause: err, type: err.type, ...(err.code !== undefined ? { code: err.code } : {}),
+          })
+          this.settings.onFatal(this.fatalError)
+          return
+        }
+        const delay = backoffDelay(this.settings.backoff, attempt)
+        log('InitProducerId failed (%s), retrying in %d ms', err.message, delay)
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined
+          this.initProducerId(attempt + 1)
+        }, delay)
+      },
+    )
+  }
+
+  /**
+   * Java's shouldStopDrainBatchesForPartition: whether `first` (the head of
+   * `q`) must stay queued for now.
+   */
+  blocked(q: PartitionQueue, first: ProducerBatch): boolean {
+    if (this.state !== 'ready') return true
+    if (!first.hasSequence) {
+      // New batches wait while older-epoch batches of the partition are in flight,
+      // or while the partition's sequence state is unknown.
+      if (q.inflight.length > 0 && this.isStale(q)) return true
+      if (this.unresolved.has(q)) return true
+      return false
+    }
+    // A retry goes only as the first in-flight batch of its partition.
+    const head = q.inflight[0]
+    return head !== undefined && first.baseSequence !== head.baseSequence
+  }
+
+  private isStale(q: PartitionQueue): boolean {
+    return q.producerId !== this.producerId || q.producerEpoch !== this.epoch
+  }
+
+  /** At drain: gives a batch without a sequence the partition's next sequences. */
+  assign(q: PartitionQueue, batch: ProducerBatch, transactional: boolean): void {
+    if (batch.hasSequence) return
+    if (this.isStale(q) && q.inflight.length === 0) this.startAtBeginning(q)
+    batch.setProducerState(this.producerId, this.epoch, q.nextSequence, transactional)
+    q.nextSequence = incrementSequence(q.nextSequence, batch.recordCount)
+    q.inflight.push(batch)
+  }
+
+  /** Java's startSequencesAtBeginning: in-flight batches renumbered from 0 under the current id and epoch. */
+  private startAtBeginning(q: PartitionQueue): void {
+    let sequence = 0
+    for (const b of q.inflight) {
+      b.resetProducerState(this.producerId, this.epoch, sequence)
+      sequence = incrementSequence(sequence, b.recordCount)
+    }
+    q.producerId = this.producerId
+    q.producerEpoch = this.epoch
+    q.nextSequence = sequence
+    q.lastAckedSequence = -1
+    this.unresolved.delete(q)
+  }
+
+  private requestEpochBump(q: PartitionQueue): void {
+    this.epochBumpRequired = true
+    this.rewrite.add(q)
+  }
+
+  private bumpEpoch(): void {
+    this.epochBumpRequired = false
+    if (this.state !== 'ready') return
+    if (this.epoch >= MAX_EPOCH) {
+      log('epoch exhausted: getting a new producer id')
+      this.producerId = -1n
+      this.epoch = -1
+      this.state = 'uninitialized'
+    } else {
+      this.epoch++
+      log('bumped the epoch of producer %s to %d', this.producerId, this.epoch)
+    }
+    if (this.state === 'ready') {
+      for (const q of this.rewrite) this.startAtBeginning(q)
+    }
+    this.rewrite.clear()
+  }
+
+  /** Java's TransactionManager.canRetry, for a partition error on a batch that may otherwise be retried. */
+  canRetry(batch: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean): boolean {
+    const q = batch.queue
+    if (code === UNKNOWN_PRODUCER_ID) {
+      if (logStartOffset === -1n) return true
+      if (batch.reopened) return true
+      // Either the log head was deleted (retention) or the broker lost our state: bump and renumber.
+      this.requestEpochBump(q)
+      return true
+    }
+    if (code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+      const unresolved = this.unresolved.get(q)
+      if (unresolved === undefined && (batch.reopened || !this.isNextSequence(q, batch.baseSequence))) return true
+      if (unresolved === undefined || unresolved === batch.baseSequence) this.requestEpochBump(q)
+      return true
+    }
+    return retriable
+  }
+
+  private isNextSequence(q: PartitionQueue, sequence: number): boolean {
+    return sequence - q.lastAckedSequence === 1
+  }
+
+  /** A batch was acknowledged. */
+  completed(batch: ProducerBatch, baseOffset: bigint): void {
+    const q = batch.queue
+    if (batch.hasSequence && batch.producerId === this.producerId) {
+      const last = batch.lastSequence
+      if (last > q.lastAckedSequence) q.lastAckedSequence = last
+    }
+    if (baseOffset >= 0n) {
+      const lastOffset = baseOffset + BigInt(batch.recordCount - 1)
+      if (lastOffset > q.lastAckedOffset) q.lastAckedOffset = lastOffset
+    }
+    this.removeInflight(batch)
+  }
+
+  /**
+   * A batch failed for good. `adjust`: the broker may or may not have it
+   * (Java passes attempts < retries), so the partition's sequences are redone
+   * under a new epoch.
+   */
+  failed(batch: ProducerBatch, error: KafkaError, adjust: boolean): void {
+    const q = batch.queue
+    this.removeInflight(batch)
+    if (!batch.hasSequence) return
+    if (error.code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+      this.requestEpochBump(q)
+    } else if (error.code === UNKNOWN_PRODUCER_ID) {
+      // The broker has no state for us: the partition starts again at 0.
+      q.producerId = -1n
+      q.producerEpoch = -1
+      q.nextSequence = 0
+      q.lastAckedSequence = -1
+      q.lastAckedOffset = -1n
+      q.inflight.length = 0
+      this.unresolved.delete(q)
+    } else if (adjust) {
+      this.requestEpochBump(q)
+    }
+  }
+
+  /** A batch that had been sent expired: its partition's sequences are unknown until the rest settle. */
+  markUnresolved(batch: ProducerBatch): void {
+    if (!batch.hasSequence) return
+    const next = incrementSequence(batch.lastSequence, 1)
+    const q = batch.queue
+    const prev = this.unresolved.get(q)
+    this.unresolved.set(q, prev === undefined ? next : Math.max(prev, next))
+  }
+
+  private resolveSequences(): void {
+    for (const q of [...this.unresolved.keys()]) {
+      if (q.inflight.length > 0) continue
+      if (this.isNextSequence(q, q.nextSequence)) {
+        this.unresolved.delete(q)
+      } else {
+        this.requestEpochBump(q)
+      }
+    }
+  }
+
+  private removeInflight(batch: ProducerBatch): void {
+    const list = batch.queue.inflight
+    const i = list.indexOf(batch)
+    if (i >= 0) list.splice(i, 1)
+  }
+
+  /** Fails for good with `error` (a fatal broker answer). */
+  fail(error: KafkaError): void {
+    this.state = 'fatal'
+    this.fatalError = error
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
+  }
+}
+
+export { NO_SEQUENCE }

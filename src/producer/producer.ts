@@ -1,0 +1,600 @@
+/**
+ * Producer: sends records to Kafka the way the Java KafkaProducer does.
+ *
+ * Contract:
+ * - The config is validated once, in the constructor (ConfigError naming the
+ *   key). Connections open on first use.
+ * - `send(record)` returns a promise of the record's metadata;
+ *   `send(record, callback)` returns nothing and calls `callback(error,
+ *   metadata)` once. Neither throws: a bad record, a serializer error, a
+ *   closed producer, a timeout or a broker error all arrive through the
+ *   promise or the callback (never synchronously inside `send`).
+ * - Records of one partition are acknowledged, and their callbacks run, in
+ *   the order they were sent (with idempotence, the default; without it and
+ *   with more than one request in flight a retry may reorder, as in Java).
+ * - A send waits up to `max.block.ms` for its topic's metadata and for room
+ *   in `buffer.memory`, then fails with a TimeoutError. Sends that wait keep
+ *   their order. The producer never holds more than `buffer.memory` bytes of
+ *   batches; records waiting for room are the caller's own objects.
+ * - Every record is acknowledged or fails within `delivery.timeout.ms` of its
+ *   send (plus `max.block.ms` when it had to wait), with an error saying why.
+ * - `flush()` resolves once every record sent before it is done;
+ *   `close()` flushes, then releases every socket and timer, so a program
+ *   exits by itself afterwards.
+ */
+import createDebug from 'debug'
+import { Cluster } from '../cluster/cluster.js'
+import { backoffDelay } from '../cluster/retry.js'
+import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
+import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError } from '../errors.js'
+import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
+import { isSerializer, javaSerializers, serializers, type JavaSerializerName, type SerializedType, type Serializer } from '../serde/serde.js'
+import type { Header, TopicPartitionOffset } from '../types.js'
+import { Accumulator } from './accumulator.js'
+import { closedError, invoke } from './batch.js'
+import { Fifo } from './fifo.js'
+import { Idempotence } from './idempotence.js'
+import { partitionForKey, RoundRobinPartitioner } from './partitioners.js'
+import type { TopicEntry } from './queue.js'
+import { Sink } from './sink.js'
+import type { CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback } from './types.js'
+
+const log = createDebug('samsa:producer')
+
+/** What `key.serializer` / `value.serializer` accept. */
+export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A serializer option that stands for values of type T. */
+export type SerializerOptionFor<T> = Serializer<T> | Serializer<T | null> | JavaSerializerName | undefined
+
+/** Consumer group metadata for sendOffsetsToTransaction (the consumer's groupMetadata()). */
+export interface ConsumerGroupMetadata {
+  groupId: string
+  generationId: number
+  memberId: string
+  groupInstanceId: string | null
+}
+
+/** A send waiting for its topic's metadata. */
+interface MetadataWaiter {
+  partition: number | undefined
+  rawKey: unknown
+  key: Buffer | null
+  value: Buffer | null
+  headers: RecordHeader[] | undefined
+  timestamp: number
+  callback: SendCallback
+  deadline: number
+}
+
+interface MetadataWait {
+  queue: Fifo<MetadataWaiter>
+  lastError: KafkaError | undefined
+  timer: NodeJS.Timeout | undefined
+  wake: (() => void) | undefined
+}
+
+type PartitionerKind = 'default' | 'murmur2' | 'round-robin' | 'function'
+
+class ProducerImpl<K, V> {
+  readonly config: ProducerConfig
+  private readonly cluster: Cluster
+  private readonly acc: Accumulator
+  private readonly sink: Sink
+  private readonly idem: Idempotence | undefined
+  private readonly keySerializer: Serializer<K | null>
+  private readonly valueSerializer: Serializer<V | null>
+  private readonly partitionerKind: PartitionerKind
+  private readonly partitionerFn: PartitionerFunction | undefined
+  private readonly ignoreKeys: boolean
+  private readonly roundRobin = new RoundRobinPartitioner()
+  private readonly maxRecordSize: number
+  private readonly maxBlockMs: number
+  private readonly metadataWaits = new Map<string, MetadataWait>()
+  private readonly idleWaiters: { check: () => boolean; resolve: () => void }[] = []
+  private state: 'open' | 'closing' | 'closed' = 'open'
+  private closing: Promise<void> | undefined
+  private idleTimer: NodeJS.Timeout | undefined
+  private fatalError: KafkaError | undefined
+
+  constructor(config: ProducerConfigInput<SerializerOption, SerializerOption>) {
+    const c = parseProducerConfig(config)
+    this.config = c
+    this.keySerializer = serializerFrom(c['key.serializer'], 'key.serializer') as Serializer<K | null>
+    this.valueSerializer = serializerFrom(c['value.serializer'], 'value.serializer') as Serializer<V | null>
+    const p = c['partitioner']
+    this.partitionerKind = typeof p === 'function' ? 'function' : p
+    this.partitionerFn = typeof p === 'function' ? p : undefined
+    this.ignoreKeys = c['partitioner.ignore.keys']
+    this.maxRecordSize = Math.min(c['max.request.size'], c['buffer.memory'])
+    this.maxBlockMs = c['max.block.ms']
+    if (c['transactional.id'] !== undefined) {
+      // Java refuses sends before initTransactions(); transactions are not available yet, so every send fails.
+      this.fatalError = new KafkaError('cannot send before initTransactions() completes when "transactional.id" is set, ' +
+        'and transactions are not available yet in samsa: remove "transactional.id" (the idempotent producer is on by default)', { type: 'NOT_IMPLEMENTED' })
+    }
+    this.cluster = new Cluster(c)
+    const backoff = this.cluster.backoff
+    const level = c['compression.type'] === 'gzip' ? c['compression.gzip.level'] : c['compression.type'] === 'zstd' ? c['compression.zstd.level'] : undefined
+    this.acc = new Accumulator({
+      batchSize: c['batch.size'],
+      lingerMs: c['linger.ms'],
+      deliveryTimeoutMs: c['delivery.timeout.ms'],
+      bufferMemory: c['buffer.memory'],
+      maxBlockMs: c['max.block.ms'],
+      retryBackoff: backoff,
+      compression: c['compression.type'],
+      compressionLevel: level === -1 ? undefined : level,
+      adaptivePartitioning: c['partitioner.adaptive.partitioning.enable'],
+      availabilityTimeoutMs: c['partitioner.availability.timeout.ms'],
+      snapshot: () => this.cluster.snapshot,
+      onSendable: () => this.sink.wakeup(),
+      onNewBatch: () => this.sink.armLinger(c['linger.ms']),
+    })
+    this.idem = c.idempotent
+      ? new Idempotence(this.cluster, {
+        backoff,
+        onReady: () => this.sink.wakeup(),
+        onFatal: (e) => this.fatal(e),
+      })
+      : undefined
+    const acks = c['acks'] === 'all' ? -1 : c['acks']
+    this.sink = new Sink(this.cluster, this.acc, {
+      acks,
+      requestTimeoutMs: c['request.timeout.ms'],
+      maxRequestSize: c['max.request.size'],
+      maxInFlight: c['max.in.flight.requests.per.connection'],
+      retries: c['retries'],
+      deliveryTimeoutMs: c['delivery.timeout.ms'],
+      retryBackoffMs: c['retry.backoff.ms'],
+      guaranteeOrder: !c.idempotent && c['max.in.flight.requests.per.connection'] === 1,
+      transactionalId: null,
+    }, this.idem)
+    this.sink.onBatchDone = () => this.checkIdle()
+    const idleMs = c['metadata.max.idle.ms']
+    this.idleTimer = setInterval(() => {
+      const idle = this.acc.idleTopics(Date.now(), idleMs)
+      for (const t of idle) t.idle = true
+      if (idle.length > 0) this.cluster.unwatch(idle.map((t) => t.name))
+    }, Math.min(idleMs, 60000))
+    this.idleTimer.unref()
+    log('producer created (acks=%s, idempotent=%s, linger.ms=%d, batch.size=%d, compression=%s)',
+      c['acks'], c.idempotent, c['linger.ms'], c['batch.size'], c['compression.type'])
+  }
+
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>
+  send(record: ProducerRecord<K, V>, callback: SendCallback): void
+  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | void {
+    if (callback === undefined) {
+      return new Promise<RecordMetadata>((resolve, reject) => {
+        this.doSend(record, (error, metadata) => (error !== null ? reject(error) : resolve(metadata!)))
+      })
+    }
+    if (typeof callback !== 'function') {
+      return void failLater(callback as never, invalid(`send() callback must be a function, got ${typeof callback}`))
+    }
+    this.doSend(record, callback)
+  }
+
+  private doSend(record: ProducerRecord<K, V>, callback: SendCallback): void {
+    if (this.state !== 'open') return failLater(callback, closedError('cannot send: the producer is closed'))
+    if (this.fatalError !== undefined) return failLater(callback, this.fatalError)
+    if (record === null || typeof record !== 'object') return failLater(callback, invalid(`a record must be an object { topic, value, ... }, got ${record === null ? 'null' : typeof record}`))
+    const topic = record.topic
+    if (typeof topic !== 'string' || topic.length === 0) return failLater(callback, invalid(`record.topic must be a non-empty string, got ${JSON.stringify(topic)}`))
+    const now = Date.now()
+    let timestamp = record.timestamp
+    if (timestamp === undefined || timestamp === null) {
+      timestamp = now
+    } else if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+      return failLater(callback, invalid(`invalid record.timestamp ${String(timestamp)}: expected a non-negative integer (ms since the epoch)`, topic))
+    }
+    const partition = record.partition
+    if (partition !== undefined && partition !== null && (!Number.isInteger(partition) || partition < 0)) {
+      return failLater(callback, invalid(`invalid record.partition ${String(partition)}: expected a non-negative integer`, topic))
+    }
+    let headers: RecordHeader[] | undefined
+    let key: Buffer | null
+    let value: Buffer | null
+    try {
+      headers = normalizeHeaders(record.headers, topic)
+      const list = headers ?? []
+      const rawKey = record.key === undefined ? null : record.key
+      key = serialize(this.keySerializer, topic, rawKey, list, 'key')
+      value = serialize(this.valueSerializer, topic, record.value === undefined ? null : record.value, list, 'value')
+      if (headers === undefined && list.length > 0) headers = list
+    } catch (e) {
+      return failLater(callback, e as KafkaError)
+    }
+    // Cheap bound first; the exact upper bound only for records near the limit.
+    const rough = (key === null ? 0 : key.length) + (value === null ? 0 : value.length)
+    if (headers !== undefined || rough + 128 > this.maxRecordSize) {
+      const size = estimateSizeInBytesUpperBound(key, value, headers)
+      if (size > this.maxRecordSize) return failLater(callback, tooLarge(size, this.config, topic))
+    }
+    const explicit = partition === undefined || partition === null ? undefined : partition
+    let t = this.acc.topics.get(topic)
+    if (t === undefined) {
+      t = this.acc.topic(topic, now)
+      this.cluster.watch([topic])
+    } else {
+      t.lastUsedMs = now
+      if (t.idle) {
+        t.idle = false
+        this.cluster.watch([topic])
+      }
+    }
+    if (this.metadataWaits.size > 0 && this.metadataWaits.has(topic)) {
+      return this.waitForMetadata(topic, { partition: explicit, rawKey: record.key, key, value, headers, timestamp, callback, deadline: now + this.maxBlockMs })
+    }
+    if (!t.refresh(this.cluster.snapshot) || (explicit !== undefined && explicit >= t.layout.count)) {
+      return this.waitForMetadata(topic, { partition: explicit, rawKey: record.key, key, value, headers, timestamp, callback, deadline: now + this.maxBlockMs })
+    }
+    this.appendTo(t, explicit, record.key, key, value, headers, timestamp, callback, now, now + this.maxBlockMs)
+  }
+
+  /** Partitions and appends a record whose topic has metadata. */
+  private appendTo(t: TopicEntry, explicit: number | undefined, rawKey: unknown, key: Buffer | null, value: Buffer | null,
+    headers: RecordHeader[] | undefined, timestamp: number, callback: SendCallback, now: number, deadline: number): void {
+    let p: number
+    try {
+      p = explicit !== undefined ? explicit : this.partitionFor(t, rawKey, key)
+    } catch (e) {
+      return failLater(callback, e instanceof KafkaError ? e : invalid(`the partitioner threw: ${(e as Error).message}`, t.name))
+    }
+    if (!this.acc.append(t, p, timestamp, key, value, headers, callback, now)) {
+      this.acc.enqueue({ topic: t, partition: p, timestamp, key, value, headers, callback, deadline, enqueuedMs: now })
+    }
+  }
+
+  /** The partition for a record without an explicit one; -1: the sticky partitioner decides at append. */
+  private partitionFor(t: TopicEntry, rawKey: unknown, key: Buffer | null): number {
+    switch (this.partitionerKind) {
+      case 'default':
+        return key !== null && !this.ignoreKeys ? partitionForKey(key, t.layout.count) : -1
+      case 'murmur2':
+        return key !== null ? partitionForKey(key, t.layout.count) : this.roundRobin.partition(t.name, t.layout)
+      case 'round-robin':
+        return this.roundRobin.partition(t.name, t.layout)
+      case 'function': {
+        const count = t.layout.count
+        const p = this.partitionerFn!(t.name, rawKey === undefined ? null : rawKey, key, count)
+        if (!Number.isInteger(p) || p < 0 || p >= count) {
+          throw invalid(`the partitioner function returned ${String(p)} for topic "${t.name}": expected an integer from 0 to ${count - 1}`, t.name)
+        }
+        return p
+      }
+    }
+  }
+
+  private waitForMetadata(topic: string, w: MetadataWaiter): void {
+    let wait = this.metadataWaits.get(topic)
+    if (wait === undefined) {
+      wait = { queue: new Fifo(), lastError: undefined, timer: undefined, wake: undefined }
+      this.metadataWaits.set(topic, wait)
+      wait.queue.push(w)
+      this.fetchMetadata(topic, wait).catch((e) => log('metadata wait for %s failed: %s', topic, (e as Error).message))
+      return
+    }
+    wait.queue.push(w)
+  }
+
+  private get isClosed(): boolean {
+    return this.state === 'closed'
+  }
+
+  /** Refreshes a topic's metadata until its waiting sends can be appended, or fails them at their deadlines. */
+  private async fetchMetadata(topic: string, wait: MetadataWait): Promise<void> {
+    const q = wait.queue
+    for (let attempt = 0; q.length > 0 && !this.isClosed; attempt++) {
+      const refresh = this.cluster.refreshMetadata([topic]).then(
+        () => undefined,
+        (e: unknown) => {
+          wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
+        },
+      )
+      await this.sleepUntil(wait, refresh, q.peek()!.deadline - Date.now())
+      if (this.isClosed) break
+      const info = this.cluster.topic(topic)
+      if (info !== undefined && info.errorCode !== 0) {
+        const err = brokerError(info.errorCode, { topic })
+        if (!err.retriable) {
+          for (const w of q.drain()) invoke(w.callback, err, null)
+          break
+        }
+        wait.lastError = err
+      }
+      const t = this.acc.topic(topic, Date.now())
+      if (t.refresh(this.cluster.snapshot)) {
+        const now = Date.now()
+        for (let w = q.peek(); w !== undefined; w = q.peek()) {
+          if (w.partition !== undefined && w.partition >= t.layout.count) break
+          q.shift()
+          this.appendTo(t, w.partition, w.rawKey, w.key, w.value, w.headers, w.timestamp, w.callback, now, w.deadline)
+        }
+      }
+      const now = Date.now()
+      for (let w = q.peek(); w !== undefined && w.deadline <= now; w = q.peek()) {
+        q.shift()
+        const count = t.layout.count
+        const what = w.partition !== undefined && count > 0
+          ? `partition ${w.partition} of topic "${topic}" with partition count ${count} is not present in metadata`
+          : `topic "${topic}" not present in metadata`
+        invoke(w.callback, new TimeoutError(`${what} after ${this.maxBlockMs} ms (max.block.ms)` +
+          (wait.lastError ? `; last error: ${wait.lastError.message}` : ''), { context: { topic }, ...(wait.lastError ? { cause: wait.lastError } : {}) }), null)
+      }
+      if (q.length === 0) break
+      const head = q.peek()!
+      await this.sleepUntil(wait, undefined, Math.min(backoffDelay(this.cluster.backoff, attempt), head.deadline - Date.now()))
+    }
+    this.metadataWaits.delete(topic)
+    this.checkIdle()
+  }
+
+  /** Waits for `promise` (if any) but at most `ms`; close() cuts it short. */
+  private sleepUntil(wait: MetadataWait, promise: Promise<void> | undefined, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        if (wait.timer !== undefined) clearTimeout(wait.timer)
+        wait.timer = undefined
+        wait.wake = undefined
+        resolve()
+      }
+      wait.wake = done
+      wait.timer = setTimeout(done, Math.max(0, ms))
+      promise?.then(done)
+    })
+  }
+
+  /** Resolves once every record sent before the call is acknowledged or has failed. */
+  async flush(): Promise<void> {
+    if (this.state === 'closed') return
+    this.acc.beginFlush()
+    this.sink.wakeup()
+    try {
+      await this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0)
+      const pending = [...this.acc.incomplete]
+      let i = 0
+      this.sink.wakeup()
+      await this.until(() => {
+        while (i < pending.length && pending[i]!.done) i++
+        return i === pending.length
+      })
+    } finally {
+      this.acc.endFlush()
+    }
+  }
+
+  /** Resolves when `check()` holds, re-checked whenever a batch or a wait finishes. */
+  private until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve()
+    return new Promise<void>((resolve) => this.idleWaiters.push({ check, resolve }))
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return
+    for (let i = 0; i < this.idleWaiters.length; i++) {
+      const w = this.idleWaiters[i]!
+      if (w.check()) {
+        this.idleWaiters.splice(i--, 1)
+        w.resolve()
+      }
+    }
+  }
+
+  /**
+   * Flushes, then releases every socket and timer. With `timeoutMs`, records
+   * still pending after that long fail ("the producer was closed before ...").
+   * Later sends fail. Safe to call more than once.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing !== undefined) return this.closing
+    this.state = 'closing'
+    this.closing = this.doClose(options.timeoutMs)
+    return this.closing
+  }
+
+  private async doClose(timeoutMs: number | undefined): Promise<void> {
+    this.acc.closing = true
+    this.sink.wakeup()
+    const idle = this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
+    if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
+      await idle
+    } else {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, timeoutMs))))])
+      if (timer !== undefined) clearTimeout(timer)
+    }
+    this.state = 'closed'
+    const error = closedError(`the producer was closed${timeoutMs !== undefined ? ` (close timeout ${timeoutMs} ms)` : ''} before the record was delivered`)
+    for (const [, wait] of this.metadataWaits) {
+      for (const w of wait.queue.drain()) invoke(w.callback, error, null)
+      wait.wake?.()
+    }
+    this.sink.abortAll(error)
+    this.sink.stop()
+    this.idem?.close()
+    this.acc.close()
+    if (this.idleTimer !== undefined) clearInterval(this.idleTimer)
+    this.cluster.close()
+    for (const w of this.idleWaiters.splice(0)) w.resolve()
+    log('producer closed')
+  }
+
+  /** The idempotent producer cannot get a producer id: every pending and later record fails. */
+  private fatal(error: KafkaError): void {
+    this.fatalError = error
+    this.sink.abortAll(error)
+  }
+
+  /** The partitions of a topic, waiting up to max.block.ms for its metadata. */
+  async partitionsFor(topic: string): Promise<PartitionInfo[]> {
+    if (this.state === 'closed') throw closedError('the producer is closed')
+    if (typeof topic !== 'string' || topic.length === 0) throw invalid(`topic must be a non-empty string, got ${JSON.stringify(topic)}`)
+    if (!this.acc.topics.has(topic)) this.cluster.watch([topic])
+    const info = await this.cluster.topicMetadata(topic, Date.now() + this.maxBlockMs)
+    const snap = this.cluster.snapshot
+    const node = (id: number): Node => {
+      const b = snap.brokers.get(id)
+      return b ? { id, host: b.host, port: b.port, rack: b.rack } : { id, host: '', port: -1, rack: null }
+    }
+    return info.partitions.map((p) => ({
+      topic,
+      partition: p.partition,
+      leader: p.leader >= 0 ? node(p.leader) : null,
+      replicas: p.replicas.map(node),
+      inSyncReplicas: p.isr.map(node),
+      offlineReplicas: p.offlineReplicas.map(node),
+    }))
+  }
+
+  /** Counters since the producer was created. */
+  metrics(): ProducerMetrics {
+    const c = this.sink.counters
+    let waiting = this.acc.waitingCount
+    for (const w of this.metadataWaits.values()) waiting += w.queue.length
+    return {
+      recordsSent: c.recordsSent,
+      bytesSent: c.bytesSent,
+      batchesSent: c.batchesSent,
+      requestsSent: c.requestsSent,
+      retries: c.retries,
+      errors: c.errors,
+      averageBatchSize: c.batchesSent === 0 ? 0 : c.bytesSent / c.batchesSent,
+      bufferInUse: this.acc.memoryUsed,
+      bufferTotal: this.config['buffer.memory'],
+      waitingSends: waiting,
+      recordsInFlight: this.acc.recordsInFlight,
+      requestsInFlight: c.requestsInFlight,
+    }
+  }
+
+  // Transactions are a later issue: these fail clearly.
+  async initTransactions(): Promise<void> {
+    throw notYet('initTransactions')
+  }
+
+  beginTransaction(): void {
+    throw notYet('beginTransaction')
+  }
+
+  async sendOffsetsToTransaction(_offsets: TopicPartitionOffset[], _groupMetadata: ConsumerGroupMetadata): Promise<void> {
+    throw notYet('sendOffsetsToTransaction')
+  }
+
+  async commitTransaction(): Promise<void> {
+    throw notYet('commitTransaction')
+  }
+
+  async abortTransaction(): Promise<void> {
+    throw notYet('abortTransaction')
+  }
+}
+
+Object.defineProperty(ProducerImpl, 'name', { value: 'Producer' })
+
+/** The producer; see {@link ProducerImpl} for its contract. */
+export type Producer<K = Buffer, V = Buffer> = ProducerImpl<K, V>
+
+export interface ProducerConstructor {
+  /**
+   * Key and value types inferred from the serializers: with
+   * `'key.serializer': serializers.int32` and `'value.serializer': serializers.string`
+   * (or the Java class names) this is a `Producer<number, string>`; without
+   * serializers, `Producer<Buffer, Buffer>`.
+   */
+  new <KS extends SerializerOption = undefined, VS extends SerializerOption = undefined>(
+    config: ProducerConfigInput<KS, VS>,
+  ): Producer<SerializedType<KS>, SerializedType<VS>>
+  /** Key and value types given explicitly: `new Producer<number, string>(config)`. */
+  new <K, V>(config: ProducerConfigInput<SerializerOptionFor<K>, SerializerOptionFor<V>>): Producer<K, V>
+  readonly prototype: Producer<unknown, unknown>
+}
+
+export const Producer = ProducerImpl as unknown as ProducerConstructor
+
+function serializerFrom(option: unknown, key: string): Serializer<unknown> {
+  if (option === undefined) return serializers.buffer as Serializer<unknown>
+  if (typeof option === 'string') {
+    const s = (javaSerializers as Record<string, Serializer<unknown>>)[option]
+    if (s === undefined) {
+      throw new ConfigError(`invalid producer config: "${key}" = ${JSON.stringify(option)}: unknown serializer class; expected a serializer object or one of ${Object.keys(javaSerializers).join(', ')}`, {
+        context: { key },
+      })
+    }
+    return s
+  }
+  if (isSerializer(option)) return option
+  throw new ConfigError(`invalid producer config: "${key}": expected a serializer object { serialize(topic, data, headers) } or a Java serializer class name`, { context: { key } })
+}
+
+function serialize<T>(s: Serializer<T>, topic: string, data: T, headers: Header[], what: 'key' | 'value'): Buffer | null {
+  let out: Buffer | null
+  try {
+    out = s.serialize(topic, data, headers)
+  } catch (e) {
+    if (e instanceof KafkaError) throw e
+    throw new SerializationError(`cannot serialize the ${what} for topic "${topic}": ${(e as Error)?.message ?? String(e)}`, { cause: e, context: { topic } })
+  }
+  if (out === null || out === undefined) return null
+  if (Buffer.isBuffer(out)) return out
+  if ((out as unknown) instanceof Uint8Array) return Buffer.from((out as Uint8Array).buffer, (out as Uint8Array).byteOffset, (out as Uint8Array).byteLength)
+  throw new SerializationError(`the ${what} serializer for topic "${topic}" returned ${typeof out}: expected a Buffer or null`, { context: { topic } })
+}
+
+/** Headers in array or object form → RecordHeader[] (undefined for none). */
+function normalizeHeaders(h: ProducerRecord<unknown, unknown>['headers'], topic: string): RecordHeader[] | undefined {
+  if (h === undefined || h === null) return undefined
+  if (Array.isArray(h)) {
+    if (h.length === 0) return undefined
+    let out: RecordHeader[] | undefined
+    for (let i = 0; i < h.length; i++) {
+      const x = h[i] as { key?: unknown; value?: unknown } | null
+      if (x === null || typeof x !== 'object' || typeof x.key !== 'string') {
+        throw invalid(`record.headers[${i}] must be { key: string, value: Buffer | string | null }`, topic)
+      }
+      const v = x.value
+      if (v === null || v === undefined || Buffer.isBuffer(v)) {
+        if (out !== undefined) out.push({ key: x.key, value: (v ?? null) as Buffer | null })
+        continue
+      }
+      if (typeof v !== 'string' && !(v instanceof Uint8Array)) {
+        throw invalid(`record.headers[${i}].value must be a Buffer, a string or null, got ${typeof v}`, topic)
+      }
+      out ??= (h as RecordHeader[]).slice(0, i)
+      out.push({ key: x.key, value: typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength) })
+    }
+    return out ?? (h as RecordHeader[]).slice()
+  }
+  if (typeof h !== 'object') throw invalid(`record.headers must be an array of { key, value } or an object, got ${typeof h}`, topic)
+  const out: RecordHeader[] = []
+  for (const key of Object.keys(h)) {
+    const v = (h as Record<string, unknown>)[key]
+    if (v === null || v === undefined) out.push({ key, value: null })
+    else if (typeof v === 'string') out.push({ key, value: Buffer.from(v, 'utf8') })
+    else if (Buffer.isBuffer(v)) out.push({ key, value: v })
+    else if (v instanceof Uint8Array) out.push({ key, value: Buffer.from(v.buffer, v.byteOffset, v.byteLength) })
+    else throw invalid(`record.headers["${key}"] must be a Buffer, a string or null, got ${typeof v}`, topic)
+  }
+  return out.length === 0 ? undefined : out
+}
+
+function invalid(message: string, topic?: string): KafkaError {
+  return new KafkaError(message, { type: 'INVALID_ARGUMENT', ...(topic !== undefined ? { context: { topic } } : {}) })
+}
+
+function tooLarge(size: number, c: ProducerConfig, topic: string): KafkaError {
+  const limit = size > c['max.request.size']
+    ? `larger than ${c['max.request.size']}, which is the value of the max.request.size configuration`
+    : `larger than the total memory buffer configured with buffer.memory (${c['buffer.memory']})`
+  return new KafkaError(`the record is ${size} bytes when serialized, which is ${limit}`, { type: 'MESSAGE_TOO_LARGE', code: 10, context: { topic } })
+}
+
+function notYet(method: string): KafkaError {
+  return new KafkaError(`${method}(): transactions are not available yet in samsa`, { type: 'NOT_IMPLEMENTED' })
+}
+
+/** Reports an error to a callback after the current synchronous code, never inside send(). */
+function failLater(callback: SendCallback, error: KafkaError): void {
+  process.nextTick(invoke, callback, error, null)
+}

@@ -1,0 +1,424 @@
+/**
+ * Sink: moves batches from the accumulator to the brokers (Java's Sender).
+ *
+ * Contract:
+ * - Each run asks the accumulator which brokers have sendable batches, and
+ *   for each broker that is connected and has fewer than
+ *   `max.in.flight.requests.per.connection` produce requests awaiting a
+ *   response, drains one ProduceRequest's worth of batches (one per
+ *   partition, up to `max.request.size`). Requests to one broker are written
+ *   in drain order, also when compression finishes out of order.
+ * - A partition error that may be retried (NOT_LEADER_OR_FOLLOWER, a broken
+ *   connection, a timeout, ...) puts the batch back for another attempt after
+ *   `retry.backoff.ms` (growing exponentially, with jitter, up to
+ *   `retry.backoff.max.ms`), as long as `retries` and `delivery.timeout.ms`
+ *   allow; errors that say the metadata is stale refresh it first. Other
+ *   errors fail the batch's records with the broker's error.
+ * - A batch older than `delivery.timeout.ms` fails with a TimeoutError saying
+ *   how long it waited and why it could not be delivered (its last error, or
+ *   that its partition has no leader, or that the leader cannot be reached).
+ * - With acks=0 a batch is complete once written to the socket (offset -1n).
+ * - Runs are scheduled with setImmediate (work now) or one timer (linger,
+ *   backoff, expiry); there is no timer when nothing is pending.
+ */
+import createDebug from 'debug'
+import type { Cluster } from '../cluster/cluster.js'
+import { ConnectionError, KafkaError, TimeoutError, brokerError } from '../errors.js'
+import type { Connection } from '../network/connection.js'
+import { ProduceApi, type PartitionProduceResponse, type ProduceResponse } from '../protocol/messages/produce.js'
+import type { Accumulator, ReadyResult } from './accumulator.js'
+import type { ProducerBatch } from './batch.js'
+import { DUPLICATE_SEQUENCE_NUMBER, type Idempotence } from './idempotence.js'
+import type { PartitionQueue } from './queue.js'
+
+const log = createDebug('samsa:producer')
+
+const MESSAGE_TOO_LARGE = 10
+const NETWORK_EXCEPTION = 13
+/** Errors after which Java refreshes metadata (InvalidMetadataException and its subclasses). */
+const STALE_METADATA = new Set([3, 5, 6, 9, 13, 56, 74, 75, 100, 103])
+
+export interface SinkSettings {
+  /** 0, 1 or -1 (all). */
+  acks: number
+  requestTimeoutMs: number
+  maxRequestSize: number
+  maxInFlight: number
+  retries: number
+  deliveryTimeoutMs: number
+  retryBackoffMs: number
+  /** Keep one batch per partition in flight (max.in.flight=1 without idempotence). */
+  guaranteeOrder: boolean
+  transactionalId: string | null
+}
+
+/** Counters the sink keeps for `metrics()`. */
+export interface SinkCounters {
+  recordsSent: number
+  bytesSent: number
+  batchesSent: number
+  requestsSent: number
+  retries: number
+  errors: number
+  requestsInFlight: number
+}
+
+interface NodeState {
+  id: number
+  conn: Connection | undefined
+  connecting: boolean
+  inFlight: number
+  throttledUntil: number
+  /** Why the last connection attempt failed. */
+  lastError: KafkaError | undefined
+  /** Requests to this broker are written in this order. */
+  chain: Promise<void>
+}
+
+export class Sink {
+  private readonly cluster: Cluster
+  private readonly acc: Accumulator
+  private readonly settings: SinkSettings
+  private readonly idem: Idempotence | undefined
+  readonly counters: SinkCounters = { recordsSent: 0, bytesSent: 0, batchesSent: 0, requestsSent: 0, retries: 0, errors: 0, requestsInFlight: 0 }
+  private readonly nodes = new Map<number, NodeState>()
+  private immediate: NodeJS.Immediate | undefined
+  private timer: NodeJS.Timeout | undefined
+  private timerAt = Infinity
+  private refreshing = false
+  private nextRefreshAt = 0
+  private metadataError: KafkaError | undefined
+  private stopped = false
+  /** Called whenever a batch is done (flush and close wait on this). */
+  onBatchDone: (() => void) | undefined
+
+  constructor(cluster: Cluster, acc: Accumulator, settings: SinkSettings, idem: Idempotence | undefined) {
+    this.cluster = cluster
+    this.acc = acc
+    this.settings = settings
+    this.idem = idem
+  }
+
+  /** Runs the sink soon (after the current synchronous code). */
+  wakeup(): void {
+    if (this.immediate !== undefined || this.stopped) return
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined
+      this.run()
+    })
+  }
+
+  /** Runs the sink at `now + delay` unless it runs earlier. */
+  private wakeAfter(delay: number): void {
+    if (this.stopped || delay === Infinity) return
+    const at = Date.now() + delay
+    if (this.timer !== undefined && this.timerAt <= at) return
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.timerAt = Infinity
+      this.run()
+    }, Math.max(0, Math.ceil(delay)))
+  }
+
+  /** A new batch lingers: make sure a run happens when linger.ms is up. */
+  armLinger(delay: number): void {
+    this.wakeAfter(delay)
+  }
+
+  private node(id: number): NodeState {
+    let n = this.nodes.get(id)
+    if (n === undefined) {
+      n = { id, conn: undefined, connecting: false, inFlight: 0, throttledUntil: 0, lastError: undefined, chain: Promise.resolve() }
+      this.nodes.set(id, n)
+    }
+    return n
+  }
+
+  private run(): void {
+    if (this.stopped) return
+    const now = Date.now()
+    const idem = this.idem
+    if (idem !== undefined) idem.prepare()
+    for (const b of this.acc.expired(now)) this.expire(b, now)
+    const r: ReadyResult = { nodes: new Set(), queuesByNode: new Map(), unknownLeader: false, nextDelayMs: Infinity }
+    this.acc.ready(now, r)
+    let delay = r.nextDelayMs
+    if (r.unknownLeader) delay = Math.min(delay, this.refreshMetadata(now))
+    for (const id of r.nodes) {
+      const node = this.node(id)
+      const conn = node.conn
+      if (conn === undefined || !conn.isReady) {
+        node.conn = undefined
+        this.connect(node)
+        this.acc.nodeReadiness(id, now, false)
+        continue
+      }
+      if (node.inFlight >= this.settings.maxInFlight) {
+        this.acc.nodeReadiness(id, now, false)
+        continue
+      }
+      if (now < node.throttledUntil) {
+        delay = Math.min(delay, node.throttledUntil - now)
+        continue
+      }
+      this.acc.nodeReadiness(id, now, true)
+      const batches = this.acc.drain(id, r.queuesByNode.get(id) ?? [], this.settings.maxRequestSize, now,
+        idem === undefined ? notBlocked : (q, first) => idem.blocked(q, first),
+        (q, b) => this.onDrain(q, b))
+      if (batches.length > 0) this.send(node, conn, batches)
+    }
+    if (this.acc.incomplete.size > 0) delay = Math.min(delay, this.acc.nextExpiryDelay(now))
+    this.wakeAfter(delay)
+  }
+
+  private onDrain(q: PartitionQueue, b: ProducerBatch): void {
+    if (this.idem !== undefined) this.idem.assign(q, b, this.settings.transactionalId !== null)
+    if (this.settings.guaranteeOrder) q.muted = true
+    b.inFlight = true
+    b.sent = true
+  }
+
+  /** Asks for fresh metadata (at most once per retry.backoff.ms); returns when the next run should check again. */
+  private refreshMetadata(now: number): number {
+    if (this.refreshing) return Infinity
+    if (now < this.nextRefreshAt) return this.nextRefreshAt - now
+    this.refreshing = true
+    this.cluster.refreshMetadata().then(
+      () => {
+        this.metadataError = undefined
+      },
+      (e: unknown) => {
+        this.metadataError = e instanceof KafkaError ? e : new KafkaError(String(e))
+        log('metadata refresh failed: %s', this.metadataError.message)
+      },
+    ).finally(() => {
+      this.refreshing = false
+      this.nextRefreshAt = Date.now() + this.settings.retryBackoffMs
+      this.wakeup()
+    })
+    return Infinity
+  }
+
+  private connect(node: NodeState): void {
+    if (node.connecting) return
+    node.connecting = true
+    this.cluster.connectionTo(node.id).then(
+      (conn) => {
+        node.conn = conn
+        node.lastError = undefined
+      },
+      (e: unknown) => {
+        node.lastError = e instanceof KafkaError ? e : new ConnectionError(String(e))
+        log('cannot connect to broker %d: %s', node.id, node.lastError.message)
+        // The leader may have moved.
+        this.nextRefreshAt = 0
+        this.refreshMetadata(Date.now())
+      },
+    ).finally(() => {
+      node.connecting = false
+      this.wakeup()
+    })
+  }
+
+  /** Seals the batches (compressing) and writes one ProduceRequest, in drain order per broker. */
+  private send(node: NodeState, conn: Connection, batches: ProducerBatch[]): void {
+    node.inFlight++
+    this.counters.requestsInFlight++
+    const sealed = Promise.all(batches.map((b) => b.seal()))
+    node.chain = node.chain
+      .then(() => sealed)
+      .then(
+        (records) => this.write(node, conn, batches, records),
+        (e: unknown) => this.requestDone(node, batches, null, toKafkaError(e, 'cannot encode the record batch')),
+      )
+  }
+
+  private write(node: NodeState, conn: Connection, batches: ProducerBatch[], records: Buffer[]): void {
+    const topics = new Map<string, { name: string; partitionData: { index: number; records: Buffer }[] }>()
+    for (let i = 0; i < batches.length; i++) {
+      const b = batches[i]!
+      let t = topics.get(b.topic)
+      if (t === undefined) topics.set(b.topic, (t = { name: b.topic, partitionData: [] }))
+      t.partitionData.push({ index: b.partition, records: records[i]! })
+    }
+    const body = {
+      transactionalId: this.settings.transactionalId,
+      acks: this.settings.acks,
+      timeoutMs: this.settings.requestTimeoutMs,
+      topicData: [...topics.values()],
+    }
+    this.counters.requestsSent++
+    if (this.settings.acks === 0) {
+      conn.request(ProduceApi, body, { noResponse: true }).then(
+        () => this.requestDone(node, batches, null, undefined),
+        (e: unknown) => this.requestDone(node, batches, null, toKafkaError(e, 'produce request failed')),
+      )
+    } else {
+      conn.request(ProduceApi, body).then(
+        (res) => this.requestDone(node, batches, res, undefined),
+        (e: unknown) => this.requestDone(node, batches, null, toKafkaError(e, 'produce request failed')),
+      )
+    }
+  }
+
+  /** A produce request finished: `res` (acks != 0), or written (acks=0), or failed with `error`. */
+  private requestDone(node: NodeState, batches: ProducerBatch[], res: ProduceResponse | null, error: KafkaError | undefined): void {
+    node.inFlight--
+    this.counters.requestsInFlight--
+    const now = Date.now()
+    if (error !== undefined) {
+      log('produce request to broker %d failed: %s', node.id, error.message)
+      for (const b of batches) this.completeBatch(b, error, NETWORK_EXCEPTION, -1n, -1, -1n, now)
+    } else if (res === null) {
+      for (const b of batches) this.completeBatch(b, undefined, 0, -1n, -1, -1n, now)
+    } else {
+      if (res.throttleTimeMs > 0) node.throttledUntil = now + res.throttleTimeMs
+      let pending = batches.length
+      for (const t of res.responses) {
+        for (const p of t.partitionResponses) {
+          const b = find(batches, t.name, p.index)
+          if (b === undefined) continue
+          pending--
+          this.completeBatch(b, p.errorCode === 0 ? undefined : partitionError(b, p), p.errorCode,
+            p.baseOffset, Number(p.logAppendTimeMs), p.logStartOffset, now)
+        }
+      }
+      if (pending > 0) {
+        for (const b of batches) {
+          if (!b.inFlight) continue
+          this.completeBatch(b, new KafkaError(`the produce response from broker ${node.id} has no result for ${b.topic}-${b.partition}`,
+            { type: 'NETWORK_EXCEPTION', retriable: true }), NETWORK_EXCEPTION, -1n, -1, -1n, now)
+        }
+      }
+    }
+    this.wakeup()
+  }
+
+  /** Java's Sender.completeBatch: success, retry, duplicate, or failure. */
+  private completeBatch(b: ProducerBatch, error: KafkaError | undefined, code: number, baseOffset: bigint,
+    logAppendTime: number, logStartOffset: bigint, now: number): void {
+    b.inFlight = false
+    if (this.settings.guaranteeOrder) b.queue.muted = false
+    if (error === undefined) {
+      this.succeed(b, baseOffset, logAppendTime, now)
+      return
+    }
+    b.lastError = error
+    if (code === MESSAGE_TOO_LARGE && b.recordCount > 1) {
+      error = new KafkaError(`${error.message}; the batch of ${b.recordCount} records is larger than the broker accepts ` +
+        '(lower batch.size, or raise the topic\'s max.message.bytes)', { code, type: error.type, cause: error })
+    }
+    if (this.canRetry(b, code, logStartOffset, error.retriable, now)) {
+      log('retrying %d record(s) for %s-%d after %s', b.recordCount, b.topic, b.partition, error.message)
+      this.counters.retries += b.recordCount
+      this.acc.reenqueue(b, now, this.idem !== undefined)
+    } else if (code === DUPLICATE_SEQUENCE_NUMBER) {
+      this.succeed(b, baseOffset, logAppendTime, now)
+    } else {
+      this.failBatch(b, error, b.attempts < this.settings.retries, now)
+    }
+    if (STALE_METADATA.has(code)) {
+      this.nextRefreshAt = 0
+      this.refreshMetadata(now)
+    }
+  }
+
+  private canRetry(b: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean, now: number): boolean {
+    if (now - b.createdMs >= this.settings.deliveryTimeoutMs || b.attempts >= this.settings.retries || b.done) return false
+    return this.idem === undefined ? retriable : this.idem.canRetry(b, code, logStartOffset, retriable)
+  }
+
+  private succeed(b: ProducerBatch, baseOffset: bigint, logAppendTime: number, now: number): void {
+    if (this.idem !== undefined) this.idem.completed(b, baseOffset)
+    const bytes = b.sizeInBytes
+    const ratio = b.compressionRatio
+    if (b.complete(baseOffset, logAppendTime)) {
+      this.counters.recordsSent += b.recordCount
+      this.counters.bytesSent += bytes
+      this.counters.batchesSent++
+      if (ratio !== undefined) b.queue.topic.observeCompressionRatio(ratio)
+      this.acc.release(b, now)
+      this.onBatchDone?.()
+    }
+  }
+
+  /** Fails a batch's records (Java's failBatch). */
+  failBatch(b: ProducerBatch, error: KafkaError, adjustSequences: boolean, now: number): void {
+    if (this.idem !== undefined) this.idem.failed(b, error, adjustSequences)
+    if (b.fail(error)) {
+      this.counters.errors += b.recordCount
+      this.acc.release(b, now)
+      this.onBatchDone?.()
+    }
+  }
+
+  private expire(b: ProducerBatch, now: number): void {
+    const error = new TimeoutError(
+      `Expiring ${b.recordCount} record(s) for ${b.topic}-${b.partition}: ${now - b.createdMs} ms has passed since batch creation ` +
+      `(delivery.timeout.ms = ${this.settings.deliveryTimeoutMs}); ${this.whyUndelivered(b)}`,
+      { context: { topic: b.topic, partition: b.partition }, ...(b.lastError ? { cause: b.lastError } : {}) },
+    )
+    const sent = b.sent
+    this.failBatch(b, error, false, now)
+    if (this.idem !== undefined && sent) this.idem.markUnresolved(b)
+  }
+
+  private whyUndelivered(b: ProducerBatch): string {
+    if (b.inFlight) return `the produce request sent ${b.attempts > 0 ? `(attempt ${b.attempts + 1}) ` : ''}is still awaiting a response`
+    if (b.lastError !== undefined) return `last error: ${b.lastError.message}`
+    const t = b.queue.topic
+    const leader = t.leader(b.partition)
+    if (leader < 0) {
+      const why = this.metadataError ? ` (metadata refresh failed: ${this.metadataError.message})` : ''
+      return `the partition has no known leader${why}`
+    }
+    const node = this.nodes.get(leader)
+    if (node?.lastError !== undefined) return `cannot connect to the partition's leader, broker ${leader}: ${node.lastError.message}`
+    if (this.idem !== undefined && !this.idem.ready) {
+      return `the idempotent producer has no producer id yet (state ${this.idem.state}${this.idem.fatalError ? `: ${this.idem.fatalError.message}` : ''})`
+    }
+    return `it was not sent: broker ${leader} did not become ready for it in time`
+  }
+
+  /** Fails every queued and in-flight batch (fatal producer error, or close timed out). */
+  abortAll(error: KafkaError): void {
+    const now = Date.now()
+    for (const b of this.acc.abortQueued(error)) this.failBatch(b, error, false, now)
+    for (const b of [...this.acc.incomplete]) this.failBatch(b, error, false, now)
+  }
+
+  /** Stops running; timers are cleared (sockets belong to the cluster). */
+  stop(): void {
+    this.stopped = true
+    if (this.immediate !== undefined) clearImmediate(this.immediate)
+    this.immediate = undefined
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.timerAt = Infinity
+  }
+}
+
+function notBlocked(): boolean {
+  return false
+}
+
+function find(batches: ProducerBatch[], topic: string, partition: number): ProducerBatch | undefined {
+  for (const b of batches) if (b.partition === partition && b.topic === topic && b.inFlight) return b
+  return undefined
+}
+
+function partitionError(b: ProducerBatch, p: PartitionProduceResponse): KafkaError {
+  let detail = p.errorMessage
+  if (p.recordErrors.length > 0) {
+    const records = p.recordErrors.slice(0, 5).map((r) => `record ${r.batchIndex}${r.batchIndexErrorMessage ? `: ${r.batchIndexErrorMessage}` : ''}`)
+    detail = `${detail ? `${detail}; ` : ''}${records.join('; ')}${p.recordErrors.length > 5 ? `; and ${p.recordErrors.length - 5} more` : ''}`
+  }
+  return brokerError(p.errorCode, { topic: b.topic, partition: b.partition }, detail)
+}
+
+function toKafkaError(e: unknown, what: string): KafkaError {
+  if (e instanceof KafkaError) return e
+  return new KafkaError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+}
