@@ -35,7 +35,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'kafkats',
     label: '@kafkats/client 0.12.0',
     runtime: 'Node 20',
-    produce: '`send(topic, record)` per record, ≤16 MiB unacknowledged; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
+    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), ≤5 calls outstanding; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
     consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed)'
   },
   {

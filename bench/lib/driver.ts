@@ -36,7 +36,8 @@ export async function importPeer (name: string): Promise<any> {
     throw new Unavailable(`${name} is not installed (run: bash bench/setup.sh)`)
   }
   if (pkg.type === 'module') {
-    const entry = pkg.exports?.['.']?.import?.default ?? pkg.exports?.['.']?.default ?? pkg.exports?.['.'] ?? pkg.module ?? pkg.main ?? 'index.js'
+    const dot = typeof pkg.exports === 'string' ? pkg.exports : pkg.exports?.['.']
+    const entry = typeof dot === 'string' ? dot : dot?.import?.default ?? dot?.import ?? dot?.default ?? pkg.module ?? pkg.main ?? 'index.js'
     return await import(pathToFileURL(path.join(pkgDir, typeof entry === 'string' ? entry : 'index.js')).href)
   }
   try {
@@ -102,7 +103,10 @@ export interface ProduceOptions {
   concurrency?: number
 }
 
-export interface ProduceOutcome { records: number, bytes: number, elapsedMs: number, latencies?: Float64Array, note?: string }
+/** cpuUs: process CPU over the timed window only (after connecting and warming up) */
+export interface ProduceOutcome { records: number, bytes: number, elapsedMs: number, cpuUs: number, latencies?: Float64Array, note?: string }
+
+const cpuNow = (): number => { const c = process.cpuUsage(); return c.user + c.system }
 
 export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceOptions = {}): Promise<ProduceOutcome> {
   const values = payloads(job)
@@ -122,6 +126,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
       else { acked++; lastAck = performance.now() }
       if (wake && (outstanding <= window / 2 || outstanding === 0)) { const w = wake; wake = null; w() }
     }
+    const c0 = cpuNow()
     const t0 = performance.now()
     for (let i = 0; i < n; i++) {
       if (failed) throw failed
@@ -132,13 +137,14 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
     if (adapter.flush) await adapter.flush()
     while (outstanding > 0) await new Promise<void>((resolve) => { wake = resolve })
     if (failed) throw failed
-    return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, note: `per-record sends, ≤${window} unacknowledged` }
+    return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, cpuUs: cpuNow() - c0, note: `per-record sends, ≤${window} unacknowledged` }
   }
   const sendMany = adapter.sendMany!
   const callSize = opts.callSize ?? Math.max(1, Math.floor(job.batchSize * job.partitions / job.valueSize))
   const concurrency = opts.concurrency ?? 5
   let acked = 0
   let lastAck = 0
+  const c0 = cpuNow()
   const t0 = performance.now()
   let next = 0
   const lane = async (): Promise<void> => {
@@ -154,7 +160,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
     }
   }
   await Promise.all(Array.from({ length: concurrency }, lane))
-  return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, note: `arrays of ${callSize} records, ≤${concurrency} calls outstanding` }
+  return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, cpuUs: cpuNow() - c0, note: `arrays of ${callSize} records, ≤${concurrency} calls outstanding` }
 }
 
 async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer[]): Promise<ProduceOutcome> {
@@ -164,6 +170,7 @@ async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer
   // a few unmeasured sends first: connections, metadata, JIT
   for (let i = 0; i < 20; i++) await one(values[i & 1023]!)
   const latencies = new Float64Array(job.count)
+  const c0 = cpuNow()
   const t0 = performance.now()
   let before = t0
   for (let i = 0; i < job.count; i++) {
@@ -172,7 +179,7 @@ async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer
     latencies[i] = after - before
     before = after
   }
-  return { records: job.count, bytes: job.count * job.valueSize, elapsedMs: before - t0, latencies, note: 'one awaited send at a time' }
+  return { records: job.count, bytes: job.count * job.valueSize, elapsedMs: before - t0, cpuUs: cpuNow() - c0, latencies, note: 'one awaited send at a time' }
 }
 
 // ------------------------------------------------------------------ consume
@@ -263,6 +270,7 @@ export async function endToEnd (job: Job, adapter: E2EAdapter): Promise<ProduceO
     }
   }
   await paced(job.rate, 0)
+  const c0 = cpuNow()
   const t0 = performance.now()
   await paced(job.count, 1)
   const timeout = sleep(30_000).then(() => { throw new Error(`only ${received} of ${job.count} measured records arrived`) })
@@ -271,6 +279,7 @@ export async function endToEnd (job: Job, adapter: E2EAdapter): Promise<ProduceO
     records: received,
     bytes: received * job.valueSize,
     elapsedMs: performance.now() - t0,
+    cpuUs: cpuNow() - c0,
     latencies,
     note: `${job.rate} records/s for ${(job.count / job.rate).toFixed(0)} s`
   }
@@ -307,11 +316,11 @@ export async function runDriver (body: (job: Job, meter: Meter) => Promise<{ rep
 }
 
 /** A DriverReport body from a produce outcome. */
-export function produced (o: ProduceOutcome): Omit<DriverReport, 'cpuUs' | 'rssMb'> {
-  return { records: o.records, bytes: o.bytes, elapsedMs: o.elapsedMs, ...(o.latencies ? latencyFigures(o.latencies) : {}), ...(o.note ? { note: o.note } : {}) }
+export function produced (o: ProduceOutcome): ReportBody {
+  return { records: o.records, bytes: o.bytes, elapsedMs: o.elapsedMs, cpuUs: o.cpuUs, ...(o.latencies ? latencyFigures(o.latencies) : {}), ...(o.note ? { note: o.note } : {}) }
 }
 
 /** A DriverReport body from a consume counter. */
-export function consumed (c: ConsumeCounter, meter: Meter, note?: string): Omit<DriverReport, 'cpuUs' | 'rssMb'> {
+export function consumed (c: ConsumeCounter, meter: Meter, note?: string): ReportBody {
   return { records: c.records, bytes: c.bytes, elapsedMs: c.lastAt - c.firstAt, joinMs: c.firstAt - meter.t0, ...(note ? { note } : {}) }
 }

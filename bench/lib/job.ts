@@ -50,7 +50,12 @@ export interface DriverReport {
   bytes: number
   /** the timed window in ms (see each role for where it starts and ends) */
   elapsedMs: number
-  /** process CPU time (user + system, all threads) over the client's life, excluding module loading, µs */
+  /**
+   * process CPU time (user + system, all threads), µs: producers and e2e over
+   * the timed window (after connecting and warming up); consumers over the
+   * client's whole life (group join and prefetching included); Java above a
+   * 1-record run of the same tool
+   */
   cpuUs: number
   /** peak resident set size of the client process, MB */
   rssMb: number

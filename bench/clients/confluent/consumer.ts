@@ -1,11 +1,11 @@
 // @confluentinc/kafka-javascript (librdkafka) group consumer: consume(1000)
 // in a loop, returning as soon as a first message is there.
 import { ConsumeCounter, consumed, runDriver } from '../../lib/driver.js'
-import { connected, consumerConfig, rdkafka } from './rdkafka.js'
+import { connected, consumerConfig, consumerTopicConfig, rdkafka } from './rdkafka.js'
 
 await runDriver(async (job, meter) => {
   const Kafka = await rdkafka()
-  const consumer = new Kafka.KafkaConsumer(consumerConfig(job), {})
+  const consumer = new Kafka.KafkaConsumer(consumerConfig(job), consumerTopicConfig)
   const counter = new ConsumeCounter(job.count)
   await connected(consumer)
   consumer.setDefaultIsTimeoutOnlyForFirstMessage(true)

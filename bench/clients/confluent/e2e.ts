@@ -1,12 +1,12 @@
 // @confluentinc/kafka-javascript (librdkafka): produce() per record with
 // background delivery polling; consumer in flowing mode ('data' per message).
 import { endToEnd, produced, runDriver } from '../../lib/driver.js'
-import { connected, consumerConfig, producerConfig, rdkafka } from './rdkafka.js'
+import { connected, consumerConfig, consumerTopicConfig, producerConfig, rdkafka } from './rdkafka.js'
 
 await runDriver(async (job) => {
   const Kafka = await rdkafka()
   const producer = new Kafka.Producer(producerConfig(job))
-  const consumer = new Kafka.KafkaConsumer(consumerConfig(job), {})
+  const consumer = new Kafka.KafkaConsumer(consumerConfig(job), consumerTopicConfig)
   await connected(producer)
   producer.setPollInBackground(true)
   const outcome = await endToEnd(job, {

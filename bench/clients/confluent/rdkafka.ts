@@ -30,13 +30,15 @@ export function producerConfig (job: Job, lingerMs = job.lingerMs): Record<strin
   }
 }
 
+/** auto.offset.reset is a topic property: in the global config it is ignored when a topic config is given */
+export const consumerTopicConfig = { 'auto.offset.reset': 'earliest' }
+
 export function consumerConfig (job: Job): Record<string, unknown> {
   return {
     'bootstrap.servers': job.bootstrap,
     'client.id': 'bench',
     'group.id': job.groupId,
     'enable.auto.commit': true,
-    'auto.offset.reset': 'earliest',
     'fetch.min.bytes': 1,
     'fetch.wait.max.ms': 500,
     'max.partition.fetch.bytes': 1024 * 1024,

@@ -5,6 +5,7 @@ import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/drive
 await runDriver(async (job, meter) => {
   const { KafkaClient } = await importPeer('@kafkats/client')
   const client = new KafkaClient({ clientId: 'bench', brokers: [job.bootstrap], logLevel: 'error' })
+  await client.connect()
   const consumer = client.consumer({
     groupId: job.groupId,
     autoOffsetReset: 'earliest',

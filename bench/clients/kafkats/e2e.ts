@@ -4,9 +4,9 @@ import { endToEnd, importPeer, produced, runDriver } from '../../lib/driver.js'
 await runDriver(async (job) => {
   const { KafkaClient } = await importPeer('@kafkats/client')
   const client = new KafkaClient({ clientId: 'bench', brokers: [job.bootstrap], logLevel: 'error' })
+  await client.connect()
   const producer = client.producer({ acks: 'leader', lingerMs: job.lingerMs, maxBatchBytes: job.batchSize, idempotent: false })
   const consumer = client.consumer({ groupId: job.groupId, autoOffsetReset: 'earliest', isolationLevel: 'read_uncommitted', minBytes: 1, maxWaitMs: 500 })
-  await producer.connect()
   let running: Promise<void> = Promise.resolve()
   const outcome = await endToEnd(job, {
     send: (value) => producer.send(job.topic, { value }),
