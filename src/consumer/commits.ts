@@ -1,0 +1,198 @@
+/**
+ * Offset commits and committed-offset look-ups (OffsetCommit, OffsetFetch).
+ *
+ * Contract:
+ * - Every commit, sync or async, goes through one queue: commits are sent and
+ *   complete in the order they were made.
+ * - `commitSync` retries retriable errors (coordinator moved or loading,
+ *   connection lost, KIP-848 stale member epoch) until its deadline, then
+ *   fails with a TimeoutError carrying the last error. REBALANCE_IN_PROGRESS,
+ *   ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID and FENCED_INSTANCE_ID fail at once
+ *   with a COMMIT_FAILED error: the group moved on, the partitions may belong
+ *   to another member now.
+ * - `commitAsync` makes one attempt and reports through its callback.
+ * - The committed offset is the offset of the next record to read.
+ */
+import createDebug from 'debug'
+import type { ConsumerConfig } from '../config/consumer.js'
+import { brokerError, KafkaError } from '../errors.js'
+import { retry } from '../cluster/retry.js'
+import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
+import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
+import type { ApiDescriptor } from '../protocol/api.js'
+import type { TopicPartition, TopicPartitionOffset } from '../types.js'
+import { GroupCoordinator, isCoordinatorError } from './group/coordinator.js'
+import { tpKey } from './positions.js'
+
+const log = createDebug('samsa:consumer:commit')
+
+export interface CommitIdentity {
+  generationIdOrMemberEpoch: number
+  memberId: string
+  groupInstanceId: string | null
+}
+
+export interface CommitterHost {
+  readonly config: ConsumerConfig
+  readonly coordinator: GroupCoordinator
+  /** The member identity commits carry (generation -1 and no member id outside a group). */
+  identity(): CommitIdentity
+  /** The coordinator says this member is out of date: rejoin. */
+  onFenced(error: KafkaError): void
+}
+
+/** Errors after which the group has moved on: the commit must not be retried. */
+const FENCED = new Set([22, 25, 27, 82])
+
+export class Committer {
+  private readonly host: CommitterHost
+  private queue: Promise<unknown> = Promise.resolve()
+  /** In-flight commits, for close(). */
+  private pending = 0
+
+  constructor(host: CommitterHost) {
+    this.host = host
+  }
+
+  get inFlight(): number {
+    return this.pending
+  }
+
+  /** Commits `offsets`, retrying until `deadline`. */
+  commitSync(offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
+    return this.enqueue(() =>
+      retry('commitSync', () => this.send(offsets, deadline), {
+        backoffMs: this.host.config['retry.backoff.ms'],
+        backoffMaxMs: this.host.config['retry.backoff.max.ms'],
+        deadline,
+      }),
+    )
+  }
+
+  /** Commits `offsets` once, in order after every earlier commit. */
+  commitAsync(offsets: TopicPartitionOffset[]): Promise<void> {
+    return this.enqueue(() => this.send(offsets, Date.now() + this.host.config['default.api.timeout.ms']))
+  }
+
+  /** Waits for every commit made so far. */
+  async drain(): Promise<void> {
+    await this.queue.catch(() => undefined)
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    this.pending++
+    const p = this.queue.then(fn, fn).finally(() => this.pending--)
+    this.queue = p.catch(() => undefined)
+    return p
+  }
+
+  private async send(offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
+    if (offsets.length === 0) return
+    const { coordinator } = this.host
+    const id = this.host.identity()
+    const topics = new Map<string, { name: string; partitions: object[] }>()
+    for (const o of offsets) {
+      let t = topics.get(o.topic)
+      if (!t) topics.set(o.topic, (t = { name: o.topic, partitions: [] }))
+      t.partitions.push({
+        partitionIndex: o.partition,
+        committedOffset: o.offset,
+        committedLeaderEpoch: o.leaderEpoch ?? -1,
+        commitTimestamp: -1n,
+        committedMetadata: o.metadata ?? '',
+      })
+    }
+    const res = await coordinator.send(
+      OffsetCommitApi,
+      {
+        groupId: coordinator.groupId,
+        generationIdOrMemberEpoch: id.generationIdOrMemberEpoch,
+        memberId: id.memberId,
+        groupInstanceId: id.groupInstanceId,
+        retentionTimeMs: -1n,
+        topics: [...topics.values()],
+      },
+      deadline,
+    )
+    let retriable: KafkaError | undefined
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode === 0) continue
+        const err = brokerError(p.errorCode, { group: coordinator.groupId, topic: t.name, partition: p.partitionIndex })
+        if (isCoordinatorError(p.errorCode)) coordinator.invalidate()
+        if (FENCED.has(p.errorCode)) {
+          const failed = new KafkaError(
+            p.errorCode === 27
+              ? `commit failed: the group "${coordinator.groupId}" is rebalancing; poll() to complete the rebalance, then commit the offsets of partitions still assigned (${err.message})`
+              : `commit failed: the group "${coordinator.groupId}" has rebalanced and this member's generation is stale, so its partitions may belong to another member now (${err.message})`,
+            { type: 'COMMIT_FAILED', code: p.errorCode, cause: err, context: err.context },
+          )
+          if (p.errorCode !== 27) this.host.onFenced(failed)
+          throw failed
+        }
+        // STALE_MEMBER_EPOCH (KIP-848): the next attempt carries the new epoch.
+        if (err.retriable || p.errorCode === 113) retriable = err.retriable ? err : new KafkaError(err.message, { code: err.code, type: err.type, retriable: true, context: err.context })
+        else throw err
+      }
+    }
+    if (retriable) throw retriable
+    log('committed %d offsets for group %s', offsets.length, coordinator.groupId)
+  }
+
+  /** The committed offsets of `tps` (null where the group has none). */
+  async fetchCommitted(tps: TopicPartition[], deadline: number): Promise<Map<string, TopicPartitionOffset | null>> {
+    const { coordinator, config } = this.host
+    return retry(
+      'committed offsets',
+      async () => {
+        const version = await coordinator.versionOf(OffsetFetchApi as ApiDescriptor<unknown, unknown>, deadline)
+        const byTopic = new Map<string, number[]>()
+        for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+        const id = this.host.identity()
+        const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
+        const res = await coordinator.send(
+          OffsetFetchApi,
+          version >= 8
+            ? {
+                groups: [{
+                  groupId: coordinator.groupId,
+                  memberId: version >= 9 && id.memberId !== '' && id.generationIdOrMemberEpoch >= 0 ? id.memberId : null,
+                  memberEpoch: version >= 9 && id.memberId !== '' ? id.generationIdOrMemberEpoch : -1,
+                  topics,
+                }],
+                requireStable: true,
+              }
+            : { groupId: coordinator.groupId, topics, requireStable: true },
+          deadline,
+        )
+        const out = new Map<string, TopicPartitionOffset | null>()
+        const group = version >= 8 ? res.groups[0] : undefined
+        const topErr = group ? group.errorCode : res.errorCode
+        if (topErr !== 0) {
+          if (isCoordinatorError(topErr)) coordinator.invalidate()
+          throw brokerError(topErr, { group: coordinator.groupId })
+        }
+        const rows = group
+          ? group.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
+          : res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
+        for (const r of rows) {
+          if (r.errorCode !== 0) throw brokerError(r.errorCode, { group: coordinator.groupId, topic: r.topic, partition: r.partitionIndex })
+          out.set(
+            tpKey(r.topic, r.partitionIndex),
+            r.committedOffset < 0n
+              ? null
+              : {
+                  topic: r.topic,
+                  partition: r.partitionIndex,
+                  offset: r.committedOffset,
+                  ...(r.committedLeaderEpoch >= 0 ? { leaderEpoch: r.committedLeaderEpoch } : {}),
+                  ...(r.metadata ? { metadata: r.metadata } : {}),
+                },
+          )
+        }
+        return out
+      },
+      { backoffMs: config['retry.backoff.ms'], backoffMaxMs: config['retry.backoff.max.ms'], deadline },
+    )
+  }
+}

@@ -1,0 +1,699 @@
+/**
+ * Consumer: the Java KafkaConsumer's API on samsa's engine.
+ *
+ * Contract (see docs/consumer.md):
+ * - The config is validated in the constructor (ConfigError); sockets open
+ *   lazily on first use; `close()` releases every socket and timer.
+ * - `poll(timeoutMs)` resolves with up to `max.poll.records` records as soon
+ *   as any are available, or empty when the timeout passes. It drives group
+ *   membership (rebalances and their listener callbacks run inside poll),
+ *   position look-ups and auto-commit; fetching runs ahead in the background.
+ *   Errors the fetcher met (OFFSET_OUT_OF_RANGE with auto.offset.reset=none,
+ *   corrupt data, authorization) are thrown by the next poll. One poll at a
+ *   time: a concurrent call rejects.
+ * - `wakeup()` makes a pending poll, or else the next one, reject with
+ *   WakeupError.
+ * - `commitSync` / `commitAsync` keep order; with no argument they commit the
+ *   positions reached by the records poll has returned, never beyond.
+ */
+import createDebug from 'debug'
+import { Cluster } from '../cluster/cluster.js'
+import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
+import { parseConfig } from '../config/validate.js'
+import { ConfigError, KafkaError, WakeupError } from '../errors.js'
+import { listOffsets } from '../admin/offsets.js'
+import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
+import type { TopicPartition, TopicPartitionOffset } from '../types.js'
+import { Committer } from './commits.js'
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression/index.js'
+import { drainPartition, type DrainOptions } from './fetch-buffer.js'
+import { ClassicMembership } from './group/classic.js'
+import { ConsumerGroupMembership } from './group/consumer-group.js'
+import { GroupCoordinator } from './group/coordinator.js'
+import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/membership.js'
+import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
+import { ConsumerRecords, type ConsumerRecord } from './records.js'
+import { Fetcher } from './source.js'
+
+const log = createDebug('samsa:consumer')
+
+export interface ConsumerRebalanceListener {
+  /** Before partitions move away (commit their offsets here for at-least-once). Awaited. */
+  onPartitionsRevoked?(tps: TopicPartition[]): void | Promise<void>
+  /** After partitions are assigned (called on every rebalance, possibly with none). Awaited. */
+  onPartitionsAssigned?(tps: TopicPartition[]): void | Promise<void>
+  /** When partitions were lost without a chance to commit (fenced, session expired). Defaults to onPartitionsRevoked. Awaited. */
+  onPartitionsLost?(tps: TopicPartition[]): void | Promise<void>
+}
+
+export type { ConsumerGroupMetadata } from './group/membership.js'
+
+/** A deserializer object, or the class name of one of Java's built-in deserializers. */
+export type DeserializerOption = Deserializer<any> | JavaDeserializerName
+
+/** The consumer's config as users write it (Java property names). */
+export type ConsumerOptions = Omit<ConsumerConfigInput, 'key.deserializer' | 'value.deserializer'> & {
+  'key.deserializer'?: DeserializerOption
+  'value.deserializer'?: DeserializerOption
+}
+
+type KeyOf<C> = C extends { 'key.deserializer': infer D } ? DeserializedType<D> : Buffer
+type ValueOf<C> = C extends { 'value.deserializer': infer D } ? DeserializedType<D> : Buffer
+
+export interface CloseOptions {
+  /** Upper bound on closing (final commit, leaving the group). Default 30000. */
+  timeoutMs?: number
+}
+
+function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
+  if (v === undefined || v === null) return deserializers.buffer
+  if (typeof v === 'string') {
+    const d = (javaDeserializers as Record<string, Deserializer<unknown>>)[v]
+    if (!d) throw new ConfigError(`"${key}" = ${JSON.stringify(v)}: unknown deserializer class; expected one of ${Object.keys(javaDeserializers).join(', ')} or an object with deserialize()`, { context: { key } })
+    return d
+  }
+  if (isDeserializer(v)) return v
+  throw new ConfigError(`"${key}": expected an object with deserialize(topic, data, headers) or a Java deserializer class name`, { context: { key } })
+}
+
+const NO_GROUP = 'this operation needs a consumer group: set "group.id" in the consumer config'
+
+class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerRecord<K, V>> {
+  readonly config: ConsumerConfig
+  private readonly cluster: Cluster
+  private readonly subscriptions = new SubscriptionState()
+  private readonly fetcher: Fetcher
+  private readonly committer: Committer | undefined
+  private readonly coordinator: GroupCoordinator | undefined
+  private membership: Membership | undefined
+  private listener: ConsumerRebalanceListener | undefined
+  private readonly drainOptions: DrainOptions<K, V>
+  private readonly errors: KafkaError[] = []
+  private lastPoll = Date.now()
+  private nextAutoCommit = 0
+  private polling = false
+  private wakeupPending = false
+  private closed = false
+  private closing = false
+  private drainStart = 0
+  /** Resolves the current poll's wait (data, rebalance, wakeup, error). */
+  private waiter: (() => void) | undefined
+  /** Work started by unsubscribe()/subscribe() that the next call awaits. */
+  private pendingLeave: Promise<void> | undefined
+  private readonly initialising = new Set<Promise<void>>()
+
+  constructor(config: ConsumerOptions) {
+    this.config = parseConfig(consumerSchema, config, 'consumer')
+    if (this.config['group.instance.id'] !== undefined && this.config['group.id'] === undefined) {
+      throw new ConfigError('"group.instance.id" needs "group.id": static membership is membership of a group', { context: { key: 'group.instance.id' } })
+    }
+    if (this.config['heartbeat.interval.ms'] >= this.config['session.timeout.ms']) {
+      throw new ConfigError(
+        `"heartbeat.interval.ms" = ${this.config['heartbeat.interval.ms']}: expected less than session.timeout.ms (${this.config['session.timeout.ms']})`,
+        { context: { key: 'heartbeat.interval.ms' } },
+      )
+    }
+    this.drainOptions = {
+      keyDeserializer: resolveDeserializer(this.config['key.deserializer'], 'key.deserializer') as Deserializer<K | null>,
+      valueDeserializer: resolveDeserializer(this.config['value.deserializer'], 'value.deserializer') as Deserializer<V | null>,
+      readCommitted: this.config['isolation.level'] === 'read_committed',
+      maxDecompressedBytes: Math.max(DEFAULT_MAX_DECOMPRESSED_BYTES, this.config['fetch.max.bytes']),
+    }
+    this.cluster = new Cluster(this.config)
+    const self = this
+    this.fetcher = new Fetcher({
+      config: this.config,
+      cluster: this.cluster,
+      subscriptions: this.subscriptions,
+      onData: () => this.notify(),
+      onError: (e) => {
+        this.errors.push(e)
+        this.notify()
+      },
+      onReset: () => this.notify(),
+    })
+    const groupId = this.config['group.id']
+    if (groupId !== undefined) {
+      this.coordinator = new GroupCoordinator(this.cluster, groupId)
+      this.committer = new Committer({
+        config: this.config,
+        coordinator: this.coordinator,
+        identity: () => self.membership?.identity() ?? { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null },
+        onFenced: (e) => self.membership?.onFenced(e),
+      })
+    }
+  }
+
+  // --- subscription ---------------------------------------------------------
+
+  /** Joins the group for these topics (or every topic matching the pattern). */
+  subscribe(topics: string[] | RegExp, listener?: ConsumerRebalanceListener): void {
+    this.checkOpen()
+    if (this.coordinator === undefined) throw new KafkaError(`subscribe(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
+    if (topics instanceof RegExp) {
+      this.subscriptions.subscribePattern(topics)
+      this.cluster.watchAllTopics()
+    } else {
+      if (!Array.isArray(topics)) throw new KafkaError('subscribe(): expected an array of topic names or a RegExp', { type: 'INVALID_ARGUMENT' })
+      if (topics.length === 0) {
+        this.unsubscribe()
+        return
+      }
+      for (const t of topics) {
+        if (typeof t !== 'string' || t.trim() === '') throw new KafkaError(`subscribe(): invalid topic name ${JSON.stringify(t)}`, { type: 'INVALID_ARGUMENT' })
+      }
+      this.subscriptions.subscribeTopics(topics)
+      this.cluster.watch(topics)
+    }
+    this.listener = listener
+    if (!this.membership) this.membership = this.newMembership()
+    else this.membership.checkMetadata()
+    this.notify()
+  }
+
+  private newMembership(): Membership {
+    const self = this
+    const host: MembershipHost = {
+      config: this.config,
+      cluster: this.cluster,
+      coordinator: this.coordinator!,
+      subscriptions: this.subscriptions,
+      lastPollAt: () => self.lastPoll,
+      revoke: (tps, lost) => self.revokePartitions(tps, lost),
+      assign: (tps) => self.assignPartitions(tps),
+      wake: () => self.notify(),
+      subscribedTopics: () => self.subscribedTopics(),
+    }
+    return this.config['group.protocol'] === 'consumer' ? new ConsumerGroupMembership(host) : new ClassicMembership(host)
+  }
+
+  /** Manual assignment, without group membership. */
+  assign(partitions: TopicPartition[]): void {
+    this.checkOpen()
+    for (const tp of partitions) {
+      if (typeof tp?.topic !== 'string' || !Number.isInteger(tp.partition) || tp.partition < 0) {
+        throw new KafkaError(`assign(): invalid partition ${JSON.stringify(tp)}`, { type: 'INVALID_ARGUMENT' })
+      }
+    }
+    if (partitions.length === 0) {
+      this.unsubscribe()
+      return
+    }
+    this.subscriptions.assignManually(partitions)
+    this.cluster.watch(new Set(partitions.map((p) => p.topic)))
+    this.notify()
+  }
+
+  /** Leaves the group (revoking partitions through the listener) and forgets subscription and assignment. */
+  unsubscribe(): void {
+    this.checkOpen()
+    const membership = this.membership
+    if (membership) {
+      this.membership = undefined
+      const owned = this.subscriptions.assignment()
+      const previous = this.pendingLeave ?? Promise.resolve()
+      this.pendingLeave = previous
+        .then(async () => {
+          if (owned.length > 0) await this.revokePartitions(owned, !membership.ownsAssignment).catch((e) => log('revoke on unsubscribe failed: %s', (e as Error).message))
+          await membership.leave('the consumer unsubscribed', Date.now() + this.config['default.api.timeout.ms'])
+          membership.close()
+        })
+        .finally(() => {
+          this.pendingLeave = undefined
+        })
+    }
+    this.subscriptions.unsubscribe()
+    this.listener = undefined
+  }
+
+  /** Subscribed topics: the list, or for a pattern the existing topics it matches. */
+  subscription(): string[] {
+    return this.subscribedTopics()
+  }
+
+  private subscribedTopics(): string[] {
+    const s = this.subscriptions
+    if (s.type === 'pattern') {
+      const out: string[] = []
+      for (const t of this.cluster.snapshot.topics.values()) {
+        if (t.errorCode !== 0 || (t.isInternal && this.config['exclude.internal.topics'])) continue
+        if (s.matches(t.name)) out.push(t.name)
+      }
+      return out.sort()
+    }
+    return s.type === 'none' ? [] : [...s.topics]
+  }
+
+  assignment(): TopicPartition[] {
+    return this.subscriptions.assignment()
+  }
+
+  // --- rebalance callbacks (called by membership from poll) ---------------
+
+  private async revokePartitions(tps: TopicPartition[], lost: boolean): Promise<void> {
+    if (tps.length === 0) return
+    if (!lost && this.config['enable.auto.commit'] && this.committer) {
+      const offsets = this.subscriptions.allConsumed().filter((o) => tps.some((t) => t.topic === o.topic && t.partition === o.partition))
+      try {
+        await this.committer.commitSync(offsets, Date.now() + this.config['default.api.timeout.ms'])
+      } catch (e) {
+        log('auto-commit before revoking partitions failed: %s', (e as Error).message)
+      }
+    }
+    const l = this.listener
+    try {
+      if (lost) await (l?.onPartitionsLost ? l.onPartitionsLost(tps) : l?.onPartitionsRevoked?.(tps))
+      else await l?.onPartitionsRevoked?.(tps)
+    } catch (e) {
+      log('rebalance listener %s threw: %s', lost ? 'onPartitionsLost' : 'onPartitionsRevoked', (e as Error).message)
+    } finally {
+      this.subscriptions.removePartitions(tps)
+    }
+  }
+
+  private async assignPartitions(tps: TopicPartition[]): Promise<void> {
+    this.subscriptions.addPartitions(tps)
+    this.cluster.watch(new Set(tps.map((t) => t.topic)))
+    try {
+      await this.listener?.onPartitionsAssigned?.(tps)
+    } catch (e) {
+      log('rebalance listener onPartitionsAssigned threw: %s', (e as Error).message)
+    }
+    this.fetcher.wake()
+  }
+
+  // --- poll -----------------------------------------------------------------
+
+  /**
+   * Up to `max.poll.records` records, as soon as some are available, or none
+   * once `timeoutMs` has passed.
+   */
+  async poll(timeoutMs: number): Promise<ConsumerRecords<K, V>> {
+    this.checkOpen()
+    if (this.polling) throw new KafkaError('poll() called while another poll() is pending: a consumer is polled from one loop', { type: 'ILLEGAL_STATE' })
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new KafkaError(`poll(): timeoutMs must be a non-negative number, got ${String(timeoutMs)}`, { type: 'INVALID_ARGUMENT' })
+    this.takeWakeup()
+    this.polling = true
+    try {
+      if (this.pendingLeave) await this.pendingLeave
+      if (this.subscriptions.type === 'none') {
+        throw new KafkaError('poll(): the consumer is not subscribed to any topics or assigned any partitions', { type: 'ILLEGAL_STATE' })
+      }
+      this.lastPoll = Date.now()
+      const deadline = this.lastPoll + timeoutMs
+      this.maybeAutoCommit()
+      for (;;) {
+        this.throwPendingError()
+        if (this.closing) return ConsumerRecords.empty()
+        const membership = this.membership
+        if (membership) {
+          membership.checkMetadata()
+          if (membership.rejoinNeeded) {
+            await this.interruptible(membership.ensureActive(deadline))
+            this.takeWakeup()
+            this.throwPendingError()
+          }
+        }
+        this.initPositions()
+        this.fetcher.wake()
+        const records = await this.collect()
+        if (records.count > 0) {
+          this.fetcher.wake()
+          return records
+        }
+        if (Date.now() >= deadline) return records
+        if (membership?.rejoinNeeded && membership === this.membership) {
+          await this.wait(Math.min(deadline, Date.now() + 50))
+        } else {
+          await this.wait(deadline)
+        }
+        this.takeWakeup()
+      }
+    } finally {
+      this.polling = false
+    }
+  }
+
+  private takeWakeup(): void {
+    if (this.wakeupPending) {
+      this.wakeupPending = false
+      throw new WakeupError()
+    }
+  }
+
+  private throwPendingError(): void {
+    const e = this.errors.shift()
+    if (e) throw e
+  }
+
+  private notify(): void {
+    const w = this.waiter
+    this.waiter = undefined
+    w?.()
+  }
+
+  private wait(deadline: number): Promise<void> {
+    const ms = deadline - Date.now()
+    if (ms <= 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      const previous = this.waiter
+      this.waiter = () => {
+        previous?.()
+        done()
+      }
+    })
+  }
+
+  /** Awaits `p`, but returns early (leaving it running) on wakeup or close. */
+  private async interruptible(p: Promise<void>): Promise<void> {
+    let resolveWait!: () => void
+    const woken = new Promise<void>((r) => (resolveWait = r))
+    const previous = this.waiter
+    this.waiter = () => {
+      previous?.()
+      if (this.wakeupPending || this.closing) resolveWait()
+    }
+    try {
+      await Promise.race([p, woken])
+    } finally {
+      if (this.waiter) this.waiter = previous
+    }
+  }
+
+  private async collect(): Promise<ConsumerRecords<K, V>> {
+    const max = this.config['max.poll.records']
+    const states = [...this.subscriptions.states()]
+    const n = states.length
+    const byPartition = new Map<string, { tp: TopicPartition; records: ConsumerRecord<K, V>[] }>()
+    let count = 0
+    const start = n > 0 ? this.drainStart++ % n : 0
+    for (let i = 0; i < n && count < max; i++) {
+      const s = states[(start + i) % n]!
+      if (s.paused || s.position === null || s.buffered.length === 0) continue
+      const out: ConsumerRecord<K, V>[] = []
+      try {
+        for (let r = drainPartition(s, out, max - count, this.drainOptions); r !== null; r = drainPartition(s, out, max - count, this.drainOptions)) await r
+      } catch (e) {
+        if (out.length === 0 && count === 0) throw e
+        this.errors.push(e as KafkaError)
+      }
+      if (out.length > 0) {
+        byPartition.set(s.key, { tp: { topic: s.topic, partition: s.partition }, records: out })
+        count += out.length
+      }
+      if (this.errors.length > 0) break
+    }
+    return new ConsumerRecords(byPartition, count)
+  }
+
+  /** Starts offset look-ups for partitions without a position (committed offset, else the reset policy). */
+  private initPositions(): Promise<void> | undefined {
+    const todo: PartitionState[] = []
+    const now = Date.now()
+    for (const s of this.subscriptions.states()) {
+      if (s.position === null && !s.initialising && s.retryAt <= now) todo.push(s)
+    }
+    if (todo.length === 0) return undefined
+    for (const s of todo) s.initialising = true
+    const epochs = new Map(todo.map((s) => [s, s.epoch]))
+    const task = this.lookUpPositions(todo, epochs)
+      .catch((e) => {
+        const err = e as KafkaError
+        log('position look-up failed: %s', err.message)
+        const retryAt = Date.now() + this.config['retry.backoff.ms']
+        for (const s of todo) s.retryAt = retryAt
+        if (!(err instanceof KafkaError) || !err.retriable) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
+      })
+      .finally(() => {
+        for (const s of todo) if (epochs.get(s) === s.epoch) s.initialising = false
+        this.initialising.delete(task)
+        this.fetcher.wake()
+        this.notify()
+      })
+    this.initialising.add(task)
+    return task
+  }
+
+  private async lookUpPositions(todo: PartitionState[], epochs: Map<PartitionState, number>): Promise<void> {
+    const deadline = Date.now() + this.config['default.api.timeout.ms']
+    const current = (s: PartitionState) => epochs.get(s) === s.epoch && this.subscriptions.get(s.topic, s.partition) === s
+    const needCommitted = todo.filter((s) => !s.committedChecked && s.pendingReset === undefined)
+    if (this.committer && needCommitted.length > 0) {
+      const committed = await this.committer.fetchCommitted(needCommitted.map((s) => s.tp), deadline)
+      for (const s of needCommitted) {
+        if (!current(s)) continue
+        s.committedChecked = true
+        const c = committed.get(s.key)
+        if (c) {
+          s.seek(c.offset, c.leaderEpoch)
+          epochs.set(s, s.epoch)
+          log('%s-%d: starting at committed offset %s', s.topic, s.partition, c.offset)
+        }
+      }
+    }
+    const reset = todo.filter((s) => current(s) && s.position === null)
+    if (reset.length === 0) return
+    const none = reset.filter((s) => (s.pendingReset ?? this.config['auto.offset.reset']) === 'none')
+    if (none.length > 0) {
+      const names = none.map((s) => `${s.topic}-${s.partition}`).join(', ')
+      for (const s of none) s.retryAt = Date.now() + this.config['retry.backoff.max.ms']
+      this.errors.push(new KafkaError(
+        `no committed offset for ${names} and auto.offset.reset is "none"; seek() to an offset or set auto.offset.reset to "earliest" or "latest"`,
+        { type: 'NO_OFFSET_FOR_PARTITION', context: { partitions: names } },
+      ))
+    }
+    const rest = reset.filter((s) => !none.includes(s))
+    if (rest.length === 0) return
+    const found = await listOffsets(
+      this.cluster,
+      rest.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: (s.pendingReset ?? this.config['auto.offset.reset']) as 'earliest' | 'latest' })),
+      deadline,
+      { isolationLevel: this.config['isolation.level'] },
+    )
+    rest.forEach((s, i) => {
+      if (!current(s)) return
+      const o = found[i]!
+      s.seek(o.offset, o.leaderEpoch)
+      log('%s-%d: reset to %s offset %s', s.topic, s.partition, s.pendingReset ?? this.config['auto.offset.reset'], o.offset)
+    })
+  }
+
+  private maybeAutoCommit(): void {
+    if (!this.config['enable.auto.commit'] || !this.committer || this.subscriptions.size === 0) return
+    const now = Date.now()
+    if (now < this.nextAutoCommit) return
+    if (this.nextAutoCommit === 0) {
+      this.nextAutoCommit = now + this.config['auto.commit.interval.ms']
+      return
+    }
+    this.nextAutoCommit = now + this.config['auto.commit.interval.ms']
+    if (this.membership && this.membership.rejoinNeeded) return
+    const offsets = this.subscriptions.allConsumed()
+    if (offsets.length === 0) return
+    this.committer.commitAsync(offsets).catch((e) => log('auto-commit failed: %s', (e as Error).message))
+  }
+
+  /** The poll loop as an async iterator; ends when the consumer is closed. WakeupError propagates. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<ConsumerRecord<K, V>, void, undefined> {
+    while (!this.closing && !this.closed) {
+      const records = await this.poll(1000)
+      for (const r of records) yield r
+    }
+  }
+
+  // --- offsets --------------------------------------------------------------
+
+  /** Commits `offsets` (default: the positions reached by what poll returned); resolves once stored. */
+  async commitSync(offsets?: TopicPartitionOffset[]): Promise<void> {
+    this.checkOpen()
+    if (!this.committer) throw new KafkaError(`commitSync(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
+    const list = offsets ? this.checkOffsets(offsets, 'commitSync') : this.subscriptions.allConsumed()
+    await this.committer.commitSync(list, Date.now() + this.config['default.api.timeout.ms'])
+  }
+
+  /** Commits without waiting or retrying; `callback` gets the outcome. Commits complete in order. */
+  commitAsync(offsets?: TopicPartitionOffset[], callback?: (error: KafkaError | null, offsets: TopicPartitionOffset[]) => void): void {
+    let list: TopicPartitionOffset[] = []
+    const report = (e: KafkaError | null) => {
+      if (callback) {
+        try {
+          callback(e, list)
+        } catch (err) {
+          log('commitAsync callback threw: %s', (err as Error).message)
+        }
+      } else if (e) {
+        log('commitAsync failed: %s', e.message)
+      }
+    }
+    try {
+      this.checkOpen()
+      if (!this.committer) throw new KafkaError(`commitAsync(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
+      list = offsets ? this.checkOffsets(offsets, 'commitAsync') : this.subscriptions.allConsumed()
+    } catch (e) {
+      queueMicrotask(() => report(e as KafkaError))
+      return
+    }
+    this.committer.commitAsync(list).then(() => report(null), (e) => report(e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })))
+  }
+
+  private checkOffsets(offsets: TopicPartitionOffset[], what: string): TopicPartitionOffset[] {
+    for (const o of offsets) {
+      if (typeof o?.topic !== 'string' || !Number.isInteger(o.partition) || typeof o.offset !== 'bigint' || o.offset < 0n) {
+        throw new KafkaError(`${what}(): invalid offset ${JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}: expected { topic, partition, offset: bigint >= 0n }`, { type: 'INVALID_ARGUMENT' })
+      }
+    }
+    return offsets
+  }
+
+  /** The next poll returns records of `tp` from `offset` on. */
+  seek(tp: TopicPartition, offset: bigint): void {
+    this.checkOpen()
+    if (typeof offset !== 'bigint' || offset < 0n) throw new KafkaError(`seek(): offset must be a bigint >= 0n, got ${String(offset)}`, { type: 'INVALID_ARGUMENT' })
+    this.subscriptions.require(tp, 'seek()').seek(offset)
+    this.fetcher.wake()
+  }
+
+  /** The next poll reads these partitions (default: all assigned) from their first offset. */
+  seekToBeginning(tps?: TopicPartition[]): void {
+    this.seekTo(tps, 'earliest', 'seekToBeginning()')
+  }
+
+  /** The next poll reads only records written to these partitions (default: all assigned) from now on. */
+  seekToEnd(tps?: TopicPartition[]): void {
+    this.seekTo(tps, 'latest', 'seekToEnd()')
+  }
+
+  private seekTo(tps: TopicPartition[] | undefined, where: 'earliest' | 'latest', what: string): void {
+    this.checkOpen()
+    const states = tps && tps.length > 0 ? tps.map((tp) => this.subscriptions.require(tp, what)) : [...this.subscriptions.states()]
+    for (const s of states) s.invalidate(where)
+    this.notify()
+  }
+
+  /** The offset of the next record poll will return for `tp` (looked up if not known yet). */
+  async position(tp: TopicPartition, options: { timeoutMs?: number } = {}): Promise<bigint> {
+    this.checkOpen()
+    const deadline = Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms'])
+    for (;;) {
+      const s = this.subscriptions.require(tp, 'position()')
+      if (s.position !== null) return s.position
+      const task = this.initPositions() ?? [...this.initialising][0]
+      if (task) await task
+      else await new Promise((r) => setTimeout(r, Math.max(1, Math.min(s.retryAt - Date.now(), 50))))
+      const err = this.errors.find((e) => e.context.partitions !== undefined || (e.context.topic === tp.topic && e.context.partition === tp.partition))
+      if (err) {
+        this.errors.splice(this.errors.indexOf(err), 1)
+        throw err
+      }
+      if (Date.now() >= deadline) {
+        throw new KafkaError(`position() of ${tp.topic}-${tp.partition} could not be determined within the timeout`, { type: 'TIMEOUT', retriable: true })
+      }
+    }
+  }
+
+  /**
+   * The group's committed offsets for `tps`, one entry per partition in the
+   * order asked; `offset` is -1n where the group has committed nothing.
+   */
+  async committed(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+    this.checkOpen()
+    if (!this.committer) throw new KafkaError(`committed(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
+    const found = await this.committer.fetchCommitted(tps, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']))
+    return tps.map((tp) => found.get(tpKey(tp.topic, tp.partition)) ?? { topic: tp.topic, partition: tp.partition, offset: -1n })
+  }
+
+  // --- flow control ---------------------------------------------------------
+
+  /** Stops returning (and fetching) records of these partitions; what was prefetched is kept. */
+  pause(tps: TopicPartition[]): void {
+    this.checkOpen()
+    for (const tp of tps) this.subscriptions.require(tp, 'pause()').paused = true
+  }
+
+  resume(tps: TopicPartition[]): void {
+    this.checkOpen()
+    for (const tp of tps) this.subscriptions.require(tp, 'resume()').paused = false
+    this.fetcher.wake()
+    this.notify()
+  }
+
+  paused(): TopicPartition[] {
+    return [...this.subscriptions.states()].filter((s) => s.paused).map((s) => s.tp)
+  }
+
+  groupMetadata(): ConsumerGroupMetadata {
+    this.checkOpen()
+    const groupId = this.config['group.id']
+    if (groupId === undefined) throw new KafkaError(`groupMetadata(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
+    return this.membership?.metadata() ?? { groupId, generationId: -1, memberId: '', groupInstanceId: this.config['group.instance.id'] ?? null }
+  }
+
+  /** A pending poll, or else the next one, rejects with WakeupError. Safe to call from a signal handler. */
+  wakeup(): void {
+    this.wakeupPending = true
+    this.notify()
+  }
+
+  // --- close ----------------------------------------------------------------
+
+  /**
+   * Commits the positions reached when auto-commit is on, revokes the
+   * partitions through the listener, leaves the group (dynamic members) and
+   * releases every socket and timer, within `timeoutMs` (default 30 s).
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (this.closed || this.closing) return
+    this.closing = true
+    const deadline = Date.now() + (options.timeoutMs ?? 30000)
+    this.notify()
+    const bounded = (p: Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined
+      return Promise.race([
+        p.catch((e) => log('close: %s', (e as Error).message)),
+        new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
+      ]).finally(() => clearTimeout(timer))
+    }
+    try {
+      if (this.pendingLeave) await bounded(this.pendingLeave)
+      const membership = this.membership
+      const owned = this.subscriptions.assignment()
+      if (membership) {
+        if (owned.length > 0) await bounded(this.revokePartitions(owned, !membership.ownsAssignment))
+        await bounded(membership.leave('the consumer is closing', deadline))
+      } else if (this.config['enable.auto.commit'] && this.committer && owned.length > 0) {
+        await bounded(this.committer.commitSync(this.subscriptions.allConsumed(), deadline))
+      }
+      if (this.committer) await bounded(this.committer.drain())
+      await bounded(Promise.allSettled([...this.initialising]))
+    } finally {
+      this.membership?.close()
+      this.fetcher.close()
+      this.cluster.close()
+      this.closed = true
+      log('consumer closed')
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed || this.closing) throw new KafkaError('the consumer is closed', { type: 'CLIENT_CLOSED' })
+  }
+}
+
+/**
+ * `new Consumer(config)`: key and value types follow from `key.deserializer`
+ * and `value.deserializer` (deserializer objects or Java class names; bytes
+ * when absent), or are given explicitly: `new Consumer<K, V>(config)`.
+ */
+export interface ConsumerConstructor {
+  new <const C extends ConsumerOptions>(config: C): ConsumerImpl<KeyOf<C>, ValueOf<C>>
+  new <K, V>(config: ConsumerOptions): ConsumerImpl<K, V>
+  readonly prototype: ConsumerImpl<unknown, unknown>
+}
+
+export const Consumer = ConsumerImpl as unknown as ConsumerConstructor
+export type Consumer<K = Buffer, V = Buffer> = ConsumerImpl<K, V>

@@ -1,0 +1,211 @@
+/**
+ * Prefetched fetch data of one partition and its conversion to
+ * ConsumerRecords (Java's CompletedFetch).
+ *
+ * Contract:
+ * - Batch headers are parsed when the response arrives (cheap); records are
+ *   parsed only when poll reaches their batch, as views into the response
+ *   buffer. A compressed batch is decompressed off the event loop when poll
+ *   reaches it, with the next compressed batch decompressed ahead.
+ * - Records before the position (the head of a batch that straddles it) are
+ *   skipped; a finished batch moves the position to its `nextOffset`, so gaps
+ *   left by compaction and control batches are stepped over.
+ * - With `read_committed`, records of aborted transactions are skipped using
+ *   the response's aborted-transaction list and the ABORT markers; control
+ *   records never reach the user, whatever the isolation level.
+ * - A deserializer failure throws a SerializationError naming the partition
+ *   and offset; the position stays at that record (seek past it to skip it).
+ */
+import { SerializationError, KafkaError } from '../errors.js'
+import type { AbortedTransaction } from '../protocol/messages/fetch.js'
+import {
+  decodeControlRecordKey, decodeRecords, parseRecords, ControlRecordType,
+  type DecodedRecord, type RecordBatch,
+} from '../protocol/records/decode.js'
+import type { Deserializer } from '../serde/serde.js'
+import type { Header } from '../types.js'
+import type { PartitionState } from './positions.js'
+import type { ConsumerRecord } from './records.js'
+
+export class CompletedFetch {
+  readonly batches: RecordBatch[]
+  /** The partition's epoch when this was fetched. */
+  readonly epoch: number
+  batchIndex = 0
+  /** Parsed records of `batches[batchIndex]`, once reached. */
+  records: DecodedRecord[] | null = null
+  recordIndex = 0
+  /** Decompressions started ahead, by batch index. */
+  readonly decoding = new Map<number, Promise<DecodedRecord[]>>()
+  /** Bytes still held (decremented batch by batch). */
+  remainingBytes: number
+  private readonly aborted: AbortedTransaction[]
+  private abortedIndex = 0
+  private readonly abortedProducers = new Set<bigint>()
+
+  constructor(batches: RecordBatch[], bytes: number, epoch: number, aborted: AbortedTransaction[] | null) {
+    this.batches = batches
+    this.remainingBytes = bytes
+    this.epoch = epoch
+    this.aborted = aborted ? [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)) : []
+  }
+
+  get done(): boolean {
+    return this.batchIndex >= this.batches.length
+  }
+
+  /** read_committed: whether `batch` belongs to an aborted transaction (Java's algorithm). */
+  isAborted(batch: RecordBatch): boolean {
+    if (!batch.isTransactional) return false
+    const last = batch.baseOffset + BigInt(batch.lastOffsetDelta)
+    while (this.abortedIndex < this.aborted.length && this.aborted[this.abortedIndex]!.firstOffset <= last) {
+      this.abortedProducers.add(this.aborted[this.abortedIndex]!.producerId)
+      this.abortedIndex++
+    }
+    return this.abortedProducers.has(batch.producerId)
+  }
+
+  /** read_committed: an ABORT marker ends that producer's aborted transaction. */
+  onControlBatch(batch: RecordBatch): void {
+    if (batch.recordCount === 0 || batch.compression !== 'none') return
+    const [marker] = parseRecords(batch, batch.records)
+    if (marker && decodeControlRecordKey(marker.key).type === ControlRecordType.ABORT) this.abortedProducers.delete(batch.producerId)
+  }
+}
+
+export interface DrainOptions<K, V> {
+  keyDeserializer: Deserializer<K | null>
+  valueDeserializer: Deserializer<V | null>
+  readCommitted: boolean
+  maxDecompressedBytes: number
+}
+
+/**
+ * Moves up to `max - out.length` records of `state` into `out`, advancing the
+ * position. Returns null when done (out is full or the buffer is empty), or a
+ * promise to await (a decompression) before calling again.
+ */
+export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<K, V>[], max: number, opts: DrainOptions<K, V>): Promise<void> | null {
+  const topic = state.topic
+  const partition = state.partition
+  const kd = opts.keyDeserializer
+  const vd = opts.valueDeserializer
+  while (state.buffered.length > 0 && out.length < max) {
+    const cf = state.buffered[0]!
+    if (cf.epoch !== state.epoch || state.position === null) {
+      state.clearBuffer()
+      return null
+    }
+    while (!cf.done && out.length < max) {
+      const batch = cf.batches[cf.batchIndex]!
+      let records = cf.records
+      if (records === null) {
+        let skip = batch.nextOffset <= state.position!
+        if (!skip && batch.isControl) {
+          if (opts.readCommitted) cf.onControlBatch(batch)
+          skip = true
+        } else if (!skip && opts.readCommitted && cf.isAborted(batch)) {
+          skip = true
+        }
+        if (skip || batch.recordCount === 0) {
+          finishBatch(state, cf, batch)
+          continue
+        }
+        if (batch.compression === 'none') {
+          records = parseRecords(batch, batch.records)
+        } else {
+          const pending = cf.decoding.get(cf.batchIndex)
+          if (!pending) {
+            startDecode(cf, cf.batchIndex, opts.maxDecompressedBytes)
+            return cf.decoding.get(cf.batchIndex)!.then(() => undefined)
+          }
+          const settled = settledValue(pending)
+          if (settled === undefined) return pending.then(() => undefined)
+          records = settled
+          cf.decoding.delete(cf.batchIndex)
+          // Decompress the next compressed batch while this one is consumed.
+          for (let i = cf.batchIndex + 1; i < cf.batches.length; i++) {
+            if (cf.batches[i]!.compression !== 'none') {
+              if (!cf.decoding.has(i)) startDecode(cf, i, opts.maxDecompressedBytes)
+              break
+            }
+          }
+        }
+        cf.records = records
+        cf.recordIndex = 0
+      }
+      const epoch = batch.partitionLeaderEpoch >= 0 ? batch.partitionLeaderEpoch : undefined
+      const timestampType = batch.timestampType
+      let position: bigint = state.position!
+      let i = cf.recordIndex
+      const n = records.length
+      try {
+        for (; i < n && out.length < max; i++) {
+          const r = records[i]!
+          if (r.offset < position) continue
+          const headers = r.headers as Header[]
+          const key = r.key
+          const value = r.value
+          out.push({
+            topic,
+            partition,
+            offset: r.offset,
+            timestamp: r.timestamp,
+            timestampType,
+            key: kd.deserialize(topic, key, headers),
+            value: vd.deserialize(topic, value, headers),
+            headers,
+            leaderEpoch: epoch,
+            serializedKeySize: key === null ? -1 : key.length,
+            serializedValueSize: value === null ? -1 : value.length,
+          })
+          position = r.offset + 1n
+        }
+      } catch (e) {
+        const r = records[i]!
+        state.position = position
+        state.positionEpoch = epoch
+        cf.recordIndex = i
+        throw e instanceof KafkaError && !(e instanceof SerializationError) ? e : new SerializationError(
+          `cannot deserialize the record at offset ${r.offset} of ${topic}-${partition}: ${(e as Error).message}; seek past it to skip it`,
+          { cause: e, context: { topic, partition, offset: r.offset } },
+        )
+      }
+      state.position = position
+      state.positionEpoch = epoch
+      cf.recordIndex = i
+      if (i >= n) finishBatch(state, cf, batch)
+    }
+    if (cf.done) {
+      state.buffered.shift()
+      state.bufferedBytes -= cf.remainingBytes
+      cf.remainingBytes = 0
+    }
+  }
+  return null
+}
+
+function finishBatch(state: PartitionState, cf: CompletedFetch, batch: RecordBatch): void {
+  if (state.position! < batch.nextOffset) {
+    state.position = batch.nextOffset
+    if (batch.partitionLeaderEpoch >= 0) state.positionEpoch = batch.partitionLeaderEpoch
+  }
+  cf.records = null
+  cf.recordIndex = 0
+  cf.batchIndex++
+  cf.remainingBytes -= batch.sizeInBytes
+  state.bufferedBytes -= batch.sizeInBytes
+}
+
+const settled = new WeakMap<Promise<DecodedRecord[]>, DecodedRecord[]>()
+
+function startDecode(cf: CompletedFetch, index: number, maxDecompressedBytes: number): void {
+  const p = decodeRecords(cf.batches[index]!, { maxDecompressedBytes })
+  p.then((r) => settled.set(p, r), () => undefined)
+  cf.decoding.set(index, p)
+}
+
+/** The value of a decode that has already finished, or undefined while pending (or failed: awaiting it rethrows). */
+function settledValue(p: Promise<DecodedRecord[]>): DecodedRecord[] | undefined {
+  return settled.get(p)
+}

@@ -1,0 +1,475 @@
+/**
+ * Classic group membership (JoinGroup / SyncGroup / Heartbeat / LeaveGroup)
+ * as an explicit state machine. Every state change goes through
+ * `transition()`, which checks it against TRANSITIONS:
+ *
+ *     unjoined ──join──▶ joining ──JoinGroup ok──▶ syncing ──SyncGroup ok──▶ stable
+ *        ▲                  │  ▲                      │                        │
+ *        └──── error / fenced / leave ────────────────┴──── rebalance ─────────┘
+ *
+ * Contract:
+ * - Rebalances run when poll calls `ensureActive` (as in Java), so listener
+ *   callbacks never overlap the user's processing of records returned by an
+ *   earlier poll; a rebalance that outlasts one poll goes on in the
+ *   background and the next poll picks it up.
+ * - Eager protocol (any assignor but cooperative-sticky in the list): every
+ *   owned partition is revoked before JoinGroup. Cooperative protocol
+ *   (KIP-429): only partitions that move are revoked, after SyncGroup, and the
+ *   member then rejoins so the next round can hand them to their new owner.
+ * - Heartbeats run on a timer every `heartbeat.interval.ms` on the
+ *   coordinator socket, whatever the user does between polls. JoinGroup and
+ *   SyncGroup, which the broker may hold up to the rebalance timeout, use a
+ *   socket of their own.
+ * - A member that does not poll within `max.poll.interval.ms` leaves the
+ *   group (static members just stop heartbeating, as in Java); its partitions
+ *   are reported lost at the next poll, which rejoins.
+ * - MEMBER_ID_REQUIRED, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID,
+ *   ILLEGAL_GENERATION and coordinator moves are recovered by rejoining;
+ *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
+ *   authorization errors and the like are fatal and poll rejects with them.
+ */
+import createDebug from 'debug'
+import { brokerError, KafkaError } from '../../errors.js'
+import type { ApiDescriptor } from '../../protocol/api.js'
+import { HeartbeatApi } from '../../protocol/messages/heartbeat.js'
+import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
+import { LeaveGroupApi } from '../../protocol/messages/leave-group.js'
+import { SyncGroupApi } from '../../protocol/messages/sync-group.js'
+import type { TopicPartition } from '../../types.js'
+import type { CommitIdentity } from '../commits.js'
+import { tpKey } from '../positions.js'
+import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, type RebalanceProtocol } from './assignors/index.js'
+import { isCoordinatorError } from './coordinator.js'
+import { sleep, until, type ConsumerGroupMetadata, type Membership, type MembershipHost } from './membership.js'
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
+
+const log = createDebug('samsa:consumer:group')
+
+export type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
+
+const TRANSITIONS: Record<ClassicState, readonly ClassicState[]> = {
+  unjoined: ['joining', 'closed'],
+  joining: ['syncing', 'unjoined', 'closed'],
+  syncing: ['stable', 'joining', 'unjoined', 'closed'],
+  stable: ['joining', 'unjoined', 'closed'],
+  closed: [],
+}
+
+/** Join errors after which the member simply tries again (after a backoff). */
+const RETRY_JOIN = new Set([7, 14, 15, 16, 27])
+
+export class ClassicMembership implements Membership {
+  private readonly host: MembershipHost
+  private readonly assignors: Assignor[]
+  readonly protocol: RebalanceProtocol
+  private readonly groupId: string
+  private readonly instanceId: string | null
+  state: ClassicState = 'unjoined'
+  private memberId = ''
+  private generation = -1
+  private leaderId = ''
+  private protocolName: string | null = null
+  private needRejoin = true
+  private rejoinReason = 'initial join'
+  private rebalancing: Promise<void> | undefined
+  private fatal: KafkaError | undefined
+  private heartbeatTimer: NodeJS.Timeout | undefined
+  private heartbeating = false
+  /** Topics (and partition counts) this member's leader assignment was computed from. */
+  private assignedCounts: Map<string, number> | undefined
+  /** The subscription this member joined with. */
+  private joinedTopics = ''
+  private lastHeartbeatOk = 0
+
+  constructor(host: MembershipHost) {
+    this.host = host
+    this.groupId = host.coordinator.groupId
+    this.instanceId = host.config['group.instance.id'] ?? null
+    this.assignors = host.config['partition.assignment.strategy'].map((n) => ASSIGNOR_BY_NAME[n])
+    this.protocol = rebalanceProtocol(this.assignors)
+  }
+
+  private transition(to: ClassicState, why: string): void {
+    if (this.state === to) return
+    if (!TRANSITIONS[this.state].includes(to)) {
+      throw new KafkaError(`internal error: group member cannot go from ${this.state} to ${to} (${why})`, { type: 'ILLEGAL_STATE' })
+    }
+    log('group %s member %s: %s -> %s (%s)', this.groupId, this.memberId || '(new)', this.state, to, why)
+    this.state = to
+    if (to === 'stable' || to === 'syncing') this.startHeartbeats()
+    else this.stopHeartbeats()
+  }
+
+  get rejoinNeeded(): boolean {
+    return this.needRejoin || this.state !== 'stable'
+  }
+
+  get ownsAssignment(): boolean {
+    return this.generation >= 0
+  }
+
+  requestRejoin(reason: string): void {
+    if (this.state === 'closed') return
+    if (!this.needRejoin) log('group %s: rejoin requested: %s', this.groupId, reason)
+    this.needRejoin = true
+    this.rejoinReason = reason
+    this.host.wake()
+  }
+
+  identity(): CommitIdentity {
+    return { generationIdOrMemberEpoch: this.generation, memberId: this.memberId, groupInstanceId: this.instanceId }
+  }
+
+  metadata(): ConsumerGroupMetadata {
+    return { groupId: this.groupId, generationId: this.generation, memberId: this.memberId, groupInstanceId: this.instanceId }
+  }
+
+  onFenced(error: KafkaError): void {
+    if (error.code === 25 || error.code === 22) this.resetGeneration(error.code === 25, error.message)
+  }
+
+  checkMetadata(): void {
+    if (this.state !== 'stable' || this.needRejoin) return
+    const topics = this.host.subscribedTopics().join('\u0000')
+    if (topics !== this.joinedTopics) {
+      this.requestRejoin('the subscription changed')
+      return
+    }
+    if (this.assignedCounts) {
+      for (const [t, n] of this.assignedCounts) {
+        const info = this.host.cluster.topic(t)
+        if (info && info.errorCode === 0 && info.partitions.length !== n) {
+          this.requestRejoin(`topic ${t} now has ${info.partitions.length} partitions (was ${n})`)
+          return
+        }
+      }
+    }
+  }
+
+  async ensureActive(deadline: number): Promise<void> {
+    if (this.fatal) throw this.fatal
+    if (this.state === 'closed') return
+    if (this.state === 'stable' && !this.needRejoin) return
+    if (!this.rebalancing) {
+      this.rebalancing = this.rebalance().finally(() => {
+        this.rebalancing = undefined
+      })
+      this.rebalancing.catch(() => undefined)
+    }
+    await until(this.rebalancing, deadline)
+  }
+
+  /** Joins until stable, with no rejoin pending. */
+  private async rebalance(): Promise<void> {
+    const { config } = this.host
+    let failures = 0
+    while ((this.needRejoin || this.state !== 'stable') && (this.state as ClassicState) !== 'closed') {
+      await this.prepare()
+      this.needRejoin = false
+      try {
+        const res = await this.join()
+        await this.sync(res)
+        failures = 0
+      } catch (e) {
+        const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
+        if (!err.retriable) {
+          this.fatal = err
+          this.host.wake()
+          throw err
+        }
+        log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
+        this.needRejoin = true
+        if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
+        await sleep(Math.min(config['retry.backoff.max.ms'], config['retry.backoff.ms'] * 2 ** failures++))
+      }
+    }
+  }
+
+  /** Before JoinGroup: report lost partitions, or revoke what the protocol says to. */
+  private async prepare(): Promise<void> {
+    const owned = this.host.subscriptions.assignment()
+    if (owned.length === 0) return
+    if (this.generation < 0) {
+      await this.host.revoke(owned, true)
+      return
+    }
+    if (this.protocol === 'eager') {
+      await this.host.revoke(owned, false)
+      return
+    }
+    const topics = new Set(this.host.subscribedTopics())
+    const gone = owned.filter((tp) => !topics.has(tp.topic))
+    if (gone.length > 0) await this.host.revoke(gone, false)
+  }
+
+  private requestDeadline(): number {
+    return Date.now() + this.host.config['request.timeout.ms']
+  }
+
+  private async join(): Promise<JoinGroupResponse> {
+    const { config, coordinator, subscriptions } = this.host
+    this.transition('joining', this.rejoinReason)
+    const topics = this.host.subscribedTopics()
+    this.joinedTopics = topics.join('\u0000')
+    const owned = subscriptions.assignment()
+    const rack = config['client.rack'] || null
+    for (let attempt = 0; ; attempt++) {
+      const version = await coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline())
+      if (this.instanceId !== null && version < 5) {
+        throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); the coordinator offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: 35 })
+      }
+      const res = await coordinator.send(
+        JoinGroupApi,
+        {
+          groupId: this.groupId,
+          sessionTimeoutMs: config['session.timeout.ms'],
+          rebalanceTimeoutMs: config['max.poll.interval.ms'],
+          memberId: this.memberId,
+          groupInstanceId: this.instanceId,
+          protocolType: 'consumer',
+          protocols: this.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(topics, owned, this.generation, rack) })),
+          reason: this.rejoinReason,
+        },
+        this.requestDeadline(),
+        { timeoutMs: config['max.poll.interval.ms'] + 5000 },
+        'join',
+      )
+      if (this.state !== 'joining') throw new KafkaError('join abandoned', { retriable: true })
+      const code = res.errorCode
+      if (code === 0) {
+        this.memberId = res.memberId
+        this.generation = res.generationId
+        this.leaderId = res.leader
+        this.protocolName = res.protocolName
+        log('group %s: joined generation %d as %s (leader %s, assignor %s)', this.groupId, this.generation, this.memberId, this.leaderId, this.protocolName)
+        return res
+      }
+      if (code === 79 && attempt < 3) {
+        // MEMBER_ID_REQUIRED (KIP-394): join again with the id the broker chose.
+        this.memberId = res.memberId
+        continue
+      }
+      if (code === 25) {
+        this.memberId = ''
+        this.generation = -1
+        if (attempt < 3) continue
+      }
+      const err = brokerError(code, { group: this.groupId })
+      if (isCoordinatorError(code)) coordinator.invalidate()
+      if (RETRY_JOIN.has(code) || code === 25 || code === 79) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
+      throw this.fatalError(code, err)
+    }
+  }
+
+  private fatalError(code: number, err: KafkaError): KafkaError {
+    const hint: Record<number, string> = {
+      23: 'the other members of the group use assignors this consumer does not list in partition.assignment.strategy (or the group uses another protocol type)',
+      26: 'session.timeout.ms is outside the broker\'s group.min.session.timeout.ms..group.max.session.timeout.ms',
+      81: 'the group has reached the broker\'s group.max.size',
+      82: `another consumer with group.instance.id "${this.instanceId}" has joined the group; this one is fenced`,
+      30: `this client is not authorized to use group "${this.groupId}"`,
+    }
+    return new KafkaError(hint[code] ? `${err.message}: ${hint[code]}` : err.message, { code, type: err.type, retriable: false, context: err.context })
+  }
+
+  private async sync(join: JoinGroupResponse): Promise<void> {
+    const { config, coordinator } = this.host
+    this.transition('syncing', `generation ${join.generationId}`)
+    const generation = this.generation
+    let assignments: { memberId: string; assignment: Buffer }[] = []
+    if (join.leader === join.memberId && !join.skipAssignment) assignments = await this.assignAsLeader(join)
+    const res = await coordinator.send(
+      SyncGroupApi,
+      {
+        groupId: this.groupId,
+        generationId: generation,
+        memberId: this.memberId,
+        groupInstanceId: this.instanceId,
+        protocolType: 'consumer',
+        protocolName: this.protocolName,
+        assignments,
+      },
+      this.requestDeadline(),
+      { timeoutMs: config['max.poll.interval.ms'] + 5000 },
+      'join',
+    )
+    if (this.state !== 'syncing' || generation !== this.generation) throw new KafkaError('sync abandoned', { retriable: true })
+    const code = res.errorCode
+    if (code !== 0) {
+      const err = brokerError(code, { group: this.groupId })
+      if (code === 22 || code === 25) this.resetGeneration(code === 25, err.message)
+      else if (isCoordinatorError(code)) coordinator.invalidate()
+      if (RETRY_JOIN.has(code) || code === 22 || code === 25) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
+      throw this.fatalError(code, err)
+    }
+    const assigned = decodeAssignment(res.assignment)
+    this.transition('stable', `generation ${generation}, ${assigned.length} partitions`)
+    this.lastHeartbeatOk = Date.now()
+    await this.onJoinComplete(assigned)
+  }
+
+  /** The leader's part: run the chosen assignor over every member's subscription. */
+  private async assignAsLeader(join: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
+    const { cluster } = this.host
+    const assignor = this.assignors.find((a) => a.name === join.protocolName)
+    if (!assignor) {
+      throw new KafkaError(`the coordinator chose assignor "${join.protocolName}", which this consumer did not offer`, { type: 'INCONSISTENT_GROUP_PROTOCOL', code: 23 })
+    }
+    const members = join.members.map((m) => decodeSubscription(m.memberId, m.groupInstanceId, m.metadata))
+    const topics = [...new Set(members.flatMap((m) => m.topics))].sort()
+    cluster.watch(topics)
+    await cluster.refreshMetadata(topics)
+    const counts = new Map<string, number>()
+    for (const t of topics) {
+      const info = cluster.topic(t)
+      if (info && info.errorCode === 0 && info.partitions.length > 0) counts.set(t, info.partitions.length)
+    }
+    let result = assignor.assign(counts, members)
+    if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
+    this.assignedCounts = counts
+    log('group %s: leader assigned %s', this.groupId, [...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' '))
+    return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? []) }))
+  }
+
+  private async onJoinComplete(assigned: TopicPartition[]): Promise<void> {
+    const owned = this.host.subscriptions.assignment()
+    const next = new Set(assigned.map((t) => tpKey(t.topic, t.partition)))
+    const have = new Set(owned.map((t) => tpKey(t.topic, t.partition)))
+    const revoked = owned.filter((t) => !next.has(tpKey(t.topic, t.partition)))
+    const added = assigned.filter((t) => !have.has(tpKey(t.topic, t.partition)))
+    if (revoked.length > 0) {
+      await this.host.revoke(revoked, false)
+      if (this.protocol === 'cooperative') this.requestRejoin(`${revoked.length} partitions revoked for reassignment`)
+    }
+    await this.host.assign(added)
+  }
+
+  private resetGeneration(resetMemberId: boolean, why: string): void {
+    log('group %s: member %s loses generation %d: %s', this.groupId, this.memberId, this.generation, why)
+    this.generation = -1
+    if (resetMemberId) this.memberId = ''
+    if (this.state !== 'unjoined' && this.state !== 'closed') this.transition('unjoined', why)
+    this.requestRejoin(why)
+  }
+
+  // --- heartbeats -----------------------------------------------------------
+
+  private startHeartbeats(): void {
+    if (!this.heartbeatTimer && !this.heartbeating) this.scheduleHeartbeat(this.host.config['heartbeat.interval.ms'])
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer)
+    this.heartbeatTimer = undefined
+  }
+
+  private scheduleHeartbeat(ms: number): void {
+    this.stopHeartbeats()
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = undefined
+      this.heartbeat().catch((e) => log('heartbeat failed: %s', (e as Error).message))
+    }, ms)
+    this.heartbeatTimer.unref()
+  }
+
+  private async heartbeat(): Promise<void> {
+    const { config, coordinator } = this.host
+    if (this.state !== 'stable' && this.state !== 'syncing') return
+    if (Date.now() - this.host.lastPollAt() > config['max.poll.interval.ms']) {
+      await this.pollTimeoutExpired()
+      return
+    }
+    const generation = this.generation
+    this.heartbeating = true
+    let code: number
+    try {
+      const res = await coordinator.send(
+        HeartbeatApi,
+        { groupId: this.groupId, generationId: generation, memberId: this.memberId, groupInstanceId: this.instanceId },
+        this.requestDeadline(),
+      )
+      code = res.errorCode
+    } catch (e) {
+      log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
+      if (Date.now() - this.lastHeartbeatOk > config['session.timeout.ms']) coordinator.invalidate()
+      if (this.state === 'stable' || this.state === 'syncing') this.scheduleHeartbeat(config['retry.backoff.ms'])
+      return
+    } finally {
+      this.heartbeating = false
+    }
+    if (generation !== this.generation || (this.state !== 'stable' && this.state !== 'syncing')) {
+      if ((this.state === 'stable' || this.state === 'syncing') && !this.heartbeatTimer) this.scheduleHeartbeat(config['heartbeat.interval.ms'])
+      return
+    }
+    let next = config['heartbeat.interval.ms']
+    switch (code) {
+      case 0:
+        this.lastHeartbeatOk = Date.now()
+        break
+      case 27: // REBALANCE_IN_PROGRESS
+        this.lastHeartbeatOk = Date.now()
+        if (this.state === 'stable') this.requestRejoin('the group is rebalancing')
+        break
+      case 22: // ILLEGAL_GENERATION
+      case 25: // UNKNOWN_MEMBER_ID
+        this.resetGeneration(code === 25, brokerError(code, { group: this.groupId }).message)
+        return
+      case 82: // FENCED_INSTANCE_ID
+        this.fatal = this.fatalError(code, brokerError(code, { group: this.groupId }))
+        this.transition('unjoined', 'fenced')
+        this.host.wake()
+        return
+      case 14:
+      case 15:
+      case 16:
+        if (code !== 14) coordinator.invalidate()
+        next = config['retry.backoff.ms']
+        break
+      default:
+        log('group %s: heartbeat error %s', this.groupId, brokerError(code).message)
+    }
+    this.scheduleHeartbeat(next)
+  }
+
+  /** max.poll.interval.ms passed without a poll: leave like Java does. */
+  private async pollTimeoutExpired(): Promise<void> {
+    const reason = `consumer poll timeout has expired: no poll() within max.poll.interval.ms (${this.host.config['max.poll.interval.ms']} ms); ` +
+      'the member leaves the group; process fewer records per poll (max.poll.records) or raise max.poll.interval.ms'
+    log('group %s: %s', this.groupId, reason)
+    await this.sendLeave(reason, this.requestDeadline())
+    this.resetGeneration(true, 'poll timeout expired')
+  }
+
+  private async sendLeave(reason: string, deadline: number): Promise<void> {
+    if (this.instanceId !== null || this.memberId === '' || this.state === 'unjoined') return
+    const { coordinator } = this.host
+    try {
+      const version = await coordinator.versionOf(LeaveGroupApi as ApiDescriptor<unknown, unknown>, deadline)
+      const res = await coordinator.send(
+        LeaveGroupApi,
+        version >= 3
+          ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason }] }
+          : { groupId: this.groupId, memberId: this.memberId },
+        deadline,
+        { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
+      )
+      log('group %s: member %s left (%s)', this.groupId, this.memberId, res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message)
+    } catch (e) {
+      log('group %s: LeaveGroup failed: %s', this.groupId, (e as Error).message)
+    }
+  }
+
+  async leave(reason: string, deadline: number): Promise<void> {
+    this.stopHeartbeats()
+    await this.sendLeave(reason, deadline)
+    this.generation = -1
+    this.memberId = ''
+    if (this.state !== 'unjoined' && this.state !== 'closed') this.transition('unjoined', reason)
+    this.needRejoin = true
+  }
+
+  close(): void {
+    if (this.state !== 'closed') this.transition('closed', 'consumer closed')
+    this.stopHeartbeats()
+  }
+}

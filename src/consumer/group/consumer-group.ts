@@ -1,0 +1,350 @@
+/**
+ * KIP-848 group membership (`group.protocol: "consumer"`, Kafka 4.0+): one
+ * ConsumerGroupHeartbeat loop; the broker computes assignments
+ * (`group.remote.assignor`) and may match a regex subscription itself.
+ *
+ * States: unjoined → joining (epoch 0 sent) → stable (epoch > 0), with
+ * reconciliation of a new target assignment done by poll; fenced (member
+ * epoch or id rejected: partitions lost, then rejoin with epoch 0); leaving;
+ * closed.
+ *
+ * Contract:
+ * - The heartbeat loop runs in the background at the interval the broker
+ *   asks for, plus at once when joining or acknowledging an assignment.
+ * - A new assignment is reconciled by poll (`ensureActive`): revoked
+ *   partitions first (auto-commit, onPartitionsRevoked awaited), then added
+ *   ones (onPartitionsAssigned awaited), then a heartbeat acknowledges what
+ *   the member owns.
+ * - FENCED_MEMBER_EPOCH and UNKNOWN_MEMBER_ID report the partitions lost at
+ *   the next poll and rejoin with epoch 0; coordinator moves are retried.
+ * - A broker without ConsumerGroupHeartbeat makes poll fail with an
+ *   UNSUPPORTED_VERSION error that says to use group.protocol=classic.
+ * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
+ */
+import { randomBytes } from 'node:crypto'
+import createDebug from 'debug'
+import { brokerError, KafkaError } from '../../errors.js'
+import type { ApiDescriptor } from '../../protocol/api.js'
+import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '../../protocol/messages/consumer-group-heartbeat.js'
+import type { TopicPartition } from '../../types.js'
+import type { CommitIdentity } from '../commits.js'
+import { tpKey } from '../positions.js'
+import { isCoordinatorError } from './coordinator.js'
+import { sleep, until, type ConsumerGroupMetadata, type Membership, type MembershipHost } from './membership.js'
+
+const log = createDebug('samsa:consumer:group')
+
+export type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
+
+const FATAL_HINTS: Record<number, string> = {
+  23: 'the group exists with members of the classic protocol that cannot be converted, or uses another protocol type',
+  30: 'this client is not authorized to use the group',
+  81: 'the group has reached group.consumer.max.size',
+  82: 'another consumer with the same group.instance.id has joined',
+  111: 'the previous member with this group.instance.id has not left the group yet',
+  112: 'group.remote.assignor names an assignor the broker does not have (group.consumer.assignors)',
+}
+
+export class ConsumerGroupMembership implements Membership {
+  private readonly host: MembershipHost
+  private readonly groupId: string
+  private readonly instanceId: string | null
+  state: ConsumerGroupState = 'unjoined'
+  private memberId = randomBytes(16).toString('base64url')
+  private epoch = 0
+  private intervalMs = 5000
+  /** The latest assignment from the broker, not yet reconciled: topic id → partitions. */
+  private target: { topicId: string; partitions: number[] }[] | undefined
+  private lostPending = false
+  private fatal: KafkaError | undefined
+  private timer: NodeJS.Timeout | undefined
+  private sending = false
+  private sendAgain = false
+  private joined: { promise: Promise<void>; resolve: () => void } = deferred()
+  private reconciling: Promise<void> | undefined
+  private checkedSupport = false
+  private joinedTopics = ''
+
+  constructor(host: MembershipHost) {
+    this.host = host
+    this.groupId = host.coordinator.groupId
+    this.instanceId = host.config['group.instance.id'] ?? null
+  }
+
+  get rejoinNeeded(): boolean {
+    return this.state !== 'stable' || this.target !== undefined || this.lostPending
+  }
+
+  get ownsAssignment(): boolean {
+    return !this.lostPending && this.state !== 'fenced'
+  }
+
+  requestRejoin(reason: string): void {
+    log('group %s: %s; sending a full heartbeat', this.groupId, reason)
+    this.heartbeatNow()
+  }
+
+  checkMetadata(): void {
+    const topics = this.host.subscribedTopics().join('\u0000')
+    if (this.state === 'stable' && this.host.subscriptions.type === 'topics' && topics !== this.joinedTopics) this.requestRejoin('the subscription changed')
+  }
+
+  identity(): CommitIdentity {
+    return { generationIdOrMemberEpoch: this.epoch, memberId: this.memberId, groupInstanceId: this.instanceId }
+  }
+
+  metadata(): ConsumerGroupMetadata {
+    return { groupId: this.groupId, generationId: this.epoch, memberId: this.memberId, groupInstanceId: this.instanceId }
+  }
+
+  onFenced(error: KafkaError): void {
+    if (error.code === 25 || error.code === 110) this.fence(error.message)
+  }
+
+  async ensureActive(deadline: number): Promise<void> {
+    if (this.fatal) throw this.fatal
+    if (this.state === 'closed') return
+    if (!this.checkedSupport) {
+      const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.config['default.api.timeout.ms'])
+      if (version < 0) {
+        this.fatal = new KafkaError(
+          `group.protocol "consumer" (KIP-848) needs a broker that offers ConsumerGroupHeartbeat (Kafka 4.0+); the coordinator of group "${this.groupId}" does not. Use group.protocol "classic" with this broker`,
+          { type: 'UNSUPPORTED_VERSION', code: 35, context: { group: this.groupId } },
+        )
+        throw this.fatal
+      }
+      this.checkedSupport = true
+    }
+    if (this.state === 'unjoined') {
+      this.state = 'joining'
+      this.heartbeatNow()
+    }
+    if (this.lostPending || this.target !== undefined) {
+      if (!this.reconciling) {
+        this.reconciling = this.reconcile().finally(() => {
+          this.reconciling = undefined
+        })
+        this.reconciling.catch(() => undefined)
+      }
+      await until(this.reconciling, deadline)
+      if (this.fatal) throw this.fatal
+      return
+    }
+    if (this.state === 'joining') await until(this.joined.promise, deadline)
+    if (this.fatal) throw this.fatal
+  }
+
+  /** Applies lost partitions or a new target assignment, running the listener. */
+  private async reconcile(): Promise<void> {
+    const { subscriptions, cluster } = this.host
+    if (this.lostPending) {
+      const owned = subscriptions.assignment()
+      this.lostPending = false
+      if (owned.length > 0) await this.host.revoke(owned, true)
+      this.epoch = 0
+      this.state = 'joining'
+      this.joined = deferred()
+      this.heartbeatNow()
+      return
+    }
+    const target = this.target
+    if (!target) return
+    const names = new Map<string, string>()
+    const resolve = () => {
+      for (const t of cluster.snapshot.topics.values()) names.set(t.topicId, t.name)
+      return target.every((t) => names.has(t.topicId))
+    }
+    if (!resolve()) {
+      await cluster.refreshMetadata(subscriptions.type === 'pattern' ? null : this.host.subscribedTopics())
+      if (!resolve()) await cluster.refreshMetadata(null)
+      resolve()
+    }
+    if (this.target !== target) return // a newer one arrived meanwhile; the next poll takes it
+    const next: TopicPartition[] = []
+    for (const t of target) {
+      const topic = names.get(t.topicId)
+      if (topic === undefined) {
+        log('group %s: assigned unknown topic id %s; ignored until metadata knows it', this.groupId, t.topicId)
+        continue
+      }
+      for (const partition of t.partitions) next.push({ topic, partition })
+    }
+    cluster.watch(new Set(next.map((t) => t.topic)))
+    const owned = subscriptions.assignment()
+    const nextKeys = new Set(next.map((t) => tpKey(t.topic, t.partition)))
+    const ownedKeys = new Set(owned.map((t) => tpKey(t.topic, t.partition)))
+    const revoked = owned.filter((t) => !nextKeys.has(tpKey(t.topic, t.partition)))
+    const added = next.filter((t) => !ownedKeys.has(tpKey(t.topic, t.partition)))
+    if (revoked.length > 0) await this.host.revoke(revoked, false)
+    if (this.state === 'fenced' || this.lostPending) return
+    await this.host.assign(added)
+    if (this.target === target) this.target = undefined
+    log('group %s: epoch %d owns %d partitions (+%d -%d)', this.groupId, this.epoch, next.length, added.length, revoked.length)
+    this.heartbeatNow()
+  }
+
+  private fence(why: string): void {
+    if (this.state === 'closed') return
+    log('group %s: member %s fenced at epoch %d: %s', this.groupId, this.memberId, this.epoch, why)
+    this.state = 'fenced'
+    this.target = undefined
+    this.lostPending = true
+    this.stopTimer()
+    this.host.wake()
+  }
+
+  // --- heartbeats -----------------------------------------------------------
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private schedule(ms: number): void {
+    this.stopTimer()
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.heartbeatNow()
+    }, ms)
+    this.timer.unref()
+  }
+
+  private heartbeatNow(): void {
+    if (this.state === 'closed' || this.state === 'fenced' || this.state === 'unjoined') return
+    if (this.sending) {
+      this.sendAgain = true
+      return
+    }
+    this.stopTimer()
+    this.sending = true
+    this.sendHeartbeat()
+      .catch((e) => log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message))
+      .finally(() => {
+        this.sending = false
+        if (this.sendAgain) {
+          this.sendAgain = false
+          this.heartbeatNow()
+        }
+      })
+  }
+
+  private ownedByTopicId(): { topicId: string; partitions: number[] }[] | null {
+    const { cluster, subscriptions } = this.host
+    const byTopic = new Map<string, number[]>()
+    for (const tp of subscriptions.assignment()) {
+      const id = cluster.topic(tp.topic)?.topicId
+      if (!id) continue
+      let l = byTopic.get(id)
+      if (!l) byTopic.set(id, (l = []))
+      l.push(tp.partition)
+    }
+    return [...byTopic].map(([topicId, partitions]) => ({ topicId, partitions }))
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    const { config, coordinator, subscriptions } = this.host
+    if (Date.now() - this.host.lastPollAt() > config['max.poll.interval.ms'] && this.state === 'stable') {
+      log('group %s: no poll() within max.poll.interval.ms (%d ms): leaving the group', this.groupId, config['max.poll.interval.ms'])
+      await this.sendLeave(Date.now() + config['request.timeout.ms'])
+      this.fence('poll timeout expired')
+      return
+    }
+    const epoch = this.epoch
+    const full = epoch === 0
+    this.joinedTopics = this.host.subscribedTopics().join('\u0000')
+    let res: ConsumerGroupHeartbeatResponse
+    try {
+      res = await coordinator.send(
+        ConsumerGroupHeartbeatApi,
+        {
+          groupId: this.groupId,
+          memberId: this.memberId,
+          memberEpoch: epoch,
+          instanceId: this.instanceId,
+          rackId: config['client.rack'] || null,
+          rebalanceTimeoutMs: config['max.poll.interval.ms'],
+          subscribedTopicNames: subscriptions.type === 'pattern' ? null : this.host.subscribedTopics(),
+          subscribedTopicRegex: subscriptions.type === 'pattern' ? subscriptions.pattern!.source : null,
+          serverAssignor: config['group.remote.assignor'] ?? null,
+          topicPartitions: full ? [] : this.target === undefined ? this.ownedByTopicId() : null,
+        },
+        Date.now() + config['request.timeout.ms'],
+      )
+    } catch (e) {
+      log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
+      if (!(e instanceof KafkaError) || e.retriable) {
+        this.schedule(config['retry.backoff.ms'])
+        return
+      }
+      throw e
+    }
+    if (this.state === 'closed' || this.state === 'fenced') return
+    const code = res.errorCode
+    if (code === 0) {
+      if (res.memberId) this.memberId = res.memberId
+      this.epoch = res.memberEpoch
+      if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
+      if (res.assignment) {
+        this.target = res.assignment.topicPartitions.map((t) => ({ topicId: t.topicId, partitions: [...t.partitions].sort((a, b) => a - b) }))
+        this.host.wake()
+      }
+      if (this.state === 'joining') {
+        this.state = 'stable'
+        this.joined.resolve()
+      }
+      this.schedule(this.intervalMs)
+      return
+    }
+    const err = brokerError(code, { group: this.groupId }, res.errorMessage)
+    if (code === 25 || code === 110) {
+      this.fence(err.message)
+      return
+    }
+    if (isCoordinatorError(code) || code === 14 || err.retriable) {
+      if (isCoordinatorError(code)) coordinator.invalidate()
+      this.schedule(config['retry.backoff.ms'])
+      return
+    }
+    this.fatal = new KafkaError(FATAL_HINTS[code] ? `${err.message}: ${FATAL_HINTS[code]}` : err.message, { code, type: err.type, context: err.context })
+    this.state = 'unjoined'
+    this.joined.resolve()
+    this.host.wake()
+  }
+
+  private async sendLeave(deadline: number): Promise<void> {
+    if (this.epoch <= 0 && this.state !== 'stable') return
+    try {
+      await this.host.coordinator.send(
+        ConsumerGroupHeartbeatApi,
+        { groupId: this.groupId, memberId: this.memberId, memberEpoch: this.instanceId === null ? -1 : -2, instanceId: this.instanceId },
+        deadline,
+        { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
+      )
+      log('group %s: member %s left', this.groupId, this.memberId)
+    } catch (e) {
+      log('group %s: leave heartbeat failed: %s', this.groupId, (e as Error).message)
+    }
+  }
+
+  async leave(_reason: string, deadline: number): Promise<void> {
+    this.stopTimer()
+    while (this.sending && Date.now() < deadline) await sleep(5)
+    if (this.state === 'stable' || this.state === 'joining') await this.sendLeave(deadline)
+    if (this.state !== 'closed') this.state = 'unjoined'
+    this.epoch = 0
+    this.target = undefined
+    this.joined = deferred()
+  }
+
+  close(): void {
+    this.state = 'closed'
+    this.stopTimer()
+    this.joined.resolve()
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((r) => (resolve = r))
+  return { promise, resolve }
+}

@@ -1,0 +1,86 @@
+/**
+ * What the consumer needs from group membership, whichever protocol runs it
+ * (classic JoinGroup/SyncGroup, or KIP-848 ConsumerGroupHeartbeat).
+ */
+import type { Cluster } from '../../cluster/cluster.js'
+import type { ConsumerConfig } from '../../config/consumer.js'
+import type { KafkaError } from '../../errors.js'
+import type { TopicPartition } from '../../types.js'
+import type { CommitIdentity } from '../commits.js'
+import type { SubscriptionState } from '../positions.js'
+import type { GroupCoordinator } from './coordinator.js'
+
+/** The group state a transactional producer needs to commit consumed offsets (`sendOffsetsToTransaction`). */
+export interface ConsumerGroupMetadata {
+  groupId: string
+  generationId: number
+  memberId: string
+  groupInstanceId: string | null
+}
+
+export interface MembershipHost {
+  readonly config: ConsumerConfig
+  readonly cluster: Cluster
+  readonly coordinator: GroupCoordinator
+  readonly subscriptions: SubscriptionState
+  /** When poll was last called (ms since epoch). */
+  lastPollAt(): number
+  /**
+   * Partitions leave this member: when not `lost` and auto-commit is on,
+   * their positions are committed first; then the listener runs
+   * (onPartitionsRevoked, or onPartitionsLost) and is awaited; then they are
+   * unassigned.
+   */
+  revoke(tps: TopicPartition[], lost: boolean): Promise<void>
+  /** Partitions join this member: assigned, then the listener's onPartitionsAssigned is awaited. */
+  assign(tps: TopicPartition[]): Promise<void>
+  /** Something poll must act on happened (a rebalance is needed, a fatal error). */
+  wake(): void
+  /** The topics the subscription covers now (the list, or existing topics matching the pattern). */
+  subscribedTopics(): string[]
+}
+
+export interface Membership {
+  /**
+   * Called by poll: joins or rejoins the group when needed, running the
+   * rebalance listener. Resolves once the member is stable or `deadline`
+   * passes (the rebalance goes on in the background and the next call picks
+   * it up). Rejects with a fatal error (fenced instance id, unsupported
+   * protocol, authorization...).
+   */
+  ensureActive(deadline: number): Promise<void>
+  readonly rejoinNeeded: boolean
+  requestRejoin(reason: string): void
+  /** Asks for a rebalance when the subscription or (for the leader) the topics' partition counts changed. */
+  checkMetadata(): void
+  identity(): CommitIdentity
+  metadata(): ConsumerGroupMetadata
+  /** A commit was rejected because this member is out of date. */
+  onFenced(error: KafkaError): void
+  /** Whether the partitions owned now are still this member's (false after being fenced or timing out). */
+  readonly ownsAssignment: boolean
+  /** Leaves the group (dynamic members; static members stay until session.timeout.ms) and stops heartbeats. */
+  leave(reason: string, deadline: number): Promise<void>
+  /** Stops every timer. */
+  close(): void
+}
+
+/** Resolves when `p` settles or `deadline` passes, whichever is first; rethrows p's error. */
+export async function until(p: Promise<unknown>, deadline: number): Promise<void> {
+  const ms = deadline - Date.now()
+  if (ms <= 0) {
+    // Still surface an error that has already happened.
+    await Promise.race([p, Promise.resolve()])
+    return
+  }
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))])
+  } finally {
+    if (timer) clearTimeout(timer)
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref())
+}

@@ -1,0 +1,58 @@
+/**
+ * What poll returns: records grouped by partition, in offset order within each
+ * partition, iterable in that order.
+ */
+import type { Header, TopicPartition } from '../types.js'
+
+export interface ConsumerRecord<K, V> {
+  topic: string
+  partition: number
+  offset: bigint
+  /** ms since epoch: the producer's (CreateTime) or the broker's (LogAppendTime). */
+  timestamp: number
+  timestampType: 'CreateTime' | 'LogAppendTime'
+  key: K | null
+  value: V | null
+  headers: Header[]
+  /** The leader epoch of the batch, when the broker stamped one. */
+  leaderEpoch?: number
+  /** Bytes of the key as stored; -1 for a null key. */
+  serializedKeySize: number
+  /** Bytes of the value as stored; -1 for a null value. */
+  serializedValueSize: number
+}
+
+const EMPTY: never[] = []
+
+export class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V>> {
+  /** The records of each partition, keyed by `topic\0partition`. */
+  private readonly byPartition: Map<string, { tp: TopicPartition; records: ConsumerRecord<K, V>[] }>
+  readonly count: number
+
+  constructor(byPartition: Map<string, { tp: TopicPartition; records: ConsumerRecord<K, V>[] }> = new Map(), count = 0) {
+    this.byPartition = byPartition
+    this.count = count
+  }
+
+  static empty<K, V>(): ConsumerRecords<K, V> {
+    return new ConsumerRecords<K, V>()
+  }
+
+  get isEmpty(): boolean {
+    return this.count === 0
+  }
+
+  /** Partitions with at least one record in this batch. */
+  partitions(): TopicPartition[] {
+    return [...this.byPartition.values()].map((e) => ({ topic: e.tp.topic, partition: e.tp.partition }))
+  }
+
+  /** The records of one partition (empty if it has none here). */
+  records(tp: TopicPartition): ConsumerRecord<K, V>[] {
+    return this.byPartition.get(`${tp.topic}\u0000${tp.partition}`)?.records ?? EMPTY
+  }
+
+  *[Symbol.iterator](): Iterator<ConsumerRecord<K, V>> {
+    for (const e of this.byPartition.values()) yield* e.records
+  }
+}

@@ -1,0 +1,168 @@
+// Manual assignment, poll, seek, reset policies, pause/resume, wakeup.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Consumer, WakeupError, KafkaError, deserializers } from '../../../src/index.js'
+import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
+import { TestProducer } from '../../helpers/produce.js'
+
+const producer = new TestProducer()
+const topic = uniqueName('consumer-assign')
+const N = 3000
+
+before(async () => {
+  await producer.createTopic(topic, 3)
+  await producer.fill(topic, 3, N)
+})
+after(() => producer.close())
+
+function consumer(extra: Record<string, unknown> = {}) {
+  return new Consumer({
+    'bootstrap.servers': bootstrapServers(),
+    'key.deserializer': deserializers.string,
+    'value.deserializer': 'org.apache.kafka.common.serialization.StringDeserializer',
+    'auto.offset.reset': 'earliest',
+    ...extra,
+  })
+}
+
+const all = [0, 1, 2].map((partition) => ({ topic, partition }))
+
+test('poll returns every record of the assigned partitions once, in offset order per partition', async () => {
+  const c = consumer({ 'max.poll.records': 700 })
+  try {
+    c.assign(all)
+    const seen = new Map<number, bigint[]>()
+    const values = new Set<string>()
+    let polls = 0
+    while (values.size < N && polls++ < 100) {
+      const records = await c.poll(2000)
+      assert.ok(records.count <= 700, 'max.poll.records bounds a poll')
+      for (const r of records) {
+        const v: string | null = r.value
+        const k: string | null = r.key
+        assert.equal(typeof v, 'string')
+        assert.equal(k, `k-${v!.slice(2)}`)
+        assert.ok(!values.has(v!), `duplicate ${v}`)
+        values.add(v!)
+        const list = seen.get(r.partition) ?? []
+        list.push(r.offset)
+        seen.set(r.partition, list)
+        assert.equal(r.timestampType, 'CreateTime')
+        assert.equal(r.serializedValueSize, Buffer.byteLength(v!))
+      }
+      for (const tp of records.partitions()) assert.ok(records.records(tp).length > 0)
+    }
+    assert.equal(values.size, N)
+    for (const [, offsets] of seen) offsets.forEach((o, i) => assert.equal(o, BigInt(i)))
+    for (const tp of all) assert.equal(await c.position(tp), BigInt(N / 3))
+  } finally {
+    await c.close()
+  }
+})
+
+test('seek, seekToBeginning, seekToEnd and position', async () => {
+  const c = consumer()
+  try {
+    c.assign([{ topic, partition: 1 }])
+    const tp = { topic, partition: 1 }
+    assert.equal(await c.position(tp), 0n)
+    c.seek(tp, 500n)
+    let r = await c.poll(5000)
+    assert.equal([...r][0]!.offset, 500n)
+    c.seekToEnd([tp])
+    assert.equal(await c.position(tp), BigInt(N / 3))
+    r = await c.poll(200)
+    assert.equal(r.count, 0)
+    c.seekToBeginning()
+    r = await c.poll(5000)
+    assert.equal([...r][0]!.offset, 0n)
+    assert.throws(() => c.seek({ topic, partition: 0 }, 1n), /not assigned/)
+  } finally {
+    await c.close()
+  }
+})
+
+test('auto.offset.reset latest starts after existing records; none fails with a clear error', async () => {
+  const latest = consumer({ 'auto.offset.reset': 'latest' })
+  try {
+    latest.assign([{ topic, partition: 2 }])
+    assert.equal(await latest.position({ topic, partition: 2 }), BigInt(N / 3))
+  } finally {
+    await latest.close()
+  }
+  const none = consumer({ 'auto.offset.reset': 'none' })
+  try {
+    none.assign([{ topic, partition: 2 }])
+    await assert.rejects(none.poll(2000), (e: KafkaError) => e.type === 'NO_OFFSET_FOR_PARTITION' && /auto\.offset\.reset/.test(e.message))
+    none.seek({ topic, partition: 2 }, 5n)
+    const r = await none.poll(5000)
+    assert.equal([...r][0]!.offset, 5n)
+    // Out of range with reset "none" is reported by poll.
+    none.seek({ topic, partition: 2 }, 1_000_000n)
+    await assert.rejects(async () => {
+      for (let i = 0; i < 20; i++) await none.poll(500)
+    }, (e: KafkaError) => e.type === 'OFFSET_OUT_OF_RANGE')
+  } finally {
+    await none.close()
+  }
+})
+
+test('an out-of-range position resets per auto.offset.reset', async () => {
+  const c = consumer()
+  try {
+    const tp = { topic, partition: 0 }
+    c.assign([tp])
+    c.seek(tp, 1_000_000n)
+    let first: bigint | undefined
+    for (let i = 0; i < 20 && first === undefined; i++) first = [...await c.poll(500)][0]?.offset
+    assert.equal(first, 0n)
+  } finally {
+    await c.close()
+  }
+})
+
+test('pause keeps the position and prefetched data; resume continues', async () => {
+  const c = consumer({ 'max.poll.records': 10 })
+  try {
+    const tp = { topic, partition: 0 }
+    c.assign([tp])
+    const first = await c.poll(5000)
+    assert.equal(first.count, 10)
+    c.pause([tp])
+    assert.deepEqual(c.paused(), [tp])
+    assert.equal((await c.poll(300)).count, 0)
+    c.resume([tp])
+    const next = await c.poll(5000)
+    assert.equal([...next][0]!.offset, 10n)
+  } finally {
+    await c.close()
+  }
+})
+
+test('wakeup rejects a pending poll, or else the next one', async () => {
+  const c = consumer({ 'auto.offset.reset': 'latest' })
+  try {
+    c.assign(all)
+    const pending = c.poll(10000)
+    setTimeout(() => c.wakeup(), 200)
+    const t0 = Date.now()
+    await assert.rejects(pending, WakeupError)
+    assert.ok(Date.now() - t0 < 5000)
+    c.wakeup()
+    await assert.rejects(c.poll(0), WakeupError)
+    assert.equal((await c.poll(0)).count, 0)
+  } finally {
+    await c.close()
+  }
+})
+
+test('the async iterator yields records and ends when the consumer closes', async () => {
+  const c = consumer()
+  c.assign([{ topic, partition: 0 }])
+  let n = 0
+  for await (const r of c) {
+    assert.equal(r.offset, BigInt(n))
+    if (++n === 800) await c.close()
+  }
+  assert.ok(n >= 800 && n <= 1000, `${n} records`)
+})
