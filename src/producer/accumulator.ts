@@ -334,6 +334,8 @@ export class Accumulator {
     let size = 0
     do {
       const q = queues[i]!
+      // As Java: the next drain starts at the last partition this one looked at.
+      this.drainIndex.set(nodeId, i)
       i = (i + 1) % n
       if (q.muted) continue
       const first = q.batches[0]
@@ -349,7 +351,6 @@ export class Accumulator {
       size += batchSize
       out.push(first)
     } while (i !== start)
-    this.drainIndex.set(nodeId, i)
     return out
   }
 

@@ -1,0 +1,90 @@
+// A broker restart in the middle of a stream of records, with the idempotent
+// producer: every record is acknowledged exactly once, and each partition
+// holds exactly the acknowledged records, in order, with contiguous offsets.
+// Runs on a private cluster (its own port base) so the shared broker is
+// never restarted.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Producer, serializers, type KafkaError, type RecordMetadata } from '../../../src/index.js'
+import { restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
+import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
+import { createTopic, readPartition } from './helpers.js'
+
+const PORT_BASE = 9440
+let bootstrap = ''
+
+before(async () => {
+  const info = await startCluster({ portBase: PORT_BASE, nodes: 1, version: kafkaVersion(), owner: 'harness', lease: true, log: () => {} })
+  bootstrap = info.bootstrap
+})
+
+after(async () => {
+  await stopCluster({ portBase: PORT_BASE, log: () => {} })
+})
+
+for (const kill of [false, true]) {
+  test(`broker ${kill ? 'killed (kill -9) and restarted' : 'restarted'} mid-stream: every record acknowledged exactly once, contiguous offsets, nothing lost or duplicated`, async () => {
+    await streamThroughRestart(kill, kill ? 15000 : 30000)
+  })
+}
+
+async function streamThroughRestart(kill: boolean, n: number): Promise<void> {
+  const topic = uniqueName('producer-restart')
+  const partitions = 3
+  await createTopic(topic, partitions, {}, bootstrap)
+  const p = new Producer({
+    'bootstrap.servers': bootstrap,
+    'key.serializer': serializers.string,
+    'value.serializer': serializers.string,
+    'linger.ms': 5,
+    'request.timeout.ms': 5000,
+    'retry.backoff.ms': 50,
+    'reconnect.backoff.ms': 50,
+    'reconnect.backoff.max.ms': 500,
+  })
+  const acks = new Array<number>(n).fill(0)
+  const byPartition: { i: number; md: RecordMetadata }[][] = Array.from({ length: partitions }, () => [])
+  const errors: KafkaError[] = []
+  let acked = 0
+  let restart: Promise<void> | undefined
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let sent = 0
+      let outstanding = 0
+      const pump = () => {
+        while (sent < n && outstanding < 2000) {
+          const i = sent++
+          outstanding++
+          p.send({ topic, key: `key-${i % 31}`, value: `${i}` }, (err, md) => {
+            outstanding--
+            acks[i]!++
+            if (err) errors.push(err)
+            else byPartition[md!.partition]!.push({ i, md: md! })
+            acked++
+            if (acked === Math.floor(n / 3) && restart === undefined) {
+              restart = restartNode(1, { portBase: PORT_BASE, kill, log: () => {} })
+              restart.catch(reject)
+            }
+            if (acked === n) resolve()
+            else setImmediate(pump)
+          })
+        }
+      }
+      pump()
+    })
+    await restart
+    assert.deepEqual(errors.map((e) => e.message), [], 'no record failed')
+    assert.ok(acks.every((c) => c === 1), 'every callback ran exactly once')
+    assert.ok(p.metrics().retries > 0, 'the restart made the producer retry')
+    for (let part = 0; part < partitions; part++) {
+      const list = byPartition[part]!
+      list.forEach(({ md }, j) => assert.equal(md.offset, BigInt(j), `partition ${part}: acknowledged offsets are contiguous, in send order`))
+      for (let j = 1; j < list.length; j++) assert.ok(list[j]!.i > list[j - 1]!.i, `partition ${part}: acknowledged in send order`)
+      const stored = await readPartition(topic, part, bootstrap)
+      assert.equal(stored.length, list.length, `partition ${part}: stored exactly the acknowledged records`)
+      stored.forEach((r, j) => assert.equal(r.value!.toString(), String(list[j]!.i), `partition ${part} offset ${j}`))
+    }
+  } finally {
+    await p.close({ timeoutMs: 10000 })
+  }
+}
