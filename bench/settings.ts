@@ -50,7 +50,7 @@ export const SETTINGS: ClientSettings[] = [
     label: '@confluentinc/kafka-javascript 1.10.1 (librdkafka 2.15.1)',
     runtime: 'Node 20, native addon built from source against Debian\'s libraries',
     produce: 'node-rdkafka API: `produce()` per record, delivery reports polled on librdkafka\'s background thread, ≤16 MiB unacknowledged; `linger.ms`=5, `batch.size`=65536, `max.in.flight`=5, `enable.idempotence`=false, `compression.codec`',
-    consume: '`KafkaConsumer.consume(1000)` loop (returns at the first message); `fetch.min.bytes`=1, `fetch.wait.max.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB'
+    consume: 'flowing `KafkaConsumer.consume()`, `data` events (twice the rate of a `consume(1000)` loop here); `fetch.min.bytes`=1, `fetch.wait.max.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB'
   },
   {
     client: 'java',

@@ -1,5 +1,7 @@
-// @confluentinc/kafka-javascript (librdkafka) group consumer: consume(1000)
-// in a loop, returning as soon as a first message is there.
+// @confluentinc/kafka-javascript (librdkafka) group consumer in flowing mode
+// (consume() with no count: a native loop emitting 'data' per message), its
+// fastest here: about twice the rate of a consume(1000) / consume(10000) loop
+// at the same CPU per message.
 import { ConsumeCounter, consumed, runDriver } from '../../lib/driver.js'
 import { connected, consumerConfig, consumerTopicConfig, rdkafka } from './rdkafka.js'
 
@@ -8,20 +10,9 @@ await runDriver(async (job, meter) => {
   const consumer = new Kafka.KafkaConsumer(consumerConfig(job), consumerTopicConfig)
   const counter = new ConsumeCounter(job.count)
   await connected(consumer)
-  consumer.setDefaultIsTimeoutOnlyForFirstMessage(true)
-  consumer.setDefaultConsumeTimeout(500)
   consumer.subscribe([job.topic])
-  let stop = false
-  const loop = (): void => {
-    consumer.consume(1000, (err: unknown, messages: any[]) => {
-      if (err) process.stderr.write(`consume: ${String(err)}\n`)
-      let bytes = 0
-      for (const m of messages ?? []) bytes += m.value ? m.value.length : 0
-      if (messages?.length && counter.add(messages.length, bytes)) stop = true
-      if (!stop) setImmediate(loop)
-    })
-  }
-  loop()
+  consumer.on('data', (m: any) => { counter.add(1, m.value ? m.value.length : 0) })
+  consumer.consume()
   await counter.done
-  return { report: consumed(counter, meter, 'consume(1000) loop'), close: () => new Promise<void>((resolve) => consumer.disconnect(() => resolve())) }
+  return { report: consumed(counter, meter, "flowing mode, 'data' events"), close: () => new Promise<void>((resolve) => consumer.disconnect(() => resolve())) }
 })
