@@ -14,6 +14,22 @@ const TOOLS: Record<string, { summary: string; load: () => Promise<Tool> }> = {
     summary: 'List, describe, reset offsets of and delete consumer groups (kafka-consumer-groups)',
     load: async () => (await import('./consumer-groups.js')).tool,
   },
+  'console-producer': {
+    summary: 'Send lines from stdin as records (kafka-console-producer)',
+    load: async () => (await import('./console-producer.js')).tool,
+  },
+  'console-consumer': {
+    summary: 'Print records to stdout (kafka-console-consumer)',
+    load: async () => (await import('./console-consumer.js')).tool,
+  },
+  'producer-perf-test': {
+    summary: 'Measure producer throughput and latency (kafka-producer-perf-test)',
+    load: async () => (await import('./producer-perf-test.js')).tool,
+  },
+  'consumer-perf-test': {
+    summary: 'Measure consumer throughput (kafka-consumer-perf-test)',
+    load: async () => (await import('./consumer-perf-test.js')).tool,
+  },
 }
 
 function usage(): string {
@@ -35,15 +51,26 @@ export function oneLine(e: unknown): string {
   return msg.replace(/\s*\n\s*/g, ' ').trim()
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** Where main() itself writes (help, usage, the failure line); tools write to the process streams. */
+export interface MainIo {
+  out(text: string): void
+  err(text: string): void
+}
+
+const processIo: MainIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+}
+
+export async function main(argv: readonly string[], io: MainIo = processIo): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage())
+    io.out(usage())
     return name === undefined ? 1 : 0
   }
   const entry = TOOLS[name] ?? TOOLS[name.replace(/^kafka-/, '').replace(/\.sh$/, '')]
   if (!entry) {
-    process.stderr.write(`samsa: unknown tool "${name}"; tools: ${Object.keys(TOOLS).join(', ')}\n`)
+    io.err(`samsa: unknown tool "${name}"; tools: ${Object.keys(TOOLS).join(', ')}\n`)
     return 1
   }
   const toolName = name.replace(/^kafka-/, '').replace(/\.sh$/, '')
@@ -51,15 +78,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     const tool = await entry.load()
     const specs = [...tool.options, ...commonOptions]
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(helpText(tool.name, tool.summary, specs, tool.notes))
+      io.out(helpText(tool.name, tool.summary, specs, tool.notes))
       return 0
     }
     const args = parseArgs(rest, specs)
     return (await tool.run(args)) ?? 0
   } catch (e) {
     const hint = e instanceof UsageError ? ` (see samsa ${toolName} --help)` : ''
-    process.stderr.write(`samsa ${toolName}: ${oneLine(e)}${hint}\n`)
-    if (process.env.SAMSA_CLI_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`)
+    io.err(`samsa ${toolName}: ${oneLine(e)}${hint}\n`)
+    if (process.env.SAMSA_CLI_DEBUG && e instanceof Error) io.err(`${e.stack}\n`)
     return 1
   }
 }

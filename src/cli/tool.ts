@@ -93,3 +93,27 @@ export function table(rows: string[][], minWidths: number[] = []): string {
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, minWidths[i] ?? 0, c.length)))
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(' ')).join('\n')
 }
+
+/** Client settings from a `.properties` file option (e.g. --producer.config) and then a repeatable key=value option. */
+export function clientProps(args: ParsedArgs, fileOption: string, pairsOption: string): Record<string, unknown> {
+  const file = args.value(fileOption)
+  return { ...(file === undefined ? {} : readProperties(file)), ...args.keyValues(pairsOption) }
+}
+
+/** Runs `stop` on the first SIGINT or SIGTERM; the returned function removes the handlers. */
+export function onStopSignal(stop: () => void): () => void {
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return () => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}
+
+/** The one-line failure of a tool that sent `total` records of which `failed` failed. */
+export function sendFailures(failed: number, total: number, first: Error): KafkaError {
+  return new KafkaError(`${failed} of ${total} records failed; first error: ${first.message}`, {
+    ...(first instanceof KafkaError ? { type: first.type } : {}),
+    cause: first,
+  })
+}

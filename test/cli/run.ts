@@ -16,8 +16,8 @@ export interface CliOptions {
   input?: string | Buffer
   env?: Record<string, string>
   timeoutMs?: number
-  /** Send this signal once stdout contains `when` (or after `afterMs`). */
-  signal?: { name: NodeJS.Signals; when?: RegExp; afterMs?: number }
+  /** Send this signal once `when(stdout)` holds (or after `afterMs`). */
+  signal?: { name: NodeJS.Signals; when?: (stdout: string) => boolean; afterMs?: number }
 }
 
 export function samsa(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -37,7 +37,7 @@ export function samsa(args: string[], options: CliOptions = {}): Promise<CliResu
   }
   child.stdout.on('data', (d: Buffer) => {
     stdout += d
-    if (options.signal?.when?.test(stdout)) sendSignal()
+    if (options.signal?.when?.(stdout)) sendSignal()
   })
   child.stderr.on('data', (d: Buffer) => (stderr += d))
   if (options.signal?.afterMs !== undefined) setTimeout(sendSignal, options.signal.afterMs)
@@ -59,4 +59,13 @@ export function oneLineFailure(r: CliResult): string {
   const lines = r.stderr.split('\n').filter((l) => l !== '')
   if (lines.length !== 1) throw new Error(`expected one line on stderr, got ${lines.length}: ${r.stderr}`)
   return lines[0]!
+}
+
+/** Runs the CLI's main() in this process, capturing what main writes (help, usage errors: checks that need no broker). */
+export async function samsaInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.js')
+  let stdout = ''
+  let stderr = ''
+  const code = await main(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) })
+  return { code, stdout, stderr }
 }

@@ -7,6 +7,7 @@ import { Cluster } from '../../../src/cluster/cluster.js'
 import { adminSchema } from '../../../src/config/admin.js'
 import { parseConfig } from '../../../src/config/validate.js'
 import { brokerError } from '../../../src/errors.js'
+import { retry } from '../../../src/cluster/retry.js'
 import type { ApiDescriptor } from '../../../src/protocol/api.js'
 import { Writer } from '../../../src/protocol/writer.js'
 import { JoinGroupApi } from '../../../src/protocol/messages/join-group.js'
@@ -128,16 +129,24 @@ export async function produceRaw(topic: string, partition: number, count: number
   const c = cluster('raw-producer')
   try {
     const deadline = Date.now() + 30000
-    await c.topicMetadata(topic, deadline)
-    const leader = c.partition(topic, partition)!.leader
     const b = new RecordBatchBuilder({ capacity: 64 + count * 32 })
     for (let i = 0; i < count; i++) {
       if (!b.tryAppend(timestamp, null, Buffer.from(`value-${i}`))) throw new Error('batch full')
     }
     const records = await b.build()
-    const res = await c.send(leader, ProduceApi, { acks: -1, timeoutMs: 10000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] })
-    const p = res.responses[0]!.partitionResponses[0]!
-    if (p.errorCode !== 0) throw brokerError(p.errorCode, { topic, partition })
+    // A new topic's leader may not be ready yet: retry retriable errors.
+    await retry(
+      'produceRaw',
+      async (attempt) => {
+        if (attempt > 0) await c.refreshMetadata([topic])
+        await c.topicMetadata(topic, deadline)
+        const leader = c.partition(topic, partition)!.leader
+        const res = await c.send(leader, ProduceApi, { acks: -1, timeoutMs: 10000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] })
+        const p = res.responses[0]!.partitionResponses[0]!
+        if (p.errorCode !== 0) throw brokerError(p.errorCode, { topic, partition })
+      },
+      { ...c.backoff, deadline },
+    )
   } finally {
     c.close()
   }
