@@ -166,3 +166,24 @@ test('the async iterator yields records and ends when the consumer closes', asyn
   }
   assert.ok(n >= 800 && n <= 1000, `${n} records`)
 })
+
+test('compressed batches (gzip, snappy, lz4, zstd) are decompressed as poll reaches them', async () => {
+  const t = uniqueName('consumer-codecs')
+  await producer.createTopic(t, 1)
+  const codecs = ['gzip', 'snappy', 'lz4', 'zstd'] as const
+  for (const compression of codecs) {
+    await producer.send(t, 0, Array.from({ length: 300 }, (_, i) => ({ key: `k-${i}`, value: `${compression}-${i}`.repeat(5) })), { compression })
+  }
+  const c = consumer({ 'max.poll.records': 170 })
+  try {
+    c.assign([{ topic: t, partition: 0 }])
+    const values: string[] = []
+    for (let i = 0; i < 50 && values.length < 1200; i++) for (const r of await c.poll(1000)) values.push(r.value!)
+    assert.equal(values.length, 1200)
+    codecs.forEach((codec, j) => {
+      for (let i = 0; i < 300; i++) assert.equal(values[j * 300 + i], `${codec}-${i}`.repeat(5))
+    })
+  } finally {
+    await c.close()
+  }
+})
