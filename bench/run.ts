@@ -132,7 +132,7 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
   return new Promise((resolve) => {
     const child = spawn(node, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
-    child.stderr.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000) })
+    child.stderr.on('data', (d) => { stderr = (stderr + String(d)).slice(-16000) })
     const timer = setTimeout(() => { child.kill('SIGKILL') }, timeoutMs)
     child.on('error', (err) => { clearTimeout(timer); resolve({ failed: err.message }) })
     child.on('close', (code, signal) => {
@@ -141,7 +141,9 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
       try { report = JSON.parse(fs.readFileSync(job.resultFile, 'utf8')) as DriverReport } catch { /* none written */ }
       if (report) { resolve(report); return }
       const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`
-      resolve({ failed: `${why}: ${stderr.trim().split('\n').slice(-6).join(' | ')}` })
+      const logFile = path.join(WORK, `failed-${job.scenario}-${job.client}-${Date.now()}.log`)
+      fs.writeFileSync(logFile, `${node} ${args.join(' ')}\n${why}\n${stderr}`)
+      resolve({ failed: `${why} (stderr in ${path.relative(ROOT, logFile)}): ${stderr.trim().split('\n').slice(-3).join(' | ')}` })
     })
   })
 }
