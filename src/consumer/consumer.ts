@@ -670,9 +670,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       }
       if (this.committer) await bounded(this.committer.drain())
       await bounded(Promise.allSettled([...this.initialising]))
+      await bounded(this.fetcher.close(Math.min(deadline, Date.now() + 1000)))
     } finally {
       this.membership?.close()
-      this.fetcher.close()
+      void this.fetcher.close(0)
       this.cluster.close()
       this.closed = true
       log('consumer closed')

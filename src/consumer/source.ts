@@ -128,11 +128,15 @@ export class Fetcher {
     this.timer.unref()
   }
 
-  close(): void {
+  /**
+   * Stops fetching and closes each broker's fetch session (a FINAL fetch,
+   * epoch -1, as Java does), waiting at most until `deadline`.
+   */
+  async close(deadline: number): Promise<void> {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    for (const s of this.sources.values()) s.close()
+    await Promise.allSettled([...this.sources.values()].map((s) => s.close(deadline)))
   }
 }
 
@@ -369,7 +373,19 @@ class Source {
     return true
   }
 
-  close(): void {
+  async close(deadline: number): Promise<void> {
     this.closed = true
+    if (this.sessionId === 0) return
+    const sessionId = this.sessionId
+    this.resetSession()
+    const ms = Math.min(deadline - Date.now(), this.host.config['request.timeout.ms'])
+    if (ms <= 0) return
+    try {
+      const conn = await this.host.cluster.connectionTo(this.nodeId, 'fetch')
+      const version = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 7)
+      await conn.request(FetchApi, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 0, sessionId, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: '' }, { version, timeoutMs: ms })
+    } catch (e) {
+      log('closing fetch session %d on node %d failed: %s', sessionId, this.nodeId, (e as Error).message)
+    }
   }
 }
