@@ -48,6 +48,13 @@ const MAX_EPOCH = 32767
 
 export interface IdempotenceSettings {
   backoff: Backoff
+  /**
+   * Transactional producer: the producer id comes from initTransactions()
+   * (not from a lazy InitProducerId), sequence trouble makes the transaction
+   * abortable instead of bumping the epoch locally, and this is called when a
+   * partition's sequences cannot be resolved (the abort must bump the epoch).
+   */
+  transactional?: { onUnresolvable: (error: KafkaError) => void; onFailed: (error: KafkaError) => void }
   /** The producer got an id: drain again. */
   onReady: () => void
   /** InitProducerId failed for good: fail everything. */
@@ -76,8 +83,19 @@ export class Idempotence {
   /** Before each drain (Java: maybeResolveSequences, bumpIdempotentEpochAndResetIdIfNeeded). */
   prepare(): void {
     if (this.unresolved.size > 0) this.resolveSequences()
+    if (this.settings.transactional !== undefined) return
     if (this.epochBumpRequired) this.bumpEpoch()
     if (this.state === 'uninitialized') this.initProducerId(0)
+  }
+
+  /** The producer id and epoch a transactional producer got from its coordinator. */
+  setProducerId(producerId: bigint, epoch: number): void {
+    this.producerId = producerId
+    this.epoch = epoch
+    this.state = 'ready'
+    this.unresolved.clear()
+    this.rewrite.clear()
+    this.epochBumpRequired = false
   }
 
   get ready(): boolean {
@@ -198,16 +216,25 @@ export class Idempotence {
   /** Java's TransactionManager.canRetry, for a partition error on a batch that may otherwise be retried. */
   canRetry(batch: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean): boolean {
     const q = batch.queue
+    const transactional = this.settings.transactional !== undefined
     if (code === UNKNOWN_PRODUCER_ID) {
       if (logStartOffset === -1n) return true
       if (batch.reopened) return true
-      // Either the log head was deleted (retention) or the broker lost our state: bump and renumber.
+      if (q.lastAckedOffset < logStartOffset) {
+        // The head of the log was deleted (retention) with our state: renumber (transactional) or bump.
+        if (transactional) this.startAtBeginning(q)
+        else this.requestEpochBump(q)
+        return true
+      }
+      if (transactional) return false
+      // The broker lost our state: bump and renumber.
       this.requestEpochBump(q)
       return true
     }
     if (code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
       const unresolved = this.unresolved.get(q)
       if (unresolved === undefined && (batch.reopened || !this.isNextSequence(q, batch.baseSequence))) return true
+      if (transactional) return false
       if (unresolved === undefined || unresolved === batch.baseSequence) this.requestEpochBump(q)
       return true
     }
@@ -240,9 +267,11 @@ export class Idempotence {
   failed(batch: ProducerBatch, error: KafkaError, adjust: boolean): void {
     const q = batch.queue
     this.removeInflight(batch)
+    const tx = this.settings.transactional
+    if (tx !== undefined) tx.onFailed(error)
     if (!batch.hasSequence) return
     if (error.code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
-      this.requestEpochBump(q)
+      if (tx === undefined) this.requestEpochBump(q)
     } else if (error.code === UNKNOWN_PRODUCER_ID) {
       // The broker has no state for us: the partition starts again at 0.
       q.producerId = -1n
@@ -253,7 +282,21 @@ export class Idempotence {
       q.inflight.length = 0
       this.unresolved.delete(q)
     } else if (adjust) {
-      this.requestEpochBump(q)
+      if (tx === undefined) this.requestEpochBump(q)
+      else this.adjustSequences(q, batch)
+    }
+  }
+
+  /**
+   * Java's adjustSequencesDueToFailedBatch (transactional): a batch the broker
+   * refused for good leaves a hole; later batches of the partition move down.
+   */
+  private adjustSequences(q: PartitionQueue, failed: ProducerBatch): void {
+    if (q.producerId !== failed.producerId || q.producerEpoch !== failed.producerEpoch) return
+    q.nextSequence = Math.max(0, q.nextSequence - failed.recordCount)
+    for (const b of q.inflight) {
+      if (b.baseSequence < failed.baseSequence) continue
+      b.resetProducerState(b.producerId, b.producerEpoch, Math.max(0, b.baseSequence - failed.recordCount))
     }
   }
 
@@ -271,6 +314,11 @@ export class Idempotence {
       if (q.inflight.length > 0) continue
       if (this.isNextSequence(q, q.nextSequence)) {
         this.unresolved.delete(q)
+      } else if (this.settings.transactional !== undefined) {
+        this.unresolved.delete(q)
+        this.settings.transactional.onUnresolvable(new KafkaError(
+          `the client has not received acknowledgement for some previously sent records of ${q} and can no longer retry them: the transaction must be aborted`,
+          { type: 'UNRESOLVED_SEQUENCE' }))
       } else {
         this.requestEpochBump(q)
       }

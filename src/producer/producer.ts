@@ -37,6 +37,7 @@ import { Idempotence } from './idempotence.js'
 import { partitionForKey, RoundRobinPartitioner } from './partitioners.js'
 import type { TopicEntry } from './queue.js'
 import { Sink } from './sink.js'
+import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
 import type { CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback } from './types.js'
 
 const log = createDebug('samsa:producer')
@@ -47,13 +48,7 @@ export type SerializerOption = Serializer<any> | JavaSerializerName | undefined 
 /** A serializer option that stands for values of type T. */
 export type SerializerOptionFor<T> = Serializer<T> | Serializer<T | null> | JavaSerializerName | undefined
 
-/** Consumer group metadata for sendOffsetsToTransaction (the consumer's groupMetadata()). */
-export interface ConsumerGroupMetadata {
-  groupId: string
-  generationId: number
-  memberId: string
-  groupInstanceId: string | null
-}
+export type { ConsumerGroupMetadata }
 
 /** A send waiting for its topic's metadata. */
 interface MetadataWaiter {
@@ -82,6 +77,7 @@ class ProducerImpl<K, V> {
   private readonly acc: Accumulator
   private readonly sink: Sink
   private readonly idem: Idempotence | undefined
+  private readonly txn: Transactions | undefined
   private readonly keySerializer: Serializer<K | null>
   private readonly valueSerializer: Serializer<V | null>
   private readonly partitionerKind: PartitionerKind
@@ -108,11 +104,6 @@ class ProducerImpl<K, V> {
     this.ignoreKeys = c['partitioner.ignore.keys']
     this.maxRecordSize = Math.min(c['max.request.size'], c['buffer.memory'])
     this.maxBlockMs = c['max.block.ms']
-    if (c['transactional.id'] !== undefined) {
-      // Java refuses sends before initTransactions(); transactions are not available yet, so every send fails.
-      this.fatalError = new KafkaError('cannot send before initTransactions() completes when "transactional.id" is set, ' +
-        'and transactions are not available yet in samsa: remove "transactional.id" (the idempotent producer is on by default)', { type: 'NOT_IMPLEMENTED' })
-    }
     this.cluster = new Cluster(c)
     const backoff = this.cluster.backoff
     const level = c['compression.type'] === 'gzip' ? c['compression.gzip.level'] : c['compression.type'] === 'zstd' ? c['compression.zstd.level'] : undefined
@@ -129,15 +120,33 @@ class ProducerImpl<K, V> {
       availabilityTimeoutMs: c['partitioner.availability.timeout.ms'],
       snapshot: () => this.cluster.snapshot,
       onSendable: () => this.sink.wakeup(),
-      onNewBatch: () => this.sink.armLinger(c['linger.ms']),
+      onNewBatch: (batch) => {
+        this.sink.armLinger(c['linger.ms'])
+        if (this.txn !== undefined) this.txn.onNewBatch(batch.queue)
+      },
     })
+    const transactionalId = c['transactional.id']
     this.idem = c.idempotent
       ? new Idempotence(this.cluster, {
         backoff,
         onReady: () => this.sink.wakeup(),
         onFatal: (e) => this.fatal(e),
+        ...(transactionalId === undefined ? {} : {
+          transactional: {
+            onFailed: (e: KafkaError) => this.txn!.onBatchFailed(e),
+            onUnresolvable: (e: KafkaError) => this.txn!.requireEpochBump(e),
+          },
+        }),
       })
       : undefined
+    this.txn = transactionalId === undefined
+      ? undefined
+      : new Transactions(this.cluster, this.idem!, {
+        transactionalId,
+        transactionTimeoutMs: c['transaction.timeout.ms'],
+        backoff,
+        wakeup: () => this.sink.wakeup(),
+      })
     const acks = c['acks'] === 'all' ? -1 : c['acks']
     this.sink = new Sink(this.cluster, this.acc, {
       acks,
@@ -148,8 +157,8 @@ class ProducerImpl<K, V> {
       deliveryTimeoutMs: c['delivery.timeout.ms'],
       retryBackoffMs: c['retry.backoff.ms'],
       guaranteeOrder: !c.idempotent && c['max.in.flight.requests.per.connection'] === 1,
-      transactionalId: null,
-    }, this.idem)
+      transactionalId: transactionalId ?? null,
+    }, this.idem, this.txn)
     this.sink.onBatchDone = () => this.checkIdle()
     const idleMs = c['metadata.max.idle.ms']
     this.idleTimer = setInterval(() => {
@@ -179,6 +188,10 @@ class ProducerImpl<K, V> {
   private doSend(record: ProducerRecord<K, V>, callback: SendCallback): void {
     if (this.state !== 'open') return failLater(callback, closedError('cannot send: the producer is closed'))
     if (this.fatalError !== undefined) return failLater(callback, this.fatalError)
+    if (this.txn !== undefined) {
+      const e = this.txn.sendError()
+      if (e !== undefined) return failLater(callback, e)
+    }
     if (record === null || typeof record !== 'object') return failLater(callback, invalid(`a record must be an object { topic, value, ... }, got ${record === null ? 'null' : typeof record}`))
     const topic = record.topic
     if (typeof topic !== 'string' || topic.length === 0) return failLater(callback, invalid(`record.topic must be a non-empty string, got ${JSON.stringify(topic)}`))
@@ -413,6 +426,7 @@ class ProducerImpl<K, V> {
     }
     this.sink.abortAll(error)
     this.sink.stop()
+    this.txn?.close()
     this.idem?.close()
     this.acc.close()
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer)
@@ -469,25 +483,72 @@ class ProducerImpl<K, V> {
     }
   }
 
-  // Transactions are a later issue: these fail clearly.
+  /**
+   * Gets the producer id for `transactional.id` from the transaction
+   * coordinator, fencing any older producer with the same id and finishing its
+   * open transaction. Waits up to max.block.ms; may be called again after a
+   * TimeoutError.
+   */
   async initTransactions(): Promise<void> {
-    throw notYet('initTransactions')
+    await this.transactions('initTransactions').init(this.blockDeadline())
+    this.sink.wakeup()
   }
 
+  /** Starts a transaction: sends until commitTransaction() or abortTransaction() belong to it. */
   beginTransaction(): void {
-    throw notYet('beginTransaction')
+    this.transactions('beginTransaction').begin()
   }
 
-  async sendOffsetsToTransaction(_offsets: TopicPartitionOffset[], _groupMetadata: ConsumerGroupMetadata): Promise<void> {
-    throw notYet('sendOffsetsToTransaction')
+  /**
+   * Adds a consumer group's offsets to the transaction: they are committed
+   * with it (read-process-write, exactly once). `groupMetadata` is the
+   * consumer's `groupMetadata()`.
+   */
+  async sendOffsetsToTransaction(offsets: TopicPartitionOffset[], groupMetadata: ConsumerGroupMetadata): Promise<void> {
+    await this.transactions('sendOffsetsToTransaction').sendOffsets(offsets, groupMetadata, this.blockDeadline())
   }
 
+  /**
+   * Sends every pending record of the transaction, waits for them, then
+   * commits. Fails if any record of the transaction failed (then
+   * abortTransaction()), or with TimeoutError after max.block.ms (may be called
+   * again).
+   */
   async commitTransaction(): Promise<void> {
-    throw notYet('commitTransaction')
+    const txn = this.transactions('commitTransaction')
+    await txn.commit(() => this.flush(), this.blockDeadline())
   }
 
+  /** Fails the records not sent yet, waits for those in flight, then aborts the transaction. */
   async abortTransaction(): Promise<void> {
-    throw notYet('abortTransaction')
+    const txn = this.transactions('abortTransaction')
+    await txn.abort(
+      (error) => this.abortUnsent(error),
+      () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
+      this.blockDeadline(),
+    )
+  }
+
+  private transactions(method: string): Transactions {
+    if (this.state !== 'open') throw closedError(`${method}(): the producer is closed`)
+    if (this.txn === undefined) {
+      throw new KafkaError(`${method}(): transactions need "transactional.id" in the producer config`, { type: 'ILLEGAL_STATE' })
+    }
+    return this.txn
+  }
+
+  private blockDeadline(): number {
+    return Date.now() + this.maxBlockMs
+  }
+
+  /** Fails records that have not been sent: queued batches, and sends waiting for memory or metadata. */
+  private abortUnsent(error: KafkaError): void {
+    for (const wait of this.metadataWaits.values()) {
+      for (const w of wait.queue.drain()) invoke(w.callback, error, null)
+      wait.wake?.()
+    }
+    this.sink.abortQueued(error)
+    this.sink.wakeup()
   }
 }
 
@@ -588,10 +649,6 @@ function tooLarge(size: number, c: ProducerConfig, topic: string): KafkaError {
     ? `larger than ${c['max.request.size']}, which is the value of the max.request.size configuration`
     : `larger than the total memory buffer configured with buffer.memory (${c['buffer.memory']})`
   return new KafkaError(`the record is ${size} bytes when serialized, which is ${limit}`, { type: 'MESSAGE_TOO_LARGE', code: 10, context: { topic } })
-}
-
-function notYet(method: string): KafkaError {
-  return new KafkaError(`${method}(): transactions are not available yet in samsa`, { type: 'NOT_IMPLEMENTED' })
 }
 
 /** Reports an error to a callback after the current synchronous code, never inside send(). */

@@ -30,6 +30,7 @@ import type { Accumulator, ReadyResult } from './accumulator.js'
 import type { ProducerBatch } from './batch.js'
 import { DUPLICATE_SEQUENCE_NUMBER, type Idempotence } from './idempotence.js'
 import type { PartitionQueue } from './queue.js'
+import type { Transactions } from './transactions.js'
 
 const log = createDebug('samsa:producer')
 
@@ -80,6 +81,7 @@ export class Sink {
   private readonly acc: Accumulator
   private readonly settings: SinkSettings
   private readonly idem: Idempotence | undefined
+  private readonly txn: Transactions | undefined
   readonly counters: SinkCounters = { recordsSent: 0, bytesSent: 0, batchesSent: 0, requestsSent: 0, retries: 0, errors: 0, requestsInFlight: 0 }
   private readonly nodes = new Map<number, NodeState>()
   private immediate: NodeJS.Immediate | undefined
@@ -92,11 +94,12 @@ export class Sink {
   /** Called whenever a batch is done (flush and close wait on this). */
   onBatchDone: (() => void) | undefined
 
-  constructor(cluster: Cluster, acc: Accumulator, settings: SinkSettings, idem: Idempotence | undefined) {
+  constructor(cluster: Cluster, acc: Accumulator, settings: SinkSettings, idem: Idempotence | undefined, txn?: Transactions) {
     this.cluster = cluster
     this.acc = acc
     this.settings = settings
     this.idem = idem
+    this.txn = txn
   }
 
   /** Runs the sink soon (after the current synchronous code). */
@@ -141,6 +144,14 @@ export class Sink {
     const now = Date.now()
     const idem = this.idem
     if (idem !== undefined) idem.prepare()
+    const txn = this.txn
+    if (txn !== undefined) {
+      const failing = txn.failing
+      if (failing !== undefined && this.acc.hasQueued) {
+        this.abortQueued(new KafkaError(`the transaction cannot complete: ${failing.message}`, { type: failing.type, cause: failing }))
+      }
+      txn.prepare()
+    }
     for (const b of this.acc.expired(now)) this.expire(b, now)
     const r: ReadyResult = { nodes: new Set(), queuesByNode: new Map(), unknownLeader: false, nextDelayMs: Infinity }
     this.acc.ready(now, r)
@@ -165,7 +176,7 @@ export class Sink {
       }
       this.acc.nodeReadiness(id, now, true)
       const batches = this.acc.drain(id, r.queuesByNode.get(id) ?? [], this.settings.maxRequestSize, now,
-        idem === undefined ? notBlocked : (q, first) => idem.blocked(q, first),
+        idem === undefined ? notBlocked : txn === undefined ? (q, first) => idem.blocked(q, first) : (q, first) => !txn.allowed(q) || idem.blocked(q, first),
         (q, b) => this.onDrain(q, b))
       if (batches.length > 0) this.send(node, conn, batches)
     }
@@ -380,6 +391,12 @@ export class Sink {
       return `the idempotent producer has no producer id yet (state ${this.idem.state}${this.idem.fatalError ? `: ${this.idem.fatalError.message}` : ''})`
     }
     return `it was not sent: broker ${leader} did not become ready for it in time`
+  }
+
+  /** Fails the batches not sent yet and the sends waiting for memory (an aborted transaction). */
+  abortQueued(error: KafkaError): void {
+    const now = Date.now()
+    for (const b of this.acc.abortQueued(error)) this.failBatch(b, error, false, now)
   }
 
   /** Fails every queued and in-flight batch (fatal producer error, or close timed out). */

@@ -105,15 +105,16 @@ test('key and value types are inferred from the serializers (compile-time check)
   await Promise.all(typed.map((p) => p.close({ timeoutMs: 0 })))
 })
 
-test('transactions are not available yet: the methods say so', async () => {
+test('transaction methods check their state before touching the network', async () => {
   const p = new Producer({ ...bootstrap, 'transactional.id': 'tx-1' })
+  const plain = new Producer(bootstrap)
   try {
-    await assert.rejects(p.initTransactions(), /transactions are not available yet/)
-    assert.throws(() => p.beginTransaction(), /transactions are not available yet/)
-    await assert.rejects(p.commitTransaction(), /transactions are not available yet/)
-    await assert.rejects(p.abortTransaction(), /transactions are not available yet/)
-    await assert.rejects(p.send({ topic: 't', value: Buffer.from('x') }), /initTransactions/)
+    await assert.rejects(p.send({ topic: 't', value: Buffer.from('x') }), /before initTransactions\(\) completes/)
+    assert.throws(() => p.beginTransaction(), /state uninitialized: call initTransactions\(\) first/)
+    await assert.rejects(p.commitTransaction(), /state uninitialized/)
+    await assert.rejects(p.abortTransaction(), /state uninitialized/)
+    await assert.rejects(plain.initTransactions(), /need "transactional\.id"/)
   } finally {
-    await p.close({ timeoutMs: 0 })
+    await Promise.all([p.close({ timeoutMs: 0 }), plain.close({ timeoutMs: 0 })])
   }
 })
