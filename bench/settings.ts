@@ -20,7 +20,7 @@ export const SETTINGS: ClientSettings[] = [
   {
     client: 'samsa',
     label: 'samsa',
-    runtime: 'Node 20 (this checkout, src/ through tsx; BENCH_SAMSA=dist for the build)',
+    runtime: 'Node 20; an ES module build (tsc) of this checkout\'s src/',
     produce: '`send(record, callback)` per record, ≤16 MiB unacknowledged; `linger.ms`=5, `batch.size`=65536, `max.in.flight.requests.per.connection`=5, `enable.idempotence`=false, `compression.type`',
     consume: '`poll(500)` loop; `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB'
   },

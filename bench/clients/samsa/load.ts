@@ -1,5 +1,5 @@
 // Shared by the samsa drivers: load samsa from the ES module build that
-// bench/run.ts compiles from src/ into .bench/samsa-esm/ (BENCH_SAMSA=<dir>:
+// bench/run.ts compiles from src/ into .bench/run/<pid>/samsa-esm/ (BENCH_SAMSA=<dir>:
 // plain JavaScript, what users run), or from src/ through tsx (BENCH_SAMSA=src).
 // Typed loosely on purpose: the drivers are written against the API contract
 // (shared/API.md) and report the cell as unavailable while a class is missing.
