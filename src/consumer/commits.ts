@@ -150,14 +150,16 @@ export class Committer {
         for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
         const id = this.host.identity()
         const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
+        const kip848 = version >= 9 && config['group.protocol'] === 'consumer' && id.generationIdOrMemberEpoch > 0
         const res = await coordinator.send(
           OffsetFetchApi,
           version >= 8
             ? {
                 groups: [{
                   groupId: coordinator.groupId,
-                  memberId: version >= 9 && id.memberId !== '' && id.generationIdOrMemberEpoch >= 0 ? id.memberId : null,
-                  memberEpoch: version >= 9 && id.memberId !== '' ? id.generationIdOrMemberEpoch : -1,
+                  // KIP-848 members name themselves so the coordinator can check their epoch; others don't.
+                  memberId: kip848 ? id.memberId : null,
+                  memberEpoch: kip848 ? id.generationIdOrMemberEpoch : -1,
                   topics,
                 }],
                 requireStable: true,
