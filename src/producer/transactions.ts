@@ -217,14 +217,14 @@ export class Transactions {
     await settle()
     await this.adding
     this.failIfFatal()
+    // As Java: end the transaction first (a bump while it is open would fence us on older
+    // brokers), then, after a failure, bump the epoch (KIP-360) so no sequence gap survives.
+    await this.endTxn(false, deadline, !this.epochBumpRequired)
     if (this.epochBumpRequired) {
-      // KIP-360: a new epoch under the same producer id; the coordinator aborts the open transaction.
       await this.initProducerId(deadline, true)
       this.epochBumpRequired = false
-      this.finish()
-      return
     }
-    await this.endTxn(false, deadline)
+    this.finish()
   }
 
   // ---------------------------------------------------------------- hooks for send and the sink
@@ -379,9 +379,9 @@ export class Transactions {
     }
   }
 
-  private async endTxn(commit: boolean, deadline: number): Promise<void> {
+  private async endTxn(commit: boolean, deadline: number, finish = true): Promise<void> {
     if (!this.started) {
-      this.finish()
+      if (finish) this.finish()
       return
     }
     try {
@@ -399,7 +399,8 @@ export class Transactions {
       throw e
     }
     log('transaction %s %s', this.transactionalId, commit ? 'committed' : 'aborted')
-    this.finish()
+    this.started = false
+    if (finish) this.finish()
   }
 
   private finish(): void {

@@ -14,6 +14,8 @@ const PORT_BASE = 9440
 let bootstrap = ''
 
 before(async () => {
+  // This port base belongs to this file: a cluster left by an interrupted run goes first.
+  await stopCluster({ portBase: PORT_BASE, log: () => {} })
   const info = await startCluster({ portBase: PORT_BASE, nodes: 1, version: kafkaVersion(), owner: 'harness', lease: true, log: () => {} })
   bootstrap = info.bootstrap
 })
