@@ -1,9 +1,10 @@
-// Broker restart mid-consumption (a private single-node cluster, so the
-// shared broker is never touched): the group consumer keeps going and no
-// record is lost or skipped.
+// Broker restart mid-consumption, on a private three-node cluster (the shared
+// broker is never touched): the node killed is the group's coordinator and a
+// partition leader, so the consumer lives through a coordinator failover and
+// a leader change, and no record is lost or skipped.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
+import { killNode, restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
 import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
 import { TestProducer } from '../../helpers/produce.js'
 import { stringConsumer, waitFor } from '../../helpers/consume.js'
@@ -12,7 +13,7 @@ const PORT_BASE = 9740
 let bootstrap = ''
 
 before(async () => {
-  const info = await startCluster({ portBase: PORT_BASE, nodes: 1, version: kafkaVersion(), owner: 'harness', lease: true, log: () => {} })
+  const info = await startCluster({ portBase: PORT_BASE, nodes: 3, version: kafkaVersion(), owner: 'harness', lease: true, log: () => {} })
   bootstrap = info.bootstrap
 })
 after(async () => {
@@ -22,9 +23,10 @@ after(async () => {
 test('a group consumer survives a broker restart without losing or skipping records', async () => {
   const producer = new TestProducer(bootstrap)
   const topic = uniqueName('restart')
+  const group = uniqueName('g')
   const c = stringConsumer({
     'bootstrap.servers': bootstrap,
-    'group.id': uniqueName('g'),
+    'group.id': group,
     'enable.auto.commit': false,
     'session.timeout.ms': 6000,
     'heartbeat.interval.ms': 500,
@@ -35,7 +37,7 @@ test('a group consumer survives a broker restart without losing or skipping reco
   let stop = false
   let commits = 0
   let commitFailures = 0
-  await producer.createTopic(topic, 2)
+  await producer.createTopic(topic, 3)
   c.subscribe([topic])
   const loop = (async () => {
     while (!stop) {
@@ -53,14 +55,25 @@ test('a group consumer survives a broker restart without losing or skipping reco
     }
   })()
   try {
-    await producer.fill(topic, 2, 1000, 'before')
+    await producer.fill(topic, 3, 1200, 'before')
     await waitFor('some records', () => seen.size >= 300)
-    await restartNode(1, { portBase: PORT_BASE, kill: true, log: () => {} })
-    await producer.fill(topic, 2, 1000, 'after')
-    await waitFor('every record', () => seen.size >= 2000, 90000)
-    for (let i = 0; i < 1000; i++) {
-      assert.ok(seen.has(`before-${i}`), `before-${i} lost`)
+    const victim = (await producer.cluster.coordinator('group', group, Date.now() + 10000)).nodeId
+    const leaders = (await producer.cluster.topicMetadata(topic, Date.now() + 10000)).partitions.map((p) => p.leader)
+    assert.ok(leaders.includes(victim), `the coordinator (node ${victim}) leads a partition (leaders ${leaders})`)
+    // While the node is down its partition gets a new leader and the group a new coordinator.
+    await killNode(victim, { portBase: PORT_BASE, log: () => {} })
+    await producer.fill(topic, 3, 600, 'after')
+    await waitFor('records written while the node was down', () => [...seen.keys()].filter((v) => v.startsWith('after')).length >= 600, 90000)
+    await restartNode(victim, { portBase: PORT_BASE, log: () => {} })
+    await producer.fill(topic, 3, 600, 'again')
+    await waitFor('every record', () => seen.size >= 2400, 60000).catch((e) => {
+      const by = (p: string) => [...seen.keys()].filter((v) => v.startsWith(p)).length
+      throw new Error(`${(e as Error).message}: before ${by('before')}, after ${by('after')}, again ${by('again')}; assignment ${JSON.stringify(c.assignment())}`)
+    })
+    for (let i = 0; i < 1200; i++) assert.ok(seen.has(`before-${i}`), `before-${i} lost`)
+    for (let i = 0; i < 600; i++) {
       assert.ok(seen.has(`after-${i}`), `after-${i} lost`)
+      assert.ok(seen.has(`again-${i}`), `again-${i} lost`)
     }
     assert.ok(commits > 0)
     const duplicates = [...seen.values()].filter((n) => n > 1).length
