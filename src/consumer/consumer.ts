@@ -101,6 +101,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** Work started by unsubscribe()/subscribe() that the next call awaits. */
   private pendingLeave: Promise<void> | undefined
   private readonly initialising = new Set<Promise<void>>()
+  /** Called on wakeup() and close() to end waits on work that goes on (a rebalance). */
+  private readonly interrupters = new Set<() => void>()
 
   constructor(config: ConsumerOptions) {
     this.config = parseConfig(consumerSchema, config, 'consumer')
@@ -352,36 +354,30 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     w?.()
   }
 
+  /** Waits until `deadline` or a notify (data, rebalance, error, wakeup, close). One poll at a time, so one waiter. */
   private wait(deadline: number): Promise<void> {
     const ms = deadline - Date.now()
     if (ms <= 0) return Promise.resolve()
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
+      const done = () => {
         clearTimeout(timer)
+        if (this.waiter === done) this.waiter = undefined
         resolve()
       }
-      const previous = this.waiter
-      this.waiter = () => {
-        previous?.()
-        done()
-      }
+      const timer = setTimeout(done, ms)
+      this.waiter = done
     })
   }
 
   /** Awaits `p`, but returns early (leaving it running) on wakeup or close. */
   private async interruptible(p: Promise<void>): Promise<void> {
-    let resolveWait!: () => void
-    const woken = new Promise<void>((r) => (resolveWait = r))
-    const previous = this.waiter
-    this.waiter = () => {
-      previous?.()
-      if (this.wakeupPending || this.closing) resolveWait()
-    }
+    let interrupt!: () => void
+    const interrupted = new Promise<void>((r) => (interrupt = r))
+    this.interrupters.add(interrupt)
     try {
-      await Promise.race([p, woken])
+      await Promise.race([p, interrupted])
     } finally {
-      if (this.waiter) this.waiter = previous
+      this.interrupters.delete(interrupt)
     }
   }
 
@@ -626,6 +622,19 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     return [...this.subscriptions.states()].filter((s) => s.paused).map((s) => s.tp)
   }
 
+  /**
+   * How many records `tp`'s position is behind the end of the partition, as
+   * of the last fetch response (Java's `currentLag`): the high watermark
+   * minus the position, or the last stable offset minus the position with
+   * read_committed. null while either is unknown or `tp` is not assigned.
+   */
+  currentLag(tp: TopicPartition): bigint | null {
+    const s = this.subscriptions.get(tp.topic, tp.partition)
+    if (!s || s.position === null) return null
+    const end = this.config['isolation.level'] === 'read_committed' ? s.lastStableOffset : s.highWatermark
+    return end < 0n ? null : end - s.position
+  }
+
   groupMetadata(): ConsumerGroupMetadata {
     this.checkOpen()
     const groupId = this.config['group.id']
@@ -637,6 +646,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   wakeup(): void {
     this.wakeupPending = true
     this.notify()
+    for (const i of this.interrupters) i()
   }
 
   // --- close ----------------------------------------------------------------
@@ -651,6 +661,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     this.closing = true
     const deadline = Date.now() + (options.timeoutMs ?? 30000)
     this.notify()
+    for (const i of this.interrupters) i()
     const bounded = (p: Promise<unknown>) => {
       let timer: NodeJS.Timeout | undefined
       return Promise.race([

@@ -278,6 +278,7 @@ export class ClassicMembership implements Membership {
     const generation = this.generation
     let assignments: { memberId: string; assignment: Buffer }[] = []
     if (join.leader === join.memberId && !join.skipAssignment) assignments = await this.assignAsLeader(join)
+    else if (join.leader !== join.memberId) this.assignedCounts = undefined
     const res = await coordinator.send(
       SyncGroupApi,
       {
