@@ -603,6 +603,43 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     return tps.map((tp) => found.get(tpKey(tp.topic, tp.partition)) ?? { topic: tp.topic, partition: tp.partition, offset: -1n })
   }
 
+  /** The first offset of each partition (Java's beginningOffsets), in the order asked. */
+  async beginningOffsets(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+    return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'earliest' as const })), options)
+  }
+
+  /**
+   * The log-end offset of each partition (Java's endOffsets): the offset the
+   * next record will get; under read_committed, the last stable offset.
+   */
+  async endOffsets(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+    return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), options)
+  }
+
+  /**
+   * For each partition, the earliest offset whose record timestamp is at or
+   * after `timestamp` (ms), with that record's timestamp; `offset` is -1n when
+   * there is none (Java's offsetsForTimes returns null there).
+   */
+  async offsetsForTimes(queries: { topic: string; partition: number; timestamp: number }[], options: { timeoutMs?: number } = {}): Promise<(TopicPartitionOffset & { timestamp: number })[]> {
+    for (const q of queries) {
+      if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) throw new KafkaError(`offsetsForTimes(): timestamp must be a non-negative integer (ms), got ${q.timestamp}`, { type: 'INVALID_ARGUMENT' })
+    }
+    return this.offsetsAt(queries, options)
+  }
+
+  private async offsetsAt(queries: { topic: string; partition: number; timestamp: 'earliest' | 'latest' | number }[], options: { timeoutMs?: number }) {
+    this.checkOpen()
+    return listOffsets(this.cluster, queries, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), { isolationLevel: this.config['isolation.level'] })
+  }
+
+  /** Asks the group for a rebalance at the next poll (Java's enforceRebalance). */
+  enforceRebalance(reason = 'rebalance enforced by the user'): void {
+    this.checkOpen()
+    if (!this.membership) throw new KafkaError('enforceRebalance(): the consumer is not subscribed to a group', { type: 'ILLEGAL_STATE' })
+    this.membership.requestRejoin(reason)
+  }
+
   // --- flow control ---------------------------------------------------------
 
   /** Stops returning (and fetching) records of these partitions; what was prefetched is kept. */

@@ -187,3 +187,16 @@ test('compressed batches (gzip, snappy, lz4, zstd) are decompressed as poll reac
     await c.close()
   }
 })
+
+test('beginningOffsets, endOffsets and offsetsForTimes', async () => {
+  const c = consumer()
+  try {
+    assert.deepEqual((await c.beginningOffsets(all)).map((o) => o.offset), [0n, 0n, 0n])
+    assert.deepEqual((await c.endOffsets(all)).map((o) => o.offset), [1000n, 1000n, 1000n])
+    const [found, none] = await c.offsetsForTimes([{ topic, partition: 0, timestamp: 0 }, { topic, partition: 1, timestamp: Date.now() + 3_600_000 }])
+    assert.equal(found!.offset, 0n)
+    assert.equal(none!.offset, -1n)
+  } finally {
+    await c.close()
+  }
+})

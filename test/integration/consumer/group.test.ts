@@ -94,3 +94,19 @@ test('a regex subscription picks up matching topics, including ones created late
     await m.close()
   }
 })
+
+test('enforceRebalance() makes the group rebalance at the next poll', async () => {
+  const topic = uniqueName('enforce')
+  await producer.createTopic(topic, 2)
+  const m = new Member('a', { ...fast, 'group.id': uniqueName('g') }).subscribe([topic])
+  try {
+    m.start()
+    await waitFor('joined', () => m.assignment().length === 2)
+    const generation = m.consumer.groupMetadata().generationId
+    m.consumer.enforceRebalance('test')
+    await waitFor('a new generation', () => m.consumer.groupMetadata().generationId > generation && m.assignment().length === 2)
+    assert.deepEqual(m.events.map((e) => e.type), ['assigned', 'revoked', 'assigned'], 'eager: revoke then assign again')
+  } finally {
+    await m.close()
+  }
+})
