@@ -96,9 +96,17 @@ export class Accumulator {
   recordsInFlight = 0
   private flushes = 0
   closing = false
+  /** batch.size buffers of finished batches, reused for new ones (Java's BufferPool free list). */
+  private readonly free: Buffer[] = []
+  private readonly maxFree: number
+  private readonly recycle = (buffer: Buffer): void => {
+    if (buffer.length === this.settings.batchSize && this.free.length < this.maxFree) this.free.push(buffer)
+  }
 
   constructor(settings: AccumulatorSettings) {
     this.settings = settings
+    // Java keeps up to buffer.memory of them; a few hundred cover any steady state.
+    this.maxFree = settings.batchSize >= 64 ? Math.min(256, Math.floor(settings.bufferMemory / settings.batchSize)) : 0
   }
 
   /** The topic's state, created on first use. */
@@ -172,11 +180,14 @@ export class Accumulator {
     const upper = estimateSizeInBytesUpperBound(key, value, headers)
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
+    const pooled = size === s.batchSize ? this.free.pop() : undefined
     const batch = new ProducerBatch(q, {
       capacity: size,
       compression: s.compression,
       compressionLevel: s.compressionLevel,
       compressionRatioEstimate: t.compressionRatio,
+      ...(pooled === undefined ? {} : { buffer: pooled }),
+      recycle: this.recycle,
     }, size, now)
     const added = batch.tryAppend(timestamp, key, value, headers, callback)
     if (added < 0) throw new KafkaError(`internal error: a ${upper}-byte record does not fit a new ${size}-byte batch`)
@@ -450,5 +461,6 @@ export class Accumulator {
   close(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
+    this.free.length = 0
   }
 }

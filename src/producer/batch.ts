@@ -24,6 +24,9 @@ export interface BatchSettings {
   compression: CompressionCodec
   compressionLevel: number | undefined
   compressionRatioEstimate: number
+  /** A pooled buffer of at least `capacity` bytes to encode into, and where to give it back. */
+  buffer?: Buffer
+  recycle?: (buffer: Buffer) => void
 }
 
 export class ProducerBatch {
@@ -34,6 +37,9 @@ export class ProducerBatch {
   /** Bytes of buffer.memory this batch holds until it is done. */
   readonly reserved: number
   private builder: RecordBatchBuilder | null
+  /** The pooled buffer the records are encoded into, until it is given back. */
+  private pooled: Buffer | undefined
+  private readonly recycle: ((buffer: Buffer) => void) | undefined
   /** The sealed batch bytes, once drained the first time. */
   built: Buffer | null = null
   recordCount = 0
@@ -71,11 +77,14 @@ export class ProducerBatch {
     this.reserved = reserved
     this.createdMs = now
     this.lastAttemptMs = now
+    this.pooled = settings.buffer
+    this.recycle = settings.recycle
     this.builder = new RecordBatchBuilder({
       capacity: settings.capacity,
       compression: settings.compression,
       compressionRatioEstimate: settings.compressionRatioEstimate,
       ...(settings.compressionLevel === undefined ? {} : { compressionLevel: settings.compressionLevel }),
+      ...(settings.buffer === undefined ? {} : { buffer: settings.buffer }),
     })
   }
 
@@ -149,6 +158,8 @@ export class ProducerBatch {
       })
       this.compressionRatio = b.compressionRatio
       this.stampDirty = false
+      // Compressed (or grown) batches no longer point into the pooled buffer: it can go back now.
+      if (this.pooled !== undefined && this.built.buffer !== this.pooled.buffer) this.givePooledBack()
     } else if (this.stampDirty) {
       restampProducerState(this.built, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence })
       this.stampDirty = false
@@ -169,15 +180,17 @@ export class ProducerBatch {
     this.done = true
     const { topic, partition, callbacks, timestamps, sizes } = this
     const known = baseOffset >= 0n
+    let offset = known ? baseOffset : -1n
     for (let i = 0; i < callbacks.length; i++) {
       const metadata: RecordMetadata = {
         topic,
         partition,
-        offset: known ? baseOffset + BigInt(i) : -1n,
+        offset,
         timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i]!,
         serializedKeySize: sizes[2 * i]!,
         serializedValueSize: sizes[2 * i + 1]!,
       }
+      if (known) offset++
       invoke(callbacks[i]!, null, metadata)
     }
     this.release()
@@ -198,6 +211,14 @@ export class ProducerBatch {
     this.builder = null
     this.built = null
     this.callbacks.length = 0
+    this.givePooledBack()
+  }
+
+  private givePooledBack(): void {
+    const buffer = this.pooled
+    if (buffer === undefined) return
+    this.pooled = undefined
+    this.recycle?.(buffer)
   }
 }
 

@@ -71,6 +71,9 @@ interface MetadataWait {
 
 type PartitionerKind = 'default' | 'murmur2' | 'round-robin' | 'function'
 
+/** The header list serializers see for a record sent without headers (emptied after each use). */
+const scratchHeaders: Header[] = []
+
 class ProducerImpl<K, V> {
   readonly config: ProducerConfig
   private readonly cluster: Cluster
@@ -211,12 +214,14 @@ class ProducerImpl<K, V> {
     let value: Buffer | null
     try {
       headers = normalizeHeaders(record.headers, topic)
-      const list = headers ?? []
+      // Serializers may add headers (as in Java); a record without any shares one scratch list.
+      const list = headers ?? scratchHeaders
       const rawKey = record.key === undefined ? null : record.key
       key = serialize(this.keySerializer, topic, rawKey, list, 'key')
       value = serialize(this.valueSerializer, topic, record.value === undefined ? null : record.value, list, 'value')
-      if (headers === undefined && list.length > 0) headers = list
+      if (headers === undefined && scratchHeaders.length > 0) headers = scratchHeaders.splice(0)
     } catch (e) {
+      scratchHeaders.length = 0
       return failLater(callback, e as KafkaError)
     }
     // Cheap bound first; the exact upper bound only for records near the limit.

@@ -247,6 +247,21 @@ export class Sink {
   }
 
   private write(node: NodeState, conn: Connection, batches: ProducerBatch[], records: Buffer[]): void {
+    // A batch that expired (or was aborted) while it was being sealed is not sent: its
+    // buffer may already serve another batch.
+    if (batches.some((b) => b.done)) {
+      for (const b of batches) {
+        if (!b.done) continue
+        b.inFlight = false
+        if (this.settings.guaranteeOrder) b.queue.muted = false
+      }
+      records = records.filter((_, i) => !batches[i]!.done)
+      batches = batches.filter((b) => !b.done)
+      if (batches.length === 0) {
+        this.requestDone(node, batches, null, undefined)
+        return
+      }
+    }
     const topics = new Map<string, { name: string; partitionData: { index: number; records: Buffer }[] }>()
     for (let i = 0; i < batches.length; i++) {
       const b = batches[i]!

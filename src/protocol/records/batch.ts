@@ -79,6 +79,13 @@ export interface RecordBatchBuilderOptions {
   compressionRatioEstimate?: number
   /** Record batch format; only 2 is supported. */
   magic?: number
+  /**
+   * A buffer to write into instead of allocating one (a producer's pool of
+   * batch.size buffers); used when it holds at least `capacity` bytes. The
+   * builder owns it until the batch is built and, without compression, the
+   * built batch (a view of it) is no longer needed.
+   */
+  buffer?: Buffer
 }
 
 export interface BuildOptions {
@@ -212,7 +219,8 @@ export class RecordBatchBuilder {
     this.compressionLevel = options.compressionLevel
     this.ratioEstimate = compression === 'none' ? 1 : (options.compressionRatioEstimate ?? 1) * COMPRESSION_RATE_ESTIMATION_FACTOR
     this.baseTs = options.baseTimestamp
-    this.buffer = Buffer.allocUnsafe(Math.max(capacity, RECORD_BATCH_OVERHEAD))
+    const size = Math.max(capacity, RECORD_BATCH_OVERHEAD)
+    this.buffer = options.buffer !== undefined && options.buffer.length >= size ? options.buffer : Buffer.allocUnsafe(size)
   }
 
   /** Records appended so far. */
