@@ -213,13 +213,16 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (membership) {
       this.membership = undefined
       const owned = this.subscriptions.assignment()
+      const consumed = this.subscriptions.allConsumed()
+      const listener = this.listener
       const previous = this.pendingLeave ?? Promise.resolve()
       this.pendingLeave = previous
         .then(async () => {
-          if (owned.length > 0) await this.revokePartitions(owned, !membership.ownsAssignment).catch((e) => log('revoke on unsubscribe failed: %s', (e as Error).message))
+          await this.revokePartitions(owned, !membership.ownsAssignment, { consumed, unassign: false, listener })
           await membership.leave('the consumer unsubscribed', Date.now() + this.config['default.api.timeout.ms'])
           membership.close()
         })
+        .catch((e) => log('unsubscribe: %s', (e as Error).message))
         .finally(() => {
           this.pendingLeave = undefined
         })
@@ -252,24 +255,33 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   // --- rebalance callbacks (called by membership from poll) ---------------
 
-  private async revokePartitions(tps: TopicPartition[], lost: boolean): Promise<void> {
+  /**
+   * Partitions leave: auto-commit their positions (unless lost), run the
+   * listener, then unassign them. `consumed` and `unassign` serve
+   * unsubscribe(), which clears the assignment at once and revokes after.
+   */
+  private async revokePartitions(
+    tps: TopicPartition[],
+    lost: boolean,
+    { consumed = this.subscriptions.allConsumed(), unassign = true, listener = this.listener }: { consumed?: TopicPartitionOffset[]; unassign?: boolean; listener?: ConsumerRebalanceListener | undefined } = {},
+  ): Promise<void> {
     if (tps.length === 0) return
     if (!lost && this.config['enable.auto.commit'] && this.committer) {
-      const offsets = this.subscriptions.allConsumed().filter((o) => tps.some((t) => t.topic === o.topic && t.partition === o.partition))
+      const offsets = consumed.filter((o) => tps.some((t) => t.topic === o.topic && t.partition === o.partition))
       try {
         await this.committer.commitSync(offsets, Date.now() + this.config['default.api.timeout.ms'])
       } catch (e) {
         log('auto-commit before revoking partitions failed: %s', (e as Error).message)
       }
     }
-    const l = this.listener
+    const l = listener
     try {
       if (lost) await (l?.onPartitionsLost ? l.onPartitionsLost(tps) : l?.onPartitionsRevoked?.(tps))
       else await l?.onPartitionsRevoked?.(tps)
     } catch (e) {
       log('rebalance listener %s threw: %s', lost ? 'onPartitionsLost' : 'onPartitionsRevoked', (e as Error).message)
     } finally {
-      this.subscriptions.removePartitions(tps)
+      if (unassign) this.subscriptions.removePartitions(tps)
     }
   }
 

@@ -110,3 +110,26 @@ test('enforceRebalance() makes the group rebalance at the next poll', async () =
     await m.close()
   }
 })
+
+test('unsubscribe() revokes through the listener and leaves; the consumer can then assign()', async () => {
+  const topic = uniqueName('unsub')
+  await producer.createTopic(topic, 2)
+  await producer.fill(topic, 2, 10)
+  const m = new Member('a', { ...fast, 'group.id': uniqueName('g'), 'enable.auto.commit': false }).subscribe([topic])
+  try {
+    for (let i = 0; i < 50 && m.assignment().length < 2; i++) await m.consumer.poll(200)
+    assert.equal(m.assignment().length, 2)
+    m.consumer.unsubscribe()
+    assert.deepEqual(m.consumer.assignment(), [])
+    assert.deepEqual(m.consumer.subscription(), [])
+    assert.throws(() => m.consumer.enforceRebalance(), /not subscribed/)
+    m.consumer.assign([{ topic, partition: 1 }])
+    let n = 0
+    for (let i = 0; i < 20 && n < 5; i++) n += (await m.consumer.poll(500)).count
+    assert.equal(n, 5)
+    assert.deepEqual(m.events.map((e) => e.type), ['assigned', 'revoked'])
+    assert.equal(m.consumer.groupMetadata().generationId, -1)
+  } finally {
+    await m.consumer.close()
+  }
+})
