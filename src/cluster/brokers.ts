@@ -40,6 +40,8 @@ interface Slot {
 export class BrokerPool {
   private readonly settings: ConnectionSettings
   private readonly slots = new Map<string, Slot>()
+  /** Connections still connecting (not in a slot yet): close() must end them too. */
+  private readonly opening = new Set<Connection>()
   private closed = false
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -83,6 +85,7 @@ export class BrokerPool {
         if (slot.conn === c) slot.conn = undefined
       },
     })
+    this.opening.add(conn)
     try {
       await conn.connect()
     } catch (e) {
@@ -91,6 +94,8 @@ export class BrokerPool {
       const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
       slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
       throw e instanceof KafkaError ? e : new ConnectionError(`cannot connect to ${broker.host}:${broker.port}: ${(e as Error).message}`, { cause: e })
+    } finally {
+      this.opening.delete(conn)
     }
     if (this.closed) {
       conn.destroy()
@@ -126,6 +131,8 @@ export class BrokerPool {
     if (this.idleTimer) clearInterval(this.idleTimer)
     for (const slot of this.slots.values()) slot.conn?.close()
     this.slots.clear()
+    for (const conn of this.opening) conn.destroy(new ConnectionError('client is closed', { retriable: false }))
+    this.opening.clear()
   }
 }
 

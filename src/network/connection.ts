@@ -156,9 +156,16 @@ export class Connection {
         reject(err)
       }
       socket.once('error', onError)
+      // Destroyed while connecting (the client closed): settle now, not at the connect timeout.
+      const onEarlyClose = () => {
+        clearTimeout(timer)
+        reject(this.closeError ?? new ConnectionError(`connection to ${this.address} closed while connecting`, { context: { broker: this.address } }))
+      }
+      socket.once('close', onEarlyClose)
       socket.once(this.options.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer)
         socket.off('error', onError)
+        socket.off('close', onEarlyClose)
         socket.on('error', (e) =>
           this.destroy(new ConnectionError(`connection to ${this.address} failed: ${e.message}`, { cause: e, context: { broker: this.address } })),
         )

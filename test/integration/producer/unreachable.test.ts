@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import { Producer, TimeoutError, serializers } from '../../../src/index.js'
+import { runFixture } from '../../helpers/child.js'
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -54,6 +55,23 @@ test('a blackholed bootstrap address fails within max.block.ms too', async () =>
     assert.ok(Date.now() - t0 < 3000, `failed after ${Date.now() - t0} ms`)
   } finally {
     await p.close()
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+})
+
+test('closing a producer whose broker never answered leaves nothing open: the process exits by itself', async () => {
+  const sockets: net.Socket[] = []
+  const server = net.createServer((s) => sockets.push(s))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as net.AddressInfo).port
+  try {
+    const t0 = Date.now()
+    const { code, output } = await runFixture('test/fixtures/producer-blackhole-exits.ts', [String(port)], 20000)
+    assert.equal(code, 0, `exited by itself (output: ${output})`)
+    assert.match(output, /closed TimeoutError/)
+    assert.ok(Date.now() - t0 < 15000, 'well before request.timeout.ms')
+  } finally {
     for (const s of sockets) s.destroy()
     await new Promise<void>((r) => server.close(() => r()))
   }
