@@ -1,0 +1,53 @@
+// A KafkaJS program (test/kafkajs/fixtures/app.ts, importing 'samsa/kafkajs')
+// type-checks against samsa's KafkaJS types — and against KafkaJS's own types
+// when the benchmark peers (.bench/peers) have KafkaJS installed, which shows
+// the fixture is a real KafkaJS program and not one bent to fit samsa.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '../..')
+const fixture = join(root, 'test/kafkajs/fixtures/app.ts')
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+const kafkajsTypes = join(root, '.bench/peers/node_modules/kafkajs/types/index.d.ts')
+
+function typecheck(paths?: Record<string, string[]>): Promise<{ code: number; output: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'samsa-kafkajs-tsc-'))
+  const config = join(dir, 'tsconfig.json')
+  writeFileSync(config, JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      lib: ['ES2023'],
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      isolatedModules: true,
+      ...(paths ? { paths } : {}),
+    },
+    files: [fixture],
+  }))
+  return new Promise((done) => {
+    execFile(process.execPath, [tsc, '-p', config], { cwd: root }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true })
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr })
+    })
+  })
+}
+
+test("a KafkaJS program type-checks against samsa/kafkajs (resolved through package.json's exports)", async () => {
+  const { code, output } = await typecheck()
+  assert.equal(code, 0, output)
+})
+
+test("the same program type-checks against KafkaJS's own types", { skip: !existsSync(kafkajsTypes) && 'KafkaJS is not installed in .bench/peers' }, async () => {
+  const { code, output } = await typecheck({ 'samsa/kafkajs': [kafkajsTypes] })
+  assert.equal(code, 0, output)
+})
