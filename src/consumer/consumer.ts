@@ -518,7 +518,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   /** Commits `offsets` (default: the positions reached by what poll returned); resolves once stored. */
   async commitSync(offsets?: TopicPartitionOffset[]): Promise<void> {
-    this.checkOpen()
+    // Allowed while closing: onPartitionsRevoked commits during close(), as in Java.
+    this.checkNotClosed()
     if (!this.committer) throw new KafkaError(`commitSync(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
     const list = offsets ? this.checkOffsets(offsets, 'commitSync') : this.subscriptions.allConsumed()
     await this.committer.commitSync(list, Date.now() + this.config['default.api.timeout.ms'])
@@ -539,7 +540,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       }
     }
     try {
-      this.checkOpen()
+      this.checkNotClosed()
       if (!this.committer) throw new KafkaError(`commitAsync(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
       list = offsets ? this.checkOffsets(offsets, 'commitAsync') : this.subscriptions.allConsumed()
     } catch (e) {
@@ -742,6 +743,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   private checkOpen(): void {
     if (this.closed || this.closing) throw new KafkaError('the consumer is closed', { type: 'CLIENT_CLOSED' })
+  }
+
+  /** Commits stay possible until close() has finished (its revoke callback commits). */
+  private checkNotClosed(): void {
+    if (this.closed) throw new KafkaError('the consumer is closed', { type: 'CLIENT_CLOSED' })
   }
 }
 

@@ -117,3 +117,37 @@ test('commits without group.id fail with a clear error', async () => {
     await c.close()
   }
 })
+
+test('onPartitionsRevoked may commitSync during close(): the commit is stored (at-least-once recipe)', async () => {
+  const group = uniqueName('g')
+  const c = stringConsumer({ 'group.id': group, 'enable.auto.commit': false })
+  let committedInListener: unknown = 'not called'
+  let seen = 0n
+  c.subscribe([topic], {
+    async onPartitionsRevoked(tps) {
+      try {
+        await c.commitSync()
+        committedInListener = null
+      } catch (e) {
+        committedInListener = e
+      }
+      assert.ok(tps.length > 0)
+    },
+  })
+  const until = Date.now() + 15000
+  while (seen === 0n && Date.now() < until) {
+    const r = await c.poll(500)
+    seen += BigInt(r.count)
+  }
+  assert.ok(seen > 0n, 'polled some records')
+  await c.close()
+  assert.equal(committedInListener, null, `commitSync inside onPartitionsRevoked during close succeeded (${String(committedInListener)})`)
+  const check = stringConsumer({ 'group.id': group, 'enable.auto.commit': false })
+  try {
+    const got = await check.committed([tp, { topic, partition: 1 }])
+    const next = (o: bigint) => (o < 0n ? 0n : o) // -1n: nothing committed for that partition
+    assert.equal(next(got[0]!.offset) + next(got[1]!.offset), seen, 'what was polled is committed')
+  } finally {
+    await check.close()
+  }
+})
