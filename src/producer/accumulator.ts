@@ -23,9 +23,9 @@
 import type { Snapshot } from '../cluster/metadata.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { KafkaError, TimeoutError } from '../errors.js'
-import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
+import { estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, type RecordHeader } from '../protocol/records/batch.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
-import { invoke, ProducerBatch } from './batch.js'
+import { incrementSequence, invoke, ProducerBatch } from './batch.js'
 import { Fifo } from './fifo.js'
 import { TopicEntry, type PartitionQueue } from './queue.js'
 import type { SendCallback } from './types.js'
@@ -380,6 +380,68 @@ export class Accumulator {
     }
     q.batches.splice(at, 0, batch)
     q.topic.queued++
+  }
+
+  /**
+   * MESSAGE_TOO_LARGE on a batch of several records (Java's splitAndReenqueue):
+   * its records go into new batches of at most half its size, first in the
+   * partition's deque, in order, keeping the callbacks, the creation time and,
+   * with idempotence, the sequence range. (Java splits to batch.size, which
+   * repeats forever when the broker's limit is below batch.size; halving
+   * always converges, down to batches of one record.) Resolves with the new
+   * batches; none when the batch was done meanwhile.
+   */
+  async split(big: ProducerBatch, now: number): Promise<ProducerBatch[]> {
+    const records = await big.records()
+    if (big.done || records.length === 0) return []
+    const q = big.queue
+    const t = q.topic
+    // As Java: the compression estimate starts again from what this batch showed.
+    t.compressionRatio = Math.max(1, big.compressionRatio ?? 1)
+    const limit = Math.max(RECORD_BATCH_OVERHEAD + 1, Math.floor(big.sizeInBytes / 2))
+    const s = this.settings
+    const parts: ProducerBatch[] = []
+    let current: ProducerBatch | undefined
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!
+      const callback = big.callbacks[i]!
+      if (current !== undefined && current.tryAppend(r.timestamp, r.key, r.value, r.headers, callback) >= 0) continue
+      const capacity = Math.max(limit, estimateSizeInBytesUpperBound(r.key, r.value, r.headers))
+      current = new ProducerBatch(q, {
+        capacity,
+        compression: s.compression,
+        compressionLevel: s.compressionLevel,
+        compressionRatioEstimate: t.compressionRatio,
+      }, 0, big.createdMs)
+      current.tryAppend(r.timestamp, r.key, r.value, r.headers, callback)
+      parts.push(current)
+    }
+    for (const p of parts) p.closedForAppends = true
+    // The same sequence range, in order, in place of the big batch.
+    if (big.hasSequence) {
+      let sequence = big.baseSequence
+      for (const p of parts) {
+        p.setProducerState(big.producerId, big.producerEpoch, sequence, big.isTransactional)
+        sequence = incrementSequence(sequence, p.recordCount)
+      }
+      const at = q.inflight.indexOf(big)
+      if (at >= 0) q.inflight.splice(at, 1, ...parts)
+    }
+    this.recordsInFlight += big.recordCount
+    for (const p of parts) this.incomplete.add(p)
+    big.abandon()
+    this.release(big, now)
+    // Keep `incomplete` in creation order for expiry.
+    const all = [...this.incomplete].sort((a, b) => a.createdMs - b.createdMs)
+    this.incomplete.clear()
+    for (const b of all) this.incomplete.add(b)
+    let at = 0
+    if (big.hasSequence) {
+      while (at < q.batches.length && q.batches[at]!.hasSequence && q.batches[at]!.baseSequence < parts[0]!.baseSequence) at++
+    }
+    q.batches.splice(at, 0, ...parts)
+    t.queued += parts.length
+    return parts
   }
 
   /** Removes a batch from its deque if it is there (expired or aborted while queued). */

@@ -12,6 +12,7 @@
  */
 import { KafkaError } from '../errors.js'
 import { RecordBatchBuilder, restampProducerState, type RecordHeader } from '../protocol/records/batch.js'
+import { decodeRecords, readBatches, type DecodedRecord } from '../protocol/records/decode.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
 import type { PartitionQueue } from './queue.js'
 import type { RecordMetadata, SendCallback } from './types.js'
@@ -195,6 +196,20 @@ export class ProducerBatch {
     }
     this.release()
     return true
+  }
+
+  /** The records as sealed (decompressed), for splitting a batch the broker found too large. */
+  async records(): Promise<DecodedRecord[]> {
+    const built = this.built
+    if (built === null) return []
+    const [batch] = readBatches(built, { checkCrc: false })
+    return batch === undefined ? [] : decodeRecords(batch)
+  }
+
+  /** Done without calling back: its records (and callbacks) moved to the batches it was split into. */
+  abandon(): void {
+    this.done = true
+    this.release()
   }
 
   /** Failed: every record's callback gets `error`. */

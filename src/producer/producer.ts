@@ -478,6 +478,7 @@ class ProducerImpl<K, V> {
       batchesSent: c.batchesSent,
       requestsSent: c.requestsSent,
       retries: c.retries,
+      batchSplits: c.splits,
       errors: c.errors,
       averageBatchSize: c.batchesSent === 0 ? 0 : c.bytesSent / c.batchesSent,
       bufferInUse: this.acc.memoryUsed,

@@ -62,6 +62,8 @@ export interface SinkCounters {
   retries: number
   errors: number
   requestsInFlight: number
+  /** Batches split after MESSAGE_TOO_LARGE. */
+  splits: number
 }
 
 interface NodeState {
@@ -82,7 +84,7 @@ export class Sink {
   private readonly settings: SinkSettings
   private readonly idem: Idempotence | undefined
   private readonly txn: Transactions | undefined
-  readonly counters: SinkCounters = { recordsSent: 0, bytesSent: 0, batchesSent: 0, requestsSent: 0, retries: 0, errors: 0, requestsInFlight: 0 }
+  readonly counters: SinkCounters = { recordsSent: 0, bytesSent: 0, batchesSent: 0, requestsSent: 0, retries: 0, errors: 0, requestsInFlight: 0, splits: 0 }
   private readonly nodes = new Map<number, NodeState>()
   private immediate: NodeJS.Immediate | undefined
   private timer: NodeJS.Timeout | undefined
@@ -332,9 +334,9 @@ export class Sink {
       return
     }
     b.lastError = error
-    if (code === MESSAGE_TOO_LARGE && b.recordCount > 1) {
-      error = new KafkaError(`${error.message}; the batch of ${b.recordCount} records is larger than the broker accepts ` +
-        '(lower batch.size, or raise the topic\'s max.message.bytes)', { code, type: error.type, cause: error })
+    if (code === MESSAGE_TOO_LARGE && b.recordCount > 1 && !b.done) {
+      this.split(b, now)
+      return
     }
     if (this.canRetry(b, code, logStartOffset, error.retriable, now)) {
       log('retrying %d record(s) for %s-%d after %s', b.recordCount, b.topic, b.partition, error.message)
@@ -349,6 +351,21 @@ export class Sink {
       this.nextRefreshAt = 0
       this.refreshMetadata(now)
     }
+  }
+
+  /** The broker refused a batch of several records as too large: split it and send the parts. */
+  private split(b: ProducerBatch, now: number): void {
+    const q = b.queue
+    q.muted = true
+    this.counters.splits++
+    log('splitting a batch of %d records for %s-%d that the broker found too large', b.recordCount, b.topic, b.partition)
+    this.acc.split(b, now).then(
+      () => undefined,
+      (e: unknown) => this.failBatch(b, toKafkaError(e, 'cannot split the batch'), false, Date.now()),
+    ).finally(() => {
+      q.muted = false
+      this.wakeup()
+    })
   }
 
   private canRetry(b: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean, now: number): boolean {

@@ -61,6 +61,8 @@ export interface ProducerMetrics {
   requestsSent: number
   /** Records whose batch was sent again after a retriable error. */
   retries: number
+  /** Batches split in smaller ones after the broker refused them as too large (MESSAGE_TOO_LARGE). */
+  batchSplits: number
   /** Records that failed (reported to their callback or promise with an error). */
   errors: number
   /** bytesSent / batchesSent (0 before the first batch). */
