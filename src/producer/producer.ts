@@ -415,12 +415,18 @@ class ProducerImpl<K, V> {
   private async doClose(timeoutMs: number | undefined): Promise<void> {
     this.acc.closing = true
     this.sink.wakeup()
-    const idle = this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
+    // As Java: an open transaction is aborted (its unsent records fail), not left to time out.
+    const txn = this.txn
+    const work = txn !== undefined && txn.isOpen
+      ? txn.abort((e) => this.abortUnsent(e), () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
+        Date.now() + Math.min(this.maxBlockMs, timeoutMs ?? Infinity))
+        .catch((e: unknown) => log('aborting the open transaction on close failed: %s', (e as Error).message))
+      : this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
     if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
-      await idle
+      await work
     } else {
       let timer: NodeJS.Timeout | undefined
-      await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, timeoutMs))))])
+      await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, timeoutMs))))])
       if (timer !== undefined) clearTimeout(timer)
     }
     this.state = 'closed'

@@ -141,6 +141,11 @@ export class Transactions {
     this.started = false
   }
 
+  /** A transaction is open (begun and not yet committed or aborted). */
+  get isOpen(): boolean {
+    return this.state === 'in-transaction' || this.state === 'committing' || this.state === 'abortable-error' || this.state === 'aborting'
+  }
+
   /** The error for a send now, or undefined when sending is allowed. */
   sendError(): KafkaError | undefined {
     switch (this.state) {

@@ -133,3 +133,21 @@ test('a second producer with the same transactional.id fences the first', async 
     await deleteTopic(topic)
   }
 })
+
+test('close() aborts an open transaction instead of leaving it to time out', async () => {
+  const topic = uniqueName('producer-txn-close')
+  await createTopic(topic, 1)
+  const id = uniqueName('txn')
+  const p = producer(id)
+  await p.initTransactions()
+  p.beginTransaction()
+  await p.send({ topic, key: 'k', value: 'left open' })
+  await p.close()
+  try {
+    // The ABORT marker is written at once: the partition's last stable offset is its end again.
+    const values = summary(await readPartition(topic, 0))
+    assert.deepEqual(values, ['left open', 'ABORT'])
+  } finally {
+    await deleteTopic(topic)
+  }
+})
