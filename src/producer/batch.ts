@@ -37,6 +37,7 @@ export class ProducerBatch {
   readonly createdMs: number
   /** Bytes of buffer.memory this batch holds until it is done. */
   readonly reserved: number
+  private readonly compression: CompressionCodec
   private builder: RecordBatchBuilder | null
   /** The pooled buffer the records are encoded into, until it is given back. */
   private pooled: Buffer | undefined
@@ -80,6 +81,7 @@ export class ProducerBatch {
     this.lastAttemptMs = now
     this.pooled = settings.buffer
     this.recycle = settings.recycle
+    this.compression = settings.compression
     this.builder = new RecordBatchBuilder({
       capacity: settings.capacity,
       compression: settings.compression,
@@ -141,12 +143,39 @@ export class ProducerBatch {
     this.setProducerState(producerId, epoch, baseSequence, this.isTransactional)
   }
 
+  /** Whether `sealSync` can be used (no compression). */
+  get sealsSync(): boolean {
+    return this.compression === 'none'
+  }
+
+  /** `seal` for an uncompressed batch, synchronously. */
+  sealSync(): Buffer {
+    if (this.built === null) {
+      const b = this.builder!
+      this.builder = null
+      this.closedForAppends = true
+      this.built = b.buildSync({
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        baseSequence: this.baseSequence,
+        isTransactional: this.isTransactional,
+      })
+      this.stampDirty = false
+      if (this.pooled !== undefined && this.built.buffer !== this.pooled.buffer) this.givePooledBack()
+    } else if (this.stampDirty) {
+      restampProducerState(this.built, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence })
+      this.stampDirty = false
+    }
+    return this.built
+  }
+
   /**
    * The batch bytes to send, sealing the batch on first use (compression runs
    * here, off the event loop for large batches) and re-stamping the producer
    * state when it changed since.
    */
   async seal(): Promise<Buffer> {
+    if (this.compression === 'none') return this.sealSync()
     if (this.built === null) {
       const b = this.builder!
       this.builder = null

@@ -156,6 +156,12 @@ export class Idempotence {
       // or while the partition's sequence state is unknown.
       if (q.inflight.length > 0 && this.isStale(q)) return true
       if (this.unresolved.has(q)) return true
+      // Until the partition has acknowledged a batch of this producer id and
+      // epoch, one batch at a time: a broker takes any first sequence from a
+      // producer it does not know (KIP-360), so a second batch that overtook a
+      // first one refused with NOT_LEADER_OR_FOLLOWER (a new topic, a leader
+      // moving) would be written first, and the first could then never be.
+      if (q.inflight.length > 0 && q.lastAckedSequence < 0) return true
       return false
     }
     // A retry goes only as the first in-flight batch of its partition.
@@ -232,6 +238,13 @@ export class Idempotence {
       return true
     }
     if (code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+      if (!batch.reopened && q.lastAckedSequence >= 0 && batch.baseSequence <= q.lastAckedSequence &&
+        batch.producerEpoch === this.epoch && batch.producerId === this.producerId) {
+        // The log is already past this batch: it can never be written under this epoch.
+        if (transactional) return false
+        this.requestEpochBump(q)
+        return true
+      }
       const unresolved = this.unresolved.get(q)
       if (unresolved === undefined && (batch.reopened || !this.isNextSequence(q, batch.baseSequence))) return true
       if (transactional) return false

@@ -76,6 +76,8 @@ interface NodeState {
   lastError: KafkaError | undefined
   /** Requests to this broker are written in this order. */
   chain: Promise<void>
+  /** Requests in the chain, waiting for compression or for earlier ones. */
+  sealing: number
 }
 
 export class Sink {
@@ -135,7 +137,7 @@ export class Sink {
   private node(id: number): NodeState {
     let n = this.nodes.get(id)
     if (n === undefined) {
-      n = { id, conn: undefined, connecting: false, inFlight: 0, throttledUntil: 0, lastError: undefined, chain: Promise.resolve() }
+      n = { id, conn: undefined, connecting: false, inFlight: 0, throttledUntil: 0, lastError: undefined, chain: Promise.resolve(), sealing: 0 }
       this.nodes.set(id, n)
     }
     return n
@@ -235,10 +237,27 @@ export class Sink {
     })
   }
 
-  /** Seals the batches (compressing) and writes one ProduceRequest, in drain order per broker. */
+  /**
+   * Seals the batches and writes one ProduceRequest, in drain order per
+   * broker: at once when nothing is compressed and no earlier request to the
+   * broker is still being compressed, else after the compression (off the
+   * event loop) and the earlier requests.
+   */
   private send(node: NodeState, conn: Connection, batches: ProducerBatch[]): void {
     node.inFlight++
     this.counters.requestsInFlight++
+    if (node.sealing === 0 && batches.every((b) => b.sealsSync)) {
+      let records: Buffer[]
+      try {
+        records = batches.map((b) => b.sealSync())
+      } catch (e) {
+        this.requestDone(node, batches, null, toKafkaError(e, 'cannot encode the record batch'))
+        return
+      }
+      this.write(node, conn, batches, records)
+      return
+    }
+    node.sealing++
     const sealed = Promise.all(batches.map((b) => b.seal()))
     node.chain = node.chain
       .then(() => sealed)
@@ -246,6 +265,9 @@ export class Sink {
         (records) => this.write(node, conn, batches, records),
         (e: unknown) => this.requestDone(node, batches, null, toKafkaError(e, 'cannot encode the record batch')),
       )
+      .finally(() => {
+        node.sealing--
+      })
   }
 
   private write(node: NodeState, conn: Connection, batches: ProducerBatch[], records: Buffer[]): void {
@@ -295,6 +317,9 @@ export class Sink {
   private requestDone(node: NodeState, batches: ProducerBatch[], res: ProduceResponse | null, error: KafkaError | undefined): void {
     node.inFlight--
     this.counters.requestsInFlight--
+    // The broker can take another request: send it before running this one's callbacks,
+    // so that slow callbacks do not leave the connection idle.
+    if (res !== null && !this.stopped) this.run()
     const now = Date.now()
     if (error !== undefined) {
       log('produce request to broker %d failed: %s', node.id, error.message)
@@ -339,7 +364,8 @@ export class Sink {
       return
     }
     if (this.canRetry(b, code, logStartOffset, error.retriable, now)) {
-      log('retrying %d record(s) for %s-%d after %s', b.recordCount, b.topic, b.partition, error.message)
+      log('retrying %d record(s) for %s-%d (attempt %d, sequence %d, epoch %d) after %s', b.recordCount, b.topic, b.partition,
+        b.attempts + 1, b.baseSequence, b.producerEpoch, error.message)
       this.counters.retries += b.recordCount
       this.acc.reenqueue(b, now, this.idem !== undefined)
     } else if (code === DUPLICATE_SEQUENCE_NUMBER) {

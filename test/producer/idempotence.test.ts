@@ -53,6 +53,34 @@ test('sequences are assigned per partition at drain and kept across retries', ()
   assert.equal(idem.blocked(q, b), false)
 })
 
+test('until a partition acknowledges its first batch, only one batch is in flight', () => {
+  const { idem, q } = setup()
+  const a = batch(q, 2)
+  const b = batch(q, 2)
+  assert.equal(idem.blocked(q, a), false)
+  idem.assign(q, a, false)
+  assert.equal(idem.blocked(q, b), true, 'a second batch waits for the first acknowledgement')
+  idem.completed(a, 0n)
+  assert.equal(idem.blocked(q, b), false)
+  idem.assign(q, b, false)
+  const c = batch(q, 2)
+  assert.equal(idem.blocked(q, c), false, 'then several may be in flight')
+})
+
+test('OUT_OF_ORDER_SEQUENCE_NUMBER for a batch the log is already past bumps the epoch', () => {
+  const { idem, q } = setup()
+  const a = batch(q, 2)
+  const b = batch(q, 2)
+  idem.assign(q, a, false)
+  idem.completed(a, 0n)
+  idem.assign(q, b, false)
+  q.lastAckedSequence = 10 // as if later batches had been written
+  assert.equal(idem.canRetry(b, OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
+  idem.prepare()
+  assert.equal(idem.epoch, 4)
+  assert.deepEqual([b.baseSequence, b.producerEpoch], [0, 4])
+})
+
 test('sequences wrap at Integer.MAX_VALUE as in Java', () => {
   assert.equal(incrementSequence(2147483646, 1), 2147483647)
   assert.equal(incrementSequence(2147483647, 1), 0)

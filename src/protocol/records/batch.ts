@@ -341,23 +341,38 @@ export class RecordBatchBuilder {
    * front) loses the batch.
    */
   async build(options: BuildOptions = {}): Promise<Buffer> {
+    if (this.compression === 'none') return this.buildSync(options)
+    this.seal()
+    const section = this.buffer.subarray(RECORD_BATCH_OVERHEAD, this.offset)
+    const level = this.compressionLevel
+    const compressed = await compress(this.compression, section, level === undefined ? {} : { level })
+    this.compressedRatio = compressed.length / section.length
+    const out = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + compressed.length)
+    out.set(compressed, RECORD_BATCH_OVERHEAD)
+    return this.writeHeader(out, options)
+  }
+
+  /**
+   * {@link build} for a batch without compression, synchronously (the
+   * producer writes such batches in the same tick it drains them). Throws
+   * when a codec is set.
+   */
+  buildSync(options: BuildOptions = {}): Buffer {
+    if (this.compression !== 'none') throw invalid(`a ${this.compression} batch is built with build(), not buildSync()`)
+    this.seal()
+    return this.writeHeader(this.buffer.subarray(0, this.offset), options)
+  }
+
+  private seal(): void {
     if (this.closed) throw invalid('record batch already built')
     if (this.count === 0) throw invalid('cannot build a record batch with no records')
     this.closed = true
+  }
+
+  private writeHeader(out: Buffer, options: BuildOptions): Buffer {
     let attributes = COMPRESSION_CODEC_IDS[this.compression]
     if (options.isTransactional) attributes |= ATTR_TRANSACTIONAL
     if (options.isControl) attributes |= ATTR_CONTROL
-    let out: Buffer
-    if (this.compression === 'none') {
-      out = this.buffer.subarray(0, this.offset)
-    } else {
-      const section = this.buffer.subarray(RECORD_BATCH_OVERHEAD, this.offset)
-      const level = this.compressionLevel
-      const compressed = await compress(this.compression, section, level === undefined ? {} : { level })
-      this.compressedRatio = compressed.length / section.length
-      out = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + compressed.length)
-      out.set(compressed, RECORD_BATCH_OVERHEAD)
-    }
     out.writeBigInt64BE(0n, 0)
     out.writeInt32BE(out.length - 12, 8)
     out.writeInt32BE(options.partitionLeaderEpoch ?? -1, 12)
