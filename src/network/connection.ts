@@ -17,6 +17,11 @@
  * - When the connection closes for any reason, every pending request fails
  *   with a retriable `ConnectionError` and `onClose` is called once. A closed
  *   connection is never reused: the pool makes a new one.
+ * - Reading (plaintext): the socket reads straight into the buffer of the
+ *   frame being received (net's `onread`), so a large response (a Fetch of
+ *   many MiB) is never copied from socket chunks; bytes that are not part of
+ *   a frame in progress land in a 64 KiB scratch buffer. TLS sockets have no
+ *   `onread` and deliver 'data' chunks, which are collected the same way.
  */
 import net from 'node:net'
 import tls from 'node:tls'
@@ -30,6 +35,11 @@ import { Writer } from '../protocol/writer.js'
 import { channels } from './diagnostics.js'
 
 const log = createDebug('samsa:network')
+
+/** Scratch buffer for reads that are not into a frame in progress. */
+const READ_CHUNK = 64 * 1024
+/** Reads up to this size are copied out of the scratch buffer (which is then reused); larger ones keep it. */
+const SMALL_READ = 16 * 1024
 
 export const CLIENT_SOFTWARE_NAME = 'samsa'
 export const CLIENT_SOFTWARE_VERSION = '0.1.0'
@@ -92,6 +102,9 @@ export class Connection {
   private header: Buffer | undefined
   private chunks: Buffer[] = []
   private chunkBytes = 0
+  /** Where the next plaintext read goes: the current frame's unfilled tail, or the scratch buffer. */
+  private readingIntoFrame = false
+  private scratch: Buffer | undefined
 
   /** Time of the last request or response, for idle reaping. */
   lastUsed = Date.now()
@@ -135,7 +148,7 @@ export class Connection {
     await new Promise<void>((resolve, reject) => {
       const socket = this.options.tls
         ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.options.tls })
-        : net.connect({ host, port })
+        : net.connect({ host, port, onread: { buffer: () => this.nextReadBuffer(), callback: (n: number) => this.onRead(n) } })
       this.socket = socket
       socket.setNoDelay(true)
       socket.setKeepAlive(true, 60000)
@@ -172,7 +185,7 @@ export class Connection {
         socket.on('close', () =>
           this.destroy(new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })),
         )
-        socket.on('data', (chunk: Buffer) => this.onData(chunk))
+        if (this.options.tls) socket.on('data', (chunk: Buffer) => this.onData(chunk))
         resolve()
       })
     })
@@ -296,6 +309,43 @@ export class Connection {
       this.pending.set(correlationId, pending)
       socket.write(frame)
     })
+  }
+
+  /** The buffer the next plaintext read fills (called by net after each read). */
+  private nextReadBuffer(): Buffer {
+    const f = this.frame
+    if (f !== undefined) {
+      this.readingIntoFrame = true
+      return f.subarray(this.frameFilled)
+    }
+    this.readingIntoFrame = false
+    return (this.scratch ??= Buffer.allocUnsafe(READ_CHUNK))
+  }
+
+  /** `n` bytes were read into the buffer nextReadBuffer returned. Returns true: keep reading. */
+  private onRead(n: number): boolean {
+    if (this.state === 'closed') return true
+    if (this.readingIntoFrame) {
+      this.frameFilled += n
+      if (this.frameFilled === this.frame!.length) {
+        const f = this.frame!
+        this.frame = undefined
+        this.onFrame(f)
+      }
+      return true
+    }
+    const scratch = this.scratch!
+    let chunk: Buffer
+    if (n <= SMALL_READ) {
+      // Frames decoded from this chunk may be kept as views: give them a buffer of their own.
+      chunk = Buffer.allocUnsafe(n)
+      scratch.copy(chunk, 0, 0, n)
+    } else {
+      chunk = scratch.subarray(0, n)
+      this.scratch = undefined // handed out: views of it may live on
+    }
+    this.onData(chunk)
+    return true
   }
 
   /** Framing: collects bytes until whole frames are available, then dispatches them. */

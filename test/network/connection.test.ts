@@ -137,19 +137,23 @@ test('an impossible array count is a ProtocolError without a large allocation', 
   }, /impossible array count/)
 })
 
+/** Writes `data` to `s` in pieces of `size` bytes, one per millisecond. */
+function drip(s: net.Socket, data: Buffer, size: number): void {
+  let at = 0
+  const step = () => {
+    if (at >= data.length) return
+    s.write(data.subarray(at, at + size))
+    at += size
+    setTimeout(step, 1)
+  }
+  step()
+}
+
 test('a frame split across many chunks is reassembled', async () => {
   const broker = await fakeBroker((s, id) => {
     const w = new Writer()
     w.int32(id).uvarint(0).int32(0).uvarint(1).compactNullableString('cluster-x').int32(1).uvarint(1).int32(-2147483648).uvarint(0)
-    const f = frame(Buffer.from(w.finish()))
-    let i = 0
-    const drip = () => {
-      if (i >= f.length) return
-      s.write(f.subarray(i, i + 3))
-      i += 3
-      setTimeout(drip, 1)
-    }
-    drip()
+    drip(s, frame(Buffer.from(w.finish())), 3)
   })
   const conn = connect(broker.port)
   try {
@@ -160,6 +164,38 @@ test('a frame split across many chunks is reassembled', async () => {
   } finally {
     conn.close()
     await broker.close()
+  }
+})
+
+test('large and small frames back to back, in one burst or dripped, are each decoded whole', async () => {
+  // Responses of 300 KiB, a few bytes and 200 KiB: the large ones are read
+  // straight into their frame buffers, the rest through the scratch buffer.
+  const sizes = [300 * 1024, 0, 200 * 1024]
+  const ids: number[] = []
+  const clusterId = (i: number) => (sizes[i]! === 0 ? `small-${i}` : `big-${i}-`.padEnd(sizes[i]!, String.fromCharCode(97 + i)))
+  const response = (id: number, i: number) => {
+    const w = new Writer()
+    w.int32(id).uvarint(0).int32(0).uvarint(1).compactNullableString(clusterId(i)).int32(1).uvarint(1).int32(-2147483648).uvarint(0)
+    return frame(Buffer.from(w.finish()))
+  }
+  for (const dripped of [false, true]) {
+    const broker = await fakeBroker((s, id) => {
+      ids.push(id)
+      if (ids.length < 3) return
+      const all = Buffer.concat(ids.splice(0).map((cid, i) => response(cid, i)))
+      if (dripped) drip(s, all, 50_000)
+      else s.write(all)
+    })
+    const conn = connect(broker.port)
+    try {
+      await conn.connect()
+      const res = await Promise.all([0, 1, 2].map(() => conn.request(MetadataApi, { topics: [] })))
+      res.forEach((r, i) => assert.equal(r.clusterId, clusterId(i), `response ${i} (dripped: ${dripped})`))
+      assert.ok(!conn.isClosed)
+    } finally {
+      conn.close()
+      await broker.close()
+    }
   }
 })
 
