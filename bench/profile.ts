@@ -11,6 +11,7 @@ import path from 'node:path'
 interface Node { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
 interface Profile { nodes: Node[], samples: number[], timeDeltas: number[] }
 
+process.stdout.on('error', () => process.exit(0)) // piped into head
 const args = process.argv.slice(2)
 let top = 30
 let filter: string | null = null
