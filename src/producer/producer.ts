@@ -19,8 +19,11 @@
  * - Every record is acknowledged or fails within `delivery.timeout.ms` of its
  *   send (plus `max.block.ms` when it had to wait), with an error saying why.
  * - `flush()` resolves once every record sent before it is done;
- *   `close()` flushes, then releases every socket and timer, so a program
- *   exits by itself afterwards.
+ *   `close()` flushes (aborting an open transaction), then releases every
+ *   socket and timer, so a program exits by itself afterwards.
+ * - With `transactional.id`, sends are accepted only inside a transaction
+ *   (initTransactions, beginTransaction, then commitTransaction or
+ *   abortTransaction); see transactions.ts for the state machine.
  */
 import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'

@@ -7,7 +7,11 @@
  *   `max.in.flight.requests.per.connection` produce requests awaiting a
  *   response, drains one ProduceRequest's worth of batches (one per
  *   partition, up to `max.request.size`). Requests to one broker are written
- *   in drain order, also when compression finishes out of order.
+ *   in drain order, also when compression finishes out of order; without
+ *   compression in the same tick. When a response frees a slot, the next
+ *   request is written before that response's callbacks run.
+ * - A batch of several records refused with MESSAGE_TOO_LARGE is split and
+ *   its records sent again, in order (see Accumulator.split).
  * - A partition error that may be retried (NOT_LEADER_OR_FOLLOWER, a broken
  *   connection, a timeout, ...) puts the batch back for another attempt after
  *   `retry.backoff.ms` (growing exponentially, with jitter, up to
