@@ -440,15 +440,16 @@ export class Sink {
 
   private whyUndelivered(b: ProducerBatch): string {
     if (b.inFlight) return `the produce request sent ${b.attempts > 0 ? `(attempt ${b.attempts + 1}) ` : ''}is still awaiting a response`
-    if (b.lastError !== undefined) return `last error: ${b.lastError.message}`
-    const t = b.queue.topic
-    const leader = t.leader(b.partition)
+    const why: string[] = []
+    if (b.lastError !== undefined) why.push(`last error: ${b.lastError.message}`)
+    const leader = b.queue.topic.leader(b.partition)
     if (leader < 0) {
-      const why = this.metadataError ? ` (metadata refresh failed: ${this.metadataError.message})` : ''
-      return `the partition has no known leader${why}`
+      why.push(`the partition has no known leader${this.metadataError ? ` (metadata refresh failed: ${this.metadataError.message})` : ''}`)
+    } else {
+      const node = this.nodes.get(leader)
+      if (node?.lastError !== undefined) why.push(`cannot connect to the partition's leader, broker ${leader}: ${node.lastError.message}`)
     }
-    const node = this.nodes.get(leader)
-    if (node?.lastError !== undefined) return `cannot connect to the partition's leader, broker ${leader}: ${node.lastError.message}`
+    if (why.length > 0) return why.join('; ')
     if (this.idem !== undefined && !this.idem.ready) {
       return `the idempotent producer has no producer id yet (state ${this.idem.state}${this.idem.fatalError ? `: ${this.idem.fatalError.message}` : ''})`
     }

@@ -5,8 +5,8 @@
 // never restarted.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { Producer, serializers, type KafkaError, type RecordMetadata } from '../../../src/index.js'
-import { restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
+import { Producer, TimeoutError, serializers, type KafkaError, type RecordMetadata } from '../../../src/index.js'
+import { killNode, restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
 import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
 import { createTopic, readPartition } from './helpers.js'
 
@@ -29,6 +29,33 @@ for (const kill of [false, true]) {
     await streamThroughRestart(kill, kill ? 15000 : 30000)
   })
 }
+
+// Last in this file: it leaves the cluster's only broker dead.
+test('a leader that is gone for good: records fail at delivery.timeout.ms, saying the broker cannot be reached', async () => {
+  const topic = uniqueName('producer-dead')
+  await createTopic(topic, 1, {}, bootstrap)
+  const p = new Producer({
+    'bootstrap.servers': bootstrap,
+    'value.serializer': serializers.string,
+    'request.timeout.ms': 1000,
+    'delivery.timeout.ms': 3000,
+    'linger.ms': 0,
+    'reconnect.backoff.max.ms': 200,
+  })
+  try {
+    await p.send({ topic, value: 'before' })
+    await killNode(1, { portBase: PORT_BASE, log: () => {} })
+    const t0 = Date.now()
+    const e = await p.send({ topic, value: 'after' }).then(() => assert.fail('should fail'), (err: unknown) => err)
+    const took = Date.now() - t0
+    assert.ok(e instanceof TimeoutError, String(e))
+    assert.match((e as Error).message, /Expiring 1 record\(s\).*delivery\.timeout\.ms = 3000/)
+    assert.match((e as Error).message, /cannot connect|connection .*closed|ECONNREFUSED|no known leader/)
+    assert.ok(took >= 2500 && took < 10000, `failed after ${took} ms`)
+  } finally {
+    await p.close({ timeoutMs: 2000 })
+  }
+})
 
 async function streamThroughRestart(kill: boolean, n: number): Promise<void> {
   const topic = uniqueName('producer-restart')
