@@ -189,6 +189,12 @@ export class Sink {
       if (batches.length > 0) this.send(node, conn, batches)
     }
     if (this.acc.incomplete.size > 0) delay = Math.min(delay, this.acc.nextExpiryDelay(now))
+    if (delay === Infinity && this.timer !== undefined) {
+      // Nothing pending: no timer left behind.
+      clearTimeout(this.timer)
+      this.timer = undefined
+      this.timerAt = Infinity
+    }
     this.wakeAfter(delay)
   }
 
