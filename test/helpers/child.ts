@@ -11,9 +11,9 @@ export interface FixtureResult {
   output: string
 }
 
-export async function runFixture(file: string, args: string[] = [], timeoutMs = 20000): Promise<FixtureResult> {
+export async function runFixture(file: string, args: string[] = [], timeoutMs = 20000, env: Record<string, string> = {}): Promise<FixtureResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers() },
+    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -1,26 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { bootstrapServers } from '../../helpers/kafka.js'
+import { runFixture } from '../../helpers/child.js'
 
 test('a program that closes its Admin exits by itself', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/admin-exits.ts'], {
-    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (out += d))
-  const code = await new Promise<number | null>((resolve) => {
-    const t = setTimeout(() => {
-      child.kill('SIGKILL')
-      resolve(null)
-    }, 20000)
-    child.on('exit', (c) => {
-      clearTimeout(t)
-      resolve(c)
-    })
-  })
-  assert.equal(code, 0, `exited by itself with 0 (output: ${out})`)
-  assert.match(out, /^ok \d+/m)
+  const { code, output } = await runFixture('test/fixtures/admin-exits.ts')
+  assert.equal(code, 0, `exited by itself with 0 (output: ${output})`)
+  assert.match(output, /^ok \d+/m)
 })
