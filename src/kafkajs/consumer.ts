@@ -4,10 +4,14 @@
  * Contract:
  * - `subscribe` records topics (RegExps are matched against the cluster's
  *   non-internal topics now, as KafkaJS does) and their `fromBeginning`;
- *   it is refused while the consumer runs.
+ *   it is refused while the consumer runs. Named topics are created if
+ *   missing (broker auto-creation) unless `allowAutoTopicCreation` is false,
+ *   as KafkaJS's subscribe does.
  * - `run()` creates the samsa consumer (offsets committed by this facade,
  *   never by samsa's auto-commit), resolves once the group has assigned
- *   partitions, and processes messages in the background (see runner.ts).
+ *   partitions (or, if the group cannot be joined yet, after about
+ *   `requestTimeout` plus the retry budget, while joining goes on), and
+ *   processes messages in the background (see runner.ts).
  * - `seek`, `pause`, `resume` and `commitOffsets` need a running consumer,
  *   as in KafkaJS (KafkaJSNonRetriableError otherwise).
  * - A crash (a non-retriable error, or retries exhausted) stops the consumer,
@@ -147,6 +151,10 @@ export class ConsumerFacade implements Consumer {
     }
     const patterns = list.filter((s): s is RegExp => s instanceof RegExp)
     const existing = patterns.length > 0 ? await this.admin.userTopics() : []
+    const named = list.filter((s): s is string => typeof s === 'string')
+    if (named.length > 0 && this.options.allowAutoTopicCreation !== false) {
+      await this.context.ensureTopics(this.context.common(await this.context.brokers()), named, this.retry)
+    }
     for (const s of list) {
       const names = typeof s === 'string' ? [s] : existing.filter((t) => s.test(t))
       for (const t of names) this.topics.set(t, { fromBeginning })
@@ -198,7 +206,8 @@ export class ConsumerFacade implements Consumer {
         void self.crashed(error, options)
       },
     }
-    const runner = new Runner(host, consumer, options)
+    const startupMs = (this.context.common(this.context.staticBrokers())['default.api.timeout.ms'] as number)
+    const runner = new Runner(host, consumer, options, startupMs)
     this.runner = runner
     try {
       await runner.start([...topics.keys()])

@@ -8,6 +8,7 @@
  * logged once per Kafka instance, at WARN.
  */
 import { Admin as SamsaAdmin } from '../admin/admin.js'
+import { Producer as SamsaProducer } from '../producer/producer.js'
 import { checkBrokers, commonConfig, retryBudgetMs, type CommonConfig } from './config.js'
 import { toKafkaJSError } from './errors.js'
 import type { KafkaConfig, Logger, RetryOptions } from './types.js'
@@ -65,6 +66,31 @@ export class ClientContext {
       throw toKafkaJSError(e)
     } finally {
       await admin?.close()
+    }
+  }
+
+  /**
+   * Makes sure the topics exist, as KafkaJS's subscribe does: a metadata
+   * request that lets the broker auto-create them (when the broker allows
+   * it), then waits until each has partitions with leaders. Fails with a
+   * KafkaJS error (UNKNOWN_TOPIC_OR_PARTITION) if a topic cannot be had.
+   */
+  async ensureTopics(common: CommonConfig, topics: string[], retry: RetryOptions | undefined): Promise<void> {
+    if (topics.length === 0) return
+    let producer: SamsaProducer | undefined
+    try {
+      producer = new SamsaProducer({
+        ...common,
+        'allow.auto.create.topics': true,
+        'enable.idempotence': false,
+        'max.block.ms': (common['request.timeout.ms'] as number) + retryBudgetMs(retry ?? this.config.retry),
+      })
+      const p = producer
+      await Promise.all(topics.map((t) => p.partitionsFor(t)))
+    } catch (e) {
+      throw toKafkaJSError(e)
+    } finally {
+      await producer?.close()
     }
   }
 }

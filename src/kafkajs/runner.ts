@@ -4,7 +4,8 @@
  *
  * Contract:
  * - `start()` subscribes and resolves once the group has assigned partitions
- *   (possibly none), or once the loop has ended; the loop runs on its own.
+ *   (possibly none), once the loop has ended, or after `startupMs` (the join
+ *   goes on); the loop runs on its own.
  * - Offsets are KafkaJS's: a message is resolved when its handler resolves
  *   (eachMessage) or when the handler calls `resolveOffset` (eachBatch; and
  *   at the end of the batch with `eachBatchAutoResolve`). With `autoCommit`,
@@ -96,8 +97,10 @@ export class Runner {
   private running = true
   private closing = false
   private readonly tracker = new OffsetTracker()
-  /** Bumped per partition on a user seek or a revocation: batches polled before are stale. */
+  /** Bumped per partition on a user seek or a revocation: batches being handled become stale. */
   private readonly epochs = new Map<string, number>()
+  /** The last user seek per partition, counted: a poll that overlapped one returned records from before it. */
+  private readonly seeks = new Map<string, { count: number; offset: bigint }>()
   private readonly pendingSeeks = new Map<string, { topic: string; partition: number; offset: bigint }>()
   private pollLock: Promise<void> = Promise.resolve()
   private lastPoll = Date.now()
@@ -116,6 +119,8 @@ export class Runner {
     private readonly host: RunnerHost,
     private readonly consumer: SamsaConsumer,
     private readonly options: RunOptions,
+    /** How long start() waits for the first assignment before it resolves anyway. */
+    private readonly startupMs = 60000,
   ) {}
 
   get isRunning(): boolean {
@@ -131,14 +136,31 @@ export class Runner {
     this.loopDone = this.loop()
       .catch((e) => this.crash(toKafkaJSError(e)))
       .finally(() => this.markStarted())
-    return this.started
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.host.logger.warn('The consumer has not joined the group yet; still trying in the background', { groupId: this.host.groupId })
+        resolve()
+      }, this.startupMs)
+    })
+    return Promise.race([this.started.then(() => this.positioned()), late]).finally(() => clearTimeout(timer))
+  }
+
+  /**
+   * Waits until every assigned partition has a position (committed offset or
+   * reset looked up), so that a message produced after run() resolves is not
+   * skipped by a 'latest' reset that had not happened yet.
+   */
+  private async positioned(): Promise<void> {
+    if (!this.running) return
+    await Promise.all(this.assignment().map((tp) => this.consumer.position(tp).catch(() => undefined)))
   }
 
   // --- the loop ---------------------------------------------------------------
 
   private async loop(): Promise<void> {
     while (this.running) {
-      const epochs = new Map(this.epochs)
+      const seeks = new Map([...this.seeks].map(([k, v]) => [k, v.count]))
       const t0 = Date.now()
       this.host.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: -1 })
       let records: ConsumerRecords<Buffer, Buffer>
@@ -153,7 +175,7 @@ export class Runner {
       this.host.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches: records.partitions().length, duration: Date.now() - t0, nodeId: -1 })
       this.heartbeatEvent()
       if (records.isEmpty || !this.running) continue
-      const batches = await this.batchesOf(records, epochs)
+      const batches = await this.batchesOf(records, seeks)
       try {
         await this.processAll(batches)
         this.retryCount = 0
@@ -185,12 +207,26 @@ export class Runner {
     }
   }
 
-  private async batchesOf(records: ConsumerRecords<Buffer, Buffer>, epochs: Map<string, number>): Promise<PartitionBatch[]> {
+  /**
+   * The poll's records as one batch per partition. A partition sought during
+   * the poll may have returned records from before the seek: they are
+   * dropped and the seek is applied again. (A rebalance during the poll needs
+   * nothing: samsa returns records only from the positions after it.)
+   */
+  private async batchesOf(records: ConsumerRecords<Buffer, Buffer>, seeksBefore: Map<string, number>): Promise<PartitionBatch[]> {
     const out: PartitionBatch[] = []
     for (const tp of records.partitions()) {
       const key = tpKey(tp.topic, tp.partition)
-      const epoch = epochs.get(key) ?? 0
-      if ((this.epochs.get(key) ?? 0) !== epoch) continue
+      const seek = this.seeks.get(key)
+      if (seek !== undefined && seek.count !== seeksBefore.get(key)) {
+        try {
+          this.moveTo(tp, seek.offset)
+        } catch {
+          // no longer assigned
+        }
+        continue
+      }
+      const epoch = this.epochs.get(key) ?? 0
       let end: bigint
       try {
         end = await this.consumer.position(tp)
@@ -465,12 +501,18 @@ export class Runner {
     this.applySeek(topic, partition, offset)
   }
 
-  private applySeek(topic: string, partition: number, offset: bigint): void {
-    const tp = { topic, partition }
-    this.bump([tp])
+  private moveTo(tp: TopicPartition, offset: bigint): void {
     if (offset === -2n) this.consumer.seekToBeginning([tp])
     else if (offset === -1n) this.consumer.seekToEnd([tp])
     else this.consumer.seek(tp, offset)
+  }
+
+  private applySeek(topic: string, partition: number, offset: bigint): void {
+    const tp = { topic, partition }
+    const key = tpKey(topic, partition)
+    this.bump([tp])
+    this.seeks.set(key, { count: (this.seeks.get(key)?.count ?? 0) + 1, offset })
+    this.moveTo(tp, offset)
     if (!this.options.autoCommit) {
       if (offset >= 0n) this.tracker.setNext(topic, partition, offset)
       return

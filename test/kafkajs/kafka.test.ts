@@ -49,7 +49,8 @@ test('events: on() returns a remover, unknown names are refused', async () => {
 })
 
 test('a consumer that is not running refuses seek, pause, commitOffsets; run needs subscriptions and a handler', async () => {
-  const consumer = new Kafka({ brokers: ['127.0.0.1:1'], ...quiet }).consumer({ groupId: 'g' })
+  // allowAutoTopicCreation: false, so subscribe() does not reach for the (absent) broker to create topics
+  const consumer = new Kafka({ brokers: ['127.0.0.1:1'], ...quiet }).consumer({ groupId: 'g', allowAutoTopicCreation: false })
   const notRunning = /consumer#run must be called first/
   assert.throws(() => consumer.seek({ topic: 't', partition: 0, offset: '1' }), notRunning)
   assert.throws(() => consumer.seek({ topic: 't', partition: 0, offset: '-5' }), /must not be a negative number/)

@@ -139,10 +139,13 @@ test("describeConfigs and alterConfigs (KafkaJS's replace semantics)", async () 
     assert.equal(res.resources[0]!.errorCode, 0)
     return Object.fromEntries(res.resources[0]!.configEntries.map((e) => [e.configName, [e.configValue, e.configSource, e.isDefault]]))
   }
+  // Config changes reach the brokers through the metadata log: wait for them to show.
+  await waitFor(async () => (await read())['cleanup.policy']![0] === 'compact', 'the first change')
   assert.deepEqual(await read(), { 'retention.ms': ['7200000', ConfigSource.TOPIC_CONFIG, false], 'cleanup.policy': ['compact', ConfigSource.TOPIC_CONFIG, false] })
   // AlterConfigs replaces: cleanup.policy, left out, goes back to its default
   const r = await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] })
   assert.deepEqual(r.resources, [{ errorCode: 0, errorMessage: null, resourceName: topic, resourceType: ConfigResourceTypes.TOPIC }])
+  await waitFor(async () => (await read())['cleanup.policy']![0] === 'delete', 'the replacement')
   const after = await read()
   assert.deepEqual(after['retention.ms'], ['3600000', ConfigSource.TOPIC_CONFIG, false])
   assert.equal(after['cleanup.policy']![0], 'delete')
