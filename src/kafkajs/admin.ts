@@ -18,6 +18,7 @@ import type { ConfigResource, ConfigResourceType, ConfigSource as SamsaConfigSou
 import type { NewTopic } from '../admin/topics.js'
 import { KafkaError } from '../errors.js'
 import type { TopicPartition } from '../types.js'
+import { retryBudgetMs } from './config.js'
 import type { ClientContext } from './context.js'
 import { ADMIN_EVENTS, Instrumentation } from './events.js'
 import {
@@ -146,10 +147,9 @@ export class AdminFacade implements Admin {
     return kafkajsErrors(async () => fn(await this.client()))
   }
 
+  /** Connects and reads the cluster's description, retrying for about KafkaJS's retry budget. */
   async connect(): Promise<void> {
-    const brokers = await this.context.brokers()
-    await this.context.checkConnection(this.context.common(brokers), this.options.retry)
-    await this.client()
+    await this.call((a) => a.describeCluster({ timeoutMs: retryBudgetMs(this.options.retry ?? this.context.config.retry) }))
     this.instrumentation.emit(ADMIN_EVENTS.CONNECT)
   }
 
