@@ -37,6 +37,7 @@ test('createTopics: true when created (leaders ready), false when they exist; li
   const b = uniqueName('adm')
   assert.equal(await admin.createTopics({ topics: [{ topic: a, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] }), true)
   assert.equal(await admin.createTopics({ topics: [{ topic: a }, { topic: b, numPartitions: 1 }] }), false, 'a already existed; b was created')
+  await admin.fetchOffsets({ groupId: uniqueName('g'), topics: [a] }) // a group look-up: __consumer_offsets exists after it, even on a fresh cluster
   const topics = await admin.listTopics()
   assert.ok(topics.includes(a) && topics.includes(b))
   assert.ok(topics.includes('__consumer_offsets'), 'internal topics are listed, as in KafkaJS')
