@@ -124,11 +124,8 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const na = cells.filter((c) => c.unavailable)
     if (na.length) lines.push('', ...na.map((c) => `- n/a ${c.client}: ${c.unavailable}`))
     const samsa = cells.find((c) => c.client === 'samsa')
-    if (samsa?.msgsPerSec) {
-      const ratios = cells.filter((c) => c.client !== 'samsa' && c.msgsPerSec).map((c) => {
-        // for latency-bound cells, fewer ms is better: compare rates all the same (higher is better)
-        return `${(samsa.msgsPerSec! / c.msgsPerSec!).toFixed(2)}× ${c.client}`
-      })
+    if (samsa?.msgsPerSec && s.rate === 0) { // a fixed-rate scenario has nothing to compare
+      const ratios = cells.filter((c) => c.client !== 'samsa' && c.msgsPerSec).map((c) => `${(samsa.msgsPerSec! / c.msgsPerSec!).toFixed(2)}× ${c.client}`)
       if (ratios.length) lines.push('', `samsa msgs/s relative to: ${ratios.join(', ')}`)
     }
     lines.push('')
