@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ConfigResourceTypes,
@@ -11,26 +11,10 @@ import {
   AclOperationTypes,
   AclPermissionTypes,
   ResourcePatternTypes,
-  type Admin,
-  type Producer,
 } from '../../../src/kafkajs/index.js'
-import { createTopic, kafka, uniqueName, waitFor } from './helpers.js'
+import { createTopic, kafka, sharedClients, uniqueName, waitFor } from './helpers.js'
 
-const client = kafka()
-let admin: Admin
-let producer: Producer
-
-before(async () => {
-  admin = client.admin()
-  await admin.connect()
-  producer = client.producer()
-  await producer.connect()
-})
-
-after(async () => {
-  await producer.disconnect()
-  await admin.disconnect()
-})
+const { client, admin, producer } = sharedClients()
 
 test('createTopics: true when created (leaders ready), false when they exist; listTopics, fetchTopicMetadata, createPartitions, deleteTopics', async () => {
   const a = uniqueName('adm')

@@ -1,22 +1,9 @@
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AssignerProtocol, KafkaJSNumberOfRetriesExceeded, type Admin, type Consumer, type Producer } from '../../../src/kafkajs/index.js'
-import { createTopic, kafka, sleep, uniqueName, waitFor } from './helpers.js'
+import { AssignerProtocol, KafkaJSNumberOfRetriesExceeded, type Consumer } from '../../../src/kafkajs/index.js'
+import { createTopic, sleep, sharedClients, uniqueName, waitFor } from './helpers.js'
 
-const client = kafka()
-let admin: Admin
-let producer: Producer
-
-before(async () => {
-  admin = client.admin()
-  producer = client.producer()
-  await producer.connect()
-})
-
-after(async () => {
-  await producer.disconnect()
-  await admin.disconnect()
-})
+const { client, admin, producer } = sharedClients()
 
 async function fill(topic: string, values: string[], partition = 0): Promise<void> {
   await producer.send({ topic, messages: values.map((value) => ({ value, partition })) })

@@ -1,22 +1,8 @@
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Admin, Producer } from '../../../src/kafkajs/index.js'
-import { createTopic, kafka, sleep, uniqueName, waitFor } from './helpers.js'
+import { createTopic, sleep, sharedClients, uniqueName, waitFor } from './helpers.js'
 
-const client = kafka()
-let admin: Admin
-let producer: Producer
-
-before(async () => {
-  admin = client.admin()
-  producer = client.producer()
-  await producer.connect()
-})
-
-after(async () => {
-  await producer.disconnect()
-  await admin.disconnect()
-})
+const { client, admin, producer } = sharedClients()
 
 async function committedSum(groupId: string, topic: string): Promise<number> {
   const [t] = await admin.fetchOffsets({ groupId, topics: [topic] })

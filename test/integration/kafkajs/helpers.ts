@@ -1,5 +1,6 @@
 // Shared set-up for the samsa/kafkajs integration tests.
-import { Kafka, logLevel, type Admin, type KafkaConfig } from '../../../src/kafkajs/index.js'
+import { after, before } from 'node:test'
+import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer } from '../../../src/kafkajs/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 
 export { uniqueName }
@@ -24,3 +25,18 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A Kafka client with a connected admin and producer for the whole test file (disconnected after it). */
+export function sharedClients(): { client: Kafka; admin: Admin; producer: Producer } {
+  const client = kafka()
+  const shared = { client, admin: client.admin(), producer: client.producer() }
+  before(async () => {
+    await shared.admin.connect()
+    await shared.producer.connect()
+  })
+  after(async () => {
+    await shared.producer.disconnect()
+    await shared.admin.disconnect()
+  })
+  return shared
+}

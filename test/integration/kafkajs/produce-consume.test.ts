@@ -1,23 +1,9 @@
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { CompressionTypes, KafkaJSNonRetriableError, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from '../../../src/kafkajs/index.js'
-import { createTopic, kafka, uniqueName, waitFor } from './helpers.js'
+import { CompressionTypes, KafkaJSNonRetriableError, type EachBatchPayload, type KafkaMessage } from '../../../src/kafkajs/index.js'
+import { createTopic, sharedClients, uniqueName, waitFor } from './helpers.js'
 
-const client = kafka()
-let admin: Admin
-let producer: Producer
-
-before(async () => {
-  admin = client.admin()
-  await admin.connect()
-  producer = client.producer()
-  await producer.connect()
-})
-
-after(async () => {
-  await producer.disconnect()
-  await admin.disconnect()
-})
+const { client, admin, producer } = sharedClients()
 
 type Seen = { topic: string; partition: number; message: KafkaMessage }
 
