@@ -12,8 +12,9 @@
  *   partitions (or, if the group cannot be joined yet, after about
  *   `requestTimeout` plus the retry budget, while joining goes on), and
  *   processes messages in the background (see runner.ts).
- * - `seek`, `pause`, `resume` and `commitOffsets` need a running consumer,
- *   as in KafkaJS (KafkaJSNonRetriableError otherwise).
+ * - `seek`, `pause`, `resume` and `commitOffsets` need `run()` to have been
+ *   called, as in KafkaJS (KafkaJSNonRetriableError otherwise); `seek`,
+ *   `pause` and `resume` may follow a `run()` that is not awaited.
  * - A crash (a non-retriable error, or retries exhausted) stops the consumer,
  *   emits CRASH and, when the error is retriable and
  *   `retry.restartOnFailure` (if given) agrees, starts it again after a
@@ -68,6 +69,8 @@ export class ConsumerFacade implements Consumer {
   private readonly topics = new Map<string, { fromBeginning: boolean }>()
   private runner: Runner | undefined
   private runOptions: RunOptions | undefined
+  /** seek/pause/resume called after run() but before its runner exists: applied to the runner when it does. */
+  private early: ((runner: Runner) => void)[] = []
   private restartTimer: NodeJS.Timeout | undefined
 
   constructor(private readonly context: ClientContext, private readonly options: ConsumerConfig) {
@@ -127,6 +130,7 @@ export class ConsumerFacade implements Consumer {
     if (this.restartTimer) clearTimeout(this.restartTimer)
     this.restartTimer = undefined
     this.runOptions = undefined
+    this.early = []
     const runner = this.runner
     if (runner) {
       this.runner = undefined
@@ -186,7 +190,9 @@ export class ConsumerFacade implements Consumer {
     const defaultReset: 'earliest' | 'latest' = allFromBeginning ? 'earliest' : 'latest'
     let consumer: SamsaConsumer
     try {
-      consumer = new SamsaConsumer(this.samsaConfig(await this.context.brokers(), defaultReset))
+      const brokers = await this.context.brokers()
+      if (this.runOptions !== options) return // stopped meanwhile
+      consumer = new SamsaConsumer(this.samsaConfig(brokers, defaultReset))
     } catch (e) {
       throw toKafkaJSError(e)
     }
@@ -210,7 +216,9 @@ export class ConsumerFacade implements Consumer {
     const runner = new Runner(host, consumer, options, startupMs)
     this.runner = runner
     try {
-      await runner.start([...topics.keys()])
+      const started = runner.start([...topics.keys()])
+      for (const apply of this.early.splice(0)) apply(runner)
+      await started
     } catch (e) {
       this.runner = undefined
       await runner.stop().catch(() => undefined)
@@ -227,8 +235,9 @@ export class ConsumerFacade implements Consumer {
     while ((cause as { cause?: unknown })?.cause) cause = (cause as { cause?: unknown }).cause
     const retriable = error.name === 'KafkaJSNumberOfRetriesExceeded' || (cause as { retriable?: unknown })?.retriable === true
     let restart = retriable
-    if (restart && this.retry.restartOnFailure) {
-      restart = await this.retry.restartOnFailure(error).catch((e: unknown) => {
+    const restartOnFailure = this.retry.restartOnFailure
+    if (restart && restartOnFailure) {
+      restart = await Promise.resolve().then(() => restartOnFailure(error)).catch((e: unknown) => {
         this.log.error('Caught error when invoking user-provided "restartOnFailure" callback. Defaulting to restarting.', {
           error: (e as Error)?.message ?? String(e),
           cause: error.message,
@@ -253,6 +262,13 @@ export class ConsumerFacade implements Consumer {
     return this.runner
   }
 
+  /** Applies `fn` to the runner now, or as soon as run() has created it (KafkaJS allows seek right after a run() not awaited). */
+  private withRunner(fn: (runner: Runner) => void): void {
+    if (this.runner) return fn(this.runner)
+    if (!this.runOptions) throw new KafkaJSNonRetriableError(NOT_RUNNING)
+    this.early.push(fn)
+  }
+
   /** Commits exactly these offsets (the offset of the next message to read). */
   async commitOffsets(topicPartitions: TopicPartitionOffsetAndMetadata[] = []): Promise<void> {
     for (const { topic, partition, offset, metadata = null } of topicPartitions) {
@@ -270,7 +286,7 @@ export class ConsumerFacade implements Consumer {
     if (typeof partition !== 'number' || Number.isNaN(partition)) throw new KafkaJSNonRetriableError(`Invalid partition, expected a number received ${String(partition)}`)
     const o = parseOffset(offset, 'offset')
     if (o < 0n && o !== -1n && o !== -2n) throw new KafkaJSNonRetriableError('Offset must not be a negative number')
-    this.running().seek(topic, partition, o)
+    this.withRunner((r) => r.seek(topic, partition, o))
   }
 
   async describeGroup(): Promise<GroupDescription> {
@@ -280,12 +296,12 @@ export class ConsumerFacade implements Consumer {
 
   pause(topicPartitions: PauseRequest = []): void {
     checkPauseRequest(topicPartitions, 'pause')
-    this.running().pause(topicPartitions)
+    this.withRunner((r) => r.pause(topicPartitions))
   }
 
   resume(topicPartitions: PauseRequest = []): void {
     checkPauseRequest(topicPartitions, 'resume')
-    this.running().resume(topicPartitions)
+    this.withRunner((r) => r.resume(topicPartitions))
   }
 
   paused(): TopicPartitions[] {

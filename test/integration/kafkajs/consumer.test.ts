@@ -177,6 +177,20 @@ test('seek re-reads from an earlier offset; the batch in hand becomes stale', as
   assert.deepEqual(seen, ['0', '1', '2', '3', '1', '2', '3', '4', '5'])
 })
 
+test('seek right after a run() that is not awaited, as KafkaJS documents it', async () => {
+  const topic = await createTopic(admin)
+  await fill(topic, range(0, 6))
+  const consumer = client.consumer({ groupId: uniqueName('g') })
+  await consumer.subscribe({ topic })
+  const seen: string[] = []
+  void consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) })
+  consumer.seek({ topic, partition: 0, offset: '3' })
+  await waitFor(() => seen.length === 3, 'messages from offset 3')
+  await sleep(200)
+  await consumer.disconnect()
+  assert.deepEqual(seen, ['3', '4', '5'])
+})
+
 test('pause() from a handler stops a partition; resume delivers the rest, nothing lost or repeated', async () => {
   const topic = await createTopic(admin, 2)
   await fill(topic, range(0, 5), 0)
