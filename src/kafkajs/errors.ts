@@ -266,11 +266,16 @@ export interface DeleteTopicRecordsErrorPartition {
   error: KafkaJSError
 }
 
+export interface DeleteTopicRecordsErrorTopic {
+  topic: string
+  partitions: DeleteTopicRecordsErrorPartition[]
+}
+
 export class KafkaJSDeleteTopicRecordsError extends KafkaJSError {
   declare readonly topic: string
   declare readonly partitions: DeleteTopicRecordsErrorPartition[]
 
-  constructor(metadata: { topic: string; partitions: DeleteTopicRecordsErrorPartition[] }) {
+  constructor(metadata: DeleteTopicRecordsErrorTopic) {
     const retriable = metadata.partitions.some((p) => p.error.retriable)
     super('Error while deleting records', { retriable })
     Object.assign(this, { topic: metadata.topic, partitions: metadata.partitions })

@@ -55,7 +55,7 @@ export {
   KafkaJSFetcherRebalanceError,
   KafkaJSNoBrokerAvailableError,
 } from './errors.js'
-export type { KafkaJSErrorMetadata, DeleteGroupsErrorEntry as KafkaJSDeleteGroupsErrorGroups, DeleteTopicRecordsErrorPartition as KafkaJSDeleteTopicRecordsErrorPartition } from './errors.js'
+export type { KafkaJSErrorMetadata, DeleteGroupsErrorEntry as KafkaJSDeleteGroupsErrorGroups, DeleteTopicRecordsErrorPartition as KafkaJSDeleteTopicRecordsErrorPartition, DeleteTopicRecordsErrorTopic as KafkaJSDeleteTopicRecordsErrorTopic } from './errors.js'
 export * from './types.js'
 
 /** KafkaJS's codec registry. samsa has every codec built in: what is registered here is accepted and not used. */
