@@ -152,6 +152,30 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
   })
 }
 
+/** Broker JVMs of the cluster this run started or reused (none with --bootstrap). */
+let brokerPids: number[] = []
+const CLOCK_TICKS = 100 // USER_HZ on Linux
+
+/**
+ * CPU (user + system) the broker JVMs have used so far, µs; null when unknown.
+ * The figure per cell covers the driver process's whole life, so it includes
+ * the broker's side of connecting, topic metadata and the group join.
+ */
+function brokerCpuUs (): number | null {
+  if (brokerPids.length === 0 || process.platform !== 'linux') return null
+  let ticks = 0
+  for (const pid of brokerPids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15)
+    } catch {
+      return null
+    }
+  }
+  return ticks * (1e6 / CLOCK_TICKS)
+}
+
 async function endOffsetSum (admin: Admin, topic: string, partitions: number): Promise<number> {
   const offsets = await admin.listOffsets(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, timestamp: 'latest' as const })))
   return offsets.reduce((sum, o) => sum + Number(o.offset), 0)
@@ -188,6 +212,7 @@ async function main (): Promise<void> {
   let started = false
   if (!bootstrap) {
     const info = await startCluster({ portBase: opts.portBase, nodes: 1, version: kafkaVersion, owner: opts.keepBroker ? 'cli' : 'harness', lease: true, log })
+    brokerPids = info.state.nodes.map((n) => n.pid).filter((p): p is number => p !== null)
     bootstrap = info.bootstrap
     started = true
   }
@@ -243,7 +268,9 @@ async function main (): Promise<void> {
             payloadFile: payloadFiles.get(scenario.valueSize)!,
             kafkaVersion
           }
+          const brokerCpu0 = brokerCpuUs()
           const result = await runDriver(job, opts, timeoutMs)
+          const brokerCpu = brokerCpu0 === null ? null : brokerCpuUs()! - brokerCpu0
           if ('failed' in result) {
             log(`${key} run ${round}: FAILED ${result.failed}`)
             runs.push({ scenario: scenario.name, client, round, failed: result.failed })
@@ -256,10 +283,12 @@ async function main (): Promise<void> {
               const have = await endOffsetSum(admin, topic, scenario.partitions)
               if (have < result.records) check = ` (!! broker holds only ${have} records)`
             }
+            if (brokerCpu !== null && result.records > 0) result.brokerCpuUs = brokerCpu
             runs.push({ scenario: scenario.name, client, round, report: result })
             const rate = result.records / (result.elapsedMs / 1000)
             log(`${key} run ${round}: ${Math.round(rate).toLocaleString('en-US')} msgs/s, ` +
               `${(result.cpuUs / result.records).toFixed(2)} µs CPU/msg, ${result.rssMb.toFixed(0)} MB RSS` +
+              (result.brokerCpuUs !== undefined ? `, broker ${(result.brokerCpuUs / result.records).toFixed(2)} µs CPU/msg` : '') +
               (result.p99Ms !== undefined ? `, p50 ${result.p50Ms!.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms` : '') + check)
           }
           if (!roundTopic) await deleteTopic(admin, topic)

@@ -65,6 +65,8 @@ export interface DriverReport {
   p50Ms?: number
   p99Ms?: number
   p999Ms?: number
+  /** set by the harness: CPU the broker used while the driver ran, µs */
+  brokerCpuUs?: number
   /** anything the driver wants to say about how it was fed */
   note?: string
 }

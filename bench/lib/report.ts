@@ -30,6 +30,8 @@ export interface CellResult {
   msgsPerSecMax: number | null
   p999Ms: number | null
   joinMs: number | null
+  /** CPU the broker used while the client process ran, per message (see run.ts brokerCpuUs) */
+  brokerCpuUsPerMsg: number | null
   failedRuns: number
   unavailable?: string
   note?: string
@@ -78,6 +80,7 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
         msgsPerSecMax: rates.length ? Math.round(Math.max(...rates)) : null,
         p999Ms: medianOf(reports, (r) => r.p999Ms, 3),
         joinMs: medianOf(reports, (r) => r.joinMs, 0),
+        brokerCpuUsPerMsg: medianOf(reports, (r) => r.brokerCpuUs === undefined ? undefined : r.brokerCpuUs / r.records, 2),
         failedRuns: mine.filter((r) => r.failed).length
       }
       const why = unavailable.get(`${scenario}/${client}`)
@@ -103,7 +106,9 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const latency = cells.some((c) => c.p50Ms !== null)
     const join = s.role === 'consumer'
     lines.push(`## ${s.name}`, '', s.describe, '')
+    const broker = cells.some((c) => c.brokerCpuUsPerMsg !== null)
     const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']
+    if (broker) head.push('broker CPU µs/msg')
     if (latency) head.push('p50 ms', 'p99 ms', 'p99.9 ms')
     if (join) head.push('join ms')
     head.push('runs')
@@ -111,11 +116,12 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     for (const c of cells) {
       const label = SETTINGS.find((x) => x.client === c.client)?.label ?? c.client
       if (c.unavailable) {
-        lines.push(`| ${label} | n/a | | | | |${latency ? ' | | |' : ''}${join ? ' |' : ''} 0 |`)
+        lines.push(`| ${label} | n/a | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' |' : ''} 0 |`)
         continue
       }
       const row = [label, fmtInt(c.msgsPerSec), c.msgsPerSecMin === null ? '–' : `${fmtInt(c.msgsPerSecMin)} – ${fmtInt(c.msgsPerSecMax)}`,
         fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2), fmt(c.rssMb, 0)]
+      if (broker) row.push(fmt(c.brokerCpuUsPerMsg, 2))
       if (latency) row.push(fmt(c.p50Ms, 2), fmt(c.p99Ms, 2), fmt(c.p999Ms, 2))
       if (join) row.push(fmtInt(c.joinMs))
       row.push(c.failedRuns ? `${c.runs} (+${c.failedRuns} failed)` : String(c.runs))
