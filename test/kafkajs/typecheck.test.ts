@@ -5,10 +5,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import ts from 'typescript'
 
 const root = resolve(import.meta.dirname, '../..')
 const fixture = join(root, 'test/kafkajs/fixtures/app.ts')
@@ -50,4 +51,14 @@ test("a KafkaJS program type-checks against samsa/kafkajs (resolved through pack
 test("the same program type-checks against KafkaJS's own types", { skip: !existsSync(kafkajsTypes) && 'KafkaJS is not installed in .bench/peers' }, async () => {
   const { code, output } = await typecheck({ 'samsa/kafkajs': [kafkajsTypes] })
   assert.equal(code, 0, output)
+})
+
+test("every name KafkaJS's type declarations export is exported by samsa/kafkajs", { skip: !existsSync(kafkajsTypes) && 'KafkaJS is not installed in .bench/peers' }, () => {
+  const theirs = new Set([...readFileSync(kafkajsTypes, 'utf8').matchAll(/^export (?:declare )?(?:type|interface|class|enum|const|var|function) ([A-Za-z_]+)/gm)].map((m) => m[1]!))
+  const entry = join(root, 'src/kafkajs/index.ts')
+  const program = ts.createProgram([entry], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true })
+  const checker = program.getTypeChecker()
+  const ours = new Set(checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map((s) => s.name))
+  assert.ok(theirs.size > 150, `read KafkaJS's export list (${theirs.size} names)`)
+  assert.deepEqual([...theirs].filter((name) => !ours.has(name)), [])
 })
