@@ -198,11 +198,14 @@ export function producerConfig(
   return out
 }
 
+/** `max.poll.records` with eachBatch: a batch is then about what one fetch brought for the partition. */
+export const EACH_BATCH_MAX_POLL_RECORDS = 10000
+
 /** samsa's consumer options for a KafkaJS consumer: offsets committed by the facade, KafkaJS's group timings. */
 export function consumerConfig(
   common: CommonConfig,
   options: ConsumerConfig,
-  run: { autoOffsetReset: 'earliest' | 'latest'; assignors: AssignorName[] },
+  run: { autoOffsetReset: 'earliest' | 'latest'; assignors: AssignorName[]; eachBatch?: boolean },
 ): ConsumerOptions {
   const out: ConsumerOptions = {
     ...common,
@@ -220,6 +223,8 @@ export function consumerConfig(
     'allow.auto.create.topics': options.allowAutoTopicCreation ?? true,
     'partition.assignment.strategy': run.assignors,
   }
+  // eachBatch handlers expect batches the size of a fetch, not of Java's 500-record polls.
+  if (run.eachBatch) out['max.poll.records'] = EACH_BATCH_MAX_POLL_RECORDS
   if (options.maxWaitTimeInMs !== undefined) out['fetch.max.wait.ms'] = options.maxWaitTimeInMs
   if (options.metadataMaxAge !== undefined) out['metadata.max.age.ms'] = options.metadataMaxAge
   if (options.rackId !== undefined && options.rackId !== '') out['client.rack'] = options.rackId

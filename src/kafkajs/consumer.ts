@@ -97,8 +97,8 @@ export class ConsumerFacade implements Consumer {
     this.admin = new AdminFacade(context, { retry: this.retry })
   }
 
-  private samsaConfig(brokers: string[], autoOffsetReset: 'earliest' | 'latest') {
-    return consumerConfig(this.context.common(brokers), this.options, { autoOffsetReset, assignors: this.assignors })
+  private samsaConfig(brokers: string[], autoOffsetReset: 'earliest' | 'latest', eachBatch = false) {
+    return consumerConfig(this.context.common(brokers), this.options, { autoOffsetReset, assignors: this.assignors, eachBatch })
   }
 
   logger(): Logger {
@@ -192,7 +192,7 @@ export class ConsumerFacade implements Consumer {
     try {
       const brokers = await this.context.brokers()
       if (this.runOptions !== options) return // stopped meanwhile
-      consumer = new SamsaConsumer(this.samsaConfig(brokers, defaultReset))
+      consumer = new SamsaConsumer(this.samsaConfig(brokers, defaultReset, !options.eachMessage))
     } catch (e) {
       throw toKafkaJSError(e)
     }

@@ -108,6 +108,8 @@ test("consumer: KafkaJS's group defaults, read_committed, offsets committed by t
   assert.equal(c['fetch.max.bytes'], 10485760)
   assert.deepEqual(c['partition.assignment.strategy'], ['roundrobin'])
   assert.equal(c['fetch.max.wait.ms'], undefined)
+  assert.equal(c['max.poll.records'], undefined, "Java's 500 for eachMessage")
+  assert.equal(consumerConfig(common, { groupId: 'g' }, { autoOffsetReset: 'latest', assignors: ['range'], eachBatch: true })['max.poll.records'], 10000)
   parseConfig(consumerSchema, c, 'consumer')
   const d = consumerConfig(common, { groupId: 'g', readUncommitted: true, maxWaitTimeInMs: 100, rackId: 'r1', sessionTimeout: 10000, rebalanceTimeout: 20000, minBytes: 10, maxBytesPerPartition: 100 }, { autoOffsetReset: 'latest', assignors: ['range'] })
   assert.deepEqual(
