@@ -75,36 +75,56 @@ async function streamThroughRestart(kill: boolean, n: number): Promise<void> {
   const byPartition: { i: number; md: RecordMetadata }[][] = Array.from({ length: partitions }, () => [])
   const errors: KafkaError[] = []
   let acked = 0
-  let restart: Promise<void> | undefined
+  let sent = 0
+  let outstanding = 0
+  // How many records may be sent so far: a first third at full speed, then a
+  // trickle for as long as the broker is being restarted (so records are in
+  // the producer's hands while the broker is down), then the rest at full speed.
+  let limit = Math.floor(n / 3)
+  let done: () => void = () => {}
+  let firstThird: () => void = () => {}
+  const all = new Promise<void>((r) => (done = r))
+  const third = new Promise<void>((r) => (firstThird = r))
+  const pump = () => {
+    while (sent < limit && outstanding < 2000) {
+      const i = sent++
+      outstanding++
+      p.send({ topic, key: `key-${i % 31}`, value: `${i}` }, (err, md) => {
+        outstanding--
+        acks[i]!++
+        if (err) errors.push(err)
+        else byPartition[md!.partition]!.push({ i, md: md! })
+        acked++
+        lastAckAt = Date.now()
+        if (acked === Math.floor(n / 3)) firstThird()
+        if (acked === n) done()
+        else setImmediate(pump)
+      })
+    }
+  }
+  // The restart must really interrupt the stream: records outstanding with no
+  // acknowledgement for a while (the broker was down while the producer held them).
+  let lastAckAt = Date.now()
+  let longestStallMs = 0
   try {
-    await new Promise<void>((resolve, reject) => {
-      let sent = 0
-      let outstanding = 0
-      const pump = () => {
-        while (sent < n && outstanding < 2000) {
-          const i = sent++
-          outstanding++
-          p.send({ topic, key: `key-${i % 31}`, value: `${i}` }, (err, md) => {
-            outstanding--
-            acks[i]!++
-            if (err) errors.push(err)
-            else byPartition[md!.partition]!.push({ i, md: md! })
-            acked++
-            if (acked === Math.floor(n / 3) && restart === undefined) {
-              restart = restartNode(1, { portBase: PORT_BASE, kill, log: () => {} })
-              restart.catch(reject)
-            }
-            if (acked === n) resolve()
-            else setImmediate(pump)
-          })
-        }
-      }
+    pump()
+    await third
+    const trickle = setInterval(() => {
+      if (outstanding > 0) longestStallMs = Math.max(longestStallMs, Date.now() - lastAckAt)
+      if (limit < Math.floor((2 * n) / 3)) limit++
       pump()
-    })
-    await restart
+    }, 2)
+    try {
+      await restartNode(1, { portBase: PORT_BASE, kill, log: () => {} })
+    } finally {
+      clearInterval(trickle)
+    }
+    limit = n
+    pump()
+    await all
     assert.deepEqual(errors.map((e) => e.message), [], 'no record failed')
     assert.ok(acks.every((c) => c === 1), 'every callback ran exactly once')
-    assert.ok(p.metrics().retries > 0, 'the restart made the producer retry')
+    assert.ok(longestStallMs >= 500, `records were held unacknowledged while the broker was down (longest stall ${longestStallMs} ms; retries ${p.metrics().retries})`)
     for (let part = 0; part < partitions; part++) {
       const list = byPartition[part]!
       list.forEach(({ md }, j) => assert.equal(md.offset, BigInt(j), `partition ${part}: acknowledged offsets are contiguous, in send order`))
