@@ -26,7 +26,13 @@ test('createTopics, listTopics, describeTopics, createPartitions, deleteTopics',
   const topic = uniqueName('admin-topic')
   try {
     await a.createTopics([{ topic, numPartitions: 3, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }])
-    const names = await a.listTopics()
+    // As in Java, createTopics resolves once the controller accepted the topic;
+    // brokers' metadata shows it a moment later.
+    let names: string[] = []
+    for (const until = Date.now() + 15000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      names = await a.listTopics()
+      if (names.includes(topic)) break
+    }
     assert.ok(names.includes(topic), 'new topic listed')
     assert.ok(!names.includes('__consumer_offsets'), 'internal topics hidden by default')
     let [d] = await a.describeTopics([topic])
