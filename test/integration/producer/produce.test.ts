@@ -128,7 +128,13 @@ test('acks=0, 1 and all', async () => {
         await p.close()
       }
       expectedEnd += 50
-      const records = await readPartition(topic, 0)
+      let records = await readPartition(topic, 0)
+      // acks=0 resolves once the records are written to the socket: the broker
+      // appends them a moment later.
+      for (const until = Date.now() + 10000; acks === 0 && records.length < expectedEnd && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 50))
+        records = await readPartition(topic, 0)
+      }
       assert.equal(records.length, expectedEnd, `acks=${acks}: all records stored`)
       assert.equal(records[expectedEnd - 1]!.value!.toString(), `${acks}-49`)
     }
