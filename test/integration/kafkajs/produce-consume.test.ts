@@ -53,6 +53,11 @@ test('acks and compression are per send; acks 0 resolves to []; sendBatch spans 
     assert.equal(r.length, 1)
   }
   assert.deepEqual(await producer.send({ topic: a, acks: 0, messages: [{ value: 'no-ack' }] }), [])
+  // acks 0 resolves once written; the broker appends it a moment later (and before 'last' below).
+  for (const until = Date.now() + 10000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    const [end] = await admin.fetchTopicOffsets(a)
+    if (end!.high === '11') break
+  }
   const batch = await producer.sendBatch({
     topicMessages: [
       { topic: b, messages: [{ value: '1', partition: 0 }] },
