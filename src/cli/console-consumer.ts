@@ -22,7 +22,7 @@ import { Consumer } from '../consumer/consumer.js'
 import type { ConsumerRecord } from '../consumer/records.js'
 import { WakeupError } from '../errors.js'
 import type { TopicPartitionOffset } from '../types.js'
-import { UsageError, type ParsedArgs } from './args.js'
+import { UsageError } from './args.js'
 import { checkReachable, clientConfig, clientProps, note, onStopSignal, type Tool } from './tool.js'
 
 export const tool: Tool = {

@@ -14,6 +14,7 @@
  * line with the number that failed and the first error, and exits 1.
  */
 import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Producer } from '../producer/producer.js'
 import { UsageError } from './args.js'
 import { checkReachable, clientConfig, clientProps, note, out, sendFailures, type Tool } from './tool.js'
@@ -107,10 +108,6 @@ function payloadsFrom(recordSize: number | undefined, file: string | undefined, 
   const list = text.split(sep).filter((s) => s !== '').map((s) => Buffer.from(s, 'utf8'))
   if (list.length === 0) throw new UsageError(`--payload-file "${file}" holds no payloads`)
   return list
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms))
 }
 
 const MB = 1024 * 1024

@@ -12,6 +12,7 @@
  *   order, so a long-polling Fetch must not sit in front of a Heartbeat.
  * - `close()` closes every connection and makes later `get()` calls fail.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import createDebug from 'debug'
 import { ConnectionError, KafkaError } from '../errors.js'
 import { Connection, type ConnectionOptions } from '../network/connection.js'
@@ -134,11 +135,4 @@ export class BrokerPool {
     for (const conn of this.opening) conn.destroy(new ConnectionError('client is closed', { retriable: false }))
     this.opening.clear()
   }
-}
-
-export function sleep(ms: number, signal?: { unref?: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms)
-    if (signal?.unref) t.unref()
-  })
 }

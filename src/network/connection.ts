@@ -99,7 +99,6 @@ export class Connection {
   // framing state
   private frame: Buffer | undefined
   private frameFilled = 0
-  private header: Buffer | undefined
   private chunks: Buffer[] = []
   private chunkBytes = 0
   /** Where the next plaintext read goes: the current frame's unfilled tail, or the scratch buffer. */

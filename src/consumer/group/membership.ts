@@ -2,6 +2,7 @@
  * What the consumer needs from group membership, whichever protocol runs it
  * (classic JoinGroup/SyncGroup, or KIP-848 ConsumerGroupHeartbeat).
  */
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Cluster } from '../../cluster/cluster.js'
 import type { ConsumerConfig } from '../../config/consumer.js'
 import type { KafkaError } from '../../errors.js'
@@ -81,6 +82,7 @@ export async function until(p: Promise<unknown>, deadline: number): Promise<void
   }
 }
 
+/** A wait that does not keep the process alive. */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref())
+  return delay(ms, undefined, { ref: false })
 }
