@@ -422,6 +422,15 @@ async function writeCertificates (state: ClusterState): Promise<void> {
     fs.readFileSync(path.join(dir, 'server.pk8'), 'utf8') + fs.readFileSync(path.join(dir, 'server.pem'), 'utf8'))
 }
 
+// A cluster id as Kafka's Uuid.randomUuid makes them: never starting with '-',
+// which the storage tool's argument parser would take for an option.
+function newClusterId (): string {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
+
 function serverProperties (state: ClusterState, node: NodeState): string {
   const n = state.nodes.length
   const rf = Math.min(n, 3)
@@ -663,7 +672,7 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
     const state: ClusterState = {
       version,
       portBase,
-      clusterId: crypto.randomBytes(16).toString('base64url'),
+      clusterId: newClusterId(),
       runDir,
       libsDir,
       nodes: Array.from({ length: count }, (_, i) => ({
