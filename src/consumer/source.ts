@@ -31,14 +31,13 @@ import type { ApiDescriptor } from '../protocol/api.js'
 import { readBatches } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
+import { FetchSession, type SessionPartition } from './fetch-session.js'
 import type { PartitionState, SubscriptionState } from './positions.js'
 
 const log = createDebug('samsa:consumer:fetch')
 
 /** Errors cured by fresh metadata: retry the partition after a backoff. */
 const METADATA_ERRORS = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100, 103])
-const SESSION_ERRORS = new Set([70, 71, 106])
-const MAX_EPOCH = 2147483647
 
 export interface FetcherHost {
   readonly config: ConsumerConfig
@@ -50,18 +49,6 @@ export interface FetcherHost {
   onError(error: KafkaError): void
   /** A partition's position must be looked up again (after OFFSET_OUT_OF_RANGE). */
   onReset(state: PartitionState): void
-}
-
-interface SessionEntry {
-  topic: string
-  topicId: string
-  partition: number
-  fetchOffset: bigint
-  currentLeaderEpoch: number
-  lastFetchedEpoch: number
-  maxBytes: number
-  /** Partition epoch when sent, to drop responses made stale by a seek. */
-  epoch: number
 }
 
 export class Fetcher {
@@ -146,22 +133,13 @@ class Source {
   busy = false
   private readonly host: FetcherHost
   private readonly done: () => void
-  private sessionId = 0
-  private sessionEpoch = 0
-  private sessionUsesIds = false
-  private session = new Map<string, SessionEntry>()
+  private readonly session = new FetchSession()
   private closed = false
 
   constructor(nodeId: number, host: FetcherHost, done: () => void) {
     this.nodeId = nodeId
     this.host = host
     this.done = done
-  }
-
-  private resetSession(): void {
-    this.sessionId = 0
-    this.sessionEpoch = 0
-    this.session = new Map()
   }
 
   fetch(parts: PartitionState[]): void {
@@ -176,76 +154,19 @@ class Source {
       })
   }
 
+  /** One Fetch for `parts`: the session says what to send, the partitions take the answer. */
   private async run(parts: PartitionState[]): Promise<void> {
     const { config, cluster } = this.host
-    const backoff = (e: unknown) => {
-      const at = Date.now() + config['retry.backoff.ms']
-      for (const p of parts) p.retryAt = at
-      this.resetSession()
-      log('fetch from node %d failed: %s', this.nodeId, (e as Error).message)
-    }
     let conn
     try {
       conn = await cluster.connectionTo(this.nodeId, 'fetch')
     } catch (e) {
       cluster.requestRefresh()
       for (const p of parts) p.preferredReplica = -1
-      return backoff(e)
+      return this.backoff(parts, e)
     }
-    let version = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 4)
-    const ids = new Map<string, string>()
-    let useIds = version >= 13
-    for (const p of parts) {
-      const id = cluster.topic(p.topic)?.topicId
-      if (!id || id === ZERO_UUID) useIds = false
-      else ids.set(p.topic, id)
-    }
-    if (!useIds && version >= 13) version = 12
-    if (useIds !== this.sessionUsesIds) this.resetSession()
-    this.sessionUsesIds = useIds
-
-    const next = new Map<string, SessionEntry>()
-    for (const p of parts) {
-      next.set(p.key, {
-        topic: p.topic,
-        topicId: ids.get(p.topic) ?? ZERO_UUID,
-        partition: p.partition,
-        fetchOffset: p.fetchOffset,
-        currentLeaderEpoch: cluster.partition(p.topic, p.partition)?.leaderEpoch ?? -1,
-        lastFetchedEpoch: p.lastFetchedEpoch,
-        maxBytes: config['max.partition.fetch.bytes'],
-        epoch: p.epoch,
-      })
-    }
-    const full = this.sessionEpoch === 0
-    const toSend: SessionEntry[] = []
-    const forgotten = new Map<string, { topic: string; topicId: string; partitions: number[] }>()
-    for (const [k, e] of next) {
-      const old = this.session.get(k)
-      if (full || !old || old.fetchOffset !== e.fetchOffset || old.currentLeaderEpoch !== e.currentLeaderEpoch ||
-        old.lastFetchedEpoch !== e.lastFetchedEpoch || old.maxBytes !== e.maxBytes) toSend.push(e)
-    }
-    if (!full) {
-      for (const [k, e] of this.session) {
-        if (next.has(k)) continue
-        let f = forgotten.get(e.topic)
-        if (!f) forgotten.set(e.topic, (f = { topic: e.topic, topicId: e.topicId, partitions: [] }))
-        f.partitions.push(e.partition)
-      }
-    }
-    const topics = new Map<string, { topic: string; topicId: string; partitions: object[] }>()
-    for (const e of toSend) {
-      let t = topics.get(e.topic)
-      if (!t) topics.set(e.topic, (t = { topic: e.topic, topicId: e.topicId, partitions: [] }))
-      t.partitions.push({
-        partition: e.partition,
-        currentLeaderEpoch: e.currentLeaderEpoch,
-        fetchOffset: e.fetchOffset,
-        lastFetchedEpoch: e.lastFetchedEpoch,
-        logStartOffset: -1n,
-        partitionMaxBytes: e.maxBytes,
-      })
-    }
+    const maxVersion = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 4)
+    const request = this.session.build(parts.map((p) => this.sessionPartition(p)), maxVersion >= 13)
     let res: FetchResponse
     try {
       res = await conn.request(
@@ -256,49 +177,60 @@ class Source {
           minBytes: config['fetch.min.bytes'],
           maxBytes: config['fetch.max.bytes'],
           isolationLevel: config['isolation.level'] === 'read_committed' ? 1 : 0,
-          sessionId: this.sessionId,
-          sessionEpoch: this.sessionEpoch,
-          topics: [...topics.values()],
-          forgottenTopicsData: [...forgotten.values()],
+          sessionId: request.sessionId,
+          sessionEpoch: request.sessionEpoch,
+          topics: request.topics,
+          forgottenTopicsData: request.forgottenTopicsData,
           rackId: config['client.rack'],
         },
-        { version, timeoutMs: config['request.timeout.ms'] + config['fetch.max.wait.ms'] },
+        { version: request.useTopicIds ? maxVersion : Math.min(maxVersion, 12), timeoutMs: config['request.timeout.ms'] + config['fetch.max.wait.ms'] },
       )
     } catch (e) {
-      return backoff(e)
+      return this.backoff(parts, e)
     }
     if (this.closed) return
-    if (res.errorCode !== 0) {
+    if (!this.session.handleResponse(res.errorCode, res.sessionId)) {
       const err = brokerError(res.errorCode, { broker: this.nodeId })
-      if (SESSION_ERRORS.has(res.errorCode)) {
-        log('fetch session %d on node %d: %s; starting a new session', this.sessionId, this.nodeId, err.message)
-        this.resetSession()
-        return
-      }
-      return backoff(err)
+      if (!FetchSession.isSessionError(res.errorCode)) return this.backoff(parts, err)
+      log('fetch session %d on node %d: %s; starting a new session', request.sessionId, this.nodeId, err.message)
+      return
     }
-    if (full) {
-      this.sessionId = res.sessionId
-      this.sessionEpoch = res.sessionId !== 0 ? 1 : 0
-    } else {
-      this.sessionEpoch = this.sessionEpoch >= MAX_EPOCH ? 1 : this.sessionEpoch + 1
-    }
-    this.session = next
-    const byId = new Map<string, string>()
-    if (useIds) for (const [name, id] of ids) byId.set(id, name)
+    const epochs = new Map<string, number>()
+    for (const p of parts) epochs.set(p.key, p.epoch)
     let data = false
     for (const t of res.responses) {
-      const topic = useIds ? byId.get(t.topicId) : t.topic
+      const topic = request.useTopicIds ? request.topicNames.get(t.topicId) : t.topic
       if (topic === undefined) continue
       for (const p of t.partitions) {
-        const key = `${topic}\u0000${p.partitionIndex}`
-        const sent = next.get(key)
         const s = this.host.subscriptions.get(topic, p.partitionIndex)
-        if (!sent || !s || s.epoch !== sent.epoch || s.position === null) continue
+        // A seek since the request was sent makes its answer stale.
+        if (!s || s.epoch !== epochs.get(s.key) || s.position === null) continue
         if (this.onPartition(s, p)) data = true
       }
     }
     if (data) this.host.onData()
+  }
+
+  /** What the session is asked to fetch for one partition. */
+  private sessionPartition(p: PartitionState): SessionPartition {
+    const { config, cluster } = this.host
+    return {
+      topic: p.topic,
+      topicId: cluster.topic(p.topic)?.topicId ?? ZERO_UUID,
+      partition: p.partition,
+      fetchOffset: p.fetchOffset,
+      currentLeaderEpoch: cluster.partition(p.topic, p.partition)?.leaderEpoch ?? -1,
+      lastFetchedEpoch: p.lastFetchedEpoch,
+      maxBytes: config['max.partition.fetch.bytes'],
+    }
+  }
+
+  /** A failed fetch: the partitions wait `retry.backoff.ms`, the session starts over. */
+  private backoff(parts: PartitionState[], e: unknown): void {
+    const at = Date.now() + this.host.config['retry.backoff.ms']
+    for (const p of parts) p.retryAt = at
+    this.session.reset()
+    log('fetch from node %d failed: %s', this.nodeId, (e as Error).message)
   }
 
   /** Applies one partition's response; true when it added data or an error for poll. */
@@ -364,7 +296,7 @@ class Source {
       log('%s-%d: %s; refreshing metadata', s.topic, s.partition, err.message)
       s.preferredReplica = -1
       s.retryAt = now + config['retry.backoff.ms']
-      if (p.errorCode === 100 || p.errorCode === 103) this.resetSession()
+      if (p.errorCode === 100 || p.errorCode === 103) this.session.reset()
       cluster.requestRefresh()
       return false
     }
@@ -375,17 +307,16 @@ class Source {
 
   async close(deadline: number): Promise<void> {
     this.closed = true
-    if (this.sessionId === 0) return
-    const sessionId = this.sessionId
-    this.resetSession()
+    const final = this.session.close()
+    if (final === undefined) return
     const ms = Math.min(deadline - Date.now(), this.host.config['request.timeout.ms'])
     if (ms <= 0) return
     try {
       const conn = await this.host.cluster.connectionTo(this.nodeId, 'fetch')
       const version = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 7)
-      await conn.request(FetchApi, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 0, sessionId, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: '' }, { version, timeoutMs: ms })
+      await conn.request(FetchApi, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 0, ...final, topics: [], forgottenTopicsData: [], rackId: '' }, { version, timeoutMs: ms })
     } catch (e) {
-      log('closing fetch session %d on node %d failed: %s', sessionId, this.nodeId, (e as Error).message)
+      log('closing fetch session %d on node %d failed: %s', final.sessionId, this.nodeId, (e as Error).message)
     }
   }
 }
