@@ -43,10 +43,14 @@ export interface AccumulatorSettings {
   availabilityTimeoutMs: number
   /** The cluster metadata right now. */
   snapshot: () => Snapshot
+}
+
+/** What the accumulator tells the sender that drains it. */
+export interface AccumulatorListener {
   /** A batch became sendable now (full, or memory is short): wake the sender. */
-  onSendable: () => void
+  onSendable(): void
   /** A batch was created (the sender arms its linger timer). */
-  onNewBatch: (batch: ProducerBatch) => void
+  onNewBatch(batch: ProducerBatch): void
 }
 
 /** A send waiting for buffer memory. */
@@ -86,6 +90,8 @@ export class Accumulator {
   /** Batches not done yet, oldest first. */
   readonly incomplete = new Set<ProducerBatch>()
   private readonly settings: AccumulatorSettings
+  /** Told about new and sendable batches; the Sink draining this accumulator subscribes when it is built. */
+  listener: AccumulatorListener = { onSendable() {}, onNewBatch() {} }
   private readonly waiting = new Fifo<WaitingSend>()
   private waitTimer: NodeJS.Timeout | undefined
   private readonly drainIndex = new Map<number, number>()
@@ -153,12 +159,12 @@ export class Accumulator {
         this.recordsInFlight++
         const full = last.isFull
         if (sticky) t.sticky.onAppend(added, full, t.layout)
-        if (full) this.settings.onSendable()
+        if (full) this.listener.onSendable()
         return true
       }
       if (!last.closedForAppends) {
         last.closedForAppends = true
-        this.settings.onSendable()
+        this.listener.onSendable()
       }
       if (sticky && this.completeSwitch(t, p)) {
         p = t.sticky.current(t.layout)
@@ -169,7 +175,7 @@ export class Accumulator {
           if (added >= 0) {
             this.recordsInFlight++
             t.sticky.onAppend(added, other.isFull, t.layout)
-            if (other.isFull) this.settings.onSendable()
+            if (other.isFull) this.listener.onSendable()
             return true
           }
           other.closedForAppends = true
@@ -197,8 +203,8 @@ export class Accumulator {
     q.batches.push(batch)
     t.queued++
     if (sticky) t.sticky.onAppend(added, batch.isFull, t.layout)
-    s.onNewBatch(batch)
-    if (q.batches.length > 1 || batch.isFull) s.onSendable()
+    this.listener.onNewBatch(batch)
+    if (q.batches.length > 1 || batch.isFull) this.listener.onSendable()
     return true
   }
 
@@ -214,7 +220,7 @@ export class Accumulator {
     if (this.waiting.length === 1) {
       this.armWaitTimer()
       // Out of memory: everything is sendable now, to free memory as fast as possible.
-      this.settings.onSendable()
+      this.listener.onSendable()
     }
   }
 

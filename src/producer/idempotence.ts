@@ -50,15 +50,27 @@ export interface IdempotenceSettings {
   backoff: Backoff
   /**
    * Transactional producer: the producer id comes from initTransactions()
-   * (not from a lazy InitProducerId), sequence trouble makes the transaction
-   * abortable instead of bumping the epoch locally, and this is called when a
-   * partition's sequences cannot be resolved (the abort must bump the epoch).
+   * (not from a lazy InitProducerId), and sequence trouble makes the
+   * transaction abortable (told to `transactionListener`) instead of bumping
+   * the epoch locally.
    */
-  transactional?: { onUnresolvable: (error: KafkaError) => void; onFailed: (error: KafkaError) => void }
+  transactional: boolean
+}
+
+/** What the sender that uses the producer id is told. */
+export interface IdempotenceListener {
   /** The producer got an id: drain again. */
-  onReady: () => void
-  /** InitProducerId failed for good: fail everything. */
-  onFatal: (error: KafkaError) => void
+  onReady(): void
+  /** InitProducerId failed for good (`fatalError`): fail everything. */
+  onFatal(error: KafkaError): void
+}
+
+/** What a transactional producer's transaction manager is told. */
+export interface TransactionListener {
+  /** A batch of the transaction failed for good. */
+  onBatchFailed(error: KafkaError): void
+  /** A partition's sequences cannot be resolved: the abort must bump the epoch. */
+  requireEpochBump(error: KafkaError): void
 }
 
 export class Idempotence {
@@ -72,6 +84,10 @@ export class Idempotence {
   private readonly unresolved = new Map<PartitionQueue, number>()
   private readonly cluster: Cluster
   private readonly settings: IdempotenceSettings
+  /** The Sink subscribes when it is built. */
+  listener: IdempotenceListener = { onReady() {}, onFatal() {} }
+  /** A transactional producer's Transactions subscribes when it is built. */
+  transactionListener: TransactionListener | undefined
   private closed = false
   private retryTimer: NodeJS.Timeout | undefined
 
@@ -83,7 +99,7 @@ export class Idempotence {
   /** Before each drain (Java: maybeResolveSequences, bumpIdempotentEpochAndResetIdIfNeeded). */
   prepare(): void {
     if (this.unresolved.size > 0) this.resolveSequences()
-    if (this.settings.transactional !== undefined) return
+    if (this.settings.transactional) return
     if (this.epochBumpRequired) this.bumpEpoch()
     if (this.state === 'uninitialized') this.initProducerId(0)
   }
@@ -122,7 +138,7 @@ export class Idempotence {
         this.epoch = res.producerEpoch
         this.state = 'ready'
         log('producer id %s, epoch %d', res.producerId, res.producerEpoch)
-        this.settings.onReady()
+        this.listener.onReady()
       },
       (e: unknown) => {
         if (this.closed) return
@@ -132,7 +148,7 @@ export class Idempotence {
           this.fatalError = new KafkaError(`the idempotent producer could not get a producer id: ${err.message}`, {
             cause: err, type: err.type, ...(err.code !== undefined ? { code: err.code } : {}),
           })
-          this.settings.onFatal(this.fatalError)
+          this.listener.onFatal(this.fatalError)
           return
         }
         const delay = backoffDelay(this.settings.backoff, attempt)
@@ -222,7 +238,7 @@ export class Idempotence {
   /** Java's TransactionManager.canRetry, for a partition error on a batch that may otherwise be retried. */
   canRetry(batch: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean): boolean {
     const q = batch.queue
-    const transactional = this.settings.transactional !== undefined
+    const transactional = this.settings.transactional
     if (code === UNKNOWN_PRODUCER_ID) {
       if (logStartOffset === -1n) return true
       if (batch.reopened) return true
@@ -281,10 +297,10 @@ export class Idempotence {
     const q = batch.queue
     this.removeInflight(batch)
     const tx = this.settings.transactional
-    if (tx !== undefined) tx.onFailed(error)
+    if (tx) this.transactionListener?.onBatchFailed(error)
     if (!batch.hasSequence) return
     if (error.code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
-      if (tx === undefined) this.requestEpochBump(q)
+      if (!tx) this.requestEpochBump(q)
     } else if (error.code === UNKNOWN_PRODUCER_ID) {
       // The broker has no state for us: the partition starts again at 0.
       q.producerId = -1n
@@ -295,7 +311,7 @@ export class Idempotence {
       q.inflight.length = 0
       this.unresolved.delete(q)
     } else if (adjust) {
-      if (tx === undefined) this.requestEpochBump(q)
+      if (!tx) this.requestEpochBump(q)
       else this.adjustSequences(q, batch)
     }
   }
@@ -327,9 +343,9 @@ export class Idempotence {
       if (q.inflight.length > 0) continue
       if (this.isNextSequence(q, q.nextSequence)) {
         this.unresolved.delete(q)
-      } else if (this.settings.transactional !== undefined) {
+      } else if (this.settings.transactional) {
         this.unresolved.delete(q)
-        this.settings.transactional.onUnresolvable(new KafkaError(
+        this.transactionListener?.requireEpochBump(new KafkaError(
           `the client has not received acknowledgement for some previously sent records of ${q} and can no longer retry them: the transaction must be aborted`,
           { type: 'UNRESOLVED_SEQUENCE' }))
       } else {

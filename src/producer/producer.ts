@@ -97,7 +97,6 @@ class ProducerImpl<K, V> {
   private state: 'open' | 'closing' | 'closed' = 'open'
   private closing: Promise<void> | undefined
   private idleTimer: NodeJS.Timeout | undefined
-  private fatalError: KafkaError | undefined
 
   constructor(config: ProducerConfigInput<SerializerOption, SerializerOption>) {
     const c = parseProducerConfig(config)
@@ -110,10 +109,14 @@ class ProducerImpl<K, V> {
     this.ignoreKeys = c['partitioner.ignore.keys']
     this.maxRecordSize = Math.min(c['max.request.size'], c['buffer.memory'])
     this.maxBlockMs = c['max.block.ms']
-    this.cluster = new Cluster(c)
-    const backoff = this.cluster.backoff
+    // Each part is built after the parts it uses and gets them passed in; the
+    // parts above subscribe to the ones below (the sink to the accumulator,
+    // the idempotence state and the transactions; the transactions to the
+    // idempotence state), so no callback can reach a part not built yet.
+    const cluster = new Cluster(c)
+    const backoff = cluster.backoff
     const level = c['compression.type'] === 'gzip' ? c['compression.gzip.level'] : c['compression.type'] === 'zstd' ? c['compression.zstd.level'] : undefined
-    this.acc = new Accumulator({
+    const acc = new Accumulator({
       batchSize: c['batch.size'],
       lingerMs: c['linger.ms'],
       deliveryTimeoutMs: c['delivery.timeout.ms'],
@@ -124,37 +127,19 @@ class ProducerImpl<K, V> {
       compressionLevel: level === -1 ? undefined : level,
       adaptivePartitioning: c['partitioner.adaptive.partitioning.enable'],
       availabilityTimeoutMs: c['partitioner.availability.timeout.ms'],
-      snapshot: () => this.cluster.snapshot,
-      onSendable: () => this.sink.wakeup(),
-      onNewBatch: (batch) => {
-        this.sink.armLinger(c['linger.ms'])
-        if (this.txn !== undefined) this.txn.onNewBatch(batch.queue)
-      },
+      snapshot: () => cluster.snapshot,
     })
     const transactionalId = c['transactional.id']
-    this.idem = c.idempotent
-      ? new Idempotence(this.cluster, {
-        backoff,
-        onReady: () => this.sink.wakeup(),
-        onFatal: (e) => this.fatal(e),
-        ...(transactionalId === undefined ? {} : {
-          transactional: {
-            onFailed: (e: KafkaError) => this.txn!.onBatchFailed(e),
-            onUnresolvable: (e: KafkaError) => this.txn!.requireEpochBump(e),
-          },
-        }),
-      })
-      : undefined
-    this.txn = transactionalId === undefined
+    const idem = c.idempotent ? new Idempotence(cluster, { backoff, transactional: transactionalId !== undefined }) : undefined
+    const txn = transactionalId === undefined
       ? undefined
-      : new Transactions(this.cluster, this.idem!, {
+      : new Transactions(cluster, idem!, {
         transactionalId,
         transactionTimeoutMs: c['transaction.timeout.ms'],
         backoff,
-        wakeup: () => this.sink.wakeup(),
       })
     const acks = c['acks'] === 'all' ? -1 : c['acks']
-    this.sink = new Sink(this.cluster, this.acc, {
+    const sink = new Sink(cluster, acc, {
       acks,
       requestTimeoutMs: c['request.timeout.ms'],
       maxRequestSize: c['max.request.size'],
@@ -163,9 +148,15 @@ class ProducerImpl<K, V> {
       deliveryTimeoutMs: c['delivery.timeout.ms'],
       retryBackoffMs: c['retry.backoff.ms'],
       guaranteeOrder: !c.idempotent && c['max.in.flight.requests.per.connection'] === 1,
+      lingerMs: c['linger.ms'],
       transactionalId: transactionalId ?? null,
-    }, this.idem, this.txn)
-    this.sink.onBatchDone = () => this.checkIdle()
+    }, idem, txn)
+    this.cluster = cluster
+    this.acc = acc
+    this.idem = idem
+    this.txn = txn
+    this.sink = sink
+    sink.onBatchDone = () => this.checkIdle()
     const idleMs = c['metadata.max.idle.ms']
     this.idleTimer = setInterval(() => {
       const idle = this.acc.idleTopics(Date.now(), idleMs)
@@ -193,7 +184,7 @@ class ProducerImpl<K, V> {
 
   private doSend(record: ProducerRecord<K, V>, callback: SendCallback): void {
     if (this.state !== 'open') return failLater(callback, closedError('cannot send: the producer is closed'))
-    if (this.fatalError !== undefined) return failLater(callback, this.fatalError)
+    if (this.idem !== undefined && this.idem.fatalError !== undefined) return failLater(callback, this.idem.fatalError)
     if (this.txn !== undefined) {
       const e = this.txn.sendError()
       if (e !== undefined) return failLater(callback, e)
@@ -450,11 +441,6 @@ class ProducerImpl<K, V> {
   }
 
   /** The idempotent producer cannot get a producer id: every pending and later record fails. */
-  private fatal(error: KafkaError): void {
-    this.fatalError = error
-    this.sink.abortAll(error)
-  }
-
   /** The partitions of a topic, waiting up to max.block.ms for its metadata. */
   async partitionsFor(topic: string): Promise<PartitionInfo[]> {
     if (this.state === 'closed') throw closedError('the producer is closed')

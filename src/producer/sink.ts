@@ -54,6 +54,8 @@ export interface SinkSettings {
   retryBackoffMs: number
   /** Keep one batch per partition in flight (max.in.flight=1 without idempotence). */
   guaranteeOrder: boolean
+  /** linger.ms: how long a new batch may wait for more records. */
+  lingerMs: number
   transactionalId: string | null
 }
 
@@ -108,6 +110,17 @@ export class Sink {
     this.settings = settings
     this.idem = idem
     this.txn = txn
+    // The parts below the sink tell it when there is something to send.
+    acc.listener = {
+      onSendable: () => this.wakeup(),
+      onNewBatch: (batch) => {
+        this.armLinger(settings.lingerMs)
+        // A new partition of a transaction is added to it before its batches are drained.
+        if (txn !== undefined) txn.onNewBatch(batch.queue)
+      },
+    }
+    if (idem !== undefined) idem.listener = { onReady: () => this.wakeup(), onFatal: (error) => this.abortAll(error) }
+    if (txn !== undefined) txn.wakeup = () => this.wakeup()
   }
 
   /** Runs the sink soon (after the current synchronous code). */
@@ -134,7 +147,7 @@ export class Sink {
   }
 
   /** A new batch lingers: make sure a run happens when linger.ms is up. */
-  armLinger(delay: number): void {
+  private armLinger(delay: number): void {
     this.wakeAfter(delay)
   }
 

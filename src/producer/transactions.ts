@@ -44,7 +44,7 @@ import { EndTxnApi } from '../protocol/messages/end-txn.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
 import { TxnOffsetCommitApi } from '../protocol/messages/txn-offset-commit.js'
 import type { TopicPartitionOffset } from '../types.js'
-import type { Idempotence } from './idempotence.js'
+import type { Idempotence, TransactionListener } from './idempotence.js'
 import type { PartitionQueue } from './queue.js'
 
 const log = createDebug('samsa:producer')
@@ -65,8 +65,6 @@ export interface TransactionSettings {
   transactionalId: string
   transactionTimeoutMs: number
   backoff: Backoff
-  /** Partitions were added: drain again. */
-  wakeup: () => void
 }
 
 // Protocol error codes.
@@ -89,7 +87,7 @@ const RETRY = new Set([COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, 
 const ADD_PARTITIONS_MAX_VERSION = 3
 const END_TXN_MAX_VERSION = 4
 
-export class Transactions {
+export class Transactions implements TransactionListener {
   state: TransactionState = 'uninitialized'
   readonly transactionalId: string
   /** The abortable or fatal error the producer is in. */
@@ -97,6 +95,8 @@ export class Transactions {
   private readonly cluster: Cluster
   private readonly idem: Idempotence
   private readonly settings: TransactionSettings
+  /** Partitions were added (or may be tried again): drain again. The Sink subscribes when it is built. */
+  wakeup: () => void = () => {}
   /** Partitions the coordinator has in the transaction. */
   private readonly added = new Set<PartitionQueue>()
   /** Partitions waiting to be added. */
@@ -115,6 +115,7 @@ export class Transactions {
     this.idem = idem
     this.settings = settings
     this.transactionalId = settings.transactionalId
+    idem.transactionListener = this
   }
 
   // ---------------------------------------------------------------- user operations
@@ -251,7 +252,7 @@ export class Transactions {
     if (this.state !== 'in-transaction' && this.state !== 'committing') return
     this.adding = this.addPartitions().finally(() => {
       this.adding = undefined
-      this.settings.wakeup()
+      this.wakeup()
     })
   }
 
@@ -341,7 +342,7 @@ export class Transactions {
       this.addAttempt++
       this.addTimer = setTimeout(() => {
         this.addTimer = undefined
-        this.settings.wakeup()
+        this.wakeup()
       }, delay)
     }
   }

@@ -32,10 +32,9 @@ function make(overrides: Partial<AccumulatorSettings> = {}) {
     adaptivePartitioning: false,
     availabilityTimeoutMs: 0,
     snapshot: () => snap,
-    onSendable: () => sendable++,
-    onNewBatch: () => {},
     ...overrides,
   })
+  acc.listener = { onSendable: () => sendable++, onNewBatch: () => {} }
   const t = acc.topic('t', 0)
   t.refresh(snap)
   return { acc, t, sendable: () => sendable }

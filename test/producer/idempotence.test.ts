@@ -7,7 +7,7 @@ import { KafkaError } from '../../src/errors.js'
 import type { Cluster } from '../../src/cluster/cluster.js'
 
 function setup() {
-  const idem = new Idempotence({} as Cluster, { backoff: { backoffMs: 10, backoffMaxMs: 100 }, onReady: () => {}, onFatal: () => {} })
+  const idem = new Idempotence({} as Cluster, { backoff: { backoffMs: 10, backoffMaxMs: 100 }, transactional: false })
   idem.state = 'ready'
   idem.producerId = 7n
   idem.epoch = 3
