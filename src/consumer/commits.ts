@@ -14,7 +14,6 @@
  * - The committed offset is the offset of the next record to read.
  */
 import createDebug from 'debug'
-import type { ConsumerConfig } from '../config/consumer.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
 import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
@@ -32,8 +31,19 @@ export interface CommitIdentity {
   groupInstanceId: string | null
 }
 
+/** What commits need from the consumer's config, translated once by the consumer. */
+export interface CommitSettings {
+  /** retry.backoff.ms and retry.backoff.max.ms: between attempts of commitSync and look-ups. */
+  backoffMs: number
+  backoffMaxMs: number
+  /** default.api.timeout.ms: how long an async commit may take. */
+  asyncTimeoutMs: number
+  /** group.protocol is "consumer" (KIP-848): OffsetFetch names the member. */
+  kip848: boolean
+}
+
 export interface CommitterHost {
-  readonly config: ConsumerConfig
+  readonly settings: CommitSettings
   readonly coordinator: GroupCoordinator
   /** The member identity commits carry (generation -1 and no member id outside a group). */
   identity(): CommitIdentity
@@ -62,8 +72,8 @@ export class Committer {
   commitSync(offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
     return this.enqueue(() =>
       retry('commitSync', () => this.send(offsets, deadline), {
-        backoffMs: this.host.config['retry.backoff.ms'],
-        backoffMaxMs: this.host.config['retry.backoff.max.ms'],
+        backoffMs: this.host.settings.backoffMs,
+        backoffMaxMs: this.host.settings.backoffMaxMs,
         deadline,
       }),
     )
@@ -71,7 +81,7 @@ export class Committer {
 
   /** Commits `offsets` once, in order after every earlier commit. */
   commitAsync(offsets: TopicPartitionOffset[]): Promise<void> {
-    return this.enqueue(() => this.send(offsets, Date.now() + this.host.config['default.api.timeout.ms']))
+    return this.enqueue(() => this.send(offsets, Date.now() + this.host.settings.asyncTimeoutMs))
   }
 
   /** Waits for every commit made so far. */
@@ -141,7 +151,7 @@ export class Committer {
 
   /** The committed offsets of `tps` (null where the group has none). */
   async fetchCommitted(tps: TopicPartition[], deadline: number): Promise<Map<string, TopicPartitionOffset | null>> {
-    const { coordinator, config } = this.host
+    const { coordinator, settings } = this.host
     return retry(
       'committed offsets',
       async () => {
@@ -150,7 +160,7 @@ export class Committer {
         for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
         const id = this.host.identity()
         const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
-        const kip848 = version >= 9 && config['group.protocol'] === 'consumer' && id.generationIdOrMemberEpoch > 0
+        const kip848 = version >= 9 && settings.kip848 && id.generationIdOrMemberEpoch > 0
         const res = await coordinator.send(
           OffsetFetchApi,
           version >= 8
@@ -194,7 +204,7 @@ export class Committer {
         }
         return out
       },
-      { backoffMs: config['retry.backoff.ms'], backoffMaxMs: config['retry.backoff.max.ms'], deadline },
+      { backoffMs: settings.backoffMs, backoffMaxMs: settings.backoffMaxMs, deadline },
     )
   }
 }

@@ -25,7 +25,6 @@ import { listOffsets } from '../admin/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { Committer } from './commits.js'
-import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression/index.js'
 import { drainPartition, type DrainOptions } from './fetch-buffer.js'
 import { ClassicMembership } from './group/classic.js'
 import { ConsumerGroupMembership } from './group/consumer-group.js'
@@ -33,6 +32,7 @@ import { GroupCoordinator } from './group/coordinator.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/membership.js'
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
+import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
 
 const log = createDebug('samsa:consumer')
@@ -80,6 +80,8 @@ const NO_GROUP = 'this operation needs a consumer group: set "group.id" in the c
 
 class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerRecord<K, V>> {
   readonly config: ConsumerConfig
+  /** The config translated once for the parts (and the poll loop). */
+  private readonly settings: ConsumerSettings
   private readonly cluster: Cluster
   private readonly subscriptions = new SubscriptionState()
   private readonly fetcher: Fetcher
@@ -115,16 +117,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         { context: { key: 'heartbeat.interval.ms' } },
       )
     }
+    const settings = consumerSettings(this.config)
+    this.settings = settings
     this.drainOptions = {
       keyDeserializer: resolveDeserializer(this.config['key.deserializer'], 'key.deserializer') as Deserializer<K | null>,
       valueDeserializer: resolveDeserializer(this.config['value.deserializer'], 'value.deserializer') as Deserializer<V | null>,
-      readCommitted: this.config['isolation.level'] === 'read_committed',
-      maxDecompressedBytes: Math.max(DEFAULT_MAX_DECOMPRESSED_BYTES, this.config['fetch.max.bytes']),
+      ...settings.drain,
     }
     this.cluster = new Cluster(this.config)
     const self = this
     this.fetcher = new Fetcher({
-      config: this.config,
+      settings: settings.fetch,
       cluster: this.cluster,
       subscriptions: this.subscriptions,
       onData: () => this.notify(),
@@ -138,7 +141,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (groupId !== undefined) {
       this.coordinator = new GroupCoordinator(this.cluster, groupId)
       this.committer = new Committer({
-        config: this.config,
+        settings: settings.commits,
         coordinator: this.coordinator,
         identity: () => self.membership?.identity() ?? { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null },
         onFenced: (e) => self.membership?.onFenced(e),
@@ -176,7 +179,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private newMembership(): Membership {
     const self = this
     const host: MembershipHost = {
-      config: this.config,
+      settings: this.settings.membership,
       cluster: this.cluster,
       coordinator: this.coordinator!,
       subscriptions: this.subscriptions,
@@ -241,7 +244,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (s.type === 'pattern') {
       const out: string[] = []
       for (const t of this.cluster.snapshot.topics.values()) {
-        if (t.errorCode !== 0 || (t.isInternal && this.config['exclude.internal.topics'])) continue
+        if (t.errorCode !== 0 || (t.isInternal && this.settings.poll.excludeInternalTopics)) continue
         if (s.matches(t.name)) out.push(t.name)
       }
       return out.sort()
@@ -266,10 +269,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     { consumed = this.subscriptions.allConsumed(), unassign = true, listener = this.listener }: { consumed?: TopicPartitionOffset[]; unassign?: boolean; listener?: ConsumerRebalanceListener | undefined } = {},
   ): Promise<void> {
     if (tps.length === 0) return
-    if (!lost && this.config['enable.auto.commit'] && this.committer) {
+    if (!lost && this.settings.poll.autoCommit && this.committer) {
       const offsets = consumed.filter((o) => tps.some((t) => t.topic === o.topic && t.partition === o.partition))
       try {
-        await this.committer.commitSync(offsets, Date.now() + this.config['default.api.timeout.ms'])
+        await this.committer.commitSync(offsets, Date.now() + this.settings.poll.commitTimeoutMs)
       } catch (e) {
         log('auto-commit before revoking partitions failed: %s', (e as Error).message)
       }
@@ -394,7 +397,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   private async collect(): Promise<ConsumerRecords<K, V>> {
-    const max = this.config['max.poll.records']
+    const max = this.settings.poll.maxPollRecords
     const states = [...this.subscriptions.states()]
     const n = states.length
     const byPartition = new Map<string, { tp: TopicPartition; records: ConsumerRecord<K, V>[] }>()
@@ -433,7 +436,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       .catch((e) => {
         const err = e as KafkaError
         log('position look-up failed: %s', err.message)
-        const retryAt = Date.now() + this.config['retry.backoff.ms']
+        const retryAt = Date.now() + this.settings.positions.retryBackoffMs
         for (const s of todo) s.retryAt = retryAt
         if (!(err instanceof KafkaError) || !err.retriable) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
       })
@@ -448,7 +451,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   private async lookUpPositions(todo: PartitionState[], epochs: Map<PartitionState, number>): Promise<void> {
-    const deadline = Date.now() + this.config['default.api.timeout.ms']
+    const settings = this.settings.positions
+    const deadline = Date.now() + settings.lookupTimeoutMs
     const current = (s: PartitionState) => epochs.get(s) === s.epoch && this.subscriptions.get(s.topic, s.partition) === s
     const needCommitted = todo.filter((s) => !s.committedChecked && s.pendingReset === undefined)
     if (this.committer && needCommitted.length > 0) {
@@ -466,10 +470,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     }
     const reset = todo.filter((s) => current(s) && s.position === null)
     if (reset.length === 0) return
-    const none = reset.filter((s) => (s.pendingReset ?? this.config['auto.offset.reset']) === 'none')
+    const none = reset.filter((s) => (s.pendingReset ?? settings.autoOffsetReset) === 'none')
     if (none.length > 0) {
       const names = none.map((s) => `${s.topic}-${s.partition}`).join(', ')
-      for (const s of none) s.retryAt = Date.now() + this.config['retry.backoff.max.ms']
+      for (const s of none) s.retryAt = Date.now() + settings.retryBackoffMaxMs
       this.errors.push(new KafkaError(
         `no committed offset for ${names} and auto.offset.reset is "none"; seek() to an offset or set auto.offset.reset to "earliest" or "latest"`,
         { type: 'NO_OFFSET_FOR_PARTITION', context: { partitions: names } },
@@ -479,27 +483,27 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (rest.length === 0) return
     const found = await listOffsets(
       this.cluster,
-      rest.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: (s.pendingReset ?? this.config['auto.offset.reset']) as 'earliest' | 'latest' })),
+      rest.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: (s.pendingReset ?? settings.autoOffsetReset) as 'earliest' | 'latest' })),
       deadline,
-      { isolationLevel: this.config['isolation.level'] },
+      { isolationLevel: settings.isolationLevel },
     )
     rest.forEach((s, i) => {
       if (!current(s)) return
       const o = found[i]!
       s.seek(o.offset, o.leaderEpoch)
-      log('%s-%d: reset to %s offset %s', s.topic, s.partition, s.pendingReset ?? this.config['auto.offset.reset'], o.offset)
+      log('%s-%d: reset to %s offset %s', s.topic, s.partition, s.pendingReset ?? settings.autoOffsetReset, o.offset)
     })
   }
 
   private maybeAutoCommit(): void {
-    if (!this.config['enable.auto.commit'] || !this.committer || this.subscriptions.size === 0) return
+    if (!this.settings.poll.autoCommit || !this.committer || this.subscriptions.size === 0) return
     const now = Date.now()
     if (now < this.nextAutoCommit) return
     if (this.nextAutoCommit === 0) {
-      this.nextAutoCommit = now + this.config['auto.commit.interval.ms']
+      this.nextAutoCommit = now + this.settings.poll.autoCommitIntervalMs
       return
     }
-    this.nextAutoCommit = now + this.config['auto.commit.interval.ms']
+    this.nextAutoCommit = now + this.settings.poll.autoCommitIntervalMs
     if (this.membership && this.membership.rejoinNeeded) return
     const offsets = this.subscriptions.allConsumed()
     if (offsets.length === 0) return
@@ -726,7 +730,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (membership) {
         if (owned.length > 0) await bounded(this.revokePartitions(owned, !membership.ownsAssignment))
         await bounded(membership.leave('the consumer is closing', deadline))
-      } else if (this.config['enable.auto.commit'] && this.committer && owned.length > 0) {
+      } else if (this.settings.poll.autoCommit && this.committer && owned.length > 0) {
         await bounded(this.committer.commitSync(this.subscriptions.allConsumed(), deadline))
       }
       if (this.committer) await bounded(this.committer.drain())

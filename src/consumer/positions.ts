@@ -19,6 +19,20 @@ import type { CompletedFetch } from './fetch-buffer.js'
 
 export type ResetStrategy = 'earliest' | 'latest' | 'none'
 
+/** What position look-ups need from the consumer's config, translated once by the consumer. */
+export interface PositionSettings {
+  /** auto.offset.reset: where a partition without a committed offset starts. */
+  autoOffsetReset: ResetStrategy
+  /** isolation.level, for ListOffsets (with read_committed, "latest" is the last stable offset). */
+  isolationLevel: 'read_uncommitted' | 'read_committed'
+  /** default.api.timeout.ms: how long one look-up (committed offsets, then ListOffsets) may take. */
+  lookupTimeoutMs: number
+  /** retry.backoff.ms: a partition's wait after a failed look-up. */
+  retryBackoffMs: number
+  /** retry.backoff.max.ms: a partition's wait after "none" was reported to poll. */
+  retryBackoffMaxMs: number
+}
+
 export function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }

@@ -24,14 +24,13 @@
  */
 import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
-import type { ConsumerConfig } from '../config/consumer.js'
 import { brokerError, KafkaError } from '../errors.js'
-import { FetchApi, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
+import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readBatches } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
-import { FetchSession, type SessionPartition } from './fetch-session.js'
+import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js'
 import type { PartitionState, SubscriptionState } from './positions.js'
 
 const log = createDebug('samsa:consumer:fetch')
@@ -39,8 +38,36 @@ const log = createDebug('samsa:consumer:fetch')
 /** Errors cured by fresh metadata: retry the partition after a backoff. */
 const METADATA_ERRORS = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100, 103])
 
+/** What fetching needs from the consumer's config, translated once by the consumer. */
+export interface FetchSettings {
+  /** fetch.max.wait.ms: how long the broker may hold a Fetch for fetch.min.bytes. */
+  maxWaitMs: number
+  /** fetch.min.bytes */
+  minBytes: number
+  /** fetch.max.bytes: per response, and the bound on prefetched data overall. */
+  maxBytes: number
+  /** max.partition.fetch.bytes: per partition and response, and per partition prefetched. */
+  maxPartitionBytes: number
+  /** isolation.level is read_committed. */
+  readCommitted: boolean
+  /** client.rack (KIP-392: the broker may name a closer replica to fetch from). */
+  rackId: string
+  /** request.timeout.ms (a Fetch may take fetch.max.wait.ms more). */
+  requestTimeoutMs: number
+  /** retry.backoff.ms: a partition's wait after a retriable error. */
+  retryBackoffMs: number
+  /** retry.backoff.max.ms: a partition's wait after an error reported to poll. */
+  retryBackoffMaxMs: number
+  /** metadata.max.age.ms: how long a preferred read replica is used. */
+  preferredReplicaMs: number
+  /** check.crcs */
+  checkCrcs: boolean
+  /** auto.offset.reset, applied after OFFSET_OUT_OF_RANGE. */
+  autoOffsetReset: 'earliest' | 'latest' | 'none'
+}
+
 export interface FetcherHost {
-  readonly config: ConsumerConfig
+  readonly settings: FetchSettings
   readonly cluster: Cluster
   readonly subscriptions: SubscriptionState
   /** New data (or an error) is available to poll. */
@@ -65,11 +92,11 @@ export class Fetcher {
   /** Starts fetches for every broker that has fetchable partitions and no fetch in flight. */
   wake(): void {
     if (this.closed) return
-    const { config, cluster, subscriptions } = this.host
-    const limit = config['max.partition.fetch.bytes']
+    const { settings, cluster, subscriptions } = this.host
+    const limit = settings.maxPartitionBytes
     let total = 0
     for (const s of subscriptions.states()) if (!s.paused) total += s.bufferedBytes
-    if (total >= config['fetch.max.bytes'] && total > 0) return
+    if (total >= settings.maxBytes && total > 0) return
     const now = Date.now()
     let nextRetry = Infinity
     let missingLeader = false
@@ -86,7 +113,7 @@ export class Fetcher {
       else node = cluster.partition(s.topic, s.partition)?.leader ?? -1
       if (node < 0) {
         missingLeader = true
-        s.retryAt = now + config['retry.backoff.ms']
+        s.retryAt = now + settings.retryBackoffMs
         nextRetry = Math.min(nextRetry, s.retryAt)
         continue
       }
@@ -156,7 +183,7 @@ class Source {
 
   /** One Fetch for `parts`: the session says what to send, the partitions take the answer. */
   private async run(parts: PartitionState[]): Promise<void> {
-    const { config, cluster } = this.host
+    const { settings, cluster } = this.host
     let conn
     try {
       conn = await cluster.connectionTo(this.nodeId, 'fetch')
@@ -169,22 +196,10 @@ class Source {
     const request = this.session.build(parts.map((p) => this.sessionPartition(p)), maxVersion >= 13)
     let res: FetchResponse
     try {
-      res = await conn.request(
-        FetchApi,
-        {
-          replicaId: -1,
-          maxWaitMs: config['fetch.max.wait.ms'],
-          minBytes: config['fetch.min.bytes'],
-          maxBytes: config['fetch.max.bytes'],
-          isolationLevel: config['isolation.level'] === 'read_committed' ? 1 : 0,
-          sessionId: request.sessionId,
-          sessionEpoch: request.sessionEpoch,
-          topics: request.topics,
-          forgottenTopicsData: request.forgottenTopicsData,
-          rackId: config['client.rack'],
-        },
-        { version: request.useTopicIds ? maxVersion : Math.min(maxVersion, 12), timeoutMs: config['request.timeout.ms'] + config['fetch.max.wait.ms'] },
-      )
+      res = await conn.request(FetchApi, this.fetchRequest(request), {
+        version: request.useTopicIds ? maxVersion : Math.min(maxVersion, 12),
+        timeoutMs: settings.requestTimeoutMs + settings.maxWaitMs,
+      })
     } catch (e) {
       return this.backoff(parts, e)
     }
@@ -195,6 +210,27 @@ class Source {
       log('fetch session %d on node %d: %s; starting a new session', request.sessionId, this.nodeId, err.message)
       return
     }
+    if (this.deliver(parts, request, res)) this.host.onData()
+  }
+
+  private fetchRequest(request: SessionRequest): FetchRequestInput {
+    const { settings } = this.host
+    return {
+      replicaId: -1,
+      maxWaitMs: settings.maxWaitMs,
+      minBytes: settings.minBytes,
+      maxBytes: settings.maxBytes,
+      isolationLevel: settings.readCommitted ? 1 : 0,
+      sessionId: request.sessionId,
+      sessionEpoch: request.sessionEpoch,
+      topics: request.topics,
+      forgottenTopicsData: request.forgottenTopicsData,
+      rackId: settings.rackId,
+    }
+  }
+
+  /** Hands each partition its part of the response; true when any added data or an error for poll. */
+  private deliver(parts: PartitionState[], request: SessionRequest, res: FetchResponse): boolean {
     const epochs = new Map<string, number>()
     for (const p of parts) epochs.set(p.key, p.epoch)
     let data = false
@@ -208,12 +244,12 @@ class Source {
         if (this.onPartition(s, p)) data = true
       }
     }
-    if (data) this.host.onData()
+    return data
   }
 
   /** What the session is asked to fetch for one partition. */
   private sessionPartition(p: PartitionState): SessionPartition {
-    const { config, cluster } = this.host
+    const { settings, cluster } = this.host
     return {
       topic: p.topic,
       topicId: cluster.topic(p.topic)?.topicId ?? ZERO_UUID,
@@ -221,13 +257,13 @@ class Source {
       fetchOffset: p.fetchOffset,
       currentLeaderEpoch: cluster.partition(p.topic, p.partition)?.leaderEpoch ?? -1,
       lastFetchedEpoch: p.lastFetchedEpoch,
-      maxBytes: config['max.partition.fetch.bytes'],
+      maxBytes: settings.maxPartitionBytes,
     }
   }
 
   /** A failed fetch: the partitions wait `retry.backoff.ms`, the session starts over. */
   private backoff(parts: PartitionState[], e: unknown): void {
-    const at = Date.now() + this.host.config['retry.backoff.ms']
+    const at = Date.now() + this.host.settings.retryBackoffMs
     for (const p of parts) p.retryAt = at
     this.session.reset()
     log('fetch from node %d failed: %s', this.nodeId, (e as Error).message)
@@ -235,7 +271,7 @@ class Source {
 
   /** Applies one partition's response; true when it added data or an error for poll. */
   private onPartition(s: PartitionState, p: PartitionData): boolean {
-    const { config, cluster } = this.host
+    const { settings, cluster } = this.host
     const now = Date.now()
     if (p.errorCode === 0) {
       s.highWatermark = p.highWatermark
@@ -243,7 +279,7 @@ class Source {
       s.logStartOffset = p.logStartOffset
       if (p.preferredReadReplica >= 0 && p.preferredReadReplica !== this.nodeId) {
         s.preferredReplica = p.preferredReadReplica
-        s.preferredUntil = now + config['metadata.max.age.ms']
+        s.preferredUntil = now + settings.preferredReplicaMs
       }
       if (p.divergingEpoch.epoch >= 0) {
         const end = p.divergingEpoch.endOffset
@@ -256,16 +292,16 @@ class Source {
       if (!records || records.length === 0) return false
       let batches
       try {
-        batches = readBatches(records, { checkCrc: config['check.crcs'] })
+        batches = readBatches(records, { checkCrc: settings.checkCrcs })
       } catch (e) {
-        s.retryAt = now + config['retry.backoff.ms']
+        s.retryAt = now + settings.retryBackoffMs
         this.host.onError(e instanceof KafkaError ? new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${e.message}`, { type: e.type, cause: e, context: { topic: s.topic, partition: s.partition } }) : new KafkaError(String(e)))
         return true
       }
       if (batches.length === 0) return false
       let bytes = 0
       for (const b of batches) bytes += b.sizeInBytes
-      s.buffered.push(new CompletedFetch(batches, bytes, s.epoch, config['isolation.level'] === 'read_committed' ? p.abortedTransactions : null))
+      s.buffered.push(new CompletedFetch(batches, bytes, s.epoch, settings.readCommitted ? p.abortedTransactions : null))
       s.bufferedBytes += bytes
       const last = batches[batches.length - 1]!
       s.fetchOffset = last.nextOffset
@@ -278,7 +314,7 @@ class Source {
         s.clearBuffer()
         return false
       }
-      const policy = config['auto.offset.reset']
+      const policy = settings.autoOffsetReset
       if (policy === 'none') {
         s.retryAt = Infinity
         this.host.onError(new KafkaError(
@@ -295,12 +331,12 @@ class Source {
     if (METADATA_ERRORS.has(p.errorCode) || err.retriable) {
       log('%s-%d: %s; refreshing metadata', s.topic, s.partition, err.message)
       s.preferredReplica = -1
-      s.retryAt = now + config['retry.backoff.ms']
+      s.retryAt = now + settings.retryBackoffMs
       if (p.errorCode === 100 || p.errorCode === 103) this.session.reset()
       cluster.requestRefresh()
       return false
     }
-    s.retryAt = now + config['retry.backoff.max.ms']
+    s.retryAt = now + settings.retryBackoffMaxMs
     this.host.onError(err)
     return true
   }
@@ -309,7 +345,7 @@ class Source {
     this.closed = true
     const final = this.session.close()
     if (final === undefined) return
-    const ms = Math.min(deadline - Date.now(), this.host.config['request.timeout.ms'])
+    const ms = Math.min(deadline - Date.now(), this.host.settings.requestTimeoutMs)
     if (ms <= 0) return
     try {
       const conn = await this.host.cluster.connectionTo(this.nodeId, 'fetch')

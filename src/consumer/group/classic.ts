@@ -84,8 +84,8 @@ export class ClassicMembership implements Membership {
   constructor(host: MembershipHost) {
     this.host = host
     this.groupId = host.coordinator.groupId
-    this.instanceId = host.config['group.instance.id'] ?? null
-    this.assignors = host.config['partition.assignment.strategy'].map((n) => ASSIGNOR_BY_NAME[n])
+    this.instanceId = host.settings.groupInstanceId
+    this.assignors = host.settings.assignors.map((n) => ASSIGNOR_BY_NAME[n])
     this.protocol = rebalanceProtocol(this.assignors)
   }
 
@@ -161,7 +161,7 @@ export class ClassicMembership implements Membership {
 
   /** Joins until stable, with no rejoin pending. */
   private async rebalance(): Promise<void> {
-    const { config } = this.host
+    const { settings } = this.host
     let failures = 0
     while ((this.needRejoin || this.state !== 'stable') && (this.state as ClassicState) !== 'closed') {
       await this.prepare()
@@ -180,7 +180,7 @@ export class ClassicMembership implements Membership {
         log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
         this.needRejoin = true
         if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
-        await sleep(Math.min(config['retry.backoff.max.ms'], config['retry.backoff.ms'] * 2 ** failures++))
+        await sleep(Math.min(settings.retryBackoffMaxMs, settings.retryBackoffMs * 2 ** failures++))
       }
     }
   }
@@ -203,16 +203,16 @@ export class ClassicMembership implements Membership {
   }
 
   private requestDeadline(): number {
-    return Date.now() + this.host.config['request.timeout.ms']
+    return Date.now() + this.host.settings.requestTimeoutMs
   }
 
   private async join(): Promise<JoinGroupResponse> {
-    const { config, coordinator, subscriptions } = this.host
+    const { settings, coordinator, subscriptions } = this.host
     this.transition('joining', this.rejoinReason)
     const topics = this.host.subscribedTopics()
     this.joinedTopics = topics.join('\u0000')
     const owned = subscriptions.assignment()
-    const rack = config['client.rack'] || null
+    const rack = settings.rackId
     for (let attempt = 0; ; attempt++) {
       const version = await coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline())
       if (this.instanceId !== null && version < 5) {
@@ -222,8 +222,8 @@ export class ClassicMembership implements Membership {
         JoinGroupApi,
         {
           groupId: this.groupId,
-          sessionTimeoutMs: config['session.timeout.ms'],
-          rebalanceTimeoutMs: config['max.poll.interval.ms'],
+          sessionTimeoutMs: settings.sessionTimeoutMs,
+          rebalanceTimeoutMs: settings.maxPollIntervalMs,
           memberId: this.memberId,
           groupInstanceId: this.instanceId,
           protocolType: 'consumer',
@@ -231,7 +231,7 @@ export class ClassicMembership implements Membership {
           reason: this.rejoinReason,
         },
         this.requestDeadline(),
-        { timeoutMs: config['max.poll.interval.ms'] + 5000 },
+        { timeoutMs: settings.maxPollIntervalMs + 5000 },
         'join',
       )
       if (this.state !== 'joining') throw new KafkaError('join abandoned', { retriable: true })
@@ -273,7 +273,7 @@ export class ClassicMembership implements Membership {
   }
 
   private async sync(join: JoinGroupResponse): Promise<void> {
-    const { config, coordinator } = this.host
+    const { settings, coordinator } = this.host
     this.transition('syncing', `generation ${join.generationId}`)
     const generation = this.generation
     let assignments: { memberId: string; assignment: Buffer }[] = []
@@ -291,7 +291,7 @@ export class ClassicMembership implements Membership {
         assignments,
       },
       this.requestDeadline(),
-      { timeoutMs: config['max.poll.interval.ms'] + 5000 },
+      { timeoutMs: settings.maxPollIntervalMs + 5000 },
       'join',
     )
     if (this.state !== 'syncing' || generation !== this.generation) throw new KafkaError('sync abandoned', { retriable: true })
@@ -356,7 +356,7 @@ export class ClassicMembership implements Membership {
   // --- heartbeats -----------------------------------------------------------
 
   private startHeartbeats(): void {
-    if (!this.heartbeatTimer && !this.heartbeating) this.scheduleHeartbeat(this.host.config['heartbeat.interval.ms'])
+    if (!this.heartbeatTimer && !this.heartbeating) this.scheduleHeartbeat(this.host.settings.heartbeatIntervalMs)
   }
 
   private stopHeartbeats(): void {
@@ -374,9 +374,9 @@ export class ClassicMembership implements Membership {
   }
 
   private async heartbeat(): Promise<void> {
-    const { config, coordinator } = this.host
+    const { settings, coordinator } = this.host
     if (this.state !== 'stable' && this.state !== 'syncing') return
-    if (Date.now() - this.host.lastPollAt() > config['max.poll.interval.ms']) {
+    if (Date.now() - this.host.lastPollAt() > settings.maxPollIntervalMs) {
       await this.pollTimeoutExpired()
       return
     }
@@ -392,17 +392,17 @@ export class ClassicMembership implements Membership {
       code = res.errorCode
     } catch (e) {
       log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
-      if (Date.now() - this.lastHeartbeatOk > config['session.timeout.ms']) coordinator.invalidate()
-      if (this.state === 'stable' || this.state === 'syncing') this.scheduleHeartbeat(config['retry.backoff.ms'])
+      if (Date.now() - this.lastHeartbeatOk > settings.sessionTimeoutMs) coordinator.invalidate()
+      if (this.state === 'stable' || this.state === 'syncing') this.scheduleHeartbeat(settings.retryBackoffMs)
       return
     } finally {
       this.heartbeating = false
     }
     if (generation !== this.generation || (this.state !== 'stable' && this.state !== 'syncing')) {
-      if ((this.state === 'stable' || this.state === 'syncing') && !this.heartbeatTimer) this.scheduleHeartbeat(config['heartbeat.interval.ms'])
+      if ((this.state === 'stable' || this.state === 'syncing') && !this.heartbeatTimer) this.scheduleHeartbeat(settings.heartbeatIntervalMs)
       return
     }
-    let next = config['heartbeat.interval.ms']
+    let next = settings.heartbeatIntervalMs
     switch (code) {
       case 0:
         this.lastHeartbeatOk = Date.now()
@@ -424,7 +424,7 @@ export class ClassicMembership implements Membership {
       case 15:
       case 16:
         if (code !== 14) coordinator.invalidate()
-        next = config['retry.backoff.ms']
+        next = settings.retryBackoffMs
         break
       default:
         log('group %s: heartbeat error %s', this.groupId, brokerError(code).message)
@@ -434,7 +434,7 @@ export class ClassicMembership implements Membership {
 
   /** max.poll.interval.ms passed without a poll: leave like Java does. */
   private async pollTimeoutExpired(): Promise<void> {
-    const reason = `consumer poll timeout has expired: no poll() within max.poll.interval.ms (${this.host.config['max.poll.interval.ms']} ms); ` +
+    const reason = `consumer poll timeout has expired: no poll() within max.poll.interval.ms (${this.host.settings.maxPollIntervalMs} ms); ` +
       'the member leaves the group; process fewer records per poll (max.poll.records) or raise max.poll.interval.ms'
     log('group %s: %s', this.groupId, reason)
     await this.sendLeave(reason, this.requestDeadline())
@@ -452,7 +452,7 @@ export class ClassicMembership implements Membership {
           ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: null, reason }] }
           : { groupId: this.groupId, memberId: this.memberId },
         deadline,
-        { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
+        { timeoutMs: Math.max(1, Math.min(this.host.settings.requestTimeoutMs, deadline - Date.now())) },
       )
       log('group %s: member %s left (%s)', this.groupId, this.memberId, res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message)
     } catch (e) {

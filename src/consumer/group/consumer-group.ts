@@ -68,7 +68,7 @@ export class ConsumerGroupMembership implements Membership {
   constructor(host: MembershipHost) {
     this.host = host
     this.groupId = host.coordinator.groupId
-    this.instanceId = host.config['group.instance.id'] ?? null
+    this.instanceId = host.settings.groupInstanceId
   }
 
   get rejoinNeeded(): boolean {
@@ -105,7 +105,7 @@ export class ConsumerGroupMembership implements Membership {
     if (this.fatal) throw this.fatal
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
-      const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.config['default.api.timeout.ms'])
+      const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.settings.defaultApiTimeoutMs)
       if (version < 0) {
         this.fatal = new KafkaError(
           `group.protocol "consumer" (KIP-848) needs a broker that offers ConsumerGroupHeartbeat (Kafka 4.0+); the coordinator of group "${this.groupId}" does not. Use group.protocol "classic" with this broker`,
@@ -242,10 +242,10 @@ export class ConsumerGroupMembership implements Membership {
   }
 
   private async sendHeartbeat(): Promise<void> {
-    const { config, coordinator, subscriptions } = this.host
-    if (Date.now() - this.host.lastPollAt() > config['max.poll.interval.ms'] && this.state === 'stable') {
-      log('group %s: no poll() within max.poll.interval.ms (%d ms): leaving the group', this.groupId, config['max.poll.interval.ms'])
-      await this.sendLeave(Date.now() + config['request.timeout.ms'])
+    const { settings, coordinator, subscriptions } = this.host
+    if (Date.now() - this.host.lastPollAt() > settings.maxPollIntervalMs && this.state === 'stable') {
+      log('group %s: no poll() within max.poll.interval.ms (%d ms): leaving the group', this.groupId, settings.maxPollIntervalMs)
+      await this.sendLeave(Date.now() + settings.requestTimeoutMs)
       this.fence('poll timeout expired')
       return
     }
@@ -261,19 +261,19 @@ export class ConsumerGroupMembership implements Membership {
           memberId: this.memberId,
           memberEpoch: epoch,
           instanceId: this.instanceId,
-          rackId: config['client.rack'] || null,
-          rebalanceTimeoutMs: config['max.poll.interval.ms'],
+          rackId: settings.rackId,
+          rebalanceTimeoutMs: settings.maxPollIntervalMs,
           subscribedTopicNames: subscriptions.type === 'pattern' ? null : this.host.subscribedTopics(),
           subscribedTopicRegex: subscriptions.type === 'pattern' ? subscriptions.pattern!.source : null,
-          serverAssignor: config['group.remote.assignor'] ?? null,
+          serverAssignor: settings.remoteAssignor,
           topicPartitions: full ? [] : this.target === undefined ? this.ownedByTopicId() : null,
         },
-        Date.now() + config['request.timeout.ms'],
+        Date.now() + settings.requestTimeoutMs,
       )
     } catch (e) {
       log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
       if (!(e instanceof KafkaError) || e.retriable) {
-        this.schedule(config['retry.backoff.ms'])
+        this.schedule(settings.retryBackoffMs)
         return
       }
       throw e
@@ -302,7 +302,7 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (isCoordinatorError(code) || code === 14 || err.retriable) {
       if (isCoordinatorError(code)) coordinator.invalidate()
-      this.schedule(config['retry.backoff.ms'])
+      this.schedule(settings.retryBackoffMs)
       return
     }
     this.fatal = new KafkaError(FATAL_HINTS[code] ? `${err.message}: ${FATAL_HINTS[code]}` : err.message, { code, type: err.type, context: err.context })
@@ -318,7 +318,7 @@ export class ConsumerGroupMembership implements Membership {
         ConsumerGroupHeartbeatApi,
         { groupId: this.groupId, memberId: this.memberId, memberEpoch: this.instanceId === null ? -1 : -2, instanceId: this.instanceId },
         deadline,
-        { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
+        { timeoutMs: Math.max(1, Math.min(this.host.settings.requestTimeoutMs, deadline - Date.now())) },
       )
       log('group %s: member %s left', this.groupId, this.memberId)
     } catch (e) {

@@ -4,7 +4,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Cluster } from '../../cluster/cluster.js'
-import type { ConsumerConfig } from '../../config/consumer.js'
+import type { AssignorName } from '../../config/consumer.js'
 import type { KafkaError } from '../../errors.js'
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
@@ -19,8 +19,33 @@ export interface ConsumerGroupMetadata {
   groupInstanceId: string | null
 }
 
+/** What group membership needs from the consumer's config, translated once by the consumer. */
+export interface MembershipSettings {
+  /** group.instance.id (static membership), or null. */
+  groupInstanceId: string | null
+  /** partition.assignment.strategy (classic protocol), in order of preference. */
+  assignors: AssignorName[]
+  /** group.remote.assignor (KIP-848), or null for the broker's default. */
+  remoteAssignor: string | null
+  /** client.rack, or null. */
+  rackId: string | null
+  /** session.timeout.ms (classic protocol). */
+  sessionTimeoutMs: number
+  /** heartbeat.interval.ms (classic protocol; KIP-848 takes the broker's). */
+  heartbeatIntervalMs: number
+  /** max.poll.interval.ms: the rebalance timeout, and the longest time between polls. */
+  maxPollIntervalMs: number
+  /** request.timeout.ms */
+  requestTimeoutMs: number
+  /** retry.backoff.ms and retry.backoff.max.ms */
+  retryBackoffMs: number
+  retryBackoffMaxMs: number
+  /** default.api.timeout.ms */
+  defaultApiTimeoutMs: number
+}
+
 export interface MembershipHost {
-  readonly config: ConsumerConfig
+  readonly settings: MembershipSettings
   readonly cluster: Cluster
   readonly coordinator: GroupCoordinator
   readonly subscriptions: SubscriptionState
