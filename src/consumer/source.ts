@@ -10,9 +10,9 @@
  *   is sent while the consumer holds `fetch.max.bytes` or more of prefetched
  *   data overall. So prefetch memory stays within about `fetch.max.bytes`
  *   plus one response per broker.
- * - Fetch sessions: the first request of a session is full; later ones carry
- *   only the partitions whose fetch state changed and name the partitions to
- *   forget. Session errors (FETCH_SESSION_ID_NOT_FOUND,
+ * - Fetch sessions (kept by FetchSession, fetch-session.ts): the first
+ *   request of a session is full; later ones carry only the partitions whose
+ *   fetch state changed and name the partitions to forget. Session errors (FETCH_SESSION_ID_NOT_FOUND,
  *   INVALID_FETCH_SESSION_EPOCH, ...) and broken connections start a new
  *   session; nothing is lost, since fetch offsets live in the partition state.
  * - Errors that a metadata refresh fixes (NOT_LEADER_OR_FOLLOWER,
