@@ -184,6 +184,7 @@ class ProducerImpl<K, V> {
 
   private doSend(record: ProducerRecord<K, V>, callback: SendCallback): void {
     if (this.state !== 'open') return failLater(callback, closedError('cannot send: the producer is closed'))
+    // The idempotent producer could not get a producer id: every later record fails (the sink failed the pending ones).
     if (this.idem !== undefined && this.idem.fatalError !== undefined) return failLater(callback, this.idem.fatalError)
     if (this.txn !== undefined) {
       const e = this.txn.sendError()
@@ -440,7 +441,6 @@ class ProducerImpl<K, V> {
     log('producer closed')
   }
 
-  /** The idempotent producer cannot get a producer id: every pending and later record fails. */
   /** The partitions of a topic, waiting up to max.block.ms for its metadata. */
   async partitionsFor(topic: string): Promise<PartitionInfo[]> {
     if (this.state === 'closed') throw closedError('the producer is closed')
