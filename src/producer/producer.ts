@@ -28,6 +28,7 @@
 import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
 import { backoffDelay } from '../cluster/retry.js'
+import { until as untilDeadline } from '../cluster/wait.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
 import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError } from '../errors.js'
 import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
@@ -428,9 +429,7 @@ class ProducerImpl<K, V> {
     if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
       await work
     } else {
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, timeoutMs))))])
-      if (timer !== undefined) clearTimeout(timer)
+      await untilDeadline(work, Date.now() + Math.max(0, timeoutMs))
     }
     this.state = 'closed'
     const error = closedError(`the producer was closed${timeoutMs !== undefined ? ` (close timeout ${timeoutMs} ms)` : ''} before the record was delivered`)
