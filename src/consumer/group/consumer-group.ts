@@ -29,7 +29,7 @@ import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
-import { isCoordinatorError } from './coordinator.js'
+import { isCoordinatorError } from '../../cluster/router.js'
 import { sleep, until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 

@@ -8,7 +8,7 @@ import type { KafkaError } from '../../errors.js'
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import type { SubscriptionState } from '../positions.js'
-import type { GroupCoordinator } from './coordinator.js'
+import type { GroupCoordinator } from '../../cluster/router.js'
 
 /** The group state a transactional producer needs to commit consumed offsets (`sendOffsetsToTransaction`). */
 export interface ConsumerGroupMetadata {

@@ -10,8 +10,8 @@
  * fails the call with the broker's error type naming the partition.
  */
 import { brokerError, type KafkaError } from '../errors.js'
-import type { Cluster } from '../cluster/cluster.js'
-import { retry } from '../cluster/retry.js'
+import type { Cluster } from './cluster.js'
+import { retry } from './retry.js'
 import type { TopicPartition } from '../types.js'
 
 export interface PartitionOutcome<R> {

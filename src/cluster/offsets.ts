@@ -7,7 +7,7 @@
  * and retry the affected partitions until the deadline. For a timestamp with
  * no later record, `offset` is -1n (as Kafka answers).
  */
-import type { Cluster } from '../cluster/cluster.js'
+import type { Cluster } from './cluster.js'
 import { ListOffsetsApi } from '../protocol/messages/list-offsets.js'
 import type { TopicPartitionOffset } from '../types.js'
 import { byTopic, partitionOutcomes, sendToLeaders } from './leaders.js'
