@@ -125,16 +125,20 @@ export class Coordinator {
     }
   }
 
-  /** The highest version of `api` the coordinator supports, or -1 when it offers none. */
-  async versionOf(api: ApiDescriptor<unknown, unknown>, deadline: number, purpose = 'coordinator'): Promise<number> {
+  /** A connection to the coordinator; when it cannot be made the coordinator is forgotten and the error thrown. */
+  async connection(deadline: number, purpose = 'coordinator'): Promise<Connection> {
     const broker = await this.broker(deadline)
-    let conn
     try {
-      conn = await this.cluster.pool.get(broker, purpose)
+      return await this.cluster.pool.get(broker, purpose)
     } catch (e) {
       this.invalidate()
       throw e
     }
+  }
+
+  /** The highest version of `api` the coordinator supports, or -1 when it offers none. */
+  async versionOf(api: ApiDescriptor<unknown, unknown>, deadline: number, purpose = 'coordinator'): Promise<number> {
+    const conn = await this.connection(deadline, purpose)
     return conn.supports(api) ? conn.versionFor(api) : -1
   }
 }
