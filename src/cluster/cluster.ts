@@ -4,14 +4,18 @@
  * cache — and the ways to reach a broker.
  *
  * Contract:
- * - `refreshMetadata()` asks any reachable broker (known brokers first, then
- *   `bootstrap.servers`) and replaces the snapshot. Concurrent refreshes are
+ * - `refreshMetadata()` asks any reachable broker (the least loaded open
+ *   connection, else known brokers, then `bootstrap.servers`) and replaces
+ *   the snapshot. Concurrent refreshes are
  *   coalesced. When nothing can be reached it fails with a `ConnectionError`
  *   listing every address tried and why.
  * - Topics named through `watch()` are kept fresh: every
  *   `metadata.max.age.ms`, and whenever a caller reports a stale leader via
  *   `requestRefresh()`.
  * - `close()` closes every socket and timer; later calls fail.
+ *
+ * Which broker a request goes to, and how it is retried, is router.ts's job;
+ * this class only holds the caches and connections it works with.
  */
 import createDebug from 'debug'
 import type tls from 'node:tls'

@@ -164,6 +164,7 @@ export async function withCoordinator<T>(
   what: string,
   deadline: number,
   fn: (conn: Connection, coordinator: BrokerInfo) => Promise<T>,
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<T> {
   return retry(
     `${what}(${type} "${key}")`,
@@ -179,7 +180,7 @@ export async function withCoordinator<T>(
         throw e
       }
     },
-    { ...cluster.backoff, deadline },
+    { ...cluster.backoff, deadline, signal: options.signal },
   )
 }
 

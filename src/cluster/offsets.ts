@@ -1,6 +1,7 @@
 /**
  * Offsets by time: ListOffsets sent to each partition's leader, grouped so
- * that one request goes to each broker.
+ * that one request goes to each broker (`sendToLeaders`, see router.ts).
+ * Used by the admin client and by the consumer (position resets, offsetsForTimes).
  *
  * Contract: resolves with one entry per requested partition, in request
  * order. NOT_LEADER_OR_FOLLOWER and other retriable errors refresh metadata
