@@ -313,7 +313,8 @@ class ProducerImpl<K, V> {
    * fails them at their deadlines. Runs under the retry policy without a
    * deadline of its own: each round waits for the refresh and then the
    * backoff, neither past the oldest waiter's deadline (max.block.ms), and
-   * ends when no send waits any more; close() cuts any wait short.
+   * ends when no send waits any more; `stopWait` (close, transaction abort)
+   * cuts any wait short.
    */
   private async fetchMetadata(topic: string, wait: MetadataWait): Promise<void> {
     const q = wait.queue
