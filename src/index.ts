@@ -2,7 +2,7 @@
 export { Admin } from './admin/admin.js'
 export type { ClusterDescription, TimeoutOption } from './admin/admin.js'
 export type { NewTopic, NewPartitions, CreateTopicsOptions, TopicDescription, PartitionDescription } from './admin/topics.js'
-export type { OffsetQuery, OffsetSpec, ListedOffset, ListOffsetsOptions } from './admin/offsets.js'
+export type { OffsetQuery, OffsetSpec, ListedOffset, ListOffsetsOptions } from './cluster/offsets.js'
 export type {
   ConfigResource,
   ConfigResourceType,

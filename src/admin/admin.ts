@@ -13,7 +13,7 @@
 import { adminSchema, type AdminConfig, type AdminConfigInput } from '../config/admin.js'
 import { parseConfig } from '../config/validate.js'
 import { Cluster } from '../cluster/cluster.js'
-import { retry } from '../cluster/retry.js'
+import { sendToAny } from '../cluster/router.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { DescribeClusterApi } from '../protocol/messages/describe-cluster.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
@@ -28,7 +28,7 @@ import {
   type NewTopic,
   type TopicDescription,
 } from './topics.js'
-import { listOffsets, type ListedOffset, type ListOffsetsOptions, type OffsetQuery } from './offsets.js'
+import { listOffsets, type ListedOffset, type ListOffsetsOptions, type OffsetQuery } from '../cluster/offsets.js'
 import {
   describeConfigs,
   incrementalAlterConfigs,
@@ -102,10 +102,11 @@ export class Admin {
 
   async describeCluster(options: TimeoutOption = {}): Promise<ClusterDescription> {
     const deadline = this.deadline(options.timeoutMs)
-    return retry(
+    return sendToAny(
+      this.cluster,
       'describeCluster',
-      async () => {
-        const conn = await this.cluster.anyConnection()
+      deadline,
+      async (conn) => {
         if (conn.supports(DescribeClusterApi)) {
           const res = await conn.request(DescribeClusterApi, { includeClusterAuthorizedOperations: false, endpointType: 1 })
           if (res.errorCode !== 0) throw brokerError(res.errorCode, {}, res.errorMessage)
@@ -124,7 +125,6 @@ export class Admin {
           brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.nodeId - b.nodeId),
         }
       },
-      { ...this.cluster.backoff, deadline },
     )
   }
 

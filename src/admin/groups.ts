@@ -15,7 +15,7 @@
  *   and the call then fails with the broker's error type
  *   (UNKNOWN_MEMBER_ID or similar) and a message saying the group is active.
  * - Coordinator moves and loading are retried until the deadline (see
- *   coordinator.ts); other errors fail the call with the broker's type,
+ *   cluster/router.ts); other errors fail the call with the broker's type,
  *   naming the group (and partition).
  */
 import { brokerError, KafkaError } from '../errors.js'
@@ -32,10 +32,9 @@ import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
 import { DeleteGroupsApi } from '../protocol/messages/delete-groups.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
-import { withGroupCoordinator } from './coordinator.js'
+import { byTopic, sendToAny, withGroupCoordinator } from '../cluster/router.js'
+import { listOffsets } from '../cluster/offsets.js'
 import { throwFailures } from './failures.js'
-import { byTopic } from './leaders.js'
-import { listOffsets } from './offsets.js'
 
 /** Group states with Java's GroupState names. */
 export type GroupState =
@@ -320,10 +319,8 @@ async function fetchCommitted(
 /** Which of `topics` exist (metadata without auto-creation). */
 async function existingTopics(cluster: Cluster, topics: string[], deadline: number): Promise<Set<string>> {
   if (topics.length === 0) return new Set()
-  const res = await retry(
-    'metadata',
-    () => cluster.sendAny(MetadataApi, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
-    { ...cluster.backoff, deadline },
+  const res = await sendToAny(cluster, 'metadata', deadline, (conn) =>
+    conn.request(MetadataApi, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
   )
   return new Set(res.topics.filter((t) => t.errorCode === 0 && t.name !== null).map((t) => t.name!))
 }

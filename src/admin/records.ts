@@ -6,13 +6,13 @@
  * request order. `offset: -1n` deletes up to the high watermark (everything
  * written so far). An offset beyond the high watermark fails with
  * OFFSET_OUT_OF_RANGE naming the partition. Leader moves are retried (see
- * leaders.ts).
+ * cluster/router.ts).
  */
 import { KafkaError } from '../errors.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { DeleteRecordsApi } from '../protocol/messages/delete-records.js'
 import type { TopicPartition } from '../types.js'
-import { byTopic, partitionOutcomes, sendToLeaders } from './leaders.js'
+import { byTopic, partitionOutcomes, sendToLeaders } from '../cluster/router.js'
 
 export interface RecordsToDelete extends TopicPartition {
   /** Delete every record before this offset; -1n: before the high watermark. */

@@ -10,7 +10,8 @@
  */
 import { KafkaError, brokerError } from '../errors.js'
 import type { Cluster } from '../cluster/cluster.js'
-import { retry } from '../cluster/retry.js'
+import { sendToAny, sendToController } from '../cluster/router.js'
+import type { Connection } from '../network/connection.js'
 import { CreateTopicsApi } from '../protocol/messages/create-topics.js'
 import { DeleteTopicsApi } from '../protocol/messages/delete-topics.js'
 import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
@@ -63,22 +64,25 @@ interface Result {
 }
 
 /**
- * Sends `names` in batches through `send` until each has a final result;
- * names with retriable errors are sent again after a backoff.
+ * Sends `names` to the controller in batches through `send` until each has a
+ * final result; names with retriable errors are sent again after a backoff
+ * (NOT_CONTROLLER: after a metadata refresh, see router.ts).
  */
 async function perTopic(
   cluster: Cluster,
   what: string,
   names: string[],
   deadline: number,
-  send: (names: string[]) => Promise<Result[]>,
+  send: (conn: Connection, names: string[]) => Promise<Result[]>,
 ): Promise<void> {
   let todo = names
   const failures: KafkaError[] = []
-  await retry(
+  await sendToController(
+    cluster,
     what,
-    async () => {
-      const results = await send(todo)
+    deadline,
+    async (conn) => {
+      const results = await send(conn, todo)
       const again: string[] = []
       let retriable: KafkaError | undefined
       for (const r of results) {
@@ -92,12 +96,8 @@ async function perTopic(
         }
       }
       todo = again
-      if (retriable) {
-        if (retriable.type === 'NOT_CONTROLLER') await cluster.refreshMetadata()
-        throw retriable
-      }
+      if (retriable) throw retriable
     },
-    { ...cluster.backoff, deadline },
   )
   throwFailures(what, failures, 'topics')
 }
@@ -105,9 +105,8 @@ async function perTopic(
 export async function createTopics(cluster: Cluster, topics: NewTopic[], options: CreateTopicsOptions, deadline: number): Promise<void> {
   const byName = new Map(topics.map((t) => [t.topic, t]))
   const timeoutMs = options.timeoutMs ?? Math.max(0, deadline - Date.now())
-  await perTopic(cluster, 'createTopics', [...byName.keys()], deadline, async (names) => {
-    const controller = await cluster.controller()
-    const res = await cluster.send(controller.nodeId, CreateTopicsApi, {
+  await perTopic(cluster, 'createTopics', [...byName.keys()], deadline, async (conn, names) => {
+    const res = await conn.request(CreateTopicsApi, {
       topics: names.map((name) => {
         const t = byName.get(name)!
         const assignment = t.replicaAssignment
@@ -129,9 +128,7 @@ export async function createTopics(cluster: Cluster, topics: NewTopic[], options
 }
 
 export async function deleteTopics(cluster: Cluster, names: string[], deadline: number): Promise<void> {
-  await perTopic(cluster, 'deleteTopics', names, deadline, async (todo) => {
-    const controller = await cluster.controller()
-    const conn = await cluster.connectionTo(controller.nodeId)
+  await perTopic(cluster, 'deleteTopics', names, deadline, async (conn, todo) => {
     const version = conn.versionFor(DeleteTopicsApi as ApiDescriptor<unknown, unknown>)
     const timeoutMs = Math.max(0, deadline - Date.now())
     const res = await conn.request(
@@ -145,9 +142,8 @@ export async function deleteTopics(cluster: Cluster, names: string[], deadline: 
 
 export async function createPartitions(cluster: Cluster, changes: NewPartitions[], deadline: number, validateOnly = false): Promise<void> {
   const byName = new Map(changes.map((c) => [c.topic, c]))
-  await perTopic(cluster, 'createPartitions', [...byName.keys()], deadline, async (names) => {
-    const controller = await cluster.controller()
-    const res = await cluster.send(controller.nodeId, CreatePartitionsApi, {
+  await perTopic(cluster, 'createPartitions', [...byName.keys()], deadline, async (conn, names) => {
+    const res = await conn.request(CreatePartitionsApi, {
       topics: names.map((name) => ({ name, count: byName.get(name)!.count, assignments: null })),
       timeoutMs: Math.max(0, deadline - Date.now()),
       validateOnly,
@@ -158,15 +154,12 @@ export async function createPartitions(cluster: Cluster, changes: NewPartitions[
 
 /** Fetches fresh metadata for `names` (null: every topic), with retries on connection trouble. */
 async function fetchTopics(cluster: Cluster, names: string[] | null, deadline: number) {
-  return retry(
-    'metadata',
-    async () =>
-      cluster.sendAny(MetadataApi, {
-        topics: names === null ? null : names.map((name) => ({ name })),
-        allowAutoTopicCreation: false,
-        includeTopicAuthorizedOperations: false,
-      }),
-    { ...cluster.backoff, deadline },
+  return sendToAny(cluster, 'metadata', deadline, (conn) =>
+    conn.request(MetadataApi, {
+      topics: names === null ? null : names.map((name) => ({ name })),
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    }),
   )
 }
 

@@ -73,6 +73,12 @@ export class BrokerPool {
     return s.connecting
   }
 
+  /** The connection to `broker` for `purpose` when one is open and ready now (never connects). */
+  ready(broker: { host: string; port: number }, purpose = 'default'): Connection | undefined {
+    const conn = this.slots.get(`${broker.host}:${broker.port}/${purpose}`)?.conn
+    return conn !== undefined && conn.isReady ? conn : undefined
+  }
+
   private async open(slot: Slot, broker: BrokerAddress): Promise<Connection> {
     const wait = slot.nextAttemptAt - Date.now()
     if (wait > 0) await sleep(wait)

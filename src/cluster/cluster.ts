@@ -4,14 +4,18 @@
  * cache — and the ways to reach a broker.
  *
  * Contract:
- * - `refreshMetadata()` asks any reachable broker (known brokers first, then
- *   `bootstrap.servers`) and replaces the snapshot. Concurrent refreshes are
+ * - `refreshMetadata()` asks any reachable broker (the least loaded open
+ *   connection, else known brokers, then `bootstrap.servers`) and replaces
+ *   the snapshot. Concurrent refreshes are
  *   coalesced. When nothing can be reached it fails with a `ConnectionError`
  *   listing every address tried and why.
  * - Topics named through `watch()` are kept fresh: every
  *   `metadata.max.age.ms`, and whenever a caller reports a stale leader via
  *   `requestRefresh()`.
  * - `close()` closes every socket and timer; later calls fail.
+ *
+ * Which broker a request goes to, and how it is retried, is router.ts's job;
+ * this class only holds the caches and connections it works with.
  */
 import createDebug from 'debug'
 import type tls from 'node:tls'
@@ -20,16 +24,16 @@ import { ConfigError, ConnectionError, KafkaError, brokerError } from '../errors
 import type { CommonConfig } from '../config/common.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
-import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import type { Connection, RequestOptions } from '../network/connection.js'
 import { saslAuthenticator } from '../network/sasl/index.js'
 import { BrokerPool, type BrokerAddress } from './brokers.js'
 import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionInfo, type Snapshot, type TopicInfo } from './metadata.js'
 import { retry } from './retry.js'
+import { findCoordinator, type CoordinatorType } from './coordinator.js'
 
 const log = createDebug('samsa:cluster')
 
-export type CoordinatorType = 'group' | 'transaction'
+export type { CoordinatorType }
 
 export class Cluster {
   readonly config: CommonConfig
@@ -194,14 +198,23 @@ export class Cluster {
   }
 
   /**
-   * A connection to any broker: known brokers in random order, then the
-   * bootstrap addresses. Fails with the list of addresses tried.
+   * A connection to any broker, the least loaded first: of the connections
+   * already open and ready, the one with the fewest requests in flight (as
+   * Java's leastLoadedNode); when none is open, known brokers in random
+   * order, then the bootstrap addresses. Fails with the list of addresses
+   * tried.
    */
   async anyConnection(purpose = 'default'): Promise<Connection> {
     if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
     const known = shuffle([...this.snap.brokers.values()])
     const bootstrap = this.config['bootstrap.servers'].map((a) => ({ nodeId: -1, host: a.host, port: a.port }))
     const candidates: BrokerAddress[] = [...known, ...bootstrap.filter((b) => !known.some((k) => k.host === b.host && k.port === b.port))]
+    let least: Connection | undefined
+    for (const b of candidates) {
+      const conn = this.pool.ready(b, purpose)
+      if (conn !== undefined && (least === undefined || conn.inFlight < least.inFlight)) least = conn
+    }
+    if (least !== undefined) return least
     const failures: string[] = []
     for (const b of candidates) {
       try {
@@ -231,37 +244,18 @@ export class Cluster {
   }
 
   /**
-   * The coordinator broker for a group or transactional id (FindCoordinator,
-   * cached until `invalidateCoordinator`). Retriable errors
-   * (COORDINATOR_NOT_AVAILABLE while the coordinator loads) are retried until
-   * the deadline.
+   * The coordinator broker for a group, transactional id or share key
+   * (FindCoordinator, see coordinator.ts), cached until
+   * `invalidateCoordinator`. Retriable errors (COORDINATOR_NOT_AVAILABLE
+   * while the coordinator loads) are retried until the deadline.
    */
   async coordinator(type: CoordinatorType, key: string, deadline: number): Promise<BrokerInfo> {
     const cacheKey = `${type}:${key}`
     const cached = this.coordinators.get(cacheKey)
     if (cached) return cached
-    return retry(
-      `FindCoordinator(${type} "${key}")`,
-      async () => {
-        const conn = await this.anyConnection()
-        const version = conn.versionFor(FindCoordinatorApi as ApiDescriptor<unknown, unknown>)
-        const keyType = type === 'group' ? 0 : 1
-        const res = await conn.request(FindCoordinatorApi, version >= 4 ? { keyType, coordinatorKeys: [key] } : { keyType, key }, { version })
-        let info: { errorCode: number; errorMessage: string | null; nodeId: number; host: string; port: number }
-        if (version >= 4) {
-          const c = res.coordinators[0]
-          if (!c) throw new KafkaError(`FindCoordinator returned no coordinator for ${type} "${key}"`, { retriable: true })
-          info = c
-        } else {
-          info = res
-        }
-        if (info.errorCode !== 0) throw brokerError(info.errorCode, { [type === 'group' ? 'group' : 'transactionalId']: key }, info.errorMessage)
-        const broker: BrokerInfo = { nodeId: info.nodeId, host: info.host, port: info.port, rack: null }
-        this.coordinators.set(cacheKey, broker)
-        return broker
-      },
-      { ...this.backoff, deadline },
-    )
+    const broker = await findCoordinator(this, type, key, deadline)
+    this.coordinators.set(cacheKey, broker)
+    return broker
   }
 
   invalidateCoordinator(type: CoordinatorType, key: string): void {

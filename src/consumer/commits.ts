@@ -20,7 +20,7 @@ import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
 import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
-import { GroupCoordinator, isCoordinatorError } from './group/coordinator.js'
+import { GroupCoordinator, isCoordinatorError } from '../cluster/router.js'
 import { tpKey } from './positions.js'
 
 const log = createDebug('samsa:consumer:commit')

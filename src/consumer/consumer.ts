@@ -18,17 +18,18 @@
  */
 import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
+import { sleep, until } from '../cluster/wait.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
 import { ConfigError, KafkaError, WakeupError } from '../errors.js'
-import { listOffsets } from '../admin/offsets.js'
+import { listOffsets } from '../cluster/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { Committer } from './commits.js'
 import { drainPartition, type DrainOptions } from './fetch-buffer.js'
 import { ClassicMembership } from './group/classic.js'
 import { ConsumerGroupMembership } from './group/consumer-group.js'
-import { GroupCoordinator } from './group/coordinator.js'
+import { GroupCoordinator } from '../cluster/router.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/membership.js'
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
@@ -597,7 +598,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (s.position !== null) return s.position
       const task = this.initPositions() ?? [...this.initialising][0]
       if (task) await task
-      else await new Promise((r) => setTimeout(r, Math.max(1, Math.min(s.retryAt - Date.now(), 50))))
+      else await sleep(Math.max(1, Math.min(s.retryAt - Date.now(), 50)))
       const err = this.errors.find((e) => e.context.partitions !== undefined || (e.context.topic === tp.topic && e.context.partition === tp.partition))
       if (err) {
         this.errors.splice(this.errors.indexOf(err), 1)
@@ -716,13 +717,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const deadline = Date.now() + (options.timeoutMs ?? 30000)
     this.notify()
     for (const i of this.interrupters) i()
-    const bounded = (p: Promise<unknown>) => {
-      let timer: NodeJS.Timeout | undefined
-      return Promise.race([
-        p.catch((e) => log('close: %s', (e as Error).message)),
-        new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
-      ]).finally(() => clearTimeout(timer))
-    }
+    const bounded = (p: Promise<unknown>) => until(p.catch((e) => log('close: %s', (e as Error).message)), deadline)
     try {
       if (this.pendingLeave) await bounded(this.pendingLeave)
       const membership = this.membership

@@ -17,6 +17,7 @@ import { Admin as SamsaAdmin } from '../admin/admin.js'
 import type { ConfigResource, ConfigResourceType, ConfigSource as SamsaConfigSource, ConfigChange } from '../admin/configs.js'
 import type { NewTopic } from '../admin/topics.js'
 import { KafkaError } from '../errors.js'
+import { sleep } from '../cluster/wait.js'
 import type { TopicPartition } from '../types.js'
 import { retryBudgetMs } from './config.js'
 import type { ClientContext } from './context.js'
@@ -226,7 +227,7 @@ export class AdminFacade implements Admin {
         if (!(e instanceof KafkaError) || !e.retriable) throw e
       }
       if (Date.now() >= deadline) throw new KafkaJSTimeout('Timed out while waiting for topic leaders')
-      await new Promise((r) => setTimeout(r, 100))
+      await sleep(100)
     }
   }
 

@@ -31,6 +31,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Consumer as SamsaConsumer, ConsumerRecords } from '../consumer/index.js'
 import { WakeupError } from '../errors.js'
+import { until as untilDeadline } from '../cluster/wait.js'
 import type { TopicPartition } from '../types.js'
 import { PartitionBatch } from './batch.js'
 import { RETRY_DEFAULTS } from './config.js'
@@ -88,8 +89,7 @@ export function isRetriable(e: unknown): boolean {
 }
 
 function sleep(ms: number, until: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([new Promise<void>((r) => (timer = setTimeout(r, ms))), until]).finally(() => clearTimeout(timer))
+  return untilDeadline(until, Date.now() + ms)
 }
 
 export class Runner {
@@ -136,14 +136,14 @@ export class Runner {
     this.loopDone = this.loop()
       .catch((e) => this.crash(toKafkaJSError(e)))
       .finally(() => this.markStarted())
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.host.logger.warn('The consumer has not joined the group yet; still trying in the background', { groupId: this.host.groupId })
-        resolve()
-      }, this.startupMs)
-    })
-    return Promise.race([this.started.then(() => this.positioned()), late]).finally(() => clearTimeout(timer))
+    return this.startedOrLate()
+  }
+
+  /** Resolves once started and positioned, or after `startupMs` with a warning (the start goes on in the background). */
+  private async startedOrLate(): Promise<void> {
+    let ready = false
+    await untilDeadline(this.started.then(() => this.positioned()).then(() => { ready = true }), Date.now() + this.startupMs)
+    if (!ready) this.host.logger.warn('The consumer has not joined the group yet; still trying in the background', { groupId: this.host.groupId })
   }
 
   /**

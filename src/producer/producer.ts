@@ -27,7 +27,8 @@
  */
 import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
-import { backoffDelay } from '../cluster/retry.js'
+import { retry } from '../cluster/retry.js'
+import { until as untilDeadline } from '../cluster/wait.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
 import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError } from '../errors.js'
 import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
@@ -68,9 +69,12 @@ interface MetadataWaiter {
 interface MetadataWait {
   queue: Fifo<MetadataWaiter>
   lastError: KafkaError | undefined
-  timer: NodeJS.Timeout | undefined
-  wake: (() => void) | undefined
+  /** Aborted when the waiting sends are failed from outside (close, transaction abort): the refresh loop ends. */
+  stop: AbortController
 }
+
+/** Thrown by a metadata round while sends still wait: the round is retried after a backoff. */
+const STILL_WAITING = new KafkaError('sends are waiting for metadata', { retriable: true })
 
 type PartitionerKind = 'default' | 'murmur2' | 'round-robin' | 'function'
 
@@ -283,7 +287,7 @@ class ProducerImpl<K, V> {
   private waitForMetadata(topic: string, w: MetadataWaiter): void {
     let wait = this.metadataWaits.get(topic)
     if (wait === undefined) {
-      wait = { queue: new Fifo(), lastError: undefined, timer: undefined, wake: undefined }
+      wait = { queue: new Fifo(), lastError: undefined, stop: new AbortController() }
       this.metadataWaits.set(topic, wait)
       wait.queue.push(w)
       this.fetchMetadata(topic, wait).catch((e) => log('metadata wait for %s failed: %s', topic, (e as Error).message))
@@ -296,67 +300,76 @@ class ProducerImpl<K, V> {
     return this.state === 'closed'
   }
 
-  /** Refreshes a topic's metadata until its waiting sends can be appended, or fails them at their deadlines. */
+  /**
+   * Refreshes a topic's metadata until its waiting sends can be appended, or
+   * fails them at their deadlines. Runs under the retry policy without a
+   * deadline of its own: each round waits for the refresh and then the
+   * backoff, neither past the oldest waiter's deadline (max.block.ms), and
+   * ends when no send waits any more; `stopWait` (close, transaction abort)
+   * cuts any wait short.
+   */
   private async fetchMetadata(topic: string, wait: MetadataWait): Promise<void> {
     const q = wait.queue
-    for (let attempt = 0; q.length > 0 && !this.isClosed; attempt++) {
-      const refresh = this.cluster.refreshMetadata([topic]).then(
-        () => undefined,
-        (e: unknown) => {
-          wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
-        },
-      )
-      await this.sleepUntil(wait, refresh, q.peek()!.deadline - Date.now())
-      if (this.isClosed) break
-      const info = this.cluster.topic(topic)
-      if (info !== undefined && info.errorCode !== 0) {
-        const err = brokerError(info.errorCode, { topic })
-        if (!err.retriable) {
-          for (const w of q.drain()) invoke(w.callback, err, null)
-          break
+    const signal = wait.stop.signal
+    try {
+      await retry(`metadata for topic "${topic}"`, async () => {
+        if (q.length === 0 || this.isClosed) return
+        const refresh = this.cluster.refreshMetadata([topic]).then(
+          () => undefined,
+          (e: unknown) => {
+            wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
+          },
+        )
+        await untilDeadline(refresh, q.peek()!.deadline, { signal })
+        const info = this.cluster.topic(topic)
+        if (info !== undefined && info.errorCode !== 0) {
+          const err = brokerError(info.errorCode, { topic })
+          if (!err.retriable) {
+            for (const w of q.drain()) invoke(w.callback, err, null)
+            return
+          }
+          wait.lastError = err
         }
-        wait.lastError = err
-      }
-      const t = this.acc.topic(topic, Date.now())
-      if (t.refresh(this.cluster.snapshot)) {
+        const t = this.acc.topic(topic, Date.now())
+        if (t.refresh(this.cluster.snapshot)) {
+          const now = Date.now()
+          for (let w = q.peek(); w !== undefined; w = q.peek()) {
+            if (w.partition !== undefined && w.partition >= t.layout.count) break
+            q.shift()
+            this.appendTo(t, w.partition, w.rawKey, w.key, w.value, w.headers, w.timestamp, w.callback, now, w.deadline)
+          }
+        }
         const now = Date.now()
-        for (let w = q.peek(); w !== undefined; w = q.peek()) {
-          if (w.partition !== undefined && w.partition >= t.layout.count) break
+        for (let w = q.peek(); w !== undefined && w.deadline <= now; w = q.peek()) {
           q.shift()
-          this.appendTo(t, w.partition, w.rawKey, w.key, w.value, w.headers, w.timestamp, w.callback, now, w.deadline)
+          const count = t.layout.count
+          const what = w.partition !== undefined && count > 0
+            ? `partition ${w.partition} of topic "${topic}" with partition count ${count} is not present in metadata`
+            : `topic "${topic}" not present in metadata`
+          invoke(w.callback, new TimeoutError(`${what} after ${this.maxBlockMs} ms (max.block.ms)` +
+            (wait.lastError ? `; last error: ${wait.lastError.message}` : ''), { context: { topic }, ...(wait.lastError ? { cause: wait.lastError } : {}) }), null)
         }
-      }
-      const now = Date.now()
-      for (let w = q.peek(); w !== undefined && w.deadline <= now; w = q.peek()) {
-        q.shift()
-        const count = t.layout.count
-        const what = w.partition !== undefined && count > 0
-          ? `partition ${w.partition} of topic "${topic}" with partition count ${count} is not present in metadata`
-          : `topic "${topic}" not present in metadata`
-        invoke(w.callback, new TimeoutError(`${what} after ${this.maxBlockMs} ms (max.block.ms)` +
-          (wait.lastError ? `; last error: ${wait.lastError.message}` : ''), { context: { topic }, ...(wait.lastError ? { cause: wait.lastError } : {}) }), null)
-      }
-      if (q.length === 0) break
-      const head = q.peek()!
-      await this.sleepUntil(wait, undefined, Math.min(backoffDelay(this.cluster.backoff, attempt), head.deadline - Date.now()))
+        if (q.length > 0) throw STILL_WAITING
+      }, {
+        ...this.cluster.backoff,
+        deadline: Infinity,
+        signal,
+        retriable: (e) => e === STILL_WAITING,
+        maxWaitMs: () => (q.peek()?.deadline ?? 0) - Date.now(),
+      })
+    } catch (e) {
+      // stopWait() ended the wait (and failed the waiting sends itself).
+      if (!signal.aborted) throw e
     }
-    this.metadataWaits.delete(topic)
+    if (this.metadataWaits.get(topic) === wait) this.metadataWaits.delete(topic)
     this.checkIdle()
   }
 
-  /** Waits for `promise` (if any) but at most `ms`; close() cuts it short. */
-  private sleepUntil(wait: MetadataWait, promise: Promise<void> | undefined, ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        if (wait.timer !== undefined) clearTimeout(wait.timer)
-        wait.timer = undefined
-        wait.wake = undefined
-        resolve()
-      }
-      wait.wake = done
-      wait.timer = setTimeout(done, Math.max(0, ms))
-      promise?.then(done)
-    })
+  /** Fails the sends waiting for a topic's metadata and ends their refresh loop; later sends start a new wait. */
+  private stopWait(topic: string, wait: MetadataWait, error: KafkaError): void {
+    for (const w of wait.queue.drain()) invoke(w.callback, error, null)
+    if (this.metadataWaits.get(topic) === wait) this.metadataWaits.delete(topic)
+    wait.stop.abort(error)
   }
 
   /** Resolves once every record sent before the call is acknowledged or has failed. */
@@ -420,16 +433,11 @@ class ProducerImpl<K, V> {
     if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
       await work
     } else {
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, timeoutMs))))])
-      if (timer !== undefined) clearTimeout(timer)
+      await untilDeadline(work, Date.now() + Math.max(0, timeoutMs))
     }
     this.state = 'closed'
     const error = closedError(`the producer was closed${timeoutMs !== undefined ? ` (close timeout ${timeoutMs} ms)` : ''} before the record was delivered`)
-    for (const [, wait] of this.metadataWaits) {
-      for (const w of wait.queue.drain()) invoke(w.callback, error, null)
-      wait.wake?.()
-    }
+    for (const [topic, wait] of this.metadataWaits) this.stopWait(topic, wait, error)
     this.sink.abortAll(error)
     this.sink.stop()
     this.txn?.close()
@@ -544,10 +552,7 @@ class ProducerImpl<K, V> {
 
   /** Fails records that have not been sent: queued batches, and sends waiting for memory or metadata. */
   private abortUnsent(error: KafkaError): void {
-    for (const wait of this.metadataWaits.values()) {
-      for (const w of wait.queue.drain()) invoke(w.callback, error, null)
-      wait.wake?.()
-    }
+    for (const [topic, wait] of this.metadataWaits) this.stopWait(topic, wait, error)
     this.sink.abortQueued(error)
     this.sink.wakeup()
   }

@@ -35,7 +35,8 @@
  */
 import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
-import { backoffDelay, type Backoff } from '../cluster/retry.js'
+import { backoffDelay, retry, type Backoff } from '../cluster/retry.js'
+import { Coordinator } from '../cluster/router.js'
 import { brokerError, KafkaError, TimeoutError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { AddOffsetsToTxnApi } from '../protocol/messages/add-offsets-to-txn.js'
@@ -93,6 +94,8 @@ export class Transactions implements TransactionListener {
   /** The abortable or fatal error the producer is in. */
   lastError: KafkaError | undefined
   private readonly cluster: Cluster
+  /** The transaction coordinator of `transactionalId`. */
+  private readonly coordinator: Coordinator
   private readonly idem: Idempotence
   private readonly settings: TransactionSettings
   /** Partitions were added (or may be tried again): drain again. The Sink subscribes when it is built. */
@@ -115,6 +118,7 @@ export class Transactions implements TransactionListener {
     this.idem = idem
     this.settings = settings
     this.transactionalId = settings.transactionalId
+    this.coordinator = new Coordinator(cluster, 'transaction', settings.transactionalId)
     idem.transactionListener = this
   }
 
@@ -316,7 +320,7 @@ export class Transactions implements TransactionListener {
             this.started = true
           } else if (RETRY.has(code)) {
             retry = true
-            if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.cluster.invalidateCoordinator('transaction', this.transactionalId)
+            if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.coordinator.invalidate()
           } else if (code !== OPERATION_NOT_ATTEMPTED) {
             error ??= brokerError(code, { transactionalId: this.transactionalId, topic: t.name, partition: p.partitionIndex })
           }
@@ -333,7 +337,7 @@ export class Transactions implements TransactionListener {
         this.onBatchFailed(err)
         return
       }
-      this.cluster.invalidateCoordinator('transaction', this.transactionalId)
+      this.coordinator.invalidate()
       retry = true
     }
     if (retry && !this.closed) {
@@ -364,25 +368,16 @@ export class Transactions implements TransactionListener {
       groupInstanceId: group.groupInstanceId ?? null,
       topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
     }
-    for (let attempt = 0; ; attempt++) {
+    const coordinator = new Coordinator(this.cluster, 'group', group.groupId)
+    const context = { transactionalId: this.transactionalId, group: group.groupId }
+    // A failed request counts as COORDINATOR_NOT_AVAILABLE: the group coordinator is looked up again.
+    await this.untilAnswered('TxnOffsetCommit', deadline, coordinator, context, async () => {
       let code = 0
-      try {
-        const coordinator = await this.cluster.coordinator('group', group.groupId, deadline)
-        const conn = await this.cluster.pool.get(coordinator)
-        const res = await conn.request(TxnOffsetCommitApi, body)
-        for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== 0 && code === 0) code = p.errorCode
-      } catch (e) {
-        const err = e instanceof KafkaError ? e : new KafkaError(String(e))
-        if (!err.retriable) throw err
-        this.cluster.invalidateCoordinator('group', group.groupId)
-        code = COORDINATOR_NOT_AVAILABLE
-      }
-      if (code === 0) return
-      const err = brokerError(code, { transactionalId: this.transactionalId, group: group.groupId })
-      if (!RETRY.has(code)) throw err
-      if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.cluster.invalidateCoordinator('group', group.groupId)
-      await this.sleepBefore(deadline, attempt, 'TxnOffsetCommit', err)
-    }
+      const conn = await coordinator.connection(deadline, 'default')
+      const res = await conn.request(TxnOffsetCommitApi, body)
+      for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== 0 && code === 0) code = p.errorCode
+      return code
+    }, () => brokerError(COORDINATOR_NOT_AVAILABLE, context))
   }
 
   private async endTxn(commit: boolean, deadline: number, finish = true): Promise<void> {
@@ -434,38 +429,63 @@ export class Transactions implements TransactionListener {
     })
   }
 
-  /** Runs a coordinator request until it answers 0, retrying retriable errors until the deadline. */
+  /** Runs a transaction coordinator request until it answers 0 (see `untilAnswered`). */
   private async coordinatorCall(what: string, deadline: number, call: () => Promise<number>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      let code: number
-      try {
-        code = await call()
-      } catch (e) {
-        const err = e instanceof KafkaError ? e : new KafkaError(String(e))
-        if (!err.retriable) throw err
-        this.cluster.invalidateCoordinator('transaction', this.transactionalId)
-        await this.sleepBefore(deadline, attempt, what, err)
-        continue
-      }
-      if (code === 0) return
-      const err = brokerError(code, { transactionalId: this.transactionalId, api: what })
-      if (!RETRY.has(code)) throw err
-      if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.cluster.invalidateCoordinator('transaction', this.transactionalId)
-      await this.sleepBefore(deadline, attempt, what, err)
-    }
+    await this.untilAnswered(what, deadline, this.coordinator, { transactionalId: this.transactionalId, api: what }, call)
   }
 
-  private async sleepBefore(deadline: number, attempt: number, what: string, err: KafkaError): Promise<void> {
-    const delay = backoffDelay(this.settings.backoff, attempt)
-    if (Date.now() + delay >= deadline) {
-      throw new TimeoutError(`${what} for transactional id "${this.transactionalId}" did not succeed within max.block.ms; last error: ${err.message}`, { cause: err })
-    }
-    await new Promise((r) => setTimeout(r, delay))
+  /**
+   * Runs `call` (one request to `coordinator`, resolving to the response's
+   * error code) under the retry policy until it answers 0:
+   * - a retriable error thrown by the request forgets the coordinator and is
+   *   retried (as `onThrown(error)` when given); a non-retriable one fails;
+   * - a code in RETRY is retried, NOT_COORDINATOR and COORDINATOR_NOT_AVAILABLE
+   *   after forgetting the coordinator; any other code fails as
+   *   `brokerError(code, context)`;
+   * - when the next backoff would pass `deadline` (max.block.ms), it fails with
+   *   a TimeoutError whose cause is the last error.
+   */
+  private async untilAnswered(
+    what: string,
+    deadline: number,
+    coordinator: Coordinator,
+    context: Record<string, unknown>,
+    call: () => Promise<number>,
+    onThrown?: (error: KafkaError) => KafkaError,
+  ): Promise<void> {
+    let retried: KafkaError | undefined
+    await retry(
+      what,
+      async () => {
+        retried = undefined
+        let code: number
+        try {
+          code = await call()
+        } catch (e) {
+          const err = e instanceof KafkaError ? e : new KafkaError(String(e))
+          if (!err.retriable) throw err
+          coordinator.invalidate()
+          throw (retried = onThrown !== undefined ? onThrown(err) : err)
+        }
+        if (code === 0) return
+        const err = brokerError(code, context)
+        if (!RETRY.has(code)) throw err
+        if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) coordinator.invalidate()
+        throw (retried = err)
+      },
+      {
+        ...this.settings.backoff,
+        deadline,
+        // Exactly what this attempt chose to retry: the transaction protocol's list, not the error table's flag.
+        retriable: (e) => e === retried,
+        timeoutError: (last) =>
+          new TimeoutError(`${what} for transactional id "${this.transactionalId}" did not succeed within max.block.ms; last error: ${last.message}`, { cause: last }),
+      },
+    )
   }
 
   private async toCoordinator<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, deadline: number, maxVersion?: number): Promise<Res> {
-    const coordinator = await this.cluster.coordinator('transaction', this.transactionalId, deadline === Infinity ? Date.now() + 60000 : deadline)
-    const conn = await this.cluster.pool.get(coordinator)
+    const conn = await this.coordinator.connection(deadline === Infinity ? Date.now() + 60000 : deadline, 'default')
     const version = maxVersion === undefined ? undefined : conn.versionFor(api as ApiDescriptor<unknown, unknown>, maxVersion)
     return conn.request(api, body, version === undefined ? {} : { version })
   }

@@ -30,6 +30,7 @@
  */
 import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
+import { retry } from '../../cluster/retry.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { HeartbeatApi } from '../../protocol/messages/heartbeat.js'
 import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
@@ -39,8 +40,9 @@ import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
 import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, type RebalanceProtocol } from './assignors/index.js'
-import { isCoordinatorError } from './coordinator.js'
-import { sleep, until, type ConsumerGroupMetadata, type Membership, type MembershipHost } from './membership.js'
+import { isCoordinatorError } from '../../cluster/router.js'
+import { until } from '../../cluster/wait.js'
+import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
 
 const log = createDebug('samsa:consumer:group')
@@ -159,28 +161,43 @@ export class ClassicMembership implements Membership {
     await until(this.rebalancing, deadline)
   }
 
-  /** Joins until stable, with no rejoin pending. */
+  /**
+   * Joins until stable, with no rejoin pending. A failed round (retriable
+   * error) leaves the member unjoined and is tried again under the retry
+   * policy, without a deadline (it runs in the background; poll only waits
+   * for it until its own deadline); a non-retriable error is fatal.
+   */
   private async rebalance(): Promise<void> {
     const { settings } = this.host
-    let failures = 0
-    while ((this.needRejoin || this.state !== 'stable') && (this.state as ClassicState) !== 'closed') {
-      await this.prepare()
-      this.needRejoin = false
+    const settled = () => (!this.needRejoin && this.state === 'stable') || (this.state as ClassicState) === 'closed'
+    while (!settled()) {
       try {
-        const res = await this.join()
-        await this.sync(res)
-        failures = 0
+        await retry(
+          `group ${this.groupId} rebalance`,
+          async () => {
+            if (settled()) return
+            await this.prepare()
+            this.needRejoin = false
+            const res = await this.join()
+            await this.sync(res)
+          },
+          {
+            backoffMs: settings.retryBackoffMs,
+            backoffMaxMs: settings.retryBackoffMaxMs,
+            deadline: Infinity,
+            ref: false,
+            onRetry: (err) => {
+              log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
+              this.needRejoin = true
+              if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
+            },
+          },
+        )
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
-        if (!err.retriable) {
-          this.fatal = err
-          this.host.wake()
-          throw err
-        }
-        log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
-        this.needRejoin = true
-        if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
-        await sleep(Math.min(settings.retryBackoffMaxMs, settings.retryBackoffMs * 2 ** failures++))
+        this.fatal = err
+        this.host.wake()
+        throw err
       }
     }
   }

@@ -29,8 +29,9 @@ import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
-import { isCoordinatorError } from './coordinator.js'
-import { sleep, until, type ConsumerGroupMetadata, type Membership, type MembershipHost } from './membership.js'
+import { isCoordinatorError } from '../../cluster/router.js'
+import { sleep, until } from '../../cluster/wait.js'
+import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 
 const log = createDebug('samsa:consumer:group')
 
@@ -328,7 +329,7 @@ export class ConsumerGroupMembership implements Membership {
 
   async leave(_reason: string, deadline: number): Promise<void> {
     this.stopTimer()
-    while (this.sending && Date.now() < deadline) await sleep(5)
+    while (this.sending && Date.now() < deadline) await sleep(5, { ref: false })
     if (this.state === 'stable' || this.state === 'joining') await this.sendLeave(deadline)
     if (this.state !== 'closed') this.state = 'unjoined'
     this.epoch = 0

@@ -2,14 +2,13 @@
  * What the consumer needs from group membership, whichever protocol runs it
  * (classic JoinGroup/SyncGroup, or KIP-848 ConsumerGroupHeartbeat).
  */
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Cluster } from '../../cluster/cluster.js'
 import type { AssignorName } from '../../config/consumer.js'
 import type { KafkaError } from '../../errors.js'
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import type { SubscriptionState } from '../positions.js'
-import type { GroupCoordinator } from './coordinator.js'
+import type { GroupCoordinator } from '../../cluster/router.js'
 
 /** The group state a transactional producer needs to commit consumed offsets (`sendOffsetsToTransaction`). */
 export interface ConsumerGroupMetadata {
@@ -89,25 +88,4 @@ export interface Membership {
   leave(reason: string, deadline: number): Promise<void>
   /** Stops every timer. */
   close(): void
-}
-
-/** Resolves when `p` settles or `deadline` passes, whichever is first; rethrows p's error. */
-export async function until(p: Promise<unknown>, deadline: number): Promise<void> {
-  const ms = deadline - Date.now()
-  if (ms <= 0) {
-    // Still surface an error that has already happened.
-    await Promise.race([p, Promise.resolve()])
-    return
-  }
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))])
-  } finally {
-    if (timer) clearTimeout(timer)
-  }
-}
-
-/** A wait that does not keep the process alive. */
-export function sleep(ms: number): Promise<void> {
-  return delay(ms, undefined, { ref: false })
 }

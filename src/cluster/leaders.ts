@@ -1,6 +1,7 @@
 /**
  * Requests that must reach each partition's leader (ListOffsets,
  * DeleteRecords): partitions are grouped so one request goes to each leader.
+ * Part of the routing layer (see router.ts).
  *
  * Contract: resolves with one value per query, in query order; each query
  * names a distinct partition. Retriable failures — a lost connection,
@@ -10,8 +11,8 @@
  * fails the call with the broker's error type naming the partition.
  */
 import { brokerError, type KafkaError } from '../errors.js'
-import type { Cluster } from '../cluster/cluster.js'
-import { retry } from '../cluster/retry.js'
+import type { Cluster } from './cluster.js'
+import { retry } from './retry.js'
 import type { TopicPartition } from '../types.js'
 
 export interface PartitionOutcome<R> {
@@ -31,6 +32,7 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
   queries: Q[],
   deadline: number,
   send: (leader: number, queries: Q[]) => Promise<PartitionOutcome<R>[]>,
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<R[]> {
   const results = new Map<string, R>()
   let todo = queries
@@ -86,7 +88,7 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
         throw lastError
       }
     },
-    { ...cluster.backoff, deadline },
+    { ...cluster.backoff, deadline, signal: options.signal },
   )
   return queries.map((q) => {
     const r = results.get(key(q.topic, q.partition))

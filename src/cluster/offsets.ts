@@ -1,13 +1,14 @@
 /**
  * Offsets by time: ListOffsets sent to each partition's leader, grouped so
- * that one request goes to each broker.
+ * that one request goes to each broker (`sendToLeaders`, see router.ts).
+ * Used by the admin client and by the consumer (position resets, offsetsForTimes).
  *
  * Contract: resolves with one entry per requested partition, in request
  * order. NOT_LEADER_OR_FOLLOWER and other retriable errors refresh metadata
  * and retry the affected partitions until the deadline. For a timestamp with
  * no later record, `offset` is -1n (as Kafka answers).
  */
-import type { Cluster } from '../cluster/cluster.js'
+import type { Cluster } from './cluster.js'
 import { ListOffsetsApi } from '../protocol/messages/list-offsets.js'
 import type { TopicPartitionOffset } from '../types.js'
 import { byTopic, partitionOutcomes, sendToLeaders } from './leaders.js'

@@ -1,0 +1,73 @@
+/**
+ * Waiting: the one way samsa code lets time pass. Every wait is a
+ * `setTimeout` from `node:timers/promises`; nothing else builds a timer
+ * promise by hand.
+ *
+ * Contract:
+ * - `sleep(ms)` resolves after `ms` (at once for ms <= 0).
+ * - `until(p, deadline)` resolves when `p` settles or `deadline` (ms since
+ *   epoch) passes, whichever comes first, and rethrows `p`'s error when `p`
+ *   rejected first (also when the deadline has already passed but `p` has
+ *   already failed). `p` keeps running after a timeout; the timer never
+ *   outlives the call.
+ * - With `signal`, both reject with `signal.reason` once it aborts (at once
+ *   when it already has), as `signal.throwIfAborted()` would, and clear
+ *   their timer.
+ * - With `ref: false` the timer does not keep the process alive (background
+ *   waits: group rebalances, retries nobody awaits).
+ */
+import { once } from 'node:events'
+import { setTimeout as timer } from 'node:timers/promises'
+
+/** Node's timers hold at most 2^31-1 ms (longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+export interface WaitOptions {
+  signal?: AbortSignal | undefined
+  /** false: the wait does not keep the process alive (default true). */
+  ref?: boolean | undefined
+}
+
+/** Resolves after `ms`; rejects with `signal.reason` when `signal` aborts first. */
+export async function sleep(ms: number, options: WaitOptions = {}): Promise<void> {
+  const { signal, ref = true } = options
+  signal?.throwIfAborted()
+  try {
+    await timer(Math.max(0, ms), undefined, signal === undefined ? { ref } : { ref, signal })
+  } catch (e) {
+    // timers/promises rejects with its own AbortError; callers get the signal's reason.
+    if (signal?.aborted) throw signal.reason
+    throw e
+  }
+}
+
+/**
+ * Waits for `p` but no later than `deadline`; rethrows `p`'s error.
+ * Rejects with `signal.reason` when `signal` aborts first.
+ */
+export async function until(p: Promise<unknown>, deadline: number, options: WaitOptions = {}): Promise<void> {
+  const { signal } = options
+  signal?.throwIfAborted()
+  const ms = deadline - Date.now()
+  if (ms <= 0) {
+    // Still surface an error that has already happened.
+    await Promise.race([p, Promise.resolve()])
+    return
+  }
+  const cancel = new AbortController()
+  const onAbort = () => cancel.abort()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  // No deadline: only the signal can cut the wait short.
+  const timeout = Number.isFinite(ms)
+    ? sleep(Math.min(ms, MAX_TIMER_MS), { signal: cancel.signal, ref: options.ref })
+    : once(cancel.signal, 'abort').then(() => undefined)
+  const timedOut = timeout.catch(() => undefined).then(() => {
+    if (signal?.aborted) throw signal.reason
+  })
+  try {
+    await Promise.race([p, timedOut])
+  } finally {
+    cancel.abort()
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
