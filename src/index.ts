@@ -39,6 +39,8 @@ export {
   ProtocolError,
 } from './errors.js'
 export type { KafkaErrorOptions } from './errors.js'
+export { ErrorCode } from './protocol/errors.js'
+export type { ErrorName } from './protocol/errors.js'
 export { serializers, deserializers } from './serde/serde.js'
 export type { Serializer, Deserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
 export type { TopicPartition, TopicPartitionOffset, Header } from './types.js'

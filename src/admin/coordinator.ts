@@ -14,8 +14,7 @@ import type { Cluster } from '../cluster/cluster.js'
 import type { BrokerInfo } from '../cluster/metadata.js'
 import { retry } from '../cluster/retry.js'
 import type { Connection } from '../network/connection.js'
-
-const MOVED = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'])
+import { isCoordinatorMoved } from '../protocol/error-classes.js'
 
 export async function withGroupCoordinator<T>(
   cluster: Cluster,
@@ -32,7 +31,7 @@ export async function withGroupCoordinator<T>(
         const conn = await cluster.pool.get(coordinator)
         return await fn(conn, coordinator)
       } catch (e) {
-        if (e instanceof ConnectionError || (e instanceof KafkaError && MOVED.has(e.type))) {
+        if (e instanceof ConnectionError || (e instanceof KafkaError && isCoordinatorMoved(e.code))) {
           cluster.invalidateCoordinator('group', groupId)
         }
         throw e

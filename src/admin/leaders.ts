@@ -13,6 +13,7 @@ import { brokerError, type KafkaError } from '../errors.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { retry } from '../cluster/retry.js'
 import type { TopicPartition } from '../types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface PartitionOutcome<R> {
   topic: string
@@ -45,10 +46,10 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
       let lastError: KafkaError | undefined
       for (const q of todo) {
         const p = cluster.partition(q.topic, q.partition)
-        if (!p) throw brokerError(3, { topic: q.topic, partition: q.partition })
+        if (!p) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: q.topic, partition: q.partition })
         if (p.leader < 0) {
           again.push(q)
-          lastError = brokerError(5, { topic: q.topic, partition: q.partition })
+          lastError = brokerError(ErrorCode.LEADER_NOT_AVAILABLE, { topic: q.topic, partition: q.partition })
           continue
         }
         const list = byLeader.get(p.leader) ?? []
@@ -69,7 +70,7 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
             throw e
           }
           for (const o of outcomes) {
-            if (o.errorCode === 0) {
+            if (o.errorCode === ErrorCode.NONE) {
               results.set(key(o.topic, o.partition), o.value)
               continue
             }
@@ -90,7 +91,7 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
   )
   return queries.map((q) => {
     const r = results.get(key(q.topic, q.partition))
-    if (r === undefined) throw brokerError(3, { topic: q.topic, partition: q.partition })
+    if (r === undefined) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: q.topic, partition: q.partition })
     return r
   })
 }

@@ -26,6 +26,7 @@ import { saslAuthenticator } from '../network/sasl/index.js'
 import { BrokerPool, type BrokerAddress } from './brokers.js'
 import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionInfo, type Snapshot, type TopicInfo } from './metadata.js'
 import { retry } from './retry.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 const log = createDebug('samsa:cluster')
 
@@ -161,13 +162,13 @@ export class Cluster {
       `metadata for topic "${name}"`,
       async (attempt) => {
         let t = this.snap.topics.get(name)
-        if (!t || attempt > 0 || t.errorCode !== 0) {
+        if (!t || attempt > 0 || t.errorCode !== ErrorCode.NONE) {
           await this.refreshMetadata([name])
           t = this.snap.topics.get(name)
         }
-        if (!t) throw brokerError(3, { topic: name })
-        if (t.errorCode !== 0) throw brokerError(t.errorCode, { topic: name })
-        if (t.partitions.length === 0) throw brokerError(5, { topic: name })
+        if (!t) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: name })
+        if (t.errorCode !== ErrorCode.NONE) throw brokerError(t.errorCode, { topic: name })
+        if (t.partitions.length === 0) throw brokerError(ErrorCode.LEADER_NOT_AVAILABLE, { topic: name })
         return t
       },
       { ...this.backoff, deadline },
@@ -255,7 +256,7 @@ export class Cluster {
         } else {
           info = res
         }
-        if (info.errorCode !== 0) throw brokerError(info.errorCode, { [type === 'group' ? 'group' : 'transactionalId']: key }, info.errorMessage)
+        if (info.errorCode !== ErrorCode.NONE) throw brokerError(info.errorCode, { [type === 'group' ? 'group' : 'transactionalId']: key }, info.errorMessage)
         const broker: BrokerInfo = { nodeId: info.nodeId, host: info.host, port: info.port, rack: null }
         this.coordinators.set(cacheKey, broker)
         return broker

@@ -8,6 +8,7 @@
  * "not fetched yet".
  */
 import type { MetadataResponse } from '../protocol/messages/metadata.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface BrokerInfo {
   nodeId: number
@@ -81,7 +82,7 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
     // A partition list with holes would confuse partitioners: fill them as leaderless.
     for (let i = 0; i < partitions.length; i++) {
       if (!partitions[i]) {
-        partitions[i] = { topic: t.name, partition: i, leader: -1, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: [], errorCode: 5 }
+        partitions[i] = { topic: t.name, partition: i, leader: -1, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: [], errorCode: ErrorCode.LEADER_NOT_AVAILABLE }
       }
     }
     topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, errorCode: t.errorCode, partitions })

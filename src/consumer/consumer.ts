@@ -34,6 +34,7 @@ import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { Fetcher } from './source.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 const log = createDebug('samsa:consumer')
 
@@ -241,7 +242,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (s.type === 'pattern') {
       const out: string[] = []
       for (const t of this.cluster.snapshot.topics.values()) {
-        if (t.errorCode !== 0 || (t.isInternal && this.config['exclude.internal.topics'])) continue
+        if (t.errorCode !== ErrorCode.NONE || (t.isInternal && this.config['exclude.internal.topics'])) continue
         if (s.matches(t.name)) out.push(t.name)
       }
       return out.sort()

@@ -49,6 +49,7 @@ import {
   type Transaction,
   type ValueOf,
 } from './types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 type Status = 'disconnected' | 'connecting' | 'connected' | 'disconnecting'
 
@@ -77,7 +78,7 @@ export function toHeaders(h: IHeaders | undefined): Header[] | undefined {
 export function toPartitionMetadata(info: PartitionInfo[]): PartitionMetadata[] {
   return info
     .map((p) => ({
-      partitionErrorCode: 0,
+      partitionErrorCode: ErrorCode.NONE,
       partitionId: p.partition,
       leader: p.leader?.id ?? -1,
       replicas: p.replicas.map((n) => n.id),
@@ -313,7 +314,7 @@ async function produce(
     const logAppendTime = m.timestamp !== sent[i]!.timestamp ? String(m.timestamp) : '-1'
     const seen = byPartition.get(key)
     if (seen === undefined) {
-      byPartition.set(key, { topicName: m.topic, partition: m.partition, errorCode: 0, baseOffset: String(m.offset), logAppendTime, logStartOffset: '-1', first: m.offset })
+      byPartition.set(key, { topicName: m.topic, partition: m.partition, errorCode: ErrorCode.NONE, baseOffset: String(m.offset), logAppendTime, logStartOffset: '-1', first: m.offset })
     } else if (m.offset < seen.first) {
       seen.first = m.offset
       seen.baseOffset = String(m.offset)

@@ -32,6 +32,7 @@ import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError } from '../errors.js'
+import { ErrorCode } from '../protocol/errors.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
 import { incrementSequence, NO_SEQUENCE, type ProducerBatch } from './batch.js'
 import type { PartitionQueue } from './queue.js'
@@ -40,10 +41,6 @@ const log = createDebug('samsa:producer')
 
 export type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
 
-/** Protocol error codes the sequence logic looks at. */
-export const OUT_OF_ORDER_SEQUENCE_NUMBER = 45
-export const DUPLICATE_SEQUENCE_NUMBER = 46
-export const UNKNOWN_PRODUCER_ID = 59
 const MAX_EPOCH = 32767
 
 export interface IdempotenceSettings {
@@ -112,7 +109,7 @@ export class Idempotence {
         producerId: -1n,
         producerEpoch: -1,
       })
-      if (res.errorCode !== 0) throw brokerError(res.errorCode, { api: 'InitProducerId' })
+      if (res.errorCode !== ErrorCode.NONE) throw brokerError(res.errorCode, { api: 'InitProducerId' })
       return res
     }
     run().then(
@@ -223,7 +220,7 @@ export class Idempotence {
   canRetry(batch: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean): boolean {
     const q = batch.queue
     const transactional = this.settings.transactional !== undefined
-    if (code === UNKNOWN_PRODUCER_ID) {
+    if (code === ErrorCode.UNKNOWN_PRODUCER_ID) {
       if (logStartOffset === -1n) return true
       if (batch.reopened) return true
       if (q.lastAckedOffset < logStartOffset) {
@@ -237,7 +234,7 @@ export class Idempotence {
       this.requestEpochBump(q)
       return true
     }
-    if (code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
       if (!batch.reopened && q.lastAckedSequence >= 0 && batch.baseSequence <= q.lastAckedSequence &&
         batch.producerEpoch === this.epoch && batch.producerId === this.producerId) {
         // The log is already past this batch: it can never be written under this epoch.
@@ -283,9 +280,9 @@ export class Idempotence {
     const tx = this.settings.transactional
     if (tx !== undefined) tx.onFailed(error)
     if (!batch.hasSequence) return
-    if (error.code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+    if (error.code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
       if (tx === undefined) this.requestEpochBump(q)
-    } else if (error.code === UNKNOWN_PRODUCER_ID) {
+    } else if (error.code === ErrorCode.UNKNOWN_PRODUCER_ID) {
       // The broker has no state for us: the partition starts again at 0.
       q.producerId = -1n
       q.producerEpoch = -1

@@ -38,6 +38,8 @@ import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError, TimeoutError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
+import { isCoordinatorMoved, isProducerFenced, isTransactionFatal, isTransactionRetriable } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 import { AddOffsetsToTxnApi } from '../protocol/messages/add-offsets-to-txn.js'
 import { AddPartitionsToTxnApi } from '../protocol/messages/add-partitions-to-txn.js'
 import { EndTxnApi } from '../protocol/messages/end-txn.js'
@@ -68,22 +70,6 @@ export interface TransactionSettings {
   /** Partitions were added: drain again. */
   wakeup: () => void
 }
-
-// Protocol error codes.
-const COORDINATOR_LOAD_IN_PROGRESS = 14
-const COORDINATOR_NOT_AVAILABLE = 15
-const NOT_COORDINATOR = 16
-const UNKNOWN_TOPIC_OR_PARTITION = 3
-const INVALID_PRODUCER_EPOCH = 47
-const CONCURRENT_TRANSACTIONS = 51
-const OPERATION_NOT_ATTEMPTED = 55
-const PRODUCER_FENCED = 90
-const TRANSACTION_ABORTABLE = 120
-const REQUEST_TIMED_OUT = 7
-/** Errors after which the producer can do nothing but close (Java: fatal). */
-const FATAL = new Set([PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, 52, 53, 48, 49, 50, 35])
-/** Errors of a transactional request that are retried. */
-const RETRY = new Set([COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, CONCURRENT_TRANSACTIONS, UNKNOWN_TOPIC_OR_PARTITION, REQUEST_TIMED_OUT])
 
 /** Highest request versions of the client-side (transaction version 1) protocol. */
 const ADD_PARTITIONS_MAX_VERSION = 3
@@ -263,7 +249,7 @@ export class Transactions {
   /** A record of the transaction failed: the transaction can only be aborted (or the producer is fenced). */
   onBatchFailed(error: KafkaError): void {
     if (this.state === 'fatal-error') return
-    if (error.code !== undefined && FATAL.has(error.code)) {
+    if (isTransactionFatal(error.code)) {
       this.fatal(error)
       return
     }
@@ -309,14 +295,14 @@ export class Transactions {
           const q = batch.find((x) => x.topic.name === t.name && x.partition === p.partitionIndex)
           if (q === undefined) continue
           const code = p.partitionErrorCode
-          if (code === 0) {
+          if (code === ErrorCode.NONE) {
             this.toAdd.delete(q)
             this.added.add(q)
             this.started = true
-          } else if (RETRY.has(code)) {
+          } else if (isTransactionRetriable(code)) {
             retry = true
-            if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.cluster.invalidateCoordinator('transaction', this.transactionalId)
-          } else if (code !== OPERATION_NOT_ATTEMPTED) {
+            if (isCoordinatorMoved(code)) this.cluster.invalidateCoordinator('transaction', this.transactionalId)
+          } else if (code !== ErrorCode.OPERATION_NOT_ATTEMPTED) {
             error ??= brokerError(code, { transactionalId: this.transactionalId, topic: t.name, partition: p.partitionIndex })
           }
         }
@@ -364,22 +350,22 @@ export class Transactions {
       topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
     }
     for (let attempt = 0; ; attempt++) {
-      let code = 0
+      let code: number = ErrorCode.NONE
       try {
         const coordinator = await this.cluster.coordinator('group', group.groupId, deadline)
         const conn = await this.cluster.pool.get(coordinator)
         const res = await conn.request(TxnOffsetCommitApi, body)
-        for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== 0 && code === 0) code = p.errorCode
+        for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== ErrorCode.NONE && code === ErrorCode.NONE) code = p.errorCode
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e))
         if (!err.retriable) throw err
         this.cluster.invalidateCoordinator('group', group.groupId)
-        code = COORDINATOR_NOT_AVAILABLE
+        code = ErrorCode.COORDINATOR_NOT_AVAILABLE
       }
-      if (code === 0) return
+      if (code === ErrorCode.NONE) return
       const err = brokerError(code, { transactionalId: this.transactionalId, group: group.groupId })
-      if (!RETRY.has(code)) throw err
-      if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.cluster.invalidateCoordinator('group', group.groupId)
+      if (!isTransactionRetriable(code)) throw err
+      if (isCoordinatorMoved(code)) this.cluster.invalidateCoordinator('group', group.groupId)
       await this.sleepBefore(deadline, attempt, 'TxnOffsetCommit', err)
     }
   }
@@ -425,7 +411,7 @@ export class Transactions {
         producerId: bump ? this.idem.producerId : -1n,
         producerEpoch: bump ? this.idem.epoch : -1,
       }, deadline)
-      if (res.errorCode === 0) {
+      if (res.errorCode === ErrorCode.NONE) {
         this.idem.setProducerId(res.producerId, res.producerEpoch)
         log('transactional id %s: producer id %s, epoch %d', this.transactionalId, res.producerId, res.producerEpoch)
       }
@@ -446,10 +432,10 @@ export class Transactions {
         await this.sleepBefore(deadline, attempt, what, err)
         continue
       }
-      if (code === 0) return
+      if (code === ErrorCode.NONE) return
       const err = brokerError(code, { transactionalId: this.transactionalId, api: what })
-      if (!RETRY.has(code)) throw err
-      if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.cluster.invalidateCoordinator('transaction', this.transactionalId)
+      if (!isTransactionRetriable(code)) throw err
+      if (isCoordinatorMoved(code)) this.cluster.invalidateCoordinator('transaction', this.transactionalId)
       await this.sleepBefore(deadline, attempt, what, err)
     }
   }
@@ -473,8 +459,8 @@ export class Transactions {
 
   private onRequestError(e: unknown): void {
     const err = e instanceof KafkaError ? e : new KafkaError(String(e))
-    if (err.code !== undefined && FATAL.has(err.code)) this.fatal(err)
-    else if (err.code === TRANSACTION_ABORTABLE || (!err.retriable && !(err instanceof TimeoutError))) this.abortable(err)
+    if (isTransactionFatal(err.code)) this.fatal(err)
+    else if (err.code === ErrorCode.TRANSACTION_ABORTABLE || (!err.retriable && !(err instanceof TimeoutError))) this.abortable(err)
   }
 
   private abortable(error: KafkaError): void {
@@ -486,7 +472,7 @@ export class Transactions {
 
   private fatal(error: KafkaError): void {
     log('transactional producer %s failed for good: %s', this.transactionalId, error.message)
-    const fenced = error.code === PRODUCER_FENCED || error.code === INVALID_PRODUCER_EPOCH
+    const fenced = isProducerFenced(error.code)
     this.lastError = fenced
       ? new KafkaError(`the producer was fenced: another producer with transactional.id "${this.transactionalId}" has started (${error.message}); close this one`, {
         code: error.code, type: error.type, cause: error,

@@ -5,18 +5,13 @@
  *
  * Contract: `send` fails with the connection's error when the coordinator
  * cannot be reached, after forgetting the cached coordinator, so the next
- * call looks it up again. `isCoordinatorError` tells the group errors that
- * mean "find the coordinator again".
+ * call looks it up again. Which group errors mean "find the coordinator
+ * again" is `isCoordinatorMoved` (protocol/error-classes.ts).
  */
 import type { Cluster } from '../../cluster/cluster.js'
 import { ConnectionError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import type { RequestOptions } from '../../network/connection.js'
-
-/** COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR. */
-export function isCoordinatorError(code: number): boolean {
-  return code === 15 || code === 16
-}
 
 export class GroupCoordinator {
   readonly cluster: Cluster
