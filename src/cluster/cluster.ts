@@ -24,7 +24,7 @@ import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import type { Connection, RequestOptions } from '../network/connection.js'
 import { saslAuthenticator } from '../network/sasl/index.js'
 import { BrokerPool, type BrokerAddress } from './brokers.js'
-import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionInfo, type Snapshot, type TopicInfo } from './metadata.js'
+import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, type Snapshot, type TopicInfo } from './metadata.js'
 import { retry } from './retry.js'
 import { ErrorCode } from '../protocol/errors.js'
 
@@ -144,7 +144,7 @@ export class Cluster {
     return this.snap.topics.get(name)
   }
 
-  partition(topic: string, partition: number): PartitionInfo | undefined {
+  partition(topic: string, partition: number): PartitionMetadata | undefined {
     return this.snap.topics.get(topic)?.partitions[partition]
   }
 

@@ -17,7 +17,12 @@ export interface BrokerInfo {
   rack: string | null
 }
 
-export interface PartitionInfo {
+/**
+ * One partition as the last Metadata response described it (Java's
+ * MetadataResponse.PartitionMetadata): node ids, not nodes. The producer's
+ * public `PartitionInfo` (producer/types.ts) is built from it.
+ */
+export interface PartitionMetadata {
   topic: string
   partition: number
   /** -1 when the partition has no leader right now. */
@@ -35,7 +40,7 @@ export interface TopicInfo {
   isInternal: boolean
   errorCode: number
   /** Indexed by partition number. */
-  partitions: PartitionInfo[]
+  partitions: PartitionMetadata[]
 }
 
 export interface Snapshot {
@@ -66,7 +71,7 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
   const topics = new Map<string, TopicInfo>(merge ? previous.topics : [])
   for (const t of res.topics) {
     if (t.name === null) continue
-    const partitions: PartitionInfo[] = []
+    const partitions: PartitionMetadata[] = []
     for (const p of t.partitions) {
       partitions[p.partitionIndex] = {
         topic: t.name,

@@ -2,8 +2,7 @@
 import { z } from 'zod'
 import { commonShape } from './common.js'
 import { bool, int, oneOf, optionalStr, str } from './fields.js'
-
-const MAX_INT = 2147483647
+import { MAX_INT } from '../protocol/int32.js'
 
 /** Assignor names samsa implements, and the Java class names that map to them. */
 export const ASSIGNORS = ['range', 'roundrobin', 'cooperative-sticky'] as const

@@ -30,6 +30,7 @@ import { FetchApi, type FetchResponse, type PartitionData } from '../protocol/me
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isFetchSessionError, isStaleMetadata, isTopicIdStale } from '../protocol/error-classes.js'
 import { ErrorCode } from '../protocol/errors.js'
+import { MAX_INT } from '../protocol/int32.js'
 import { readBatches } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
@@ -37,7 +38,6 @@ import type { PartitionState, SubscriptionState } from './positions.js'
 
 const log = createDebug('samsa:consumer:fetch')
 
-const MAX_EPOCH = 2147483647
 
 export interface FetcherHost {
   readonly config: ConsumerConfig
@@ -280,7 +280,7 @@ class Source {
       this.sessionId = res.sessionId
       this.sessionEpoch = res.sessionId !== 0 ? 1 : 0
     } else {
-      this.sessionEpoch = this.sessionEpoch >= MAX_EPOCH ? 1 : this.sessionEpoch + 1
+      this.sessionEpoch = this.sessionEpoch >= MAX_INT ? 1 : this.sessionEpoch + 1
     }
     this.session = next
     const byId = new Map<string, string>()

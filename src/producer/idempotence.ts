@@ -33,6 +33,7 @@ import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { ErrorCode } from '../protocol/errors.js'
+import { MAX_INT } from '../protocol/int32.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
 import { incrementSequence, NO_SEQUENCE, type ProducerBatch } from './batch.js'
 import type { PartitionQueue } from './queue.js'
@@ -105,7 +106,7 @@ export class Idempotence {
     const run = async () => {
       const res = await this.cluster.sendAny(InitProducerIdApi, {
         transactionalId: null,
-        transactionTimeoutMs: 2147483647,
+        transactionTimeoutMs: MAX_INT,
         producerId: -1n,
         producerEpoch: -1,
       })
