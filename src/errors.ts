@@ -109,8 +109,3 @@ export function brokerError(
   }
   return new KafkaError(message, { code, type, retriable: isRetriable(code), context })
 }
-
-/** True when `err` is a broker error of the given protocol name. */
-export function isErrorType(err: unknown, type: string): boolean {
-  return err instanceof KafkaError && err.type === type
-}

@@ -1,7 +1,7 @@
 /**
  * Writes src/protocol/errors.ts from Kafka's error table (errors.tsv: code,
  * name, retriable, exception): the named constants `ErrorCode` (and the
- * `ErrorName` type) and the table behind `errorByCode` / `errorByName`.
+ * `ErrorName` type) and the table behind `errorByCode`.
  */
 import { readFileSync } from 'node:fs'
 
@@ -30,7 +30,7 @@ ${names}
 /** A protocol error's name, as Kafka spells it (e.g. \`UNKNOWN_MEMBER_ID\`). */
 export type ErrorName = keyof typeof ErrorCode
 
-export interface ErrorEntry {
+interface ErrorEntry {
   readonly code: number
   readonly name: string
   readonly retriable: boolean
@@ -41,21 +41,14 @@ ${entries}
 ]
 
 const byCode = new Map<number, ErrorEntry>()
-const byName = new Map<string, ErrorEntry>()
 for (const [code, name, retriable] of table) {
   const entry = { code, name, retriable }
   byCode.set(code, entry)
-  byName.set(name, entry)
 }
 
 /** The protocol error with this code, or undefined for a code this table does not know. */
 export function errorByCode(code: number): ErrorEntry | undefined {
   return byCode.get(code)
-}
-
-/** The protocol error with this name (e.g. \`NOT_LEADER_OR_FOLLOWER\`). */
-export function errorByName(name: string): ErrorEntry | undefined {
-  return byName.get(name)
 }
 `
 }

@@ -115,7 +115,7 @@ const STATES = new Map<string, GroupState>(
   (['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'] as const).map((s) => [s.toLowerCase(), s]),
 )
 
-export function groupState(s: string): GroupState {
+function groupState(s: string): GroupState {
   return STATES.get(s.toLowerCase()) ?? 'Unknown'
 }
 
@@ -156,7 +156,7 @@ export async function listConsumerGroups(cluster: Cluster, deadline: number, opt
 }
 
 /** Partitions of a classic member's assignment (ConsumerProtocolAssignment, any version). */
-export function decodeAssignment(bytes: Buffer): TopicPartition[] {
+function decodeAssignment(bytes: Buffer): TopicPartition[] {
   if (bytes.length < 2) return []
   const r = new Reader(bytes)
   const version = r.int16()

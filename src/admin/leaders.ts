@@ -15,7 +15,7 @@ import { retry } from '../cluster/retry.js'
 import type { TopicPartition } from '../types.js'
 import { ErrorCode } from '../protocol/errors.js'
 
-export interface PartitionOutcome<R> {
+interface PartitionOutcome<R> {
   topic: string
   partition: number
   errorCode: number

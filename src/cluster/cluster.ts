@@ -30,7 +30,7 @@ import { ErrorCode } from '../protocol/errors.js'
 
 const log = createDebug('samsa:cluster')
 
-export type CoordinatorType = 'group' | 'transaction'
+type CoordinatorType = 'group' | 'transaction'
 
 export class Cluster {
   readonly config: CommonConfig
@@ -286,7 +286,7 @@ function shuffle<T>(a: T[]): T[] {
 }
 
 /** TLS options from the `ssl.*` configs, or undefined for plaintext protocols. */
-export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
+function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
   const protocol = config['security.protocol']
   if (protocol !== 'SSL' && protocol !== 'SASL_SSL') return undefined
   for (const k of ['ssl.truststore.type', 'ssl.keystore.type'] as const) {

@@ -34,7 +34,7 @@ export interface CommitIdentity {
   groupInstanceId: string | null
 }
 
-export interface CommitterHost {
+interface CommitterHost {
   readonly config: ConsumerConfig
   readonly coordinator: GroupCoordinator
   /** The member identity commits carry (generation -1 and no member id outside a group). */

@@ -53,7 +53,7 @@ export type { ConsumerGroupMetadata } from './group/membership.js'
 export type DeserializerOption = Deserializer<any> | JavaDeserializerName
 
 /** A deserializer option that stands for values of type T. */
-export type DeserializerOptionFor<T> = Deserializer<T> | Deserializer<T | null> | JavaDeserializerName | undefined
+type DeserializerOptionFor<T> = Deserializer<T> | Deserializer<T | null> | JavaDeserializerName | undefined
 
 /**
  * The consumer's config as users write it (Java property names). `KD` and

@@ -17,8 +17,6 @@ import { KafkaError } from '../errors.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import type { CompletedFetch } from './fetch-buffer.js'
 
-export type ResetStrategy = 'earliest' | 'latest' | 'none'
-
 export function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
@@ -102,7 +100,7 @@ export class PartitionState {
   }
 }
 
-export type SubscriptionType = 'none' | 'topics' | 'pattern' | 'assigned'
+type SubscriptionType = 'none' | 'topics' | 'pattern' | 'assigned'
 
 export class SubscriptionState {
   type: SubscriptionType = 'none'

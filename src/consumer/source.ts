@@ -39,7 +39,7 @@ import type { PartitionState, SubscriptionState } from './positions.js'
 const log = createDebug('samsa:consumer:fetch')
 
 
-export interface FetcherHost {
+interface FetcherHost {
   readonly config: ConsumerConfig
   readonly cluster: Cluster
   readonly subscriptions: SubscriptionState

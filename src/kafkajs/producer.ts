@@ -54,7 +54,7 @@ import { ErrorCode } from '../protocol/errors.js'
 type Status = 'disconnected' | 'connecting' | 'connected' | 'disconnecting'
 
 /** A message value, key or header value as bytes. */
-export function toBuffer(v: unknown): Buffer | null {
+function toBuffer(v: unknown): Buffer | null {
   if (v === null || v === undefined) return null
   if (Buffer.isBuffer(v)) return v
   if (typeof v === 'string') return Buffer.from(v, 'utf8')
@@ -63,7 +63,7 @@ export function toBuffer(v: unknown): Buffer | null {
 }
 
 /** KafkaJS headers (an object; an array value means the key repeats) → samsa headers. */
-export function toHeaders(h: IHeaders | undefined): Header[] | undefined {
+function toHeaders(h: IHeaders | undefined): Header[] | undefined {
   if (h === undefined || h === null) return undefined
   const out: Header[] = []
   for (const key of Object.keys(h)) {
@@ -75,7 +75,7 @@ export function toHeaders(h: IHeaders | undefined): Header[] | undefined {
 }
 
 /** samsa partition info → KafkaJS partition metadata, sorted by partition. */
-export function toPartitionMetadata(info: PartitionInfo[]): PartitionMetadata[] {
+function toPartitionMetadata(info: PartitionInfo[]): PartitionMetadata[] {
   return info
     .map((p) => ({
       partitionErrorCode: ErrorCode.NONE,

@@ -42,8 +42,8 @@ const READ_CHUNK = 64 * 1024
 /** Reads up to this size are copied out of the scratch buffer (which is then reused); larger ones keep it. */
 const SMALL_READ = 16 * 1024
 
-export const CLIENT_SOFTWARE_NAME = 'samsa'
-export const CLIENT_SOFTWARE_VERSION = '0.1.0'
+const CLIENT_SOFTWARE_NAME = 'samsa'
+const CLIENT_SOFTWARE_VERSION = '0.1.0'
 
 export interface ConnectionOptions {
   host: string
@@ -77,7 +77,7 @@ interface Pending {
   timer: NodeJS.Timeout | undefined
 }
 
-export interface VersionRange {
+interface VersionRange {
   minVersion: number
   maxVersion: number
 }

@@ -51,7 +51,7 @@ export interface AccumulatorSettings {
 }
 
 /** A send waiting for buffer memory. */
-export interface WaitingSend {
+interface WaitingSend {
   topic: TopicEntry
   /** -1: the sticky partitioner chooses when it is appended. */
   partition: number

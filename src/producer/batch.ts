@@ -21,7 +21,7 @@ import type { RecordMetadata, SendCallback } from './types.js'
 /** Java's RecordBatch.NO_SEQUENCE. */
 export const NO_SEQUENCE = -1
 
-export interface BatchSettings {
+interface BatchSettings {
   capacity: number
   compression: CompressionCodec
   compressionLevel: number | undefined

@@ -35,16 +35,16 @@ import { brokerError, KafkaError } from '../errors.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { MAX_INT } from '../protocol/int32.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
-import { incrementSequence, NO_SEQUENCE, type ProducerBatch } from './batch.js'
+import { incrementSequence, type ProducerBatch } from './batch.js'
 import type { PartitionQueue } from './queue.js'
 
 const log = createDebug('samsa:producer')
 
-export type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
+type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
 
 const MAX_EPOCH = 32767
 
-export interface IdempotenceSettings {
+interface IdempotenceSettings {
   backoff: Backoff
   /**
    * Transactional producer: the producer id comes from initTransactions()
@@ -354,5 +354,3 @@ export class Idempotence {
     this.retryTimer = undefined
   }
 }
-
-export { NO_SEQUENCE }

@@ -50,9 +50,7 @@ const log = createDebug('samsa:producer')
 export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A serializer option that stands for values of type T. */
-export type SerializerOptionFor<T> = Serializer<T> | Serializer<T | null> | JavaSerializerName | undefined
-
-export type { ConsumerGroupMetadata }
+type SerializerOptionFor<T> = Serializer<T> | Serializer<T | null> | JavaSerializerName | undefined
 
 /** A send waiting for its topic's metadata. */
 interface MetadataWaiter {

@@ -41,7 +41,7 @@ import type { Transactions } from './transactions.js'
 const log = createDebug('samsa:producer')
 
 
-export interface SinkSettings {
+interface SinkSettings {
   /** 0, 1 or -1 (all). */
   acks: number
   requestTimeoutMs: number
@@ -56,7 +56,7 @@ export interface SinkSettings {
 }
 
 /** Counters the sink keeps for `metrics()`. */
-export interface SinkCounters {
+interface SinkCounters {
   recordsSent: number
   bytesSent: number
   batchesSent: number

@@ -51,7 +51,7 @@ import type { PartitionQueue } from './queue.js'
 
 const log = createDebug('samsa:producer')
 
-export type TransactionState =
+type TransactionState =
   | 'uninitialized' | 'initializing' | 'ready' | 'in-transaction'
   | 'committing' | 'aborting' | 'abortable-error' | 'fatal-error'
 
@@ -63,7 +63,7 @@ export interface ConsumerGroupMetadata {
   groupInstanceId: string | null
 }
 
-export interface TransactionSettings {
+interface TransactionSettings {
   transactionalId: string
   transactionTimeoutMs: number
   backoff: Backoff

@@ -140,7 +140,7 @@ export const ErrorCode = {
 /** A protocol error's name, as Kafka spells it (e.g. `UNKNOWN_MEMBER_ID`). */
 export type ErrorName = keyof typeof ErrorCode
 
-export interface ErrorEntry {
+interface ErrorEntry {
   readonly code: number
   readonly name: string
   readonly retriable: boolean
@@ -280,19 +280,12 @@ const table: ReadonlyArray<readonly [number, string, boolean]> = [
 ]
 
 const byCode = new Map<number, ErrorEntry>()
-const byName = new Map<string, ErrorEntry>()
 for (const [code, name, retriable] of table) {
   const entry = { code, name, retriable }
   byCode.set(code, entry)
-  byName.set(name, entry)
 }
 
 /** The protocol error with this code, or undefined for a code this table does not know. */
 export function errorByCode(code: number): ErrorEntry | undefined {
   return byCode.get(code)
-}
-
-/** The protocol error with this name (e.g. `NOT_LEADER_OR_FOLLOWER`). */
-export function errorByName(name: string): ErrorEntry | undefined {
-  return byName.get(name)
 }

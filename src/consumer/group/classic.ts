@@ -46,7 +46,7 @@ import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscript
 
 const log = createDebug('samsa:consumer:group')
 
-export type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
+type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
 
 const TRANSITIONS: Record<ClassicState, readonly ClassicState[]> = {
   unjoined: ['joining', 'closed'],

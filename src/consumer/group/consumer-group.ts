@@ -35,7 +35,7 @@ import { sleep, until, type ConsumerGroupMetadata, type Membership, type Members
 
 const log = createDebug('samsa:consumer:group')
 
-export type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
+type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
 
 const FATAL_HINTS: Partial<Record<ErrorName, string>> = {
   INCONSISTENT_GROUP_PROTOCOL: 'the group exists with members of the classic protocol that cannot be converted, or uses another protocol type',

@@ -28,7 +28,7 @@ export interface Credentials {
   password: string
 }
 
-export function credentialsFrom(config: CommonConfig): Credentials {
+function credentialsFrom(config: CommonConfig): Credentials {
   let username = config['sasl.username']
   let password = config['sasl.password']
   const jaas = config['sasl.jaas.config']
