@@ -3,7 +3,8 @@
  * callers branch on `type` (stable), `code` (the protocol error code for broker
  * errors) and `retriable`, never on `message`.
  */
-import { errorByCode } from './protocol/errors.js'
+import { isRetriable } from './protocol/error-classes.js'
+import { ErrorCode, errorByCode } from './protocol/errors.js'
 
 export interface KafkaErrorOptions {
   /** Kafka protocol error code (broker errors only). */
@@ -100,16 +101,11 @@ export function brokerError(
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ')
   const message = `${type} (error code ${code})${detail ? `: ${detail}` : ''}${where ? ` [${where}]` : ''}`
-  if (entry?.name === 'SASL_AUTHENTICATION_FAILED' || entry?.name === 'ILLEGAL_SASL_STATE' || entry?.name === 'UNSUPPORTED_SASL_MECHANISM') {
+  if (code === ErrorCode.SASL_AUTHENTICATION_FAILED || code === ErrorCode.ILLEGAL_SASL_STATE || code === ErrorCode.UNSUPPORTED_SASL_MECHANISM) {
     return new AuthenticationError(message, { code, type, context })
   }
-  if (entry?.name === 'REQUEST_TIMED_OUT') {
+  if (code === ErrorCode.REQUEST_TIMED_OUT) {
     return new TimeoutError(message, { code, type, retriable: true, context })
   }
-  return new KafkaError(message, { code, type, retriable: entry?.retriable ?? false, context })
-}
-
-/** True when `err` is a broker error of the given protocol name. */
-export function isErrorType(err: unknown, type: string): boolean {
-  return err instanceof KafkaError && err.type === type
+  return new KafkaError(message, { code, type, retriable: isRetriable(code), context })
 }

@@ -51,6 +51,7 @@ import {
 } from './groups.js'
 import { deleteRecords, type DeletedRecords, type RecordsToDelete } from './records.js'
 import type { TopicPartitionOffset } from '../types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface ClusterDescription {
   clusterId: string | null
@@ -109,7 +110,7 @@ export class Admin {
       async (conn) => {
         if (conn.supports(DescribeClusterApi)) {
           const res = await conn.request(DescribeClusterApi, { includeClusterAuthorizedOperations: false, endpointType: 1 })
-          if (res.errorCode !== 0) throw brokerError(res.errorCode, {}, res.errorMessage)
+          if (res.errorCode !== ErrorCode.NONE) throw brokerError(res.errorCode, {}, res.errorMessage)
           return {
             clusterId: res.clusterId,
             controller: res.controllerId,

@@ -22,6 +22,7 @@ import { retry } from '../cluster/retry.js'
 import { DescribeConfigsApi } from '../protocol/messages/describe-configs.js'
 import { IncrementalAlterConfigsApi } from '../protocol/messages/incremental-alter-configs.js'
 import { throwFailures } from './failures.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger' | 'group' | 'client-metrics'
 
@@ -184,7 +185,7 @@ async function perResource<R extends ConfigResource, T>(
           for (const o of outcomes) {
             const r = rs.find((x) => resourceCode(x) === o.type && x.name === o.name)
             if (!r) continue
-            if (o.errorCode === 0) {
+            if (o.errorCode === ErrorCode.NONE) {
               done.set(resourceKey(o.type, o.name), o.value as T)
               continue
             }

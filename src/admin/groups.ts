@@ -35,6 +35,7 @@ import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { byTopic, sendToAny, withGroupCoordinator } from '../cluster/router.js'
 import { listOffsets } from '../cluster/offsets.js'
 import { throwFailures } from './failures.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 /** Group states with Java's GroupState names. */
 export type GroupState =
@@ -113,7 +114,7 @@ const STATES = new Map<string, GroupState>(
   (['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'] as const).map((s) => [s.toLowerCase(), s]),
 )
 
-export function groupState(s: string): GroupState {
+function groupState(s: string): GroupState {
   return STATES.get(s.toLowerCase()) ?? 'Unknown'
 }
 
@@ -130,7 +131,7 @@ export async function listConsumerGroups(cluster: Cluster, deadline: number, opt
           const conn = await cluster.connectionTo(nodeId)
           const version = conn.versionFor(ListGroupsApi as ApiDescriptor<unknown, unknown>)
           const res = await conn.request(ListGroupsApi, {}, { version })
-          if (res.errorCode !== 0) throw brokerError(res.errorCode, { broker: nodeId })
+          if (res.errorCode !== ErrorCode.NONE) throw brokerError(res.errorCode, { broker: nodeId })
           for (const g of res.groups) {
             if (version >= 5 && g.groupType !== '' && g.groupType !== 'classic' && g.groupType !== 'consumer') continue
             if (version < 5 && !isConsumerProtocol(g.protocolType)) continue
@@ -154,7 +155,7 @@ export async function listConsumerGroups(cluster: Cluster, deadline: number, opt
 }
 
 /** Partitions of a classic member's assignment (ConsumerProtocolAssignment, any version). */
-export function decodeAssignment(bytes: Buffer): TopicPartition[] {
+function decodeAssignment(bytes: Buffer): TopicPartition[] {
   if (bytes.length < 2) return []
   const r = new Reader(bytes)
   const version = r.int16()
@@ -189,7 +190,7 @@ async function describeOne(cluster: Cluster, groupId: string, deadline: number):
       const res = await conn.request(ConsumerGroupDescribeApi, { groupIds: [groupId], includeAuthorizedOperations: false })
       const g = res.groups.find((x) => x.groupId === groupId)
       if (!g) throw new KafkaError(`ConsumerGroupDescribe did not answer for group "${groupId}"`, { type: 'UNKNOWN_SERVER_ERROR', retriable: true })
-      if (g.errorCode === 0) {
+      if (g.errorCode === ErrorCode.NONE) {
         const tps = (a: { topicPartitions: { topicName: string; partitions: number[] }[] }) =>
           a.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition }))).sort(compareTp)
         return {
@@ -213,16 +214,16 @@ async function describeOne(cluster: Cluster, groupId: string, deadline: number):
         }
       }
       // GROUP_ID_NOT_FOUND here means "not a consumer group": it may be classic.
-      if (g.errorCode !== 69) throw brokerError(g.errorCode, { group: groupId }, g.errorMessage)
+      if (g.errorCode !== ErrorCode.GROUP_ID_NOT_FOUND) throw brokerError(g.errorCode, { group: groupId }, g.errorMessage)
     }
     const res = await conn.request(DescribeGroupsApi, { groups: [groupId], includeAuthorizedOperations: false })
     const g = res.groups.find((x) => x.groupId === groupId)
     if (!g) throw new KafkaError(`DescribeGroups did not answer for group "${groupId}"`, { type: 'UNKNOWN_SERVER_ERROR', retriable: true })
-    if (g.errorCode !== 0) throw brokerError(g.errorCode, { group: groupId })
+    if (g.errorCode !== ErrorCode.NONE) throw brokerError(g.errorCode, { group: groupId })
     const state = groupState(g.groupState)
-    if (state === 'Dead') throw brokerError(69, { group: groupId }, `consumer group "${groupId}" does not exist`)
+    if (state === 'Dead') throw brokerError(ErrorCode.GROUP_ID_NOT_FOUND, { group: groupId }, `consumer group "${groupId}" does not exist`)
     if (!isConsumerProtocol(g.protocolType)) {
-      throw brokerError(69, { group: groupId }, `group "${groupId}" is not a consumer group (protocol type "${g.protocolType}")`)
+      throw brokerError(ErrorCode.GROUP_ID_NOT_FOUND, { group: groupId }, `group "${groupId}" is not a consumer group (protocol type "${g.protocolType}")`)
     }
     return {
       groupId,
@@ -289,12 +290,12 @@ async function fetchCommitted(
       errorCode = g.errorCode
       topics = g.topics
     }
-    if (errorCode !== 0) throw brokerError(errorCode, { group: groupId })
+    if (errorCode !== ErrorCode.NONE) throw brokerError(errorCode, { group: groupId })
     const out: TopicPartitionOffset[] = []
     const failures: KafkaError[] = []
     for (const t of topics) {
       for (const p of t.partitions) {
-        if (p.errorCode !== 0) {
+        if (p.errorCode !== ErrorCode.NONE) {
           const err = brokerError(p.errorCode, { group: groupId, topic: t.name, partition: p.partitionIndex })
           if (err.retriable) throw err
           failures.push(err)
@@ -322,7 +323,7 @@ async function existingTopics(cluster: Cluster, topics: string[], deadline: numb
   const res = await sendToAny(cluster, 'metadata', deadline, (conn) =>
     conn.request(MetadataApi, { topics: topics.map((name) => ({ name })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
   )
-  return new Set(res.topics.filter((t) => t.errorCode === 0 && t.name !== null).map((t) => t.name!))
+  return new Set(res.topics.filter((t) => t.errorCode === ErrorCode.NONE && t.name !== null).map((t) => t.name!))
 }
 
 /** Errors that mean "the group has members, an administrator may not commit for it". */
@@ -357,7 +358,7 @@ export async function alterConsumerGroupOffsets(cluster: Cluster, groupId: strin
     const failures: KafkaError[] = []
     for (const t of res.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode === 0) continue
+        if (p.errorCode === ErrorCode.NONE) continue
         const err = brokerError(p.errorCode, { group: groupId, topic: t.name, partition: p.partitionIndex })
         if (err.retriable) throw err
         if (ACTIVE_GROUP.has(err.type)) {
@@ -383,7 +384,7 @@ export async function deleteConsumerGroups(cluster: Cluster, ids: string[], dead
           const res = await conn.request(DeleteGroupsApi, { groupsNames: [groupId] })
           const r = res.results.find((x) => x.groupId === groupId)
           if (!r) throw new KafkaError(`DeleteGroups did not answer for group "${groupId}"`, { type: 'UNKNOWN_SERVER_ERROR', retriable: true })
-          if (r.errorCode !== 0) throw brokerError(r.errorCode, { group: groupId })
+          if (r.errorCode !== ErrorCode.NONE) throw brokerError(r.errorCode, { group: groupId })
         })
       } catch (e) {
         failures.push(e as KafkaError)

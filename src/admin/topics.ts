@@ -18,6 +18,7 @@ import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { throwFailures } from './failures.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface NewTopic {
   topic: string
@@ -86,7 +87,7 @@ async function perTopic(
       const again: string[] = []
       let retriable: KafkaError | undefined
       for (const r of results) {
-        if (r.errorCode === 0) continue
+        if (r.errorCode === ErrorCode.NONE) continue
         const err = brokerError(r.errorCode, { topic: r.name }, r.errorMessage)
         if (err.retriable) {
           again.push(r.name)
@@ -167,7 +168,7 @@ async function fetchTopics(cluster: Cluster, names: string[] | null, deadline: n
 export async function listTopics(cluster: Cluster, deadline: number, listInternal = false): Promise<string[]> {
   const res = await fetchTopics(cluster, null, deadline)
   return res.topics
-    .filter((t) => t.errorCode === 0 && t.name !== null && (listInternal || !t.isInternal))
+    .filter((t) => t.errorCode === ErrorCode.NONE && t.name !== null && (listInternal || !t.isInternal))
     .map((t) => t.name!)
     .sort()
 }
@@ -177,8 +178,8 @@ export async function describeTopics(cluster: Cluster, names: string[], deadline
   const byName = new Map(res.topics.map((t) => [t.name, t]))
   return names.map((name) => {
     const t = byName.get(name)
-    if (!t) throw brokerError(3, { topic: name })
-    if (t.errorCode !== 0) throw brokerError(t.errorCode, { topic: name })
+    if (!t) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: name })
+    if (t.errorCode !== ErrorCode.NONE) throw brokerError(t.errorCode, { topic: name })
     return {
       name,
       topicId: t.topicId,

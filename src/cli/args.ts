@@ -10,7 +10,7 @@
  */
 import { closest } from '../config/validate.js'
 
-export type OptionKind = 'flag' | 'value' | 'optional' | 'repeat' | 'values'
+type OptionKind = 'flag' | 'value' | 'optional' | 'repeat' | 'values'
 
 export interface OptionSpec {
   /** Without the leading dashes: 'bootstrap-server'. */

@@ -23,10 +23,10 @@ export interface Tool {
   run(args: ParsedArgs): Promise<number | void>
 }
 
-export const DEFAULT_BOOTSTRAP = 'localhost:9092'
+const DEFAULT_BOOTSTRAP = 'localhost:9092'
 
 /** How long a tool waits for the cluster to answer at all before giving up. */
-export const CONNECT_TIMEOUT_MS = 5000
+const CONNECT_TIMEOUT_MS = 5000
 
 export const commonOptions: OptionSpec[] = [
   { name: 'bootstrap-server', kind: 'value', arg: '<host:port[,host:port]>', help: 'Kafka brokers to connect to', default: DEFAULT_BOOTSTRAP },
@@ -43,7 +43,7 @@ export function clientConfig(args: ParsedArgs, extra: Record<string, unknown> = 
 }
 
 /** Only the settings every client understands (for the Admin a producer/consumer tool uses on the side). */
-export function commonConfig(config: Record<string, unknown>): Record<string, unknown> {
+function commonConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([k]) => k in commonShape))
 }
 

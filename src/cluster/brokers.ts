@@ -25,7 +25,7 @@ export interface BrokerAddress {
   port: number
 }
 
-export type ConnectionSettings = Omit<ConnectionOptions, 'host' | 'port' | 'nodeId' | 'onClose'> & {
+type ConnectionSettings = Omit<ConnectionOptions, 'host' | 'port' | 'nodeId' | 'onClose'> & {
   reconnectBackoffMs: number
   reconnectBackoffMaxMs: number
   connectionsMaxIdleMs: number

@@ -27,8 +27,9 @@ import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { Connection, RequestOptions } from '../network/connection.js'
 import { saslAuthenticator } from '../network/sasl/index.js'
 import { BrokerPool, type BrokerAddress } from './brokers.js'
-import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionInfo, type Snapshot, type TopicInfo } from './metadata.js'
+import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, type Snapshot, type TopicInfo } from './metadata.js'
 import { retry } from './retry.js'
+import { ErrorCode } from '../protocol/errors.js'
 import { findCoordinator, type CoordinatorType } from './coordinator.js'
 
 const log = createDebug('samsa:cluster')
@@ -147,7 +148,7 @@ export class Cluster {
     return this.snap.topics.get(name)
   }
 
-  partition(topic: string, partition: number): PartitionInfo | undefined {
+  partition(topic: string, partition: number): PartitionMetadata | undefined {
     return this.snap.topics.get(topic)?.partitions[partition]
   }
 
@@ -165,13 +166,13 @@ export class Cluster {
       `metadata for topic "${name}"`,
       async (attempt) => {
         let t = this.snap.topics.get(name)
-        if (!t || attempt > 0 || t.errorCode !== 0) {
+        if (!t || attempt > 0 || t.errorCode !== ErrorCode.NONE) {
           await this.refreshMetadata([name])
           t = this.snap.topics.get(name)
         }
-        if (!t) throw brokerError(3, { topic: name })
-        if (t.errorCode !== 0) throw brokerError(t.errorCode, { topic: name })
-        if (t.partitions.length === 0) throw brokerError(5, { topic: name })
+        if (!t) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: name })
+        if (t.errorCode !== ErrorCode.NONE) throw brokerError(t.errorCode, { topic: name })
+        if (t.partitions.length === 0) throw brokerError(ErrorCode.LEADER_NOT_AVAILABLE, { topic: name })
         return t
       },
       { ...this.backoff, deadline },
@@ -279,7 +280,7 @@ function shuffle<T>(a: T[]): T[] {
 }
 
 /** TLS options from the `ssl.*` configs, or undefined for plaintext protocols. */
-export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
+function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
   const protocol = config['security.protocol']
   if (protocol !== 'SSL' && protocol !== 'SASL_SSL') return undefined
   for (const k of ['ssl.truststore.type', 'ssl.keystore.type'] as const) {

@@ -16,8 +16,7 @@
  *   when the coordinator cannot be reached or the request timed out, after
  *   forgetting the cached coordinator, so the next call looks it up again.
  *   Error codes in the response are the caller's to read; callers forget the
- *   coordinator when `isCoordinatorError(code)` (NOT_COORDINATOR,
- *   COORDINATOR_NOT_AVAILABLE).
+ *   coordinator when `isCoordinatorMoved(code)` (protocol/error-classes.ts).
  * - `withCoordinator` runs `fn` on a connection to the coordinator under the
  *   retry policy until the deadline. When the coordinator moved or is
  *   unreachable (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE thrown by `fn`, a
@@ -33,6 +32,8 @@ import { ConnectionError, KafkaError, brokerError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import type { Connection, RequestOptions } from '../network/connection.js'
+import { isCoordinatorMoved } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 /** What a coordinator is looked up for: FindCoordinator key types 0, 1 and 2. */
 export type CoordinatorType = 'group' | 'transaction' | 'share'
@@ -43,13 +44,6 @@ const MIN_VERSION: Record<CoordinatorType, number> = { group: 0, transaction: 1,
 /** How errors name the key. */
 const KEY_NAMES: Record<CoordinatorType, string> = { group: 'group', transaction: 'transactionalId', share: 'shareKey' }
 
-/** COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: find the coordinator again. */
-export function isCoordinatorError(code: number): boolean {
-  return code === 15 || code === 16
-}
-
-/** Errors thrown by a coordinator request after which the coordinator is looked up again. */
-const MOVED = new Set(['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'])
 
 /**
  * FindCoordinator for `key`, retried until `deadline` (see the module
@@ -63,7 +57,7 @@ export async function findCoordinator(cluster: Cluster, type: CoordinatorType, k
       const version = conn.versionFor(FindCoordinatorApi as ApiDescriptor<unknown, unknown>)
       if (version < MIN_VERSION[type]) {
         throw new KafkaError(`FindCoordinator for ${type} keys needs v${MIN_VERSION[type]}+; the broker offers v${version}`, {
-          type: 'UNSUPPORTED_VERSION', code: 35, context: { [KEY_NAMES[type]]: key },
+          type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { [KEY_NAMES[type]]: key },
         })
       }
       const keyType = KEY_TYPES[type]
@@ -76,7 +70,7 @@ export async function findCoordinator(cluster: Cluster, type: CoordinatorType, k
       } else {
         info = res
       }
-      if (info.errorCode !== 0) throw brokerError(info.errorCode, { [KEY_NAMES[type]]: key }, info.errorMessage)
+      if (info.errorCode !== ErrorCode.NONE) throw brokerError(info.errorCode, { [KEY_NAMES[type]]: key }, info.errorMessage)
       return { nodeId: info.nodeId, host: info.host, port: info.port, rack: null }
     },
     { ...cluster.backoff, deadline },
@@ -174,7 +168,7 @@ export async function withCoordinator<T>(
         const conn = await cluster.pool.get(coordinator)
         return await fn(conn, coordinator)
       } catch (e) {
-        if (e instanceof ConnectionError || (e instanceof KafkaError && MOVED.has(e.type))) {
+        if (e instanceof ConnectionError || (e instanceof KafkaError && isCoordinatorMoved(e.code))) {
           cluster.invalidateCoordinator(type, key)
         }
         throw e

@@ -14,6 +14,7 @@ import { brokerError, type KafkaError } from '../errors.js'
 import type { Cluster } from './cluster.js'
 import { retry } from './retry.js'
 import type { TopicPartition } from '../types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface PartitionOutcome<R> {
   topic: string
@@ -47,10 +48,10 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
       let lastError: KafkaError | undefined
       for (const q of todo) {
         const p = cluster.partition(q.topic, q.partition)
-        if (!p) throw brokerError(3, { topic: q.topic, partition: q.partition })
+        if (!p) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: q.topic, partition: q.partition })
         if (p.leader < 0) {
           again.push(q)
-          lastError = brokerError(5, { topic: q.topic, partition: q.partition })
+          lastError = brokerError(ErrorCode.LEADER_NOT_AVAILABLE, { topic: q.topic, partition: q.partition })
           continue
         }
         const list = byLeader.get(p.leader) ?? []
@@ -71,7 +72,7 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
             throw e
           }
           for (const o of outcomes) {
-            if (o.errorCode === 0) {
+            if (o.errorCode === ErrorCode.NONE) {
               results.set(key(o.topic, o.partition), o.value)
               continue
             }
@@ -92,7 +93,7 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
   )
   return queries.map((q) => {
     const r = results.get(key(q.topic, q.partition))
-    if (r === undefined) throw brokerError(3, { topic: q.topic, partition: q.partition })
+    if (r === undefined) throw brokerError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { topic: q.topic, partition: q.partition })
     return r
   })
 }

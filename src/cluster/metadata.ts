@@ -8,6 +8,7 @@
  * "not fetched yet".
  */
 import type { MetadataResponse } from '../protocol/messages/metadata.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface BrokerInfo {
   nodeId: number
@@ -16,7 +17,12 @@ export interface BrokerInfo {
   rack: string | null
 }
 
-export interface PartitionInfo {
+/**
+ * One partition as the last Metadata response described it (Java's
+ * MetadataResponse.PartitionMetadata): node ids, not nodes. The producer's
+ * public `PartitionInfo` (producer/types.ts) is built from it.
+ */
+export interface PartitionMetadata {
   topic: string
   partition: number
   /** -1 when the partition has no leader right now. */
@@ -34,7 +40,7 @@ export interface TopicInfo {
   isInternal: boolean
   errorCode: number
   /** Indexed by partition number. */
-  partitions: PartitionInfo[]
+  partitions: PartitionMetadata[]
 }
 
 export interface Snapshot {
@@ -65,7 +71,7 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
   const topics = new Map<string, TopicInfo>(merge ? previous.topics : [])
   for (const t of res.topics) {
     if (t.name === null) continue
-    const partitions: PartitionInfo[] = []
+    const partitions: PartitionMetadata[] = []
     for (const p of t.partitions) {
       partitions[p.partitionIndex] = {
         topic: t.name,
@@ -81,7 +87,7 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
     // A partition list with holes would confuse partitioners: fill them as leaderless.
     for (let i = 0; i < partitions.length; i++) {
       if (!partitions[i]) {
-        partitions[i] = { topic: t.name, partition: i, leader: -1, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: [], errorCode: 5 }
+        partitions[i] = { topic: t.name, partition: i, leader: -1, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: [], errorCode: ErrorCode.LEADER_NOT_AVAILABLE }
       }
     }
     topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, errorCode: t.errorCode, partitions })

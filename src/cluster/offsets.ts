@@ -30,7 +30,7 @@ export interface ListedOffset extends TopicPartitionOffset {
   timestamp: number
 }
 
-export function specToTimestamp(spec: OffsetSpec): bigint {
+function specToTimestamp(spec: OffsetSpec): bigint {
   if (spec === 'earliest') return -2n
   if (spec === 'latest') return -1n
   if (spec === 'max-timestamp') return -3n

@@ -60,7 +60,6 @@ export {
   Coordinator,
   GroupCoordinator,
   findCoordinator,
-  isCoordinatorError,
   withCoordinator,
   withGroupCoordinator,
   type CoordinatorType,

@@ -4,8 +4,7 @@
  */
 import { z } from 'zod'
 import { bool, bootstrapServers, int, oneOf, optionalStr, str } from './fields.js'
-
-const MAX_INT = 2147483647
+import { MAX_INT } from '../protocol/int32.js'
 
 export const commonShape = {
   'bootstrap.servers': bootstrapServers.describe('Addresses of brokers to bootstrap from: "host:port,host:port" or an array.'),

@@ -2,11 +2,10 @@
 import { z } from 'zod'
 import { commonShape } from './common.js'
 import { bool, int, oneOf, optionalStr, str } from './fields.js'
-
-const MAX_INT = 2147483647
+import { MAX_INT } from '../protocol/int32.js'
 
 /** Assignor names samsa implements, and the Java class names that map to them. */
-export const ASSIGNORS = ['range', 'roundrobin', 'cooperative-sticky'] as const
+const ASSIGNORS = ['range', 'roundrobin', 'cooperative-sticky'] as const
 export type AssignorName = (typeof ASSIGNORS)[number]
 
 const JAVA_ASSIGNORS: Record<string, AssignorName> = {
@@ -40,7 +39,7 @@ const assignmentStrategy = z
   })
   .default(['range', 'cooperative-sticky'])
 
-export const consumerShape = {
+const consumerShape = {
   ...commonShape,
   'group.id': optionalStr().describe('Consumer group; required for subscribe() and commits.'),
   'group.instance.id': optionalStr().describe('Static membership (KIP-345): a member that restarts with the same id within session.timeout.ms gets its partitions back without a rebalance.'),

@@ -25,20 +25,6 @@ export function int(defaultValue: number, min = 0, max = Number.MAX_SAFE_INTEGER
   ).default(defaultValue)
 }
 
-/** An optional integer option without a default. */
-export function optionalInt(min = 0, max = Number.MAX_SAFE_INTEGER) {
-  return z
-    .preprocess(
-      toNumber,
-      z
-        .number({ error: `expected an integer from ${min} to ${max}` })
-        .int({ error: `expected an integer from ${min} to ${max}` })
-        .min(min, { error: `expected an integer >= ${min}` })
-        .max(max, { error: `expected an integer <= ${max}` }),
-    )
-    .optional()
-}
-
 /** A boolean option (true/false or "true"/"false"). */
 export function bool(defaultValue: boolean) {
   return z
@@ -90,5 +76,3 @@ export const bootstrapServers = z
     }
     return out
   })
-
-export type BrokerAddress = { host: string; port: number }

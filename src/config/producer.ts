@@ -14,12 +14,11 @@
  */
 import { z } from 'zod'
 import { ConfigError } from '../errors.js'
+import { MAX_INT } from '../protocol/int32.js'
 import type { JavaSerializerName, Serializer } from '../serde/serde.js'
 import { commonShape } from './common.js'
 import { bool, int, oneOf, optionalStr } from './fields.js'
 import { parseConfig } from './validate.js'
-
-const MAX_INT = 2147483647
 
 /** A user partitioner: returns the partition (0 .. partitionCount-1) for a record without an explicit one. */
 export type PartitionerFunction = (topic: string, key: unknown, serializedKey: Buffer | null, partitionCount: number) => number

@@ -19,8 +19,10 @@ import { retry } from '../cluster/retry.js'
 import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
 import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
+import { isCommitFenced, isCoordinatorMoved } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
-import { GroupCoordinator, isCoordinatorError } from '../cluster/router.js'
+import { GroupCoordinator } from '../cluster/router.js'
 import { tpKey } from './positions.js'
 
 const log = createDebug('samsa:consumer:commit')
@@ -50,9 +52,6 @@ export interface CommitterHost {
   /** The coordinator says this member is out of date: rejoin. */
   onFenced(error: KafkaError): void
 }
-
-/** Errors after which the group has moved on: the commit must not be retried. */
-const FENCED = new Set([22, 25, 27, 82])
 
 export class Committer {
   private readonly host: CommitterHost
@@ -127,21 +126,21 @@ export class Committer {
     let retriable: KafkaError | undefined
     for (const t of res.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode === 0) continue
+        if (p.errorCode === ErrorCode.NONE) continue
         const err = brokerError(p.errorCode, { group: coordinator.groupId, topic: t.name, partition: p.partitionIndex })
-        if (isCoordinatorError(p.errorCode)) coordinator.invalidate()
-        if (FENCED.has(p.errorCode)) {
+        if (isCoordinatorMoved(p.errorCode)) coordinator.invalidate()
+        if (isCommitFenced(p.errorCode)) {
           const failed = new KafkaError(
-            p.errorCode === 27
+            p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS
               ? `commit failed: the group "${coordinator.groupId}" is rebalancing; poll() to complete the rebalance, then commit the offsets of partitions still assigned (${err.message})`
               : `commit failed: the group "${coordinator.groupId}" has rebalanced and this member's generation is stale, so its partitions may belong to another member now (${err.message})`,
             { type: 'COMMIT_FAILED', code: p.errorCode, cause: err, context: err.context },
           )
-          if (p.errorCode !== 27) this.host.onFenced(failed)
+          if (p.errorCode !== ErrorCode.REBALANCE_IN_PROGRESS) this.host.onFenced(failed)
           throw failed
         }
         // STALE_MEMBER_EPOCH (KIP-848): the next attempt carries the new epoch.
-        if (err.retriable || p.errorCode === 113) retriable = err.retriable ? err : new KafkaError(err.message, { code: err.code, type: err.type, retriable: true, context: err.context })
+        if (err.retriable || p.errorCode === ErrorCode.STALE_MEMBER_EPOCH) retriable = err.retriable ? err : new KafkaError(err.message, { code: err.code, type: err.type, retriable: true, context: err.context })
         else throw err
       }
     }
@@ -180,15 +179,15 @@ export class Committer {
         const out = new Map<string, TopicPartitionOffset | null>()
         const group = version >= 8 ? res.groups[0] : undefined
         const topErr = group ? group.errorCode : res.errorCode
-        if (topErr !== 0) {
-          if (isCoordinatorError(topErr)) coordinator.invalidate()
+        if (topErr !== ErrorCode.NONE) {
+          if (isCoordinatorMoved(topErr)) coordinator.invalidate()
           throw brokerError(topErr, { group: coordinator.groupId })
         }
         const rows = group
           ? group.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
           : res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
         for (const r of rows) {
-          if (r.errorCode !== 0) throw brokerError(r.errorCode, { group: coordinator.groupId, topic: r.topic, partition: r.partitionIndex })
+          if (r.errorCode !== ErrorCode.NONE) throw brokerError(r.errorCode, { group: coordinator.groupId, topic: r.topic, partition: r.partitionIndex })
           out.set(
             tpKey(r.topic, r.partitionIndex),
             r.committedOffset < 0n

@@ -35,6 +35,7 @@ import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 const log = createDebug('samsa:consumer')
 
@@ -52,14 +53,20 @@ export type { ConsumerGroupMetadata } from './group/membership.js'
 /** A deserializer object, or the class name of one of Java's built-in deserializers. */
 export type DeserializerOption = Deserializer<any> | JavaDeserializerName
 
-/** The consumer's config as users write it (Java property names). */
-export type ConsumerOptions = Omit<ConsumerConfigInput, 'key.deserializer' | 'value.deserializer'> & {
-  'key.deserializer'?: DeserializerOption
-  'value.deserializer'?: DeserializerOption
-}
+/** A deserializer option that stands for values of type T. */
+type DeserializerOptionFor<T> = Deserializer<T> | Deserializer<T | null> | JavaDeserializerName | undefined
 
-type KeyOf<C> = C extends { 'key.deserializer': infer D } ? DeserializedType<D> : Buffer
-type ValueOf<C> = C extends { 'value.deserializer': infer D } ? DeserializedType<D> : Buffer
+/**
+ * The consumer's config as users write it (Java property names). `KD` and
+ * `VD` are the types of `key.deserializer` and `value.deserializer`, from
+ * which the constructor infers the key and value types (as the producer's
+ * `ProducerConfigInput` does with its serializers).
+ */
+export type ConsumerOptions<KD = DeserializerOption | undefined, VD = DeserializerOption | undefined> =
+  Omit<ConsumerConfigInput, 'key.deserializer' | 'value.deserializer'> & {
+    'key.deserializer'?: KD
+    'value.deserializer'?: VD
+  }
 
 export interface CloseOptions {
   /** Upper bound on closing (final commit, leaving the group). Default 30000. */
@@ -245,7 +252,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (s.type === 'pattern') {
       const out: string[] = []
       for (const t of this.cluster.snapshot.topics.values()) {
-        if (t.errorCode !== 0 || (t.isInternal && this.settings.poll.excludeInternalTopics)) continue
+        if (t.errorCode !== ErrorCode.NONE || (t.isInternal && this.settings.poll.excludeInternalTopics)) continue
         if (s.matches(t.name)) out.push(t.name)
       }
       return out.sort()
@@ -756,8 +763,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
  * when absent), or are given explicitly: `new Consumer<K, V>(config)`.
  */
 export interface ConsumerConstructor {
-  new <const C extends ConsumerOptions>(config: C): ConsumerImpl<KeyOf<C>, ValueOf<C>>
-  new <K, V>(config: ConsumerOptions): ConsumerImpl<K, V>
+  /**
+   * Key and value types inferred from the deserializers: with
+   * `'key.deserializer': deserializers.int32` and `'value.deserializer': deserializers.string`
+   * (or the Java class names) this is a `Consumer<number, string>`; without
+   * deserializers, `Consumer<Buffer, Buffer>`.
+   */
+  new <KD extends DeserializerOption | undefined = undefined, VD extends DeserializerOption | undefined = undefined>(
+    config: ConsumerOptions<KD, VD>,
+  ): ConsumerImpl<DeserializedType<KD>, DeserializedType<VD>>
+  /** Key and value types given explicitly: `new Consumer<number, string>(config)`; the deserializers must fit them. */
+  new <K, V>(config: ConsumerOptions<DeserializerOptionFor<K>, DeserializerOptionFor<V>>): ConsumerImpl<K, V>
   readonly prototype: ConsumerImpl<unknown, unknown>
 }
 

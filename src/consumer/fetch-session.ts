@@ -31,13 +31,12 @@
  *   is no session.
  * Nothing here does I/O.
  */
-import { errorByCode } from '../protocol/errors.js'
+import { isFetchSessionError } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
+import { MAX_INT } from '../protocol/int32.js'
 import type { FetchPartitionInput, ForgottenTopicInput } from '../protocol/messages/fetch.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 
-/** Top-level errors that mean the broker has no usable session for us. */
-const SESSION_ERRORS = new Set(['FETCH_SESSION_ID_NOT_FOUND', 'INVALID_FETCH_SESSION_EPOCH', 'FETCH_SESSION_TOPIC_ID_ERROR'])
-const MAX_EPOCH = 2147483647
 /** The epoch of a request that closes the session. */
 export const FINAL_EPOCH = -1
 
@@ -156,7 +155,7 @@ export class FetchSession {
   handleResponse(errorCode: number, sessionId: number): boolean {
     const pending = this.pending
     this.pending = undefined
-    if (pending === undefined || errorCode !== 0) {
+    if (pending === undefined || errorCode !== ErrorCode.NONE) {
       this.reset()
       return false
     }
@@ -169,7 +168,7 @@ export class FetchSession {
       this.id = sessionId
       this.epoch = 1
     } else {
-      this.epoch = this.epoch >= MAX_EPOCH ? 1 : this.epoch + 1
+      this.epoch = this.epoch >= MAX_INT ? 1 : this.epoch + 1
     }
     this.partitions = pending.partitions
     return true
@@ -177,8 +176,7 @@ export class FetchSession {
 
   /** True when `errorCode` is an error about the session itself (not the partitions). */
   static isSessionError(errorCode: number): boolean {
-    const name = errorByCode(errorCode)?.name
-    return name !== undefined && SESSION_ERRORS.has(name)
+    return isFetchSessionError(errorCode)
   }
 
   /** Forgets the session: the next request is full, with session id 0. */

@@ -116,7 +116,7 @@ export class PartitionState {
   }
 }
 
-export type SubscriptionType = 'none' | 'topics' | 'pattern' | 'assigned'
+type SubscriptionType = 'none' | 'topics' | 'pattern' | 'assigned'
 
 export class SubscriptionState {
   type: SubscriptionType = 'none'

@@ -27,6 +27,8 @@ import type { Cluster } from '../cluster/cluster.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
+import { isStaleMetadata, isTopicIdStale } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 import { readBatches } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
@@ -34,9 +36,6 @@ import { FetchSession, type SessionPartition, type SessionRequest } from './fetc
 import type { PartitionState, SubscriptionState } from './positions.js'
 
 const log = createDebug('samsa:consumer:fetch')
-
-/** Errors cured by fresh metadata: retry the partition after a backoff. */
-const METADATA_ERRORS = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100, 103])
 
 /** What fetching needs from the consumer's config, translated once by the consumer. */
 export interface FetchSettings {
@@ -273,7 +272,7 @@ class Source {
   private onPartition(s: PartitionState, p: PartitionData): boolean {
     const { settings, cluster } = this.host
     const now = Date.now()
-    if (p.errorCode === 0) {
+    if (p.errorCode === ErrorCode.NONE) {
       s.highWatermark = p.highWatermark
       s.lastStableOffset = p.lastStableOffset
       s.logStartOffset = p.logStartOffset
@@ -309,7 +308,7 @@ class Source {
       return true
     }
     const err = brokerError(p.errorCode, { topic: s.topic, partition: s.partition, broker: this.nodeId })
-    if (p.errorCode === 1) {
+    if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
       if (s.buffered.length > 0 || s.fetchOffset !== s.position) {
         s.clearBuffer()
         return false
@@ -319,7 +318,7 @@ class Source {
         s.retryAt = Infinity
         this.host.onError(new KafkaError(
           `fetch position ${s.position} of ${s.topic}-${s.partition} is out of range and auto.offset.reset is "none"; seek to a valid offset`,
-          { type: 'OFFSET_OUT_OF_RANGE', code: 1, context: { topic: s.topic, partition: s.partition, offset: s.position } },
+          { type: 'OFFSET_OUT_OF_RANGE', code: ErrorCode.OFFSET_OUT_OF_RANGE, context: { topic: s.topic, partition: s.partition, offset: s.position } },
         ))
         return true
       }
@@ -328,11 +327,12 @@ class Source {
       this.host.onReset(s)
       return false
     }
-    if (METADATA_ERRORS.has(p.errorCode) || err.retriable) {
+    // Errors cured by fresh metadata (and any other retriable one): retry the partition after a backoff.
+    if (isStaleMetadata(p.errorCode) || err.retriable) {
       log('%s-%d: %s; refreshing metadata', s.topic, s.partition, err.message)
       s.preferredReplica = -1
       s.retryAt = now + settings.retryBackoffMs
-      if (p.errorCode === 100 || p.errorCode === 103) this.session.reset()
+      if (isTopicIdStale(p.errorCode)) this.session.reset()
       cluster.requestRefresh()
       return false
     }

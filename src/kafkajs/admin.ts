@@ -59,6 +59,7 @@ import {
   type SeekEntry,
   type ValueOf,
 } from './types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 const RESOURCE_TYPES: Record<number, ConfigResourceType> = {
   [ConfigResourceTypes.TOPIC]: 'topic',
@@ -264,7 +265,7 @@ export class AdminFacade implements Admin {
           partitions: [...t.partitions]
             .sort((x, y) => x.partition - y.partition)
             .map((p) => ({
-              partitionErrorCode: 0,
+              partitionErrorCode: ErrorCode.NONE,
               partitionId: p.partition,
               leader: p.leader,
               replicas: p.replicas,
@@ -462,10 +463,10 @@ export class AdminFacade implements Admin {
       groupIds.map(async (groupId): Promise<DeleteGroupsResult> => {
         try {
           await a.deleteConsumerGroups([groupId])
-          return { groupId, errorCode: 0 }
+          return { groupId, errorCode: ErrorCode.NONE }
         } catch (e) {
           const err = toKafkaJSError(e)
-          const entry = { groupId, errorCode: e instanceof KafkaError ? e.code ?? -1 : -1, error: err as KafkaJSError }
+          const entry = { groupId, errorCode: e instanceof KafkaError ? e.code ?? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.UNKNOWN_SERVER_ERROR, error: err as KafkaJSError }
           failed.push(entry)
           return { groupId, errorCode: entry.errorCode, ...(err instanceof KafkaJSProtocolError ? { error: err } : {}) }
         }
@@ -516,7 +517,7 @@ export class AdminFacade implements Admin {
               ? e.synonyms.map((s) => ({ configName: s.name, configValue: s.value as string, configSource: SOURCES[s.source] ?? ConfigSource.UNKNOWN }))
               : [],
           })),
-          errorCode: 0,
+          errorCode: ErrorCode.NONE,
           errorMessage: null as unknown as string,
           resourceName: d.name,
           resourceType: resources[i]!.type,
@@ -552,7 +553,7 @@ export class AdminFacade implements Admin {
       })
       await a.incrementalAlterConfigs(changes.filter((c) => c.ops.length > 0), { validateOnly: configs.validateOnly === true })
       return {
-        resources: resources.map((r) => ({ errorCode: 0, errorMessage: null, resourceName: r.name, resourceType: r.type })),
+        resources: resources.map((r) => ({ errorCode: ErrorCode.NONE, errorMessage: null, resourceName: r.name, resourceType: r.type })),
         throttleTime: 0,
       }
     })

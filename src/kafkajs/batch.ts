@@ -19,7 +19,7 @@ export function toIHeaders(headers: Header[]): IHeaders {
   return out
 }
 
-export function toKafkaMessage(r: ConsumerRecord<Buffer, Buffer>): KafkaMessage {
+function toKafkaMessage(r: ConsumerRecord<Buffer, Buffer>): KafkaMessage {
   return {
     key: r.key,
     value: r.value,

@@ -20,7 +20,7 @@ import { CompressionTypes, type ConsumerConfig, type KafkaConfig, type ProducerC
 /** The samsa options every client of one `Kafka` shares. */
 export type CommonConfig = AdminConfigInput & Record<string, unknown>
 
-export interface Mapped<T> {
+interface Mapped<T> {
   config: T
   /** Options that were accepted but cannot be honoured, for the log. */
   warnings: string[]
@@ -199,7 +199,7 @@ export function producerConfig(
 }
 
 /** `max.poll.records` with eachBatch: a batch is then about what one fetch brought for the partition. */
-export const EACH_BATCH_MAX_POLL_RECORDS = 10000
+const EACH_BATCH_MAX_POLL_RECORDS = 10000
 
 /** samsa's consumer options for a KafkaJS consumer: offsets committed by the facade, KafkaJS's group timings. */
 export function consumerConfig(

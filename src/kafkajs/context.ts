@@ -14,7 +14,7 @@ import { toKafkaJSError } from './errors.js'
 import type { KafkaConfig, Logger, RetryOptions } from './types.js'
 
 /** Stands in for brokers given as a function when a config is only validated. */
-export const PLACEHOLDER_BROKERS = ['localhost:9092']
+const PLACEHOLDER_BROKERS = ['localhost:9092']
 
 export class ClientContext {
   private warned = false

@@ -10,6 +10,7 @@
  * `UNKNOWN_TOPIC_OR_PARTITION`), `code` and `retriable`.
  */
 import { AuthenticationError, ConfigError, ConnectionError, KafkaError, TimeoutError } from '../errors.js'
+import { ErrorCode } from '../protocol/errors.js'
 import type { PartitionMetadata } from './types.js'
 
 /** What KafkaJS's protocol error table holds for each code; accepted by KafkaJSProtocolError. */
@@ -66,7 +67,7 @@ export class KafkaJSProtocolError extends KafkaJSError {
     super(e, { retriable: metadata.retriable ?? details.retriable ?? false, ...(metadata.cause ? { cause: metadata.cause } : {}) })
     const self = this as { code: number; type: string }
     self.type = details.type ?? 'UNKNOWN'
-    self.code = details.code ?? -1
+    self.code = details.code ?? ErrorCode.UNKNOWN_SERVER_ERROR
     this.name = 'KafkaJSProtocolError'
   }
 }

@@ -49,11 +49,12 @@ import {
   type Transaction,
   type ValueOf,
 } from './types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 type Status = 'disconnected' | 'connecting' | 'connected' | 'disconnecting'
 
 /** A message value, key or header value as bytes. */
-export function toBuffer(v: unknown): Buffer | null {
+function toBuffer(v: unknown): Buffer | null {
   if (v === null || v === undefined) return null
   if (Buffer.isBuffer(v)) return v
   if (typeof v === 'string') return Buffer.from(v, 'utf8')
@@ -62,7 +63,7 @@ export function toBuffer(v: unknown): Buffer | null {
 }
 
 /** KafkaJS headers (an object; an array value means the key repeats) → samsa headers. */
-export function toHeaders(h: IHeaders | undefined): Header[] | undefined {
+function toHeaders(h: IHeaders | undefined): Header[] | undefined {
   if (h === undefined || h === null) return undefined
   const out: Header[] = []
   for (const key of Object.keys(h)) {
@@ -74,10 +75,10 @@ export function toHeaders(h: IHeaders | undefined): Header[] | undefined {
 }
 
 /** samsa partition info → KafkaJS partition metadata, sorted by partition. */
-export function toPartitionMetadata(info: PartitionInfo[]): PartitionMetadata[] {
+function toPartitionMetadata(info: PartitionInfo[]): PartitionMetadata[] {
   return info
     .map((p) => ({
-      partitionErrorCode: 0,
+      partitionErrorCode: ErrorCode.NONE,
       partitionId: p.partition,
       leader: p.leader?.id ?? -1,
       replicas: p.replicas.map((n) => n.id),
@@ -313,7 +314,7 @@ async function produce(
     const logAppendTime = m.timestamp !== sent[i]!.timestamp ? String(m.timestamp) : '-1'
     const seen = byPartition.get(key)
     if (seen === undefined) {
-      byPartition.set(key, { topicName: m.topic, partition: m.partition, errorCode: 0, baseOffset: String(m.offset), logAppendTime, logStartOffset: '-1', first: m.offset })
+      byPartition.set(key, { topicName: m.topic, partition: m.partition, errorCode: ErrorCode.NONE, baseOffset: String(m.offset), logAppendTime, logStartOffset: '-1', first: m.offset })
     } else if (m.offset < seen.first) {
       seen.first = m.offset
       seen.baseOffset = String(m.offset)

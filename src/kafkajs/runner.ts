@@ -83,7 +83,7 @@ const inHandler = new AsyncLocalStorage<Runner>()
 const UNRECOVERABLE = new Set(['RangeError', 'ReferenceError', 'SyntaxError', 'TypeError'])
 
 /** KafkaJS's rule: retriable unless it says it is not, or it is a programming error. */
-export function isRetriable(e: unknown): boolean {
+function isRetriable(e: unknown): boolean {
   const err = e as { retriable?: unknown; name?: unknown } | null
   return (err?.retriable === true || err?.retriable !== false) && !UNRECOVERABLE.has(String(err?.name))
 }

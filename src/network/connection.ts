@@ -33,6 +33,7 @@ import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
 import { channels } from './diagnostics.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 const log = createDebug('samsa:network')
 
@@ -41,8 +42,8 @@ const READ_CHUNK = 64 * 1024
 /** Reads up to this size are copied out of the scratch buffer (which is then reused); larger ones keep it. */
 const SMALL_READ = 16 * 1024
 
-export const CLIENT_SOFTWARE_NAME = 'samsa'
-export const CLIENT_SOFTWARE_VERSION = '0.1.0'
+const CLIENT_SOFTWARE_NAME = 'samsa'
+const CLIENT_SOFTWARE_VERSION = '0.1.0'
 
 export interface ConnectionOptions {
   host: string
@@ -76,7 +77,7 @@ interface Pending {
   timer: NodeJS.Timeout | undefined
 }
 
-export interface VersionRange {
+interface VersionRange {
   minVersion: number
   maxVersion: number
 }
@@ -199,13 +200,13 @@ export class Connection {
     let version = ApiVersionsApi.maxVersion
     for (;;) {
       const res = await this.send(ApiVersionsApi, { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION }, { version })
-      if (res.errorCode === 35 && version > 0) {
+      if (res.errorCode === ErrorCode.UNSUPPORTED_VERSION && version > 0) {
         // UNSUPPORTED_VERSION: the broker answered with v0 and its own range for ApiVersions.
         const own = res.apiKeys.find((k) => k.apiKey === ApiVersionsApi.apiKey)
         version = own ? Math.min(own.maxVersion, version - 1) : 0
         continue
       }
-      if (res.errorCode !== 0) {
+      if (res.errorCode !== ErrorCode.NONE) {
         throw new ConnectionError(`ApiVersions to ${this.address} failed with error code ${res.errorCode}`, { code: res.errorCode, context: { broker: this.address } })
       }
       this.versions = new Map(res.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]))
@@ -225,7 +226,7 @@ export class Connection {
       throw new KafkaError(
         `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
           (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
-        { type: 'UNSUPPORTED_VERSION', code: 35, context: { broker: this.address, api: api.name } },
+        { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { broker: this.address, api: api.name } },
       )
     }
     return top

@@ -29,6 +29,7 @@ import { incrementSequence, invoke, ProducerBatch } from './batch.js'
 import { Fifo } from './fifo.js'
 import { TopicEntry, type PartitionQueue } from './queue.js'
 import type { SendCallback } from './types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export interface AccumulatorSettings {
   batchSize: number
@@ -54,7 +55,7 @@ export interface AccumulatorListener {
 }
 
 /** A send waiting for buffer memory. */
-export interface WaitingSend {
+interface WaitingSend {
   topic: TopicEntry
   /** -1: the sticky partitioner chooses when it is appended. */
   partition: number
@@ -243,7 +244,7 @@ export class Accumulator {
       w.topic.refresh(snapshot)
       if (w.partition >= 0 && w.partition >= w.topic.layout.count) {
         this.waiting.shift()
-        invoke(w.callback, new KafkaError(`partition ${w.partition} of topic "${w.topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3 }), null)
+        invoke(w.callback, new KafkaError(`partition ${w.partition} of topic "${w.topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }), null)
         continue
       }
       if (this.tryAppend(w.topic, w.partition, w.timestamp, w.key, w.value, w.headers, w.callback, now)) {

@@ -11,6 +11,7 @@
  * later results (a late response to an expired batch) are ignored.
  */
 import { KafkaError } from '../errors.js'
+import { MAX_INT } from '../protocol/int32.js'
 import { RecordBatchBuilder, restampProducerState, type RecordHeader } from '../protocol/records/batch.js'
 import { decodeRecords, readBatches, type DecodedRecord } from '../protocol/records/decode.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
@@ -20,7 +21,7 @@ import type { RecordMetadata, SendCallback } from './types.js'
 /** Java's RecordBatch.NO_SEQUENCE. */
 export const NO_SEQUENCE = -1
 
-export interface BatchSettings {
+interface BatchSettings {
   capacity: number
   compression: CompressionCodec
   compressionLevel: number | undefined
@@ -268,7 +269,7 @@ export class ProducerBatch {
 
 /** Java's DefaultRecordBatch.incrementSequence: sequences wrap from Integer.MAX_VALUE to 0. */
 export function incrementSequence(sequence: number, increment: number): number {
-  if (sequence > 2147483647 - increment) return increment - (2147483647 - sequence) - 1
+  if (sequence > MAX_INT - increment) return increment - (MAX_INT - sequence) - 1
   return sequence + increment
 }
 

@@ -32,21 +32,19 @@ import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError } from '../errors.js'
+import { ErrorCode } from '../protocol/errors.js'
+import { MAX_INT } from '../protocol/int32.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
-import { incrementSequence, NO_SEQUENCE, type ProducerBatch } from './batch.js'
+import { incrementSequence, type ProducerBatch } from './batch.js'
 import type { PartitionQueue } from './queue.js'
 
 const log = createDebug('samsa:producer')
 
-export type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
+type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
 
-/** Protocol error codes the sequence logic looks at. */
-export const OUT_OF_ORDER_SEQUENCE_NUMBER = 45
-export const DUPLICATE_SEQUENCE_NUMBER = 46
-export const UNKNOWN_PRODUCER_ID = 59
 const MAX_EPOCH = 32767
 
-export interface IdempotenceSettings {
+interface IdempotenceSettings {
   backoff: Backoff
   /**
    * Transactional producer: the producer id comes from initTransactions()
@@ -124,11 +122,11 @@ export class Idempotence {
     const run = async () => {
       const res = await this.cluster.sendAny(InitProducerIdApi, {
         transactionalId: null,
-        transactionTimeoutMs: 2147483647,
+        transactionTimeoutMs: MAX_INT,
         producerId: -1n,
         producerEpoch: -1,
       })
-      if (res.errorCode !== 0) throw brokerError(res.errorCode, { api: 'InitProducerId' })
+      if (res.errorCode !== ErrorCode.NONE) throw brokerError(res.errorCode, { api: 'InitProducerId' })
       return res
     }
     run().then(
@@ -239,7 +237,7 @@ export class Idempotence {
   canRetry(batch: ProducerBatch, code: number, logStartOffset: bigint, retriable: boolean): boolean {
     const q = batch.queue
     const transactional = this.settings.transactional
-    if (code === UNKNOWN_PRODUCER_ID) {
+    if (code === ErrorCode.UNKNOWN_PRODUCER_ID) {
       if (logStartOffset === -1n) return true
       if (batch.reopened) return true
       if (q.lastAckedOffset < logStartOffset) {
@@ -253,7 +251,7 @@ export class Idempotence {
       this.requestEpochBump(q)
       return true
     }
-    if (code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+    if (code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
       if (!batch.reopened && q.lastAckedSequence >= 0 && batch.baseSequence <= q.lastAckedSequence &&
         batch.producerEpoch === this.epoch && batch.producerId === this.producerId) {
         // The log is already past this batch: it can never be written under this epoch.
@@ -299,9 +297,9 @@ export class Idempotence {
     const tx = this.settings.transactional
     if (tx) this.transactionListener?.onBatchFailed(error)
     if (!batch.hasSequence) return
-    if (error.code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+    if (error.code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
       if (!tx) this.requestEpochBump(q)
-    } else if (error.code === UNKNOWN_PRODUCER_ID) {
+    } else if (error.code === ErrorCode.UNKNOWN_PRODUCER_ID) {
       // The broker has no state for us: the partition starts again at 0.
       q.producerId = -1n
       q.producerEpoch = -1
@@ -372,5 +370,3 @@ export class Idempotence {
     this.retryTimer = undefined
   }
 }
-
-export { NO_SEQUENCE }

@@ -43,6 +43,7 @@ import type { TopicEntry } from './queue.js'
 import { Sink } from './sink.js'
 import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
 import type { CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback } from './types.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 const log = createDebug('samsa:producer')
 
@@ -50,9 +51,7 @@ const log = createDebug('samsa:producer')
 export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A serializer option that stands for values of type T. */
-export type SerializerOptionFor<T> = Serializer<T> | Serializer<T | null> | JavaSerializerName | undefined
-
-export type { ConsumerGroupMetadata }
+type SerializerOptionFor<T> = Serializer<T> | Serializer<T | null> | JavaSerializerName | undefined
 
 /** A send waiting for its topic's metadata. */
 interface MetadataWaiter {
@@ -322,7 +321,7 @@ class ProducerImpl<K, V> {
         )
         await untilDeadline(refresh, q.peek()!.deadline, { signal })
         const info = this.cluster.topic(topic)
-        if (info !== undefined && info.errorCode !== 0) {
+        if (info !== undefined && info.errorCode !== ErrorCode.NONE) {
           const err = brokerError(info.errorCode, { topic })
           if (!err.retriable) {
             for (const w of q.drain()) invoke(w.callback, err, null)
@@ -654,7 +653,7 @@ function tooLarge(size: number, c: ProducerConfig, topic: string): KafkaError {
   const limit = size > c['max.request.size']
     ? `larger than ${c['max.request.size']}, which is the value of the max.request.size configuration`
     : `larger than the total memory buffer configured with buffer.memory (${c['buffer.memory']})`
-  return new KafkaError(`the record is ${size} bytes when serialized, which is ${limit}`, { type: 'MESSAGE_TOO_LARGE', code: 10, context: { topic } })
+  return new KafkaError(`the record is ${size} bytes when serialized, which is ${limit}`, { type: 'MESSAGE_TOO_LARGE', code: ErrorCode.MESSAGE_TOO_LARGE, context: { topic } })
 }
 
 /** Reports an error to a callback after the current synchronous code, never inside send(). */

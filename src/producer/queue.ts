@@ -7,6 +7,7 @@
 import type { Snapshot, TopicInfo } from '../cluster/metadata.js'
 import type { ProducerBatch } from './batch.js'
 import { StickyPartitioner, type TopicLayout } from './partitioners.js'
+import { ErrorCode } from '../protocol/errors.js'
 
 export class PartitionQueue {
   readonly topic: TopicEntry
@@ -72,7 +73,7 @@ export class TopicEntry {
     if (this.snapshot !== snapshot) {
       this.snapshot = snapshot
       const info = snapshot.topics.get(this.name)
-      this.info = info !== undefined && info.errorCode === 0 && info.partitions.length > 0 ? info : undefined
+      this.info = info !== undefined && info.errorCode === ErrorCode.NONE && info.partitions.length > 0 ? info : undefined
       if (this.info) {
         const available: number[] = []
         for (const p of this.info.partitions) if (p.leader >= 0) available.push(p.partition)

@@ -29,21 +29,19 @@ import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { ConnectionError, KafkaError, TimeoutError, brokerError } from '../errors.js'
 import type { Connection } from '../network/connection.js'
+import { isStaleMetadata } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 import { ProduceApi, type PartitionProduceResponse, type ProduceResponse } from '../protocol/messages/produce.js'
 import type { Accumulator, ReadyResult } from './accumulator.js'
 import type { ProducerBatch } from './batch.js'
-import { DUPLICATE_SEQUENCE_NUMBER, type Idempotence } from './idempotence.js'
+import type { Idempotence } from './idempotence.js'
 import type { PartitionQueue } from './queue.js'
 import type { Transactions } from './transactions.js'
 
 const log = createDebug('samsa:producer')
 
-const MESSAGE_TOO_LARGE = 10
-const NETWORK_EXCEPTION = 13
-/** Errors after which Java refreshes metadata (InvalidMetadataException and its subclasses). */
-const STALE_METADATA = new Set([3, 5, 6, 9, 13, 56, 74, 75, 100, 103])
 
-export interface SinkSettings {
+interface SinkSettings {
   /** 0, 1 or -1 (all). */
   acks: number
   requestTimeoutMs: number
@@ -60,7 +58,7 @@ export interface SinkSettings {
 }
 
 /** Counters the sink keeps for `metrics()`. */
-export interface SinkCounters {
+interface SinkCounters {
   recordsSent: number
   bytesSent: number
   batchesSent: number
@@ -346,9 +344,9 @@ export class Sink {
     const now = Date.now()
     if (error !== undefined) {
       log('produce request to broker %d failed: %s', node.id, error.message)
-      for (const b of batches) this.completeBatch(b, error, NETWORK_EXCEPTION, -1n, -1, -1n, now)
+      for (const b of batches) this.completeBatch(b, error, ErrorCode.NETWORK_EXCEPTION, -1n, -1, -1n, now)
     } else if (res === null) {
-      for (const b of batches) this.completeBatch(b, undefined, 0, -1n, -1, -1n, now)
+      for (const b of batches) this.completeBatch(b, undefined, ErrorCode.NONE, -1n, -1, -1n, now)
     } else {
       if (res.throttleTimeMs > 0) node.throttledUntil = now + res.throttleTimeMs
       let pending = batches.length
@@ -357,7 +355,7 @@ export class Sink {
           const b = find(batches, t.name, p.index)
           if (b === undefined) continue
           pending--
-          this.completeBatch(b, p.errorCode === 0 ? undefined : partitionError(b, p), p.errorCode,
+          this.completeBatch(b, p.errorCode === ErrorCode.NONE ? undefined : partitionError(b, p), p.errorCode,
             p.baseOffset, Number(p.logAppendTimeMs), p.logStartOffset, now)
         }
       }
@@ -365,7 +363,7 @@ export class Sink {
         for (const b of batches) {
           if (!b.inFlight) continue
           this.completeBatch(b, new KafkaError(`the produce response from broker ${node.id} has no result for ${b.topic}-${b.partition}`,
-            { type: 'NETWORK_EXCEPTION', retriable: true }), NETWORK_EXCEPTION, -1n, -1, -1n, now)
+            { type: 'NETWORK_EXCEPTION', retriable: true }), ErrorCode.NETWORK_EXCEPTION, -1n, -1, -1n, now)
         }
       }
     }
@@ -382,7 +380,7 @@ export class Sink {
       return
     }
     b.lastError = error
-    if (code === MESSAGE_TOO_LARGE && b.recordCount > 1 && !b.done) {
+    if (code === ErrorCode.MESSAGE_TOO_LARGE && b.recordCount > 1 && !b.done) {
       this.split(b, now)
       return
     }
@@ -391,12 +389,12 @@ export class Sink {
         b.attempts + 1, b.baseSequence, b.producerEpoch, error.message)
       this.counters.retries += b.recordCount
       this.acc.reenqueue(b, now, this.idem !== undefined)
-    } else if (code === DUPLICATE_SEQUENCE_NUMBER) {
+    } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
       this.succeed(b, baseOffset, logAppendTime, now)
     } else {
       this.failBatch(b, error, b.attempts < this.settings.retries, now)
     }
-    if (STALE_METADATA.has(code)) {
+    if (isStaleMetadata(code)) {
       this.nextRefreshAt = 0
       this.refreshMetadata(now)
     }

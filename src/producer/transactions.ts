@@ -39,6 +39,8 @@ import { backoffDelay, retry, type Backoff } from '../cluster/retry.js'
 import { Coordinator } from '../cluster/router.js'
 import { brokerError, KafkaError, TimeoutError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
+import { isCoordinatorMoved, isProducerFenced, isTransactionFatal, isTransactionRetriable } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 import { AddOffsetsToTxnApi } from '../protocol/messages/add-offsets-to-txn.js'
 import { AddPartitionsToTxnApi } from '../protocol/messages/add-partitions-to-txn.js'
 import { EndTxnApi } from '../protocol/messages/end-txn.js'
@@ -50,7 +52,7 @@ import type { PartitionQueue } from './queue.js'
 
 const log = createDebug('samsa:producer')
 
-export type TransactionState =
+type TransactionState =
   | 'uninitialized' | 'initializing' | 'ready' | 'in-transaction'
   | 'committing' | 'aborting' | 'abortable-error' | 'fatal-error'
 
@@ -62,27 +64,11 @@ export interface ConsumerGroupMetadata {
   groupInstanceId: string | null
 }
 
-export interface TransactionSettings {
+interface TransactionSettings {
   transactionalId: string
   transactionTimeoutMs: number
   backoff: Backoff
 }
-
-// Protocol error codes.
-const COORDINATOR_LOAD_IN_PROGRESS = 14
-const COORDINATOR_NOT_AVAILABLE = 15
-const NOT_COORDINATOR = 16
-const UNKNOWN_TOPIC_OR_PARTITION = 3
-const INVALID_PRODUCER_EPOCH = 47
-const CONCURRENT_TRANSACTIONS = 51
-const OPERATION_NOT_ATTEMPTED = 55
-const PRODUCER_FENCED = 90
-const TRANSACTION_ABORTABLE = 120
-const REQUEST_TIMED_OUT = 7
-/** Errors after which the producer can do nothing but close (Java: fatal). */
-const FATAL = new Set([PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, 52, 53, 48, 49, 50, 35])
-/** Errors of a transactional request that are retried. */
-const RETRY = new Set([COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, CONCURRENT_TRANSACTIONS, UNKNOWN_TOPIC_OR_PARTITION, REQUEST_TIMED_OUT])
 
 /** Highest request versions of the client-side (transaction version 1) protocol. */
 const ADD_PARTITIONS_MAX_VERSION = 3
@@ -268,7 +254,7 @@ export class Transactions implements TransactionListener {
   /** A record of the transaction failed: the transaction can only be aborted (or the producer is fenced). */
   onBatchFailed(error: KafkaError): void {
     if (this.state === 'fatal-error') return
-    if (error.code !== undefined && FATAL.has(error.code)) {
+    if (isTransactionFatal(error.code)) {
       this.fatal(error)
       return
     }
@@ -314,14 +300,14 @@ export class Transactions implements TransactionListener {
           const q = batch.find((x) => x.topic.name === t.name && x.partition === p.partitionIndex)
           if (q === undefined) continue
           const code = p.partitionErrorCode
-          if (code === 0) {
+          if (code === ErrorCode.NONE) {
             this.toAdd.delete(q)
             this.added.add(q)
             this.started = true
-          } else if (RETRY.has(code)) {
+          } else if (isTransactionRetriable(code)) {
             retry = true
-            if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) this.coordinator.invalidate()
-          } else if (code !== OPERATION_NOT_ATTEMPTED) {
+            if (isCoordinatorMoved(code)) this.coordinator.invalidate()
+          } else if (code !== ErrorCode.OPERATION_NOT_ATTEMPTED) {
             error ??= brokerError(code, { transactionalId: this.transactionalId, topic: t.name, partition: p.partitionIndex })
           }
         }
@@ -372,12 +358,12 @@ export class Transactions implements TransactionListener {
     const context = { transactionalId: this.transactionalId, group: group.groupId }
     // A failed request counts as COORDINATOR_NOT_AVAILABLE: the group coordinator is looked up again.
     await this.untilAnswered('TxnOffsetCommit', deadline, coordinator, context, async () => {
-      let code = 0
+      let code: number = ErrorCode.NONE
       const conn = await coordinator.connection(deadline, 'default')
       const res = await conn.request(TxnOffsetCommitApi, body)
-      for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== 0 && code === 0) code = p.errorCode
+      for (const t of res.topics) for (const p of t.partitions) if (p.errorCode !== ErrorCode.NONE && code === ErrorCode.NONE) code = p.errorCode
       return code
-    }, () => brokerError(COORDINATOR_NOT_AVAILABLE, context))
+    }, () => brokerError(ErrorCode.COORDINATOR_NOT_AVAILABLE, context))
   }
 
   private async endTxn(commit: boolean, deadline: number, finish = true): Promise<void> {
@@ -421,7 +407,7 @@ export class Transactions implements TransactionListener {
         producerId: bump ? this.idem.producerId : -1n,
         producerEpoch: bump ? this.idem.epoch : -1,
       }, deadline)
-      if (res.errorCode === 0) {
+      if (res.errorCode === ErrorCode.NONE) {
         this.idem.setProducerId(res.producerId, res.producerEpoch)
         log('transactional id %s: producer id %s, epoch %d', this.transactionalId, res.producerId, res.producerEpoch)
       }
@@ -467,10 +453,10 @@ export class Transactions implements TransactionListener {
           coordinator.invalidate()
           throw (retried = onThrown !== undefined ? onThrown(err) : err)
         }
-        if (code === 0) return
+        if (code === ErrorCode.NONE) return
         const err = brokerError(code, context)
-        if (!RETRY.has(code)) throw err
-        if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE) coordinator.invalidate()
+        if (!isTransactionRetriable(code)) throw err
+        if (isCoordinatorMoved(code)) coordinator.invalidate()
         throw (retried = err)
       },
       {
@@ -494,8 +480,8 @@ export class Transactions implements TransactionListener {
 
   private onRequestError(e: unknown): void {
     const err = e instanceof KafkaError ? e : new KafkaError(String(e))
-    if (err.code !== undefined && FATAL.has(err.code)) this.fatal(err)
-    else if (err.code === TRANSACTION_ABORTABLE || (!err.retriable && !(err instanceof TimeoutError))) this.abortable(err)
+    if (isTransactionFatal(err.code)) this.fatal(err)
+    else if (err.code === ErrorCode.TRANSACTION_ABORTABLE || (!err.retriable && !(err instanceof TimeoutError))) this.abortable(err)
   }
 
   private abortable(error: KafkaError): void {
@@ -507,7 +493,7 @@ export class Transactions implements TransactionListener {
 
   private fatal(error: KafkaError): void {
     log('transactional producer %s failed for good: %s', this.transactionalId, error.message)
-    const fenced = error.code === PRODUCER_FENCED || error.code === INVALID_PRODUCER_EPOCH
+    const fenced = isProducerFenced(error.code)
     this.lastError = fenced
       ? new KafkaError(`the producer was fenced: another producer with transactional.id "${this.transactionalId}" has started (${error.message}); close this one`, {
         code: error.code, type: error.type, cause: error,

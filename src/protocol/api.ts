@@ -19,8 +19,3 @@ export interface ApiDescriptor<Req, Res> {
   encodeRequest(w: Writer, value: Req, version: number): void
   decodeResponse(r: Reader, version: number): Res
 }
-
-/** The request type (encode input) of a descriptor. */
-export type RequestOf<D> = D extends ApiDescriptor<infer Req, unknown> ? Req : never
-/** The response type (decoded) of a descriptor. */
-export type ResponseOf<D> = D extends ApiDescriptor<unknown, infer Res> ? Res : never

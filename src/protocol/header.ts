@@ -25,7 +25,7 @@ export function readResponseHeader(r: Reader, headerVersion: number): number {
   return correlationId
 }
 
-export function skipTaggedFields(r: Reader): void {
+function skipTaggedFields(r: Reader): void {
   const n = r.uvarint()
   r.checkCount(n, 2)
   for (let i = 0; i < n; i++) {

@@ -9,8 +9,6 @@
  */
 import { ProtocolError } from '../errors.js'
 
-const textEncoder = new TextEncoder()
-
 export class Writer {
   buffer: Buffer
   offset = 0
@@ -241,14 +239,10 @@ export class Writer {
 
 export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
-export function uuidToBytes(id: string): Buffer {
+function uuidToBytes(id: string): Buffer {
   const bytes = Buffer.from(id, 'base64url')
   if (bytes.length !== 16) {
     throw new ProtocolError(`invalid Uuid "${id}": expected 22 base64url characters encoding 16 bytes`)
   }
   return bytes
-}
-
-export function utf8Bytes(s: string): Uint8Array {
-  return textEncoder.encode(s)
 }

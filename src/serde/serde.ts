@@ -4,6 +4,7 @@
  * can share topics. Null stays null in both directions, as in Java.
  */
 import { SerializationError } from '../errors.js'
+import { MAX_INT, MIN_INT } from '../protocol/int32.js'
 import type { Header } from '../types.js'
 
 export interface Serializer<T> {
@@ -33,8 +34,8 @@ export const serializers = {
   int32: {
     serialize(topic: string, data: number | null) {
       if (data === null || data === undefined) return null
-      if (!Number.isInteger(data) || data < -2147483648 || data > 2147483647) {
-        throw new SerializationError(`cannot serialize ${data} for topic "${topic}" as int32: expected an integer from -2147483648 to 2147483647`, { context: { topic } })
+      if (!Number.isInteger(data) || data < MIN_INT || data > MAX_INT) {
+        throw new SerializationError(`cannot serialize ${data} for topic "${topic}" as int32: expected an integer from ${MIN_INT} to ${MAX_INT}`, { context: { topic } })
       }
       const b = Buffer.allocUnsafe(4)
       b.writeInt32BE(data, 0)

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Cluster } from '../../src/cluster/cluster.js'
-import type { PartitionInfo } from '../../src/cluster/metadata.js'
+import type { PartitionMetadata as PartitionInfo } from '../../src/cluster/metadata.js'
 import { sendToLeaders, withCoordinator, type PartitionOutcome } from '../../src/cluster/router.js'
 import { brokerError, ConnectionError, KafkaError, TimeoutError } from '../../src/errors.js'
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Consumer, ConfigError, deserializers } from '../../src/index.js'
+import { Consumer, ConfigError, deserializers, Producer, serializers } from '../../src/index.js'
 import { consumerSchema } from '../../src/config/consumer.js'
 
 test('consumer defaults are the Java client\'s (4.x)', () => {
@@ -52,4 +52,43 @@ test('key and value types follow the deserializers', async () => {
   assert.ok(typed && bytes && explicit)
   await Promise.all([c.close(), raw.close(), explicit.close()])
   assert.throws(() => c.assign([]), /closed/)
+})
+
+test('key and value types are inferred from the deserializers the way the producer infers them from its serializers (compile-time check)', async () => {
+  const bootstrap = { 'bootstrap.servers': 'localhost:9092' }
+  const a = new Consumer({ ...bootstrap, 'key.deserializer': deserializers.int32, 'value.deserializer': deserializers.string })
+  const b = new Consumer({
+    ...bootstrap,
+    'key.deserializer': 'org.apache.kafka.common.serialization.LongDeserializer',
+    'value.deserializer': 'org.apache.kafka.common.serialization.StringDeserializer',
+  })
+  const c = new Consumer(bootstrap)
+  const d = new Consumer<number, string>({ ...bootstrap, 'key.deserializer': deserializers.int32, 'value.deserializer': deserializers.string })
+  const typed: [Consumer<number, string>, Consumer<bigint, string>, Consumer<Buffer, Buffer>, Consumer<number, string>] = [a, b, c, d]
+  // The same configs give the producer the same key and value types.
+  const p = new Producer({ ...bootstrap, 'key.serializer': serializers.int32, 'value.serializer': serializers.string })
+  const q = new Producer({
+    ...bootstrap,
+    'key.serializer': 'org.apache.kafka.common.serialization.LongSerializer',
+    'value.serializer': 'org.apache.kafka.common.serialization.StringSerializer',
+  })
+  const pair = <K, V>(_producer: Producer<K, V>, _consumer: Consumer<K, V>): void => undefined
+  pair(p, a)
+  pair(q, b)
+  // Nothing below runs: it only has to type-check.
+  const check = async (): Promise<void> => {
+    for (const r of await a.poll(0)) {
+      const key: number | null = r.key
+      const value: string | null = r.value
+      // @ts-expect-error an int32 key is a number, not a string
+      const wrong: string | null = r.key
+      void [key, value, wrong]
+    }
+    // @ts-expect-error the explicit key type does not match the key deserializer
+    void new Consumer<string, string>({ ...bootstrap, 'key.deserializer': deserializers.int32 })
+    // @ts-expect-error the explicit value type does not match the value deserializer
+    void new Consumer<string, number>({ ...bootstrap, 'value.deserializer': deserializers.string })
+  }
+  assert.equal(typeof check, 'function')
+  await Promise.all([...typed.map((x) => x.close()), p.close({ timeoutMs: 0 }), q.close({ timeoutMs: 0 })])
 })

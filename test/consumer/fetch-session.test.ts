@@ -1,12 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { FetchSession, FINAL_EPOCH, type SessionPartition, type SessionRequest } from '../../src/consumer/fetch-session.js'
-import { errorByName } from '../../src/protocol/errors.js'
+import { ErrorCode, type ErrorName } from '../../src/protocol/errors.js'
 import { ZERO_UUID } from '../../src/protocol/writer.js'
 
 const ID_A = '11111111-1111-1111-1111-111111111111'
 const ID_B = '22222222-2222-2222-2222-222222222222'
-const code = (name: string): number => errorByName(name)!.code
+const code = (name: ErrorName): number => ErrorCode[name]
 
 function part(topic: string, partition: number, over: Partial<SessionPartition> = {}): SessionPartition {
   return {
@@ -161,7 +161,7 @@ test('switching between topic names and ids starts a new session', () => {
   assert.deepEqual(listed(r), { a: [0], c: [0] })
 })
 
-for (const name of ['FETCH_SESSION_ID_NOT_FOUND', 'INVALID_FETCH_SESSION_EPOCH', 'FETCH_SESSION_TOPIC_ID_ERROR']) {
+for (const name of ['FETCH_SESSION_ID_NOT_FOUND', 'INVALID_FETCH_SESSION_EPOCH', 'FETCH_SESSION_TOPIC_ID_ERROR'] as const) {
   test(`${name} resets to a full fetch`, () => {
     assert.equal(FetchSession.isSessionError(code(name)), true)
     const s = established([part('a', 0), part('a', 1)])

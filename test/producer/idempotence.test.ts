@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Idempotence, OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID } from '../../src/producer/idempotence.js'
+import { Idempotence } from '../../src/producer/idempotence.js'
+import { ErrorCode } from '../../src/protocol/errors.js'
 import { incrementSequence, ProducerBatch } from '../../src/producer/batch.js'
 import { TopicEntry, type PartitionQueue } from '../../src/producer/queue.js'
 import { KafkaError } from '../../src/errors.js'
@@ -75,7 +76,7 @@ test('OUT_OF_ORDER_SEQUENCE_NUMBER for a batch the log is already past bumps the
   idem.completed(a, 0n)
   idem.assign(q, b, false)
   q.lastAckedSequence = 10 // as if later batches had been written
-  assert.equal(idem.canRetry(b, OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
+  assert.equal(idem.canRetry(b, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
   idem.prepare()
   assert.equal(idem.epoch, 4)
   assert.deepEqual([b.baseSequence, b.producerEpoch], [0, 4])
@@ -96,11 +97,11 @@ test('OUT_OF_ORDER_SEQUENCE_NUMBER: retried; a real gap bumps the epoch and renu
   idem.assign(q, b, false)
   idem.assign(q2, other, false)
   // b is not the next expected batch (a is not acknowledged yet): retry, no bump.
-  assert.equal(idem.canRetry(b, OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
+  assert.equal(idem.canRetry(b, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
   idem.prepare()
   assert.equal(idem.epoch, 3)
   // a is the next expected batch and still out of order: the log has a gap.
-  assert.equal(idem.canRetry(a, OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
+  assert.equal(idem.canRetry(a, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 0n, false), true)
   idem.prepare()
   assert.equal(idem.epoch, 4, 'epoch bumped locally')
   assert.deepEqual([a.baseSequence, b.baseSequence], [0, 2])
@@ -122,10 +123,10 @@ test('UNKNOWN_PRODUCER_ID: retried; with a known log start offset the epoch is b
   const { idem, q } = setup()
   const a = batch(q, 1)
   idem.assign(q, a, false)
-  assert.equal(idem.canRetry(a, UNKNOWN_PRODUCER_ID, -1n, false), true, 'retried until the broker knows its log start')
+  assert.equal(idem.canRetry(a, ErrorCode.UNKNOWN_PRODUCER_ID, -1n, false), true, 'retried until the broker knows its log start')
   idem.prepare()
   assert.equal(idem.epoch, 3)
-  assert.equal(idem.canRetry(a, UNKNOWN_PRODUCER_ID, 10n, false), true)
+  assert.equal(idem.canRetry(a, ErrorCode.UNKNOWN_PRODUCER_ID, 10n, false), true)
   idem.prepare()
   assert.equal(idem.epoch, 4)
   assert.equal(a.baseSequence, 0)
@@ -179,7 +180,7 @@ test('the epoch wraps to a new producer id when exhausted', () => {
   idem.epoch = 32767
   const a = batch(q, 1)
   idem.assign(q, a, false)
-  assert.equal(idem.canRetry(a, UNKNOWN_PRODUCER_ID, 10n, false), true)
+  assert.equal(idem.canRetry(a, ErrorCode.UNKNOWN_PRODUCER_ID, 10n, false), true)
   // prepare() would send InitProducerId; check the state transition without a cluster.
   ;(idem as unknown as { initProducerId: () => void }).initProducerId = () => { idem.state = 'initializing' }
   idem.prepare()

@@ -32,6 +32,8 @@ import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
+import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
+import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
 import { HeartbeatApi } from '../../protocol/messages/heartbeat.js'
 import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
 import { LeaveGroupApi } from '../../protocol/messages/leave-group.js'
@@ -40,14 +42,13 @@ import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
 import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, type RebalanceProtocol } from './assignors/index.js'
-import { isCoordinatorError } from '../../cluster/router.js'
 import { until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
 
 const log = createDebug('samsa:consumer:group')
 
-export type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
+type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
 
 const TRANSITIONS: Record<ClassicState, readonly ClassicState[]> = {
   unjoined: ['joining', 'closed'],
@@ -57,8 +58,14 @@ const TRANSITIONS: Record<ClassicState, readonly ClassicState[]> = {
   closed: [],
 }
 
-/** Join errors after which the member simply tries again (after a backoff). */
-const RETRY_JOIN = new Set([7, 14, 15, 16, 27])
+/**
+ * Join and sync errors after which the member simply tries again (after a
+ * backoff): the coordinator moved or is loading, the request timed out on the
+ * broker, or the group started another rebalance.
+ */
+function retryJoin(code: number): boolean {
+  return isCoordinatorMoved(code) || isCoordinatorLoading(code) || code === ErrorCode.REQUEST_TIMED_OUT || code === ErrorCode.REBALANCE_IN_PROGRESS
+}
 
 export class ClassicMembership implements Membership {
   private readonly host: MembershipHost
@@ -127,7 +134,7 @@ export class ClassicMembership implements Membership {
   }
 
   onFenced(error: KafkaError): void {
-    if (error.code === 25 || error.code === 22) this.resetGeneration(error.code === 25, error.message)
+    if (isMemberFenced(error.code)) this.resetGeneration(error.code === ErrorCode.UNKNOWN_MEMBER_ID, error.message)
   }
 
   checkMetadata(): void {
@@ -140,7 +147,7 @@ export class ClassicMembership implements Membership {
     if (this.assignedCounts) {
       for (const [t, n] of this.assignedCounts) {
         const info = this.host.cluster.topic(t)
-        if (info && info.errorCode === 0 && info.partitions.length !== n) {
+        if (info && info.errorCode === ErrorCode.NONE && info.partitions.length !== n) {
           this.requestRejoin(`topic ${t} now has ${info.partitions.length} partitions (was ${n})`)
           return
         }
@@ -233,7 +240,7 @@ export class ClassicMembership implements Membership {
     for (let attempt = 0; ; attempt++) {
       const version = await coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline())
       if (this.instanceId !== null && version < 5) {
-        throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); the coordinator offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: 35 })
+        throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); the coordinator offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION })
       }
       const res = await coordinator.send(
         JoinGroupApi,
@@ -253,7 +260,7 @@ export class ClassicMembership implements Membership {
       )
       if (this.state !== 'joining') throw new KafkaError('join abandoned', { retriable: true })
       const code = res.errorCode
-      if (code === 0) {
+      if (code === ErrorCode.NONE) {
         this.memberId = res.memberId
         this.generation = res.generationId
         this.leaderId = res.leader
@@ -261,32 +268,33 @@ export class ClassicMembership implements Membership {
         log('group %s: joined generation %d as %s (leader %s, assignor %s)', this.groupId, this.generation, this.memberId, this.leaderId, this.protocolName)
         return res
       }
-      if (code === 79 && attempt < 3) {
+      if (code === ErrorCode.MEMBER_ID_REQUIRED && attempt < 3) {
         // MEMBER_ID_REQUIRED (KIP-394): join again with the id the broker chose.
         this.memberId = res.memberId
         continue
       }
-      if (code === 25) {
+      if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
         this.memberId = ''
         this.generation = -1
         if (attempt < 3) continue
       }
       const err = brokerError(code, { group: this.groupId })
-      if (isCoordinatorError(code)) coordinator.invalidate()
-      if (RETRY_JOIN.has(code) || code === 25 || code === 79) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
+      if (isCoordinatorMoved(code)) coordinator.invalidate()
+      if (retryJoin(code) || code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.MEMBER_ID_REQUIRED) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
       throw this.fatalError(code, err)
     }
   }
 
   private fatalError(code: number, err: KafkaError): KafkaError {
-    const hint: Record<number, string> = {
-      23: 'the other members of the group use assignors this consumer does not list in partition.assignment.strategy (or the group uses another protocol type)',
-      26: 'session.timeout.ms is outside the broker\'s group.min.session.timeout.ms..group.max.session.timeout.ms',
-      81: 'the group has reached the broker\'s group.max.size',
-      82: `another consumer with group.instance.id "${this.instanceId}" has joined the group; this one is fenced`,
-      30: `this client is not authorized to use group "${this.groupId}"`,
+    const hint: Partial<Record<ErrorName, string>> = {
+      INCONSISTENT_GROUP_PROTOCOL: 'the other members of the group use assignors this consumer does not list in partition.assignment.strategy (or the group uses another protocol type)',
+      INVALID_SESSION_TIMEOUT: 'session.timeout.ms is outside the broker\'s group.min.session.timeout.ms..group.max.session.timeout.ms',
+      GROUP_MAX_SIZE_REACHED: 'the group has reached the broker\'s group.max.size',
+      FENCED_INSTANCE_ID: `another consumer with group.instance.id "${this.instanceId}" has joined the group; this one is fenced`,
+      GROUP_AUTHORIZATION_FAILED: `this client is not authorized to use group "${this.groupId}"`,
     }
-    return new KafkaError(hint[code] ? `${err.message}: ${hint[code]}` : err.message, { code, type: err.type, retriable: false, context: err.context })
+    const why = hint[err.type as ErrorName]
+    return new KafkaError(why ? `${err.message}: ${why}` : err.message, { code, type: err.type, retriable: false, context: err.context })
   }
 
   private async sync(join: JoinGroupResponse): Promise<void> {
@@ -313,11 +321,11 @@ export class ClassicMembership implements Membership {
     )
     if (this.state !== 'syncing' || generation !== this.generation) throw new KafkaError('sync abandoned', { retriable: true })
     const code = res.errorCode
-    if (code !== 0) {
+    if (code !== ErrorCode.NONE) {
       const err = brokerError(code, { group: this.groupId })
-      if (code === 22 || code === 25) this.resetGeneration(code === 25, err.message)
-      else if (isCoordinatorError(code)) coordinator.invalidate()
-      if (RETRY_JOIN.has(code) || code === 22 || code === 25) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
+      if (isMemberFenced(code)) this.resetGeneration(code === ErrorCode.UNKNOWN_MEMBER_ID, err.message)
+      else if (isCoordinatorMoved(code)) coordinator.invalidate()
+      if (retryJoin(code) || isMemberFenced(code)) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
       throw this.fatalError(code, err)
     }
     const assigned = decodeAssignment(res.assignment)
@@ -331,7 +339,7 @@ export class ClassicMembership implements Membership {
     const { cluster } = this.host
     const assignor = this.assignors.find((a) => a.name === join.protocolName)
     if (!assignor) {
-      throw new KafkaError(`the coordinator chose assignor "${join.protocolName}", which this consumer did not offer`, { type: 'INCONSISTENT_GROUP_PROTOCOL', code: 23 })
+      throw new KafkaError(`the coordinator chose assignor "${join.protocolName}", which this consumer did not offer`, { type: 'INCONSISTENT_GROUP_PROTOCOL', code: ErrorCode.INCONSISTENT_GROUP_PROTOCOL })
     }
     const members = join.members.map((m) => decodeSubscription(m.memberId, m.groupInstanceId, m.metadata))
     const topics = [...new Set(members.flatMap((m) => m.topics))].sort()
@@ -340,7 +348,7 @@ export class ClassicMembership implements Membership {
     const counts = new Map<string, number>()
     for (const t of topics) {
       const info = cluster.topic(t)
-      if (info && info.errorCode === 0 && info.partitions.length > 0) counts.set(t, info.partitions.length)
+      if (info && info.errorCode === ErrorCode.NONE && info.partitions.length > 0) counts.set(t, info.partitions.length)
     }
     let result = assignor.assign(counts, members)
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
@@ -421,26 +429,26 @@ export class ClassicMembership implements Membership {
     }
     let next = settings.heartbeatIntervalMs
     switch (code) {
-      case 0:
+      case ErrorCode.NONE:
         this.lastHeartbeatOk = Date.now()
         break
-      case 27: // REBALANCE_IN_PROGRESS
+      case ErrorCode.REBALANCE_IN_PROGRESS:
         this.lastHeartbeatOk = Date.now()
         if (this.state === 'stable') this.requestRejoin('the group is rebalancing')
         break
-      case 22: // ILLEGAL_GENERATION
-      case 25: // UNKNOWN_MEMBER_ID
-        this.resetGeneration(code === 25, brokerError(code, { group: this.groupId }).message)
+      case ErrorCode.ILLEGAL_GENERATION:
+      case ErrorCode.UNKNOWN_MEMBER_ID:
+        this.resetGeneration(code === ErrorCode.UNKNOWN_MEMBER_ID, brokerError(code, { group: this.groupId }).message)
         return
-      case 82: // FENCED_INSTANCE_ID
+      case ErrorCode.FENCED_INSTANCE_ID:
         this.fatal = this.fatalError(code, brokerError(code, { group: this.groupId }))
         this.transition('unjoined', 'fenced')
         this.host.wake()
         return
-      case 14:
-      case 15:
-      case 16:
-        if (code !== 14) coordinator.invalidate()
+      case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+      case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+      case ErrorCode.NOT_COORDINATOR:
+        if (isCoordinatorMoved(code)) coordinator.invalidate()
         next = settings.retryBackoffMs
         break
       default:
@@ -471,7 +479,7 @@ export class ClassicMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.settings.requestTimeoutMs, deadline - Date.now())) },
       )
-      log('group %s: member %s left (%s)', this.groupId, this.memberId, res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message)
+      log('group %s: member %s left (%s)', this.groupId, this.memberId, res.errorCode === ErrorCode.NONE ? 'ok' : brokerError(res.errorCode).message)
     } catch (e) {
       log('group %s: LeaveGroup failed: %s', this.groupId, (e as Error).message)
     }

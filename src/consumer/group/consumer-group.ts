@@ -25,25 +25,26 @@ import { randomBytes } from 'node:crypto'
 import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
+import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
+import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
 import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '../../protocol/messages/consumer-group-heartbeat.js'
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
-import { isCoordinatorError } from '../../cluster/router.js'
 import { sleep, until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 
 const log = createDebug('samsa:consumer:group')
 
-export type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
+type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
 
-const FATAL_HINTS: Record<number, string> = {
-  23: 'the group exists with members of the classic protocol that cannot be converted, or uses another protocol type',
-  30: 'this client is not authorized to use the group',
-  81: 'the group has reached group.consumer.max.size',
-  82: 'another consumer with the same group.instance.id has joined',
-  111: 'the previous member with this group.instance.id has not left the group yet',
-  112: 'group.remote.assignor names an assignor the broker does not have (group.consumer.assignors)',
+const FATAL_HINTS: Partial<Record<ErrorName, string>> = {
+  INCONSISTENT_GROUP_PROTOCOL: 'the group exists with members of the classic protocol that cannot be converted, or uses another protocol type',
+  GROUP_AUTHORIZATION_FAILED: 'this client is not authorized to use the group',
+  GROUP_MAX_SIZE_REACHED: 'the group has reached group.consumer.max.size',
+  FENCED_INSTANCE_ID: 'another consumer with the same group.instance.id has joined',
+  UNRELEASED_INSTANCE_ID: 'the previous member with this group.instance.id has not left the group yet',
+  UNSUPPORTED_ASSIGNOR: 'group.remote.assignor names an assignor the broker does not have (group.consumer.assignors)',
 }
 
 export class ConsumerGroupMembership implements Membership {
@@ -99,7 +100,7 @@ export class ConsumerGroupMembership implements Membership {
   }
 
   onFenced(error: KafkaError): void {
-    if (error.code === 25 || error.code === 110) this.fence(error.message)
+    if (isMemberFenced(error.code)) this.fence(error.message)
   }
 
   async ensureActive(deadline: number): Promise<void> {
@@ -110,7 +111,7 @@ export class ConsumerGroupMembership implements Membership {
       if (version < 0) {
         this.fatal = new KafkaError(
           `group.protocol "consumer" (KIP-848) needs a broker that offers ConsumerGroupHeartbeat (Kafka 4.0+); the coordinator of group "${this.groupId}" does not. Use group.protocol "classic" with this broker`,
-          { type: 'UNSUPPORTED_VERSION', code: 35, context: { group: this.groupId } },
+          { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { group: this.groupId } },
         )
         throw this.fatal
       }
@@ -281,7 +282,7 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (this.state === 'closed' || this.state === 'fenced') return
     const code = res.errorCode
-    if (code === 0) {
+    if (code === ErrorCode.NONE) {
       if (res.memberId) this.memberId = res.memberId
       this.epoch = res.memberEpoch
       if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
@@ -297,16 +298,17 @@ export class ConsumerGroupMembership implements Membership {
       return
     }
     const err = brokerError(code, { group: this.groupId }, res.errorMessage)
-    if (code === 25 || code === 110) {
+    if (isMemberFenced(code)) {
       this.fence(err.message)
       return
     }
-    if (isCoordinatorError(code) || code === 14 || err.retriable) {
-      if (isCoordinatorError(code)) coordinator.invalidate()
+    if (isCoordinatorMoved(code) || isCoordinatorLoading(code) || err.retriable) {
+      if (isCoordinatorMoved(code)) coordinator.invalidate()
       this.schedule(settings.retryBackoffMs)
       return
     }
-    this.fatal = new KafkaError(FATAL_HINTS[code] ? `${err.message}: ${FATAL_HINTS[code]}` : err.message, { code, type: err.type, context: err.context })
+    const hint = FATAL_HINTS[err.type as ErrorName]
+    this.fatal = new KafkaError(hint ? `${err.message}: ${hint}` : err.message, { code, type: err.type, context: err.context })
     this.state = 'unjoined'
     this.joined.resolve()
     this.host.wake()

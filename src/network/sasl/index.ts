@@ -13,6 +13,7 @@ import { SaslHandshakeApi } from '../../protocol/messages/sasl-handshake.js'
 import type { Connection } from '../connection.js'
 import { plainExchange } from './plain.js'
 import { scramExchange } from './scram.js'
+import { ErrorCode } from '../../protocol/errors.js'
 
 /** A mechanism: produces client messages from server messages until done. */
 export interface SaslMechanism {
@@ -27,7 +28,7 @@ export interface Credentials {
   password: string
 }
 
-export function credentialsFrom(config: CommonConfig): Credentials {
+function credentialsFrom(config: CommonConfig): Credentials {
   let username = config['sasl.username']
   let password = config['sasl.password']
   const jaas = config['sasl.jaas.config']
@@ -51,7 +52,7 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => 
   const creds = credentialsFrom(config)
   return async (conn) => {
     const hs = await conn.request(SaslHandshakeApi, { mechanism }, { version: Math.min(1, conn.versionFor(SaslHandshakeApi)) })
-    if (hs.errorCode !== 0) {
+    if (hs.errorCode !== ErrorCode.NONE) {
       throw new AuthenticationError(
         `broker ${conn.address} refused SASL mechanism ${mechanism} (error code ${hs.errorCode}); it offers ${hs.mechanisms.join(', ') || 'none'}`,
         { code: hs.errorCode, context: { broker: conn.address } },
@@ -61,7 +62,7 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => 
     let message: Buffer | null = mech.start()
     while (message !== null) {
       const res = await conn.request(SaslAuthenticateApi, { authBytes: message })
-      if (res.errorCode !== 0) {
+      if (res.errorCode !== ErrorCode.NONE) {
         throw new AuthenticationError(`SASL ${mechanism} authentication to ${conn.address} failed: ${res.errorMessage ?? `error code ${res.errorCode}`}`, {
           code: res.errorCode,
           context: { broker: conn.address },

@@ -20,7 +20,7 @@ import { checkOutput, corrupt, guard, SYNC_MAX_BYTES, tooLarge } from './common.
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
 /** snappy-java's (and so Kafka's) default block size. */
-export const SNAPPY_BLOCK_SIZE = 32 * 1024
+const SNAPPY_BLOCK_SIZE = 32 * 1024
 
 function lib(): typeof Snappy {
   return loadOptional<typeof Snappy>('snappy', 'snappy compression')
