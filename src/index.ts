@@ -37,6 +37,7 @@ export {
   SerializationError,
   WakeupError,
   ProtocolError,
+  AbortError,
 } from './errors.js'
 export type { KafkaErrorOptions } from './errors.js'
 export { serializers, deserializers } from './serde/serde.js'
