@@ -17,6 +17,7 @@ import createDebug from 'debug'
 import type { ConsumerConfig } from '../config/consumer.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
+import { throwIfAborted } from '../util/abort.js'
 import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
 import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
@@ -58,10 +59,13 @@ export class Committer {
     return this.pending
   }
 
-  /** Commits `offsets`, retrying until `deadline`. */
-  commitSync(offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
+  /** Commits `offsets`, retrying until `deadline`; once `signal` fires, no (further) attempt is made. */
+  commitSync(offsets: TopicPartitionOffset[], deadline: number, signal?: AbortSignal): Promise<void> {
     return this.enqueue(() =>
-      retry('commitSync', () => this.send(offsets, deadline), {
+      retry('commitSync', () => {
+        throwIfAborted(signal, 'commitSync()')
+        return this.send(offsets, deadline)
+      }, {
         backoffMs: this.host.config['retry.backoff.ms'],
         backoffMaxMs: this.host.config['retry.backoff.max.ms'],
         deadline,

@@ -21,6 +21,7 @@ import { Cluster } from '../cluster/cluster.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
 import { ConfigError, KafkaError, WakeupError } from '../errors.js'
+import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../admin/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
@@ -63,6 +64,28 @@ type ValueOf<C> = C extends { 'value.deserializer': infer D } ? DeserializedType
 export interface CloseOptions {
   /** Upper bound on closing (final commit, leaving the group). Default 30000. */
   timeoutMs?: number
+  /**
+   * Cuts the close short as the timeout would (the steps left are skipped,
+   * every socket and timer is released), then rejects with an AbortError. A
+   * signal aborted before the call closes nothing.
+   */
+  signal?: AbortSignal
+}
+
+/**
+ * Cancellation for a consumer call that can wait: when `signal` fires the
+ * call rejects with an AbortError (`cause`: the signal's reason) and the
+ * consumer stays usable. A signal already aborted rejects at once.
+ */
+export interface PollOptions {
+  signal?: AbortSignal
+}
+
+/** Options of the calls that take a deadline (`commitSync`, `position`, `committed`, offset look-ups). */
+export interface ApiCallOptions {
+  /** Deadline of the call; default `default.api.timeout.ms`. */
+  timeoutMs?: number
+  signal?: AbortSignal
 }
 
 function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
@@ -302,14 +325,22 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * Up to `max.poll.records` records, as soon as some are available, or none
    * once `timeoutMs` has passed.
    */
-  async poll(timeoutMs: number): Promise<ConsumerRecords<K, V>> {
+  async poll(timeoutMs: number, options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
     this.checkOpen()
     if (this.polling) throw new KafkaError('poll() called while another poll() is pending: a consumer is polled from one loop', { type: 'ILLEGAL_STATE' })
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new KafkaError(`poll(): timeoutMs must be a non-negative number, got ${String(timeoutMs)}`, { type: 'INVALID_ARGUMENT' })
+    const signal = checkSignal(options?.signal, 'poll()')
+    throwIfAborted(signal, 'poll()')
     this.takeWakeup()
     this.polling = true
+    // An abort ends the wait like wakeup() does, but only for this poll. Records are
+    // never drained and then dropped: once collected they are returned.
+    const removeAbort = onAbort(signal, () => {
+      this.notify()
+      for (const i of this.interrupters) i()
+    })
     try {
-      if (this.pendingLeave) await this.pendingLeave
+      if (this.pendingLeave) await abortable(signal, () => this.pendingLeave!, 'poll()')
       if (this.subscriptions.type === 'none') {
         throw new KafkaError('poll(): the consumer is not subscribed to any topics or assigned any partitions', { type: 'ILLEGAL_STATE' })
       }
@@ -324,6 +355,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
           membership.checkMetadata()
           if (membership.rejoinNeeded) {
             await this.interruptible(membership.ensureActive(deadline))
+            throwIfAborted(signal, 'poll()')
             this.takeWakeup()
             this.throwPendingError()
           }
@@ -341,9 +373,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         } else {
           await this.wait(deadline)
         }
+        throwIfAborted(signal, 'poll()')
         this.takeWakeup()
       }
     } finally {
+      removeAbort()
       this.polling = false
     }
   }
@@ -516,13 +550,26 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   // --- offsets --------------------------------------------------------------
 
-  /** Commits `offsets` (default: the positions reached by what poll returned); resolves once stored. */
-  async commitSync(offsets?: TopicPartitionOffset[]): Promise<void> {
+  /**
+   * Commits `offsets` (default: the positions reached by what poll returned);
+   * resolves once stored. Takes `{ timeoutMs, signal }` as the last argument
+   * (`commitSync({ signal })` or `commitSync(offsets, { signal })`). An
+   * aborted commit that was not sent yet is dropped; one already sent may
+   * still be stored. Either way the group and later commits are unaffected.
+   */
+  async commitSync(offsets?: TopicPartitionOffset[], options?: ApiCallOptions): Promise<void>
+  async commitSync(options: ApiCallOptions): Promise<void>
+  async commitSync(offsetsOrOptions?: TopicPartitionOffset[] | ApiCallOptions, maybeOptions: ApiCallOptions = {}): Promise<void> {
+    const offsets = Array.isArray(offsetsOrOptions) ? offsetsOrOptions : undefined
+    const options = offsetsOrOptions !== undefined && offsetsOrOptions !== null && !Array.isArray(offsetsOrOptions) ? offsetsOrOptions : maybeOptions ?? {}
+    const signal = checkSignal(options.signal, 'commitSync()')
+    throwIfAborted(signal, 'commitSync()')
     // Allowed while closing: onPartitionsRevoked commits during close(), as in Java.
     this.checkNotClosed()
     if (!this.committer) throw new KafkaError(`commitSync(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
     const list = offsets ? this.checkOffsets(offsets, 'commitSync') : this.subscriptions.allConsumed()
-    await this.committer.commitSync(list, Date.now() + this.config['default.api.timeout.ms'])
+    const committer = this.committer
+    await abortable(signal, () => committer.commitSync(list, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), 'commitSync()')
   }
 
   /** Commits without waiting or retrying; `callback` gets the outcome. Commits complete in order. */
@@ -585,10 +632,15 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   /** The offset of the next record poll will return for `tp` (looked up if not known yet). */
-  async position(tp: TopicPartition, options: { timeoutMs?: number } = {}): Promise<bigint> {
+  async position(tp: TopicPartition, options: ApiCallOptions = {}): Promise<bigint> {
     this.checkOpen()
-    const deadline = Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms'])
+    const signal = checkSignal(options.signal, 'position()')
+    return abortable(signal, () => this.lookUpPosition(tp, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), 'position()')
+  }
+
+  private async lookUpPosition(tp: TopicPartition, deadline: number, signal: AbortSignal | undefined): Promise<bigint> {
     for (;;) {
+      throwIfAborted(signal)
       const s = this.subscriptions.require(tp, 'position()')
       if (s.position !== null) return s.position
       const task = this.initPositions() ?? [...this.initialising][0]
@@ -609,15 +661,18 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * The group's committed offsets for `tps`, one entry per partition in the
    * order asked; `offset` is -1n where the group has committed nothing.
    */
-  async committed(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+  async committed(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     this.checkOpen()
+    const signal = checkSignal(options.signal, 'committed()')
+    throwIfAborted(signal, 'committed()')
     if (!this.committer) throw new KafkaError(`committed(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
-    const found = await this.committer.fetchCommitted(tps, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']))
+    const committer = this.committer
+    const found = await abortable(signal, () => committer.fetchCommitted(tps, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms'])), 'committed()')
     return tps.map((tp) => found.get(tpKey(tp.topic, tp.partition)) ?? { topic: tp.topic, partition: tp.partition, offset: -1n })
   }
 
   /** The first offset of each partition (Java's beginningOffsets), in the order asked. */
-  async beginningOffsets(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+  async beginningOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'earliest' as const })), options)
   }
 
@@ -625,7 +680,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * The log-end offset of each partition (Java's endOffsets): the offset the
    * next record will get; under read_committed, the last stable offset.
    */
-  async endOffsets(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+  async endOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), options)
   }
 
@@ -634,16 +689,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * after `timestamp` (ms), with that record's timestamp; `offset` is -1n when
    * there is none (Java's offsetsForTimes returns null there).
    */
-  async offsetsForTimes(queries: { topic: string; partition: number; timestamp: number }[], options: { timeoutMs?: number } = {}): Promise<(TopicPartitionOffset & { timestamp: number })[]> {
+  async offsetsForTimes(queries: { topic: string; partition: number; timestamp: number }[], options: ApiCallOptions = {}): Promise<(TopicPartitionOffset & { timestamp: number })[]> {
     for (const q of queries) {
       if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) throw new KafkaError(`offsetsForTimes(): timestamp must be a non-negative integer (ms), got ${q.timestamp}`, { type: 'INVALID_ARGUMENT' })
     }
     return this.offsetsAt(queries, options)
   }
 
-  private async offsetsAt(queries: { topic: string; partition: number; timestamp: 'earliest' | 'latest' | number }[], options: { timeoutMs?: number }) {
+  private async offsetsAt(queries: { topic: string; partition: number; timestamp: 'earliest' | 'latest' | number }[], options: ApiCallOptions) {
     this.checkOpen()
-    return listOffsets(this.cluster, queries, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), { isolationLevel: this.config['isolation.level'] })
+    const signal = checkSignal(options.signal, 'offsets look-up')
+    return abortable(signal, () => listOffsets(this.cluster, queries, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), { isolationLevel: this.config['isolation.level'] }), 'the offsets look-up')
   }
 
   /** Asks the group for a rebalance at the next poll (Java's enforceRebalance). */
@@ -707,16 +763,26 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * releases every socket and timer, within `timeoutMs` (default 30 s).
    */
   async close(options: CloseOptions = {}): Promise<void> {
+    const signal = checkSignal(options?.signal, 'close()')
+    throwIfAborted(signal, 'close()')
     if (this.closed || this.closing) return
     this.closing = true
-    const deadline = Date.now() + (options.timeoutMs ?? 30000)
+    const deadline = Date.now() + (options?.timeoutMs ?? 30000)
     this.notify()
     for (const i of this.interrupters) i()
+    let cutShort!: () => void
+    const aborted = new Promise<void>((r) => (cutShort = r))
+    let wasCutShort = false
+    const removeAbort = onAbort(signal, () => {
+      wasCutShort = true
+      cutShort()
+    })
     const bounded = (p: Promise<unknown>) => {
       let timer: NodeJS.Timeout | undefined
       return Promise.race([
         p.catch((e) => log('close: %s', (e as Error).message)),
-        new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
+        aborted,
+        new Promise<void>((r) => (timer = setTimeout(r, signal?.aborted ? 0 : Math.max(0, deadline - Date.now())))),
       ]).finally(() => clearTimeout(timer))
     }
     try {
@@ -737,8 +803,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       void this.fetcher.close(0)
       this.cluster.close()
       this.closed = true
+      removeAbort()
       log('consumer closed')
     }
+    if (wasCutShort && signal !== undefined) throw abortError(signal, 'close()')
   }
 
   private checkOpen(): void {
