@@ -30,9 +30,18 @@ export function throwIfAborted(signal: AbortSignal | undefined, what?: string): 
   if (signal?.aborted) throw abortError(signal, what)
 }
 
+/** One 'abort' listener per signal, whatever the number of calls waiting on it. */
+interface Watch {
+  handlers: Set<() => void>
+  fire: () => void
+}
+const watches = new WeakMap<AbortSignal, Watch>()
+
 /**
- * Runs `fn` once when `signal` fires; the returned function removes the
- * listener (call it when the operation settles). A no-op without a signal.
+ * Runs `fn` once when `signal` fires; the returned function removes it (call
+ * it when the operation settles). A no-op without a signal. However many
+ * calls wait on one signal, samsa adds a single listener to it (no
+ * MaxListenersExceededWarning), and removes it when the last call settles.
  */
 export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => void {
   if (signal === undefined) return noop
@@ -40,8 +49,33 @@ export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => 
     fn()
     return noop
   }
-  signal.addEventListener('abort', fn, { once: true })
-  return () => signal.removeEventListener('abort', fn)
+  let watch = watches.get(signal)
+  if (watch === undefined) {
+    const handlers = new Set<() => void>()
+    const fire = () => {
+      watches.delete(signal)
+      for (const h of [...handlers]) {
+        try {
+          h()
+        } catch {
+          // one waiting call's clean-up must not keep the others from theirs
+        }
+      }
+      handlers.clear()
+    }
+    watch = { handlers, fire }
+    watches.set(signal, watch)
+    signal.addEventListener('abort', fire, { once: true })
+  }
+  const w = watch
+  const entry = () => fn()
+  w.handlers.add(entry)
+  return () => {
+    if (w.handlers.delete(entry) && w.handlers.size === 0 && watches.get(signal) === w) {
+      watches.delete(signal)
+      signal.removeEventListener('abort', w.fire)
+    }
+  }
 }
 
 /**
