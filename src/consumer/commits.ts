@@ -13,7 +13,6 @@
  * - `commitAsync` makes one attempt and reports through its callback.
  * - The committed offset is the offset of the next record to read.
  */
-import createDebug from 'debug'
 import type { ConsumerConfig } from '../config/consumer.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
@@ -24,8 +23,7 @@ import type { ApiDescriptor } from '../protocol/api.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { GroupCoordinator, isCoordinatorError } from './group/coordinator.js'
 import { tpKey } from './positions.js'
-
-const log = createDebug('samsa:consumer:commit')
+import { Log } from '../logger.js'
 
 export interface CommitIdentity {
   generationIdOrMemberEpoch: number
@@ -51,7 +49,10 @@ export class Committer {
   /** In-flight commits, for close(). */
   private pending = 0
 
+  private readonly log: Log
+
   constructor(host: CommitterHost) {
+    this.log = Log.of(host.coordinator.cluster, 'consumer:commit')
     this.host = host
   }
 
@@ -140,7 +141,7 @@ export class Committer {
       }
     }
     if (retriable) throw retriable
-    log('committed %d offsets for group %s', offsets.length, coordinator.groupId)
+    this.log.debug(`committed ${offsets.length} offsets for group ${coordinator.groupId}`)
   }
 
   /** The committed offsets of `tps` (null where the group has none). */

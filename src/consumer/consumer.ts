@@ -16,8 +16,8 @@
  * - `commitSync` / `commitAsync` keep order; with no argument they commit the
  *   positions reached by the records poll has returned, never beyond.
  */
-import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
+import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
 import { ConfigError, KafkaError, WakeupError } from '../errors.js'
@@ -35,8 +35,6 @@ import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { Fetcher } from './source.js'
-
-const log = createDebug('samsa:consumer')
 
 export interface ConsumerRebalanceListener {
   /** Before partitions move away (commit their offsets here for at-least-once). Awaited. */
@@ -104,6 +102,7 @@ const NO_GROUP = 'this operation needs a consumer group: set "group.id" in the c
 class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerRecord<K, V>> {
   readonly config: ConsumerConfig
   private readonly cluster: Cluster
+  private readonly log: Log
   private readonly subscriptions = new SubscriptionState()
   private readonly fetcher: Fetcher
   private readonly committer: Committer | undefined
@@ -145,6 +144,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       maxDecompressedBytes: Math.max(DEFAULT_MAX_DECOMPRESSED_BYTES, this.config['fetch.max.bytes']),
     }
     this.cluster = new Cluster(this.config)
+    this.log = Log.of(this.cluster, 'consumer')
     const self = this
     this.fetcher = new Fetcher({
       config: this.config,
@@ -245,7 +245,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
           await membership.leave('the consumer unsubscribed', Date.now() + this.config['default.api.timeout.ms'])
           membership.close()
         })
-        .catch((e) => log('unsubscribe: %s', (e as Error).message))
+        .catch((e) => this.log.debug(`unsubscribe: ${(e as Error).message}`))
         .finally(() => {
           this.pendingLeave = undefined
         })
@@ -294,7 +294,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       try {
         await this.committer.commitSync(offsets, Date.now() + this.config['default.api.timeout.ms'])
       } catch (e) {
-        log('auto-commit before revoking partitions failed: %s', (e as Error).message)
+        this.log.debug(`auto-commit before revoking partitions failed: ${(e as Error).message}`)
       }
     }
     const l = listener
@@ -302,7 +302,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (lost) await (l?.onPartitionsLost ? l.onPartitionsLost(tps) : l?.onPartitionsRevoked?.(tps))
       else await l?.onPartitionsRevoked?.(tps)
     } catch (e) {
-      log('rebalance listener %s threw: %s', lost ? 'onPartitionsLost' : 'onPartitionsRevoked', (e as Error).message)
+      this.log.debug(`rebalance listener ${lost ? 'onPartitionsLost' : 'onPartitionsRevoked'} threw: ${(e as Error).message}`)
     } finally {
       if (unassign) this.subscriptions.removePartitions(tps)
     }
@@ -314,7 +314,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     try {
       await this.listener?.onPartitionsAssigned?.(tps)
     } catch (e) {
-      log('rebalance listener onPartitionsAssigned threw: %s', (e as Error).message)
+      this.log.debug(`rebalance listener onPartitionsAssigned threw: ${(e as Error).message}`)
     }
     this.fetcher.wake()
   }
@@ -466,7 +466,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const task = this.lookUpPositions(todo, epochs)
       .catch((e) => {
         const err = e as KafkaError
-        log('position look-up failed: %s', err.message)
+        this.log.debug(`position look-up failed: ${err.message}`)
         const retryAt = Date.now() + this.config['retry.backoff.ms']
         for (const s of todo) s.retryAt = retryAt
         if (!(err instanceof KafkaError) || !err.retriable) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
@@ -494,7 +494,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         if (c) {
           s.seek(c.offset, c.leaderEpoch)
           epochs.set(s, s.epoch)
-          log('%s-%d: starting at committed offset %s', s.topic, s.partition, c.offset)
+          this.log.debug(`${s.topic}-${s.partition}: starting at committed offset ${c.offset}`)
         }
       }
     }
@@ -521,7 +521,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (!current(s)) return
       const o = found[i]!
       s.seek(o.offset, o.leaderEpoch)
-      log('%s-%d: reset to %s offset %s', s.topic, s.partition, s.pendingReset ?? this.config['auto.offset.reset'], o.offset)
+      this.log.debug(`${s.topic}-${s.partition}: reset to ${s.pendingReset ?? this.config['auto.offset.reset']} offset ${o.offset}`)
     })
   }
 
@@ -537,7 +537,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (this.membership && this.membership.rejoinNeeded) return
     const offsets = this.subscriptions.allConsumed()
     if (offsets.length === 0) return
-    this.committer.commitAsync(offsets).catch((e) => log('auto-commit failed: %s', (e as Error).message))
+    this.committer.commitAsync(offsets).catch((e) => this.log.debug(`auto-commit failed: ${(e as Error).message}`))
   }
 
   /** The poll loop as an async iterator; ends when the consumer is closed. WakeupError propagates. */
@@ -580,10 +580,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         try {
           callback(e, list)
         } catch (err) {
-          log('commitAsync callback threw: %s', (err as Error).message)
+          this.log.debug(`commitAsync callback threw: ${(err as Error).message}`)
         }
       } else if (e) {
-        log('commitAsync failed: %s', e.message)
+        this.log.debug(`commitAsync failed: ${e.message}`)
       }
     }
     try {
@@ -780,7 +780,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const bounded = (p: Promise<unknown>) => {
       let timer: NodeJS.Timeout | undefined
       return Promise.race([
-        p.catch((e) => log('close: %s', (e as Error).message)),
+        p.catch((e) => this.log.debug(`close: ${(e as Error).message}`)),
         aborted,
         new Promise<void>((r) => (timer = setTimeout(r, signal?.aborted ? 0 : Math.max(0, deadline - Date.now())))),
       ]).finally(() => clearTimeout(timer))
@@ -804,7 +804,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       this.cluster.close()
       this.closed = true
       removeAbort()
-      log('consumer closed')
+      this.log.debug(`consumer closed`)
     }
     if (wasCutShort && signal !== undefined) throw abortError(signal, 'close()')
   }

@@ -22,7 +22,6 @@
  *   truncation, KIP-320) moves the position back to the end of the last epoch
  *   both sides agree on. Errors the user must see are queued for poll.
  */
-import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import type { ConsumerConfig } from '../config/consumer.js'
 import { brokerError, KafkaError } from '../errors.js'
@@ -32,8 +31,7 @@ import { readBatches } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
 import type { PartitionState, SubscriptionState } from './positions.js'
-
-const log = createDebug('samsa:consumer:fetch')
+import { Log } from '../logger.js'
 
 /** Errors cured by fresh metadata: retry the partition after a backoff. */
 const METADATA_ERRORS = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100, 103])
@@ -71,7 +69,10 @@ export class Fetcher {
   private timerAt = Infinity
   private closed = false
 
+  private readonly log: Log
+
   constructor(host: FetcherHost) {
+    this.log = Log.of(host.cluster, 'consumer:fetch')
     this.host = host
   }
 
@@ -152,7 +153,10 @@ class Source {
   private session = new Map<string, SessionEntry>()
   private closed = false
 
+  private readonly log: Log
+
   constructor(nodeId: number, host: FetcherHost, done: () => void) {
+    this.log = Log.of(host.cluster, 'consumer:fetch')
     this.nodeId = nodeId
     this.host = host
     this.done = done
@@ -168,7 +172,7 @@ class Source {
     this.busy = true
     for (const p of parts) p.inFlight = true
     this.run(parts)
-      .catch((e) => log('fetch from node %d failed: %s', this.nodeId, (e as Error).message))
+      .catch((e) => this.log.debug(`fetch from node ${this.nodeId} failed: ${(e as Error).message}`))
       .finally(() => {
         for (const p of parts) p.inFlight = false
         this.busy = false
@@ -182,7 +186,7 @@ class Source {
       const at = Date.now() + config['retry.backoff.ms']
       for (const p of parts) p.retryAt = at
       this.resetSession()
-      log('fetch from node %d failed: %s', this.nodeId, (e as Error).message)
+      this.log.debug(`fetch from node ${this.nodeId} failed: ${(e as Error).message}`)
     }
     let conn
     try {
@@ -271,7 +275,7 @@ class Source {
     if (res.errorCode !== 0) {
       const err = brokerError(res.errorCode, { broker: this.nodeId })
       if (SESSION_ERRORS.has(res.errorCode)) {
-        log('fetch session %d on node %d: %s; starting a new session', this.sessionId, this.nodeId, err.message)
+        this.log.debug(`fetch session ${this.sessionId} on node ${this.nodeId}: ${err.message}; starting a new session`)
         this.resetSession()
         return
       }
@@ -316,7 +320,7 @@ class Source {
       if (p.divergingEpoch.epoch >= 0) {
         const end = p.divergingEpoch.endOffset
         const to = s.position! < end ? s.position! : end
-        log('%s-%d: log truncated (diverging epoch %d ends at %s); position %s -> %s', s.topic, s.partition, p.divergingEpoch.epoch, end, s.position, to)
+        this.log.debug(`${s.topic}-${s.partition}: log truncated (diverging epoch ${p.divergingEpoch.epoch} ends at ${end}); position ${s.position} -> ${to}`)
         s.seek(to)
         return false
       }
@@ -355,13 +359,13 @@ class Source {
         ))
         return true
       }
-      log('%s-%d: offset %s out of range, resetting to %s', s.topic, s.partition, s.position, policy)
+      this.log.debug(`${s.topic}-${s.partition}: offset ${s.position} out of range, resetting to ${policy}`)
       s.invalidate(policy)
       this.host.onReset(s)
       return false
     }
     if (METADATA_ERRORS.has(p.errorCode) || err.retriable) {
-      log('%s-%d: %s; refreshing metadata', s.topic, s.partition, err.message)
+      this.log.debug(`${s.topic}-${s.partition}: ${err.message}; refreshing metadata`)
       s.preferredReplica = -1
       s.retryAt = now + config['retry.backoff.ms']
       if (p.errorCode === 100 || p.errorCode === 103) this.resetSession()
@@ -385,7 +389,7 @@ class Source {
       const version = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 7)
       await conn.request(FetchApi, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 0, sessionId, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: '' }, { version, timeoutMs: ms })
     } catch (e) {
-      log('closing fetch session %d on node %d failed: %s', sessionId, this.nodeId, (e as Error).message)
+      this.log.debug(`closing fetch session ${sessionId} on node ${this.nodeId} failed: ${(e as Error).message}`)
     }
   }
 }

@@ -25,8 +25,8 @@
  *   (initTransactions, beginTransaction, then commitTransaction or
  *   abortTransaction); see transactions.ts for the state machine.
  */
-import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
+import { Log } from '../logger.js'
 import { backoffDelay } from '../cluster/retry.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
 import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError } from '../errors.js'
@@ -43,8 +43,6 @@ import type { TopicEntry } from './queue.js'
 import { Sink } from './sink.js'
 import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
 import type { AbortOptions, CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback, SendOptions } from './types.js'
-
-const log = createDebug('samsa:producer')
 
 /** What `key.serializer` / `value.serializer` accept. */
 export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -81,6 +79,7 @@ const scratchHeaders: Header[] = []
 class ProducerImpl<K, V> {
   readonly config: ProducerConfig
   private readonly cluster: Cluster
+  private readonly log: Log
   private readonly acc: Accumulator
   private readonly sink: Sink
   private readonly idem: Idempotence | undefined
@@ -114,6 +113,7 @@ class ProducerImpl<K, V> {
     this.maxRecordSize = Math.min(c['max.request.size'], c['buffer.memory'])
     this.maxBlockMs = c['max.block.ms']
     this.cluster = new Cluster(c)
+    this.log = Log.of(this.cluster, 'producer')
     const backoff = this.cluster.backoff
     const level = c['compression.type'] === 'gzip' ? c['compression.gzip.level'] : c['compression.type'] === 'zstd' ? c['compression.zstd.level'] : undefined
     this.acc = new Accumulator({
@@ -176,8 +176,7 @@ class ProducerImpl<K, V> {
       if (idle.length > 0) this.cluster.unwatch(idle.map((t) => t.name))
     }, Math.min(idleMs, 60000))
     this.idleTimer.unref()
-    log('producer created (acks=%s, idempotent=%s, linger.ms=%d, batch.size=%d, compression=%s)',
-      c['acks'], c.idempotent, c['linger.ms'], c['batch.size'], c['compression.type'])
+    this.log.debug(`producer created (acks=${c['acks']}, idempotent=${c.idempotent}, linger.ms=${c['linger.ms']}, batch.size=${c['batch.size']}, compression=${c['compression.type']})`)
   }
 
   send(record: ProducerRecord<K, V>, options?: SendOptions): Promise<RecordMetadata>
@@ -344,7 +343,7 @@ class ProducerImpl<K, V> {
       wait = { queue: new Fifo(), lastError: undefined, timer: undefined, wake: undefined }
       this.metadataWaits.set(topic, wait)
       wait.queue.push(w)
-      this.fetchMetadata(topic, wait).catch((e) => log('metadata wait for %s failed: %s', topic, (e as Error).message))
+      this.fetchMetadata(topic, wait).catch((e) => this.log.debug(`metadata wait for ${topic} failed: ${(e as Error).message}`))
       return
     }
     wait.queue.push(w)
@@ -504,7 +503,7 @@ class ProducerImpl<K, V> {
     const work = txn !== undefined && txn.isOpen
       ? txn.abort((e) => this.abortUnsent(e), () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
         Date.now() + Math.min(this.maxBlockMs, timeoutMs ?? Infinity))
-        .catch((e: unknown) => log('aborting the open transaction on close failed: %s', (e as Error).message))
+        .catch((e: unknown) => this.log.debug(`aborting the open transaction on close failed: ${(e as Error).message}`))
       : this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
     if ((timeoutMs === undefined || !Number.isFinite(timeoutMs)) && signal === undefined) {
       await work
@@ -539,7 +538,7 @@ class ProducerImpl<K, V> {
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer)
     this.cluster.close()
     for (const w of this.idleWaiters.splice(0)) w.resolve()
-    log('producer closed')
+    this.log.debug(`producer closed`)
   }
 
   /** The idempotent producer cannot get a producer id: every pending and later record fails. */

@@ -28,7 +28,6 @@
  *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
  *   authorization errors and the like are fatal and poll rejects with them.
  */
-import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { HeartbeatApi } from '../../protocol/messages/heartbeat.js'
@@ -42,8 +41,7 @@ import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, 
 import { isCoordinatorError } from './coordinator.js'
 import { sleep, until, type ConsumerGroupMetadata, type Membership, type MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
-
-const log = createDebug('samsa:consumer:group')
+import { Log } from '../../logger.js'
 
 export type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
 
@@ -81,7 +79,10 @@ export class ClassicMembership implements Membership {
   private joinedTopics = ''
   private lastHeartbeatOk = 0
 
+  private readonly log: Log
+
   constructor(host: MembershipHost) {
+    this.log = Log.of(host.cluster, 'consumer:group')
     this.host = host
     this.groupId = host.coordinator.groupId
     this.instanceId = host.config['group.instance.id'] ?? null
@@ -94,7 +95,7 @@ export class ClassicMembership implements Membership {
     if (!TRANSITIONS[this.state].includes(to)) {
       throw new KafkaError(`internal error: group member cannot go from ${this.state} to ${to} (${why})`, { type: 'ILLEGAL_STATE' })
     }
-    log('group %s member %s: %s -> %s (%s)', this.groupId, this.memberId || '(new)', this.state, to, why)
+    this.log.debug(`group ${this.groupId} member ${this.memberId || '(new)'}: ${this.state} -> ${to} (${why})`)
     this.state = to
     if (to === 'stable' || to === 'syncing') this.startHeartbeats()
     else this.stopHeartbeats()
@@ -110,7 +111,7 @@ export class ClassicMembership implements Membership {
 
   requestRejoin(reason: string): void {
     if (this.state === 'closed') return
-    if (!this.needRejoin) log('group %s: rejoin requested: %s', this.groupId, reason)
+    if (!this.needRejoin) this.log.debug(`group ${this.groupId}: rejoin requested: ${reason}`)
     this.needRejoin = true
     this.rejoinReason = reason
     this.host.wake()
@@ -177,7 +178,7 @@ export class ClassicMembership implements Membership {
           this.host.wake()
           throw err
         }
-        log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
+        this.log.debug(`group ${this.groupId}: rebalance attempt failed: ${err.message}`)
         this.needRejoin = true
         if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
         await sleep(Math.min(config['retry.backoff.max.ms'], config['retry.backoff.ms'] * 2 ** failures++))
@@ -241,7 +242,7 @@ export class ClassicMembership implements Membership {
         this.generation = res.generationId
         this.leaderId = res.leader
         this.protocolName = res.protocolName
-        log('group %s: joined generation %d as %s (leader %s, assignor %s)', this.groupId, this.generation, this.memberId, this.leaderId, this.protocolName)
+        this.log.debug(`group ${this.groupId}: joined generation ${this.generation} as ${this.memberId} (leader ${this.leaderId}, assignor ${this.protocolName})`)
         return res
       }
       if (code === 79 && attempt < 3) {
@@ -328,7 +329,7 @@ export class ClassicMembership implements Membership {
     let result = assignor.assign(counts, members)
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
     this.assignedCounts = counts
-    log('group %s: leader assigned %s', this.groupId, [...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' '))
+    this.log.debug(`group ${this.groupId}: leader assigned ${[...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' ')}`)
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? []) }))
   }
 
@@ -346,7 +347,7 @@ export class ClassicMembership implements Membership {
   }
 
   private resetGeneration(resetMemberId: boolean, why: string): void {
-    log('group %s: member %s loses generation %d: %s', this.groupId, this.memberId, this.generation, why)
+    this.log.debug(`group ${this.groupId}: member ${this.memberId} loses generation ${this.generation}: ${why}`)
     this.generation = -1
     if (resetMemberId) this.memberId = ''
     if (this.state !== 'unjoined' && this.state !== 'closed') this.transition('unjoined', why)
@@ -368,7 +369,7 @@ export class ClassicMembership implements Membership {
     this.stopHeartbeats()
     this.heartbeatTimer = setTimeout(() => {
       this.heartbeatTimer = undefined
-      this.heartbeat().catch((e) => log('heartbeat failed: %s', (e as Error).message))
+      this.heartbeat().catch((e) => this.log.debug(`heartbeat failed: ${(e as Error).message}`))
     }, ms)
     this.heartbeatTimer.unref()
   }
@@ -391,7 +392,7 @@ export class ClassicMembership implements Membership {
       )
       code = res.errorCode
     } catch (e) {
-      log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`)
       if (Date.now() - this.lastHeartbeatOk > config['session.timeout.ms']) coordinator.invalidate()
       if (this.state === 'stable' || this.state === 'syncing') this.scheduleHeartbeat(config['retry.backoff.ms'])
       return
@@ -427,7 +428,7 @@ export class ClassicMembership implements Membership {
         next = config['retry.backoff.ms']
         break
       default:
-        log('group %s: heartbeat error %s', this.groupId, brokerError(code).message)
+        this.log.debug(`group ${this.groupId}: heartbeat error ${brokerError(code).message}`)
     }
     this.scheduleHeartbeat(next)
   }
@@ -436,7 +437,7 @@ export class ClassicMembership implements Membership {
   private async pollTimeoutExpired(): Promise<void> {
     const reason = `consumer poll timeout has expired: no poll() within max.poll.interval.ms (${this.host.config['max.poll.interval.ms']} ms); ` +
       'the member leaves the group; process fewer records per poll (max.poll.records) or raise max.poll.interval.ms'
-    log('group %s: %s', this.groupId, reason)
+    this.log.debug(`group ${this.groupId}: ${reason}`)
     await this.sendLeave(reason, this.requestDeadline())
     this.resetGeneration(true, 'poll timeout expired')
   }
@@ -454,9 +455,9 @@ export class ClassicMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
       )
-      log('group %s: member %s left (%s)', this.groupId, this.memberId, res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message)
+      this.log.debug(`group ${this.groupId}: member ${this.memberId} left (${res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message})`)
     } catch (e) {
-      log('group %s: LeaveGroup failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: LeaveGroup failed: ${(e as Error).message}`)
     }
   }
 

@@ -22,7 +22,6 @@
  * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
  */
 import { randomBytes } from 'node:crypto'
-import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '../../protocol/messages/consumer-group-heartbeat.js'
@@ -31,8 +30,7 @@ import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
 import { isCoordinatorError } from './coordinator.js'
 import { sleep, until, type ConsumerGroupMetadata, type Membership, type MembershipHost } from './membership.js'
-
-const log = createDebug('samsa:consumer:group')
+import { Log } from '../../logger.js'
 
 export type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
 
@@ -65,7 +63,10 @@ export class ConsumerGroupMembership implements Membership {
   private checkedSupport = false
   private joinedTopics = ''
 
+  private readonly log: Log
+
   constructor(host: MembershipHost) {
+    this.log = Log.of(host.cluster, 'consumer:group')
     this.host = host
     this.groupId = host.coordinator.groupId
     this.instanceId = host.config['group.instance.id'] ?? null
@@ -80,7 +81,7 @@ export class ConsumerGroupMembership implements Membership {
   }
 
   requestRejoin(reason: string): void {
-    log('group %s: %s; sending a full heartbeat', this.groupId, reason)
+    this.log.debug(`group ${this.groupId}: ${reason}; sending a full heartbeat`)
     this.heartbeatNow()
   }
 
@@ -164,7 +165,7 @@ export class ConsumerGroupMembership implements Membership {
     for (const t of target) {
       const topic = names.get(t.topicId)
       if (topic === undefined) {
-        log('group %s: assigned unknown topic id %s; ignored until metadata knows it', this.groupId, t.topicId)
+        this.log.debug(`group ${this.groupId}: assigned unknown topic id ${t.topicId}; ignored until metadata knows it`)
         continue
       }
       for (const partition of t.partitions) next.push({ topic, partition })
@@ -179,13 +180,13 @@ export class ConsumerGroupMembership implements Membership {
     if (this.state === 'fenced' || this.lostPending) return
     await this.host.assign(added)
     if (this.target === target) this.target = undefined
-    log('group %s: epoch %d owns %d partitions (+%d -%d)', this.groupId, this.epoch, next.length, added.length, revoked.length)
+    this.log.debug(`group ${this.groupId}: epoch ${this.epoch} owns ${next.length} partitions (+${added.length} -${revoked.length})`)
     this.heartbeatNow()
   }
 
   private fence(why: string): void {
     if (this.state === 'closed') return
-    log('group %s: member %s fenced at epoch %d: %s', this.groupId, this.memberId, this.epoch, why)
+    this.log.debug(`group ${this.groupId}: member ${this.memberId} fenced at epoch ${this.epoch}: ${why}`)
     this.state = 'fenced'
     this.target = undefined
     this.lostPending = true
@@ -218,7 +219,7 @@ export class ConsumerGroupMembership implements Membership {
     this.stopTimer()
     this.sending = true
     this.sendHeartbeat()
-      .catch((e) => log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message))
+      .catch((e) => this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`))
       .finally(() => {
         this.sending = false
         if (this.sendAgain) {
@@ -244,7 +245,7 @@ export class ConsumerGroupMembership implements Membership {
   private async sendHeartbeat(): Promise<void> {
     const { config, coordinator, subscriptions } = this.host
     if (Date.now() - this.host.lastPollAt() > config['max.poll.interval.ms'] && this.state === 'stable') {
-      log('group %s: no poll() within max.poll.interval.ms (%d ms): leaving the group', this.groupId, config['max.poll.interval.ms'])
+      this.log.debug(`group ${this.groupId}: no poll() within max.poll.interval.ms (${config['max.poll.interval.ms']} ms): leaving the group`)
       await this.sendLeave(Date.now() + config['request.timeout.ms'])
       this.fence('poll timeout expired')
       return
@@ -271,7 +272,7 @@ export class ConsumerGroupMembership implements Membership {
         Date.now() + config['request.timeout.ms'],
       )
     } catch (e) {
-      log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`)
       if (!(e instanceof KafkaError) || e.retriable) {
         this.schedule(config['retry.backoff.ms'])
         return
@@ -320,9 +321,9 @@ export class ConsumerGroupMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
       )
-      log('group %s: member %s left', this.groupId, this.memberId)
+      this.log.debug(`group ${this.groupId}: member ${this.memberId} left`)
     } catch (e) {
-      log('group %s: leave heartbeat failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: leave heartbeat failed: ${(e as Error).message}`)
     }
   }
 
