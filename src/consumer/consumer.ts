@@ -97,6 +97,11 @@ function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
   throw new ConfigError(`"${key}": expected an object with deserialize(topic, data, headers) or a Java deserializer class name`, { context: { key } })
 }
 
+/** `t-0, t-1, u-3` for log lines. */
+function tpList(tps: TopicPartition[]): string {
+  return tps.length === 0 ? '(none)' : tps.map((t) => `${t.topic}-${t.partition}`).join(', ')
+}
+
 const NO_GROUP = 'this operation needs a consumer group: set "group.id" in the consumer config'
 
 class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerRecord<K, V>> {
@@ -289,12 +294,13 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     { consumed = this.subscriptions.allConsumed(), unassign = true, listener = this.listener }: { consumed?: TopicPartitionOffset[]; unassign?: boolean; listener?: ConsumerRebalanceListener | undefined } = {},
   ): Promise<void> {
     if (tps.length === 0) return
+    this.log[lost ? 'warn' : 'info'](`partitions ${lost ? 'lost' : 'revoked'}: ${tpList(tps)}`, { groupId: this.config['group.id'], partitions: tps.map((t) => ({ topic: t.topic, partition: t.partition })) })
     if (!lost && this.config['enable.auto.commit'] && this.committer) {
       const offsets = consumed.filter((o) => tps.some((t) => t.topic === o.topic && t.partition === o.partition))
       try {
         await this.committer.commitSync(offsets, Date.now() + this.config['default.api.timeout.ms'])
       } catch (e) {
-        this.log.debug(`auto-commit before revoking partitions failed: ${(e as Error).message}`)
+        this.log.warn(`auto-commit before revoking partitions failed: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
       }
     }
     const l = listener
@@ -302,19 +308,20 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (lost) await (l?.onPartitionsLost ? l.onPartitionsLost(tps) : l?.onPartitionsRevoked?.(tps))
       else await l?.onPartitionsRevoked?.(tps)
     } catch (e) {
-      this.log.debug(`rebalance listener ${lost ? 'onPartitionsLost' : 'onPartitionsRevoked'} threw: ${(e as Error).message}`)
+      this.log.warn(`rebalance listener ${lost ? 'onPartitionsLost' : 'onPartitionsRevoked'} threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
     } finally {
       if (unassign) this.subscriptions.removePartitions(tps)
     }
   }
 
   private async assignPartitions(tps: TopicPartition[]): Promise<void> {
+    this.log.info(`partitions assigned: ${tpList(tps)}`, { groupId: this.config['group.id'], partitions: tps.map((t) => ({ topic: t.topic, partition: t.partition })) })
     this.subscriptions.addPartitions(tps)
     this.cluster.watch(new Set(tps.map((t) => t.topic)))
     try {
       await this.listener?.onPartitionsAssigned?.(tps)
     } catch (e) {
-      this.log.debug(`rebalance listener onPartitionsAssigned threw: ${(e as Error).message}`)
+      this.log.warn(`rebalance listener onPartitionsAssigned threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
     }
     this.fetcher.wake()
   }
@@ -521,7 +528,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (!current(s)) return
       const o = found[i]!
       s.seek(o.offset, o.leaderEpoch)
-      this.log.debug(`${s.topic}-${s.partition}: reset to ${s.pendingReset ?? this.config['auto.offset.reset']} offset ${o.offset}`)
+      this.log.info(`${s.topic}-${s.partition}: reset to ${s.pendingReset ?? this.config['auto.offset.reset']} offset ${o.offset}`, { topic: s.topic, partition: s.partition, offset: o.offset })
     })
   }
 
@@ -537,7 +544,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (this.membership && this.membership.rejoinNeeded) return
     const offsets = this.subscriptions.allConsumed()
     if (offsets.length === 0) return
-    this.committer.commitAsync(offsets).catch((e) => this.log.debug(`auto-commit failed: ${(e as Error).message}`))
+    this.committer.commitAsync(offsets).catch((e) => this.log.warn(`auto-commit failed: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e }))
   }
 
   /** The poll loop as an async iterator; ends when the consumer is closed. WakeupError propagates. */
@@ -580,10 +587,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         try {
           callback(e, list)
         } catch (err) {
-          this.log.debug(`commitAsync callback threw: ${(err as Error).message}`)
+          this.log.warn(`commitAsync callback threw: ${(err as Error).message}`, { error: err })
         }
       } else if (e) {
-        this.log.debug(`commitAsync failed: ${e.message}`)
+        this.log.warn(`commitAsync failed: ${e.message}`, { groupId: this.config['group.id'], error: e })
       }
     }
     try {

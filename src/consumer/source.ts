@@ -320,7 +320,7 @@ class Source {
       if (p.divergingEpoch.epoch >= 0) {
         const end = p.divergingEpoch.endOffset
         const to = s.position! < end ? s.position! : end
-        this.log.debug(`${s.topic}-${s.partition}: log truncated (diverging epoch ${p.divergingEpoch.epoch} ends at ${end}); position ${s.position} -> ${to}`)
+        this.log.warn(`${s.topic}-${s.partition}: log truncated (diverging epoch ${p.divergingEpoch.epoch} ends at ${end}); position ${s.position} -> ${to}`, { topic: s.topic, partition: s.partition })
         s.seek(to)
         return false
       }
@@ -359,7 +359,7 @@ class Source {
         ))
         return true
       }
-      this.log.debug(`${s.topic}-${s.partition}: offset ${s.position} out of range, resetting to ${policy}`)
+      this.log.info(`${s.topic}-${s.partition}: offset ${s.position} out of range, resetting to ${policy}`, { topic: s.topic, partition: s.partition, offset: s.position, policy })
       s.invalidate(policy)
       this.host.onReset(s)
       return false

@@ -137,7 +137,7 @@ export class Idempotence {
           return
         }
         const delay = backoffDelay(this.settings.backoff, attempt)
-        this.log.debug(`InitProducerId failed (${err.message}), retrying in ${delay} ms`)
+        this.log.info(`InitProducerId failed (${err.message}), retrying in ${delay} ms`, { error: err, delayMs: delay })
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined
           this.initProducerId(attempt + 1)
@@ -212,7 +212,7 @@ export class Idempotence {
       this.state = 'uninitialized'
     } else {
       this.epoch++
-      this.log.debug(`bumped the epoch of producer ${this.producerId} to ${this.epoch}`)
+      this.log.info(`bumped the epoch of producer ${this.producerId} to ${this.epoch}`, { producerId: this.producerId, epoch: this.epoch })
     }
     if (this.state === 'ready') {
       for (const q of this.rewrite) this.startAtBeginning(q)

@@ -543,6 +543,7 @@ class ProducerImpl<K, V> {
 
   /** The idempotent producer cannot get a producer id: every pending and later record fails. */
   private fatal(error: KafkaError): void {
+    this.log.error(`the producer failed for good: ${error.message}`, { error })
     this.fatalError = error
     this.sink.abortAll(error)
   }

@@ -375,7 +375,9 @@ export class Sink {
       return
     }
     if (this.canRetry(b, code, logStartOffset, error.retriable, now)) {
-      this.log.debug(`retrying ${b.recordCount} record(s) for ${b.topic}-${b.partition} (attempt ${b.attempts + 1}, sequence ${b.baseSequence}, epoch ${b.producerEpoch}) after ${error.message}`)
+      this.log.info(`retrying ${b.recordCount} record(s) for ${b.topic}-${b.partition} (attempt ${b.attempts + 1}, sequence ${b.baseSequence}, epoch ${b.producerEpoch}) after ${error.message}`, {
+        topic: b.topic, partition: b.partition, records: b.recordCount, attempt: b.attempts + 1, error,
+      })
       this.counters.retries += b.recordCount
       this.acc.reenqueue(b, now, this.idem !== undefined)
     } else if (code === DUPLICATE_SEQUENCE_NUMBER) {
@@ -394,7 +396,7 @@ export class Sink {
     const q = b.queue
     q.muted = true
     this.counters.splits++
-    this.log.debug(`splitting a batch of ${b.recordCount} records for ${b.topic}-${b.partition} that the broker found too large`)
+    this.log.info(`splitting a batch of ${b.recordCount} records for ${b.topic}-${b.partition} that the broker found too large`, { topic: b.topic, partition: b.partition, records: b.recordCount })
     this.acc.split(b, now).then(
       () => undefined,
       (e: unknown) => this.failBatch(b, toKafkaError(e, 'cannot split the batch'), false, Date.now()),

@@ -480,13 +480,13 @@ export class Transactions {
 
   private abortable(error: KafkaError): void {
     if (this.state === 'fatal-error') return
-    this.log.debug(`transaction ${this.transactionalId} is abortable: ${error.message}`)
+    this.log.warn(`transaction ${this.transactionalId} is abortable: ${error.message}`, { transactionalId: this.transactionalId, error })
     this.lastError = error
     this.state = 'abortable-error'
   }
 
   private fatal(error: KafkaError): void {
-    this.log.debug(`transactional producer ${this.transactionalId} failed for good: ${error.message}`)
+    this.log.error(`transactional producer ${this.transactionalId} failed for good: ${error.message}`, { transactionalId: this.transactionalId, error })
     const fenced = error.code === PRODUCER_FENCED || error.code === INVALID_PRODUCER_EPOCH
     this.lastError = fenced
       ? new KafkaError(`the producer was fenced: another producer with transactional.id "${this.transactionalId}" has started (${error.message}); close this one`, {

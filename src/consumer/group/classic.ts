@@ -178,7 +178,7 @@ export class ClassicMembership implements Membership {
           this.host.wake()
           throw err
         }
-        this.log.debug(`group ${this.groupId}: rebalance attempt failed: ${err.message}`)
+        this.log.info(`group ${this.groupId}: rebalance attempt failed, retrying: ${err.message}`, { groupId: this.groupId, error: err })
         this.needRejoin = true
         if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
         await sleep(Math.min(config['retry.backoff.max.ms'], config['retry.backoff.ms'] * 2 ** failures++))
@@ -242,7 +242,7 @@ export class ClassicMembership implements Membership {
         this.generation = res.generationId
         this.leaderId = res.leader
         this.protocolName = res.protocolName
-        this.log.debug(`group ${this.groupId}: joined generation ${this.generation} as ${this.memberId} (leader ${this.leaderId}, assignor ${this.protocolName})`)
+        this.log.info(`group ${this.groupId}: joined generation ${this.generation} as ${this.memberId} (leader ${this.leaderId}, assignor ${this.protocolName})`, { groupId: this.groupId, generation: this.generation, memberId: this.memberId, leader: this.leaderId, assignor: this.protocolName })
         return res
       }
       if (code === 79 && attempt < 3) {
@@ -347,7 +347,7 @@ export class ClassicMembership implements Membership {
   }
 
   private resetGeneration(resetMemberId: boolean, why: string): void {
-    this.log.debug(`group ${this.groupId}: member ${this.memberId} loses generation ${this.generation}: ${why}`)
+    this.log.warn(`group ${this.groupId}: member ${this.memberId} loses generation ${this.generation}: ${why}`, { groupId: this.groupId, memberId: this.memberId, generation: this.generation })
     this.generation = -1
     if (resetMemberId) this.memberId = ''
     if (this.state !== 'unjoined' && this.state !== 'closed') this.transition('unjoined', why)
@@ -437,7 +437,7 @@ export class ClassicMembership implements Membership {
   private async pollTimeoutExpired(): Promise<void> {
     const reason = `consumer poll timeout has expired: no poll() within max.poll.interval.ms (${this.host.config['max.poll.interval.ms']} ms); ` +
       'the member leaves the group; process fewer records per poll (max.poll.records) or raise max.poll.interval.ms'
-    this.log.debug(`group ${this.groupId}: ${reason}`)
+    this.log.warn(`group ${this.groupId}: ${reason}`, { groupId: this.groupId, memberId: this.memberId })
     await this.sendLeave(reason, this.requestDeadline())
     this.resetGeneration(true, 'poll timeout expired')
   }
@@ -455,7 +455,7 @@ export class ClassicMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
       )
-      this.log.debug(`group ${this.groupId}: member ${this.memberId} left (${res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message})`)
+      this.log.info(`group ${this.groupId}: member ${this.memberId} left (${res.errorCode === 0 ? 'ok' : brokerError(res.errorCode).message})`, { groupId: this.groupId, memberId: this.memberId })
     } catch (e) {
       this.log.debug(`group ${this.groupId}: LeaveGroup failed: ${(e as Error).message}`)
     }

@@ -180,13 +180,13 @@ export class ConsumerGroupMembership implements Membership {
     if (this.state === 'fenced' || this.lostPending) return
     await this.host.assign(added)
     if (this.target === target) this.target = undefined
-    this.log.debug(`group ${this.groupId}: epoch ${this.epoch} owns ${next.length} partitions (+${added.length} -${revoked.length})`)
+    this.log.info(`group ${this.groupId}: epoch ${this.epoch} owns ${next.length} partitions (+${added.length} -${revoked.length})`, { groupId: this.groupId, memberId: this.memberId, epoch: this.epoch })
     this.heartbeatNow()
   }
 
   private fence(why: string): void {
     if (this.state === 'closed') return
-    this.log.debug(`group ${this.groupId}: member ${this.memberId} fenced at epoch ${this.epoch}: ${why}`)
+    this.log.warn(`group ${this.groupId}: member ${this.memberId} fenced at epoch ${this.epoch}: ${why}`, { groupId: this.groupId, memberId: this.memberId, epoch: this.epoch })
     this.state = 'fenced'
     this.target = undefined
     this.lostPending = true
@@ -245,7 +245,7 @@ export class ConsumerGroupMembership implements Membership {
   private async sendHeartbeat(): Promise<void> {
     const { config, coordinator, subscriptions } = this.host
     if (Date.now() - this.host.lastPollAt() > config['max.poll.interval.ms'] && this.state === 'stable') {
-      this.log.debug(`group ${this.groupId}: no poll() within max.poll.interval.ms (${config['max.poll.interval.ms']} ms): leaving the group`)
+      this.log.warn(`group ${this.groupId}: no poll() within max.poll.interval.ms (${config['max.poll.interval.ms']} ms): leaving the group`, { groupId: this.groupId, memberId: this.memberId })
       await this.sendLeave(Date.now() + config['request.timeout.ms'])
       this.fence('poll timeout expired')
       return
@@ -321,7 +321,7 @@ export class ConsumerGroupMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.config['request.timeout.ms'], deadline - Date.now())) },
       )
-      this.log.debug(`group ${this.groupId}: member ${this.memberId} left`)
+      this.log.info(`group ${this.groupId}: member ${this.memberId} left`, { groupId: this.groupId, memberId: this.memberId })
     } catch (e) {
       this.log.debug(`group ${this.groupId}: leave heartbeat failed: ${(e as Error).message}`)
     }
