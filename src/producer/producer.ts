@@ -114,6 +114,14 @@ class ProducerImpl<K, V> {
     this.maxBlockMs = c['max.block.ms']
     this.cluster = new Cluster(c)
     this.log = Log.of(this.cluster, 'producer')
+    // Config warnings, where Java logs them: options samsa adjusted instead of refusing.
+    if (c['enable.idempotence'] && !c.idempotent) {
+      this.log.info(`idempotence is disabled: acks=${String(c['acks'])}, retries=${c['retries']} and max.in.flight.requests.per.connection=${c['max.in.flight.requests.per.connection']} do not allow it (set "enable.idempotence": false to say so)`)
+    }
+    const givenDelivery = (config as Record<string, unknown>)['delivery.timeout.ms']
+    if (givenDelivery === undefined && c['delivery.timeout.ms'] > 120000) {
+      this.log.warn(`delivery.timeout.ms raised to linger.ms + request.timeout.ms = ${c['delivery.timeout.ms']} ms`, { key: 'delivery.timeout.ms', value: c['delivery.timeout.ms'] })
+    }
     const backoff = this.cluster.backoff
     const level = c['compression.type'] === 'gzip' ? c['compression.gzip.level'] : c['compression.type'] === 'zstd' ? c['compression.zstd.level'] : undefined
     this.acc = new Accumulator({
