@@ -463,8 +463,9 @@ export class Connection {
     this.state = 'closed'
     this.closeError = error ?? new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })
     if (error) {
-      // A ready connection that breaks is news (requests on it fail and are retried); a failed attempt is reported by the pool.
-      if (wasReady) this.log.warn(`connection to ${this.address} lost: ${error.message}`, { broker: this.address, nodeId: this.options.nodeId, pending: this.pending.size })
+      // A failed attempt is reported by the pool.
+      // With requests in flight it is a warning (they fail and are retried); an idle socket the broker closed is only news.
+      if (wasReady) this.log[this.pending.size > 0 ? 'warn' : 'info'](`connection to ${this.address} lost: ${error.message}`, { broker: this.address, nodeId: this.options.nodeId, pending: this.pending.size })
       else this.log.debug(`closing ${this.address}: ${error.message}`, { broker: this.address })
     }
     const failure =
