@@ -78,6 +78,18 @@ export class WakeupError extends KafkaError {
   }
 }
 
+/**
+ * The caller's `AbortSignal` fired before the call finished. `name` is
+ * `'AbortError'` (as for fetch and node:fs), `cause` is the signal's reason,
+ * `type` is `'ABORTED'`. Not retriable by itself: the caller chose to stop.
+ */
+export class AbortError extends KafkaError {
+  constructor(message = 'the operation was aborted', options: KafkaErrorOptions = {}) {
+    super(message, { type: 'ABORTED', ...options, retriable: false })
+    this.name = 'AbortError'
+  }
+}
+
 /** A frame from the broker was malformed or unexpected. The connection it came on is closed. */
 export class ProtocolError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {

@@ -37,6 +37,7 @@ export {
   SerializationError,
   WakeupError,
   ProtocolError,
+  AbortError,
 } from './errors.js'
 export type { KafkaErrorOptions } from './errors.js'
 export { ErrorCode } from './protocol/errors.js'
@@ -45,9 +46,9 @@ export { serializers, deserializers } from './serde/serde.js'
 export type { Serializer, Deserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
 export type { TopicPartition, TopicPartitionOffset, Header } from './types.js'
 export { Consumer, ConsumerRecords } from './consumer/index.js'
-export type { ConsumerConstructor, ConsumerRecord, ConsumerRebalanceListener, ConsumerGroupMetadata, ConsumerOptions, CloseOptions, DeserializerOption } from './consumer/index.js'
+export type { ConsumerConstructor, ConsumerRecord, ConsumerRebalanceListener, ConsumerGroupMetadata, ConsumerOptions, CloseOptions, DeserializerOption, PollOptions, ApiCallOptions } from './consumer/index.js'
 export type { ConsumerConfigInput } from './config/consumer.js'
 export { Producer } from './producer/producer.js'
 export type { ProducerConstructor, SerializerOption } from './producer/producer.js'
-export type { ProducerRecord, RecordMetadata, PartitionInfo, Node, SendCallback, ProducerMetrics, CloseOptions as ProducerCloseOptions } from './producer/types.js'
+export type { ProducerRecord, RecordMetadata, PartitionInfo, Node, SendCallback, ProducerMetrics, CloseOptions as ProducerCloseOptions, AbortOptions, SendOptions } from './producer/types.js'
 export type { ProducerConfigInput, PartitionerFunction } from './config/producer.js'

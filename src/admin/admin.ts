@@ -15,6 +15,7 @@ import { parseConfig } from '../config/validate.js'
 import { Cluster } from '../cluster/cluster.js'
 import { sendToAny } from '../cluster/router.js'
 import { brokerError, KafkaError } from '../errors.js'
+import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
 import { DescribeClusterApi } from '../protocol/messages/describe-cluster.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import {
@@ -59,8 +60,16 @@ export interface ClusterDescription {
   brokers: { nodeId: number; host: string; port: number; rack: string | null }[]
 }
 
+/** Options every admin call takes. */
 export interface TimeoutOption {
+  /** Deadline of the call, retries included; default `default.api.timeout.ms`. */
   timeoutMs?: number
+  /**
+   * Stops waiting: the call rejects with an AbortError (its `cause` is the
+   * signal's reason) and the admin stays usable. A request already sent may
+   * still take effect on the broker, as after a timeout.
+   */
+  signal?: AbortSignal
 }
 
 export class Admin {
@@ -73,37 +82,53 @@ export class Admin {
     this.cluster = new Cluster({ ...this.config, 'allow.auto.create.topics': false })
   }
 
-  private deadline(timeoutMs?: number): number {
-    if (this.closed) throw new KafkaError('admin client is closed', { type: 'CLIENT_CLOSED' })
-    return Date.now() + (timeoutMs ?? this.config['default.api.timeout.ms'])
+  /**
+   * Runs one admin call with its deadline, under `options.signal`: a
+   * pre-aborted signal starts nothing; an abort rejects at once with an
+   * AbortError and the work already under way is dropped.
+   */
+  private call<T>(what: string, options: TimeoutOption, work: (deadline: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    let signal: AbortSignal | undefined
+    try {
+      signal = checkSignal(options.signal, what)
+      if (this.closed) throw new KafkaError('admin client is closed', { type: 'CLIENT_CLOSED' })
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    return abortable(signal, () => work(Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), `${what}()`)
   }
 
   /** Creates topics; resolves when the controller has accepted them all. */
-  async createTopics(topics: NewTopic[], options: CreateTopicsOptions = {}): Promise<void> {
-    await createTopics(this.cluster, topics, options, this.deadline(options.timeoutMs))
+  async createTopics(topics: NewTopic[], options: CreateTopicsOptions & TimeoutOption = {}): Promise<void> {
+    await this.call('createTopics', options, async (deadline) => {
+      await createTopics(this.cluster, topics, options, deadline)
+    })
   }
 
   async deleteTopics(names: string[], options: TimeoutOption = {}): Promise<void> {
-    await deleteTopics(this.cluster, names, this.deadline(options.timeoutMs))
+    await this.call('deleteTopics', options, async (deadline) => {
+      await deleteTopics(this.cluster, names, deadline)
+    })
   }
 
   /** Topic names (internal topics only with `listInternal`), sorted. */
   async listTopics(options: TimeoutOption & { listInternal?: boolean } = {}): Promise<string[]> {
-    return listTopics(this.cluster, this.deadline(options.timeoutMs), options.listInternal)
+    return this.call('listTopics', options, (deadline) => listTopics(this.cluster, deadline, options.listInternal))
   }
 
   async describeTopics(names: string[], options: TimeoutOption = {}): Promise<TopicDescription[]> {
-    return describeTopics(this.cluster, names, this.deadline(options.timeoutMs))
+    return this.call('describeTopics', options, (deadline) => describeTopics(this.cluster, names, deadline))
   }
 
   /** Raises each topic's partition count to `count`. */
   async createPartitions(changes: NewPartitions[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
-    await createPartitions(this.cluster, changes, this.deadline(options.timeoutMs), options.validateOnly)
+    await this.call('createPartitions', options, async (deadline) => {
+      await createPartitions(this.cluster, changes, deadline, options.validateOnly)
+    })
   }
 
   async describeCluster(options: TimeoutOption = {}): Promise<ClusterDescription> {
-    const deadline = this.deadline(options.timeoutMs)
-    return sendToAny(
+    return this.call('describeCluster', options, (deadline, signal) => sendToAny(
       this.cluster,
       'describeCluster',
       deadline,
@@ -126,12 +151,13 @@ export class Admin {
           brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.nodeId - b.nodeId),
         }
       },
-    )
+      { signal },
+    ))
   }
 
   /** Offsets by time (`earliest`, `latest`, or a timestamp in ms) for each partition. */
   async listOffsets(queries: OffsetQuery[], options: TimeoutOption & ListOffsetsOptions = {}): Promise<ListedOffset[]> {
-    return listOffsets(this.cluster, queries, this.deadline(options.timeoutMs), options)
+    return this.call('listOffsets', options, (deadline) => listOffsets(this.cluster, queries, deadline, options))
   }
 
   /**
@@ -140,46 +166,56 @@ export class Admin {
    * Sensitive values are null.
    */
   async describeConfigs(resources: ConfigResource[], options: TimeoutOption & DescribeConfigsOptions = {}): Promise<ConfigDescription[]> {
-    return describeConfigs(this.cluster, resources, this.deadline(options.timeoutMs), options)
+    return this.call('describeConfigs', options, (deadline) => describeConfigs(this.cluster, resources, deadline, options))
   }
 
   /** Sets, deletes (reverts to default), appends to or subtracts from config values (KIP-339). */
   async incrementalAlterConfigs(changes: ConfigChange[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
-    await incrementalAlterConfigs(this.cluster, changes, this.deadline(options.timeoutMs), options.validateOnly)
+    await this.call('incrementalAlterConfigs', options, async (deadline) => {
+      await incrementalAlterConfigs(this.cluster, changes, deadline, options.validateOnly)
+    })
   }
 
   /** Consumer groups (classic and consumer) known to any broker, sorted by id. */
   async listConsumerGroups(options: TimeoutOption & ListConsumerGroupsOptions = {}): Promise<ConsumerGroupListing[]> {
-    return listConsumerGroups(this.cluster, this.deadline(options.timeoutMs), options)
+    return this.call('listConsumerGroups', options, (deadline) => listConsumerGroups(this.cluster, deadline, options))
   }
 
   /** State, members and their assignments of each group, in request order. */
   async describeConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<ConsumerGroupDescription[]> {
-    return describeConsumerGroups(this.cluster, ids, this.deadline(options.timeoutMs))
+    return this.call('describeConsumerGroups', options, (deadline) => describeConsumerGroups(this.cluster, ids, deadline))
   }
 
   /** The group's committed offsets with each partition's log-end offset and lag, sorted by topic and partition. */
   async listConsumerGroupOffsets(groupId: string, options: TimeoutOption & ListGroupOffsetsOptions = {}): Promise<GroupOffset[]> {
-    return listConsumerGroupOffsets(this.cluster, groupId, this.deadline(options.timeoutMs), options)
+    return this.call('listConsumerGroupOffsets', options, (deadline) => listConsumerGroupOffsets(this.cluster, groupId, deadline, options))
   }
 
   /** Commits offsets for a group that has no active members (e.g. to reset it). */
   async alterConsumerGroupOffsets(groupId: string, offsets: TopicPartitionOffset[], options: TimeoutOption = {}): Promise<void> {
-    await alterConsumerGroupOffsets(this.cluster, groupId, offsets, this.deadline(options.timeoutMs))
+    await this.call('alterConsumerGroupOffsets', options, async (deadline) => {
+      await alterConsumerGroupOffsets(this.cluster, groupId, offsets, deadline)
+    })
   }
 
   /** Deletes empty groups and their committed offsets. A group with members fails with NON_EMPTY_GROUP. */
   async deleteConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<void> {
-    await deleteConsumerGroups(this.cluster, ids, this.deadline(options.timeoutMs))
+    await this.call('deleteConsumerGroups', options, async (deadline) => {
+      await deleteConsumerGroups(this.cluster, ids, deadline)
+    })
   }
 
   /** Deletes records before the given offsets (-1n: all records); resolves with the new low watermarks. */
   async deleteRecords(offsets: RecordsToDelete[], options: TimeoutOption = {}): Promise<DeletedRecords[]> {
-    return deleteRecords(this.cluster, offsets, this.deadline(options.timeoutMs))
+    return this.call('deleteRecords', options, (deadline) => deleteRecords(this.cluster, offsets, deadline))
   }
 
-  /** Releases every connection and timer. Safe to call more than once. */
-  async close(): Promise<void> {
+  /**
+   * Releases every connection and timer. Safe to call more than once. Calls
+   * still running fail. A pre-aborted `signal` rejects and closes nothing.
+   */
+  async close(options: { signal?: AbortSignal } = {}): Promise<void> {
+    throwIfAborted(checkSignal(options.signal, 'close()'), 'close()')
     this.closed = true
     this.cluster.close()
   }

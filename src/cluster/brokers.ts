@@ -13,11 +13,9 @@
  * - `close()` closes every connection and makes later `get()` calls fail.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import createDebug from 'debug'
 import { ConnectionError, KafkaError } from '../errors.js'
 import { Connection, type ConnectionOptions } from '../network/connection.js'
-
-const log = createDebug('samsa:network')
+import { Log } from '../logger.js'
 
 export interface BrokerAddress {
   nodeId: number
@@ -25,7 +23,9 @@ export interface BrokerAddress {
   port: number
 }
 
-type ConnectionSettings = Omit<ConnectionOptions, 'host' | 'port' | 'nodeId' | 'onClose'> & {
+export type ConnectionSettings = Omit<ConnectionOptions, 'host' | 'port' | 'nodeId' | 'onClose' | 'log'> & {
+  /** The client's logger; connections log under its `network` child. */
+  log?: Log
   reconnectBackoffMs: number
   reconnectBackoffMaxMs: number
   connectionsMaxIdleMs: number
@@ -46,8 +46,11 @@ export class BrokerPool {
   private closed = false
   private idleTimer: NodeJS.Timeout | undefined
 
+  private readonly log: Log
+
   constructor(settings: ConnectionSettings) {
     this.settings = settings
+    this.log = (settings.log ?? Log.standalone('samsa')).child('network')
     if (settings.connectionsMaxIdleMs > 0) {
       const every = Math.max(1000, Math.min(settings.connectionsMaxIdleMs, 60000))
       this.idleTimer = setInterval(() => this.reapIdle(), every)
@@ -85,6 +88,7 @@ export class BrokerPool {
     if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
     const conn = new Connection({
       ...this.settings,
+      log: this.log,
       host: broker.host,
       port: broker.port,
       nodeId: broker.nodeId,
@@ -98,6 +102,11 @@ export class BrokerPool {
     } catch (e) {
       conn.destroy()
       slot.failures++
+      // Java logs every failed attempt; once per outage is enough to see it, the rest is debug.
+      const message = `cannot connect to ${broker.host}:${broker.port}: ${(e as Error).message}`
+      const fields = { broker: `${broker.host}:${broker.port}`, nodeId: broker.nodeId, attempt: slot.failures }
+      if (slot.failures === 1) this.log.warn(message, fields)
+      else this.log.debug(message, fields)
       const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
       slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
       throw e instanceof KafkaError ? e : new ConnectionError(`cannot connect to ${broker.host}:${broker.port}: ${(e as Error).message}`, { cause: e })
@@ -108,6 +117,7 @@ export class BrokerPool {
       conn.destroy()
       throw new ConnectionError('client is closed', { retriable: false })
     }
+    if (slot.failures > 0) this.log.info(`reconnected to ${broker.host}:${broker.port} after ${slot.failures} failed attempt(s)`, { broker: `${broker.host}:${broker.port}`, nodeId: broker.nodeId })
     slot.failures = 0
     slot.nextAttemptAt = 0
     slot.conn = conn
@@ -127,7 +137,7 @@ export class BrokerPool {
     for (const slot of this.slots.values()) {
       const c = slot.conn
       if (c && c.inFlight === 0 && c.lastUsed < cutoff) {
-        log('closing idle connection to %s', c.address)
+        this.log.debug(`closing idle connection to ${c.address}`, { broker: c.address })
         c.close()
       }
     }

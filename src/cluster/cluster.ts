@@ -17,11 +17,11 @@
  * Which broker a request goes to, and how it is retried, is router.ts's job;
  * this class only holds the caches and connections it works with.
  */
-import createDebug from 'debug'
 import type tls from 'node:tls'
 import { readFileSync } from 'node:fs'
 import { ConfigError, ConnectionError, KafkaError, brokerError } from '../errors.js'
 import type { CommonConfig } from '../config/common.js'
+import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { Connection, RequestOptions } from '../network/connection.js'
@@ -31,8 +31,6 @@ import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, 
 import { retry } from './retry.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { findCoordinator, type CoordinatorType } from './coordinator.js'
-
-const log = createDebug('samsa:cluster')
 
 export type { CoordinatorType }
 
@@ -47,10 +45,16 @@ export class Cluster {
   private refreshTimer: NodeJS.Timeout | undefined
   private readonly coordinators = new Map<string, BrokerInfo>()
   private closed = false
+  /** The client's root logger (namespace `samsa`): the `logger` option or the debug package, secrets scrubbed. */
+  readonly log: Log
+  private readonly clusterLog: Log
 
   constructor(config: CommonConfig) {
     this.config = config
+    this.log = Log.forClient(config)
+    this.clusterLog = this.log.child('cluster')
     this.pool = new BrokerPool({
+      log: this.log,
       clientId: config['client.id'],
       requestTimeoutMs: config['request.timeout.ms'],
       connectTimeoutMs: config['socket.connection.setup.timeout.ms'],
@@ -91,7 +95,7 @@ export class Cluster {
     if (this.refreshTimer || this.closed) return
     this.refreshTimer = setInterval(() => {
       if (Date.now() - this.snap.updatedAt >= this.config['metadata.max.age.ms'] * 0.9) {
-        this.refreshMetadata().catch((e) => log('periodic metadata refresh failed: %s', (e as Error).message))
+        this.refreshMetadata().catch((e) => this.clusterLog.debug(`periodic metadata refresh failed: ${(e as Error).message}`))
       }
     }, Math.max(1000, Math.min(this.config['metadata.max.age.ms'], 60000)))
     this.refreshTimer.unref()
@@ -128,7 +132,7 @@ export class Cluster {
 
   /** Asks for a refresh soon (a caller saw NOT_LEADER or similar); errors are logged. */
   requestRefresh(): void {
-    this.refreshMetadata().catch((e) => log('metadata refresh failed: %s', (e as Error).message))
+    this.refreshMetadata().catch((e) => this.clusterLog.debug(`metadata refresh failed: ${(e as Error).message}`))
   }
 
   private async doRefresh(): Promise<Snapshot> {
@@ -140,7 +144,7 @@ export class Cluster {
       includeTopicAuthorizedOperations: false,
     })
     this.snap = snapshotFrom(res, this.snap, !all)
-    log('metadata: %d brokers, %d topics, controller %d', this.snap.brokers.size, this.snap.topics.size, this.snap.controllerId)
+    this.clusterLog.debug(`metadata: ${this.snap.brokers.size} brokers, ${this.snap.topics.size} topics, controller ${this.snap.controllerId}`)
     return this.snap
   }
 

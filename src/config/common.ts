@@ -3,6 +3,7 @@
  * client's defaults. Producer, consumer and admin schemas extend this shape.
  */
 import { z } from 'zod'
+import { isLogger, type Logger } from '../logger.js'
 import { bool, bootstrapServers, int, oneOf, optionalStr, str } from './fields.js'
 import { MAX_INT } from '../protocol/int32.js'
 
@@ -36,6 +37,10 @@ export const commonShape = {
   'sasl.username': optionalStr().describe('samsa: SASL username (alternative to sasl.jaas.config).'),
   'sasl.password': optionalStr().describe('samsa: SASL password (alternative to sasl.jaas.config).'),
   'allow.auto.create.topics': bool(true).describe('Let metadata requests create missing topics where the broker allows it.'),
+  'logger': z
+    .custom<Logger>(isLogger, { error: 'expected a logger: an object with debug, info, warn and error functions, each (message, fields?)' })
+    .optional()
+    .describe('samsa: an object { debug, info, warn, error }, each (message, fields?), that receives rebalances, retries, fencing, connection loss and config warnings; secrets are redacted. Default: the debug package under samsa:* (DEBUG=samsa:*).'),
 } as const
 
 export const commonSchema = z.strictObject(commonShape)

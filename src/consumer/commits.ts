@@ -13,9 +13,9 @@
  * - `commitAsync` makes one attempt and reports through its callback.
  * - The committed offset is the offset of the next record to read.
  */
-import createDebug from 'debug'
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
+import { throwIfAborted } from '../util/abort.js'
 import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
 import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
@@ -24,8 +24,7 @@ import { ErrorCode } from '../protocol/errors.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { GroupCoordinator } from '../cluster/router.js'
 import { tpKey } from './positions.js'
-
-const log = createDebug('samsa:consumer:commit')
+import { Log } from '../logger.js'
 
 export interface CommitIdentity {
   generationIdOrMemberEpoch: number
@@ -59,7 +58,10 @@ export class Committer {
   /** In-flight commits, for close(). */
   private pending = 0
 
+  private readonly log: Log
+
   constructor(host: CommitterHost) {
+    this.log = Log.of(host.coordinator.cluster, 'consumer:commit')
     this.host = host
   }
 
@@ -67,10 +69,13 @@ export class Committer {
     return this.pending
   }
 
-  /** Commits `offsets`, retrying until `deadline`. */
-  commitSync(offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
+  /** Commits `offsets`, retrying until `deadline`; once `signal` fires, no (further) attempt is made. */
+  commitSync(offsets: TopicPartitionOffset[], deadline: number, signal?: AbortSignal): Promise<void> {
     return this.enqueue(() =>
-      retry('commitSync', () => this.send(offsets, deadline), {
+      retry('commitSync', () => {
+        throwIfAborted(signal, 'commitSync()')
+        return this.send(offsets, deadline)
+      }, {
         backoffMs: this.host.settings.backoffMs,
         backoffMaxMs: this.host.settings.backoffMaxMs,
         deadline,
@@ -145,7 +150,7 @@ export class Committer {
       }
     }
     if (retriable) throw retriable
-    log('committed %d offsets for group %s', offsets.length, coordinator.groupId)
+    this.log.debug(`committed ${offsets.length} offsets for group ${coordinator.groupId}`)
   }
 
   /** The committed offsets of `tps` (null where the group has none). */

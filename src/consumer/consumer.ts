@@ -16,12 +16,13 @@
  * - `commitSync` / `commitAsync` keep order; with no argument they commit the
  *   positions reached by the records poll has returned, never beyond.
  */
-import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
 import { sleep, until } from '../cluster/wait.js'
+import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
 import { ConfigError, KafkaError, WakeupError } from '../errors.js'
+import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
@@ -36,8 +37,6 @@ import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
 import { ErrorCode } from '../protocol/errors.js'
-
-const log = createDebug('samsa:consumer')
 
 export interface ConsumerRebalanceListener {
   /** Before partitions move away (commit their offsets here for at-least-once). Awaited. */
@@ -71,6 +70,28 @@ export type ConsumerOptions<KD = DeserializerOption | undefined, VD = Deserializ
 export interface CloseOptions {
   /** Upper bound on closing (final commit, leaving the group). Default 30000. */
   timeoutMs?: number
+  /**
+   * Cuts the close short as the timeout would (the steps left are skipped,
+   * every socket and timer is released), then rejects with an AbortError. A
+   * signal aborted before the call closes nothing.
+   */
+  signal?: AbortSignal
+}
+
+/**
+ * Cancellation for a consumer call that can wait: when `signal` fires the
+ * call rejects with an AbortError (`cause`: the signal's reason) and the
+ * consumer stays usable. A signal already aborted rejects at once.
+ */
+export interface PollOptions {
+  signal?: AbortSignal
+}
+
+/** Options of the calls that take a deadline (`commitSync`, `position`, `committed`, offset look-ups). */
+export interface ApiCallOptions {
+  /** Deadline of the call; default `default.api.timeout.ms`. */
+  timeoutMs?: number
+  signal?: AbortSignal
 }
 
 function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
@@ -84,6 +105,11 @@ function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
   throw new ConfigError(`"${key}": expected an object with deserialize(topic, data, headers) or a Java deserializer class name`, { context: { key } })
 }
 
+/** `t-0, t-1, u-3` for log lines. */
+function tpList(tps: TopicPartition[]): string {
+  return tps.length === 0 ? '(none)' : tps.map((t) => `${t.topic}-${t.partition}`).join(', ')
+}
+
 const NO_GROUP = 'this operation needs a consumer group: set "group.id" in the consumer config'
 
 class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerRecord<K, V>> {
@@ -91,6 +117,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** The config translated once for the parts (and the poll loop). */
   private readonly settings: ConsumerSettings
   private readonly cluster: Cluster
+  private readonly log: Log
   private readonly subscriptions = new SubscriptionState()
   private readonly fetcher: Fetcher
   private readonly committer: Committer | undefined
@@ -133,6 +160,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       ...settings.drain,
     }
     this.cluster = new Cluster(this.config)
+    this.log = Log.of(this.cluster, 'consumer')
     const self = this
     this.fetcher = new Fetcher({
       settings: settings.fetch,
@@ -233,7 +261,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
           await membership.leave('the consumer unsubscribed', Date.now() + this.config['default.api.timeout.ms'])
           membership.close()
         })
-        .catch((e) => log('unsubscribe: %s', (e as Error).message))
+        .catch((e) => this.log.debug(`unsubscribe: ${(e as Error).message}`))
         .finally(() => {
           this.pendingLeave = undefined
         })
@@ -277,12 +305,13 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     { consumed = this.subscriptions.allConsumed(), unassign = true, listener = this.listener }: { consumed?: TopicPartitionOffset[]; unassign?: boolean; listener?: ConsumerRebalanceListener | undefined } = {},
   ): Promise<void> {
     if (tps.length === 0) return
+    this.log[lost ? 'warn' : 'info'](`partitions ${lost ? 'lost' : 'revoked'}: ${tpList(tps)}`, { groupId: this.config['group.id'], partitions: tps.map((t) => ({ topic: t.topic, partition: t.partition })) })
     if (!lost && this.settings.poll.autoCommit && this.committer) {
       const offsets = consumed.filter((o) => tps.some((t) => t.topic === o.topic && t.partition === o.partition))
       try {
         await this.committer.commitSync(offsets, Date.now() + this.settings.poll.commitTimeoutMs)
       } catch (e) {
-        log('auto-commit before revoking partitions failed: %s', (e as Error).message)
+        this.log.warn(`auto-commit before revoking partitions failed: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
       }
     }
     const l = listener
@@ -290,19 +319,20 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (lost) await (l?.onPartitionsLost ? l.onPartitionsLost(tps) : l?.onPartitionsRevoked?.(tps))
       else await l?.onPartitionsRevoked?.(tps)
     } catch (e) {
-      log('rebalance listener %s threw: %s', lost ? 'onPartitionsLost' : 'onPartitionsRevoked', (e as Error).message)
+      this.log.warn(`rebalance listener ${lost ? 'onPartitionsLost' : 'onPartitionsRevoked'} threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
     } finally {
       if (unassign) this.subscriptions.removePartitions(tps)
     }
   }
 
   private async assignPartitions(tps: TopicPartition[]): Promise<void> {
+    this.log.info(`partitions assigned: ${tpList(tps)}`, { groupId: this.config['group.id'], partitions: tps.map((t) => ({ topic: t.topic, partition: t.partition })) })
     this.subscriptions.addPartitions(tps)
     this.cluster.watch(new Set(tps.map((t) => t.topic)))
     try {
       await this.listener?.onPartitionsAssigned?.(tps)
     } catch (e) {
-      log('rebalance listener onPartitionsAssigned threw: %s', (e as Error).message)
+      this.log.warn(`rebalance listener onPartitionsAssigned threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
     }
     this.fetcher.wake()
   }
@@ -313,14 +343,22 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * Up to `max.poll.records` records, as soon as some are available, or none
    * once `timeoutMs` has passed.
    */
-  async poll(timeoutMs: number): Promise<ConsumerRecords<K, V>> {
+  async poll(timeoutMs: number, options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
     this.checkOpen()
     if (this.polling) throw new KafkaError('poll() called while another poll() is pending: a consumer is polled from one loop', { type: 'ILLEGAL_STATE' })
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new KafkaError(`poll(): timeoutMs must be a non-negative number, got ${String(timeoutMs)}`, { type: 'INVALID_ARGUMENT' })
+    const signal = checkSignal(options?.signal, 'poll()')
+    throwIfAborted(signal, 'poll()')
     this.takeWakeup()
     this.polling = true
+    // An abort ends the wait like wakeup() does, but only for this poll. Records are
+    // never drained and then dropped: once collected they are returned.
+    const removeAbort = onAbort(signal, () => {
+      this.notify()
+      for (const i of this.interrupters) i()
+    })
     try {
-      if (this.pendingLeave) await this.pendingLeave
+      if (this.pendingLeave) await abortable(signal, () => this.pendingLeave!, 'poll()')
       if (this.subscriptions.type === 'none') {
         throw new KafkaError('poll(): the consumer is not subscribed to any topics or assigned any partitions', { type: 'ILLEGAL_STATE' })
       }
@@ -335,6 +373,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
           membership.checkMetadata()
           if (membership.rejoinNeeded) {
             await this.interruptible(membership.ensureActive(deadline))
+            throwIfAborted(signal, 'poll()')
             this.takeWakeup()
             this.throwPendingError()
           }
@@ -352,9 +391,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         } else {
           await this.wait(deadline)
         }
+        throwIfAborted(signal, 'poll()')
         this.takeWakeup()
       }
     } finally {
+      removeAbort()
       this.polling = false
     }
   }
@@ -443,7 +484,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const task = this.lookUpPositions(todo, epochs)
       .catch((e) => {
         const err = e as KafkaError
-        log('position look-up failed: %s', err.message)
+        this.log.debug(`position look-up failed: ${err.message}`)
         const retryAt = Date.now() + this.settings.positions.retryBackoffMs
         for (const s of todo) s.retryAt = retryAt
         if (!(err instanceof KafkaError) || !err.retriable) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
@@ -472,7 +513,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         if (c) {
           s.seek(c.offset, c.leaderEpoch)
           epochs.set(s, s.epoch)
-          log('%s-%d: starting at committed offset %s', s.topic, s.partition, c.offset)
+          this.log.debug(`${s.topic}-${s.partition}: starting at committed offset ${c.offset}`)
         }
       }
     }
@@ -499,7 +540,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       if (!current(s)) return
       const o = found[i]!
       s.seek(o.offset, o.leaderEpoch)
-      log('%s-%d: reset to %s offset %s', s.topic, s.partition, s.pendingReset ?? settings.autoOffsetReset, o.offset)
+      this.log.info(`${s.topic}-${s.partition}: reset to ${s.pendingReset ?? settings.autoOffsetReset} offset ${o.offset}`, { topic: s.topic, partition: s.partition, offset: o.offset })
     })
   }
 
@@ -515,7 +556,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (this.membership && this.membership.rejoinNeeded) return
     const offsets = this.subscriptions.allConsumed()
     if (offsets.length === 0) return
-    this.committer.commitAsync(offsets).catch((e) => log('auto-commit failed: %s', (e as Error).message))
+    this.committer.commitAsync(offsets).catch((e) => this.log.warn(`auto-commit failed: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e }))
   }
 
   /** The poll loop as an async iterator; ends when the consumer is closed. WakeupError propagates. */
@@ -528,13 +569,26 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   // --- offsets --------------------------------------------------------------
 
-  /** Commits `offsets` (default: the positions reached by what poll returned); resolves once stored. */
-  async commitSync(offsets?: TopicPartitionOffset[]): Promise<void> {
+  /**
+   * Commits `offsets` (default: the positions reached by what poll returned);
+   * resolves once stored. Takes `{ timeoutMs, signal }` as the last argument
+   * (`commitSync({ signal })` or `commitSync(offsets, { signal })`). An
+   * aborted commit that was not sent yet is dropped; one already sent may
+   * still be stored. Either way the group and later commits are unaffected.
+   */
+  async commitSync(offsets?: TopicPartitionOffset[], options?: ApiCallOptions): Promise<void>
+  async commitSync(options: ApiCallOptions): Promise<void>
+  async commitSync(offsetsOrOptions?: TopicPartitionOffset[] | ApiCallOptions, maybeOptions: ApiCallOptions = {}): Promise<void> {
+    const offsets = Array.isArray(offsetsOrOptions) ? offsetsOrOptions : undefined
+    const options = offsetsOrOptions !== undefined && offsetsOrOptions !== null && !Array.isArray(offsetsOrOptions) ? offsetsOrOptions : maybeOptions ?? {}
+    const signal = checkSignal(options.signal, 'commitSync()')
+    throwIfAborted(signal, 'commitSync()')
     // Allowed while closing: onPartitionsRevoked commits during close(), as in Java.
     this.checkNotClosed()
     if (!this.committer) throw new KafkaError(`commitSync(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
     const list = offsets ? this.checkOffsets(offsets, 'commitSync') : this.subscriptions.allConsumed()
-    await this.committer.commitSync(list, Date.now() + this.config['default.api.timeout.ms'])
+    const committer = this.committer
+    await abortable(signal, () => committer.commitSync(list, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), 'commitSync()')
   }
 
   /** Commits without waiting or retrying; `callback` gets the outcome. Commits complete in order. */
@@ -545,10 +599,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         try {
           callback(e, list)
         } catch (err) {
-          log('commitAsync callback threw: %s', (err as Error).message)
+          this.log.warn(`commitAsync callback threw: ${(err as Error).message}`, { error: err })
         }
       } else if (e) {
-        log('commitAsync failed: %s', e.message)
+        this.log.warn(`commitAsync failed: ${e.message}`, { groupId: this.config['group.id'], error: e })
       }
     }
     try {
@@ -597,10 +651,15 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   /** The offset of the next record poll will return for `tp` (looked up if not known yet). */
-  async position(tp: TopicPartition, options: { timeoutMs?: number } = {}): Promise<bigint> {
+  async position(tp: TopicPartition, options: ApiCallOptions = {}): Promise<bigint> {
     this.checkOpen()
-    const deadline = Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms'])
+    const signal = checkSignal(options.signal, 'position()')
+    return abortable(signal, () => this.lookUpPosition(tp, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), 'position()')
+  }
+
+  private async lookUpPosition(tp: TopicPartition, deadline: number, signal: AbortSignal | undefined): Promise<bigint> {
     for (;;) {
+      throwIfAborted(signal)
       const s = this.subscriptions.require(tp, 'position()')
       if (s.position !== null) return s.position
       const task = this.initPositions() ?? [...this.initialising][0]
@@ -621,15 +680,18 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * The group's committed offsets for `tps`, one entry per partition in the
    * order asked; `offset` is -1n where the group has committed nothing.
    */
-  async committed(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+  async committed(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     this.checkOpen()
+    const signal = checkSignal(options.signal, 'committed()')
+    throwIfAborted(signal, 'committed()')
     if (!this.committer) throw new KafkaError(`committed(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
-    const found = await this.committer.fetchCommitted(tps, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']))
+    const committer = this.committer
+    const found = await abortable(signal, () => committer.fetchCommitted(tps, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms'])), 'committed()')
     return tps.map((tp) => found.get(tpKey(tp.topic, tp.partition)) ?? { topic: tp.topic, partition: tp.partition, offset: -1n })
   }
 
   /** The first offset of each partition (Java's beginningOffsets), in the order asked. */
-  async beginningOffsets(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+  async beginningOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'earliest' as const })), options)
   }
 
@@ -637,7 +699,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * The log-end offset of each partition (Java's endOffsets): the offset the
    * next record will get; under read_committed, the last stable offset.
    */
-  async endOffsets(tps: TopicPartition[], options: { timeoutMs?: number } = {}): Promise<TopicPartitionOffset[]> {
+  async endOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), options)
   }
 
@@ -646,16 +708,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * after `timestamp` (ms), with that record's timestamp; `offset` is -1n when
    * there is none (Java's offsetsForTimes returns null there).
    */
-  async offsetsForTimes(queries: { topic: string; partition: number; timestamp: number }[], options: { timeoutMs?: number } = {}): Promise<(TopicPartitionOffset & { timestamp: number })[]> {
+  async offsetsForTimes(queries: { topic: string; partition: number; timestamp: number }[], options: ApiCallOptions = {}): Promise<(TopicPartitionOffset & { timestamp: number })[]> {
     for (const q of queries) {
       if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) throw new KafkaError(`offsetsForTimes(): timestamp must be a non-negative integer (ms), got ${q.timestamp}`, { type: 'INVALID_ARGUMENT' })
     }
     return this.offsetsAt(queries, options)
   }
 
-  private async offsetsAt(queries: { topic: string; partition: number; timestamp: 'earliest' | 'latest' | number }[], options: { timeoutMs?: number }) {
+  private async offsetsAt(queries: { topic: string; partition: number; timestamp: 'earliest' | 'latest' | number }[], options: ApiCallOptions) {
     this.checkOpen()
-    return listOffsets(this.cluster, queries, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), { isolationLevel: this.config['isolation.level'] })
+    const signal = checkSignal(options.signal, 'offsets look-up')
+    return abortable(signal, () => listOffsets(this.cluster, queries, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), { isolationLevel: this.config['isolation.level'] }), 'the offsets look-up')
   }
 
   /** Asks the group for a rebalance at the next poll (Java's enforceRebalance). */
@@ -719,12 +782,18 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * releases every socket and timer, within `timeoutMs` (default 30 s).
    */
   async close(options: CloseOptions = {}): Promise<void> {
+    const signal = checkSignal(options?.signal, 'close()')
+    throwIfAborted(signal, 'close()')
     if (this.closed || this.closing) return
     this.closing = true
-    const deadline = Date.now() + (options.timeoutMs ?? 30000)
+    const deadline = Date.now() + (options?.timeoutMs ?? 30000)
     this.notify()
     for (const i of this.interrupters) i()
-    const bounded = (p: Promise<unknown>) => until(p.catch((e) => log('close: %s', (e as Error).message)), deadline)
+    let wasCutShort = false
+    const bounded = (p: Promise<unknown>) =>
+      until(p.catch((e) => this.log.debug(`close: ${(e as Error).message}`)), deadline, { signal }).catch(() => {
+        wasCutShort = true
+      })
     try {
       if (this.pendingLeave) await bounded(this.pendingLeave)
       const membership = this.membership
@@ -743,8 +812,9 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       void this.fetcher.close(0)
       this.cluster.close()
       this.closed = true
-      log('consumer closed')
+      this.log.debug(`consumer closed`)
     }
+    if (wasCutShort && signal !== undefined) throw abortError(signal, 'close()')
   }
 
   private checkOpen(): void {

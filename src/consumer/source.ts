@@ -22,7 +22,6 @@
  *   truncation, KIP-320) moves the position back to the end of the last epoch
  *   both sides agree on. Errors the user must see are queued for poll.
  */
-import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
@@ -34,8 +33,7 @@ import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
 import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js'
 import type { PartitionState, SubscriptionState } from './positions.js'
-
-const log = createDebug('samsa:consumer:fetch')
+import { Log } from '../logger.js'
 
 /** What fetching needs from the consumer's config, translated once by the consumer. */
 export interface FetchSettings {
@@ -84,7 +82,10 @@ export class Fetcher {
   private timerAt = Infinity
   private closed = false
 
+  private readonly log: Log
+
   constructor(host: FetcherHost) {
+    this.log = Log.of(host.cluster, 'consumer:fetch')
     this.host = host
   }
 
@@ -162,7 +163,10 @@ class Source {
   private readonly session = new FetchSession()
   private closed = false
 
+  private readonly log: Log
+
   constructor(nodeId: number, host: FetcherHost, done: () => void) {
+    this.log = Log.of(host.cluster, 'consumer:fetch')
     this.nodeId = nodeId
     this.host = host
     this.done = done
@@ -172,7 +176,7 @@ class Source {
     this.busy = true
     for (const p of parts) p.inFlight = true
     this.run(parts)
-      .catch((e) => log('fetch from node %d failed: %s', this.nodeId, (e as Error).message))
+      .catch((e) => this.log.debug(`fetch from node ${this.nodeId} failed: ${(e as Error).message}`))
       .finally(() => {
         for (const p of parts) p.inFlight = false
         this.busy = false
@@ -206,7 +210,7 @@ class Source {
     if (!this.session.handleResponse(res.errorCode, res.sessionId)) {
       const err = brokerError(res.errorCode, { broker: this.nodeId })
       if (!FetchSession.isSessionError(res.errorCode)) return this.backoff(parts, err)
-      log('fetch session %d on node %d: %s; starting a new session', request.sessionId, this.nodeId, err.message)
+      this.log.debug(`fetch session ${request.sessionId} on node ${this.nodeId}: ${err.message}; starting a new session`)
       return
     }
     if (this.deliver(parts, request, res)) this.host.onData()
@@ -265,7 +269,7 @@ class Source {
     const at = Date.now() + this.host.settings.retryBackoffMs
     for (const p of parts) p.retryAt = at
     this.session.reset()
-    log('fetch from node %d failed: %s', this.nodeId, (e as Error).message)
+    this.log.debug(`fetch from node ${this.nodeId} failed: ${(e as Error).message}`)
   }
 
   /** Applies one partition's response; true when it added data or an error for poll. */
@@ -283,7 +287,7 @@ class Source {
       if (p.divergingEpoch.epoch >= 0) {
         const end = p.divergingEpoch.endOffset
         const to = s.position! < end ? s.position! : end
-        log('%s-%d: log truncated (diverging epoch %d ends at %s); position %s -> %s', s.topic, s.partition, p.divergingEpoch.epoch, end, s.position, to)
+        this.log.warn(`${s.topic}-${s.partition}: log truncated (diverging epoch ${p.divergingEpoch.epoch} ends at ${end}); position ${s.position} -> ${to}`, { topic: s.topic, partition: s.partition })
         s.seek(to)
         return false
       }
@@ -322,14 +326,14 @@ class Source {
         ))
         return true
       }
-      log('%s-%d: offset %s out of range, resetting to %s', s.topic, s.partition, s.position, policy)
+      this.log.info(`${s.topic}-${s.partition}: offset ${s.position} out of range, resetting to ${policy}`, { topic: s.topic, partition: s.partition, offset: s.position, policy })
       s.invalidate(policy)
       this.host.onReset(s)
       return false
     }
     // Errors cured by fresh metadata (and any other retriable one): retry the partition after a backoff.
     if (isStaleMetadata(p.errorCode) || err.retriable) {
-      log('%s-%d: %s; refreshing metadata', s.topic, s.partition, err.message)
+      this.log.debug(`${s.topic}-${s.partition}: ${err.message}; refreshing metadata`)
       s.preferredReplica = -1
       s.retryAt = now + settings.retryBackoffMs
       if (isTopicIdStale(p.errorCode)) this.session.reset()
@@ -352,7 +356,7 @@ class Source {
       const version = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 7)
       await conn.request(FetchApi, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 0, ...final, topics: [], forgottenTopicsData: [], rackId: '' }, { version, timeoutMs: ms })
     } catch (e) {
-      log('closing fetch session %d on node %d failed: %s', final.sessionId, this.nodeId, (e as Error).message)
+      this.log.debug(`closing fetch session ${final.sessionId} on node ${this.nodeId} failed: ${(e as Error).message}`)
     }
   }
 }

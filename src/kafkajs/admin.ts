@@ -16,7 +16,7 @@
 import { Admin as SamsaAdmin } from '../admin/admin.js'
 import type { ConfigResource, ConfigResourceType, ConfigSource as SamsaConfigSource, ConfigChange } from '../admin/configs.js'
 import type { NewTopic } from '../admin/topics.js'
-import { KafkaError } from '../errors.js'
+import { AbortError, KafkaError } from '../errors.js'
 import { sleep } from '../cluster/wait.js'
 import type { TopicPartition } from '../types.js'
 import { retryBudgetMs } from './config.js'
@@ -35,8 +35,10 @@ import {
   type DeleteGroupsErrorEntry,
 } from './errors.js'
 import { AssignerProtocol } from './assigners.js'
+import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
 import {
   ConfigResourceTypes,
+  type AbortOptions,
   ConfigSource,
   type Admin,
   type AdminConfig,
@@ -149,6 +151,14 @@ export class AdminFacade implements Admin {
     return kafkajsErrors(async () => fn(await this.client()))
   }
 
+  /** `call` under the caller's AbortSignal (samsa extension): an abort rejects with AbortError at once. */
+  private callWith<T>(signal: unknown, fn: (admin: SamsaAdmin) => Promise<T>): Promise<T> {
+    return kafkajsErrors(async () => {
+      const s = checkSignal(signal, 'admin call')
+      return abortable(s, async () => fn(await this.client()))
+    })
+  }
+
   /** Connects and reads the cluster's description, retrying for about KafkaJS's retry budget. */
   async connect(): Promise<void> {
     await this.call((a) => a.describeCluster({ timeoutMs: retryBudgetMs(this.options.retry ?? this.context.config.retry) }))
@@ -165,8 +175,8 @@ export class AdminFacade implements Admin {
   // --- topics ---------------------------------------------------------------
 
   /** Every topic of the cluster, internal ones included (as KafkaJS's metadata lists them). */
-  listTopics(): Promise<string[]> {
-    return this.call((a) => a.listTopics({ listInternal: true }))
+  listTopics(options: AbortOptions = {}): Promise<string[]> {
+    return this.callWith(options?.signal, (a) => a.listTopics({ listInternal: true }))
   }
 
   /** Topic names without the internal ones (what a RegExp subscription matches). */
@@ -178,7 +188,7 @@ export class AdminFacade implements Admin {
    * Resolves true when every topic was created, false when some already
    * existed (and nothing else failed); waits for leaders unless told not to.
    */
-  async createTopics(options: { validateOnly?: boolean; waitForLeaders?: boolean; timeout?: number; topics: ITopicConfig[] }): Promise<boolean> {
+  async createTopics(options: { validateOnly?: boolean; waitForLeaders?: boolean; timeout?: number; topics: ITopicConfig[] } & AbortOptions): Promise<boolean> {
     const { topics, validateOnly = false, waitForLeaders = true, timeout } = options ?? ({} as never)
     if (!Array.isArray(topics)) throw invalid(`Invalid topics array ${String(topics)}`)
     if (topics.some((t) => typeof t?.topic !== 'string')) throw invalid('Invalid topics array, the topic names have to be a valid string')
@@ -201,7 +211,7 @@ export class AdminFacade implements Admin {
       }
       return n
     })
-    return this.call(async (a) => {
+    return this.callWith(options?.signal, async (a) => {
       let existed: string[] = []
       try {
         await a.createTopics(newTopics, { validateOnly })
@@ -232,14 +242,14 @@ export class AdminFacade implements Admin {
     }
   }
 
-  async deleteTopics(options: { topics: string[]; timeout?: number }): Promise<void> {
+  async deleteTopics(options: { topics: string[]; timeout?: number } & AbortOptions): Promise<void> {
     const topics = options?.topics
     if (!Array.isArray(topics)) throw invalid(`Invalid topics array ${String(topics)}`)
     if (topics.some((t) => typeof t !== 'string')) throw invalid('Invalid topics array, the names must be a valid string')
-    await this.call((a) => a.deleteTopics(topics))
+    await this.callWith(options?.signal, (a) => a.deleteTopics(topics))
   }
 
-  async createPartitions(options: { validateOnly?: boolean; timeout?: number; topicPartitions: ITopicPartitionConfig[] }): Promise<boolean> {
+  async createPartitions(options: { validateOnly?: boolean; timeout?: number; topicPartitions: ITopicPartitionConfig[] } & AbortOptions): Promise<boolean> {
     const tps = options?.topicPartitions
     if (!Array.isArray(tps)) throw invalid(`Invalid topic partitions array ${String(tps)}`)
     if (tps.length === 0) throw invalid('Empty topic partitions array')
@@ -248,15 +258,15 @@ export class AdminFacade implements Admin {
     if (tps.some((t) => t.assignments !== undefined && t.assignments.length > 0)) {
       throw new KafkaJSNotImplemented('createPartitions: explicit replica "assignments" are not supported by samsa; give only "count"')
     }
-    await this.call((a) => a.createPartitions(tps.map((t) => ({ topic: t.topic, count: t.count })), { validateOnly: options.validateOnly ?? false }))
+    await this.callWith(options?.signal, (a) => a.createPartitions(tps.map((t) => ({ topic: t.topic, count: t.count })), { validateOnly: options.validateOnly ?? false }))
     return true
   }
 
   /** Partition metadata of the given topics (default: every topic). Unknown topics fail; none is created. */
-  async fetchTopicMetadata(options: { topics: string[] } = { topics: [] }): Promise<{ topics: ITopicMetadata[] }> {
+  async fetchTopicMetadata(options: { topics: string[] } & AbortOptions = { topics: [] }): Promise<{ topics: ITopicMetadata[] }> {
     const wanted = options?.topics ?? []
     for (const t of wanted) if (!t || typeof t !== 'string') throw invalid(`Invalid topic ${String(t)}`)
-    return this.call(async (a) => {
+    return this.callWith(options?.signal, async (a) => {
       const names = wanted.length > 0 ? wanted : await a.listTopics({ listInternal: true })
       const described = names.length > 0 ? await a.describeTopics(names) : []
       return {
@@ -288,9 +298,9 @@ export class AdminFacade implements Admin {
   }
 
   /** Each partition's low and high watermark; `offset` is the high one. */
-  async fetchTopicOffsets(topic: string): Promise<Array<SeekEntry & { high: string; low: string }>> {
+  async fetchTopicOffsets(topic: string, options: AbortOptions = {}): Promise<Array<SeekEntry & { high: string; low: string }>> {
     if (!topic || typeof topic !== 'string') throw invalid(`Invalid topic ${String(topic)}`)
-    return this.call(async (a) => {
+    return this.callWith(options?.signal, async (a) => {
       const partitions = await this.partitionsOf(a, topic)
       const [high, low] = await Promise.all([this.offsetsAt(a, topic, partitions, 'latest'), this.offsetsAt(a, topic, partitions, 'earliest')])
       return partitions.map((partition) => {
@@ -301,9 +311,9 @@ export class AdminFacade implements Admin {
   }
 
   /** The first offset at or after `timestamp` in each partition; the high watermark where there is none. */
-  async fetchTopicOffsetsByTimestamp(topic: string, timestamp?: number): Promise<Array<SeekEntry>> {
+  async fetchTopicOffsetsByTimestamp(topic: string, timestamp?: number, options: AbortOptions = {}): Promise<Array<SeekEntry>> {
     if (!topic || typeof topic !== 'string') throw invalid(`Invalid topic ${String(topic)}`)
-    return this.call(async (a) => {
+    return this.callWith(options?.signal, async (a) => {
       const partitions = await this.partitionsOf(a, topic)
       const high = await this.offsetsAt(a, topic, partitions, 'latest')
       const at = timestamp === undefined || timestamp === null ? high : await this.offsetsAt(a, topic, partitions, timestamp)
@@ -322,12 +332,12 @@ export class AdminFacade implements Admin {
    * group has committed. `resolveOffsets` replaces -1 by the high watermark
    * (and -2 by the low one) and commits the result, as KafkaJS does.
    */
-  async fetchOffsets(options: { groupId: string; topics?: string[]; resolveOffsets?: boolean }): Promise<Array<{ topic: string; partitions: FetchOffsetsPartition[] }>> {
+  async fetchOffsets(options: { groupId: string; topics?: string[]; resolveOffsets?: boolean } & AbortOptions): Promise<Array<{ topic: string; partitions: FetchOffsetsPartition[] }>> {
     const { groupId, resolveOffsets = false } = options ?? ({} as never)
     const topics = options?.topics ?? []
     if (!groupId) throw invalid(`Invalid groupId ${String(groupId)}`)
     if (!Array.isArray(topics)) throw invalid('Expected topics array to be set')
-    return this.call(async (a) => {
+    return this.callWith(options?.signal, async (a) => {
       let wanted: TopicPartition[] | undefined
       if (topics.length > 0) {
         wanted = []
@@ -358,13 +368,13 @@ export class AdminFacade implements Admin {
   }
 
   /** Sets a group's offsets; the group must have no running members. -1 means latest, -2 earliest. */
-  async setOffsets(options: { groupId: string; topic: string; partitions: SeekEntry[] }): Promise<void> {
+  async setOffsets(options: { groupId: string; topic: string; partitions: SeekEntry[] } & AbortOptions): Promise<void> {
     const { groupId, topic, partitions } = options ?? ({} as never)
     if (!groupId) throw invalid(`Invalid groupId ${String(groupId)}`)
     if (!topic) throw invalid(`Invalid topic ${String(topic)}`)
     if (!Array.isArray(partitions) || partitions.length === 0) throw invalid('Invalid partitions')
     const wanted = partitions.map((p) => ({ partition: p.partition, offset: parseOffset(p.offset, 'offset') }))
-    await this.call(async (a) => {
+    await this.callWith(options?.signal, async (a) => {
       const special = wanted.filter((w) => w.offset < 0n)
       if (special.length > 0) {
         const ids = special.map((w) => w.partition)
@@ -379,11 +389,11 @@ export class AdminFacade implements Admin {
   }
 
   /** Moves every partition of `topic` to its earliest (or latest) offset for an idle group. */
-  async resetOffsets(options: { groupId: string; topic: string; earliest: boolean }): Promise<void> {
+  async resetOffsets(options: { groupId: string; topic: string; earliest: boolean } & AbortOptions): Promise<void> {
     const { groupId, topic, earliest = false } = options ?? ({} as never)
     if (!groupId) throw invalid(`Invalid groupId ${String(groupId)}`)
     if (!topic) throw invalid(`Invalid topic ${String(topic)}`)
-    const partitions = await this.call((a) => this.partitionsOf(a, topic))
+    const partitions = await this.callWith(options?.signal, (a) => this.partitionsOf(a, topic))
     await this.setOffsets({ groupId, topic, partitions: partitions.map((partition) => ({ partition, offset: earliest ? '-2' : '-1' })) })
   }
 
@@ -398,8 +408,8 @@ export class AdminFacade implements Admin {
   // --- cluster and groups ---------------------------------------------------
 
   /** Brokers, controller (null when none) and cluster id. */
-  async describeCluster(): Promise<{ brokers: Array<{ nodeId: number; host: string; port: number }>; controller: number | null; clusterId: string }> {
-    return this.call(async (a) => {
+  async describeCluster(options: AbortOptions = {}): Promise<{ brokers: Array<{ nodeId: number; host: string; port: number }>; controller: number | null; clusterId: string }> {
+    return this.callWith(options?.signal, async (a) => {
       const c = await a.describeCluster()
       return {
         brokers: c.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
@@ -409,16 +419,16 @@ export class AdminFacade implements Admin {
     })
   }
 
-  async listGroups(): Promise<{ groups: GroupOverview[] }> {
-    return this.call(async (a) => ({
+  async listGroups(options: AbortOptions = {}): Promise<{ groups: GroupOverview[] }> {
+    return this.callWith(options?.signal, async (a) => ({
       groups: (await a.listConsumerGroups()).map((g) => ({ groupId: g.groupId, protocolType: g.isSimpleConsumerGroup ? '' : 'consumer' })),
     }))
   }
 
   /** KafkaJS's group descriptions; a group that does not exist is described as `Dead` with no members. */
-  async describeGroups(groupIds: string[]): Promise<GroupDescriptions> {
+  async describeGroups(groupIds: string[], options: AbortOptions = {}): Promise<GroupDescriptions> {
     if (!Array.isArray(groupIds)) throw invalid(`Invalid groupIds array ${String(groupIds)}`)
-    return this.call(async (a) => ({ groups: await this.describe(a, groupIds) }))
+    return this.callWith(options?.signal, async (a) => ({ groups: await this.describe(a, groupIds) }))
   }
 
   private async describe(a: SamsaAdmin, ids: string[]): Promise<GroupDescription[]> {
@@ -454,17 +464,20 @@ export class AdminFacade implements Admin {
   }
 
   /** Deletes groups; if any fails, rejects with KafkaJSDeleteGroupsError listing the failed ones. */
-  async deleteGroups(groupIds: string[]): Promise<DeleteGroupsResult[]> {
+  async deleteGroups(groupIds: string[], options: AbortOptions = {}): Promise<DeleteGroupsResult[]> {
     if (!Array.isArray(groupIds)) throw invalid(`Invalid groupIds array ${String(groupIds)}`)
     if (groupIds.some((g) => typeof g !== 'string')) throw invalid(`Invalid groupId name: ${JSON.stringify(groupIds)}`)
+    const signal = checkSignal(options?.signal, 'deleteGroups()')
+    throwIfAborted(signal, 'deleteGroups()')
     const a = await this.client()
     const failed: DeleteGroupsErrorEntry[] = []
     const results = await Promise.all(
       groupIds.map(async (groupId): Promise<DeleteGroupsResult> => {
         try {
-          await a.deleteConsumerGroups([groupId])
+          await a.deleteConsumerGroups([groupId], { signal })
           return { groupId, errorCode: ErrorCode.NONE }
         } catch (e) {
+          if (e instanceof AbortError) throw e
           const err = toKafkaJSError(e)
           const entry = { groupId, errorCode: e instanceof KafkaError ? e.code ?? ErrorCode.UNKNOWN_SERVER_ERROR : ErrorCode.UNKNOWN_SERVER_ERROR, error: err as KafkaJSError }
           failed.push(entry)
@@ -485,7 +498,7 @@ export class AdminFacade implements Admin {
     return { type, name: r.name }
   }
 
-  async describeConfigs(configs: { resources: ResourceConfigQuery[]; includeSynonyms: boolean }): Promise<DescribeConfigResponse> {
+  async describeConfigs(configs: { resources: ResourceConfigQuery[]; includeSynonyms: boolean } & AbortOptions): Promise<DescribeConfigResponse> {
     const resources = configs?.resources
     if (!Array.isArray(resources)) throw invalid(`Invalid resources array ${String(resources)}`)
     if (resources.length === 0) throw invalid('Resources array cannot be empty')
@@ -496,7 +509,7 @@ export class AdminFacade implements Admin {
       return this.resource(r)
     })
     const includeSynonyms = configs.includeSynonyms === true
-    return this.call(async (a) => {
+    return this.callWith(configs?.signal, async (a) => {
       const described = await Promise.all(
         mapped.map(async (res, i) => {
           const names = resources[i]!.configNames
@@ -532,7 +545,7 @@ export class AdminFacade implements Admin {
    * the entries given (others revert to their defaults). Done with
    * incremental alters: set what is given, delete the dynamic configs left out.
    */
-  async alterConfigs(configs: { validateOnly: boolean; resources: IResourceConfig[] }): Promise<{ resources: { errorCode: number; errorMessage: string | null; resourceName: string; resourceType: ConfigResourceTypes }[]; throttleTime: number }> {
+  async alterConfigs(configs: { validateOnly: boolean; resources: IResourceConfig[] } & AbortOptions): Promise<{ resources: { errorCode: number; errorMessage: string | null; resourceName: string; resourceType: ConfigResourceTypes }[]; throttleTime: number }> {
     const resources = configs?.resources
     if (!Array.isArray(resources)) throw invalid(`Invalid resources array ${String(resources)}`)
     if (resources.length === 0) throw invalid('Resources array cannot be empty')
@@ -542,7 +555,7 @@ export class AdminFacade implements Admin {
       if (r.configEntries.some((e) => typeof e?.name !== 'string' || typeof e?.value !== 'string')) throw invalid(`Invalid resource config value: ${JSON.stringify(r)}`)
       return res
     })
-    return this.call(async (a) => {
+    return this.callWith(configs?.signal, async (a) => {
       const current = await a.describeConfigs(mapped)
       const changes: ConfigChange[] = mapped.map((res, i) => {
         const given = resources[i]!.configEntries
@@ -562,7 +575,7 @@ export class AdminFacade implements Admin {
   // --- records --------------------------------------------------------------
 
   /** Deletes records before the given offsets ('-1': all records). */
-  async deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] }): Promise<void> {
+  async deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] } & AbortOptions): Promise<void> {
     const { topic, partitions } = options ?? ({} as never)
     if (!topic || typeof topic !== 'string') throw invalid(`Invalid topic "${String(topic)}"`)
     if (!Array.isArray(partitions) || partitions.length === 0) throw invalid('Invalid partitions')

@@ -33,6 +33,7 @@ import { CONSUMER_EVENTS, Instrumentation } from './events.js'
 import { KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
 import { checkPauseRequest, type PauseRequest } from './pauses.js'
 import { Runner, type RunnerHost, type RunOptions } from './runner.js'
+import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
 import type {
   Consumer,
   ConsumerConfig,
@@ -48,6 +49,7 @@ import type {
   TopicPartitionOffsetAndMetadata,
   TopicPartitions,
   ValueOf,
+  AbortOptions,
 } from './types.js'
 
 const NOT_RUNNING = 'Consumer group was not initialized, consumer#run must be called first'
@@ -270,14 +272,17 @@ export class ConsumerFacade implements Consumer {
   }
 
   /** Commits exactly these offsets (the offset of the next message to read). */
-  async commitOffsets(topicPartitions: TopicPartitionOffsetAndMetadata[] = []): Promise<void> {
+  async commitOffsets(topicPartitions: TopicPartitionOffsetAndMetadata[] = [], options: AbortOptions = {}): Promise<void> {
+    const signal = checkSignal(options?.signal, 'commitOffsets()')
+    throwIfAborted(signal, 'commitOffsets()')
     for (const { topic, partition, offset, metadata = null } of topicPartitions) {
       if (!topic) throw new KafkaJSNonRetriableError(`Invalid topic ${String(topic)}`)
       if (typeof partition !== 'number' || Number.isNaN(partition)) throw new KafkaJSNonRetriableError(`Invalid partition, expected a number received ${String(partition)}`)
       if (parseOffset(offset, 'offset') < 0n) throw new KafkaJSNonRetriableError('Offset must not be a negative number')
       if (metadata !== null && typeof metadata !== 'string') throw new KafkaJSNonRetriableError(`Invalid offset metadata, expected string or null, received ${String(metadata)}`)
     }
-    await this.running().commitOffsets(topicPartitions)
+    const runner = this.running()
+    await abortable(signal, () => runner.commitOffsets(topicPartitions), 'commitOffsets()')
   }
 
   /** Moves a partition's position; '-1' is the latest offset, '-2' the earliest. */

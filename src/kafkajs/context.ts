@@ -12,6 +12,7 @@ import { Producer as SamsaProducer } from '../producer/producer.js'
 import { checkBrokers, commonConfig, retryBudgetMs, type CommonConfig } from './config.js'
 import { toKafkaJSError } from './errors.js'
 import type { KafkaConfig, Logger, RetryOptions } from './types.js'
+import { engineLogger } from './logger.js'
 
 /** Stands in for brokers given as a function when a config is only validated. */
 const PLACEHOLDER_BROKERS = ['localhost:9092']
@@ -19,7 +20,11 @@ const PLACEHOLDER_BROKERS = ['localhost:9092']
 export class ClientContext {
   private warned = false
 
+  /** The samsa `logger` option of every client: engine entries go through the KafkaJS logger. */
+  private readonly engine: ReturnType<typeof engineLogger>
+
   constructor(readonly config: KafkaConfig, readonly logger: Logger) {
+    this.engine = engineLogger(logger)
     if (typeof config.brokers !== 'function') checkBrokers(config.brokers)
     // Validates ssl and sasl now, so that a bad option fails in the constructor.
     this.common(PLACEHOLDER_BROKERS)
@@ -32,7 +37,7 @@ export class ClientContext {
       this.warned = true
       for (const w of warnings) this.logger.warn(w)
     }
-    return config
+    return { ...config, logger: this.engine }
   }
 
   /** The broker list: as given, or what the brokers function returns now. */

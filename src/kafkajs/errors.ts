@@ -9,7 +9,7 @@
  * become `KafkaJSProtocolError` with the broker's `type` (e.g.
  * `UNKNOWN_TOPIC_OR_PARTITION`), `code` and `retriable`.
  */
-import { AuthenticationError, ConfigError, ConnectionError, KafkaError, TimeoutError } from '../errors.js'
+import { AuthenticationError, ConfigError, ConnectionError, KafkaError, TimeoutError, AbortError } from '../errors.js'
 import { ErrorCode } from '../protocol/errors.js'
 import type { PartitionMetadata } from './types.js'
 
@@ -350,6 +350,8 @@ export class KafkaJSNoBrokerAvailableError extends KafkaJSError {
  * errors that are not samsa's (the caller's own) are returned as they are.
  */
 export function toKafkaJSError(err: unknown): Error {
+  // The caller's own cancellation stays what it is: an AbortError, as in fetch and node:fs.
+  if (err instanceof AbortError) return err
   if (err instanceof KafkaJSError || !(err instanceof KafkaError)) {
     return err instanceof Error ? err : new KafkaJSNonRetriableError(String(err))
   }

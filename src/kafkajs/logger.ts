@@ -8,7 +8,11 @@
  * The default log creator prints one JSON line per entry to the console.
  * A log function that throws never breaks the client: the error is dropped.
  * Entries never carry secrets (no config values are logged).
+ * The engine's own entries (rebalances, retries, fencing, connection loss)
+ * reach the same log function through {@link engineLogger}, under KafkaJS's
+ * namespaces and levels.
  */
+import type { Logger as SamsaLogger, LogFields } from '../logger.js'
 import { logLevel, type LogEntry, type Logger, type logCreator } from './types.js'
 
 const LABELS: [label: string, level: logLevel][] = [
@@ -64,4 +68,35 @@ export function createLogger(options: { level?: logLevel; logCreator?: logCreato
     }
   }
   return make('', undefined)
+}
+
+/** KafkaJS's namespace for a samsa one: what a KafkaJS user would filter on. */
+function kafkaJSNamespace(samsa: unknown): string {
+  const ns = typeof samsa === 'string' ? samsa : ''
+  if (ns.startsWith('samsa:network')) return 'Connection'
+  if (ns.startsWith('samsa:consumer')) return 'Consumer'
+  if (ns.startsWith('samsa:producer')) return 'Producer'
+  if (ns.startsWith('samsa:admin')) return 'Admin'
+  return 'Cluster'
+}
+
+/**
+ * The samsa `logger` option for the clients of one `Kafka`: engine entries go
+ * to `root` (the logger built from logLevel and logCreator), so they are
+ * filtered by KafkaJS's level and reach the user's logCreator. samsa's
+ * namespace travels as the entry's `samsaNamespace`.
+ */
+export function engineLogger(root: Logger): SamsaLogger {
+  const byNamespace = new Map<string, Logger>()
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => {
+    const { namespace, ...rest } = fields ?? {}
+    const name = kafkaJSNamespace(namespace)
+    let logger = byNamespace.get(name)
+    if (logger === undefined) {
+      logger = root.namespace(name)
+      byNamespace.set(name, logger)
+    }
+    logger[level](message, namespace === undefined ? rest : { ...rest, samsaNamespace: namespace })
+  }
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }

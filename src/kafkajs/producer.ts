@@ -31,6 +31,7 @@ import type { ClientContext } from './context.js'
 import { Instrumentation, PRODUCER_EVENTS } from './events.js'
 import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
 import { Partitioners } from './partitioners.js'
+import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
 import {
   CompressionTypes,
   type IHeaders,
@@ -48,6 +49,7 @@ import {
   type TopicMessages,
   type Transaction,
   type ValueOf,
+  type AbortOptions,
 } from './types.js'
 import { ErrorCode } from '../protocol/errors.js'
 
@@ -191,17 +193,17 @@ export class ProducerFacade implements Producer {
   }
 
   async send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    const { acks, timeout, compression, topic, messages } = record ?? ({} as ProducerRecord)
-    return this.sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] } as ProducerBatch)
+    const { acks, timeout, compression, topic, messages, signal } = record ?? ({} as ProducerRecord)
+    return this.sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }], signal } as ProducerBatch)
   }
 
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    const { acks = -1, compression, topicMessages = [] } = batch ?? {}
+    const { acks = -1, compression, topicMessages = [], signal } = batch ?? {}
     const merged = checkTopicMessages(topicMessages)
     if (this.options.idempotent && acks !== -1) {
       throw new KafkaJSNonRetriableError("Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees")
     }
-    return produce(this.producerFor(acks, compression), merged, this.partitioner, acks)
+    return produce(this.producerFor(acks, compression), merged, this.partitioner, acks, signal)
   }
 
   /** Begins a transaction (initialising the transactional producer the first time). */
@@ -234,11 +236,11 @@ export class ProducerFacade implements Producer {
     const active = () => {
       if (!state.active) throw new KafkaJSNonRetriableError('Transaction is not active: it was committed or aborted')
     }
-    const end = async (how: 'commit' | 'abort') => {
+    const end = async (how: 'commit' | 'abort', options?: AbortOptions) => {
       active()
       try {
-        if (how === 'commit') await state.producer.commitTransaction()
-        else await state.producer.abortTransaction()
+        if (how === 'commit') await state.producer.commitTransaction({ signal: options?.signal })
+        else await state.producer.abortTransaction({ signal: options?.signal })
         state.active = false
       } catch (e) {
         throw toKafkaJSError(e)
@@ -246,25 +248,25 @@ export class ProducerFacade implements Producer {
     }
     const sendBatch = async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
       active()
-      const { acks = -1, topicMessages = [] } = batch ?? {}
+      const { acks = -1, topicMessages = [], signal } = batch ?? {}
       if (acks !== -1) throw new KafkaJSNonRetriableError("Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees")
-      return produce(state.producer, checkTopicMessages(topicMessages), this.partitioner, acks)
+      return produce(state.producer, checkTopicMessages(topicMessages), this.partitioner, acks, signal)
     }
     return {
       sendBatch,
-      send: (record: ProducerRecord) => sendBatch({ acks: record?.acks, topicMessages: [{ topic: record?.topic, messages: record?.messages }] } as ProducerBatch),
-      sendOffsets: async ({ consumerGroupId, topics }: Offsets & { consumerGroupId: string }) => {
+      send: (record: ProducerRecord) => sendBatch({ acks: record?.acks, topicMessages: [{ topic: record?.topic, messages: record?.messages }], signal: record?.signal } as ProducerBatch),
+      sendOffsets: async ({ consumerGroupId, topics, signal }: Offsets & { consumerGroupId: string } & AbortOptions) => {
         active()
         if (!consumerGroupId) throw new KafkaJSNonRetriableError(`Invalid consumer group id "${String(consumerGroupId)}"`)
         const offsets = (topics ?? []).flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: BigInt(p.offset) })))
         try {
-          await state.producer.sendOffsetsToTransaction(offsets, { groupId: consumerGroupId, generationId: -1, memberId: '', groupInstanceId: null })
+          await state.producer.sendOffsetsToTransaction(offsets, { groupId: consumerGroupId, generationId: -1, memberId: '', groupInstanceId: null }, { signal })
         } catch (e) {
           throw toKafkaJSError(e)
         }
       },
-      commit: () => end('commit'),
-      abort: () => end('abort'),
+      commit: (options?: AbortOptions) => end('commit', options),
+      abort: (options?: AbortOptions) => end('abort', options),
       isActive: () => state.active,
     }
   }
@@ -286,15 +288,19 @@ async function produce(
   topicMessages: TopicMessages[],
   partitioner: (args: { topic: string; partitionMetadata: PartitionMetadata[]; message: Message }) => number,
   acks: number,
+  signalOption?: unknown,
 ): Promise<RecordMetadata[]> {
   const sent: { topic: string; timestamp: number; result: Promise<SamsaRecordMetadata> }[] = []
+  // samsa extension: the signal stops the waits (metadata, buffer memory) and the wait for acknowledgements.
+  const signal = checkSignal(signalOption, 'send()')
+  throwIfAborted(signal, 'send()')
   try {
     for (const { topic, messages } of topicMessages) {
-      const partitionMetadata = toPartitionMetadata(await producer.partitionsFor(topic))
+      const partitionMetadata = toPartitionMetadata(await producer.partitionsFor(topic, { signal }))
       for (const message of messages) {
         const partition = partitioner({ topic, partitionMetadata, message })
         const timestamp = message.timestamp === undefined || message.timestamp === null ? Date.now() : Number(message.timestamp)
-        const result = producer.send({ topic, partition, key: toBuffer(message.key), value: toBuffer(message.value), timestamp, headers: toHeaders(message.headers) })
+        const result = producer.send({ topic, partition, key: toBuffer(message.key), value: toBuffer(message.value), timestamp, headers: toHeaders(message.headers) }, { signal })
         result.catch(() => undefined)
         sent.push({ topic, timestamp, result })
       }
@@ -303,7 +309,7 @@ async function produce(
     await Promise.allSettled(sent.map((s) => s.result))
     throw toKafkaJSError(e)
   }
-  const outcomes = await Promise.allSettled(sent.map((s) => s.result))
+  const outcomes = await abortable(signal, () => Promise.allSettled(sent.map((s) => s.result)), 'send()')
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
   if (failed) throw toKafkaJSError(failed.reason)
   if (acks === 0) return []

@@ -709,12 +709,23 @@ export interface ConsumerEventMap {
 
 // --- producer ---------------------------------------------------------------
 
+/**
+ * samsa extension: cancellation with an AbortSignal. When it fires the call
+ * rejects with samsa's AbortError (`name === 'AbortError'`, `cause`: the
+ * signal's reason); a signal already aborted rejects before anything happens.
+ */
+export interface AbortOptions {
+  signal?: AbortSignal
+}
+
 export interface ProducerRecord {
   topic: string
   messages: Message[]
   acks?: number
   timeout?: number
   compression?: CompressionTypes
+  /** samsa extension: stops waiting; messages already in a batch are still delivered. */
+  signal?: AbortSignal
 }
 
 export type RecordMetadata = {
@@ -738,6 +749,8 @@ export interface ProducerBatch {
   timeout?: number
   compression?: CompressionTypes
   topicMessages?: TopicMessages[]
+  /** samsa extension: stops waiting; messages already in a batch are still delivered. */
+  signal?: AbortSignal
 }
 
 export type Sender = {
@@ -746,9 +759,9 @@ export type Sender = {
 }
 
 export type Transaction = Sender & {
-  sendOffsets(offsets: Offsets & { consumerGroupId: string }): Promise<void>
-  commit(): Promise<void>
-  abort(): Promise<void>
+  sendOffsets(offsets: Offsets & { consumerGroupId: string } & AbortOptions): Promise<void>
+  commit(options?: AbortOptions): Promise<void>
+  abort(options?: AbortOptions): Promise<void>
   isActive(): boolean
 }
 
@@ -861,7 +874,7 @@ export type Consumer = {
   subscribe(subscription: ConsumerSubscribeTopics | ConsumerSubscribeTopic): Promise<void>
   stop(): Promise<void>
   run(config?: ConsumerRunConfig): Promise<void>
-  commitOffsets(topicPartitions: Array<TopicPartitionOffsetAndMetadata>): Promise<void>
+  commitOffsets(topicPartitions: Array<TopicPartitionOffsetAndMetadata>, options?: AbortOptions): Promise<void>
   seek(topicPartitionOffset: TopicPartitionOffset): void
   describeGroup(): Promise<GroupDescription>
   pause(topics: Array<{ topic: string; partitions?: number[] }>): void
@@ -877,26 +890,26 @@ export type Consumer = {
 export type Admin = {
   connect(): Promise<void>
   disconnect(): Promise<void>
-  listTopics(): Promise<string[]>
-  createTopics(options: { validateOnly?: boolean; waitForLeaders?: boolean; timeout?: number; topics: ITopicConfig[] }): Promise<boolean>
-  deleteTopics(options: { topics: string[]; timeout?: number }): Promise<void>
-  createPartitions(options: { validateOnly?: boolean; timeout?: number; topicPartitions: ITopicPartitionConfig[] }): Promise<boolean>
-  fetchTopicMetadata(options?: { topics: string[] }): Promise<{ topics: Array<ITopicMetadata> }>
-  fetchOffsets(options: { groupId: string; topics?: string[]; resolveOffsets?: boolean }): Promise<Array<{ topic: string; partitions: FetchOffsetsPartition[] }>>
-  fetchTopicOffsets(topic: string): Promise<Array<SeekEntry & { high: string; low: string }>>
-  fetchTopicOffsetsByTimestamp(topic: string, timestamp?: number): Promise<Array<SeekEntry>>
-  describeCluster(): Promise<{ brokers: Array<{ nodeId: number; host: string; port: number }>; controller: number | null; clusterId: string }>
-  setOffsets(options: { groupId: string; topic: string; partitions: SeekEntry[] }): Promise<void>
-  resetOffsets(options: { groupId: string; topic: string; earliest: boolean }): Promise<void>
-  describeConfigs(configs: { resources: ResourceConfigQuery[]; includeSynonyms: boolean }): Promise<DescribeConfigResponse>
-  alterConfigs(configs: { validateOnly: boolean; resources: IResourceConfig[] }): Promise<any> // eslint-disable-line @typescript-eslint/no-explicit-any
-  listGroups(): Promise<{ groups: GroupOverview[] }>
-  deleteGroups(groupIds: string[]): Promise<DeleteGroupsResult[]>
-  describeGroups(groupIds: string[]): Promise<GroupDescriptions>
+  listTopics(options?: AbortOptions): Promise<string[]>
+  createTopics(options: { validateOnly?: boolean; waitForLeaders?: boolean; timeout?: number; topics: ITopicConfig[] } & AbortOptions): Promise<boolean>
+  deleteTopics(options: { topics: string[]; timeout?: number } & AbortOptions): Promise<void>
+  createPartitions(options: { validateOnly?: boolean; timeout?: number; topicPartitions: ITopicPartitionConfig[] } & AbortOptions): Promise<boolean>
+  fetchTopicMetadata(options?: { topics: string[] } & AbortOptions): Promise<{ topics: Array<ITopicMetadata> }>
+  fetchOffsets(options: { groupId: string; topics?: string[]; resolveOffsets?: boolean } & AbortOptions): Promise<Array<{ topic: string; partitions: FetchOffsetsPartition[] }>>
+  fetchTopicOffsets(topic: string, options?: AbortOptions): Promise<Array<SeekEntry & { high: string; low: string }>>
+  fetchTopicOffsetsByTimestamp(topic: string, timestamp?: number, options?: AbortOptions): Promise<Array<SeekEntry>>
+  describeCluster(options?: AbortOptions): Promise<{ brokers: Array<{ nodeId: number; host: string; port: number }>; controller: number | null; clusterId: string }>
+  setOffsets(options: { groupId: string; topic: string; partitions: SeekEntry[] } & AbortOptions): Promise<void>
+  resetOffsets(options: { groupId: string; topic: string; earliest: boolean } & AbortOptions): Promise<void>
+  describeConfigs(configs: { resources: ResourceConfigQuery[]; includeSynonyms: boolean } & AbortOptions): Promise<DescribeConfigResponse>
+  alterConfigs(configs: { validateOnly: boolean; resources: IResourceConfig[] } & AbortOptions): Promise<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  listGroups(options?: AbortOptions): Promise<{ groups: GroupOverview[] }>
+  deleteGroups(groupIds: string[], options?: AbortOptions): Promise<DeleteGroupsResult[]>
+  describeGroups(groupIds: string[], options?: AbortOptions): Promise<GroupDescriptions>
   describeAcls(options: AclFilter): Promise<DescribeAclResponse>
   deleteAcls(options: { filters: AclFilter[] }): Promise<DeleteAclResponse>
   createAcls(options: { acl: AclEntry[] }): Promise<boolean>
-  deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] }): Promise<void>
+  deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] } & AbortOptions): Promise<void>
   alterPartitionReassignments(request: { topics: PartitionReassignment[]; timeout?: number }): Promise<void>
   listPartitionReassignments(request: { topics?: TopicPartitions[]; timeout?: number }): Promise<ListPartitionReassignmentsResponse>
   logger(): Logger

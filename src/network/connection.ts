@@ -25,8 +25,8 @@
  */
 import net from 'node:net'
 import tls from 'node:tls'
-import createDebug from 'debug'
 import { ConnectionError, KafkaError, ProtocolError, TimeoutError } from '../errors.js'
+import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
@@ -35,7 +35,7 @@ import { Writer } from '../protocol/writer.js'
 import { channels } from './diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 
-const log = createDebug('samsa:network')
+const networkLog = Log.standalone('samsa:network')
 
 /** Scratch buffer for reads that are not into a frame in progress. */
 const READ_CHUNK = 64 * 1024
@@ -59,6 +59,8 @@ export interface ConnectionOptions {
   /** Runs after version negotiation, before the connection is ready (SASL). */
   authenticate?: ((conn: Connection) => Promise<void>) | undefined
   onClose?: ((conn: Connection, error: KafkaError | undefined) => void) | undefined
+  /** The client's logger (namespace samsa:network); the debug package when absent. */
+  log?: Log | undefined
 }
 
 export interface RequestOptions {
@@ -109,9 +111,12 @@ export class Connection {
   /** Time of the last request or response, for idle reaping. */
   lastUsed = Date.now()
 
+  private readonly log: Log
+
   constructor(options: ConnectionOptions) {
     this.options = options
     this.address = `${options.host}:${options.port}`
+    this.log = options.log ?? networkLog
   }
 
   get nodeId(): number {
@@ -144,7 +149,7 @@ export class Connection {
   private async doConnect(): Promise<void> {
     this.state = 'connecting'
     const { host, port, connectTimeoutMs } = this.options
-    log('connecting to %s (node %d)', this.address, this.options.nodeId)
+    this.log.debug(`connecting to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
     await new Promise<void>((resolve, reject) => {
       const socket = this.options.tls
         ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.options.tls })
@@ -193,7 +198,7 @@ export class Connection {
     if (this.options.authenticate) await this.options.authenticate(this)
     if (this.state !== 'connecting') throw this.closeError ?? new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
-    log('connected to %s (node %d)', this.address, this.options.nodeId)
+    this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
   }
 
   private async negotiateVersions(): Promise<void> {
@@ -455,9 +460,15 @@ export class Connection {
   /** Closes the connection; pending requests fail with `error` (or a retriable ConnectionError). */
   destroy(error?: KafkaError): void {
     if (this.state === 'closed') return
+    const wasReady = this.state === 'ready'
     this.state = 'closed'
     this.closeError = error ?? new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })
-    if (error) log('closing %s: %s', this.address, error.message)
+    if (error) {
+      // A failed attempt is reported by the pool.
+      // With requests in flight it is a warning (they fail and are retried); an idle socket the broker closed is only news.
+      if (wasReady) this.log[this.pending.size > 0 ? 'warn' : 'info'](`connection to ${this.address} lost: ${error.message}`, { broker: this.address, nodeId: this.options.nodeId, pending: this.pending.size })
+      else this.log.debug(`closing ${this.address}: ${error.message}`, { broker: this.address })
+    }
     const failure =
       error instanceof ConnectionError
         ? error

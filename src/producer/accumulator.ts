@@ -225,6 +225,14 @@ export class Accumulator {
     }
   }
 
+  /** Takes back a send still waiting for memory (its caller gave up); true when it was waiting. */
+  cancelWaiting(callback: SendCallback): boolean {
+    const head = this.waiting.peek()
+    if (!this.waiting.remove((w) => w.callback === callback)) return false
+    if (head?.callback === callback) this.armWaitTimer()
+    return true
+  }
+
   private armWaitTimer(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined

@@ -36,4 +36,15 @@ export class Fifo<T> {
     this.head = 0
     return out
   }
+
+  /** Removes the first item matching `match` (O(n), for cancellations); true when one was removed. */
+  remove(match: (item: T) => boolean): boolean {
+    for (let i = this.head; i < this.items.length; i++) {
+      if (match(this.items[i] as T)) {
+        this.items.splice(i, 1)
+        return true
+      }
+    }
+    return false
+  }
 }

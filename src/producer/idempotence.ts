@@ -28,7 +28,6 @@
  *   prove nothing is missing, or the epoch is bumped.
  * - DUPLICATE_SEQUENCE_NUMBER counts as success (the broker has the batch).
  */
-import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError } from '../errors.js'
@@ -37,8 +36,7 @@ import { MAX_INT } from '../protocol/int32.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
 import { incrementSequence, type ProducerBatch } from './batch.js'
 import type { PartitionQueue } from './queue.js'
-
-const log = createDebug('samsa:producer')
+import { Log } from '../logger.js'
 
 type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
 
@@ -89,7 +87,10 @@ export class Idempotence {
   private closed = false
   private retryTimer: NodeJS.Timeout | undefined
 
+  private readonly log: Log
+
   constructor(cluster: Cluster, settings: IdempotenceSettings) {
+    this.log = Log.of(cluster, 'producer')
     this.cluster = cluster
     this.settings = settings
   }
@@ -135,7 +136,7 @@ export class Idempotence {
         this.producerId = res.producerId
         this.epoch = res.producerEpoch
         this.state = 'ready'
-        log('producer id %s, epoch %d', res.producerId, res.producerEpoch)
+        this.log.debug(`producer id ${res.producerId}, epoch ${res.producerEpoch}`)
         this.listener.onReady()
       },
       (e: unknown) => {
@@ -150,7 +151,7 @@ export class Idempotence {
           return
         }
         const delay = backoffDelay(this.settings.backoff, attempt)
-        log('InitProducerId failed (%s), retrying in %d ms', err.message, delay)
+        this.log.info(`InitProducerId failed (${err.message}), retrying in ${delay} ms`, { error: err, delayMs: delay })
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined
           this.initProducerId(attempt + 1)
@@ -219,13 +220,13 @@ export class Idempotence {
     this.epochBumpRequired = false
     if (this.state !== 'ready') return
     if (this.epoch >= MAX_EPOCH) {
-      log('epoch exhausted: getting a new producer id')
+      this.log.debug(`epoch exhausted: getting a new producer id`)
       this.producerId = -1n
       this.epoch = -1
       this.state = 'uninitialized'
     } else {
       this.epoch++
-      log('bumped the epoch of producer %s to %d', this.producerId, this.epoch)
+      this.log.info(`bumped the epoch of producer ${this.producerId} to ${this.epoch}`, { producerId: this.producerId, epoch: this.epoch })
     }
     if (this.state === 'ready') {
       for (const q of this.rewrite) this.startAtBeginning(q)

@@ -25,8 +25,8 @@
  *   (initTransactions, beginTransaction, then commitTransaction or
  *   abortTransaction); see transactions.ts for the state machine.
  */
-import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
+import { Log } from '../logger.js'
 import { retry } from '../cluster/retry.js'
 import { until as untilDeadline } from '../cluster/wait.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
@@ -34,6 +34,7 @@ import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError 
 import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
 import { isSerializer, javaSerializers, serializers, type JavaSerializerName, type SerializedType, type Serializer } from '../serde/serde.js'
 import type { Header, TopicPartitionOffset } from '../types.js'
+import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { Accumulator } from './accumulator.js'
 import { closedError, invoke } from './batch.js'
 import { Fifo } from './fifo.js'
@@ -42,10 +43,8 @@ import { partitionForKey, RoundRobinPartitioner } from './partitioners.js'
 import type { TopicEntry } from './queue.js'
 import { Sink } from './sink.js'
 import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
-import type { CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback } from './types.js'
+import type { AbortOptions, CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback, SendOptions } from './types.js'
 import { ErrorCode } from '../protocol/errors.js'
-
-const log = createDebug('samsa:producer')
 
 /** What `key.serializer` / `value.serializer` accept. */
 export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -83,6 +82,7 @@ const scratchHeaders: Header[] = []
 class ProducerImpl<K, V> {
   readonly config: ProducerConfig
   private readonly cluster: Cluster
+  private readonly log: Log
   private readonly acc: Accumulator
   private readonly sink: Sink
   private readonly idem: Idempotence | undefined
@@ -100,6 +100,8 @@ class ProducerImpl<K, V> {
   private state: 'open' | 'closing' | 'closed' = 'open'
   private closing: Promise<void> | undefined
   private idleTimer: NodeJS.Timeout | undefined
+  /** A transaction call whose caller aborted its wait, still running. */
+  private txnPending: { method: string; promise: Promise<void> } | undefined
 
   constructor(config: ProducerConfigInput<SerializerOption, SerializerOption>) {
     const c = parseProducerConfig(config)
@@ -117,6 +119,15 @@ class ProducerImpl<K, V> {
     // the idempotence state and the transactions; the transactions to the
     // idempotence state), so no callback can reach a part not built yet.
     const cluster = new Cluster(c)
+    this.log = Log.of(cluster, 'producer')
+    // Config warnings, where Java logs them: options samsa adjusted instead of refusing.
+    if (c['enable.idempotence'] && !c.idempotent) {
+      this.log.info(`idempotence is disabled: acks=${String(c['acks'])}, retries=${c['retries']} and max.in.flight.requests.per.connection=${c['max.in.flight.requests.per.connection']} do not allow it (set "enable.idempotence": false to say so)`)
+    }
+    const givenDelivery = (config as Record<string, unknown>)['delivery.timeout.ms']
+    if (givenDelivery === undefined && c['delivery.timeout.ms'] > 120000) {
+      this.log.warn(`delivery.timeout.ms raised to linger.ms + request.timeout.ms = ${c['delivery.timeout.ms']} ms`, { key: 'delivery.timeout.ms', value: c['delivery.timeout.ms'] })
+    }
     const backoff = cluster.backoff
     const level = c['compression.type'] === 'gzip' ? c['compression.gzip.level'] : c['compression.type'] === 'zstd' ? c['compression.zstd.level'] : undefined
     const acc = new Accumulator({
@@ -167,25 +178,38 @@ class ProducerImpl<K, V> {
       if (idle.length > 0) this.cluster.unwatch(idle.map((t) => t.name))
     }, Math.min(idleMs, 60000))
     this.idleTimer.unref()
-    log('producer created (acks=%s, idempotent=%s, linger.ms=%d, batch.size=%d, compression=%s)',
-      c['acks'], c.idempotent, c['linger.ms'], c['batch.size'], c['compression.type'])
+    this.log.debug(`producer created (acks=${c['acks']}, idempotent=${c.idempotent}, linger.ms=${c['linger.ms']}, batch.size=${c['batch.size']}, compression=${c['compression.type']})`)
   }
 
-  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>
-  send(record: ProducerRecord<K, V>, callback: SendCallback): void
-  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | void {
-    if (callback === undefined) {
+  send(record: ProducerRecord<K, V>, options?: SendOptions): Promise<RecordMetadata>
+  send(record: ProducerRecord<K, V>, callback: SendCallback, options?: SendOptions): void
+  send(record: ProducerRecord<K, V>, callbackOrOptions?: SendCallback | SendOptions, maybeOptions?: SendOptions): Promise<RecordMetadata> | void {
+    if (callbackOrOptions === undefined || (typeof callbackOrOptions === 'object' && callbackOrOptions !== null)) {
+      const options = callbackOrOptions as SendOptions | undefined
       return new Promise<RecordMetadata>((resolve, reject) => {
-        this.doSend(record, (error, metadata) => (error !== null ? reject(error) : resolve(metadata!)))
+        this.doSend(record, (error, metadata) => (error !== null ? reject(error) : resolve(metadata!)), options?.signal)
       })
     }
+    const callback = callbackOrOptions
     if (typeof callback !== 'function') {
       return void failLater(callback as never, invalid(`send() callback must be a function, got ${typeof callback}`))
     }
-    this.doSend(record, callback)
+    this.doSend(record, callback, maybeOptions?.signal)
   }
 
-  private doSend(record: ProducerRecord<K, V>, callback: SendCallback): void {
+  private doSend(record: ProducerRecord<K, V>, callback: SendCallback, signalOption?: unknown): void {
+    if (signalOption !== undefined) {
+      let signal: AbortSignal | undefined
+      try {
+        signal = checkSignal(signalOption, 'send()')
+      } catch (e) {
+        return failLater(callback, e as KafkaError)
+      }
+      if (signal !== undefined) {
+        if (signal.aborted) return failLater(callback, abortError(signal, 'send()'))
+        callback = this.abortableSend(record, callback, signal)
+      }
+    }
     if (this.state !== 'open') return failLater(callback, closedError('cannot send: the producer is closed'))
     // The idempotent producer could not get a producer id: every later record fails (the sink failed the pending ones).
     if (this.idem !== undefined && this.idem.fatalError !== undefined) return failLater(callback, this.idem.fatalError)
@@ -249,6 +273,43 @@ class ProducerImpl<K, V> {
     this.appendTo(t, explicit, record.key, key, value, headers, timestamp, callback, now, now + this.maxBlockMs)
   }
 
+  /**
+   * Wraps a send's callback so that `signal` takes the record back while it
+   * waits for metadata or memory; the listener goes when the callback runs.
+   */
+  private abortableSend(record: ProducerRecord<K, V>, callback: SendCallback, signal: AbortSignal): SendCallback {
+    const topic = record?.topic
+    const wrapped: SendCallback = (error, metadata) => {
+      remove()
+      callback(error, metadata)
+    }
+    const remove = onAbort(signal, () => {
+      if (this.cancelWaiting(topic, wrapped)) {
+        remove()
+        invoke(callback, abortError(signal, 'send()'), null)
+      }
+    })
+    return wrapped
+  }
+
+  /** Removes a send waiting for metadata or memory; false when it is no longer waiting. */
+  private cancelWaiting(topic: unknown, callback: SendCallback): boolean {
+    const wait = typeof topic === 'string' ? this.metadataWaits.get(topic) : undefined
+    let removed = false
+    if (wait !== undefined && wait.queue.remove((w) => w.callback === callback)) {
+      removed = true
+      // The last waiter left: end the refresh loop now rather than at its next round.
+      if (wait.queue.length === 0) {
+        if (this.metadataWaits.get(topic as string) === wait) this.metadataWaits.delete(topic as string)
+        wait.stop.abort()
+      }
+    } else {
+      removed = this.acc.cancelWaiting(callback)
+    }
+    if (removed) this.checkIdle()
+    return removed
+  }
+
   /** Partitions and appends a record whose topic has metadata. */
   private appendTo(t: TopicEntry, explicit: number | undefined, rawKey: unknown, key: Buffer | null, value: Buffer | null,
     headers: RecordHeader[] | undefined, timestamp: number, callback: SendCallback, now: number, deadline: number): void {
@@ -289,7 +350,7 @@ class ProducerImpl<K, V> {
       wait = { queue: new Fifo(), lastError: undefined, stop: new AbortController() }
       this.metadataWaits.set(topic, wait)
       wait.queue.push(w)
-      this.fetchMetadata(topic, wait).catch((e) => log('metadata wait for %s failed: %s', topic, (e as Error).message))
+      this.fetchMetadata(topic, wait).catch((e) => this.log.debug(`metadata wait for ${topic} failed: ${(e as Error).message}`))
       return
     }
     wait.queue.push(w)
@@ -371,29 +432,49 @@ class ProducerImpl<K, V> {
     wait.stop.abort(error)
   }
 
-  /** Resolves once every record sent before the call is acknowledged or has failed. */
-  async flush(): Promise<void> {
+  /**
+   * Resolves once every record sent before the call is acknowledged or has
+   * failed. `signal` stops the wait (AbortError); the records go on.
+   */
+  async flush(options: AbortOptions = {}): Promise<void> {
+    const signal = checkSignal(options?.signal, 'flush()')
+    throwIfAborted(signal, 'flush()')
     if (this.state === 'closed') return
     this.acc.beginFlush()
     this.sink.wakeup()
     try {
-      await this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0)
+      await this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0, signal)
       const pending = [...this.acc.incomplete]
       let i = 0
       this.sink.wakeup()
       await this.until(() => {
         while (i < pending.length && pending[i]!.done) i++
         return i === pending.length
-      })
+      }, signal)
     } finally {
       this.acc.endFlush()
     }
   }
 
-  /** Resolves when `check()` holds, re-checked whenever a batch or a wait finishes. */
-  private until(check: () => boolean): Promise<void> {
+  /** Resolves when `check()` holds, re-checked whenever a batch or a wait finishes; rejects when `signal` fires. */
+  private until(check: () => boolean, signal?: AbortSignal): Promise<void> {
     if (check()) return Promise.resolve()
-    return new Promise<void>((resolve) => this.idleWaiters.push({ check, resolve }))
+    if (signal === undefined) return new Promise<void>((resolve) => this.idleWaiters.push({ check, resolve }))
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        check,
+        resolve: () => {
+          remove()
+          resolve()
+        },
+      }
+      const remove = onAbort(signal, () => {
+        const i = this.idleWaiters.indexOf(waiter)
+        if (i >= 0) this.idleWaiters.splice(i, 1)
+        reject(abortError(signal, 'flush()'))
+      })
+      this.idleWaiters.push(waiter)
+    })
   }
 
   private checkIdle(): void {
@@ -413,13 +494,24 @@ class ProducerImpl<K, V> {
    * Later sends fail. Safe to call more than once.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (this.closing !== undefined) return this.closing
+    let signal: AbortSignal | undefined
+    try {
+      signal = checkSignal(options?.signal, 'close()')
+      throwIfAborted(signal, 'close()')
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    if (this.closing !== undefined) return abortable(signal, () => this.closing!, 'close()')
     this.state = 'closing'
-    this.closing = this.doClose(options.timeoutMs)
-    return this.closing
+    let cutShort = false
+    this.closing = this.doClose(options?.timeoutMs, signal, () => (cutShort = true))
+    if (signal === undefined) return this.closing
+    return this.closing.then(() => {
+      if (cutShort) throw abortError(signal, 'close()')
+    })
   }
 
-  private async doClose(timeoutMs: number | undefined): Promise<void> {
+  private async doClose(timeoutMs: number | undefined, signal?: AbortSignal, onCutShort?: () => void): Promise<void> {
     this.acc.closing = true
     this.sink.wakeup()
     // As Java: an open transaction is aborted (its unsent records fail), not left to time out.
@@ -427,12 +519,17 @@ class ProducerImpl<K, V> {
     const work = txn !== undefined && txn.isOpen
       ? txn.abort((e) => this.abortUnsent(e), () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
         Date.now() + Math.min(this.maxBlockMs, timeoutMs ?? Infinity))
-        .catch((e: unknown) => log('aborting the open transaction on close failed: %s', (e as Error).message))
+        .catch((e: unknown) => this.log.debug(`aborting the open transaction on close failed: ${(e as Error).message}`))
       : this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
-    if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
+    if ((timeoutMs === undefined || !Number.isFinite(timeoutMs)) && signal === undefined) {
       await work
     } else {
-      await untilDeadline(work, Date.now() + Math.max(0, timeoutMs))
+      // The close timeout or the signal, whichever first, cuts the wait short.
+      const deadline = timeoutMs !== undefined && Number.isFinite(timeoutMs) ? Date.now() + Math.max(0, timeoutMs) : Infinity
+      await untilDeadline(work, deadline, { signal }).catch((e: unknown) => {
+        if (signal?.aborted !== true) throw e
+        onCutShort?.()
+      })
     }
     this.state = 'closed'
     const error = closedError(`the producer was closed${timeoutMs !== undefined ? ` (close timeout ${timeoutMs} ms)` : ''} before the record was delivered`)
@@ -445,15 +542,17 @@ class ProducerImpl<K, V> {
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer)
     this.cluster.close()
     for (const w of this.idleWaiters.splice(0)) w.resolve()
-    log('producer closed')
+    this.log.debug(`producer closed`)
   }
 
   /** The partitions of a topic, waiting up to max.block.ms for its metadata. */
-  async partitionsFor(topic: string): Promise<PartitionInfo[]> {
+  async partitionsFor(topic: string, options: AbortOptions = {}): Promise<PartitionInfo[]> {
+    const signal = checkSignal(options?.signal, 'partitionsFor()')
+    throwIfAborted(signal, 'partitionsFor()')
     if (this.state === 'closed') throw closedError('the producer is closed')
     if (typeof topic !== 'string' || topic.length === 0) throw invalid(`topic must be a non-empty string, got ${JSON.stringify(topic)}`)
     if (!this.acc.topics.has(topic)) this.cluster.watch([topic])
-    const info = await this.cluster.topicMetadata(topic, Date.now() + this.maxBlockMs)
+    const info = await abortable(signal, () => this.cluster.topicMetadata(topic, Date.now() + this.maxBlockMs), 'partitionsFor()')
     const snap = this.cluster.snapshot
     const node = (id: number): Node => {
       const b = snap.brokers.get(id)
@@ -497,9 +596,11 @@ class ProducerImpl<K, V> {
    * open transaction. Waits up to max.block.ms; may be called again after a
    * TimeoutError.
    */
-  async initTransactions(): Promise<void> {
-    await this.transactions('initTransactions').init(this.blockDeadline())
-    this.sink.wakeup()
+  async initTransactions(options: AbortOptions = {}): Promise<void> {
+    await this.transactionCall('initTransactions', options, async () => {
+      await this.transactions('initTransactions').init(this.blockDeadline())
+      this.sink.wakeup()
+    })
   }
 
   /** Starts a transaction: sends until commitTransaction() or abortTransaction() belong to it. */
@@ -512,8 +613,9 @@ class ProducerImpl<K, V> {
    * with it (read-process-write, exactly once). `groupMetadata` is the
    * consumer's `groupMetadata()`.
    */
-  async sendOffsetsToTransaction(offsets: TopicPartitionOffset[], groupMetadata: ConsumerGroupMetadata): Promise<void> {
-    await this.transactions('sendOffsetsToTransaction').sendOffsets(offsets, groupMetadata, this.blockDeadline())
+  async sendOffsetsToTransaction(offsets: TopicPartitionOffset[], groupMetadata: ConsumerGroupMetadata, options: AbortOptions = {}): Promise<void> {
+    await this.transactionCall('sendOffsetsToTransaction', options,
+      () => this.transactions('sendOffsetsToTransaction').sendOffsets(offsets, groupMetadata, this.blockDeadline()))
   }
 
   /**
@@ -522,19 +624,44 @@ class ProducerImpl<K, V> {
    * abortTransaction()), or with TimeoutError after max.block.ms (may be called
    * again).
    */
-  async commitTransaction(): Promise<void> {
-    const txn = this.transactions('commitTransaction')
-    await txn.commit(() => this.flush(), this.blockDeadline())
+  async commitTransaction(options: AbortOptions = {}): Promise<void> {
+    await this.transactionCall('commitTransaction', options,
+      () => this.transactions('commitTransaction').commit(() => this.flush(), this.blockDeadline()))
   }
 
   /** Fails the records not sent yet, waits for those in flight, then aborts the transaction. */
-  async abortTransaction(): Promise<void> {
-    const txn = this.transactions('abortTransaction')
-    await txn.abort(
+  async abortTransaction(options: AbortOptions = {}): Promise<void> {
+    await this.transactionCall('abortTransaction', options, () => this.transactions('abortTransaction').abort(
       (error) => this.abortUnsent(error),
       () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
       this.blockDeadline(),
-    )
+    ))
+  }
+
+  /**
+   * Runs a transaction call under `options.signal`. As Java does after a
+   * timeout, an aborted call goes on in the background and calling the same
+   * method again waits for its outcome; another transaction method meanwhile
+   * fails with ILLEGAL_STATE.
+   */
+  private async transactionCall(method: string, options: AbortOptions, start: () => Promise<void>): Promise<void> {
+    const signal = checkSignal(options?.signal, `${method}()`)
+    throwIfAborted(signal, `${method}()`)
+    const pending = this.txnPending
+    if (pending !== undefined) {
+      if (pending.method !== method) {
+        throw new KafkaError(`${method}(): ${pending.method}() is still completing (its caller stopped waiting); call ${pending.method}() again to wait for it`, { type: 'ILLEGAL_STATE' })
+      }
+      return abortable(signal, () => pending.promise, `${method}()`)
+    }
+    if (signal === undefined) return start()
+    const entry = { method, promise: start() }
+    this.txnPending = entry
+    const clear = () => {
+      if (this.txnPending === entry) this.txnPending = undefined
+    }
+    entry.promise.then(clear, clear)
+    return abortable(signal, () => entry.promise, `${method}()`)
   }
 
   private transactions(method: string): Transactions {

@@ -25,7 +25,6 @@
  * - Runs are scheduled with setImmediate (work now) or one timer (linger,
  *   backoff, expiry); there is no timer when nothing is pending.
  */
-import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { ConnectionError, KafkaError, TimeoutError, brokerError } from '../errors.js'
 import type { Connection } from '../network/connection.js'
@@ -37,8 +36,7 @@ import type { ProducerBatch } from './batch.js'
 import type { Idempotence } from './idempotence.js'
 import type { PartitionQueue } from './queue.js'
 import type { Transactions } from './transactions.js'
-
-const log = createDebug('samsa:producer')
+import { Log } from '../logger.js'
 
 
 interface SinkSettings {
@@ -102,7 +100,10 @@ export class Sink {
   /** Called whenever a batch is done (flush and close wait on this). */
   onBatchDone: (() => void) | undefined
 
+  private readonly log: Log
+
   constructor(cluster: Cluster, acc: Accumulator, settings: SinkSettings, idem: Idempotence | undefined, txn?: Transactions) {
+    this.log = Log.of(cluster, 'producer')
     this.cluster = cluster
     this.acc = acc
     this.settings = settings
@@ -227,7 +228,7 @@ export class Sink {
       },
       (e: unknown) => {
         this.metadataError = e instanceof KafkaError ? e : new KafkaError(String(e))
-        log('metadata refresh failed: %s', this.metadataError.message)
+        this.log.debug(`metadata refresh failed: ${this.metadataError.message}`)
       },
     ).finally(() => {
       this.refreshing = false
@@ -247,7 +248,7 @@ export class Sink {
       },
       (e: unknown) => {
         node.lastError = e instanceof KafkaError ? e : new ConnectionError(String(e))
-        log('cannot connect to broker %d: %s', node.id, node.lastError.message)
+        this.log.debug(`cannot connect to broker ${node.id}: ${node.lastError.message}`)
         // The leader may have moved.
         this.nextRefreshAt = 0
         this.refreshMetadata(Date.now())
@@ -343,7 +344,7 @@ export class Sink {
     if (res !== null && !this.stopped) this.run()
     const now = Date.now()
     if (error !== undefined) {
-      log('produce request to broker %d failed: %s', node.id, error.message)
+      this.log.debug(`produce request to broker ${node.id} failed: ${error.message}`)
       for (const b of batches) this.completeBatch(b, error, ErrorCode.NETWORK_EXCEPTION, -1n, -1, -1n, now)
     } else if (res === null) {
       for (const b of batches) this.completeBatch(b, undefined, ErrorCode.NONE, -1n, -1, -1n, now)
@@ -385,8 +386,9 @@ export class Sink {
       return
     }
     if (this.canRetry(b, code, logStartOffset, error.retriable, now)) {
-      log('retrying %d record(s) for %s-%d (attempt %d, sequence %d, epoch %d) after %s', b.recordCount, b.topic, b.partition,
-        b.attempts + 1, b.baseSequence, b.producerEpoch, error.message)
+      this.log.info(`retrying ${b.recordCount} record(s) for ${b.topic}-${b.partition} (attempt ${b.attempts + 1}, sequence ${b.baseSequence}, epoch ${b.producerEpoch}) after ${error.message}`, {
+        topic: b.topic, partition: b.partition, records: b.recordCount, attempt: b.attempts + 1, error,
+      })
       this.counters.retries += b.recordCount
       this.acc.reenqueue(b, now, this.idem !== undefined)
     } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
@@ -405,7 +407,7 @@ export class Sink {
     const q = b.queue
     q.muted = true
     this.counters.splits++
-    log('splitting a batch of %d records for %s-%d that the broker found too large', b.recordCount, b.topic, b.partition)
+    this.log.info(`splitting a batch of ${b.recordCount} records for ${b.topic}-${b.partition} that the broker found too large`, { topic: b.topic, partition: b.partition, records: b.recordCount })
     this.acc.split(b, now).then(
       () => undefined,
       (e: unknown) => this.failBatch(b, toKafkaError(e, 'cannot split the batch'), false, Date.now()),

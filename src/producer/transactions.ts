@@ -33,7 +33,6 @@
  *   transactional id and broken broker-side state are fatal: every later
  *   call fails with that error; the producer can only be closed.
  */
-import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, retry, type Backoff } from '../cluster/retry.js'
 import { Coordinator } from '../cluster/router.js'
@@ -49,8 +48,7 @@ import { TxnOffsetCommitApi } from '../protocol/messages/txn-offset-commit.js'
 import type { TopicPartitionOffset } from '../types.js'
 import type { Idempotence, TransactionListener } from './idempotence.js'
 import type { PartitionQueue } from './queue.js'
-
-const log = createDebug('samsa:producer')
+import { Log } from '../logger.js'
 
 type TransactionState =
   | 'uninitialized' | 'initializing' | 'ready' | 'in-transaction'
@@ -99,7 +97,10 @@ export class Transactions implements TransactionListener {
   private epochBumpRequired = false
   private closed = false
 
+  private readonly log: Log
+
   constructor(cluster: Cluster, idem: Idempotence, settings: TransactionSettings) {
+    this.log = Log.of(cluster, 'producer')
     this.cluster = cluster
     this.idem = idem
     this.settings = settings
@@ -385,7 +386,7 @@ export class Transactions implements TransactionListener {
       this.onRequestError(e)
       throw e
     }
-    log('transaction %s %s', this.transactionalId, commit ? 'committed' : 'aborted')
+    this.log.debug(`transaction ${this.transactionalId} ${commit ? 'committed' : 'aborted'}`)
     this.started = false
     if (finish) this.finish()
   }
@@ -409,7 +410,7 @@ export class Transactions implements TransactionListener {
       }, deadline)
       if (res.errorCode === ErrorCode.NONE) {
         this.idem.setProducerId(res.producerId, res.producerEpoch)
-        log('transactional id %s: producer id %s, epoch %d', this.transactionalId, res.producerId, res.producerEpoch)
+        this.log.debug(`transactional id ${this.transactionalId}: producer id ${res.producerId}, epoch ${res.producerEpoch}`)
       }
       return res.errorCode
     })
@@ -486,13 +487,13 @@ export class Transactions implements TransactionListener {
 
   private abortable(error: KafkaError): void {
     if (this.state === 'fatal-error') return
-    log('transaction %s is abortable: %s', this.transactionalId, error.message)
+    this.log.warn(`transaction ${this.transactionalId} is abortable: ${error.message}`, { transactionalId: this.transactionalId, error })
     this.lastError = error
     this.state = 'abortable-error'
   }
 
   private fatal(error: KafkaError): void {
-    log('transactional producer %s failed for good: %s', this.transactionalId, error.message)
+    this.log.error(`transactional producer ${this.transactionalId} failed for good: ${error.message}`, { transactionalId: this.transactionalId, error })
     const fenced = isProducerFenced(error.code)
     this.lastError = fenced
       ? new KafkaError(`the producer was fenced: another producer with transactional.id "${this.transactionalId}" has started (${error.message}); close this one`, {

@@ -79,7 +79,32 @@ export interface ProducerMetrics {
   requestsInFlight: number
 }
 
+/**
+ * Cancellation for a producer call that can wait (`send`, `flush`,
+ * `partitionsFor`, the transaction calls): when `signal` fires the call
+ * rejects with an AbortError whose `cause` is the signal's reason. A signal
+ * already aborted rejects at once, before anything happens.
+ */
+export interface AbortOptions {
+  signal?: AbortSignal
+}
+
+/**
+ * `send(record, { signal })` / `send(record, callback, { signal })`: the
+ * signal covers only the wait for metadata and for room in `buffer.memory`
+ * (Java's blocking part of send). Aborted there, the record is not enqueued
+ * and fails with an AbortError. Once the record is in a batch it cannot be
+ * taken back: an abort then changes nothing, and the outcome is its delivery.
+ */
+export type SendOptions = AbortOptions
+
 export interface CloseOptions {
   /** How long to wait for pending records; then they fail. Default: no limit. */
   timeoutMs?: number
+  /**
+   * Cuts the close short as `timeoutMs` would: records still pending fail,
+   * every socket and timer is released, and the call rejects with an
+   * AbortError. A signal aborted before the call closes nothing.
+   */
+  signal?: AbortSignal
 }

@@ -28,7 +28,6 @@
  *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
  *   authorization errors and the like are fatal and poll rejects with them.
  */
-import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
@@ -45,8 +44,7 @@ import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, 
 import { until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
-
-const log = createDebug('samsa:consumer:group')
+import { Log } from '../../logger.js'
 
 type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
 
@@ -90,7 +88,10 @@ export class ClassicMembership implements Membership {
   private joinedTopics = ''
   private lastHeartbeatOk = 0
 
+  private readonly log: Log
+
   constructor(host: MembershipHost) {
+    this.log = Log.of(host.cluster, 'consumer:group')
     this.host = host
     this.groupId = host.coordinator.groupId
     this.instanceId = host.settings.groupInstanceId
@@ -103,7 +104,7 @@ export class ClassicMembership implements Membership {
     if (!TRANSITIONS[this.state].includes(to)) {
       throw new KafkaError(`internal error: group member cannot go from ${this.state} to ${to} (${why})`, { type: 'ILLEGAL_STATE' })
     }
-    log('group %s member %s: %s -> %s (%s)', this.groupId, this.memberId || '(new)', this.state, to, why)
+    this.log.debug(`group ${this.groupId} member ${this.memberId || '(new)'}: ${this.state} -> ${to} (${why})`)
     this.state = to
     if (to === 'stable' || to === 'syncing') this.startHeartbeats()
     else this.stopHeartbeats()
@@ -119,7 +120,7 @@ export class ClassicMembership implements Membership {
 
   requestRejoin(reason: string): void {
     if (this.state === 'closed') return
-    if (!this.needRejoin) log('group %s: rejoin requested: %s', this.groupId, reason)
+    if (!this.needRejoin) this.log.debug(`group ${this.groupId}: rejoin requested: ${reason}`)
     this.needRejoin = true
     this.rejoinReason = reason
     this.host.wake()
@@ -194,7 +195,7 @@ export class ClassicMembership implements Membership {
             deadline: Infinity,
             ref: false,
             onRetry: (err) => {
-              log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
+              this.log.info(`group ${this.groupId}: rebalance attempt failed, retrying: ${err.message}`, { groupId: this.groupId, error: err })
               this.needRejoin = true
               if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
             },
@@ -265,7 +266,7 @@ export class ClassicMembership implements Membership {
         this.generation = res.generationId
         this.leaderId = res.leader
         this.protocolName = res.protocolName
-        log('group %s: joined generation %d as %s (leader %s, assignor %s)', this.groupId, this.generation, this.memberId, this.leaderId, this.protocolName)
+        this.log.info(`group ${this.groupId}: joined generation ${this.generation} as ${this.memberId} (leader ${this.leaderId}, assignor ${this.protocolName})`, { groupId: this.groupId, generation: this.generation, memberId: this.memberId, leader: this.leaderId, assignor: this.protocolName })
         return res
       }
       if (code === ErrorCode.MEMBER_ID_REQUIRED && attempt < 3) {
@@ -353,7 +354,7 @@ export class ClassicMembership implements Membership {
     let result = assignor.assign(counts, members)
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
     this.assignedCounts = counts
-    log('group %s: leader assigned %s', this.groupId, [...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' '))
+    this.log.debug(`group ${this.groupId}: leader assigned ${[...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' ')}`)
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? []) }))
   }
 
@@ -371,7 +372,7 @@ export class ClassicMembership implements Membership {
   }
 
   private resetGeneration(resetMemberId: boolean, why: string): void {
-    log('group %s: member %s loses generation %d: %s', this.groupId, this.memberId, this.generation, why)
+    this.log.warn(`group ${this.groupId}: member ${this.memberId} loses generation ${this.generation}: ${why}`, { groupId: this.groupId, memberId: this.memberId, generation: this.generation })
     this.generation = -1
     if (resetMemberId) this.memberId = ''
     if (this.state !== 'unjoined' && this.state !== 'closed') this.transition('unjoined', why)
@@ -393,7 +394,7 @@ export class ClassicMembership implements Membership {
     this.stopHeartbeats()
     this.heartbeatTimer = setTimeout(() => {
       this.heartbeatTimer = undefined
-      this.heartbeat().catch((e) => log('heartbeat failed: %s', (e as Error).message))
+      this.heartbeat().catch((e) => this.log.debug(`heartbeat failed: ${(e as Error).message}`))
     }, ms)
     this.heartbeatTimer.unref()
   }
@@ -416,7 +417,7 @@ export class ClassicMembership implements Membership {
       )
       code = res.errorCode
     } catch (e) {
-      log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`)
       if (Date.now() - this.lastHeartbeatOk > settings.sessionTimeoutMs) coordinator.invalidate()
       if (this.state === 'stable' || this.state === 'syncing') this.scheduleHeartbeat(settings.retryBackoffMs)
       return
@@ -452,7 +453,7 @@ export class ClassicMembership implements Membership {
         next = settings.retryBackoffMs
         break
       default:
-        log('group %s: heartbeat error %s', this.groupId, brokerError(code).message)
+        this.log.debug(`group ${this.groupId}: heartbeat error ${brokerError(code).message}`)
     }
     this.scheduleHeartbeat(next)
   }
@@ -461,7 +462,7 @@ export class ClassicMembership implements Membership {
   private async pollTimeoutExpired(): Promise<void> {
     const reason = `consumer poll timeout has expired: no poll() within max.poll.interval.ms (${this.host.settings.maxPollIntervalMs} ms); ` +
       'the member leaves the group; process fewer records per poll (max.poll.records) or raise max.poll.interval.ms'
-    log('group %s: %s', this.groupId, reason)
+    this.log.warn(`group ${this.groupId}: ${reason}`, { groupId: this.groupId, memberId: this.memberId })
     await this.sendLeave(reason, this.requestDeadline())
     this.resetGeneration(true, 'poll timeout expired')
   }
@@ -479,9 +480,9 @@ export class ClassicMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.settings.requestTimeoutMs, deadline - Date.now())) },
       )
-      log('group %s: member %s left (%s)', this.groupId, this.memberId, res.errorCode === ErrorCode.NONE ? 'ok' : brokerError(res.errorCode).message)
+      this.log.info(`group ${this.groupId}: member ${this.memberId} left (${res.errorCode === ErrorCode.NONE ? 'ok' : brokerError(res.errorCode).message})`, { groupId: this.groupId, memberId: this.memberId })
     } catch (e) {
-      log('group %s: LeaveGroup failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: LeaveGroup failed: ${(e as Error).message}`)
     }
   }
 

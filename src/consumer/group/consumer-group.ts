@@ -22,7 +22,6 @@
  * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
  */
 import { randomBytes } from 'node:crypto'
-import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
@@ -33,8 +32,7 @@ import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
 import { sleep, until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
-
-const log = createDebug('samsa:consumer:group')
+import { Log } from '../../logger.js'
 
 type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed'
 
@@ -67,7 +65,10 @@ export class ConsumerGroupMembership implements Membership {
   private checkedSupport = false
   private joinedTopics = ''
 
+  private readonly log: Log
+
   constructor(host: MembershipHost) {
+    this.log = Log.of(host.cluster, 'consumer:group')
     this.host = host
     this.groupId = host.coordinator.groupId
     this.instanceId = host.settings.groupInstanceId
@@ -82,7 +83,7 @@ export class ConsumerGroupMembership implements Membership {
   }
 
   requestRejoin(reason: string): void {
-    log('group %s: %s; sending a full heartbeat', this.groupId, reason)
+    this.log.debug(`group ${this.groupId}: ${reason}; sending a full heartbeat`)
     this.heartbeatNow()
   }
 
@@ -166,7 +167,7 @@ export class ConsumerGroupMembership implements Membership {
     for (const t of target) {
       const topic = names.get(t.topicId)
       if (topic === undefined) {
-        log('group %s: assigned unknown topic id %s; ignored until metadata knows it', this.groupId, t.topicId)
+        this.log.debug(`group ${this.groupId}: assigned unknown topic id ${t.topicId}; ignored until metadata knows it`)
         continue
       }
       for (const partition of t.partitions) next.push({ topic, partition })
@@ -181,13 +182,13 @@ export class ConsumerGroupMembership implements Membership {
     if (this.state === 'fenced' || this.lostPending) return
     await this.host.assign(added)
     if (this.target === target) this.target = undefined
-    log('group %s: epoch %d owns %d partitions (+%d -%d)', this.groupId, this.epoch, next.length, added.length, revoked.length)
+    this.log.info(`group ${this.groupId}: epoch ${this.epoch} owns ${next.length} partitions (+${added.length} -${revoked.length})`, { groupId: this.groupId, memberId: this.memberId, epoch: this.epoch })
     this.heartbeatNow()
   }
 
   private fence(why: string): void {
     if (this.state === 'closed') return
-    log('group %s: member %s fenced at epoch %d: %s', this.groupId, this.memberId, this.epoch, why)
+    this.log.warn(`group ${this.groupId}: member ${this.memberId} fenced at epoch ${this.epoch}: ${why}`, { groupId: this.groupId, memberId: this.memberId, epoch: this.epoch })
     this.state = 'fenced'
     this.target = undefined
     this.lostPending = true
@@ -220,7 +221,7 @@ export class ConsumerGroupMembership implements Membership {
     this.stopTimer()
     this.sending = true
     this.sendHeartbeat()
-      .catch((e) => log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message))
+      .catch((e) => this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`))
       .finally(() => {
         this.sending = false
         if (this.sendAgain) {
@@ -246,7 +247,7 @@ export class ConsumerGroupMembership implements Membership {
   private async sendHeartbeat(): Promise<void> {
     const { settings, coordinator, subscriptions } = this.host
     if (Date.now() - this.host.lastPollAt() > settings.maxPollIntervalMs && this.state === 'stable') {
-      log('group %s: no poll() within max.poll.interval.ms (%d ms): leaving the group', this.groupId, settings.maxPollIntervalMs)
+      this.log.warn(`group ${this.groupId}: no poll() within max.poll.interval.ms (${settings.maxPollIntervalMs} ms): leaving the group`, { groupId: this.groupId, memberId: this.memberId })
       await this.sendLeave(Date.now() + settings.requestTimeoutMs)
       this.fence('poll timeout expired')
       return
@@ -273,7 +274,7 @@ export class ConsumerGroupMembership implements Membership {
         Date.now() + settings.requestTimeoutMs,
       )
     } catch (e) {
-      log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`)
       if (!(e instanceof KafkaError) || e.retriable) {
         this.schedule(settings.retryBackoffMs)
         return
@@ -323,9 +324,9 @@ export class ConsumerGroupMembership implements Membership {
         deadline,
         { timeoutMs: Math.max(1, Math.min(this.host.settings.requestTimeoutMs, deadline - Date.now())) },
       )
-      log('group %s: member %s left', this.groupId, this.memberId)
+      this.log.info(`group ${this.groupId}: member ${this.memberId} left`, { groupId: this.groupId, memberId: this.memberId })
     } catch (e) {
-      log('group %s: leave heartbeat failed: %s', this.groupId, (e as Error).message)
+      this.log.debug(`group ${this.groupId}: leave heartbeat failed: ${(e as Error).message}`)
     }
   }
 
