@@ -49,7 +49,7 @@ export interface ConsumerRebalanceListener {
 export type { ConsumerGroupMetadata } from './group/membership.js'
 
 /** A deserializer object, or the class name of one of Java's built-in deserializers. */
-export type DeserializerOption = Deserializer<any> | JavaDeserializerName
+export type DeserializerOption = Deserializer<any> | JavaDeserializerName // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The consumer's config as users write it (Java property names). */
 export type ConsumerOptions = Omit<ConsumerConfigInput, 'key.deserializer' | 'value.deserializer'> & {
@@ -328,7 +328,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
             this.throwPendingError()
           }
         }
-        this.initPositions()
+        void this.initPositions()
         this.fetcher.wake()
         const records = await this.collect()
         if (records.count > 0) {
@@ -592,7 +592,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       const s = this.subscriptions.require(tp, 'position()')
       if (s.position !== null) return s.position
       const task = this.initPositions() ?? [...this.initialising][0]
-      if (task) await task
+      if (task !== undefined) await task
       else await new Promise((r) => setTimeout(r, Math.max(1, Math.min(s.retryAt - Date.now(), 50))))
       const err = this.errors.find((e) => e.context.partitions !== undefined || (e.context.topic === tp.topic && e.context.partition === tp.partition))
       if (err) {

@@ -363,7 +363,7 @@ class ProducerImpl<K, V> {
       }
       wait.wake = done
       wait.timer = setTimeout(done, Math.max(0, ms))
-      promise?.then(done)
+      void promise?.then(done)
     })
   }
 
