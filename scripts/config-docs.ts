@@ -10,125 +10,142 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { z } from 'zod'
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const CONFIG_DIR = path.join(ROOT, 'src', 'config')
 export const DOC_PATH = path.join(ROOT, 'docs', 'configuration.md')
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Schema = any
+/**
+ * The docs are rendered from zod's public JSON Schema conversion
+ * (`z.toJSONSchema`), never from zod's internal definitions: the input side
+ * gives what a user may write (types, ranges, enums), the output side the
+ * defaults; `.describe()` texts arrive as `description`.
+ */
+type Json = {
+  type?: string | string[]
+  const?: unknown
+  enum?: unknown[]
+  anyOf?: Json[]
+  oneOf?: Json[]
+  items?: Json
+  minimum?: number
+  maximum?: number
+  default?: unknown
+  description?: string
+  properties?: Record<string, Json>
+  [CUSTOM]?: true
+}
+
+/** Marks schemas that are predicates (`z.custom`), which JSON Schema cannot express. */
+const CUSTOM = 'x-samsa-custom'
+
+function jsonSchema(s: z.ZodType, io: 'input' | 'output'): Json {
+  return z.toJSONSchema(s, {
+    io,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema instanceof z.ZodCustom) (ctx.jsonSchema as Json)[CUSTOM] = true
+    },
+  }) as Json
+}
+
+/** A config option: the JSON Schema of what may be written and of what it becomes. */
+interface Option {
+  readonly input: Json
+  readonly output: Json
+}
 
 const ORDER = ['producer', 'consumer', 'admin']
-
-function def(s: Schema): any {
-  return s?._zod?.def ?? {}
-}
-
-/** The zod object inside `s` (through pipes, defaults, refinements), if any. */
-function objectShape(s: Schema): Record<string, Schema> | undefined {
-  for (let cur = s, depth = 0; cur && depth < 10; depth++) {
-    const d = def(cur)
-    if (d.type === 'object') return d.shape
-    cur = d.in ?? d.innerType ?? d.schema
-  }
-  return undefined
-}
 
 function literal(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : String(v)
 }
 
-/** A readable type for a field schema. */
-export function typeOf(s: Schema): string {
-  const d = def(s)
-  switch (d.type) {
-    case 'default':
-    case 'optional':
-    case 'nullable':
-    case 'readonly':
-    case 'prefault':
-      return typeOf(d.innerType)
-    case 'pipe':
-      // preprocess(fn, schema) is pipe(transform, schema); schema.transform(fn) is pipe(schema, transform).
-      return def(d.in).type === 'transform' ? typeOf(d.out) : typeOf(d.in)
+function renderType(j: Json): string {
+  const alternatives = j.anyOf ?? j.oneOf
+  if (alternatives !== undefined) {
+    return alternatives.filter((a) => a.type !== 'null').map(renderType).join(' \\| ')
+  }
+  if (j[CUSTOM]) return 'function \\| object' // a predicate the docs cannot see into: the meaning column says what it takes
+  if (j.const !== undefined) return literal(j.const)
+  if (j.enum !== undefined) return j.enum.map(literal).join(' \\| ')
+  switch (j.type) {
+    case 'integer':
     case 'number': {
-      const int = (d.checks ?? []).some((c: any) => c?._zod?.def?.format === 'safeint' || c?._zod?.def?.check === 'number_format')
-      const lo = s.minValue
-      const hi = s.maxValue
+      const lo = j.minimum
+      const hi = j.maximum
       const range = Number.isFinite(lo) && Number.isFinite(hi) ? ` (${lo}..${hi})` : Number.isFinite(lo) ? ` (>= ${lo})` : ''
-      return `${int || s.isInt ? 'int' : 'number'}${range}`
+      return `${j.type === 'integer' ? 'int' : 'number'}${range}`
     }
     case 'boolean':
-      return 'boolean'
     case 'string':
-      return 'string'
-    case 'enum':
-      return Object.values(d.entries).map(literal).join(' \\| ')
-    case 'literal':
-      return d.values.map(literal).join(' \\| ')
-    case 'union':
-      return d.options.map(typeOf).join(' \\| ')
+      return j.type
     case 'array':
-      return `${typeOf(d.element)}[]`
-    case 'custom':
-      // A predicate the docs cannot see into: the meaning column says what it takes.
-      return 'function \\| object'
-    case 'any':
-    case 'unknown':
-      return 'object \\| string'
+      return `${j.items === undefined ? 'unknown' : renderType(j.items)}[]`
+    case undefined:
+      return 'object \\| string' // z.any() / z.unknown(): anything
     default:
-      return String(d.type)
+      return String(j.type)
   }
+}
+
+function renderDefault(j: Json): { has: boolean; text: string } {
+  if (!('default' in j)) return { has: false, text: '' }
+  const v = j.default
+  if (Array.isArray(v)) return { has: true, text: `\`${v.join(',')}\`` }
+  return { has: true, text: v === '' ? '`""`' : `\`${String(v)}\`` }
+}
+
+/** A readable type for a field schema. */
+export function typeOf(s: z.ZodType): string {
+  return renderType(jsonSchema(s, 'input'))
 }
 
 /** The default as it would be written in a config, or '' when there is none. */
-export function defaultOf(s: Schema): { has: boolean; text: string } {
-  for (let cur = s, depth = 0; cur && depth < 10; depth++) {
-    const d = def(cur)
-    if (d.type === 'default' || d.type === 'prefault') {
-      const v = typeof d.defaultValue === 'function' ? d.defaultValue() : d.defaultValue
-      if (Array.isArray(v)) return { has: true, text: `\`${v.join(',')}\`` }
-      return { has: true, text: v === '' ? '`""`' : `\`${String(v)}\`` }
-    }
-    if (d.type === 'optional') return { has: false, text: '' }
-    cur = d.innerType ?? d.in
-  }
-  return { has: false, text: '' }
-}
-
-function describe(s: Schema): string {
-  for (let cur = s, depth = 0; cur && depth < 10; depth++) {
-    if (cur.description) return cur.description
-    const d = def(cur)
-    cur = d.innerType ?? d.in
-  }
-  return ''
+export function defaultOf(s: z.ZodType): { has: boolean; text: string } {
+  return renderDefault(jsonSchema(s, 'output'))
 }
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 
-function rows(shape: Record<string, Schema>, keys: string[], required: Set<string>): string[] {
+function rows(shape: Record<string, Option>, keys: string[], required: Set<string>): string[] {
   return keys.map((k) => {
-    const s = shape[k]
-    const d = defaultOf(s)
+    const o = shape[k]!
+    const d = renderDefault(o.output)
     const dflt = d.has ? d.text : required.has(k) ? '(required)' : '(none)'
-    const type = typeOf(s)
-    return `| \`${k}\` | ${type.includes('\\|') ? type : cell(type)} | ${dflt} | ${cell(describe(s))} |`
+    const type = renderType(o.input)
+    const meaning = o.output.description ?? o.input.description ?? ''
+    return `| \`${k}\` | ${type.includes('\\|') ? type : cell(type)} | ${dflt} | ${cell(meaning)} |`
   })
 }
 
+/** The options of an object schema, by key. */
+function objectShape(s: z.ZodType): Record<string, Option> | undefined {
+  const input = jsonSchema(s, 'input').properties
+  const output = jsonSchema(s, 'output').properties
+  if (input === undefined || output === undefined) return undefined
+  const shape: Record<string, Option> = {}
+  for (const k of Object.keys(input)) shape[k] = { input: input[k]!, output: output[k] ?? {} }
+  return shape
+}
+
+function sameOption(a: Option | undefined, b: Option | undefined): boolean {
+  return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b)
+}
+
 /** Loads every `<client>Schema` export of src/config/*.ts. */
-async function loadSchemas(): Promise<{ common: Record<string, Schema>; clients: Map<string, Record<string, Schema>> }> {
-  let common: Record<string, Schema> | undefined
-  const clients = new Map<string, Record<string, Schema>>()
+async function loadSchemas(): Promise<{ common: Record<string, Option>; clients: Map<string, Record<string, Option>> }> {
+  let common: Record<string, Option> | undefined
+  const clients = new Map<string, Record<string, Option>>()
   const files = fs.readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.ts')).sort()
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(CONFIG_DIR, f)).href)
     for (const [name, value] of Object.entries(mod)) {
       const m = /^(\w+)Schema$/.exec(name)
-      if (!m) continue
+      if (!m || !(value instanceof z.ZodType)) continue
       const shape = objectShape(value)
       if (!shape) continue
       if (m[1] === 'common') common = shape
@@ -174,7 +191,7 @@ export async function renderConfigDocs(): Promise<string> {
   ]
   for (const n of names) {
     const shape = clients.get(n)!
-    const own = Object.keys(shape).filter((k) => shape[k] !== common[k])
+    const own = Object.keys(shape).filter((k) => !sameOption(shape[k], common[k]))
     out.push('', `## ${title(n)}`, '')
     if (own.length === 0) {
       out.push(`The ${n} takes the [common options](#common-options) only.`)

@@ -5,13 +5,15 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   DEFAULT_KAFKA_VERSION, REPO_ROOT, clusterStatus, ensureKafkaLibs, killNode, restartNode,
-  startCluster, stopCluster, stopNode, versionFrom
+  startCluster, stopAllClusters, stopCluster, stopNode, versionFrom
 } from './kafka/cluster.js'
 
 const USAGE = `usage: npm run kafka -- <command> [options]
 
   start [--nodes N] [--version V]  start a KRaft cluster (idempotent) and print its bootstrap address
   stop [--force]                   stop the cluster (SIGTERM, then SIGKILL) and delete its data
+  stop --all [--within LO-HI,...]  stop every cluster of this checkout (recorded under .kafka/run, or
+                                   a broker JVM left without a record), or those whose port base is in a range
   kill <node>                      kill -9 one node
   stop-node <node>                 stop one node gracefully
   restart <node> [--kill]          stop (or kill -9) one node, start it again on its data, wait until ready
@@ -40,6 +42,8 @@ async function main (): Promise<number> {
       kill: { type: 'boolean' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      within: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -64,6 +68,16 @@ async function main (): Promise<number> {
       return 0
     }
     case 'stop': {
+      if (values.all) {
+        const within = values.within?.split(',').map((r): [number, number] => {
+          const m = /^(\d+)(?:-(\d+))?$/.exec(r.trim())
+          if (!m) throw new Error(`--within expects port-base ranges like 19192,21400-21799, got '${r}'`)
+          return [Number(m[1]), Number(m[2] ?? m[1])]
+        })
+        const bases = await stopAllClusters({ within, force: values.force })
+        process.stderr.write(bases.length > 0 ? `[kafka] stopped the clusters on port bases ${bases.join(', ')}\n` : '[kafka] no cluster was running\n')
+        return 0
+      }
       const stopped = await stopCluster({ ...common, force: values.force })
       process.stderr.write(stopped ? '[kafka] stopped\n' : '[kafka] no cluster was running\n')
       return 0

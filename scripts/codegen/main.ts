@@ -3,10 +3,13 @@
  * src/protocol/messages/ (one module per API or data structure, an index and
  * the shared runtime) and src/protocol/errors.ts.
  *
- *   npm run generate [-- --specs DIR]     (or KAFKA_SPECS=DIR)
+ *   npm run generate [-- --all] [-- --specs DIR]     (or KAFKA_SPECS=DIR)
  *
- * The default definitions folder is ../shared/kafka-protocol/message next to
- * the repository; errors.tsv is read from the folder above it.
+ * The definitions are vendored in scripts/codegen/kafka-specs/message
+ * (`npm run specs:update -- <kafka version>` refreshes them); errors.tsv is
+ * read from the folder above the definitions. By default only the APIs a
+ * client sends are generated (scripts/codegen/apis.ts); `--all` generates
+ * every definition, broker-internal ones included.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -14,19 +17,35 @@ import { fileURLToPath } from 'node:url'
 import { emitIndex, emitModule } from './emit.js'
 import { generateErrors } from './errors.js'
 import { RUNTIME_SOURCE } from './runtime.js'
-import { groupModules, loadMessages } from './spec.js'
+import { isClientFacing } from './apis.js'
+import { type ModuleModel, groupModules, loadMessages } from './spec.js'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const MESSAGES_DIR = 'src/protocol/messages'
 export const ERRORS_FILE = 'src/protocol/errors.ts'
 
+/** The vendored definitions, inside the repository. */
+export const VENDORED_SPECS_DIR = resolve(REPO_ROOT, 'scripts/codegen/kafka-specs/message')
+
 export function defaultSpecsDir(): string {
-  return process.env.KAFKA_SPECS ?? resolve(REPO_ROOT, '../shared/kafka-protocol/message')
+  return process.env.KAFKA_SPECS ?? VENDORED_SPECS_DIR
+}
+
+export interface GenerateOptions {
+  /** Also generate the broker-internal APIs and data structures. */
+  readonly all?: boolean
+}
+
+/** The modules the generator emits: the client-facing ones, or with `all` every definition. */
+export function loadModules(specsDir = defaultSpecsDir(), options: GenerateOptions = {}): ModuleModel[] {
+  const modules = groupModules(loadMessages(specsDir))
+  if (options.all === true) return modules
+  return modules.filter((m) => isClientFacing(m.baseName, m.apiKey !== undefined))
 }
 
 /** Everything the generator writes, by repository-relative path, without touching the disk. */
-export function generate(specsDir = defaultSpecsDir()): Map<string, string> {
-  const modules = groupModules(loadMessages(specsDir))
+export function generate(specsDir = defaultSpecsDir(), options: GenerateOptions = {}): Map<string, string> {
+  const modules = loadModules(specsDir, options)
   const out = new Map<string, string>()
   out.set(`${MESSAGES_DIR}/_runtime.ts`, RUNTIME_SOURCE)
   for (const mod of modules) out.set(`${MESSAGES_DIR}/${mod.file}`, emitModule(mod))
@@ -35,21 +54,22 @@ export function generate(specsDir = defaultSpecsDir()): Map<string, string> {
   return out
 }
 
-function parseArgs(argv: string[]): string {
+function parseArgs(argv: string[]): { specsDir: string; all: boolean } {
   let specs: string | undefined
+  let all = false
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--specs') specs = argv[++i]
     else if (a.startsWith('--specs=')) specs = a.slice('--specs='.length)
-    else throw new Error(`unknown argument ${a} (usage: tsx scripts/codegen/main.ts [--specs DIR])`)
+    else if (a === '--all') all = true
+    else throw new Error(`unknown argument ${a} (usage: tsx scripts/codegen/main.ts [--all] [--specs DIR])`)
   }
-  if (specs === undefined) return defaultSpecsDir()
-  return resolve(specs)
+  return { specsDir: specs === undefined ? defaultSpecsDir() : resolve(specs), all }
 }
 
 function main(): void {
-  const specsDir = parseArgs(process.argv.slice(2))
-  const files = generate(specsDir)
+  const { specsDir, all } = parseArgs(process.argv.slice(2))
+  const files = generate(specsDir, { all })
   const dir = join(REPO_ROOT, MESSAGES_DIR)
   mkdirSync(dir, { recursive: true })
   // Remove generated modules that no longer have a definition.
@@ -65,7 +85,7 @@ function main(): void {
     writeFileSync(path, content)
     changed++
   }
-  console.log(`generated ${files.size} files from ${specsDir} (${changed} changed)`)
+  console.log(`generated ${files.size} files${all ? ' (--all)' : ''} from ${specsDir} (${changed} changed)`)
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main()

@@ -118,7 +118,7 @@ interface RawMessage {
   validVersions: string
   flexibleVersions?: string
   latestVersionUnstable?: boolean
-  fields: RawField[]
+  fields?: RawField[]
   commonStructs?: RawStruct[]
 }
 
@@ -263,7 +263,8 @@ function parseMessage(file: string, raw: RawMessage): MessageModel {
     }
   }
 
-  const root = defineStruct(raw.name, raw.fields, validVersions, true)
+  // Kafka 4 keeps the removed ZooKeeper-era APIs as definitions without fields.
+  const root = defineStruct(raw.name, raw.fields ?? [], validVersions, true)
   ;(message as { root: StructModel }).root = root
   // Common structs nobody references are still part of the message's types.
   for (const cs of raw.commonStructs ?? []) {

@@ -15,7 +15,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import fsp from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -716,6 +715,40 @@ export async function stopCluster (opts: CommonOptions & { force?: boolean, time
   const log = opts.log ?? defaultLog
   const portBase = portBaseFrom(opts)
   return await withLock(portBase, () => stopLocked(portBase, log, opts), log)
+}
+
+// Port bases of this checkout's clusters: those recorded under .kafka/run and
+// those of broker JVMs still running without a record (a test process that
+// died between starting a node and writing its state).
+export function knownPortBases (): number[] {
+  const bases = new Set<number>()
+  if (fs.existsSync(RUN_DIR)) {
+    for (const f of fs.readdirSync(RUN_DIR)) {
+      const m = /^cluster-(\d+)\.json$/.exec(f)
+      if (m) bases.add(Number(m[1]))
+    }
+  }
+  if (process.platform === 'linux') {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      const cmd = cmdlineOf(Number(entry))
+      const m = cmd?.includes(`-Dsamsa.kafka.home=${KAFKA_DIR} `) ? /-Dsamsa\.kafka\.portBase=(\d+) /.exec(cmd) : null
+      if (m) bases.add(Number(m[1]))
+    }
+  }
+  return [...bases].sort((a, b) => a - b)
+}
+
+// Stops every cluster of this checkout (knownPortBases), or only those whose
+// port base lies in one of `within` ([lo, hi] inclusive), e.g. the bases a CI
+// run used. Returns the port bases it stopped.
+export async function stopAllClusters (opts: { within?: Array<[number, number]>, force?: boolean, timeoutMs?: number, log?: (m: string) => void } = {}): Promise<number[]> {
+  const stopped: number[] = []
+  for (const portBase of knownPortBases()) {
+    if (opts.within && !opts.within.some(([lo, hi]) => portBase >= lo && portBase <= hi)) continue
+    if (await stopCluster({ ...opts, portBase })) stopped.push(portBase)
+  }
+  return stopped
 }
 
 // Drops this process's lease; stops the cluster when a harness started it and

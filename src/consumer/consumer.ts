@@ -50,7 +50,7 @@ export interface ConsumerRebalanceListener {
 export type { ConsumerGroupMetadata } from './group/membership.js'
 
 /** A deserializer object, or the class name of one of Java's built-in deserializers. */
-export type DeserializerOption = Deserializer<any> | JavaDeserializerName
+export type DeserializerOption = Deserializer<any> | JavaDeserializerName // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A deserializer option that stands for values of type T. */
 type DeserializerOptionFor<T> = Deserializer<T> | Deserializer<T | null> | JavaDeserializerName | undefined
@@ -378,7 +378,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
             this.throwPendingError()
           }
         }
-        this.initPositions()
+        void this.initPositions()
         this.fetcher.wake()
         const records = await this.collect()
         if (records.count > 0) {
@@ -663,7 +663,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       const s = this.subscriptions.require(tp, 'position()')
       if (s.position !== null) return s.position
       const task = this.initPositions() ?? [...this.initialising][0]
-      if (task) await task
+      if (task !== undefined) await task
       else await sleep(Math.max(1, Math.min(s.retryAt - Date.now(), 50)))
       const err = this.errors.find((e) => e.context.partitions !== undefined || (e.context.topic === tp.topic && e.context.partition === tp.partition))
       if (err) {

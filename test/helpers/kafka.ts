@@ -55,3 +55,20 @@ export function kafkaVersionAtLeast (version: string): boolean {
 export function supportsConsumerGroupProtocol (): boolean {
   return kafkaVersionAtLeast('4.0')
 }
+
+/**
+ * The port base of a test file's private cluster: `KAFKA_TEST_PORT_BASE`
+ * (default 9400) plus the file's own offset, so that two checkouts or a CI run
+ * beside a developer's clusters can move every private cluster at once.
+ * Offsets in use: producer/restart 40, producer/failover 80, network/secure
+ * 240, consumer/restart 340 (each node takes base + i - 1, and the cluster
+ * also listens on +10000, +11000 and +20000 from there).
+ */
+export function privateClusterPortBase (offset: number): number {
+  const env = process.env.KAFKA_TEST_PORT_BASE
+  const base = env === undefined || env === '' ? 9400 : Number(env)
+  if (!Number.isInteger(base) || base < 1024 || base + offset > 65535 - 20000 - 16) {
+    throw new Error(`KAFKA_TEST_PORT_BASE=${env} is not usable (1024..${65535 - 20000 - 16 - 400})`)
+  }
+  return base + offset
+}

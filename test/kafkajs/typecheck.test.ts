@@ -43,8 +43,8 @@ function typecheck(paths?: Record<string, string[]>): Promise<{ code: number; ou
   })
 }
 
-test("a KafkaJS program type-checks against samsa/kafkajs (resolved through package.json's exports)", async () => {
-  const { code, output } = await typecheck()
+test('a KafkaJS program type-checks against samsa/kafkajs (the sources; test/package.test.ts checks the packed types)', async () => {
+  const { code, output } = await typecheck({ 'samsa/kafkajs': [join(root, 'src/kafkajs/index.ts')] })
   assert.equal(code, 0, output)
 })
 

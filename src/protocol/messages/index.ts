@@ -4,10 +4,6 @@ import { ProduceApi } from './produce.js'
 import { FetchApi } from './fetch.js'
 import { ListOffsetsApi } from './list-offsets.js'
 import { MetadataApi } from './metadata.js'
-import { LeaderAndIsrApi } from './leader-and-isr.js'
-import { StopReplicaApi } from './stop-replica.js'
-import { UpdateMetadataApi } from './update-metadata.js'
-import { ControlledShutdownApi } from './controlled-shutdown.js'
 import { OffsetCommitApi } from './offset-commit.js'
 import { OffsetFetchApi } from './offset-fetch.js'
 import { FindCoordinatorApi } from './find-coordinator.js'
@@ -27,7 +23,6 @@ import { OffsetForLeaderEpochApi } from './offset-for-leader-epoch.js'
 import { AddPartitionsToTxnApi } from './add-partitions-to-txn.js'
 import { AddOffsetsToTxnApi } from './add-offsets-to-txn.js'
 import { EndTxnApi } from './end-txn.js'
-import { WriteTxnMarkersApi } from './write-txn-markers.js'
 import { TxnOffsetCommitApi } from './txn-offset-commit.js'
 import { DescribeAclsApi } from './describe-acls.js'
 import { CreateAclsApi } from './create-acls.js'
@@ -52,28 +47,17 @@ import { DescribeClientQuotasApi } from './describe-client-quotas.js'
 import { AlterClientQuotasApi } from './alter-client-quotas.js'
 import { DescribeUserScramCredentialsApi } from './describe-user-scram-credentials.js'
 import { AlterUserScramCredentialsApi } from './alter-user-scram-credentials.js'
-import { VoteApi } from './vote.js'
-import { BeginQuorumEpochApi } from './begin-quorum-epoch.js'
-import { EndQuorumEpochApi } from './end-quorum-epoch.js'
 import { DescribeQuorumApi } from './describe-quorum.js'
-import { AlterPartitionApi } from './alter-partition.js'
 import { UpdateFeaturesApi } from './update-features.js'
-import { EnvelopeApi } from './envelope.js'
-import { FetchSnapshotApi } from './fetch-snapshot.js'
 import { DescribeClusterApi } from './describe-cluster.js'
 import { DescribeProducersApi } from './describe-producers.js'
-import { BrokerRegistrationApi } from './broker-registration.js'
-import { BrokerHeartbeatApi } from './broker-heartbeat.js'
 import { UnregisterBrokerApi } from './unregister-broker.js'
 import { DescribeTransactionsApi } from './describe-transactions.js'
 import { ListTransactionsApi } from './list-transactions.js'
-import { AllocateProducerIdsApi } from './allocate-producer-ids.js'
 import { ConsumerGroupHeartbeatApi } from './consumer-group-heartbeat.js'
 import { ConsumerGroupDescribeApi } from './consumer-group-describe.js'
-import { ControllerRegistrationApi } from './controller-registration.js'
 import { GetTelemetrySubscriptionsApi } from './get-telemetry-subscriptions.js'
 import { PushTelemetryApi } from './push-telemetry.js'
-import { AssignReplicasToDirsApi } from './assign-replicas-to-dirs.js'
 import { ListClientMetricsResourcesApi } from './list-client-metrics-resources.js'
 import { DescribeTopicPartitionsApi } from './describe-topic-partitions.js'
 import { ShareGroupHeartbeatApi } from './share-group-heartbeat.js'
@@ -82,12 +66,6 @@ import { ShareFetchApi } from './share-fetch.js'
 import { ShareAcknowledgeApi } from './share-acknowledge.js'
 import { AddRaftVoterApi } from './add-raft-voter.js'
 import { RemoveRaftVoterApi } from './remove-raft-voter.js'
-import { UpdateRaftVoterApi } from './update-raft-voter.js'
-import { InitializeShareGroupStateApi } from './initialize-share-group-state.js'
-import { ReadShareGroupStateApi } from './read-share-group-state.js'
-import { WriteShareGroupStateApi } from './write-share-group-state.js'
-import { DeleteShareGroupStateApi } from './delete-share-group-state.js'
-import { ReadShareGroupStateSummaryApi } from './read-share-group-state-summary.js'
 
 export type { TaggedField } from './_runtime.js'
 export {
@@ -127,18 +105,6 @@ export {
 } from './add-raft-voter.js'
 export * as addRaftVoter from './add-raft-voter.js'
 export {
-  AllocateProducerIdsApi,
-  encodeAllocateProducerIdsRequest,
-  decodeAllocateProducerIdsRequest,
-  type AllocateProducerIdsRequest,
-  type AllocateProducerIdsRequestInput,
-  encodeAllocateProducerIdsResponse,
-  decodeAllocateProducerIdsResponse,
-  type AllocateProducerIdsResponse,
-  type AllocateProducerIdsResponseInput,
-} from './allocate-producer-ids.js'
-export * as allocateProducerIds from './allocate-producer-ids.js'
-export {
   AlterClientQuotasApi,
   encodeAlterClientQuotasRequest,
   decodeAlterClientQuotasRequest,
@@ -175,18 +141,6 @@ export {
 } from './alter-partition-reassignments.js'
 export * as alterPartitionReassignments from './alter-partition-reassignments.js'
 export {
-  AlterPartitionApi,
-  encodeAlterPartitionRequest,
-  decodeAlterPartitionRequest,
-  type AlterPartitionRequest,
-  type AlterPartitionRequestInput,
-  encodeAlterPartitionResponse,
-  decodeAlterPartitionResponse,
-  type AlterPartitionResponse,
-  type AlterPartitionResponseInput,
-} from './alter-partition.js'
-export * as alterPartition from './alter-partition.js'
-export {
   AlterReplicaLogDirsApi,
   encodeAlterReplicaLogDirsRequest,
   decodeAlterReplicaLogDirsRequest,
@@ -222,54 +176,6 @@ export {
   type ApiVersionsResponseInput,
 } from './api-versions.js'
 export * as apiVersions from './api-versions.js'
-export {
-  AssignReplicasToDirsApi,
-  encodeAssignReplicasToDirsRequest,
-  decodeAssignReplicasToDirsRequest,
-  type AssignReplicasToDirsRequest,
-  type AssignReplicasToDirsRequestInput,
-  encodeAssignReplicasToDirsResponse,
-  decodeAssignReplicasToDirsResponse,
-  type AssignReplicasToDirsResponse,
-  type AssignReplicasToDirsResponseInput,
-} from './assign-replicas-to-dirs.js'
-export * as assignReplicasToDirs from './assign-replicas-to-dirs.js'
-export {
-  BeginQuorumEpochApi,
-  encodeBeginQuorumEpochRequest,
-  decodeBeginQuorumEpochRequest,
-  type BeginQuorumEpochRequest,
-  type BeginQuorumEpochRequestInput,
-  encodeBeginQuorumEpochResponse,
-  decodeBeginQuorumEpochResponse,
-  type BeginQuorumEpochResponse,
-  type BeginQuorumEpochResponseInput,
-} from './begin-quorum-epoch.js'
-export * as beginQuorumEpoch from './begin-quorum-epoch.js'
-export {
-  BrokerHeartbeatApi,
-  encodeBrokerHeartbeatRequest,
-  decodeBrokerHeartbeatRequest,
-  type BrokerHeartbeatRequest,
-  type BrokerHeartbeatRequestInput,
-  encodeBrokerHeartbeatResponse,
-  decodeBrokerHeartbeatResponse,
-  type BrokerHeartbeatResponse,
-  type BrokerHeartbeatResponseInput,
-} from './broker-heartbeat.js'
-export * as brokerHeartbeat from './broker-heartbeat.js'
-export {
-  BrokerRegistrationApi,
-  encodeBrokerRegistrationRequest,
-  decodeBrokerRegistrationRequest,
-  type BrokerRegistrationRequest,
-  type BrokerRegistrationRequestInput,
-  encodeBrokerRegistrationResponse,
-  decodeBrokerRegistrationResponse,
-  type BrokerRegistrationResponse,
-  type BrokerRegistrationResponseInput,
-} from './broker-registration.js'
-export * as brokerRegistration from './broker-registration.js'
 export {
   ConsumerGroupDescribeApi,
   encodeConsumerGroupDescribeRequest,
@@ -308,30 +214,6 @@ export {
   type ConsumerProtocolSubscriptionInput,
 } from './consumer-protocol-subscription.js'
 export * as consumerProtocolSubscription from './consumer-protocol-subscription.js'
-export {
-  ControlledShutdownApi,
-  encodeControlledShutdownRequest,
-  decodeControlledShutdownRequest,
-  type ControlledShutdownRequest,
-  type ControlledShutdownRequestInput,
-  encodeControlledShutdownResponse,
-  decodeControlledShutdownResponse,
-  type ControlledShutdownResponse,
-  type ControlledShutdownResponseInput,
-} from './controlled-shutdown.js'
-export * as controlledShutdown from './controlled-shutdown.js'
-export {
-  ControllerRegistrationApi,
-  encodeControllerRegistrationRequest,
-  decodeControllerRegistrationRequest,
-  type ControllerRegistrationRequest,
-  type ControllerRegistrationRequestInput,
-  encodeControllerRegistrationResponse,
-  decodeControllerRegistrationResponse,
-  type ControllerRegistrationResponse,
-  type ControllerRegistrationResponseInput,
-} from './controller-registration.js'
-export * as controllerRegistration from './controller-registration.js'
 export {
   CreateAclsApi,
   encodeCreateAclsRequest,
@@ -381,13 +263,6 @@ export {
 } from './create-topics.js'
 export * as createTopics from './create-topics.js'
 export {
-  encodeDefaultPrincipalData,
-  decodeDefaultPrincipalData,
-  type DefaultPrincipalData,
-  type DefaultPrincipalDataInput,
-} from './default-principal-data.js'
-export * as defaultPrincipalData from './default-principal-data.js'
-export {
   DeleteAclsApi,
   encodeDeleteAclsRequest,
   decodeDeleteAclsRequest,
@@ -423,18 +298,6 @@ export {
   type DeleteRecordsResponseInput,
 } from './delete-records.js'
 export * as deleteRecords from './delete-records.js'
-export {
-  DeleteShareGroupStateApi,
-  encodeDeleteShareGroupStateRequest,
-  decodeDeleteShareGroupStateRequest,
-  type DeleteShareGroupStateRequest,
-  type DeleteShareGroupStateRequestInput,
-  encodeDeleteShareGroupStateResponse,
-  decodeDeleteShareGroupStateResponse,
-  type DeleteShareGroupStateResponse,
-  type DeleteShareGroupStateResponseInput,
-} from './delete-share-group-state.js'
-export * as deleteShareGroupState from './delete-share-group-state.js'
 export {
   DeleteTopicsApi,
   encodeDeleteTopicsRequest,
@@ -604,18 +467,6 @@ export {
 } from './elect-leaders.js'
 export * as electLeaders from './elect-leaders.js'
 export {
-  EndQuorumEpochApi,
-  encodeEndQuorumEpochRequest,
-  decodeEndQuorumEpochRequest,
-  type EndQuorumEpochRequest,
-  type EndQuorumEpochRequestInput,
-  encodeEndQuorumEpochResponse,
-  decodeEndQuorumEpochResponse,
-  type EndQuorumEpochResponse,
-  type EndQuorumEpochResponseInput,
-} from './end-quorum-epoch.js'
-export * as endQuorumEpoch from './end-quorum-epoch.js'
-export {
   EndTxnApi,
   encodeEndTxnRequest,
   decodeEndTxnRequest,
@@ -628,18 +479,6 @@ export {
 } from './end-txn.js'
 export * as endTxn from './end-txn.js'
 export {
-  EnvelopeApi,
-  encodeEnvelopeRequest,
-  decodeEnvelopeRequest,
-  type EnvelopeRequest,
-  type EnvelopeRequestInput,
-  encodeEnvelopeResponse,
-  decodeEnvelopeResponse,
-  type EnvelopeResponse,
-  type EnvelopeResponseInput,
-} from './envelope.js'
-export * as envelope from './envelope.js'
-export {
   ExpireDelegationTokenApi,
   encodeExpireDelegationTokenRequest,
   decodeExpireDelegationTokenRequest,
@@ -651,18 +490,6 @@ export {
   type ExpireDelegationTokenResponseInput,
 } from './expire-delegation-token.js'
 export * as expireDelegationToken from './expire-delegation-token.js'
-export {
-  FetchSnapshotApi,
-  encodeFetchSnapshotRequest,
-  decodeFetchSnapshotRequest,
-  type FetchSnapshotRequest,
-  type FetchSnapshotRequestInput,
-  encodeFetchSnapshotResponse,
-  decodeFetchSnapshotResponse,
-  type FetchSnapshotResponse,
-  type FetchSnapshotResponseInput,
-} from './fetch-snapshot.js'
-export * as fetchSnapshot from './fetch-snapshot.js'
 export {
   FetchApi,
   encodeFetchRequest,
@@ -736,18 +563,6 @@ export {
 } from './init-producer-id.js'
 export * as initProducerId from './init-producer-id.js'
 export {
-  InitializeShareGroupStateApi,
-  encodeInitializeShareGroupStateRequest,
-  decodeInitializeShareGroupStateRequest,
-  type InitializeShareGroupStateRequest,
-  type InitializeShareGroupStateRequestInput,
-  encodeInitializeShareGroupStateResponse,
-  decodeInitializeShareGroupStateResponse,
-  type InitializeShareGroupStateResponse,
-  type InitializeShareGroupStateResponseInput,
-} from './initialize-share-group-state.js'
-export * as initializeShareGroupState from './initialize-share-group-state.js'
-export {
   JoinGroupApi,
   encodeJoinGroupRequest,
   decodeJoinGroupRequest,
@@ -759,32 +574,6 @@ export {
   type JoinGroupResponseInput,
 } from './join-group.js'
 export * as joinGroup from './join-group.js'
-export {
-  encodeKRaftVersionRecord,
-  decodeKRaftVersionRecord,
-  type KRaftVersionRecord,
-  type KRaftVersionRecordInput,
-} from './k-raft-version-record.js'
-export * as kRaftVersionRecord from './k-raft-version-record.js'
-export {
-  LeaderAndIsrApi,
-  encodeLeaderAndIsrRequest,
-  decodeLeaderAndIsrRequest,
-  type LeaderAndIsrRequest,
-  type LeaderAndIsrRequestInput,
-  encodeLeaderAndIsrResponse,
-  decodeLeaderAndIsrResponse,
-  type LeaderAndIsrResponse,
-  type LeaderAndIsrResponseInput,
-} from './leader-and-isr.js'
-export * as leaderAndIsr from './leader-and-isr.js'
-export {
-  encodeLeaderChangeMessage,
-  decodeLeaderChangeMessage,
-  type LeaderChangeMessage,
-  type LeaderChangeMessageInput,
-} from './leader-change-message.js'
-export * as leaderChangeMessage from './leader-change-message.js'
 export {
   LeaveGroupApi,
   encodeLeaveGroupRequest,
@@ -942,30 +731,6 @@ export {
 } from './push-telemetry.js'
 export * as pushTelemetry from './push-telemetry.js'
 export {
-  ReadShareGroupStateSummaryApi,
-  encodeReadShareGroupStateSummaryRequest,
-  decodeReadShareGroupStateSummaryRequest,
-  type ReadShareGroupStateSummaryRequest,
-  type ReadShareGroupStateSummaryRequestInput,
-  encodeReadShareGroupStateSummaryResponse,
-  decodeReadShareGroupStateSummaryResponse,
-  type ReadShareGroupStateSummaryResponse,
-  type ReadShareGroupStateSummaryResponseInput,
-} from './read-share-group-state-summary.js'
-export * as readShareGroupStateSummary from './read-share-group-state-summary.js'
-export {
-  ReadShareGroupStateApi,
-  encodeReadShareGroupStateRequest,
-  decodeReadShareGroupStateRequest,
-  type ReadShareGroupStateRequest,
-  type ReadShareGroupStateRequestInput,
-  encodeReadShareGroupStateResponse,
-  decodeReadShareGroupStateResponse,
-  type ReadShareGroupStateResponse,
-  type ReadShareGroupStateResponseInput,
-} from './read-share-group-state.js'
-export * as readShareGroupState from './read-share-group-state.js'
-export {
   RemoveRaftVoterApi,
   encodeRemoveRaftVoterRequest,
   decodeRemoveRaftVoterRequest,
@@ -1076,32 +841,6 @@ export {
 } from './share-group-heartbeat.js'
 export * as shareGroupHeartbeat from './share-group-heartbeat.js'
 export {
-  encodeSnapshotFooterRecord,
-  decodeSnapshotFooterRecord,
-  type SnapshotFooterRecord,
-  type SnapshotFooterRecordInput,
-} from './snapshot-footer-record.js'
-export * as snapshotFooterRecord from './snapshot-footer-record.js'
-export {
-  encodeSnapshotHeaderRecord,
-  decodeSnapshotHeaderRecord,
-  type SnapshotHeaderRecord,
-  type SnapshotHeaderRecordInput,
-} from './snapshot-header-record.js'
-export * as snapshotHeaderRecord from './snapshot-header-record.js'
-export {
-  StopReplicaApi,
-  encodeStopReplicaRequest,
-  decodeStopReplicaRequest,
-  type StopReplicaRequest,
-  type StopReplicaRequestInput,
-  encodeStopReplicaResponse,
-  decodeStopReplicaResponse,
-  type StopReplicaResponse,
-  type StopReplicaResponseInput,
-} from './stop-replica.js'
-export * as stopReplica from './stop-replica.js'
-export {
   SyncGroupApi,
   encodeSyncGroupRequest,
   decodeSyncGroupRequest,
@@ -1149,73 +888,6 @@ export {
   type UpdateFeaturesResponseInput,
 } from './update-features.js'
 export * as updateFeatures from './update-features.js'
-export {
-  UpdateMetadataApi,
-  encodeUpdateMetadataRequest,
-  decodeUpdateMetadataRequest,
-  type UpdateMetadataRequest,
-  type UpdateMetadataRequestInput,
-  encodeUpdateMetadataResponse,
-  decodeUpdateMetadataResponse,
-  type UpdateMetadataResponse,
-  type UpdateMetadataResponseInput,
-} from './update-metadata.js'
-export * as updateMetadata from './update-metadata.js'
-export {
-  UpdateRaftVoterApi,
-  encodeUpdateRaftVoterRequest,
-  decodeUpdateRaftVoterRequest,
-  type UpdateRaftVoterRequest,
-  type UpdateRaftVoterRequestInput,
-  encodeUpdateRaftVoterResponse,
-  decodeUpdateRaftVoterResponse,
-  type UpdateRaftVoterResponse,
-  type UpdateRaftVoterResponseInput,
-} from './update-raft-voter.js'
-export * as updateRaftVoter from './update-raft-voter.js'
-export {
-  VoteApi,
-  encodeVoteRequest,
-  decodeVoteRequest,
-  type VoteRequest,
-  type VoteRequestInput,
-  encodeVoteResponse,
-  decodeVoteResponse,
-  type VoteResponse,
-  type VoteResponseInput,
-} from './vote.js'
-export * as vote from './vote.js'
-export {
-  encodeVotersRecord,
-  decodeVotersRecord,
-  type VotersRecord,
-  type VotersRecordInput,
-} from './voters-record.js'
-export * as votersRecord from './voters-record.js'
-export {
-  WriteShareGroupStateApi,
-  encodeWriteShareGroupStateRequest,
-  decodeWriteShareGroupStateRequest,
-  type WriteShareGroupStateRequest,
-  type WriteShareGroupStateRequestInput,
-  encodeWriteShareGroupStateResponse,
-  decodeWriteShareGroupStateResponse,
-  type WriteShareGroupStateResponse,
-  type WriteShareGroupStateResponseInput,
-} from './write-share-group-state.js'
-export * as writeShareGroupState from './write-share-group-state.js'
-export {
-  WriteTxnMarkersApi,
-  encodeWriteTxnMarkersRequest,
-  decodeWriteTxnMarkersRequest,
-  type WriteTxnMarkersRequest,
-  type WriteTxnMarkersRequestInput,
-  encodeWriteTxnMarkersResponse,
-  decodeWriteTxnMarkersResponse,
-  type WriteTxnMarkersResponse,
-  type WriteTxnMarkersResponseInput,
-} from './write-txn-markers.js'
-export * as writeTxnMarkers from './write-txn-markers.js'
 
 /** Every API the definitions describe, by api key (broker-internal ones included). */
 export const apisByKey: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = new Map<number, ApiDescriptor<unknown, unknown>>([
@@ -1223,10 +895,6 @@ export const apisByKey: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = n
   [1, FetchApi],
   [2, ListOffsetsApi],
   [3, MetadataApi],
-  [4, LeaderAndIsrApi],
-  [5, StopReplicaApi],
-  [6, UpdateMetadataApi],
-  [7, ControlledShutdownApi],
   [8, OffsetCommitApi],
   [9, OffsetFetchApi],
   [10, FindCoordinatorApi],
@@ -1246,7 +914,6 @@ export const apisByKey: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = n
   [24, AddPartitionsToTxnApi],
   [25, AddOffsetsToTxnApi],
   [26, EndTxnApi],
-  [27, WriteTxnMarkersApi],
   [28, TxnOffsetCommitApi],
   [29, DescribeAclsApi],
   [30, CreateAclsApi],
@@ -1271,28 +938,17 @@ export const apisByKey: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = n
   [49, AlterClientQuotasApi],
   [50, DescribeUserScramCredentialsApi],
   [51, AlterUserScramCredentialsApi],
-  [52, VoteApi],
-  [53, BeginQuorumEpochApi],
-  [54, EndQuorumEpochApi],
   [55, DescribeQuorumApi],
-  [56, AlterPartitionApi],
   [57, UpdateFeaturesApi],
-  [58, EnvelopeApi],
-  [59, FetchSnapshotApi],
   [60, DescribeClusterApi],
   [61, DescribeProducersApi],
-  [62, BrokerRegistrationApi],
-  [63, BrokerHeartbeatApi],
   [64, UnregisterBrokerApi],
   [65, DescribeTransactionsApi],
   [66, ListTransactionsApi],
-  [67, AllocateProducerIdsApi],
   [68, ConsumerGroupHeartbeatApi],
   [69, ConsumerGroupDescribeApi],
-  [70, ControllerRegistrationApi],
   [71, GetTelemetrySubscriptionsApi],
   [72, PushTelemetryApi],
-  [73, AssignReplicasToDirsApi],
   [74, ListClientMetricsResourcesApi],
   [75, DescribeTopicPartitionsApi],
   [76, ShareGroupHeartbeatApi],
@@ -1301,13 +957,7 @@ export const apisByKey: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = n
   [79, ShareAcknowledgeApi],
   [80, AddRaftVoterApi],
   [81, RemoveRaftVoterApi],
-  [82, UpdateRaftVoterApi],
-  [83, InitializeShareGroupStateApi],
-  [84, ReadShareGroupStateApi],
-  [85, WriteShareGroupStateApi],
-  [86, DeleteShareGroupStateApi],
-  [87, ReadShareGroupStateSummaryApi],
 ])
 
 /** Api keys whose highest version is still marked unstable in the definitions (brokers only offer it when configured to). */
-export const apisWithUnstableLatestVersion: ReadonlySet<number> = new Set<number>([26, 68, 76, 77, 78, 79, 83, 84, 85, 86, 87])
+export const apisWithUnstableLatestVersion: ReadonlySet<number> = new Set<number>([26, 68, 76, 77, 78, 79])

@@ -5,11 +5,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { killNode, restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
+import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
 import { TestProducer } from '../../helpers/produce.js'
 import { stringConsumer, waitFor } from '../../helpers/consume.js'
 
-const PORT_BASE = 9740
+const PORT_BASE = privateClusterPortBase(340) // 9740 unless KAFKA_TEST_PORT_BASE is set
 let bootstrap = ''
 
 before(async () => {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { Admin, AuthenticationError, ConnectionError, KafkaError } from '../../../src/index.js'
 import { SECURE, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion } from '../../helpers/kafka.js'
+import { kafkaVersion, privateClusterPortBase } from '../../helpers/kafka.js'
 
-const PORT_BASE = 9640
+const PORT_BASE = privateClusterPortBase(240) // 9640 unless KAFKA_TEST_PORT_BASE is set
 let state: ClusterState
 
 before(async () => {

@@ -69,7 +69,7 @@ test('buffer full: send waits up to max.block.ms, then fails with TimeoutError',
   try {
     // Two batches take all the memory and cannot be delivered.
     const held = [p.send({ topic, value: 'a', partition: 0 }), p.send({ topic, value: 'b', partition: 1 })]
-    held.forEach((h) => h.catch(() => {}))
+    for (const h of held) h.catch(() => {})
     await new Promise((r) => setTimeout(r, 200))
     assert.equal(p.metrics().bufferInUse, 32768)
     const t0 = Date.now()

@@ -7,10 +7,10 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Admin, Producer, serializers, type KafkaError, type RecordMetadata } from '../../../src/index.js'
 import { killNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
+import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
 import { readPartition } from './helpers.js'
 
-const PORT_BASE = 9480
+const PORT_BASE = privateClusterPortBase(80) // 9480 unless KAFKA_TEST_PORT_BASE is set
 let bootstrap = ''
 
 before(async () => {

@@ -7,10 +7,10 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Producer, TimeoutError, serializers, type KafkaError, type RecordMetadata } from '../../../src/index.js'
 import { killNode, restartNode, startCluster, stopCluster } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
+import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
 import { createTopic, readPartition } from './helpers.js'
 
-const PORT_BASE = 9440
+const PORT_BASE = privateClusterPortBase(40) // 9440 unless KAFKA_TEST_PORT_BASE is set
 let bootstrap = ''
 
 before(async () => {

@@ -1,0 +1,137 @@
+// The npm package as it would be published, assembled in a temporary folder
+// from the checkout's dist/ when that is newer than everything it is built
+// from (CI builds first), else from a build into that folder (the checkout's
+// dist/ is never written). Lists what `npm pack` would ship, and checks
+// its size, that every entry point in package.json is in it, and that
+// programs resolve its types and load its code through the export map, from
+// an ES module and from CommonJS.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const root = resolve(import.meta.dirname, '../..')
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+
+/** Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB). */
+const MAX_UNPACKED_BYTES = 3_000_000
+const MAX_FILES = 600
+
+/** Whether dist/ was built after the last change to anything it is built from. */
+function distIsFresh (): boolean {
+  const built = join(root, 'dist/esm/index.js')
+  if (!existsSync(built) || !existsSync(join(root, 'dist/cjs/index.d.ts'))) return false
+  const newest = (p: string): number => {
+    const s = statSync(p)
+    if (!s.isDirectory()) return s.mtimeMs
+    return Math.max(s.mtimeMs, ...readdirSync(p).map((f) => newest(join(p, f))))
+  }
+  const inputs = ['src', 'package.json', 'scripts/build.mjs', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.cjs.json']
+  return statSync(built).mtimeMs > Math.max(...inputs.map((f) => newest(join(root, f))))
+}
+
+interface PackedFile { path: string; size: number }
+let work: string
+let pkgDir: string
+let files: PackedFile[]
+let unpackedSize: number
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'samsa-pack-'))
+  pkgDir = join(work, 'samsa')
+  mkdirSync(pkgDir)
+  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin']) cpSync(join(root, f), join(pkgDir, f), { recursive: true })
+  if (distIsFresh()) {
+    cpSync(join(root, 'dist'), join(pkgDir, 'dist'), { recursive: true })
+  } else {
+    // --no-check: `npm run typecheck` checks the sources; this file must stay within the runner's per-file timeout.
+    await run(process.execPath, [join(root, 'scripts/build.mjs'), '--out', join(pkgDir, 'dist'), '--no-check'], { cwd: root, maxBuffer: 1 << 24 })
+  }
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: pkgDir, maxBuffer: 1 << 26 })
+  const [info] = JSON.parse(stdout) as [{ files: PackedFile[]; unpackedSize: number; entryCount: number }]
+  files = info.files
+  unpackedSize = info.unpackedSize
+  console.log(`npm pack: ${info.entryCount} files, ${(unpackedSize / 1e6).toFixed(2)} MB unpacked`)
+}, { timeout: 300_000 })
+
+after(() => {
+  if (work !== undefined) rmSync(work, { recursive: true, force: true })
+})
+
+test(`the unpacked package stays under ${MAX_UNPACKED_BYTES / 1e6} MB and ${MAX_FILES} files`, () => {
+  assert.ok(unpackedSize < MAX_UNPACKED_BYTES, `unpacked size ${unpackedSize} bytes`)
+  assert.ok(files.length < MAX_FILES, `${files.length} files`)
+})
+
+test('the package ships the license, no sources, no source maps, no broker-internal protocol modules', () => {
+  const paths = new Set(files.map((f) => f.path))
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/samsa.js']) assert.ok(paths.has(f), f)
+  assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/)
+  for (const p of paths) {
+    assert.ok(!p.startsWith('src/') && !p.startsWith('scripts/') && !p.startsWith('test/'), p)
+    assert.ok(!p.endsWith('.map'), p)
+    assert.ok(!/messages\/(leader-and-isr|vote|broker-registration)\./.test(p), p)
+  }
+})
+
+test('every file package.json points at is in the package', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>
+  const targets: string[] = []
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') targets.push(v)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk)
+  }
+  walk([pkg.main, pkg.module, pkg.types, pkg.exports, pkg.bin])
+  const paths = new Set(files.map((f) => f.path))
+  assert.ok(targets.length >= 10)
+  for (const t of targets) assert.ok(paths.has(t.replace(/^\.\//, '')), `${t} is not packed`)
+})
+
+test('programs type-check against the packed types and load the packed code, as ES modules and as CommonJS', async () => {
+  const app = join(work, 'app')
+  mkdirSync(join(app, 'node_modules'), { recursive: true })
+  symlinkSync(pkgDir, join(app, 'node_modules/samsa'), 'dir')
+  // The package's own dependencies (zod, debug, ...), as an install would provide them.
+  symlinkSync(join(root, 'node_modules'), join(pkgDir, 'node_modules'), 'dir')
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module' }))
+  // A KafkaJS program (the type-check fixture), an ES module and a CommonJS module.
+  cpSync(join(root, 'test/kafkajs/fixtures/app.ts'), join(app, 'kafkajs-app.ts'))
+  writeFileSync(join(app, 'esm.ts'), [
+    "import { Producer, Consumer, Admin, KafkaError, type ProducerRecord } from 'samsa'",
+    "import kafkajs, { Kafka } from 'samsa/kafkajs'",
+    'const record: ProducerRecord<string, string> = { topic: "t", value: "v" }',
+    'export const used = [Producer, Consumer, Admin, KafkaError, record, Kafka, kafkajs.Kafka satisfies typeof Kafka]',
+  ].join('\n'))
+  writeFileSync(join(app, 'cjs.cts'), [
+    "import samsa = require('samsa')",
+    "import kafkajs = require('samsa/kafkajs')",
+    'export const used = [samsa.Producer, samsa.KafkaError, kafkajs.Kafka, kafkajs.default.Kafka satisfies typeof kafkajs.Kafka]',
+  ].join('\n'))
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')], strict: true, noEmit: true, skipLibCheck: false, isolatedModules: true,
+    },
+    files: ['kafkajs-app.ts', 'esm.ts', 'cjs.cts'],
+  }))
+  await assert.doesNotReject(run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app }).catch((e: { stdout?: string }) => {
+    throw new Error(e.stdout ?? String(e))
+  }))
+  const load = [
+    "const { createRequire } = await import('node:module')",
+    'const require = createRequire(process.cwd() + "/")',
+    "const esm = await import('samsa'); const esmKafkajs = await import('samsa/kafkajs')",
+    "const cjs = require('samsa'); const cjsKafkajs = require('samsa/kafkajs')",
+    "for (const m of [esm, cjs]) if (typeof m.Producer !== 'function' || typeof m.KafkaError !== 'function') throw new Error('samsa exports')",
+    "for (const m of [esmKafkajs, cjsKafkajs]) if (typeof m.Kafka !== 'function' || typeof m.default.Kafka !== 'function') throw new Error('samsa/kafkajs exports')",
+    "console.log('loaded')",
+  ].join('\n')
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: app })
+  assert.equal(stdout.trim(), 'loaded')
+})
