@@ -1,5 +1,6 @@
 /**
- * Admin: manages topics, partitions, configs, offsets, records and consumer groups.
+ * Admin: manages topics, partitions, configs, offsets, records, consumer
+ * groups, ACLs, SCRAM users and client quotas.
  *
  * Contract: the config is validated in the constructor (ConfigError). Each
  * call retries retriable failures until its deadline — `timeoutMs` when the
@@ -50,6 +51,21 @@ import {
   type ListGroupOffsetsOptions,
 } from './groups.js'
 import { deleteRecords, type DeletedRecords, type RecordsToDelete } from './records.js'
+import { createAcls, deleteAcls, describeAcls, type AclBinding, type AclBindingFilter, type AclDescription } from './acls.js'
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type ScramCredentialAlteration,
+  type UserScramCredentialsDescription,
+} from './scram.js'
+import {
+  alterClientQuotas,
+  describeClientQuotas,
+  type ClientQuotaAlteration,
+  type ClientQuotaDescription,
+  type ClientQuotaFilterComponent,
+  type DescribeClientQuotasOptions,
+} from './quotas.js'
 import type { TopicPartitionOffset } from '../types.js'
 
 export interface ClusterDescription {
@@ -175,6 +191,44 @@ export class Admin {
   /** Deletes records before the given offsets (-1n: all records); resolves with the new low watermarks. */
   async deleteRecords(offsets: RecordsToDelete[], options: TimeoutOption = {}): Promise<DeletedRecords[]> {
     return deleteRecords(this.cluster, offsets, this.deadline(options.timeoutMs))
+  }
+
+  /** Creates ACLs (existing identical ones stay); see acls.ts for the model. */
+  async createAcls(acls: AclBinding[], options: TimeoutOption = {}): Promise<void> {
+    await createAcls(this.cluster, acls, this.deadline(options.timeoutMs))
+  }
+
+  /** The ACLs matching the filter (default: every ACL). */
+  async describeAcls(filter: AclBindingFilter = {}, options: TimeoutOption = {}): Promise<AclDescription[]> {
+    return describeAcls(this.cluster, filter, this.deadline(options.timeoutMs))
+  }
+
+  /** Deletes the ACLs matching any of the filters; resolves with those deleted. */
+  async deleteAcls(filters: AclBindingFilter[], options: TimeoutOption = {}): Promise<AclDescription[]> {
+    return deleteAcls(this.cluster, filters, this.deadline(options.timeoutMs))
+  }
+
+  /** Each user's SCRAM mechanisms and iteration counts (no users: every user with credentials). */
+  async describeUserScramCredentials(users?: string[], options: TimeoutOption = {}): Promise<UserScramCredentialsDescription[]> {
+    return describeUserScramCredentials(this.cluster, users, this.deadline(options.timeoutMs))
+  }
+
+  /** Creates, replaces or deletes SCRAM credentials; passwords are salted and hashed here, never sent. */
+  async alterUserScramCredentials(alterations: ScramCredentialAlteration[], options: TimeoutOption = {}): Promise<void> {
+    await alterUserScramCredentials(this.cluster, alterations, this.deadline(options.timeoutMs))
+  }
+
+  /** The quotas of the entities matching every component (none: all entities). */
+  async describeClientQuotas(
+    components: ClientQuotaFilterComponent[] = [],
+    options: TimeoutOption & DescribeClientQuotasOptions = {},
+  ): Promise<ClientQuotaDescription[]> {
+    return describeClientQuotas(this.cluster, components, this.deadline(options.timeoutMs), options)
+  }
+
+  /** Sets (a number) or removes (null) quota values of each entity. */
+  async alterClientQuotas(alterations: ClientQuotaAlteration[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
+    await alterClientQuotas(this.cluster, alterations, this.deadline(options.timeoutMs), options.validateOnly)
   }
 
   /** Releases every connection and timer. Safe to call more than once. */

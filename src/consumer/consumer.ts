@@ -20,7 +20,7 @@ import createDebug from 'debug'
 import { Cluster } from '../cluster/cluster.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
-import { ConfigError, KafkaError, WakeupError } from '../errors.js'
+import { brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { listOffsets } from '../admin/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
@@ -91,6 +91,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private listener: ConsumerRebalanceListener | undefined
   private readonly drainOptions: DrainOptions<K, V>
   private readonly errors: KafkaError[] = []
+  /** The metadata snapshot (updatedAt) whose unauthorized topics a poll has reported. */
+  private deniedReportedAt = -1
   private lastPoll = Date.now()
   private nextAutoCommit = 0
   private polling = false
@@ -321,6 +323,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       this.maybeAutoCommit()
       for (;;) {
         this.throwPendingError()
+        this.throwIfTopicsDenied()
         if (this.closing) return ConsumerRecords.empty()
         const membership = this.membership
         if (membership) {
@@ -329,6 +332,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
             await this.interruptible(membership.ensureActive(deadline))
             this.takeWakeup()
             this.throwPendingError()
+            this.throwIfTopicsDenied()
           }
         }
         this.initPositions()
@@ -361,6 +365,25 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private throwPendingError(): void {
     const e = this.errors.shift()
     if (e) throw e
+  }
+
+  /**
+   * As Java's consumer: subscribed topics that the latest metadata reports
+   * as TOPIC_AUTHORIZATION_FAILED fail the poll with an AuthorizationError
+   * naming them, once per metadata update; meanwhile metadata is refreshed
+   * (at most every retry.backoff.ms) so that rights granted later are seen and
+   * the group is rejoined with the topics' partitions.
+   */
+  private throwIfTopicsDenied(): void {
+    const s = this.subscriptions
+    if (s.type !== 'topics') return
+    const denied = [...s.topics].filter((t) => this.cluster.topic(t)?.errorCode === 29).sort()
+    if (denied.length === 0) return
+    const snap = this.cluster.snapshot
+    if (Date.now() - snap.updatedAt >= this.config['retry.backoff.ms']) this.cluster.requestRefresh()
+    if (snap.updatedAt === this.deniedReportedAt) return
+    this.deniedReportedAt = snap.updatedAt
+    throw brokerError(29, { topics: denied })
   }
 
   private notify(): void {

@@ -25,11 +25,13 @@
  *   are reported lost at the next poll, which rejoins.
  * - MEMBER_ID_REQUIRED, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID,
  *   ILLEGAL_GENERATION and coordinator moves are recovered by rejoining;
- *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
- *   authorization errors and the like are fatal and poll rejects with them.
+ *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED
+ *   and the like are fatal and poll rejects with them. GROUP_AUTHORIZATION_FAILED
+ *   (an AuthorizationError) rejects the poll that met it; the next poll
+ *   joins again.
  */
 import createDebug from 'debug'
-import { brokerError, KafkaError } from '../../errors.js'
+import { AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { HeartbeatApi } from '../../protocol/messages/heartbeat.js'
 import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
@@ -172,6 +174,13 @@ export class ClassicMembership implements Membership {
         failures = 0
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
+        if (err instanceof AuthorizationError) {
+          // Not sticky (as Java's): this poll throws it, the next one joins again,
+          // and succeeds once the group's ACLs allow it.
+          this.needRejoin = true
+          if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
+          throw err
+        }
         if (!err.retriable) {
           this.fatal = err
           this.host.wake()
@@ -262,12 +271,12 @@ export class ClassicMembership implements Membership {
   }
 
   private fatalError(code: number, err: KafkaError): KafkaError {
+    if (err instanceof AuthorizationError) return err
     const hint: Record<number, string> = {
       23: 'the other members of the group use assignors this consumer does not list in partition.assignment.strategy (or the group uses another protocol type)',
       26: 'session.timeout.ms is outside the broker\'s group.min.session.timeout.ms..group.max.session.timeout.ms',
       81: 'the group has reached the broker\'s group.max.size',
       82: `another consumer with group.instance.id "${this.instanceId}" has joined the group; this one is fenced`,
-      30: `this client is not authorized to use group "${this.groupId}"`,
     }
     return new KafkaError(hint[code] ? `${err.message}: ${hint[code]}` : err.message, { code, type: err.type, retriable: false, context: err.context })
   }
@@ -321,13 +330,17 @@ export class ClassicMembership implements Membership {
     cluster.watch(topics)
     await cluster.refreshMetadata(topics)
     const counts = new Map<string, number>()
+    // every subscribed topic, 0 for one not (yet) usable (unknown, not authorized):
+    // checkMetadata rejoins when it gets partitions
+    const seen = new Map<string, number>()
     for (const t of topics) {
       const info = cluster.topic(t)
       if (info && info.errorCode === 0 && info.partitions.length > 0) counts.set(t, info.partitions.length)
+      seen.set(t, counts.get(t) ?? 0)
     }
     let result = assignor.assign(counts, members)
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
-    this.assignedCounts = counts
+    this.assignedCounts = seen
     log('group %s: leader assigned %s', this.groupId, [...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' '))
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? []) }))
   }

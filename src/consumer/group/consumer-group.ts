@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import createDebug from 'debug'
-import { brokerError, KafkaError } from '../../errors.js'
+import { AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '../../protocol/messages/consumer-group-heartbeat.js'
 import type { TopicPartition } from '../../types.js'
@@ -38,7 +38,6 @@ export type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 
 
 const FATAL_HINTS: Record<number, string> = {
   23: 'the group exists with members of the classic protocol that cannot be converted, or uses another protocol type',
-  30: 'this client is not authorized to use the group',
   81: 'the group has reached group.consumer.max.size',
   82: 'another consumer with the same group.instance.id has joined',
   111: 'the previous member with this group.instance.id has not left the group yet',
@@ -101,8 +100,16 @@ export class ConsumerGroupMembership implements Membership {
     if (error.code === 25 || error.code === 110) this.fence(error.message)
   }
 
+  /** Throws the fatal error; an authorization failure only once, so the next poll joins again (as Java's). */
+  private throwIfFailed(): void {
+    const f = this.fatal
+    if (!f) return
+    if (f instanceof AuthorizationError) this.fatal = undefined
+    throw f
+  }
+
   async ensureActive(deadline: number): Promise<void> {
-    if (this.fatal) throw this.fatal
+    this.throwIfFailed()
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
       const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.settings.defaultApiTimeoutMs)
@@ -117,6 +124,7 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (this.state === 'unjoined') {
       this.state = 'joining'
+      this.joined = deferred()
       this.heartbeatNow()
     }
     if (this.lostPending || this.target !== undefined) {
@@ -127,11 +135,11 @@ export class ConsumerGroupMembership implements Membership {
         this.reconciling.catch(() => undefined)
       }
       await until(this.reconciling, deadline)
-      if (this.fatal) throw this.fatal
+      this.throwIfFailed()
       return
     }
     if (this.state === 'joining') await until(this.joined.promise, deadline)
-    if (this.fatal) throw this.fatal
+    this.throwIfFailed()
   }
 
   /** Applies lost partitions or a new target assignment, running the listener. */
@@ -295,7 +303,7 @@ export class ConsumerGroupMembership implements Membership {
       this.schedule(this.intervalMs)
       return
     }
-    const err = brokerError(code, { group: this.groupId }, res.errorMessage)
+    const err = brokerError(code, code === 29 ? { group: this.groupId, topics: this.host.subscribedTopics() } : { group: this.groupId }, res.errorMessage)
     if (code === 25 || code === 110) {
       this.fence(err.message)
       return
@@ -305,7 +313,11 @@ export class ConsumerGroupMembership implements Membership {
       this.schedule(settings.retryBackoffMs)
       return
     }
-    this.fatal = new KafkaError(FATAL_HINTS[code] ? `${err.message}: ${FATAL_HINTS[code]}` : err.message, { code, type: err.type, context: err.context })
+    this.fatal =
+      err instanceof AuthorizationError
+        ? err
+        : new KafkaError(FATAL_HINTS[code] ? `${err.message}: ${FATAL_HINTS[code]}` : err.message, { code, type: err.type, context: err.context })
+    if (err instanceof AuthorizationError) this.epoch = 0
     this.state = 'unjoined'
     this.joined.resolve()
     this.host.wake()
