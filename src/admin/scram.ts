@@ -16,6 +16,9 @@
  *   retried until the deadline.
  * - Changes apply asynchronously: a broker may take a moment to accept a new
  *   user's credentials.
+ * - Unlike Java's, several changes of one user (both mechanisms, say) work:
+ *   a KRaft controller refuses them in one request (DUPLICATE_RESOURCE), so
+ *   they go in successive requests, each naming a user at most once.
  */
 import crypto from 'node:crypto'
 import { brokerError, KafkaError } from '../errors.js'
@@ -133,20 +136,34 @@ export async function alterUserScramCredentials(cluster: Cluster, alterations: S
       throw new KafkaError(`SCRAM alteration of user "${(a as { user: string }).user}": type must be 'upsert' or 'delete'`, { type: 'INVALID_REQUEST' })
     }
   }
+  // A KRaft controller refuses two changes of one user in one request
+  // (DUPLICATE_RESOURCE, whatever the mechanisms): each round holds a user once.
+  const rounds: { deletions: typeof deletions; upsertions: typeof upsertions }[] = []
+  const place = (name: string) => {
+    const round = rounds.find((r) => !r.deletions.some((d) => d.name === name) && !r.upsertions.some((u) => u.name === name))
+    if (round) return round
+    const fresh = { deletions: [], upsertions: [] }
+    rounds.push(fresh)
+    return fresh
+  }
+  for (const d of deletions) place(d.name).deletions.push(d)
+  for (const u of upsertions) place(u.name).upsertions.push(u)
   const failures: KafkaError[] = []
-  await retry(
-    'alterUserScramCredentials',
-    async () => {
-      const controller = await cluster.controller()
-      const res = await cluster.send(controller.nodeId, AlterUserScramCredentialsApi, { deletions, upsertions })
-      const notController = res.results.find((r) => brokerError(r.errorCode).type === 'NOT_CONTROLLER')
-      if (notController) {
-        await cluster.refreshMetadata()
-        throw brokerError(notController.errorCode, { user: notController.user })
-      }
-      for (const r of res.results) if (r.errorCode !== 0) failures.push(brokerError(r.errorCode, { user: r.user }, r.errorMessage))
-    },
-    { ...cluster.backoff, deadline },
-  )
+  for (const round of rounds) {
+    await retry(
+      'alterUserScramCredentials',
+      async () => {
+        const controller = await cluster.controller()
+        const res = await cluster.send(controller.nodeId, AlterUserScramCredentialsApi, round)
+        const notController = res.results.find((r) => r.errorCode !== 0 && brokerError(r.errorCode).type === 'NOT_CONTROLLER')
+        if (notController) {
+          await cluster.refreshMetadata()
+          throw brokerError(notController.errorCode, { user: notController.user })
+        }
+        for (const r of res.results) if (r.errorCode !== 0) failures.push(brokerError(r.errorCode, { user: r.user }, r.errorMessage))
+      },
+      { ...cluster.backoff, deadline },
+    )
+  }
   throwFailures('alterUserScramCredentials', failures, 'users')
 }
