@@ -19,6 +19,7 @@ import {
 } from '../../../src/index.js'
 import { AUTHORIZER, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
 import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
+import { samsa } from '../../cli/run.js'
 
 // 9840 + 10000 (SASL), + 11000 (SSL), + 20000 (controller): clear of every other test's ports
 const PORT_BASE = 9840
@@ -400,4 +401,91 @@ test('KafkaJS facade: createAcls, describeAcls and deleteAcls with KafkaJS shape
   } finally {
     await kafkajs.disconnect()
   }
+})
+
+test('CLI acls: --add with --consumer, --list, --remove (confirmation, --force) in Kafka\'s layout', async () => {
+  const topic = uniqueName('cli-acl')
+  const group = uniqueName('cli-acl-g')
+  const principal = `User:${uniqueName('cli')}`
+  const B = ['--bootstrap-server', plaintext]
+  const added = await samsa(['acls', '--add', '--allow-principal', principal, '--consumer', '--topic', topic, '--group', group, ...B])
+  assert.equal(added.code, 0, added.stderr)
+  assert.match(added.stdout, new RegExp(`Adding ACLs for resource \`ResourcePattern\\(resourceType=TOPIC, name=${topic}, patternType=LITERAL\\)\`: \n`))
+  assert.match(added.stdout, new RegExp(`\t\\(principal=${principal}, host=\\*, operation=READ, permissionType=ALLOW\\)`))
+  assert.match(added.stdout, new RegExp(`\t\\(principal=${principal}, host=\\*, operation=DESCRIBE, permissionType=ALLOW\\)`))
+  await waitUntil('the 3 ACLs are listed', async () => (await admin.describeAcls({ principal })).length === 3)
+  assert.deepEqual(
+    (await admin.describeAcls({ principal })).map((a) => `${a.resourceType}:${a.operation}`).sort(),
+    ['GROUP:READ', 'TOPIC:DESCRIBE', 'TOPIC:READ'],
+  )
+  const listed = await samsa(['acls', '--list', '--topic', topic, ...B])
+  assert.equal(listed.code, 0, listed.stderr)
+  assert.match(listed.stdout, new RegExp(`^Current ACLs for resource \`ResourcePattern\\(resourceType=TOPIC, name=${topic}, patternType=LITERAL\\)\`: \n \t\\(principal=${principal}, host=\\*, operation=`))
+  assert.doesNotMatch(listed.stdout, /resourceType=GROUP/)
+  const byPrincipal = await samsa(['acls', '--list', '--principal', principal, ...B])
+  assert.match(byPrincipal.stdout, /resourceType=GROUP/)
+
+  const declined = await samsa(['acls', '--remove', '--topic', topic, ...B], { input: 'n\n' })
+  assert.equal(declined.code, 0, declined.stderr)
+  assert.match(declined.stderr, /Are you sure you want to delete all ACLs for resource filter/)
+  assert.equal((await admin.describeAcls({ principal, resourceType: 'TOPIC' })).length, 2)
+
+  const removed = await samsa(['acls', '--remove', '--allow-principal', principal, '--operation', 'Read', '--topic', topic, '--force', ...B])
+  assert.equal(removed.code, 0, removed.stderr)
+  await waitUntil('READ on the topic is gone', async () => (await admin.describeAcls({ principal, resourceType: 'TOPIC' })).length === 1)
+  const all = await samsa(['acls', '--remove', '--topic', topic, '--group', group, '--force', ...B])
+  assert.equal(all.code, 0, all.stderr)
+  await waitUntil('every ACL is gone', async () => (await admin.describeAcls({ principal })).length === 0)
+
+  const bad = await samsa(['acls', '--add', '--allow-principal', principal, '--operation', 'Fly', '--topic', topic, ...B])
+  assert.notEqual(bad.code, 0)
+  assert.match(bad.stderr, /unknown --operation "Fly"/)
+})
+
+test('CLI configs: a SCRAM user and quotas through --alter/--describe --entity-type users; the user authenticates', async () => {
+  const user = uniqueName('cliscram').replace(/[^a-zA-Z0-9]/g, '')
+  const password = 'pw-' + user
+  const B = ['--bootstrap-server', plaintext]
+  const alter = await samsa([
+    'configs', '--alter', '--entity-type', 'users', '--entity-name', user,
+    '--add-config', `SCRAM-SHA-256=[iterations=8192,password=${password}],SCRAM-SHA-512=[password=${password}],producer_byte_rate=1024`,
+    ...B,
+  ])
+  assert.equal(alter.code, 0, alter.stderr)
+  assert.equal(alter.stdout, `Completed updating config for user ${user}.\n`)
+  assert.doesNotMatch(alter.stdout + alter.stderr, new RegExp(password))
+  let described = ''
+  await waitUntil('the user\'s configs are listed', async () => {
+    described = (await samsa(['configs', '--describe', '--entity-type', 'users', '--entity-name', user, ...B])).stdout
+    return described.includes('SCRAM-SHA-512') && described.includes('producer_byte_rate')
+  })
+  assert.match(described, new RegExp(`^Quota configs for user-principal '${user}' are producer_byte_rate=1024.0$`, 'm'))
+  assert.match(described, new RegExp(`^SCRAM credential configs for user-principal '${user}' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096$`, 'm'))
+  const client = new Admin({ ...sasl(user, password, 'SCRAM-SHA-512'), 'default.api.timeout.ms': 8000 })
+  try {
+    assert.ok(Array.isArray(await client.listTopics()))
+  } finally {
+    await client.close()
+  }
+  const del = await samsa(['configs', '--alter', '--entity-type', 'users', '--entity-name', user, '--delete-config', 'SCRAM-SHA-256,SCRAM-SHA-512,producer_byte_rate', ...B])
+  assert.equal(del.code, 0, del.stderr)
+  await waitUntil('the user\'s configs are gone', async () => (await samsa(['configs', '--describe', '--user', user, ...B])).stdout === '')
+
+  // a default client quota, and a topic config with a list value
+  const clientDefault = await samsa(['configs', '--alter', '--entity-type', 'clients', '--entity-default', '--add-config', 'consumer_byte_rate=4096', ...B])
+  assert.equal(clientDefault.code, 0, clientDefault.stderr)
+  await waitUntil('the default client quota is listed', async () =>
+    (await samsa(['configs', '--describe', '--entity-type', 'clients', '--entity-default', ...B])).stdout === 'Quota configs for the default client-id are consumer_byte_rate=4096.0\n',
+  )
+  await samsa(['configs', '--alter', '--entity-type', 'clients', '--entity-default', '--delete-config', 'consumer_byte_rate', ...B])
+  const topic = await createTopic()
+  const t = await samsa(['configs', '--alter', '--entity-type', 'topics', '--entity-name', topic, '--add-config', 'retention.ms=100000,cleanup.policy=[compact,delete]', ...B])
+  assert.equal(t.code, 0, t.stderr)
+  await waitUntil('the topic configs are listed', async () => {
+    const d = (await samsa(['configs', '--describe', '--topic', topic, ...B])).stdout
+    return d.startsWith(`Dynamic configs for topic ${topic} are:\n`) && d.includes('  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete') && d.includes('  retention.ms=100000 ')
+  })
+  const bad = await samsa(['configs', '--alter', '--entity-type', 'users', '--entity-name', user, '--add-config', 'SCRAM-SHA-256=[iterations=8192]', ...B])
+  assert.notEqual(bad.code, 0)
+  assert.match(bad.stderr, /needs password=/)
 })
