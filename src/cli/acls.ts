@@ -83,6 +83,7 @@ export const tool: Tool = {
       if (resources.length === 0) throw new UsageError('--add needs a resource: --topic, --group, --transactional-id or --cluster')
       if (principals === 0) throw new UsageError('--add needs --allow-principal or --deny-principal')
     }
+    if (action === 'remove' && resources.length === 0) throw new UsageError('--remove needs a resource (--topic, --group, --transactional-id or --cluster)')
     if (action === 'list' && principals > 0) throw new UsageError('--list takes --principal, not --allow-principal/--deny-principal')
     if (args.has('consumer') && args.values('group').length === 0) throw new UsageError('--consumer needs --group')
     if ((args.has('producer') || args.has('consumer')) && args.values('topic').length === 0) {

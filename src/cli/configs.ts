@@ -82,15 +82,18 @@ export const tool: Tool = {
       throw new UsageError('only users, clients and ips may be combined (for a quota on that pair)')
     }
     if (!describe && entities.some((e) => e.name === undefined)) throw new UsageError('--alter needs --entity-name or --entity-default')
+    // every change is checked before connecting
+    const quotaPlan = !describe && quota ? quotaChanges(entities, args) : undefined
+    const configOps = !describe && !quota ? configChanges(args) : undefined
     const admin = await connectedAdmin(clientConfig(args))
     try {
       if (quota) {
-        if (describe) await describeQuotaEntities(admin, entities)
-        else await alterQuotaEntities(admin, entities, args)
+        if (quotaPlan) await alterQuotaEntities(admin, entities, quotaPlan)
+        else await describeQuotaEntities(admin, entities)
       } else {
         const entity = entities[0]!
-        if (describe) await describeConfigEntity(admin, entity, args.has('all'))
-        else await alterConfigEntity(admin, entity, args)
+        if (configOps) await alterConfigEntity(admin, entity, configOps)
+        else await describeConfigEntity(admin, entity, args.has('all'))
       }
       return 0
     } finally {
@@ -195,10 +198,14 @@ async function describeConfigEntity(admin: Admin, entity: { type: EntityType; na
   await out(text)
 }
 
-async function alterConfigEntity(admin: Admin, entity: { type: EntityType; name: string | null | undefined }, args: ParsedArgs): Promise<void> {
+function configChanges(args: ParsedArgs): AlterConfigOp[] {
   const ops: AlterConfigOp[] = []
   for (const [name, value] of parseAddConfig(args.value('add-config') ?? '')) ops.push({ name, op: 'set', value })
   for (const name of splitTopLevel(args.value('delete-config') ?? '')) ops.push({ name, op: 'delete' })
+  return ops
+}
+
+async function alterConfigEntity(admin: Admin, entity: { type: EntityType; name: string | null | undefined }, ops: AlterConfigOp[]): Promise<void> {
   await admin.incrementalAlterConfigs([{ type: CONFIG_TYPES[entity.type]!, name: entity.name ?? '', ops }])
   await out(
     entity.name === null ? `Completed updating default config for brokers in the cluster.\n` : `Completed updating config for ${singular(entity.type)} ${entity.name}.\n`,
@@ -243,9 +250,7 @@ function notFound(e: unknown): [] {
   throw e
 }
 
-async function alterQuotaEntities(admin: Admin, entities: { type: EntityType; name: string | null | undefined }[], args: ParsedArgs): Promise<void> {
-  const entity: ClientQuotaEntity = {}
-  for (const e of entities) entity[QUOTA_TYPES[e.type]!] = e.name ?? null
+function quotaChanges(entities: { type: EntityType; name: string | null | undefined }[], args: ParsedArgs): { quotaOps: ClientQuotaOp[]; scram: ScramCredentialAlteration[] } {
   const scramUser = entities.length === 1 && entities[0]!.type === 'users' ? entities[0]!.name : undefined
   const quotaOps: ClientQuotaOp[] = []
   const scram: ScramCredentialAlteration[] = []
@@ -277,6 +282,16 @@ async function alterQuotaEntities(admin: Admin, entities: { type: EntityType; na
       throw new UsageError(`unknown config "${key}"; expected one of ${[...QUOTA_KEYS, ...SCRAM_MECHANISMS].join(', ')}`)
     }
   }
+  return { quotaOps, scram }
+}
+
+async function alterQuotaEntities(
+  admin: Admin,
+  entities: { type: EntityType; name: string | null | undefined }[],
+  { quotaOps, scram }: { quotaOps: ClientQuotaOp[]; scram: ScramCredentialAlteration[] },
+): Promise<void> {
+  const entity: ClientQuotaEntity = {}
+  for (const e of entities) entity[QUOTA_TYPES[e.type]!] = e.name ?? null
   if (quotaOps.length > 0) await admin.alterClientQuotas([{ entity, ops: quotaOps }])
   if (scram.length > 0) await admin.alterUserScramCredentials(scram)
   const described = entities.map((e) => (e.name === null ? `default ${singular(e.type)}` : `${singular(e.type)} ${e.name}`)).join(', ')
