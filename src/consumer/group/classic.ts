@@ -79,6 +79,8 @@ export class ClassicMembership implements Membership {
   private heartbeating = false
   /** Topics (and partition counts) this member's leader assignment was computed from. */
   private assignedCounts: Map<string, number> | undefined
+  /** When the last authorization failure came (0: never). */
+  private deniedAt = 0
   /** The subscription this member joined with. */
   private joinedTopics = ''
   private lastHeartbeatOk = 0
@@ -165,6 +167,9 @@ export class ClassicMembership implements Membership {
   private async rebalance(): Promise<void> {
     const { settings } = this.host
     let failures = 0
+    // after an authorization failure, a caller polling in a loop joins again at most every retry.backoff.ms
+    const wait = this.deniedAt + settings.retryBackoffMs - Date.now()
+    if (wait > 0) await sleep(wait)
     while ((this.needRejoin || this.state !== 'stable') && (this.state as ClassicState) !== 'closed') {
       await this.prepare()
       this.needRejoin = false
@@ -178,6 +183,7 @@ export class ClassicMembership implements Membership {
           // Not sticky (as Java's): this poll throws it, the next one joins again,
           // and succeeds once the group's ACLs allow it.
           this.needRejoin = true
+          this.deniedAt = Date.now()
           if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
           throw err
         }

@@ -56,6 +56,8 @@ export class ConsumerGroupMembership implements Membership {
   private target: { topicId: string; partitions: number[] }[] | undefined
   private lostPending = false
   private fatal: KafkaError | undefined
+  /** When the last authorization failure came (0: never). */
+  private deniedAt = 0
   private timer: NodeJS.Timeout | undefined
   private sending = false
   private sendAgain = false
@@ -125,7 +127,10 @@ export class ConsumerGroupMembership implements Membership {
     if (this.state === 'unjoined') {
       this.state = 'joining'
       this.joined = deferred()
-      this.heartbeatNow()
+      // after an authorization failure, a caller polling in a loop joins again at most every retry.backoff.ms
+      const wait = this.deniedAt + this.host.settings.retryBackoffMs - Date.now()
+      if (wait > 0) this.schedule(wait)
+      else this.heartbeatNow()
     }
     if (this.lostPending || this.target !== undefined) {
       if (!this.reconciling) {
@@ -317,7 +322,10 @@ export class ConsumerGroupMembership implements Membership {
       err instanceof AuthorizationError
         ? err
         : new KafkaError(FATAL_HINTS[code] ? `${err.message}: ${FATAL_HINTS[code]}` : err.message, { code, type: err.type, context: err.context })
-    if (err instanceof AuthorizationError) this.epoch = 0
+    if (err instanceof AuthorizationError) {
+      this.epoch = 0
+      this.deniedAt = Date.now()
+    }
     this.state = 'unjoined'
     this.joined.resolve()
     this.host.wake()

@@ -288,6 +288,41 @@ test('consumer: poll throws GroupAuthorizationFailed, then TopicAuthorizationFai
   }
 })
 
+test('consumer with group.protocol=consumer (KIP-848): the same failures, then records after the grants', { skip: Number(kafkaVersion().split('.')[0]) < 4 }, async () => {
+  const topic = await createTopic()
+  const group = uniqueName('authz-848')
+  const seed = new Producer({ 'bootstrap.servers': plaintext, 'value.serializer': serializers.string })
+  await seed.send({ topic, value: 'kip-848' })
+  await seed.close()
+  const consumer = new Consumer({ ...sasl(), 'group.id': group, 'group.protocol': 'consumer', 'auto.offset.reset': 'earliest', 'value.deserializer': deserializers.string })
+  try {
+    consumer.subscribe([topic])
+    await assert.rejects(consumer.poll(10000), (e: unknown) => assertDenied(e, 'GROUP_AUTHORIZATION_FAILED', group))
+    await grant([{ resourceType: 'GROUP', resourceName: group, principal: BOB, operation: 'READ' }])
+    const errors: string[] = []
+    const values: string[] = []
+    let granted = false
+    const until = Date.now() + 20000
+    while (values.length === 0 && Date.now() < until) {
+      try {
+        for (const r of await consumer.poll(1000)) values.push(r.value!)
+      } catch (e) {
+        if (!(e instanceof AuthorizationError)) throw e
+        errors.push(e.type)
+        if (e.type === 'TOPIC_AUTHORIZATION_FAILED' && !granted) {
+          assertDenied(e, 'TOPIC_AUTHORIZATION_FAILED', topic)
+          granted = true
+          await grant([{ resourceType: 'TOPIC', resourceName: topic, principal: BOB, operation: 'READ' }])
+        }
+      }
+    }
+    assert.ok(errors.includes('TOPIC_AUTHORIZATION_FAILED'), `errors seen: ${errors.join(', ')}`)
+    assert.deepEqual(values, ['kip-848'])
+  } finally {
+    await consumer.close()
+  }
+})
+
 test('consumer with assign(): poll throws TopicAuthorizationFailed naming the partition\'s topic; works after a grant', async () => {
   const topic = await createTopic()
   const seed = new Producer({ 'bootstrap.servers': plaintext, 'value.serializer': serializers.string })
