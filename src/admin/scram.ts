@@ -7,8 +7,8 @@
  *   and the salted password, PBKDF2 (SCRAM's Hi) with the mechanism's hash
  *   over the password's UTF-8 bytes, as Java's ScramFormatter computes it.
  *   The password appears in no error, log line or context.
- * - Describing lists each user's mechanisms and iteration counts (never a
- *   salt or key). Asking for a user without credentials fails with
+ * - Describing lists each user's mechanisms (sorted) and iteration counts
+ *   (never a salt or key). Asking for a user without credentials fails with
  *   RESOURCE_NOT_FOUND naming the user; asking for none lists every user.
  * - Per-user errors (UNACCEPTABLE_CREDENTIAL for too few iterations,
  *   RESOURCE_NOT_FOUND for a deletion of nothing, ...) are final and fail the
@@ -110,7 +110,9 @@ export async function describeUserScramCredentials(
     }
     out.push({
       user: r.user,
-      credentials: r.credentialInfos.map((c) => ({ mechanism: mechanismName(c.mechanism) as ScramMechanism, iterations: c.iterations })),
+      credentials: r.credentialInfos
+        .map((c) => ({ mechanism: mechanismName(c.mechanism) as ScramMechanism, iterations: c.iterations }))
+        .sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1)),
     })
   }
   throwFailures('describeUserScramCredentials', failures, 'users')
