@@ -77,6 +77,15 @@ export class AuthorizationError extends KafkaError {
   }
 }
 
+/**
+ * An error that reports `cause` in other words (a failed transaction, a
+ * refused commit): the same class as `cause` for an AuthorizationError, so
+ * `instanceof` keeps working, else a KafkaError.
+ */
+export function restated(cause: KafkaError, message: string, options: KafkaErrorOptions = {}): KafkaError {
+  return cause instanceof AuthorizationError ? new AuthorizationError(message, { ...options, cause }) : new KafkaError(message, { ...options, cause })
+}
+
 /** A serializer or deserializer failed. */
 export class SerializationError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {

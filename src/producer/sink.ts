@@ -27,7 +27,7 @@
  */
 import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
-import { ConnectionError, KafkaError, TimeoutError, brokerError } from '../errors.js'
+import { ConnectionError, KafkaError, TimeoutError, brokerError, restated } from '../errors.js'
 import type { Connection } from '../network/connection.js'
 import { ProduceApi, type PartitionProduceResponse, type ProduceResponse } from '../protocol/messages/produce.js'
 import type { Accumulator, ReadyResult } from './accumulator.js'
@@ -169,7 +169,7 @@ export class Sink {
     if (txn !== undefined) {
       const failing = txn.failing
       if (failing !== undefined && this.acc.hasQueued) {
-        this.abortQueued(new KafkaError(`the transaction cannot complete: ${failing.message}`, { type: failing.type, cause: failing }))
+        this.abortQueued(restated(failing, `the transaction cannot complete: ${failing.message}`, { type: failing.type, context: failing.context }))
       }
       txn.prepare()
     }

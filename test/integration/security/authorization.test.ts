@@ -348,7 +348,7 @@ test('consumer with assign(): poll throws TopicAuthorizationFailed naming the pa
   }
 })
 
-test('transactional producer: initTransactions fails with TransactionalIdAuthorizationFailed; after a grant the same producer commits', async () => {
+test('transactional producer: initTransactions fails with TransactionalIdAuthorizationFailed, a send to a denied topic makes the transaction abortable; after grants the same producer commits', async () => {
   const topic = await createTopic()
   const transactionalId = uniqueName('authz-txn')
   const producer = new Producer({ ...sasl(), 'transactional.id': transactionalId, 'value.serializer': serializers.string, 'max.block.ms': 20000 })
@@ -363,6 +363,20 @@ test('transactional producer: initTransactions fails with TransactionalIdAuthori
     await eventually(() => producer.initTransactions())
     producer.beginTransaction()
     await producer.send({ topic, value: 'in a transaction' })
+    await producer.commitTransaction()
+
+    // a topic without WRITE inside a transaction: the send fails at once, the
+    // transaction must be aborted (as Java's abortable error), then a grant and
+    // the next transaction succeeds with the same producer
+    const other = await createTopic()
+    await grant([{ resourceType: 'TOPIC', resourceName: other, principal: BOB, operation: 'DESCRIBE' }])
+    producer.beginTransaction()
+    await assert.rejects(producer.send({ topic: other, value: 'denied' }), (e: unknown) => assertDenied(e, 'TOPIC_AUTHORIZATION_FAILED', other))
+    await assert.rejects(producer.commitTransaction(), (e: unknown) => assertDenied(e, 'TOPIC_AUTHORIZATION_FAILED', other))
+    await producer.abortTransaction()
+    await grant([{ resourceType: 'TOPIC', resourceName: other, principal: BOB, operation: 'WRITE' }])
+    producer.beginTransaction()
+    await producer.send({ topic: other, value: 'granted' })
     await producer.commitTransaction()
   } finally {
     await producer.close()
