@@ -64,6 +64,29 @@ export class AuthenticationError extends KafkaError {
   }
 }
 
+/**
+ * The authenticated principal lacks an ACL for what it asked: its `type` is
+ * the broker's (TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED,
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, CLUSTER_AUTHORIZATION_FAILED, ...)
+ * and `context` names the topic(s), group or transactional id. Not
+ * retriable: it is reported at once; the same client succeeds once the
+ * rights are granted.
+ */
+export class AuthorizationError extends KafkaError {
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super(message, { type: 'AUTHORIZATION', ...options, retriable: false })
+  }
+}
+
+/**
+ * An error that reports `cause` in other words (a failed transaction, a
+ * refused commit): the same class as `cause` for an AuthorizationError, so
+ * `instanceof` keeps working, else a KafkaError.
+ */
+export function restated(cause: KafkaError, message: string, options: KafkaErrorOptions = {}): KafkaError {
+  return cause instanceof AuthorizationError ? new AuthorizationError(message, { ...options, cause }) : new KafkaError(message, { ...options, cause })
+}
+
 /** A serializer or deserializer failed. */
 export class SerializationError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {
@@ -116,8 +139,27 @@ export function brokerError(
   if (code === ErrorCode.SASL_AUTHENTICATION_FAILED || code === ErrorCode.ILLEGAL_SASL_STATE || code === ErrorCode.UNSUPPORTED_SASL_MECHANISM) {
     return new AuthenticationError(message, { code, type, context })
   }
+  if (entry?.name.endsWith('_AUTHORIZATION_FAILED')) {
+    const denied = `not authorized to access ${deniedResource(entry.name, context)}`
+    return new AuthorizationError(message.replace(`(error code ${code})`, `(error code ${code}): ${denied}`), { code, type, context })
+  }
   if (code === ErrorCode.REQUEST_TIMED_OUT) {
     return new TimeoutError(message, { code, type, retriable: true, context })
   }
   return new KafkaError(message, { code, type, retriable: isRetriable(code), context })
+}
+
+/** What an authorization failure was about, from its context: `topic "t"`, `group "g"`, ... */
+function deniedResource(type: string, context: Record<string, unknown>): string {
+  const q = (v: unknown) => (Array.isArray(v) ? v.map((x) => `"${String(x)}"`).join(', ') : `"${String(v)}"`)
+  const many = Array.isArray(context.topics) && context.topics.length > 1
+  const topic = context.topics !== undefined ? `topic${many ? 's' : ''} ${q(context.topics)}` : context.topic !== undefined ? `topic ${q(context.topic)}` : undefined
+  const group = context.group !== undefined ? `group ${q(context.group)}` : undefined
+  const txn = context.transactionalId !== undefined ? `transactional id ${q(context.transactionalId)}` : undefined
+  const named =
+    type === 'TOPIC_AUTHORIZATION_FAILED' ? topic : type === 'GROUP_AUTHORIZATION_FAILED' ? group : type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED' ? txn : undefined
+  if (named) return named
+  if (type === 'CLUSTER_AUTHORIZATION_FAILED') return 'the cluster (a cluster-level operation)'
+  if (context.resource !== undefined) return String(context.resource)
+  return topic ?? group ?? txn ?? 'the resource'
 }

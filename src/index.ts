@@ -27,6 +27,32 @@ export type {
   ListGroupOffsetsOptions,
 } from './admin/groups.js'
 export type { RecordsToDelete, DeletedRecords } from './admin/records.js'
+export type {
+  AclBinding,
+  AclBindingFilter,
+  AclDescription,
+  AclResourceType,
+  AclPatternType,
+  AclOperation,
+  AclPermissionType,
+} from './admin/acls.js'
+export type {
+  ScramMechanism,
+  ScramCredentialInfo,
+  UserScramCredentialsDescription,
+  ScramCredentialUpsertion,
+  ScramCredentialDeletion,
+  ScramCredentialAlteration,
+} from './admin/scram.js'
+export type {
+  ClientQuotaEntityType,
+  ClientQuotaEntity,
+  ClientQuotaFilterComponent,
+  DescribeClientQuotasOptions,
+  ClientQuotaDescription,
+  ClientQuotaOp,
+  ClientQuotaAlteration,
+} from './admin/quotas.js'
 export type { AdminConfigInput } from './config/admin.js'
 export {
   KafkaError,
@@ -34,6 +60,7 @@ export {
   TimeoutError,
   ConnectionError,
   AuthenticationError,
+  AuthorizationError,
   SerializationError,
   WakeupError,
   ProtocolError,

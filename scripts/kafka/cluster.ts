@@ -58,6 +58,8 @@ export interface ClusterState {
   startedAt: string
   // extra SASL_PLAINTEXT and SSL listeners (see SECURE below)
   secure?: boolean
+  // StandardAuthorizer with super users and SASL users (see AUTHORIZER below)
+  authorizer?: boolean
 }
 
 export interface ClusterInfo {
@@ -85,6 +87,8 @@ export interface StartOptions extends CommonOptions {
   timeoutMs?: number
   // also listen with SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and SSL; see SECURE
   secure?: boolean
+  // with secure: also run StandardAuthorizer; see AUTHORIZER
+  authorizer?: boolean
 }
 
 export interface NodeStatus {
@@ -408,6 +412,31 @@ export function secureBootstrap (state: ClusterState, kind: 'sasl' | 'ssl'): str
   return state.nodes.map((n) => `${HOST}:${n.port + offset}`).join(',')
 }
 
+/**
+ * A secure cluster started with `authorizer: true` also runs KRaft's
+ * StandardAuthorizer: no ACL means no access (`allow.everyone.if.no.acl.found`
+ * stays false). Super users: User:ANONYMOUS (the PLAINTEXT, SSL and controller
+ * listeners, which the broker itself and test set-up use) and the SASL user
+ * `admin`. The SASL user `bob` has no ACLs; SECURE.username has none either.
+ * Both users authenticate with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
+ */
+export const AUTHORIZER = {
+  admin: { username: 'admin', password: 'admin-secret' },
+  user: { username: 'bob', password: 'bob-secret' },
+  properties: {
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': 'User:ANONYMOUS;User:admin',
+    'allow.everyone.if.no.acl.found': false
+  }
+} as const
+
+// The SASL users of a secure cluster: [username, password].
+function saslUsers (state: ClusterState): [string, string][] {
+  const users: [string, string][] = [[SECURE.username, SECURE.password]]
+  if (state.authorizer) users.push([AUTHORIZER.admin.username, AUTHORIZER.admin.password], [AUTHORIZER.user.username, AUTHORIZER.user.password])
+  return users
+}
+
 async function writeCertificates (state: ClusterState): Promise<void> {
   const dir = path.join(state.runDir, 'tls')
   fs.mkdirSync(dir, { recursive: true })
@@ -470,7 +499,7 @@ function serverProperties (state: ClusterState, node: NodeState): string {
   if (state.secure) {
     const sasl = node.port + SECURE.saslPortOffset
     const tlsPort = node.port + SECURE.sslPortOffset
-    const plainUsers = `user_${SECURE.username}="${SECURE.password}"`
+    const plainUsers = saslUsers(state).map(([u, p]) => `user_${u}="${p}"`).join(' ')
     Object.assign(props, {
       'listeners': `PLAINTEXT://${HOST}:${node.port},SASL_PLAINTEXT://${HOST}:${sasl},SSL://${HOST}:${tlsPort},CONTROLLER://${HOST}:${node.controllerPort}`,
       'advertised.listeners': `PLAINTEXT://${HOST}:${node.port},SASL_PLAINTEXT://${HOST}:${sasl},SSL://${HOST}:${tlsPort}`,
@@ -484,6 +513,7 @@ function serverProperties (state: ClusterState, node: NodeState): string {
       'ssl.client.auth': 'none'
     })
   }
+  if (state.authorizer) Object.assign(props, AUTHORIZER.properties)
   if (majorOf(state.version) < 4) {
     // KIP-848 consumer group protocol: on by default from 4.0, opt-in before
     props['group.coordinator.rebalance.protocols'] = 'classic,consumer'
@@ -532,7 +562,7 @@ async function formatNode (state: ClusterState, node: NodeState): Promise<void> 
     '-cp', `${state.libsDir}/*`,
     'kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', props,
     ...(state.secure
-      ? ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => ['--add-scram', `${m}=[name=${SECURE.username},password=${SECURE.password}]`])
+      ? ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => saslUsers(state).flatMap(([u, p]) => ['--add-scram', `${m}=[name=${u},password=${p}]`]))
       : [])
   ], { cwd: node.dir })
 }
@@ -684,7 +714,8 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
       owner: opts.owner ?? 'cli',
       leases: opts.lease ? [process.pid] : [],
       startedAt: new Date().toISOString(),
-      ...(opts.secure ? { secure: true } : {})
+      ...(opts.secure ? { secure: true } : {}),
+      ...(opts.secure && opts.authorizer ? { authorizer: true } : {})
     }
     const t0 = Date.now()
     log(`starting a ${count}-node Kafka ${version} cluster on ${bootstrapOf(state)} ...`)

@@ -1,5 +1,6 @@
 /**
- * Admin: manages topics, partitions, configs, offsets, records and consumer groups.
+ * Admin: manages topics, partitions, configs, offsets, records, consumer
+ * groups, ACLs, SCRAM users and client quotas.
  *
  * Contract: the config is validated in the constructor (ConfigError). Each
  * call retries retriable failures until its deadline — `timeoutMs` when the
@@ -51,6 +52,21 @@ import {
   type ListGroupOffsetsOptions,
 } from './groups.js'
 import { deleteRecords, type DeletedRecords, type RecordsToDelete } from './records.js'
+import { createAcls, deleteAcls, describeAcls, type AclBinding, type AclBindingFilter, type AclDescription } from './acls.js'
+import {
+  alterUserScramCredentials,
+  describeUserScramCredentials,
+  type ScramCredentialAlteration,
+  type UserScramCredentialsDescription,
+} from './scram.js'
+import {
+  alterClientQuotas,
+  describeClientQuotas,
+  type ClientQuotaAlteration,
+  type ClientQuotaDescription,
+  type ClientQuotaFilterComponent,
+  type DescribeClientQuotasOptions,
+} from './quotas.js'
 import type { TopicPartitionOffset } from '../types.js'
 import { ErrorCode } from '../protocol/errors.js'
 
@@ -208,6 +224,44 @@ export class Admin {
   /** Deletes records before the given offsets (-1n: all records); resolves with the new low watermarks. */
   async deleteRecords(offsets: RecordsToDelete[], options: TimeoutOption = {}): Promise<DeletedRecords[]> {
     return this.call('deleteRecords', options, (deadline) => deleteRecords(this.cluster, offsets, deadline))
+  }
+
+  /** Creates ACLs (existing identical ones stay); see acls.ts for the model. */
+  async createAcls(acls: AclBinding[], options: TimeoutOption = {}): Promise<void> {
+    await this.call('createAcls', options, (deadline) => createAcls(this.cluster, acls, deadline))
+  }
+
+  /** The ACLs matching the filter (default: every ACL). */
+  async describeAcls(filter: AclBindingFilter = {}, options: TimeoutOption = {}): Promise<AclDescription[]> {
+    return this.call('describeAcls', options, (deadline) => describeAcls(this.cluster, filter, deadline))
+  }
+
+  /** Deletes the ACLs matching any of the filters; resolves with those deleted. */
+  async deleteAcls(filters: AclBindingFilter[], options: TimeoutOption = {}): Promise<AclDescription[]> {
+    return this.call('deleteAcls', options, (deadline) => deleteAcls(this.cluster, filters, deadline))
+  }
+
+  /** Each user's SCRAM mechanisms and iteration counts (no users: every user with credentials). */
+  async describeUserScramCredentials(users?: string[], options: TimeoutOption = {}): Promise<UserScramCredentialsDescription[]> {
+    return this.call('describeUserScramCredentials', options, (deadline) => describeUserScramCredentials(this.cluster, users, deadline))
+  }
+
+  /** Creates, replaces or deletes SCRAM credentials; passwords are salted and hashed here, never sent. */
+  async alterUserScramCredentials(alterations: ScramCredentialAlteration[], options: TimeoutOption = {}): Promise<void> {
+    await this.call('alterUserScramCredentials', options, (deadline) => alterUserScramCredentials(this.cluster, alterations, deadline))
+  }
+
+  /** The quotas of the entities matching every component (none: all entities). */
+  async describeClientQuotas(
+    components: ClientQuotaFilterComponent[] = [],
+    options: TimeoutOption & DescribeClientQuotasOptions = {},
+  ): Promise<ClientQuotaDescription[]> {
+    return this.call('describeClientQuotas', options, (deadline) => describeClientQuotas(this.cluster, components, deadline, options))
+  }
+
+  /** Sets (a number) or removes (null) quota values of each entity. */
+  async alterClientQuotas(alterations: ClientQuotaAlteration[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
+    await this.call('alterClientQuotas', options, (deadline) => alterClientQuotas(this.cluster, alterations, deadline, options.validateOnly))
   }
 
   /**

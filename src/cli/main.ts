@@ -30,6 +30,11 @@ const TOOLS: Record<string, { summary: string; load: () => Promise<Tool> }> = {
     summary: 'Measure consumer throughput (kafka-consumer-perf-test)',
     load: async () => (await import('./consumer-perf-test.js')).tool,
   },
+  configs: {
+    summary: 'Describe and alter topic/broker/group configs, client quotas and SCRAM users (kafka-configs)',
+    load: async () => (await import('./configs.js')).tool,
+  },
+  acls: { summary: 'Add, remove and list ACLs (kafka-acls)', load: async () => (await import('./acls.js')).tool },
 }
 
 function usage(): string {

@@ -21,7 +21,7 @@ import { sleep, until } from '../cluster/wait.js'
 import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
-import { ConfigError, KafkaError, WakeupError } from '../errors.js'
+import { brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
@@ -126,6 +126,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private listener: ConsumerRebalanceListener | undefined
   private readonly drainOptions: DrainOptions<K, V>
   private readonly errors: KafkaError[] = []
+  /** The metadata snapshot (updatedAt) whose unauthorized topics a poll has reported. */
+  private deniedReportedAt = -1
   private lastPoll = Date.now()
   private nextAutoCommit = 0
   private polling = false
@@ -367,6 +369,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       this.maybeAutoCommit()
       for (;;) {
         this.throwPendingError()
+        this.throwIfTopicsDenied()
         if (this.closing) return ConsumerRecords.empty()
         const membership = this.membership
         if (membership) {
@@ -376,6 +379,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
             throwIfAborted(signal, 'poll()')
             this.takeWakeup()
             this.throwPendingError()
+            this.throwIfTopicsDenied()
           }
         }
         void this.initPositions()
@@ -410,6 +414,25 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private throwPendingError(): void {
     const e = this.errors.shift()
     if (e) throw e
+  }
+
+  /**
+   * As Java's consumer: subscribed topics that the latest metadata reports
+   * as TOPIC_AUTHORIZATION_FAILED fail the poll with an AuthorizationError
+   * naming them, once per metadata update; meanwhile metadata is refreshed
+   * (at most every retry.backoff.ms) so that rights granted later are seen and
+   * the group is rejoined with the topics' partitions.
+   */
+  private throwIfTopicsDenied(): void {
+    const s = this.subscriptions
+    if (s.type !== 'topics') return
+    const denied = [...s.topics].filter((t) => this.cluster.topic(t)?.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED).sort()
+    if (denied.length === 0) return
+    const snap = this.cluster.snapshot
+    if (Date.now() - snap.updatedAt >= this.config['retry.backoff.ms']) this.cluster.requestRefresh()
+    if (snap.updatedAt === this.deniedReportedAt) return
+    this.deniedReportedAt = snap.updatedAt
+    throw brokerError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, { topics: denied })
   }
 
   private notify(): void {

@@ -10,12 +10,20 @@
  * docs/kafkajs.md: topics are never auto-created by a metadata look-up;
  * `setOffsets`/`resetOffsets` commit real offsets (never -1/-2);
  * `alterConfigs` keeps KafkaJS's replace-all semantics by deleting the
- * dynamic configs the request leaves out; ACL and reassignment calls reject
- * with KafkaJSNotImplemented.
+ * dynamic configs the request leaves out; `deleteAcls` sends one request per
+ * filter; reassignment calls reject with KafkaJSNotImplemented.
  */
 import { Admin as SamsaAdmin } from '../admin/admin.js'
 import type { ConfigResource, ConfigResourceType, ConfigSource as SamsaConfigSource, ConfigChange } from '../admin/configs.js'
 import type { NewTopic } from '../admin/topics.js'
+import {
+  ACL_OPERATIONS,
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSION_TYPES,
+  ACL_RESOURCE_TYPES,
+  type AclBindingFilter,
+  type AclDescription,
+} from '../admin/acls.js'
 import { AbortError, KafkaError } from '../errors.js'
 import { sleep } from '../cluster/wait.js'
 import type { TopicPartition } from '../types.js'
@@ -40,6 +48,15 @@ import {
   ConfigResourceTypes,
   type AbortOptions,
   ConfigSource,
+  type AclEntry,
+  type AclFilter,
+  type AclOperationTypes,
+  type AclPermissionTypes,
+  type AclResourceTypes,
+  type DeleteAclResponse,
+  type DescribeAclResource,
+  type DescribeAclResponse,
+  type ResourcePatternTypes,
   type Admin,
   type AdminConfig,
   type AdminEventMap,
@@ -597,22 +614,71 @@ export class AdminFacade implements Admin {
     }
   }
 
+  // --- ACLs -----------------------------------------------------------------
+
+  /** Creates the ACLs; resolves true (KafkaJS's answer). */
+  async createAcls(options: { acl: AclEntry[] }): Promise<boolean> {
+    const entries = options?.acl
+    if (!Array.isArray(entries) || entries.length === 0) throw invalid('Invalid ACL array ' + JSON.stringify(entries))
+    const bindings = entries.map((e) => {
+      if (!e || typeof e.resourceName !== 'string' || typeof e.principal !== 'string' || typeof e.host !== 'string') {
+        throw invalid(`Invalid ACL entry ${JSON.stringify(e)}: resourceName, principal and host must be strings`)
+      }
+      return {
+        resourceType: enumName(ACL_RESOURCE_TYPES, e.resourceType, 'resourceType'),
+        resourceName: e.resourceName,
+        patternType: enumName(ACL_PATTERN_TYPES, e.resourcePatternType, 'resourcePatternType'),
+        principal: e.principal,
+        host: e.host,
+        operation: enumName(ACL_OPERATIONS, e.operation, 'operation'),
+        permissionType: enumName(ACL_PERMISSION_TYPES, e.permissionType, 'permissionType'),
+      }
+    })
+    await this.call((a) => a.createAcls(bindings))
+    return true
+  }
+
+  /** The ACLs matching the filter, grouped by resource as KafkaJS returns them. */
+  async describeAcls(options: AclFilter): Promise<DescribeAclResponse> {
+    const found = await this.call((a) => a.describeAcls(aclFilter(options)))
+    const resources: DescribeAclResource[] = []
+    for (const acl of found) {
+      const resourceType = ACL_RESOURCE_TYPES.indexOf(acl.resourceType) as AclResourceTypes
+      const resourcePatternType = ACL_PATTERN_TYPES.indexOf(acl.patternType) as ResourcePatternTypes
+      let r = resources.find((x) => x.resourceType === resourceType && x.resourceName === acl.resourceName && x.resourcePatternType === resourcePatternType)
+      if (!r) resources.push((r = { resourceType, resourceName: acl.resourceName, resourcePatternType, acls: [] }))
+      r.acls.push(kafkajsAcl(acl))
+    }
+    return { throttleTime: 0, errorCode: ErrorCode.NONE, resources }
+  }
+
+  /** Deletes the ACLs matching each filter; reports them per filter, in order. */
+  async deleteAcls(options: { filters: AclFilter[] }): Promise<DeleteAclResponse> {
+    const filters = options?.filters
+    if (!Array.isArray(filters) || filters.length === 0) throw invalid('Invalid ACL Filter array ' + JSON.stringify(filters))
+    const converted = filters.map(aclFilter)
+    const filterResponses = []
+    // one request per filter, so each deleted ACL is reported under the filter that matched it
+    for (const f of converted) {
+      const deleted = await this.call((a) => a.deleteAcls([f]))
+      filterResponses.push({
+        errorCode: ErrorCode.NONE,
+        matchingAcls: deleted.map((acl) => ({
+          errorCode: ErrorCode.NONE,
+          resourceType: ACL_RESOURCE_TYPES.indexOf(acl.resourceType) as AclResourceTypes,
+          resourceName: acl.resourceName,
+          resourcePatternType: ACL_PATTERN_TYPES.indexOf(acl.patternType) as ResourcePatternTypes,
+          ...kafkajsAcl(acl),
+        })),
+      })
+    }
+    return { throttleTime: 0, filterResponses }
+  }
+
   // --- not supported --------------------------------------------------------
 
   private notSupported(what: string): Promise<never> {
     return Promise.reject(new KafkaJSNotImplemented(`admin.${what}() is not supported by samsa/kafkajs`))
-  }
-
-  describeAcls(): Promise<never> {
-    return this.notSupported('describeAcls')
-  }
-
-  deleteAcls(): Promise<never> {
-    return this.notSupported('deleteAcls')
-  }
-
-  createAcls(): Promise<never> {
-    return this.notSupported('createAcls')
   }
 
   alterPartitionReassignments(): Promise<never> {
@@ -621,6 +687,35 @@ export class AdminFacade implements Admin {
 
   listPartitionReassignments(): Promise<never> {
     return this.notSupported('listPartitionReassignments')
+  }
+}
+
+/** The name of a KafkaJS enum value in samsa's string union (they share the protocol codes). */
+function enumName<T extends string>(table: readonly T[], value: unknown, what: string): T {
+  const name = typeof value === 'number' && Number.isInteger(value) ? table[value] : undefined
+  if (name === undefined) throw invalid(`Invalid ${what} ${JSON.stringify(value)}`)
+  return name
+}
+
+function aclFilter(f: AclFilter): AclBindingFilter {
+  if (!f || typeof f !== 'object') throw invalid(`Invalid ACL filter ${JSON.stringify(f)}`)
+  return {
+    resourceType: enumName(ACL_RESOURCE_TYPES, f.resourceType, 'resourceType'),
+    resourceName: f.resourceName ?? null,
+    patternType: enumName(ACL_PATTERN_TYPES, f.resourcePatternType, 'resourcePatternType'),
+    principal: f.principal ?? null,
+    host: f.host ?? null,
+    operation: enumName(ACL_OPERATIONS, f.operation, 'operation'),
+    permissionType: enumName(ACL_PERMISSION_TYPES, f.permissionType, 'permissionType'),
+  }
+}
+
+function kafkajsAcl(acl: AclDescription) {
+  return {
+    principal: acl.principal,
+    host: acl.host,
+    operation: ACL_OPERATIONS.indexOf(acl.operation) as AclOperationTypes,
+    permissionType: ACL_PERMISSION_TYPES.indexOf(acl.permissionType) as AclPermissionTypes,
   }
 }
 

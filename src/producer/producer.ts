@@ -372,8 +372,14 @@ class ProducerImpl<K, V> {
     const q = wait.queue
     const signal = wait.stop.signal
     try {
+      // A round that ends the wait takes it out of the map before any callback
+      // runs, so a send made from a callback starts a new wait instead of
+      // joining this one after its loop has ended.
+      const end = () => {
+        if (this.metadataWaits.get(topic) === wait) this.metadataWaits.delete(topic)
+      }
       await retry(`metadata for topic "${topic}"`, async () => {
-        if (q.length === 0 || this.isClosed) return
+        if (q.length === 0 || this.isClosed) return end()
         const refresh = this.cluster.refreshMetadata([topic]).then(
           () => undefined,
           (e: unknown) => {
@@ -385,6 +391,7 @@ class ProducerImpl<K, V> {
         if (info !== undefined && info.errorCode !== ErrorCode.NONE) {
           const err = brokerError(info.errorCode, { topic })
           if (!err.retriable) {
+            end()
             for (const w of q.drain()) invoke(w.callback, err, null)
             return
           }
@@ -400,8 +407,10 @@ class ProducerImpl<K, V> {
           }
         }
         const now = Date.now()
-        for (let w = q.peek(); w !== undefined && w.deadline <= now; w = q.peek()) {
-          q.shift()
+        const expired: MetadataWaiter[] = []
+        for (let w = q.peek(); w !== undefined && w.deadline <= now; w = q.peek()) expired.push(q.shift()!)
+        if (q.length === 0) end()
+        for (const w of expired) {
           const count = t.layout.count
           const what = w.partition !== undefined && count > 0
             ? `partition ${w.partition} of topic "${topic}" with partition count ${count} is not present in metadata`
@@ -410,6 +419,7 @@ class ProducerImpl<K, V> {
             (wait.lastError ? `; last error: ${wait.lastError.message}` : ''), { context: { topic }, ...(wait.lastError ? { cause: wait.lastError } : {}) }), null)
         }
         if (q.length > 0) throw STILL_WAITING
+        end()
       }, {
         ...this.cluster.backoff,
         deadline: Infinity,

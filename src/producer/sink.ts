@@ -26,7 +26,7 @@
  *   backoff, expiry); there is no timer when nothing is pending.
  */
 import type { Cluster } from '../cluster/cluster.js'
-import { ConnectionError, KafkaError, TimeoutError, brokerError } from '../errors.js'
+import { ConnectionError, KafkaError, TimeoutError, brokerError, restated } from '../errors.js'
 import type { Connection } from '../network/connection.js'
 import { isStaleMetadata } from '../protocol/error-classes.js'
 import { ErrorCode } from '../protocol/errors.js'
@@ -168,7 +168,7 @@ export class Sink {
     if (txn !== undefined) {
       const failing = txn.failing
       if (failing !== undefined && this.acc.hasQueued) {
-        this.abortQueued(new KafkaError(`the transaction cannot complete: ${failing.message}`, { type: failing.type, cause: failing }))
+        this.abortQueued(restated(failing, `the transaction cannot complete: ${failing.message}`, { type: failing.type, context: failing.context }))
       }
       txn.prepare()
     }

@@ -36,7 +36,7 @@
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, retry, type Backoff } from '../cluster/retry.js'
 import { Coordinator } from '../cluster/router.js'
-import { brokerError, KafkaError, TimeoutError } from '../errors.js'
+import { brokerError, KafkaError, restated, TimeoutError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isCoordinatorMoved, isProducerFenced, isTransactionFatal, isTransactionRetriable } from '../protocol/error-classes.js'
 import { ErrorCode } from '../protocol/errors.js'
@@ -508,8 +508,10 @@ export class Transactions implements TransactionListener {
   }
 
   private commitRefused(): KafkaError {
-    return new KafkaError(`cannot commit: the transaction failed and must be aborted (abortTransaction()); cause: ${this.lastError?.message}`, {
-      type: this.lastError?.type ?? 'ILLEGAL_STATE', ...(this.lastError?.code !== undefined ? { code: this.lastError.code } : {}), cause: this.lastError,
+    const message = `cannot commit: the transaction failed and must be aborted (abortTransaction()); cause: ${this.lastError?.message}`
+    if (this.lastError === undefined) return new KafkaError(message, { type: 'ILLEGAL_STATE' })
+    return restated(this.lastError, message, {
+      type: this.lastError.type, ...(this.lastError.code !== undefined ? { code: this.lastError.code } : {}), context: this.lastError.context,
     })
   }
 

@@ -4,14 +4,14 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { oneLineFailure, samsa, samsaInProcess } from './run.js'
 
-const TOOLS = ['topics', 'consumer-groups', 'console-producer', 'console-consumer', 'producer-perf-test', 'consumer-perf-test']
+const TOOLS = ['topics', 'consumer-groups', 'console-producer', 'console-consumer', 'producer-perf-test', 'consumer-perf-test', 'configs', 'acls']
 
 test('samsa without a tool lists the tools; an unknown tool fails in one line', async () => {
   const [none, help, unknown] = await Promise.all([samsa([]), samsa(['--help']), samsa(['topix'])])
   assert.equal(none.code, 1)
   assert.equal(help.code, 0)
   for (const t of TOOLS) assert.match(help.stdout, new RegExp(`^  ${t} `, 'm'))
-  assert.match(oneLineFailure(unknown), /^samsa: unknown tool "topix"; tools: topics, consumer-groups, console-producer, console-consumer, producer-perf-test, consumer-perf-test$/)
+  assert.match(oneLineFailure(unknown), /^samsa: unknown tool "topix"; tools: topics, consumer-groups, console-producer, console-consumer, producer-perf-test, consumer-perf-test, configs, acls$/)
 })
 
 test('--help for every tool prints usage and the common options', async () => {
@@ -56,6 +56,19 @@ test('bad flags fail with one line naming the problem, without contacting a brok
     [['producer-perf-test', '--topic', 't', '--num-records', '10', '--throughput', '-1'], /exactly one of --record-size and --payload-file/],
     [['producer-perf-test', '--topic', 't', '--num-records', '10', '--throughput', '-1', '--record-size', '1', '--producer-props', 'acks'], /--producer-props expects key=value/],
     [['consumer-perf-test', '--topic', 't'], /--messages is required/],
+    [['acls', '--list', '--add'], /give exactly one action: --add, --remove or --list/],
+    [['acls', '--add', '--topic', 't'], /--add needs --allow-principal or --deny-principal/],
+    [['acls', '--add', '--allow-principal', 'User:a'], /--add needs a resource/],
+    [['acls', '--add', '--allow-principal', 'User:a', '--topic', 't', '--resource-pattern-type', 'MATCH'], /--resource-pattern-type must be one of LITERAL, PREFIXED with --add/],
+    [['acls', '--add', '--allow-principal', 'User:a', '--consumer', '--topic', 't'], /--consumer needs --group/],
+    [['acls', '--remove', '--force'], /--remove needs a resource/],
+    [['configs', '--describe', '--alter', '--topic', 't'], /give exactly one action: --describe or --alter/],
+    [['configs', '--describe'], /missing --entity-type/],
+    [['configs', '--describe', '--entity-type', 'toppics'], /--entity-type must be one of topics, brokers/],
+    [['configs', '--alter', '--topic', 't'], /--alter needs --add-config and\/or --delete-config/],
+    [['configs', '--alter', '--topic', 't', '--add-config', 'retention.ms'], /--add-config expects k=v/],
+    [['configs', '--describe', '--entity-type', 'topics', '--entity-default'], /--entity-default is not valid for topics/],
+    [['configs', '--alter', '--entity-type', 'topics', '--entity-type', 'users', '--entity-name', 't', '--entity-name', 'u', '--add-config', 'a=1'], /only users, clients and ips may be combined/],
   ]
   for (const [args, expected] of cases) {
     const r = await samsaInProcess([...args, '--bootstrap-server', '127.0.0.1:1'])
@@ -88,6 +101,20 @@ test('an unreachable cluster fails every tool in one line within a few seconds',
     const line = oneLineFailure(r)
     assert.match(line, /cannot connect to 127\.0\.0\.1:1,127\.0\.0\.1:2 within 5000 ms/, runs[i]!.join(' '))
     assert.match(line, /ECONNREFUSED/)
+    assert.equal(r.code, 1)
+    assert.ok(r.ms < 10000, `${runs[i]!.join(' ')} took ${r.ms} ms`)
+  })
+})
+
+test('an unreachable cluster fails configs and acls in one line within a few seconds', async () => {
+  const runs: string[][] = [
+    ['configs', '--describe', '--topic', 't'],
+    ['acls', '--list'],
+  ]
+  const results = await Promise.all(runs.map((args) => samsa([...args, '--bootstrap-server', '127.0.0.1:1,127.0.0.1:2'])))
+  results.forEach((r, i) => {
+    const line = oneLineFailure(r)
+    assert.match(line, /cannot connect to 127\.0\.0\.1:1,127\.0\.0\.1:2 within 5000 ms/, runs[i]!.join(' '))
     assert.equal(r.code, 1)
     assert.ok(r.ms < 10000, `${runs[i]!.join(' ')} took ${r.ms} ms`)
   })

@@ -25,10 +25,12 @@
  *   are reported lost at the next poll, which rejoins.
  * - MEMBER_ID_REQUIRED, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID,
  *   ILLEGAL_GENERATION and coordinator moves are recovered by rejoining;
- *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
- *   authorization errors and the like are fatal and poll rejects with them.
+ *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED
+ *   and the like are fatal and poll rejects with them. GROUP_AUTHORIZATION_FAILED
+ *   (an AuthorizationError) rejects the poll that met it; the next poll
+ *   joins again.
  */
-import { brokerError, KafkaError } from '../../errors.js'
+import { AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
@@ -41,7 +43,7 @@ import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
 import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, type RebalanceProtocol } from './assignors/index.js'
-import { until } from '../../cluster/wait.js'
+import { sleep, until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
 import { Log } from '../../logger.js'
@@ -84,6 +86,8 @@ export class ClassicMembership implements Membership {
   private heartbeating = false
   /** Topics (and partition counts) this member's leader assignment was computed from. */
   private assignedCounts: Map<string, number> | undefined
+  /** When the last authorization failure came (0: never). */
+  private deniedAt = 0
   /** The subscription this member joined with. */
   private joinedTopics = ''
   private lastHeartbeatOk = 0
@@ -177,6 +181,9 @@ export class ClassicMembership implements Membership {
    */
   private async rebalance(): Promise<void> {
     const { settings } = this.host
+    // after an authorization failure, a caller polling in a loop joins again at most every retry.backoff.ms
+    const wait = this.deniedAt + settings.retryBackoffMs - Date.now()
+    if (wait > 0) await sleep(wait)
     const settled = () => (!this.needRejoin && this.state === 'stable') || (this.state as ClassicState) === 'closed'
     while (!settled()) {
       try {
@@ -203,6 +210,14 @@ export class ClassicMembership implements Membership {
         )
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
+        if (err instanceof AuthorizationError) {
+          // Not sticky (as Java's): this poll throws it, the next one joins again,
+          // and succeeds once the group's ACLs allow it.
+          this.needRejoin = true
+          this.deniedAt = Date.now()
+          if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
+          throw err
+        }
         this.fatal = err
         this.host.wake()
         throw err
@@ -287,12 +302,12 @@ export class ClassicMembership implements Membership {
   }
 
   private fatalError(code: number, err: KafkaError): KafkaError {
+    if (err instanceof AuthorizationError) return err
     const hint: Partial<Record<ErrorName, string>> = {
       INCONSISTENT_GROUP_PROTOCOL: 'the other members of the group use assignors this consumer does not list in partition.assignment.strategy (or the group uses another protocol type)',
       INVALID_SESSION_TIMEOUT: 'session.timeout.ms is outside the broker\'s group.min.session.timeout.ms..group.max.session.timeout.ms',
       GROUP_MAX_SIZE_REACHED: 'the group has reached the broker\'s group.max.size',
       FENCED_INSTANCE_ID: `another consumer with group.instance.id "${this.instanceId}" has joined the group; this one is fenced`,
-      GROUP_AUTHORIZATION_FAILED: `this client is not authorized to use group "${this.groupId}"`,
     }
     const why = hint[err.type as ErrorName]
     return new KafkaError(why ? `${err.message}: ${why}` : err.message, { code, type: err.type, retriable: false, context: err.context })
@@ -347,13 +362,17 @@ export class ClassicMembership implements Membership {
     cluster.watch(topics)
     await cluster.refreshMetadata(topics)
     const counts = new Map<string, number>()
+    // every subscribed topic, 0 for one not (yet) usable (unknown, not authorized):
+    // checkMetadata rejoins when it gets partitions
+    const seen = new Map<string, number>()
     for (const t of topics) {
       const info = cluster.topic(t)
       if (info && info.errorCode === ErrorCode.NONE && info.partitions.length > 0) counts.set(t, info.partitions.length)
+      seen.set(t, counts.get(t) ?? 0)
     }
     let result = assignor.assign(counts, members)
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
-    this.assignedCounts = counts
+    this.assignedCounts = seen
     this.log.debug(`group ${this.groupId}: leader assigned ${[...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' ')}`)
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? []) }))
   }

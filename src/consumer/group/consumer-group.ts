@@ -22,7 +22,7 @@
  * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
  */
 import { randomBytes } from 'node:crypto'
-import { brokerError, KafkaError } from '../../errors.js'
+import { AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
@@ -38,7 +38,6 @@ type ConsumerGroupState = 'unjoined' | 'joining' | 'stable' | 'fenced' | 'closed
 
 const FATAL_HINTS: Partial<Record<ErrorName, string>> = {
   INCONSISTENT_GROUP_PROTOCOL: 'the group exists with members of the classic protocol that cannot be converted, or uses another protocol type',
-  GROUP_AUTHORIZATION_FAILED: 'this client is not authorized to use the group',
   GROUP_MAX_SIZE_REACHED: 'the group has reached group.consumer.max.size',
   FENCED_INSTANCE_ID: 'another consumer with the same group.instance.id has joined',
   UNRELEASED_INSTANCE_ID: 'the previous member with this group.instance.id has not left the group yet',
@@ -57,6 +56,8 @@ export class ConsumerGroupMembership implements Membership {
   private target: { topicId: string; partitions: number[] }[] | undefined
   private lostPending = false
   private fatal: KafkaError | undefined
+  /** When the last authorization failure came (0: never). */
+  private deniedAt = 0
   private timer: NodeJS.Timeout | undefined
   private sending = false
   private sendAgain = false
@@ -104,8 +105,16 @@ export class ConsumerGroupMembership implements Membership {
     if (isMemberFenced(error.code)) this.fence(error.message)
   }
 
+  /** Throws the fatal error; an authorization failure only once, so the next poll joins again (as Java's). */
+  private throwIfFailed(): void {
+    const f = this.fatal
+    if (!f) return
+    if (f instanceof AuthorizationError) this.fatal = undefined
+    throw f
+  }
+
   async ensureActive(deadline: number): Promise<void> {
-    if (this.fatal) throw this.fatal
+    this.throwIfFailed()
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
       const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.settings.defaultApiTimeoutMs)
@@ -120,7 +129,11 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (this.state === 'unjoined') {
       this.state = 'joining'
-      this.heartbeatNow()
+      this.joined = deferred()
+      // after an authorization failure, a caller polling in a loop joins again at most every retry.backoff.ms
+      const wait = this.deniedAt + this.host.settings.retryBackoffMs - Date.now()
+      if (wait > 0) this.schedule(wait)
+      else this.heartbeatNow()
     }
     if (this.lostPending || this.target !== undefined) {
       if (!this.reconciling) {
@@ -130,11 +143,11 @@ export class ConsumerGroupMembership implements Membership {
         this.reconciling.catch(() => undefined)
       }
       await until(this.reconciling, deadline)
-      if (this.fatal) throw this.fatal
+      this.throwIfFailed()
       return
     }
     if (this.state === 'joining') await until(this.joined.promise, deadline)
-    if (this.fatal) throw this.fatal
+    this.throwIfFailed()
   }
 
   /** Applies lost partitions or a new target assignment, running the listener. */
@@ -298,7 +311,7 @@ export class ConsumerGroupMembership implements Membership {
       this.schedule(this.intervalMs)
       return
     }
-    const err = brokerError(code, { group: this.groupId }, res.errorMessage)
+    const err = brokerError(code, code === ErrorCode.TOPIC_AUTHORIZATION_FAILED ? { group: this.groupId, topics: this.host.subscribedTopics() } : { group: this.groupId }, res.errorMessage)
     if (isMemberFenced(code)) {
       this.fence(err.message)
       return
@@ -309,7 +322,14 @@ export class ConsumerGroupMembership implements Membership {
       return
     }
     const hint = FATAL_HINTS[err.type as ErrorName]
-    this.fatal = new KafkaError(hint ? `${err.message}: ${hint}` : err.message, { code, type: err.type, context: err.context })
+    this.fatal =
+      err instanceof AuthorizationError
+        ? err
+        : new KafkaError(hint ? `${err.message}: ${hint}` : err.message, { code, type: err.type, context: err.context })
+    if (err instanceof AuthorizationError) {
+      this.epoch = 0
+      this.deniedAt = Date.now()
+    }
     this.state = 'unjoined'
     this.joined.resolve()
     this.host.wake()

@@ -142,10 +142,11 @@ test("describeConfigs and alterConfigs (KafkaJS's replace semantics)", async () 
   await assert.rejects(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 99 as ConfigResourceTypes, name: 'x' }] }), /Invalid resource type 99/)
 })
 
-test('ACL and reassignment calls reject with KafkaJSNotImplemented', async () => {
+test('ACL calls on a broker without an authorizer reject with SECURITY_DISABLED; reassignment calls with KafkaJSNotImplemented', async () => {
+  // the ACL round trip itself is in test/integration/security/authorization.test.ts (a broker with an authorizer)
   const filter = { resourceType: AclResourceTypes.TOPIC, resourcePatternType: ResourcePatternTypes.LITERAL, operation: AclOperationTypes.ALL, permissionType: AclPermissionTypes.ALLOW }
-  await assert.rejects(admin.describeAcls(filter), KafkaJSNotImplemented)
-  await assert.rejects(admin.createAcls({ acl: [] }), KafkaJSNotImplemented)
+  await assert.rejects(admin.describeAcls(filter), (e: unknown) => e instanceof KafkaJSProtocolError && e.type === 'SECURITY_DISABLED')
+  await assert.rejects(admin.createAcls({ acl: [] }), KafkaJSNonRetriableError)
   await assert.rejects(admin.listPartitionReassignments({}), KafkaJSNotImplemented)
 })
 
