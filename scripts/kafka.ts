@@ -10,7 +10,10 @@ import {
 
 const USAGE = `usage: npm run kafka -- <command> [options]
 
-  start [--nodes N] [--version V]  start a KRaft cluster (idempotent) and print its bootstrap address
+  start [--nodes N] [--version V] [--secure]
+                                   start a KRaft cluster (idempotent) and print its bootstrap address;
+                                   --secure adds SASL_PLAINTEXT, SSL, SASL_SSL and mutual-TLS listeners
+                                   (ports base+10000/11000/12000/13000, certificates in <run dir>/tls/)
   stop [--force]                   stop the cluster (SIGTERM, then SIGKILL) and delete its data
   kill <node>                      kill -9 one node
   stop-node <node>                 stop one node gracefully
@@ -40,6 +43,7 @@ async function main (): Promise<number> {
       kill: { type: 'boolean' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
+      secure: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -57,7 +61,8 @@ async function main (): Promise<number> {
         ...common,
         nodes: values.nodes ? Number(values.nodes) : 1,
         version: values.version,
-        owner: 'cli'
+        owner: 'cli',
+        secure: values.secure
       })
       if (info.reused) process.stderr.write(`[kafka] a ${info.nodes}-node Kafka ${info.version} cluster is already running\n`)
       console.log(info.bootstrap)

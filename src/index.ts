@@ -34,6 +34,7 @@ export {
   TimeoutError,
   ConnectionError,
   AuthenticationError,
+  SslAuthenticationError,
   SerializationError,
   WakeupError,
   ProtocolError,

@@ -7,6 +7,11 @@
  * - After a failed attempt, the next attempt to the same address waits
  *   `reconnect.backoff.ms`, doubling per failure up to
  *   `reconnect.backoff.max.ms`, with ±20% jitter (as the Java client).
+ * - After an authentication failure (TLS or SASL: `AuthenticationError`,
+ *   never retriable), the address gets no new attempt for
+ *   `reconnect.backoff.max.ms`; meanwhile `get()` fails at once with that
+ *   same error (as Java's NetworkClient does), so callers that keep asking
+ *   cannot cause a reconnect storm.
  * - A purpose (`'default'`, `'coordinator'`, `'fetch'`, ...) gives a separate
  *   socket to the same broker. Kafka answers one connection's requests in
  *   order, so a long-polling Fetch must not sit in front of a Heartbeat.
@@ -14,7 +19,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import createDebug from 'debug'
-import { ConnectionError, KafkaError } from '../errors.js'
+import { AuthenticationError, ConnectionError, KafkaError } from '../errors.js'
 import { Connection, type ConnectionOptions } from '../network/connection.js'
 
 const log = createDebug('samsa:network')
@@ -36,6 +41,8 @@ interface Slot {
   connecting: Promise<Connection> | undefined
   failures: number
   nextAttemptAt: number
+  /** The authentication failure of the last attempt, reported until nextAttemptAt. */
+  authError: AuthenticationError | undefined
 }
 
 export class BrokerPool {
@@ -61,11 +68,12 @@ export class BrokerPool {
     const key = `${broker.host}:${broker.port}/${purpose}`
     let slot = this.slots.get(key)
     if (!slot) {
-      slot = { conn: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0 }
+      slot = { conn: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0, authError: undefined }
       this.slots.set(key, slot)
     }
     if (slot.conn && slot.conn.isReady) return slot.conn
     if (slot.connecting) return slot.connecting
+    if (slot.authError !== undefined && Date.now() < slot.nextAttemptAt) throw slot.authError
     const s = slot
     s.connecting = this.open(s, broker).finally(() => {
       s.connecting = undefined
@@ -92,8 +100,14 @@ export class BrokerPool {
     } catch (e) {
       conn.destroy()
       slot.failures++
-      const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
-      slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
+      if (e instanceof AuthenticationError) {
+        slot.authError = e
+        slot.nextAttemptAt = Date.now() + this.settings.reconnectBackoffMaxMs
+      } else {
+        slot.authError = undefined
+        const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
+        slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
+      }
       throw e instanceof KafkaError ? e : new ConnectionError(`cannot connect to ${broker.host}:${broker.port}: ${(e as Error).message}`, { cause: e })
     } finally {
       this.opening.delete(conn)
@@ -104,6 +118,7 @@ export class BrokerPool {
     }
     slot.failures = 0
     slot.nextAttemptAt = 0
+    slot.authError = undefined
     slot.conn = conn
     return conn
   }

@@ -300,14 +300,20 @@ class ProducerImpl<K, V> {
   private async fetchMetadata(topic: string, wait: MetadataWait): Promise<void> {
     const q = wait.queue
     for (let attempt = 0; q.length > 0 && !this.isClosed; attempt++) {
+      let refreshError: KafkaError | undefined
       const refresh = this.cluster.refreshMetadata([topic]).then(
         () => undefined,
         (e: unknown) => {
-          wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
+          refreshError = wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
         },
       )
       await this.sleepUntil(wait, refresh, q.peek()!.deadline - Date.now())
       if (this.isClosed) break
+      if (refreshError !== undefined && !refreshError.retriable) {
+        // No broker will talk to us (TLS or SASL authentication failed): as Java's fatal metadata error, fail now.
+        for (const w of q.drain()) invoke(w.callback, refreshError, null)
+        break
+      }
       const info = this.cluster.topic(topic)
       if (info !== undefined && info.errorCode !== 0) {
         const err = brokerError(info.errorCode, { topic })

@@ -230,6 +230,8 @@ export class Sink {
       (e: unknown) => {
         this.metadataError = e instanceof KafkaError ? e : new KafkaError(String(e))
         log('metadata refresh failed: %s', this.metadataError.message)
+        // Authentication failed (TLS or SASL): no retry can succeed, fail the unsent batches now.
+        if (!this.metadataError.retriable && !this.stopped) this.abortQueued(this.metadataError)
       },
     ).finally(() => {
       this.refreshing = false
@@ -250,6 +252,8 @@ export class Sink {
       (e: unknown) => {
         node.lastError = e instanceof KafkaError ? e : new ConnectionError(String(e))
         log('cannot connect to broker %d: %s', node.id, node.lastError.message)
+        // Authentication failed (TLS or SASL): the batches fail now rather than at delivery.timeout.ms.
+        if (!node.lastError.retriable && !this.stopped) this.abortQueued(node.lastError)
         // The leader may have moved.
         this.nextRefreshAt = 0
         this.refreshMetadata(Date.now())
