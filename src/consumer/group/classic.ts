@@ -29,7 +29,7 @@
  *   authorization errors and the like are fatal and poll rejects with them.
  */
 import createDebug from 'debug'
-import { brokerError, KafkaError } from '../../errors.js'
+import { AuthenticationError, brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { HeartbeatApi } from '../../protocol/messages/heartbeat.js'
 import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/messages/join-group.js'
@@ -172,6 +172,12 @@ export class ClassicMembership implements Membership {
         failures = 0
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
+        if (err instanceof AuthenticationError) {
+          // TLS or SASL refused: this poll throws it; the next poll tries again (the pool
+          // answers from its cache, without connecting, until reconnect.backoff.max.ms).
+          this.needRejoin = true
+          throw err
+        }
         if (!err.retriable) {
           this.fatal = err
           this.host.wake()

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import createDebug from 'debug'
-import { brokerError, KafkaError } from '../../errors.js'
+import { AuthenticationError, brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { ConsumerGroupHeartbeatApi, type ConsumerGroupHeartbeatResponse } from '../../protocol/messages/consumer-group-heartbeat.js'
 import type { TopicPartition } from '../../types.js'
@@ -57,6 +57,7 @@ export class ConsumerGroupMembership implements Membership {
   private target: { topicId: string; partitions: number[] }[] | undefined
   private lostPending = false
   private fatal: KafkaError | undefined
+  private authError: AuthenticationError | undefined
   private timer: NodeJS.Timeout | undefined
   private sending = false
   private sendAgain = false
@@ -101,8 +102,16 @@ export class ConsumerGroupMembership implements Membership {
     if (error.code === 25 || error.code === 110) this.fence(error.message)
   }
 
+  /** Throws (once) the authentication failure the last heartbeat met. */
+  private throwAuthError(): void {
+    const e = this.authError
+    this.authError = undefined
+    if (e) throw e
+  }
+
   async ensureActive(deadline: number): Promise<void> {
     if (this.fatal) throw this.fatal
+    this.throwAuthError()
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
       const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.settings.defaultApiTimeoutMs)
@@ -132,6 +141,7 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (this.state === 'joining') await until(this.joined.promise, deadline)
     if (this.fatal) throw this.fatal
+    this.throwAuthError()
   }
 
   /** Applies lost partitions or a new target assignment, running the listener. */
@@ -274,6 +284,14 @@ export class ConsumerGroupMembership implements Membership {
       log('group %s: heartbeat failed: %s', this.groupId, (e as Error).message)
       if (!(e instanceof KafkaError) || e.retriable) {
         this.schedule(settings.retryBackoffMs)
+        return
+      }
+      if (e instanceof AuthenticationError) {
+        // TLS or SASL refused: the next poll throws it; try again once the pool's
+        // authentication backoff (reconnect.backoff.max.ms) has passed.
+        this.authError = e
+        this.schedule(Math.max(settings.retryBackoffMaxMs, this.host.cluster.config['reconnect.backoff.max.ms']))
+        this.host.wake()
         return
       }
       throw e

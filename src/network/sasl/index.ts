@@ -66,7 +66,8 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => 
       if (res.errorCode !== 0) {
         throw new AuthenticationError(`SASL ${mechanism} authentication to ${conn.address} failed: ${res.errorMessage ?? `error code ${res.errorCode}`}`, {
           code: res.errorCode,
-          context: { broker: conn.address },
+          type: errorByCode(res.errorCode)?.name ?? 'AUTHENTICATION',
+          context: { broker: conn.address, mechanism },
         })
       }
       message = mech.next(res.authBytes)
