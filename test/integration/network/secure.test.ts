@@ -283,6 +283,12 @@ test('a client certificate the broker rejects fails Admin, send and poll at once
   } finally {
     await producer.close()
   }
+  const txn = stringProducer({ ...rogue(), 'transactional.id': uniqueName('rogue-tx') })
+  try {
+    await failsFast(txn.initTransactions(), check)
+  } finally {
+    await txn.close()
+  }
   const consumer = new Consumer({ ...rogue(), 'group.id': uniqueName('rogue') } as never)
   try {
     consumer.subscribe([uniqueName('rogue')])
