@@ -35,6 +35,7 @@ export const commonShape = {
   'ssl.keystore.password': optionalStr().describe('Password of a PKCS12 keystore.'),
   'ssl.key.password': optionalStr().describe('Password of an encrypted PEM private key (for PKCS12: must equal ssl.keystore.password when set).'),
   'ssl.enabled.protocols': str('TLSv1.2,TLSv1.3').describe('TLS versions offered; the lowest and highest listed bound the handshake.'),
+  'ssl.cipher.suites': optionalStr().describe('Cipher suites offered, comma-separated: Java\'s IANA names (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256) or OpenSSL\'s (default: Node\'s).'),
   'ssl.protocol': oneOf(['TLSv1.3', 'TLSv1.2', 'TLS'] as const, 'TLSv1.3').describe('Accepted for Java configs; ssl.enabled.protocols decides the versions.'),
   'sasl.mechanism': oneOf(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const, 'PLAIN').describe('SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.'),
   'sasl.jaas.config': optionalStr().describe('Java JAAS line with username="..." password="..."; samsa reads the credentials from it.'),

@@ -17,6 +17,8 @@
  *   encrypted key. Without `ssl.*.type` the type is read from the file
  *   (PEM text, PKCS12 DER); JKS/JCEKS (magic 0xFEEDFEED / 0xCECECECE) is
  *   refused with a ConfigError that gives the keytool command converting it.
+ * - `ssl.enabled.protocols` bounds the TLS versions; `ssl.cipher.suites`
+ *   takes Java's (IANA) suite names or OpenSSL's, and refuses unknown ones.
  * - The broker's hostname is checked against its certificate unless
  *   `ssl.endpoint.identification.algorithm` is "" (as in Java); the chain is
  *   always verified.
@@ -146,6 +148,41 @@ function versions(config: CommonConfig): Pick<tls.SecureContextOptions, 'minVers
   return { minVersion: known[Math.min(...idx)], maxVersion: known[Math.max(...idx)] }
 }
 
+const KEY_EXCHANGES: Record<string, string> = { ECDHE_RSA: 'ECDHE-RSA-', ECDHE_ECDSA: 'ECDHE-ECDSA-', DHE_RSA: 'DHE-RSA-', RSA: '' }
+const BULK_CIPHERS: Record<string, string> = {
+  AES_128_GCM: 'AES128-GCM',
+  AES_256_GCM: 'AES256-GCM',
+  CHACHA20_POLY1305: 'CHACHA20-POLY1305',
+  AES_128_CBC: 'AES128',
+  AES_256_CBC: 'AES256',
+}
+
+/**
+ * `ssl.cipher.suites` (Java's IANA names, e.g. TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+ * or OpenSSL's) as Node's cipher list; undefined when not set.
+ */
+function cipherList(config: CommonConfig): string | undefined {
+  const given = config['ssl.cipher.suites']
+  if (given === undefined || given.trim() === '') return undefined
+  const offered = new Set(tls.getCiphers())
+  return given
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((suite) => {
+      let name = suite
+      const m = /^TLS_(\w+?)_WITH_(AES_(?:128|256)_(?:GCM|CBC)|CHACHA20_POLY1305)_(SHA\d*)$/.exec(suite)
+      if (m && KEY_EXCHANGES[m[1]!] !== undefined) {
+        name = `${KEY_EXCHANGES[m[1]!]}${BULK_CIPHERS[m[2]!]}${m[2] === 'CHACHA20_POLY1305' ? '' : `-${m[3]}`}`
+      }
+      if (!offered.has(name.toLowerCase())) {
+        throw new ConfigError(`"ssl.cipher.suites": ${suite} is not a cipher suite Node's OpenSSL offers`, { context: { key: 'ssl.cipher.suites' } })
+      }
+      return name
+    })
+    .join(':')
+}
+
 /** TLS options from the `ssl.*` configs, or undefined for plaintext protocols. Throws ConfigError. */
 export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
   const protocol = config['security.protocol']
@@ -154,7 +191,8 @@ export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefi
   const identity = clientIdentity(config)
   let secureContext: tls.SecureContext
   try {
-    secureContext = tls.createSecureContext({ ...versions(config), ...(ca !== undefined ? { ca } : {}), ...identity })
+    const ciphers = cipherList(config)
+    secureContext = tls.createSecureContext({ ...versions(config), ...(ciphers ? { ciphers } : {}), ...(ca !== undefined ? { ca } : {}), ...identity })
   } catch (e) {
     if (e instanceof ConfigError) throw e
     const key = identity.pfx !== undefined || config['ssl.keystore.location'] !== undefined ? 'ssl.keystore.location' : ca !== undefined ? 'ssl.truststore.location' : 'ssl.keystore.key'

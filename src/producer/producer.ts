@@ -296,7 +296,10 @@ class ProducerImpl<K, V> {
     return this.state === 'closed'
   }
 
-  /** Refreshes a topic's metadata until its waiting sends can be appended, or fails them at their deadlines. */
+  /**
+   * Refreshes a topic's metadata until its waiting sends can be appended, or fails them at their deadlines,
+   * or at once when no broker can be asked (authentication failed: TLS or SASL).
+   */
   private async fetchMetadata(topic: string, wait: MetadataWait): Promise<void> {
     const q = wait.queue
     for (let attempt = 0; q.length > 0 && !this.isClosed; attempt++) {

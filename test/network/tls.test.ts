@@ -46,6 +46,9 @@ test('tlsOptions: PEM and PKCS12 truststores, with the type given or read from t
     { 'ssl.truststore.location': fixture('truststore-keytool.p12'), 'ssl.truststore.password': 'secret' },
     { 'ssl.truststore.location': fixture('truststore-openssl.p12'), 'ssl.truststore.password': 'secret', 'ssl.truststore.type': 'pkcs12' },
     { 'security.protocol': 'SASL_SSL', 'ssl.truststore.certificates': fs.readFileSync(fixture('ca.pem'), 'utf8') },
+    // Java's (IANA) suite names and OpenSSL's
+    { 'ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,ECDHE-RSA-AES128-GCM-SHA256' },
+    { 'ssl.enabled.protocols': 'TLSv1.3' },
   ]) {
     const opts = tlsOptions(config(extra))
     assert.ok(opts?.secureContext, JSON.stringify(extra))
@@ -79,6 +82,7 @@ test('tlsOptions: missing files, wrong passwords, unknown types and half-given k
     [{ 'ssl.keystore.location': fixture('truststore-keytool.p12'), 'ssl.keystore.password': 'hunter2' }, 'ssl.keystore.location'],
     [{ 'ssl.keystore.location': fixture('truststore-keytool.p12'), 'ssl.keystore.password': 'a', 'ssl.key.password': 'b' }, 'ssl.key.password'],
     [{ 'ssl.enabled.protocols': 'TLSv1.2,SSLv3' }, 'ssl.enabled.protocols'],
+    [{ 'ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_NO_SUCH_SUITE' }, 'ssl.cipher.suites'],
   ]
   for (const [extra, key] of cases) {
     assert.throws(
