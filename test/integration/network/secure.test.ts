@@ -10,6 +10,8 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import diagnostics from 'node:diagnostics_channel'
 import fs from 'node:fs'
+import { format } from 'node:util'
+import createDebug from 'debug'
 import {
   Admin,
   AuthenticationError,
@@ -28,6 +30,12 @@ const PORT_BASE = 9640
 let state: ClusterState
 let files: ReturnType<typeof SECURE.files>
 
+// Everything samsa logs through `debug` while these tests run, scanned for secrets at the end.
+const debugLines: string[] = []
+const debugWas = { log: createDebug.log, namespaces: createDebug.disable() }
+createDebug.log = (...args: unknown[]) => void debugLines.push(format(...args))
+createDebug.enable('samsa:*')
+
 before(async () => {
   const info = await startCluster({ portBase: PORT_BASE, nodes: 1, version: kafkaVersion(), owner: 'harness', lease: true, secure: true, log: () => {} })
   state = info.state
@@ -35,6 +43,9 @@ before(async () => {
 })
 
 after(async () => {
+  createDebug.log = debugWas.log
+  createDebug.disable()
+  if (debugWas.namespaces) createDebug.enable(debugWas.namespaces)
   await stopCluster({ portBase: PORT_BASE, log: () => {} })
 })
 
@@ -414,4 +425,10 @@ test('a wrong PKCS12 password is a ConfigError at construction, naming the optio
       },
     )
   }
+})
+
+test('no password, key or JAAS line appears in any debug output of the tests above', () => {
+  assert.ok(debugLines.length > 100, `${debugLines.length} debug lines captured`)
+  const leaks = debugLines.filter((line) => SECRETS.some((secret) => line.includes(secret)) || line.includes('LoginModule'))
+  assert.deepEqual(leaks, [])
 })
