@@ -4,8 +4,8 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  DEFAULT_KAFKA_VERSION, REPO_ROOT, clusterStatus, ensureKafkaLibs, killNode, restartNode,
-  startCluster, stopCluster, stopNode, versionFrom
+  DEFAULT_KAFKA_VERSION, REPO_ROOT, SECURE, clusterStatus, ensureKafkaLibs, killNode, restartNode,
+  secureBootstrap, startCluster, stopCluster, stopNode, versionFrom
 } from './kafka/cluster.js'
 
 const USAGE = `usage: npm run kafka -- <command> [options]
@@ -65,6 +65,12 @@ async function main (): Promise<number> {
         secure: values.secure
       })
       if (info.reused) process.stderr.write(`[kafka] a ${info.nodes}-node Kafka ${info.version} cluster is already running\n`)
+      if (info.state.secure) {
+        for (const kind of ['sasl', 'ssl', 'sasl_ssl', 'mtls'] as const) {
+          process.stderr.write(`[kafka] ${kind.padEnd(8)} ${secureBootstrap(info.state, kind)}\n`)
+        }
+        process.stderr.write(`[kafka] certificates in ${path.relative(REPO_ROOT, path.dirname(SECURE.caFile(info.state)))}/; user ${SECURE.username}\n`)
+      }
       console.log(info.bootstrap)
       return 0
     }
