@@ -8,7 +8,7 @@
  *   `reconnect.backoff.ms`, doubling per failure up to
  *   `reconnect.backoff.max.ms`, with ±20% jitter (as the Java client).
  * - After an authentication failure (TLS or SASL: `AuthenticationError`,
- *   never retriable), the address gets no new attempt for
+ *   never retriable), the address gets no new attempt, for any purpose, for
  *   `reconnect.backoff.max.ms`; meanwhile `get()` fails at once with that
  *   same error (as Java's NetworkClient does), so callers that keep asking
  *   cannot cause a reconnect storm.
@@ -41,8 +41,6 @@ interface Slot {
   connecting: Promise<Connection> | undefined
   failures: number
   nextAttemptAt: number
-  /** The authentication failure of the last attempt, reported until nextAttemptAt. */
-  authError: AuthenticationError | undefined
 }
 
 export class BrokerPool {
@@ -50,6 +48,8 @@ export class BrokerPool {
   private readonly slots = new Map<string, Slot>()
   /** Connections still connecting (not in a slot yet): close() must end them too. */
   private readonly opening = new Set<Connection>()
+  /** Authentication failures by address ("host:port"), reported without connecting until `until`. */
+  private readonly authFailures = new Map<string, { error: AuthenticationError; until: number }>()
   private closed = false
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -65,15 +65,20 @@ export class BrokerPool {
   /** A ready connection to `broker` for `purpose`. */
   async get(broker: BrokerAddress, purpose = 'default'): Promise<Connection> {
     if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
-    const key = `${broker.host}:${broker.port}/${purpose}`
+    const address = `${broker.host}:${broker.port}`
+    const key = `${address}/${purpose}`
     let slot = this.slots.get(key)
     if (!slot) {
-      slot = { conn: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0, authError: undefined }
+      slot = { conn: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0 }
       this.slots.set(key, slot)
     }
     if (slot.conn && slot.conn.isReady) return slot.conn
     if (slot.connecting) return slot.connecting
-    if (slot.authError !== undefined && Date.now() < slot.nextAttemptAt) throw slot.authError
+    const auth = this.authFailures.get(address)
+    if (auth !== undefined) {
+      if (Date.now() < auth.until) throw auth.error
+      this.authFailures.delete(address)
+    }
     const s = slot
     s.connecting = this.open(s, broker).finally(() => {
       s.connecting = undefined
@@ -101,10 +106,8 @@ export class BrokerPool {
       conn.destroy()
       slot.failures++
       if (e instanceof AuthenticationError) {
-        slot.authError = e
-        slot.nextAttemptAt = Date.now() + this.settings.reconnectBackoffMaxMs
+        this.authFailures.set(`${broker.host}:${broker.port}`, { error: e, until: Date.now() + this.settings.reconnectBackoffMaxMs })
       } else {
-        slot.authError = undefined
         const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
         slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
       }
@@ -118,7 +121,6 @@ export class BrokerPool {
     }
     slot.failures = 0
     slot.nextAttemptAt = 0
-    slot.authError = undefined
     slot.conn = conn
     return conn
   }
