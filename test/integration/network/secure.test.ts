@@ -23,6 +23,11 @@ import {
   deserializers,
   serializers,
 } from '../../../src/index.js'
+import { commonSchema } from '../../../src/config/common.js'
+import { Connection } from '../../../src/network/connection.js'
+import { tlsOptions } from '../../../src/network/tls.js'
+import { SaslAuthenticateApi } from '../../../src/protocol/messages/sasl-authenticate.js'
+import { SaslHandshakeApi } from '../../../src/protocol/messages/sasl-handshake.js'
 import { SECURE, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
 import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
 
@@ -241,6 +246,25 @@ test('an encrypted PEM key (ssl.key.password) and inline PEM work for mutual TLS
     assert.ok(Array.isArray(await admin.listTopics()))
   } finally {
     await admin.close()
+  }
+})
+
+test('the SASL_SSL listener offers OAUTHBEARER and accepts an unsecured JWS (for the OAUTHBEARER client to come)', async () => {
+  const [host, port] = secureBootstrap(state, 'sasl_ssl').split(':') as [string, string]
+  const config = commonSchema.parse({ 'bootstrap.servers': `${host}:${port}`, 'security.protocol': 'SSL', 'ssl.truststore.location': files.ca })
+  const conn = new Connection({ host, port: Number(port), nodeId: -1, clientId: 'oauth-probe', requestTimeoutMs: 5000, connectTimeoutMs: 5000, maxResponseSize: 1 << 20, tls: tlsOptions(config) })
+  try {
+    await conn.connect()
+    const hs = await conn.request(SaslHandshakeApi, { mechanism: 'OAUTHBEARER' }, { version: 1 })
+    assert.equal(hs.errorCode, 0)
+    assert.deepEqual([...hs.mechanisms].sort(), ['OAUTHBEARER', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+    const now = Math.floor(Date.now() / 1000)
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const jws = `${b64({ alg: 'none' })}.${b64({ sub: SECURE.username, iat: now, exp: now + 600 })}.`
+    const res = await conn.request(SaslAuthenticateApi, { authBytes: Buffer.from(`n,,\x01auth=Bearer ${jws}\x01\x01`) })
+    assert.equal(res.errorCode, 0, res.errorMessage ?? '')
+  } finally {
+    conn.close()
   }
 })
 
