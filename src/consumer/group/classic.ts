@@ -27,6 +27,8 @@
  *   ILLEGAL_GENERATION and coordinator moves are recovered by rejoining;
  *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
  *   authorization errors and the like are fatal and poll rejects with them.
+ * - An authentication failure (TLS or SASL) is not fatal: that poll rejects
+ *   with it, and the next poll tries to join again.
  */
 import createDebug from 'debug'
 import { AuthenticationError, brokerError, KafkaError } from '../../errors.js'

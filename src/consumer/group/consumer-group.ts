@@ -20,6 +20,8 @@
  * - A broker without ConsumerGroupHeartbeat makes poll fail with an
  *   UNSUPPORTED_VERSION error that says to use group.protocol=classic.
  * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
+ * - An authentication failure (TLS or SASL) met by a heartbeat makes the
+ *   next poll reject with it; heartbeats go on after reconnect.backoff.max.ms.
  */
 import { randomBytes } from 'node:crypto'
 import createDebug from 'debug'
