@@ -16,7 +16,7 @@ import { SslAuthenticationError } from '../../src/errors.js'
 import { tlsOptions } from '../../src/network/tls.js'
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tls')
-// A self-signed certificate (CN=x, no host names) and its key.
+// A self-signed certificate (CN=samsa-fixture, no host names, valid for 100 years) and its key.
 const cert = fs.readFileSync(path.join(DIR, 'ca.pem'))
 const key = fs.readFileSync(path.join(DIR, 'ca.key'))
 
