@@ -4,13 +4,16 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  DEFAULT_KAFKA_VERSION, REPO_ROOT, clusterStatus, ensureKafkaLibs, killNode, restartNode,
-  startCluster, stopAllClusters, stopCluster, stopNode, versionFrom
+  DEFAULT_KAFKA_VERSION, REPO_ROOT, SECURE, clusterStatus, ensureKafkaLibs, killNode, restartNode,
+  secureBootstrap, startCluster, stopAllClusters, stopCluster, stopNode, versionFrom
 } from './kafka/cluster.js'
 
 const USAGE = `usage: npm run kafka -- <command> [options]
 
-  start [--nodes N] [--version V]  start a KRaft cluster (idempotent) and print its bootstrap address
+  start [--nodes N] [--version V] [--secure]
+                                   start a KRaft cluster (idempotent) and print its bootstrap address;
+                                   --secure adds SASL_PLAINTEXT, SSL, SASL_SSL and mutual-TLS listeners
+                                   (ports base+10000/11000/12000/13000, certificates in <run dir>/tls/)
   stop [--force]                   stop the cluster (SIGTERM, then SIGKILL) and delete its data
   stop --all [--within LO-HI,...]  stop every cluster of this checkout (recorded under .kafka/run, or
                                    a broker JVM left without a record), or those whose port base is in a range
@@ -44,6 +47,7 @@ async function main (): Promise<number> {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       within: { type: 'string' },
+      secure: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -61,9 +65,16 @@ async function main (): Promise<number> {
         ...common,
         nodes: values.nodes ? Number(values.nodes) : 1,
         version: values.version,
-        owner: 'cli'
+        owner: 'cli',
+        secure: values.secure
       })
       if (info.reused) process.stderr.write(`[kafka] a ${info.nodes}-node Kafka ${info.version} cluster is already running\n`)
+      if (info.state.secure) {
+        for (const kind of ['sasl', 'ssl', 'sasl_ssl', 'mtls'] as const) {
+          process.stderr.write(`[kafka] ${kind.padEnd(8)} ${secureBootstrap(info.state, kind)}\n`)
+        }
+        process.stderr.write(`[kafka] certificates in ${path.relative(REPO_ROOT, path.dirname(SECURE.caFile(info.state)))}/; user ${SECURE.username}\n`)
+      }
       console.log(info.bootstrap)
       return 0
     }

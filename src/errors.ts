@@ -87,6 +87,20 @@ export function restated(cause: KafkaError, message: string, options: KafkaError
   return cause instanceof AuthorizationError ? new AuthorizationError(message, { ...options, cause }) : new KafkaError(message, { ...options, cause })
 }
 
+/**
+ * The TLS handshake failed: the broker's certificate is not trusted or does
+ * not match its host, or the broker rejected ours (Java's
+ * SslAuthenticationException). Type `SSL_AUTHENTICATION`; not retriable: the
+ * certificates or the trust settings must change. `context.broker` names the
+ * broker, `context.reason` the TLS error code (e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`,
+ * `ERR_TLS_CERT_ALTNAME_INVALID`, `ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN`).
+ */
+export class SslAuthenticationError extends AuthenticationError {
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super(message, { type: 'SSL_AUTHENTICATION', ...options })
+  }
+}
+
 /** A serializer or deserializer failed. */
 export class SerializationError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {

@@ -61,6 +61,7 @@ export {
   ConnectionError,
   AuthenticationError,
   AuthorizationError,
+  SslAuthenticationError,
   SerializationError,
   WakeupError,
   ProtocolError,

@@ -56,7 +56,7 @@ export interface ClusterState {
   owner: Owner
   leases: number[]
   startedAt: string
-  // extra SASL_PLAINTEXT and SSL listeners (see SECURE below)
+  // extra SASL_PLAINTEXT, SSL, SASL_SSL and mutual-TLS listeners (see SECURE below)
   secure?: boolean
   // StandardAuthorizer with super users and SASL users (see AUTHORIZER below)
   authorizer?: boolean
@@ -85,7 +85,7 @@ export interface StartOptions extends CommonOptions {
   // record process.pid as a user of the cluster (see releaseCluster)
   lease?: boolean
   timeoutMs?: number
-  // also listen with SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and SSL; see SECURE
+  // also listen with SASL_PLAINTEXT, SSL, SASL_SSL and mutual TLS; see SECURE
   secure?: boolean
   // with secure: also run StandardAuthorizer; see AUTHORIZER
   authorizer?: boolean
@@ -395,20 +395,62 @@ export async function ensureKafkaLibs (version: string, log: (m: string) => void
 
 /**
  * A secure cluster (`startCluster({ secure: true })`) also listens on
- * SASL_PLAINTEXT (port + 10000; PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for
- * user SECURE.username) and SSL (port + 11000; a certificate for 127.0.0.1 and
- * localhost signed by a CA written to `<runDir>/tls/ca.pem`).
+ * - SASL_PLAINTEXT (port + 10000): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512;
+ * - SSL (port + 11000): server certificate only;
+ * - SASL_SSL (port + 12000): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and
+ *   OAUTHBEARER (Kafka's unsecured-JWS validator);
+ * - MTLS (port + 13000, an SSL listener with `ssl.client.auth=required`).
+ * SASL user SECURE.username / SECURE.password; the client certificate's CN is
+ * SECURE.username too and the broker maps it to that principal
+ * (`ssl.principal.mapping.rules`), so both ways in are the same user.
+ * Certificates are made at start in `<runDir>/tls/` (see SECURE.files):
+ * a CA, a server certificate for 127.0.0.1 and localhost, a client
+ * certificate signed by the CA (PEM, encrypted PEM key, PKCS12), one signed
+ * by an unknown CA, a PKCS12 truststore and a JKS keystore.
  */
 export const SECURE = {
   saslPortOffset: 10000,
   sslPortOffset: 11000,
+  saslSslPortOffset: 12000,
+  mtlsPortOffset: 13000,
   username: 'alice',
   password: 'alice-secret',
-  caFile: (state: ClusterState): string => path.join(state.runDir, 'tls', 'ca.pem')
+  /** Password of the PKCS12/JKS stores and of the encrypted client key. */
+  storePassword: 'store-secret',
+  caFile: (state: ClusterState): string => path.join(state.runDir, 'tls', 'ca.pem'),
+  /** Paths of the files writeCertificates makes. */
+  files: (state: ClusterState) => {
+    const f = (name: string): string => path.join(state.runDir, 'tls', name)
+    return {
+      ca: f('ca.pem'),
+      clientCert: f('client.pem'),
+      clientKey: f('client.key'),
+      /** The client key encrypted with storePassword (PKCS#8, AES-256). */
+      clientKeyEncrypted: f('client.enc.key'),
+      /** Key and certificate in one PEM file. */
+      clientKeystorePem: f('client-keystore.pem'),
+      /** Key, certificate and CA as PKCS12, password storePassword. */
+      clientP12: f('client.p12'),
+      /** The CA only, as a PKCS12 truststore made by keytool, password storePassword. */
+      truststoreP12: f('truststore.p12'),
+      /** The client keystore as JKS (keytool), password storePassword. */
+      clientJks: f('client.jks'),
+      /** A client certificate and key signed by a CA the broker does not know. */
+      rogueCert: f('rogue.pem'),
+      rogueKey: f('rogue.key')
+    }
+  }
 } as const
 
-export function secureBootstrap (state: ClusterState, kind: 'sasl' | 'ssl'): string {
-  const offset = kind === 'sasl' ? SECURE.saslPortOffset : SECURE.sslPortOffset
+export type SecureListener = 'sasl' | 'ssl' | 'sasl_ssl' | 'mtls'
+
+export function secureBootstrap (state: ClusterState, kind: SecureListener): string {
+  const offset = {
+    sasl: SECURE.saslPortOffset,
+    ssl: SECURE.sslPortOffset,
+    sasl_ssl: SECURE.saslSslPortOffset,
+    mtls: SECURE.mtlsPortOffset
+  }[kind]
   return state.nodes.map((n) => `${HOST}:${n.port + offset}`).join(',')
 }
 
@@ -437,17 +479,84 @@ function saslUsers (state: ClusterState): [string, string][] {
   return users
 }
 
+function keytoolBin (): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'keytool') : 'keytool'
+}
+
 async function writeCertificates (state: ClusterState): Promise<void> {
   const dir = path.join(state.runDir, 'tls')
   fs.mkdirSync(dir, { recursive: true })
   const ssl = async (...args: string[]): Promise<void> => { await run('openssl', args, { cwd: dir }) }
-  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=samsa-test-ca')
-  await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
+  const keytool = async (...args: string[]): Promise<void> => { await run(keytoolBin(), args, { cwd: dir }) }
+  const pass = `pass:${SECURE.storePassword}`
+  const cat = (out: string, ...files: string[]): void =>
+    fs.writeFileSync(path.join(dir, out), files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join(''))
+  // CA -> server certificate; CA -> client certificate; unknown CA -> rogue client certificate
+  await Promise.all([
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=samsa-test-ca'),
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rogue-ca.key', '-out', 'rogue-ca.pem', '-days', '2', '-subj', '/CN=samsa-unknown-ca'),
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'),
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', `/CN=${SECURE.username}`),
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rogue.key', '-out', 'rogue.csr', '-subj', `/CN=${SECURE.username}`)
+  ])
   fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
-  await ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext')
-  await ssl('pkcs8', '-topk8', '-nocrypt', '-in', 'server.key', '-out', 'server.pk8')
-  fs.writeFileSync(path.join(dir, 'keystore.pem'),
-    fs.readFileSync(path.join(dir, 'server.pk8'), 'utf8') + fs.readFileSync(path.join(dir, 'server.pem'), 'utf8'))
+  fs.writeFileSync(path.join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
+  await Promise.all([
+    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '1', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext'),
+    ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '2', '-out', 'client.pem', '-days', '2', '-extfile', 'client.ext'),
+    ssl('x509', '-req', '-in', 'rogue.csr', '-CA', 'rogue-ca.pem', '-CAkey', 'rogue-ca.key', '-set_serial', '3', '-out', 'rogue.pem', '-days', '2', '-extfile', 'client.ext'),
+    ssl('pkcs8', '-topk8', '-nocrypt', '-in', 'server.key', '-out', 'server.pk8')
+  ])
+  cat('keystore.pem', 'server.pk8', 'server.pem')
+  cat('client-keystore.pem', 'client.key', 'client.pem')
+  await Promise.all([
+    ssl('pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', 'client.key', '-out', 'client.enc.key', '-passout', pass),
+    ssl('pkcs12', '-export', '-in', 'client.pem', '-inkey', 'client.key', '-certfile', 'ca.pem', '-name', 'client', '-out', 'client.p12', '-passout', pass),
+    keytool('-importcert', '-noprompt', '-alias', 'ca', '-file', 'ca.pem', '-keystore', 'truststore.p12', '-storetype', 'PKCS12', '-storepass', SECURE.storePassword)
+  ])
+  await keytool('-importkeystore', '-noprompt', '-srckeystore', 'client.p12', '-srcstoretype', 'PKCS12', '-srcstorepass', SECURE.storePassword,
+    '-destkeystore', 'client.jks', '-deststoretype', 'JKS', '-deststorepass', SECURE.storePassword)
+}
+
+// The extra listeners of a secure cluster (see SECURE).
+function secureListenerProps (state: ClusterState, node: NodeState): Record<string, string> {
+  const port = (offset: number): number => node.port + offset
+  const listeners = [
+    `PLAINTEXT://${HOST}:${node.port}`,
+    `SASL_PLAINTEXT://${HOST}:${port(SECURE.saslPortOffset)}`,
+    `SSL://${HOST}:${port(SECURE.sslPortOffset)}`,
+    `SASL_SSL://${HOST}:${port(SECURE.saslSslPortOffset)}`,
+    `MTLS://${HOST}:${port(SECURE.mtlsPortOffset)}`
+  ]
+  const tls = path.join(state.runDir, 'tls')
+  const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required ${saslUsers(state).map(([u, p]) => `user_${u}="${p}"`).join(' ')};`
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  const saslListener = (name: string, mechanisms: string[]): Record<string, string> => Object.fromEntries([
+    [`listener.name.${name}.sasl.enabled.mechanisms`, mechanisms.join(',')],
+    [`listener.name.${name}.plain.sasl.jaas.config`, plain],
+    [`listener.name.${name}.scram-sha-256.sasl.jaas.config`, scram],
+    [`listener.name.${name}.scram-sha-512.sasl.jaas.config`, scram],
+    ...(mechanisms.includes('OAUTHBEARER')
+      ? [[`listener.name.${name}.oauthbearer.sasl.jaas.config`,
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";']]
+      : [])
+  ])
+  return {
+    'listeners': [...listeners, `CONTROLLER://${HOST}:${node.controllerPort}`].join(','),
+    'advertised.listeners': listeners.join(','),
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,MTLS:SSL,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    ...saslListener('sasl_plaintext', ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']),
+    ...saslListener('sasl_ssl', ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER']),
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': path.join(tls, 'keystore.pem'),
+    'ssl.client.auth': 'none',
+    'listener.name.mtls.ssl.client.auth': 'required',
+    'listener.name.mtls.ssl.truststore.type': 'PEM',
+    'listener.name.mtls.ssl.truststore.location': path.join(tls, 'ca.pem'),
+    // CN=alice -> User:alice, the SASL user
+    'ssl.principal.mapping.rules': 'RULE:^CN=([^,]+).*$/$1/,DEFAULT'
+  }
 }
 
 // A cluster id as Kafka's Uuid.randomUuid makes them: never starting with '-',
@@ -496,23 +605,7 @@ function serverProperties (state: ClusterState, node: NodeState): string {
     'num.recovery.threads.per.data.dir': 1,
     'log.retention.check.interval.ms': 300000
   }
-  if (state.secure) {
-    const sasl = node.port + SECURE.saslPortOffset
-    const tlsPort = node.port + SECURE.sslPortOffset
-    const plainUsers = saslUsers(state).map(([u, p]) => `user_${u}="${p}"`).join(' ')
-    Object.assign(props, {
-      'listeners': `PLAINTEXT://${HOST}:${node.port},SASL_PLAINTEXT://${HOST}:${sasl},SSL://${HOST}:${tlsPort},CONTROLLER://${HOST}:${node.controllerPort}`,
-      'advertised.listeners': `PLAINTEXT://${HOST}:${node.port},SASL_PLAINTEXT://${HOST}:${sasl},SSL://${HOST}:${tlsPort}`,
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT',
-      'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
-      'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
-      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
-      'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
-      'ssl.keystore.type': 'PEM',
-      'ssl.keystore.location': path.join(state.runDir, 'tls', 'keystore.pem'),
-      'ssl.client.auth': 'none'
-    })
-  }
+  if (state.secure) Object.assign(props, secureListenerProps(state, node))
   if (state.authorizer) Object.assign(props, AUTHORIZER.properties)
   if (majorOf(state.version) < 4) {
     // KIP-848 consumer group protocol: on by default from 4.0, opt-in before
@@ -672,7 +765,7 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
     if (existing) {
       const status = await statusOf(existing)
       if (status.healthy) {
-        const same = existing.version === version && existing.nodes.length === count
+        const same = existing.version === version && existing.nodes.length === count && (!!existing.secure || !opts.secure)
         if (!same && !opts.reuseAny) {
           throw new Error(`a ${existing.nodes.length}-node Kafka ${existing.version} cluster is already running on ${bootstrapOf(existing)}; ` +
             'stop it first (npm run kafka -- stop) or use another KAFKA_PORT_BASE')

@@ -7,13 +7,18 @@
  * - After a failed attempt, the next attempt to the same address waits
  *   `reconnect.backoff.ms`, doubling per failure up to
  *   `reconnect.backoff.max.ms`, with ±20% jitter (as the Java client).
+ * - After an authentication failure (TLS or SASL: `AuthenticationError`,
+ *   never retriable), the address gets no new attempt, for any purpose, for
+ *   `reconnect.backoff.max.ms`; meanwhile `get()` fails at once with that
+ *   same error (as Java's NetworkClient does), so callers that keep asking
+ *   cannot cause a reconnect storm.
  * - A purpose (`'default'`, `'coordinator'`, `'fetch'`, ...) gives a separate
  *   socket to the same broker. Kafka answers one connection's requests in
  *   order, so a long-polling Fetch must not sit in front of a Heartbeat.
  * - `close()` closes every connection and makes later `get()` calls fail.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ConnectionError, KafkaError } from '../errors.js'
+import { AuthenticationError, ConnectionError, KafkaError } from '../errors.js'
 import { Connection, type ConnectionOptions } from '../network/connection.js'
 import { Log } from '../logger.js'
 
@@ -43,6 +48,8 @@ export class BrokerPool {
   private readonly slots = new Map<string, Slot>()
   /** Connections still connecting (not in a slot yet): close() must end them too. */
   private readonly opening = new Set<Connection>()
+  /** Authentication failures by address ("host:port"), reported without connecting until `until`. */
+  private readonly authFailures = new Map<string, { error: AuthenticationError; until: number }>()
   private closed = false
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -61,7 +68,8 @@ export class BrokerPool {
   /** A ready connection to `broker` for `purpose`. */
   async get(broker: BrokerAddress, purpose = 'default'): Promise<Connection> {
     if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
-    const key = `${broker.host}:${broker.port}/${purpose}`
+    const address = `${broker.host}:${broker.port}`
+    const key = `${address}/${purpose}`
     let slot = this.slots.get(key)
     if (!slot) {
       slot = { conn: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0 }
@@ -69,6 +77,11 @@ export class BrokerPool {
     }
     if (slot.conn && slot.conn.isReady) return slot.conn
     if (slot.connecting) return slot.connecting
+    const auth = this.authFailures.get(address)
+    if (auth !== undefined) {
+      if (Date.now() < auth.until) throw auth.error
+      this.authFailures.delete(address)
+    }
     const s = slot
     s.connecting = this.open(s, broker).finally(() => {
       s.connecting = undefined
@@ -107,8 +120,12 @@ export class BrokerPool {
       const fields = { broker: `${broker.host}:${broker.port}`, nodeId: broker.nodeId, attempt: slot.failures }
       if (slot.failures === 1) this.log.warn(message, fields)
       else this.log.debug(message, fields)
-      const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
-      slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
+      if (e instanceof AuthenticationError) {
+        this.authFailures.set(`${broker.host}:${broker.port}`, { error: e, until: Date.now() + this.settings.reconnectBackoffMaxMs })
+      } else {
+        const base = Math.min(this.settings.reconnectBackoffMaxMs, this.settings.reconnectBackoffMs * 2 ** (slot.failures - 1))
+        slot.nextAttemptAt = Date.now() + base * (0.8 + Math.random() * 0.4)
+      }
       throw e instanceof KafkaError ? e : new ConnectionError(`cannot connect to ${broker.host}:${broker.port}: ${(e as Error).message}`, { cause: e })
     } finally {
       this.opening.delete(conn)

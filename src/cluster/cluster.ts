@@ -17,15 +17,14 @@
  * Which broker a request goes to, and how it is retried, is router.ts's job;
  * this class only holds the caches and connections it works with.
  */
-import type tls from 'node:tls'
-import { readFileSync } from 'node:fs'
-import { ConfigError, ConnectionError, KafkaError, brokerError } from '../errors.js'
+import { ConnectionError, KafkaError, brokerError } from '../errors.js'
 import type { CommonConfig } from '../config/common.js'
 import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { Connection, RequestOptions } from '../network/connection.js'
 import { saslAuthenticator } from '../network/sasl/index.js'
+import { tlsOptions } from '../network/tls.js'
 import { BrokerPool, type BrokerAddress } from './brokers.js'
 import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, type Snapshot, type TopicInfo } from './metadata.js'
 import { retry } from './retry.js'
@@ -281,28 +280,4 @@ function shuffle<T>(a: T[]): T[] {
     ;[a[i], a[j]] = [a[j]!, a[i]!]
   }
   return a
-}
-
-/** TLS options from the `ssl.*` configs, or undefined for plaintext protocols. */
-function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefined {
-  const protocol = config['security.protocol']
-  if (protocol !== 'SSL' && protocol !== 'SASL_SSL') return undefined
-  for (const k of ['ssl.truststore.type', 'ssl.keystore.type'] as const) {
-    const v = config[k]
-    if (v !== undefined && v.toUpperCase() !== 'PEM') {
-      throw new ConfigError(`"${k}" = "${v}": only PEM is supported; convert the store to PEM files`, { context: { key: k } })
-    }
-  }
-  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path, 'utf8'))
-  const ca = config['ssl.truststore.certificates'] ?? read(config['ssl.truststore.location'])
-  const keystore = read(config['ssl.keystore.location'])
-  const cert = config['ssl.keystore.certificate.chain'] ?? keystore
-  const key = config['ssl.keystore.key'] ?? keystore
-  const opts: tls.ConnectionOptions = {}
-  if (ca !== undefined) opts.ca = ca
-  if (cert !== undefined) opts.cert = cert
-  if (key !== undefined) opts.key = key
-  if (config['ssl.key.password'] !== undefined) opts.passphrase = config['ssl.key.password']
-  if (config['ssl.endpoint.identification.algorithm'] === '') opts.checkServerIdentity = () => undefined
-  return opts
 }

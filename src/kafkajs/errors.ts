@@ -9,7 +9,7 @@
  * become `KafkaJSProtocolError` with the broker's `type` (e.g.
  * `UNKNOWN_TOPIC_OR_PARTITION`), `code` and `retriable`.
  */
-import { AuthenticationError, ConfigError, ConnectionError, KafkaError, TimeoutError, AbortError } from '../errors.js'
+import { AuthenticationError, ConfigError, ConnectionError, KafkaError, SslAuthenticationError, TimeoutError, AbortError } from '../errors.js'
 import { ErrorCode } from '../protocol/errors.js'
 import type { PartitionMetadata } from './types.js'
 
@@ -372,6 +372,8 @@ export function toKafkaJSError(err: unknown): Error {
     const broker = err.context.broker ?? (err.context.host !== undefined ? `${err.context.host}:${err.context.port}` : undefined)
     return new KafkaJSConnectionError(message, { ...(broker !== undefined ? { broker: String(broker) } : {}), cause: err })
   }
+  // A TLS handshake failure is no SASL failure; KafkaJS has no class of its own for it.
+  if (err instanceof SslAuthenticationError) return new KafkaJSNonRetriableError(message, { cause: err })
   if (err instanceof AuthenticationError) return new KafkaJSSASLAuthenticationError(message, { cause: err })
   if (err instanceof TimeoutError) return new KafkaJSNumberOfRetriesExceeded(err, { cause: err })
   if (err instanceof ConfigError) return new KafkaJSNonRetriableError(message, { cause: err })

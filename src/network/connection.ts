@@ -4,7 +4,11 @@
  * Contract:
  * - `connect()` opens the socket within `connectTimeoutMs`, negotiates API
  *   versions (ApiVersions) and runs SASL when configured. It rejects with a
- *   `ConnectionError` (or `AuthenticationError`) naming the address.
+ *   `ConnectionError` (retriable: refused, reset, timed out) naming the
+ *   address, or with a non-retriable `AuthenticationError`: SASL refused, or
+ *   an `SslAuthenticationError` when TLS verification fails on either side —
+ *   including the broker's rejection of our certificate, which with TLS 1.3
+ *   arrives as an alert after the handshake, on the first read.
  * - `request()` may be called many times without waiting: requests are
  *   pipelined and their responses matched by correlation id. Each request has a
  *   deadline (`requestTimeoutMs` unless overridden); when it passes, the
@@ -25,7 +29,7 @@
  */
 import net from 'node:net'
 import tls from 'node:tls'
-import { ConnectionError, KafkaError, ProtocolError, TimeoutError } from '../errors.js'
+import { AuthenticationError, ConnectionError, KafkaError, ProtocolError, TimeoutError } from '../errors.js'
 import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
@@ -34,6 +38,7 @@ import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
 import { channels } from './diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
+import { tlsFailure } from './tls.js'
 
 const networkLog = Log.standalone('samsa:network')
 
@@ -135,6 +140,11 @@ export class Connection {
     return this.pending.size
   }
 
+  /** The typed, non-retriable error for a TLS verification or handshake failure; undefined otherwise. */
+  private tlsFailure(e: Error): KafkaError | undefined {
+    return this.options.tls ? tlsFailure(e, this.address) : undefined
+  }
+
   /** The version ranges the broker advertised, by api key. */
   get apiVersions(): ReadonlyMap<number, VersionRange> {
     return this.versions
@@ -166,10 +176,12 @@ export class Connection {
       }, connectTimeoutMs)
       const onError = (e: Error) => {
         clearTimeout(timer)
-        const err = new ConnectionError(`cannot connect to ${this.address}: ${e.message}`, {
-          cause: e,
-          context: { broker: this.address },
-        })
+        const err =
+          this.tlsFailure(e) ??
+          new ConnectionError(`cannot connect to ${this.address}: ${e.message}`, {
+            cause: e,
+            context: { broker: this.address },
+          })
         this.destroy(err)
         reject(err)
       }
@@ -185,7 +197,11 @@ export class Connection {
         socket.off('error', onError)
         socket.off('close', onEarlyClose)
         socket.on('error', (e) =>
-          this.destroy(new ConnectionError(`connection to ${this.address} failed: ${e.message}`, { cause: e, context: { broker: this.address } })),
+          this.destroy(
+            // TLS 1.3: the broker's rejection of our certificate arrives after the handshake, as an alert on the first read.
+            (this.state === 'connecting' ? this.tlsFailure(e) : undefined) ??
+              new ConnectionError(`connection to ${this.address} failed: ${e.message}`, { cause: e, context: { broker: this.address } }),
+          ),
         )
         socket.on('close', () =>
           this.destroy(new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })),
@@ -194,8 +210,14 @@ export class Connection {
         resolve()
       })
     })
-    await this.negotiateVersions()
-    if (this.options.authenticate) await this.options.authenticate(this)
+    try {
+      await this.negotiateVersions()
+      if (this.options.authenticate) await this.options.authenticate(this)
+    } catch (e) {
+      // A TLS alert closed the connection under the first request: report the alert, not the closed socket.
+      if (this.closeError instanceof AuthenticationError) throw this.closeError
+      throw e
+    }
     if (this.state !== 'connecting') throw this.closeError ?? new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
     this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })

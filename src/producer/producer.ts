@@ -362,7 +362,8 @@ class ProducerImpl<K, V> {
 
   /**
    * Refreshes a topic's metadata until its waiting sends can be appended, or
-   * fails them at their deadlines. Runs under the retry policy without a
+   * fails them at their deadlines, or at once when no broker can be asked
+   * (authentication failed: TLS or SASL). Runs under the retry policy without a
    * deadline of its own: each round waits for the refresh and then the
    * backoff, neither past the oldest waiter's deadline (max.block.ms), and
    * ends when no send waits any more; `stopWait` (close, transaction abort)
@@ -380,13 +381,20 @@ class ProducerImpl<K, V> {
       }
       await retry(`metadata for topic "${topic}"`, async () => {
         if (q.length === 0 || this.isClosed) return end()
+        let refreshError: KafkaError | undefined
         const refresh = this.cluster.refreshMetadata([topic]).then(
           () => undefined,
           (e: unknown) => {
-            wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
+            refreshError = wait.lastError = e instanceof KafkaError ? e : new KafkaError(String(e))
           },
         )
         await untilDeadline(refresh, q.peek()!.deadline, { signal })
+        if (refreshError !== undefined && !refreshError.retriable) {
+          // No broker will talk to us (TLS or SASL authentication failed): as Java's fatal metadata error, fail now.
+          end()
+          for (const w of q.drain()) invoke(w.callback, refreshError, null)
+          return
+        }
         const info = this.cluster.topic(topic)
         if (info !== undefined && info.errorCode !== ErrorCode.NONE) {
           const err = brokerError(info.errorCode, { topic })

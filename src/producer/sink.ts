@@ -229,6 +229,8 @@ export class Sink {
       (e: unknown) => {
         this.metadataError = e instanceof KafkaError ? e : new KafkaError(String(e))
         this.log.debug(`metadata refresh failed: ${this.metadataError.message}`)
+        // Authentication failed (TLS or SASL): no retry can succeed, fail the unsent batches now.
+        if (!this.metadataError.retriable && !this.stopped) this.abortQueued(this.metadataError)
       },
     ).finally(() => {
       this.refreshing = false
@@ -249,6 +251,8 @@ export class Sink {
       (e: unknown) => {
         node.lastError = e instanceof KafkaError ? e : new ConnectionError(String(e))
         this.log.debug(`cannot connect to broker ${node.id}: ${node.lastError.message}`)
+        // Authentication failed (TLS or SASL): the batches fail now rather than at delivery.timeout.ms.
+        if (!node.lastError.retriable && !this.stopped) this.abortQueued(node.lastError)
         // The leader may have moved.
         this.nextRefreshAt = 0
         this.refreshMetadata(Date.now())

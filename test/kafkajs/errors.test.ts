@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AuthenticationError, ConfigError, ConnectionError, KafkaError, TimeoutError, brokerError } from '../../src/errors.js'
+import { AuthenticationError, ConfigError, ConnectionError, KafkaError, SslAuthenticationError, TimeoutError, brokerError } from '../../src/errors.js'
 import { toKafkaJSError } from '../../src/kafkajs/errors.js'
 import {
   KafkaJSConnectionError,
@@ -42,6 +42,8 @@ test('client-side errors map to the KafkaJS class a KafkaJS program checks for',
   assert.equal(timeout.retriable, false)
   assert.ok(timeout.cause instanceof TimeoutError)
   assert.ok(toKafkaJSError(new AuthenticationError('bad password')) instanceof KafkaJSSASLAuthenticationError)
+  const tlsFailure = toKafkaJSError(new SslAuthenticationError('SSL handshake failed: the certificate of broker b:9093 is not trusted'))
+  assert.ok(tlsFailure instanceof KafkaJSNonRetriableError && !(tlsFailure instanceof KafkaJSSASLAuthenticationError))
   assert.equal(toKafkaJSError(new ConfigError('bad')).constructor, KafkaJSNonRetriableError)
   assert.ok(toKafkaJSError(new KafkaError('later', { type: 'NOT_IMPLEMENTED' })) instanceof KafkaJSNotImplemented)
   const retriable = toKafkaJSError(new KafkaError('flaky', { retriable: true }))

@@ -29,8 +29,10 @@
  *   and the like are fatal and poll rejects with them. GROUP_AUTHORIZATION_FAILED
  *   (an AuthorizationError) rejects the poll that met it; the next poll
  *   joins again.
+ * - An authentication failure (TLS or SASL) is not fatal: that poll rejects
+ *   with it, and the next poll tries to join again.
  */
-import { AuthorizationError, brokerError, KafkaError } from '../../errors.js'
+import { AuthenticationError, AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
@@ -210,6 +212,12 @@ export class ClassicMembership implements Membership {
         )
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
+        if (err instanceof AuthenticationError) {
+          // TLS or SASL refused: this poll throws it; the next poll tries again (the pool
+          // answers from its cache, without connecting, until reconnect.backoff.max.ms).
+          this.needRejoin = true
+          throw err
+        }
         if (err instanceof AuthorizationError) {
           // Not sticky (as Java's): this poll throws it, the next one joins again,
           // and succeeds once the group's ACLs allow it.

@@ -20,9 +20,11 @@
  * - A broker without ConsumerGroupHeartbeat makes poll fail with an
  *   UNSUPPORTED_VERSION error that says to use group.protocol=classic.
  * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
+ * - An authentication failure (TLS or SASL) met by a heartbeat makes the
+ *   next poll reject with it; heartbeats go on after reconnect.backoff.max.ms.
  */
 import { randomBytes } from 'node:crypto'
-import { AuthorizationError, brokerError, KafkaError } from '../../errors.js'
+import { AuthenticationError, AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
@@ -58,6 +60,7 @@ export class ConsumerGroupMembership implements Membership {
   private fatal: KafkaError | undefined
   /** When the last authorization failure came (0: never). */
   private deniedAt = 0
+  private authError: AuthenticationError | undefined
   private timer: NodeJS.Timeout | undefined
   private sending = false
   private sendAgain = false
@@ -113,8 +116,16 @@ export class ConsumerGroupMembership implements Membership {
     throw f
   }
 
+  /** Throws (once) the authentication failure the last heartbeat met. */
+  private throwAuthError(): void {
+    const e = this.authError
+    this.authError = undefined
+    if (e) throw e
+  }
+
   async ensureActive(deadline: number): Promise<void> {
     this.throwIfFailed()
+    this.throwAuthError()
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
       const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.settings.defaultApiTimeoutMs)
@@ -148,6 +159,7 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (this.state === 'joining') await until(this.joined.promise, deadline)
     this.throwIfFailed()
+    this.throwAuthError()
   }
 
   /** Applies lost partitions or a new target assignment, running the listener. */
@@ -290,6 +302,14 @@ export class ConsumerGroupMembership implements Membership {
       this.log.debug(`group ${this.groupId}: heartbeat failed: ${(e as Error).message}`)
       if (!(e instanceof KafkaError) || e.retriable) {
         this.schedule(settings.retryBackoffMs)
+        return
+      }
+      if (e instanceof AuthenticationError) {
+        // TLS or SASL refused: the next poll throws it; try again once the pool's
+        // authentication backoff (reconnect.backoff.max.ms) has passed.
+        this.authError = e
+        this.schedule(Math.max(settings.retryBackoffMaxMs, this.host.cluster.config['reconnect.backoff.max.ms']))
+        this.host.wake()
         return
       }
       throw e

@@ -7,6 +7,7 @@
  * are never logged or put into error messages.
  */
 import { AuthenticationError, ConfigError } from '../../errors.js'
+import { errorByCode } from '../../protocol/errors.js'
 import type { CommonConfig } from '../../config/common.js'
 import { SaslAuthenticateApi } from '../../protocol/messages/sasl-authenticate.js'
 import { SaslHandshakeApi } from '../../protocol/messages/sasl-handshake.js'
@@ -54,8 +55,9 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => 
     const hs = await conn.request(SaslHandshakeApi, { mechanism }, { version: Math.min(1, conn.versionFor(SaslHandshakeApi)) })
     if (hs.errorCode !== ErrorCode.NONE) {
       throw new AuthenticationError(
-        `broker ${conn.address} refused SASL mechanism ${mechanism} (error code ${hs.errorCode}); it offers ${hs.mechanisms.join(', ') || 'none'}`,
-        { code: hs.errorCode, context: { broker: conn.address } },
+        `broker ${conn.address} refused SASL mechanism ${mechanism} (${errorByCode(hs.errorCode)?.name ?? 'error code'} ${hs.errorCode}); ` +
+          `this listener enables ${hs.mechanisms.join(', ') || 'no SASL mechanism (is it a SASL listener?)'}`,
+        { code: hs.errorCode, type: errorByCode(hs.errorCode)?.name ?? 'AUTHENTICATION', context: { broker: conn.address, mechanism } },
       )
     }
     const mech: SaslMechanism = mechanism === 'PLAIN' ? plainExchange(creds) : scramExchange(mechanism, creds)
@@ -65,7 +67,8 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => 
       if (res.errorCode !== ErrorCode.NONE) {
         throw new AuthenticationError(`SASL ${mechanism} authentication to ${conn.address} failed: ${res.errorMessage ?? `error code ${res.errorCode}`}`, {
           code: res.errorCode,
-          context: { broker: conn.address },
+          type: errorByCode(res.errorCode)?.name ?? 'AUTHENTICATION',
+          context: { broker: conn.address, mechanism },
         })
       }
       message = mech.next(res.authBytes)
