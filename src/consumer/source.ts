@@ -21,14 +21,26 @@
  *   (or, with "none", is reported to poll); a divergent epoch (log
  *   truncation, KIP-320) moves the position back to the end of the last epoch
  *   both sides agree on. Errors the user must see are queued for poll.
+ * - A response whose records do not check out (CRC mismatch, malformed batch,
+ *   offsets out of order, before the fetch offset or beyond the high
+ *   watermark) is taken for corruption in transit: it is dropped and the
+ *   partition is fetched again from the same offset after `retry.backoff.ms`.
+ *   Only when the same offset fails {@link CORRUPT_FETCH_LIMIT} times in a row
+ *   does poll report it (the log itself is then corrupt, or the format is
+ *   one samsa cannot read).
+ * - Partition errors poll reports: TOPIC_AUTHORIZATION_FAILED, and
+ *   OFFSET_OUT_OF_RANGE with auto.offset.reset "none". Any other code (an
+ *   unexpected one, or one outside the error table, as a corrupt response
+ *   may carry) is handled as Java handles UNKNOWN_SERVER_ERROR in a fetch:
+ *   logged, and the partition is fetched again after a backoff.
  */
 import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
 import type { ConsumerConfig } from '../config/consumer.js'
-import { brokerError, KafkaError } from '../errors.js'
+import { brokerError, KafkaError, ProtocolError } from '../errors.js'
 import { FetchApi, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
-import { readBatches } from '../protocol/records/decode.js'
+import { readBatches, type RecordBatch } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
 import type { PartitionState, SubscriptionState } from './positions.js'
@@ -38,6 +50,10 @@ const log = createDebug('samsa:consumer:fetch')
 /** Errors cured by fresh metadata: retry the partition after a backoff. */
 const METADATA_ERRORS = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100, 103])
 const SESSION_ERRORS = new Set([70, 71, 106])
+/** Partition errors of a fetch that poll reports (besides OFFSET_OUT_OF_RANGE with auto.offset.reset "none"). */
+const USER_ERRORS = new Set(['TOPIC_AUTHORIZATION_FAILED'])
+/** Consecutive unreadable fetches of one offset before poll reports it. */
+export const CORRUPT_FETCH_LIMIT = 3
 const MAX_EPOCH = 2147483647
 
 export interface FetcherHost {
@@ -151,6 +167,8 @@ class Source {
   private sessionUsesIds = false
   private session = new Map<string, SessionEntry>()
   private closed = false
+  /** Per partition key: the offset whose fetched records did not check out, and how many times in a row. */
+  private readonly corrupt = new Map<string, { offset: bigint; count: number }>()
 
   constructor(nodeId: number, host: FetcherHost, done: () => void) {
     this.nodeId = nodeId
@@ -325,11 +343,22 @@ class Source {
       let batches
       try {
         batches = readBatches(records, { checkCrc: config['check.crcs'] })
+        checkOffsets(batches, s.fetchOffset, p.highWatermark)
       } catch (e) {
+        const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
         s.retryAt = now + config['retry.backoff.ms']
-        this.host.onError(e instanceof KafkaError ? new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${e.message}`, { type: e.type, cause: e, context: { topic: s.topic, partition: s.partition } }) : new KafkaError(String(e)))
+        const seen = this.corrupt.get(s.key)
+        const count = seen !== undefined && seen.offset === s.fetchOffset ? seen.count + 1 : 1
+        this.corrupt.set(s.key, { offset: s.fetchOffset, count })
+        if (count < CORRUPT_FETCH_LIMIT) {
+          log('%s-%d at offset %s: unreadable records (%s); fetching again (%d of %d)', s.topic, s.partition, s.fetchOffset, err.message, count, CORRUPT_FETCH_LIMIT)
+          return false
+        }
+        this.corrupt.delete(s.key)
+        this.host.onError(new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${err.message} (${count} fetches in a row)`, { type: err.type, cause: err, context: { topic: s.topic, partition: s.partition } }))
         return true
       }
+      if (this.corrupt.size > 0) this.corrupt.delete(s.key)
       if (batches.length === 0) return false
       let bytes = 0
       for (const b of batches) bytes += b.sizeInBytes
@@ -368,9 +397,15 @@ class Source {
       cluster.requestRefresh()
       return false
     }
-    s.retryAt = now + config['retry.backoff.max.ms']
-    this.host.onError(err)
-    return true
+    if (USER_ERRORS.has(err.type)) {
+      s.retryAt = now + config['retry.backoff.max.ms']
+      this.host.onError(err)
+      return true
+    }
+    // Java's UNKNOWN_SERVER_ERROR in a fetch: nothing the user can act on; fetch again later.
+    log('%s-%d: unexpected %s in a fetch response; fetching again', s.topic, s.partition, err.message)
+    s.retryAt = now + config['retry.backoff.ms']
+    return false
   }
 
   async close(deadline: number): Promise<void> {
@@ -387,5 +422,26 @@ class Source {
     } catch (e) {
       log('closing fetch session %d on node %d failed: %s', sessionId, this.nodeId, (e as Error).message)
     }
+  }
+}
+
+/**
+ * The offsets of fetched batches must make sense for the request: in order,
+ * the first one reaching the fetch offset, none beyond the high watermark.
+ * Base offsets are not covered by a batch's CRC, so this is what catches a
+ * corrupted one. Throws ProtocolError.
+ */
+function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark: bigint): void {
+  let next = fetchOffset
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!
+    const ok = i === 0 ? b.nextOffset > fetchOffset && b.baseOffset >= 0n : b.baseOffset >= next
+    if (!ok || (highWatermark >= 0n && b.nextOffset > highWatermark)) {
+      throw new ProtocolError(
+        `fetched batch ${i} covers offsets ${b.baseOffset}..${b.nextOffset - 1n}, which cannot follow fetch offset ${fetchOffset} ` +
+        `(next expected ${next}, high watermark ${highWatermark})`,
+      )
+    }
+    next = b.nextOffset
   }
 }

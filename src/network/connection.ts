@@ -12,8 +12,14 @@
  *   responses on a Kafka connection arrive in order and a late one would
  *   block every later request.
  * - A frame that is malformed (bad length, unknown correlation id, a body that
- *   does not decode) fails with `ProtocolError` and closes the connection;
- *   nothing larger than `maxResponseSize` is ever allocated for a frame.
+ *   does not decode) means the byte stream can no longer be trusted: the
+ *   connection is closed with a `ProtocolError` as the reason, and every
+ *   request in flight on it, the one whose response was malformed included,
+ *   fails with a retriable `ConnectionError` (type `CONNECTION`, the
+ *   `ProtocolError` as its `cause`, `context.malformed` true). Callers retry
+ *   it like any broken connection, as the Java client does; nothing is
+ *   sticky. Nothing larger than `maxResponseSize` is ever allocated for a
+ *   frame.
  * - When the connection closes for any reason, every pending request fails
  *   with a retriable `ConnectionError` and `onClose` is called once. A closed
  *   connection is never reused: the pool makes a new one.
@@ -171,7 +177,7 @@ export class Connection {
       // Destroyed while connecting (the client closed): settle now, not at the connect timeout.
       const onEarlyClose = () => {
         clearTimeout(timer)
-        reject(this.closeError ?? new ConnectionError(`connection to ${this.address} closed while connecting`, { context: { broker: this.address } }))
+        reject(this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed while connecting`, { context: { broker: this.address } }))
       }
       socket.once('close', onEarlyClose)
       socket.once(this.options.tls ? 'secureConnect' : 'connect', () => {
@@ -190,7 +196,7 @@ export class Connection {
     })
     await this.negotiateVersions()
     if (this.options.authenticate) await this.options.authenticate(this)
-    if (this.state !== 'connecting') throw this.closeError ?? new ConnectionError(`connection to ${this.address} closed`)
+    if (this.state !== 'connecting') throw this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
     log('connected to %s (node %d)', this.address, this.options.nodeId)
   }
@@ -244,7 +250,7 @@ export class Connection {
   request<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions = {}): Promise<Res> {
     if (this.state !== 'ready' && !(this.state === 'connecting' && this.socket)) {
       return Promise.reject(
-        this.closeError ?? new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
+        this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
       )
     }
     return this.send(api, body, options)
@@ -253,7 +259,7 @@ export class Connection {
   private send<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions): Promise<Res> {
     const socket = this.socket
     if (!socket || this.state === 'closed') {
-      return Promise.reject(this.closeError ?? new ConnectionError(`connection to ${this.address} is closed`))
+      return Promise.reject(this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is closed`))
     }
     let version: number
     try {
@@ -441,7 +447,7 @@ export class Connection {
               cause: e,
               context: { broker: this.address },
             })
-      pending.reject(err)
+      pending.reject(this.failureFor(err))
       this.destroy(err)
       return
     }
@@ -457,13 +463,7 @@ export class Connection {
     this.state = 'closed'
     this.closeError = error ?? new ConnectionError(`connection to ${this.address} closed`, { context: { broker: this.address } })
     if (error) log('closing %s: %s', this.address, error.message)
-    const failure =
-      error instanceof ConnectionError
-        ? error
-        : new ConnectionError(`connection to ${this.address} closed: ${this.closeError.message}`, {
-            cause: this.closeError,
-            context: { broker: this.address },
-          })
+    const failure = this.failureFor(this.closeError)
     for (const p of this.pending.values()) {
       if (p.timer) clearTimeout(p.timer)
       p.reject(failure)
@@ -474,6 +474,20 @@ export class Connection {
     this.socket?.destroy()
     this.socket = undefined
     this.options.onClose?.(this, error)
+  }
+
+  /**
+   * What a request in flight sees when the connection ends because of
+   * `reason`: always a retriable ConnectionError (a malformed frame is a
+   * broken connection, not a verdict on the request).
+   */
+  private failureFor(reason: KafkaError): ConnectionError {
+    if (reason instanceof ConnectionError) return reason
+    const malformed = reason instanceof ProtocolError
+    return new ConnectionError(`connection to ${this.address} closed: ${reason.message}`, {
+      cause: reason,
+      context: { broker: this.address, ...(malformed ? { malformed: true } : {}) },
+    })
   }
 
   /** Closes the connection deliberately. */

@@ -9,7 +9,7 @@
  *     uninitialized --InitProducerId sent--> initializing --id and epoch--> ready
  *          ^                                      |
  *          +------- retriable error, backoff -----+
- *     any --non-retriable InitProducerId error--> fatal (every record fails)
+ *     any --the same non-retriable InitProducerId error twice in a row--> fatal (every record fails)
  *     ready --epoch bump (local, KIP-360)--> ready; epoch exhausted --> uninitialized
  *
  * Contract (as Java):
@@ -66,6 +66,8 @@ export class Idempotence {
   producerId = -1n
   epoch = -1
   fatalError: KafkaError | undefined
+  /** The non-retriable InitProducerId error code of the last attempt, believed only when repeated. */
+  private unconfirmedInitCode: number | undefined
   private epochBumpRequired = false
   private readonly rewrite = new Set<PartitionQueue>()
   /** Partitions whose sequence state is unknown, with the next sequence they must reach. */
@@ -127,7 +129,11 @@ export class Idempotence {
       (e: unknown) => {
         if (this.closed) return
         const err = e instanceof KafkaError ? e : new KafkaError(`InitProducerId failed: ${(e as Error).message}`, { cause: e })
-        if (!err.retriable) {
+        // A non-retriable answer is believed when it comes twice in a row: a corrupt response can decode
+        // into any code (see produce-errors.ts), and one more round trip costs a genuine refusal little.
+        const confirmed = err.code === undefined || err.code === this.unconfirmedInitCode
+        this.unconfirmedInitCode = err.retriable ? undefined : err.code
+        if (!err.retriable && confirmed) {
           this.state = 'fatal'
           this.fatalError = new KafkaError(`the idempotent producer could not get a producer id: ${err.message}`, {
             cause: err, type: err.type, ...(err.code !== undefined ? { code: err.code } : {}),
