@@ -89,6 +89,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private listener: ConsumerRebalanceListener | undefined
   private readonly drainOptions: DrainOptions<K, V>
   private readonly errors: KafkaError[] = []
+  /** A non-retriable position look-up failure (type/code) reported only when the next look-up repeats it. */
+  private unconfirmedLookupError: string | undefined
   private lastPoll = Date.now()
   private nextAutoCommit = 0
   private polling = false
@@ -435,7 +437,14 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         log('position look-up failed: %s', err.message)
         const retryAt = Date.now() + this.config['retry.backoff.ms']
         for (const s of todo) s.retryAt = retryAt
-        if (!(err instanceof KafkaError) || !err.retriable) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
+        if (!(err instanceof KafkaError) || !err.retriable) {
+          // Reported when the next look-up fails the same way: a corrupt response can carry any error code.
+          const which = err instanceof KafkaError ? `${err.type}/${err.code ?? ''}` : String(err)
+          if (this.unconfirmedLookupError === which) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
+          this.unconfirmedLookupError = this.unconfirmedLookupError === which ? undefined : which
+        } else {
+          this.unconfirmedLookupError = undefined
+        }
       })
       .finally(() => {
         for (const s of todo) if (epochs.get(s) === s.epoch) s.initialising = false

@@ -25,9 +25,9 @@
  *   offsets out of order, before the fetch offset or beyond the high
  *   watermark) is taken for corruption in transit: it is dropped and the
  *   partition is fetched again from the same offset after `retry.backoff.ms`.
- *   Only when the same offset fails {@link CORRUPT_FETCH_LIMIT} times in a row
+ *   Only when the same offset fails in exactly the same way twice in a row
  *   does poll report it (the log itself is then corrupt, or the format is
- *   one samsa cannot read).
+ *   one samsa cannot read); damage in transit differs from fetch to fetch.
  * - Partition errors poll reports: TOPIC_AUTHORIZATION_FAILED, and
  *   OFFSET_OUT_OF_RANGE with auto.offset.reset "none". Any other code (an
  *   unexpected one, or one outside the error table, as a corrupt response
@@ -52,8 +52,8 @@ const METADATA_ERRORS = new Set([3, 5, 6, 9, 56, 74, 75, 78, 100, 103])
 const SESSION_ERRORS = new Set([70, 71, 106])
 /** Partition errors of a fetch that poll reports (besides OFFSET_OUT_OF_RANGE with auto.offset.reset "none"). */
 const USER_ERRORS = new Set(['TOPIC_AUTHORIZATION_FAILED'])
-/** Consecutive unreadable fetches of one offset before poll reports it. */
-export const CORRUPT_FETCH_LIMIT = 3
+/** Identical failures to read the records at one offset, in a row, before poll reports it. */
+export const CORRUPT_FETCH_REPEATS = 2
 const MAX_EPOCH = 2147483647
 
 export interface FetcherHost {
@@ -168,7 +168,7 @@ class Source {
   private session = new Map<string, SessionEntry>()
   private closed = false
   /** Per partition key: the offset whose fetched records did not check out, and how many times in a row. */
-  private readonly corrupt = new Map<string, { offset: bigint; count: number }>()
+  private readonly corrupt = new Map<string, { offset: bigint; message: string }>()
 
   constructor(nodeId: number, host: FetcherHost, done: () => void) {
     this.nodeId = nodeId
@@ -347,15 +347,17 @@ class Source {
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
         s.retryAt = now + config['retry.backoff.ms']
+        // Damage in transit differs from fetch to fetch; a corrupt log (or a format samsa cannot read)
+        // fails the same way every time.
         const seen = this.corrupt.get(s.key)
-        const count = seen !== undefined && seen.offset === s.fetchOffset ? seen.count + 1 : 1
-        this.corrupt.set(s.key, { offset: s.fetchOffset, count })
-        if (count < CORRUPT_FETCH_LIMIT) {
-          log('%s-%d at offset %s: unreadable records (%s); fetching again (%d of %d)', s.topic, s.partition, s.fetchOffset, err.message, count, CORRUPT_FETCH_LIMIT)
+        const same = seen !== undefined && seen.offset === s.fetchOffset && seen.message === err.message
+        if (!same) {
+          this.corrupt.set(s.key, { offset: s.fetchOffset, message: err.message })
+          log('%s-%d at offset %s: unreadable records (%s); fetching again', s.topic, s.partition, s.fetchOffset, err.message)
           return false
         }
         this.corrupt.delete(s.key)
-        this.host.onError(new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${err.message} (${count} fetches in a row)`, { type: err.type, cause: err, context: { topic: s.topic, partition: s.partition } }))
+        this.host.onError(new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${err.message} (the same in ${CORRUPT_FETCH_REPEATS} fetches in a row)`, { type: err.type, cause: err, context: { topic: s.topic, partition: s.partition } }))
         return true
       }
       if (this.corrupt.size > 0) this.corrupt.delete(s.key)

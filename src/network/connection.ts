@@ -64,6 +64,13 @@ export interface ConnectionOptions {
   /** Runs after version negotiation, before the connection is ready (SASL). */
   authenticate?: ((conn: Connection) => Promise<void>) | undefined
   onClose?: ((conn: Connection, error: KafkaError | undefined) => void) | undefined
+  /**
+   * Shared by the connections to one broker (the pool keeps it): the API
+   * version ranges found missing once. The first time, `versionFor` closes
+   * the connection and throws a retriable ConnectionError; only a repeat
+   * (on a fresh connection) throws the final UNSUPPORTED_VERSION.
+   */
+  unsupportedSeen?: Set<string> | undefined
 }
 
 export interface RequestOptions {
@@ -214,20 +221,43 @@ export class Connection {
       if (res.errorCode !== 0) {
         throw new ConnectionError(`ApiVersions to ${this.address} failed with error code ${res.errorCode}`, { code: res.errorCode, context: { broker: this.address } })
       }
-      this.versions = new Map(res.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]))
+      const versions = new Map(res.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]))
+      const wrong = implausibleVersions(res.apiKeys, versions)
+      if (wrong !== undefined) {
+        // Frames carry no checksum: a corrupt table must not make an API look unsupported for this connection's life.
+        const err = new ProtocolError(`malformed ApiVersions response from ${this.address}: ${wrong}`, { context: { broker: this.address } })
+        this.destroy(err)
+        throw this.failureFor(err)
+      }
+      this.versions = versions
       return
     }
   }
 
   /**
    * The version to use for `api`: the highest both samsa and the broker
-   * support. Throws `UNSUPPORTED_VERSION` when the ranges do not overlap.
+   * support. Throws `UNSUPPORTED_VERSION` when the ranges do not overlap
+   * (with `unsupportedSeen`, only once a fresh connection confirmed it).
    */
   versionFor(api: ApiDescriptor<unknown, unknown>, maxWanted = api.maxVersion, minWanted = api.minVersion): number {
     const broker = this.versions.get(api.apiKey)
     const top = Math.min(maxWanted, broker ? broker.maxVersion : -1)
     const bottom = Math.max(minWanted, broker ? broker.minVersion : 0)
     if (!broker || top < bottom) {
+      const seen = this.options.unsupportedSeen
+      const key = `${api.apiKey}:${minWanted}-${maxWanted}`
+      if (seen !== undefined && !seen.has(key)) {
+        // First sight on this broker: maybe a corrupt ApiVersions table. Reconnect (a fresh table) and let
+        // the caller retry; a second connection that confirms it makes the error final.
+        seen.add(key)
+        const err = new ConnectionError(
+          `broker ${this.address} does not offer ${api.name} in versions ${minWanted}-${maxWanted} on this connection; ` +
+            'reconnecting to confirm with a fresh ApiVersions',
+          { context: { broker: this.address, api: api.name } },
+        )
+        this.destroy(err)
+        throw err
+      }
       throw new KafkaError(
         `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
           (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
@@ -494,4 +524,18 @@ export class Connection {
   close(): void {
     this.destroy()
   }
+}
+
+/**
+ * Why an ApiVersions table cannot be a broker's (a corrupt response), or
+ * undefined. Every broker offers ApiVersions and Metadata, lists each API
+ * once, and has min <= max.
+ */
+function implausibleVersions(keys: readonly { apiKey: number; minVersion: number; maxVersion: number }[], byKey: ReadonlyMap<number, VersionRange>): string | undefined {
+  if (byKey.size !== keys.length) return 'an API is listed twice'
+  for (const k of keys) {
+    if (k.apiKey < 0 || k.minVersion < 0 || k.minVersion > k.maxVersion) return `API ${k.apiKey} has versions ${k.minVersion}-${k.maxVersion}`
+  }
+  if (!byKey.has(ApiVersionsApi.apiKey) || !byKey.has(3)) return 'ApiVersions or Metadata is not offered'
+  return undefined
 }

@@ -344,7 +344,9 @@ export class Sink {
     } else if (res === null) {
       for (const b of batches) this.completeBatch(b, undefined, 0, -1n, -1, -1n, now)
     } else {
-      if (res.throttleTimeMs > 0) node.throttledUntil = now + res.throttleTimeMs
+      // A broker never throttles for longer than its quota window (seconds); a larger value is a corrupt
+      // response, and believing it would stall the broker's partitions: cap it at request.timeout.ms.
+      if (res.throttleTimeMs > 0) node.throttledUntil = now + Math.min(res.throttleTimeMs, this.settings.requestTimeoutMs)
       let pending = batches.length
       for (const t of res.responses) {
         for (const p of t.partitionResponses) {

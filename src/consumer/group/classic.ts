@@ -26,7 +26,9 @@
  * - MEMBER_ID_REQUIRED, REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID,
  *   ILLEGAL_GENERATION and coordinator moves are recovered by rejoining;
  *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED,
- *   authorization errors and the like are fatal and poll rejects with them.
+ *   authorization errors and the like are fatal and poll rejects with them,
+ *   once the next join attempt gave the same answer (a corrupt response can
+ *   carry any code; the first one costs a retry after the backoff).
  */
 import createDebug from 'debug'
 import { brokerError, KafkaError } from '../../errors.js'
@@ -60,6 +62,8 @@ const RETRY_JOIN = new Set([7, 14, 15, 16, 27])
 
 export class ClassicMembership implements Membership {
   private readonly host: MembershipHost
+  /** The non-retriable rebalance failure (type/code) of the last attempt, fatal only when the next one repeats it. */
+  private unconfirmed: string | undefined
   private readonly assignors: Assignor[]
   readonly protocol: RebalanceProtocol
   private readonly groupId: string
@@ -170,13 +174,18 @@ export class ClassicMembership implements Membership {
         const res = await this.join()
         await this.sync(res)
         failures = 0
+        this.unconfirmed = undefined
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
-        if (!err.retriable) {
+        // A fatal answer is believed when the next attempt gives it again: frames carry no checksum,
+        // and a corrupt JoinGroup/SyncGroup response can decode into any error code or assignment.
+        const which = `${err.type}/${err.code ?? ''}`
+        if (!err.retriable && this.unconfirmed === which) {
           this.fatal = err
           this.host.wake()
           throw err
         }
+        this.unconfirmed = err.retriable ? undefined : which
         log('group %s: rebalance attempt failed: %s', this.groupId, err.message)
         this.needRejoin = true
         if (this.state !== 'closed' && this.state !== 'unjoined') this.transition('unjoined', err.message)
