@@ -26,7 +26,10 @@
  *   sequence "unresolved": nothing new is drained for that partition until
  *   its in-flight batches settle, then either the acknowledged sequences
  *   prove nothing is missing, or the epoch is bumped.
- * - DUPLICATE_SEQUENCE_NUMBER counts as success (the broker has the batch).
+ * - DUPLICATE_SEQUENCE_NUMBER counts as success (the broker has the batch),
+ *   and so does any failure of a batch whose sequences lie below one the
+ *   broker already acknowledged under the same id and epoch (its own
+ *   acknowledgement was lost: `provenWritten`); its offset is reported -1.
  */
 import createDebug from 'debug'
 import type { Cluster } from '../cluster/cluster.js'
@@ -258,6 +261,19 @@ export class Idempotence {
       return true
     }
     return retriable
+  }
+
+  /**
+   * Whether the broker must have `batch` although its acknowledgement was
+   * lost (a corrupt response): it acknowledged later sequences of the same
+   * producer id and epoch, and it appends a producer's sequences only
+   * without gaps. Such a batch must not be sent again (renumbered under a new
+   * epoch it would be written twice); it completes, its offset unknown.
+   */
+  provenWritten(batch: ProducerBatch): boolean {
+    const q = batch.queue
+    return batch.hasSequence && !batch.reopened && q.lastAckedSequence >= 0 && batch.producerId === q.producerId &&
+      batch.producerEpoch === q.producerEpoch && batch.baseSequence <= batch.lastSequence && batch.lastSequence <= q.lastAckedSequence
   }
 
   private isNextSequence(q: PartitionQueue, sequence: number): boolean {

@@ -377,6 +377,12 @@ export class Sink {
       this.succeed(b, baseOffset, logAppendTime, now)
       return
     }
+    if (this.idem !== undefined && !b.done && this.idem.provenWritten(b)) {
+      log('%s-%d: sequences %d.. were written (later ones are acknowledged); the lost acknowledgement (%s) is not retried',
+        b.topic, b.partition, b.baseSequence, error.message)
+      this.succeed(b, -1n, -1, now)
+      return
+    }
     if (code !== NETWORK_EXCEPTION && !b.done && now - b.createdMs < this.settings.deliveryTimeoutMs) {
       const verdict = judgeProduceError(b, code, error)
       if (verdict.kind === 'suspect') {
