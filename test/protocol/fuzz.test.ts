@@ -6,7 +6,7 @@
 // group subscription and assignment). Must hold: the only error is a
 // ProtocolError, each case takes bounded time, and memory does not grow.
 //
-// FUZZ_CASES sets the number of cases (default 20000; run millions by hand:
+// FUZZ_CASES sets the number of cases (default 30000; run millions by hand:
 // FUZZ_CASES=2000000 npm test -- test/protocol/fuzz).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -24,7 +24,7 @@ import { apisByKey } from '../../src/protocol/messages/index.js'
 import { decodeRecords, readBatches } from '../../src/protocol/records/decode.js'
 import { decodeAssignment, decodeSubscription } from '../../src/consumer/group/protocol.js'
 
-const CASES = Number(process.env.FUZZ_CASES ?? '20000')
+const CASES = Number(process.env.FUZZ_CASES ?? '30000')
 // A full collection before each RSS reading, so the growth measured is what stays.
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -173,7 +173,7 @@ test('mutated responses of every API the client reads decode or fail with Protoc
   for (const s of seeds) await decodeLikeTheClient(s, s.frame)
 
   const random = prng(Number(process.env.FUZZ_SEED ?? 18))
-  const warmup = Math.max(5000, Math.floor(CASES / 10)) // JIT and heap sizing settle first
+  const warmup = Math.max(10000, Math.floor(CASES / 10)) // JIT and heap sizing settle first
   let cases = 0
   let failures = 0
   let maxMs = 0
