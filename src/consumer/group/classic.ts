@@ -313,6 +313,17 @@ export class ClassicMembership implements Membership {
       throw this.fatalError(code, err)
     }
     const assigned = decodeAssignment(res.assignment)
+    // As Java: an assignment outside the subscription (or of a partition the topic does not have) cannot
+    // come from this group's leader; here it is a corrupt SyncGroup response. Join again.
+    const foreign = assigned.find((tp) => {
+      const info = this.host.cluster.topic(tp.topic)
+      return !this.host.subscriptions.matches(tp.topic) || tp.partition < 0 || (info !== undefined && info.errorCode === 0 && tp.partition >= info.partitions.length)
+    })
+    if (foreign !== undefined) {
+      throw new KafkaError(`the assignment names ${foreign.topic}-${foreign.partition}, which this member's subscription does not cover; joining again`, {
+        type: 'CORRUPT_RESPONSE', retriable: true, context: { group: this.groupId },
+      })
+    }
     this.transition('stable', `generation ${generation}, ${assigned.length} partitions`)
     this.lastHeartbeatOk = Date.now()
     await this.onJoinComplete(assigned)
