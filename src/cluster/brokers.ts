@@ -43,6 +43,8 @@ export class BrokerPool {
   private readonly slots = new Map<string, Slot>()
   /** Connections still connecting (not in a slot yet): close() must end them too. */
   private readonly opening = new Set<Connection>()
+  /** Per broker address: API version ranges found missing once (see ConnectionOptions.unsupportedSeen). */
+  private readonly unsupportedSeen = new Map<string, Set<string>>()
   private closed = false
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -92,6 +94,7 @@ export class BrokerPool {
       host: broker.host,
       port: broker.port,
       nodeId: broker.nodeId,
+      unsupportedSeen: this.seenFor(broker),
       onClose: (c) => {
         if (slot.conn === c) slot.conn = undefined
       },
@@ -122,6 +125,13 @@ export class BrokerPool {
     slot.nextAttemptAt = 0
     slot.conn = conn
     return conn
+  }
+
+  private seenFor(broker: BrokerAddress): Set<string> {
+    const key = `${broker.host}:${broker.port}`
+    let seen = this.unsupportedSeen.get(key)
+    if (!seen) this.unsupportedSeen.set(key, (seen = new Set()))
+    return seen
   }
 
   /** Closes the connections to one broker (all purposes), e.g. after it failed. */

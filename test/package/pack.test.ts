@@ -18,8 +18,11 @@ const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '../..')
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 
-/** Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB). */
-const MAX_UNPACKED_BYTES = 3_000_000
+/**
+ * Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB).
+ * 3.1 MB since the network-faults work (issue #18) added about 25 kB of code to each build.
+ */
+const MAX_UNPACKED_BYTES = 3_100_000
 const MAX_FILES = 600
 
 /** Whether dist/ was built after the last change to anything it is built from. */
