@@ -12,7 +12,9 @@
 // - while the broker is unreachable, the client's CPU stays low (no hot loop);
 // - every client closes and the process exits by itself.
 //
-// FAULT_SCALE=10 (by hand) multiplies the record counts.
+// The default counts keep the file within about 2 minutes against one broker
+// (CI runs the suite twice); FAULT_SCALE=10 (by hand) multiplies the record
+// counts.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
@@ -25,6 +27,12 @@ const SCALE = Number(process.env.FAULT_SCALE ?? '1')
 const PARTITIONS = 3
 const REQUEST_TIMEOUT_MS = 4000
 const DELIVERY_TIMEOUT_MS = 60000
+/**
+ * How long one case's workload may run. The runner gives the whole file 120 s
+ * (--test-timeout) and the cases take about 75 s together, so a stalled case
+ * must end well before that to leave a report instead of a file timeout.
+ */
+const DEADLINE_MS = 60000
 const CPU_LIMIT = 0.25 // share of one core while the broker cannot be reached
 
 const topics: string[] = []
@@ -76,55 +84,59 @@ interface Case {
   injected: (s: FaultProxy['stats']) => number
   /** Runs and reports, but a failure does not fail the suite (node:test's todo): a known open problem. */
   todo?: string
+  /** How long the workload may run (default DEADLINE_MS), times FAULT_SCALE. */
+  deadlineMs?: number
 }
 
 const cases: Case[] = [
   {
     name: 'corrupt bytes in 30% of response bodies',
-    records: 100_000,
+    records: 30_000,
     faults: { corruptRate: 0.3, corruptBits: 3 },
     produceMs: 6000,
     injected: (s) => s.corrupted,
   },
   {
     name: 'corrupt bytes in 10% of responses, frame header included',
-    records: 10_000,
+    records: 5_000,
     faults: { corruptRate: 0.1, corruptBits: 2, corruptHeader: true },
     produceMs: 4000,
     injected: (s) => s.corrupted,
     todo: 'in some runs the group reads nothing for 2 minutes (no poll error; cause not found yet, issue #18)',
+    // A normal run takes about 5 s; a stalled one must not use up the file's time.
+    deadlineMs: 25000,
   },
   {
     name: 'truncate 5% of responses',
-    records: 10_000,
+    records: 5_000,
     faults: { truncateRate: 0.05 },
     produceMs: 4000,
     injected: (s) => s.truncated,
   },
   {
     name: 'drop every connection after 0.5-1.5 s',
-    records: 10_000,
+    records: 5_000,
     faults: { dropEveryMs: [500, 1500] },
     produceMs: 5000,
     injected: (s) => s.dropped,
   },
   {
     name: 'delay 3% of responses beyond request.timeout.ms',
-    records: 10_000,
+    records: 5_000,
     faults: { delayMs: REQUEST_TIMEOUT_MS + 1000, delayRate: 0.03 },
     produceMs: 5000,
     injected: (s) => s.delayed,
   },
   {
     name: 'black-hole the broker for 6 s (accept, never answer)',
-    records: 10_000,
+    records: 5_000,
     window: { afterMs: 2000, forMs: 6000, faults: { blackhole: true } },
     produceMs: 6000,
     injected: (s) => s.blackholed,
   },
   {
     name: 'refuse connections for 6 s',
-    records: 10_000,
+    records: 5_000,
     window: { afterMs: 2000, forMs: 6000, faults: { refuse: true } },
     produceMs: 6000,
     injected: (s) => s.refuseWindows,
@@ -149,7 +161,7 @@ for (const c of cases) {
         group: uniqueName('faults-g'),
         records,
         produceMs: c.produceMs * Math.max(1, Math.sqrt(SCALE)),
-        deadlineMs: 120000 * Math.max(1, SCALE),
+        deadlineMs: (c.deadlineMs ?? DEADLINE_MS) * Math.max(1, SCALE),
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
       }
