@@ -137,7 +137,10 @@ export class ProtocolError extends KafkaError {
 /**
  * The error for a non-zero protocol error code, with the broker's own name and
  * retriability (from Kafka's error table). `detail` is the broker's error
- * message, when the response carries one.
+ * message, when the response carries one. A code outside the table gets type
+ * `UNKNOWN_SERVER_ERROR` (not retriable), as in Java, and keeps its `code`;
+ * whether a caller retries it anyway is the caller's rule (the producer and
+ * the fetcher do, see docs/delivery-guarantees.md).
  */
 export function brokerError(
   code: number,
@@ -145,7 +148,8 @@ export function brokerError(
   detail?: string | null,
 ): KafkaError {
   const entry = errorByCode(code)
-  const type = entry?.name ?? 'UNKNOWN_ERROR_CODE'
+  // A code outside the table (a newer broker, or a corrupt response) is what Java makes of it: UNKNOWN_SERVER_ERROR.
+  const type = entry?.name ?? 'UNKNOWN_SERVER_ERROR'
   const where = Object.entries(context)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ')

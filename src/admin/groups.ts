@@ -163,6 +163,17 @@ function decodeAssignment(bytes: Buffer): TopicPartition[] {
   return a.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))).sort(compareTp)
 }
 
+/** decodeAssignment for a DescribeGroups answer: bytes that do not decode are a corrupt response, retried. */
+function assignmentOf(bytes: Buffer, groupId: string): TopicPartition[] {
+  try {
+    return decodeAssignment(bytes)
+  } catch (e) {
+    throw new KafkaError(`DescribeGroups for group "${groupId}" carried an assignment that does not decode: ${(e as Error).message}`, {
+      type: 'CORRUPT_RESPONSE', retriable: true, cause: e, context: { group: groupId },
+    })
+  }
+}
+
 function compareTp(a: TopicPartition, b: TopicPartition): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition
 }
@@ -237,7 +248,7 @@ async function describeOne(cluster: Cluster, groupId: string, deadline: number):
         groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,
         host: m.clientHost,
-        assignment: g.protocolType === 'consumer' ? decodeAssignment(m.memberAssignment) : [],
+        assignment: g.protocolType === 'consumer' ? assignmentOf(m.memberAssignment, groupId) : [],
       })),
     }
   })

@@ -50,6 +50,8 @@ export class BrokerPool {
   private readonly opening = new Set<Connection>()
   /** Authentication failures by address ("host:port"), reported without connecting until `until`. */
   private readonly authFailures = new Map<string, { error: AuthenticationError; until: number }>()
+  /** Per broker address: API version ranges found missing once (see ConnectionOptions.unsupportedSeen). */
+  private readonly unsupportedSeen = new Map<string, Set<string>>()
   private closed = false
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -105,6 +107,7 @@ export class BrokerPool {
       host: broker.host,
       port: broker.port,
       nodeId: broker.nodeId,
+      unsupportedSeen: this.seenFor(broker),
       onClose: (c) => {
         if (slot.conn === c) slot.conn = undefined
       },
@@ -139,6 +142,13 @@ export class BrokerPool {
     slot.nextAttemptAt = 0
     slot.conn = conn
     return conn
+  }
+
+  private seenFor(broker: BrokerAddress): Set<string> {
+    const key = `${broker.host}:${broker.port}`
+    let seen = this.unsupportedSeen.get(key)
+    if (!seen) this.unsupportedSeen.set(key, (seen = new Set()))
+    return seen
   }
 
   /** Closes the connections to one broker (all purposes), e.g. after it failed. */

@@ -5,10 +5,11 @@
  * Contract: readers get a consistent snapshot (`snapshot`); a refresh never
  * mutates the previous snapshot in place. Topics whose response carried an
  * error are kept with that error code so callers can tell "unknown topic" from
- * "not fetched yet".
+ * "not fetched yet". A topic whose partitions are not numbered 0..n-1, each
+ * once, cannot come from a broker (a corrupt response): what was known of it
+ * before is kept.
  */
 import type { MetadataResponse } from '../protocol/messages/metadata.js'
-import { ErrorCode } from '../protocol/errors.js'
 
 export interface BrokerInfo {
   nodeId: number
@@ -84,11 +85,15 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
         errorCode: p.errorCode,
       }
     }
-    // A partition list with holes would confuse partitioners: fill them as leaderless.
-    for (let i = 0; i < partitions.length; i++) {
-      if (!partitions[i]) {
-        partitions[i] = { topic: t.name, partition: i, leader: -1, leaderEpoch: -1, replicas: [], isr: [], offlineReplicas: [], errorCode: ErrorCode.LEADER_NOT_AVAILABLE }
-      }
+    // A broker lists every partition of a topic exactly once, leaderless ones included (with an error
+    // code). Holes or repeats mean a corrupt response: keep what was known of the topic instead.
+    let complete = partitions.length === t.partitions.length
+    for (let i = 0; complete && i < partitions.length; i++) if (!partitions[i]) complete = false
+    if (!complete) {
+      const known = previous.topics.get(t.name)
+      if (known) topics.set(t.name, known)
+      else topics.delete(t.name)
+      continue
     }
     topics.set(t.name, { name: t.name, topicId: t.topicId, isInternal: t.isInternal, errorCode: t.errorCode, partitions })
   }

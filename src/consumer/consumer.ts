@@ -128,6 +128,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private readonly errors: KafkaError[] = []
   /** The metadata snapshot (updatedAt) whose unauthorized topics a poll has reported. */
   private deniedReportedAt = -1
+  /** A non-retriable position look-up failure (type/code) reported only when the next look-up repeats it. */
+  private unconfirmedLookupError: string | undefined
   private lastPoll = Date.now()
   private nextAutoCommit = 0
   private polling = false
@@ -508,9 +510,18 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       .catch((e) => {
         const err = e as KafkaError
         this.log.debug(`position look-up failed: ${err.message}`)
-        const retryAt = Date.now() + this.settings.positions.retryBackoffMs
+        let retryAt = Date.now() + this.settings.positions.retryBackoffMs
+        if (!(err instanceof KafkaError) || !err.retriable) {
+          // Reported when the next look-up fails the same way: a corrupt response can carry any error code.
+          // That next look-up goes out at once, so a real refusal still reaches this poll.
+          const which = err instanceof KafkaError ? `${err.type}/${err.code ?? ''}` : String(err)
+          if (this.unconfirmedLookupError === which) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
+          else retryAt = Date.now()
+          this.unconfirmedLookupError = this.unconfirmedLookupError === which ? undefined : which
+        } else {
+          this.unconfirmedLookupError = undefined
+        }
         for (const s of todo) s.retryAt = retryAt
-        if (!(err instanceof KafkaError) || !err.retriable) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
       })
       .finally(() => {
         for (const s of todo) if (epochs.get(s) === s.epoch) s.initialising = false

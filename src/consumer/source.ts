@@ -21,14 +21,26 @@
  *   (or, with "none", is reported to poll); a divergent epoch (log
  *   truncation, KIP-320) moves the position back to the end of the last epoch
  *   both sides agree on. Errors the user must see are queued for poll.
+ * - A response whose records do not check out (CRC mismatch, malformed batch,
+ *   offsets out of order, before the fetch offset or beyond the high
+ *   watermark) is taken for corruption in transit: it is dropped and the
+ *   partition is fetched again from the same offset after `retry.backoff.ms`.
+ *   Only when the same offset fails in exactly the same way twice in a row
+ *   does poll report it (the log itself is then corrupt, or the format is
+ *   one samsa cannot read); damage in transit differs from fetch to fetch.
+ * - Partition errors poll reports: TOPIC_AUTHORIZATION_FAILED, and
+ *   OFFSET_OUT_OF_RANGE with auto.offset.reset "none". Any other code (an
+ *   unexpected one, or one outside the error table, as a corrupt response
+ *   may carry) is handled as Java handles UNKNOWN_SERVER_ERROR in a fetch:
+ *   logged, and the partition is fetched again after a backoff.
  */
 import type { Cluster } from '../cluster/cluster.js'
-import { brokerError, KafkaError } from '../errors.js'
+import { brokerError, KafkaError, ProtocolError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isStaleMetadata, isTopicIdStale } from '../protocol/error-classes.js'
-import { ErrorCode } from '../protocol/errors.js'
-import { readBatches } from '../protocol/records/decode.js'
+import { ErrorCode, type ErrorName } from '../protocol/errors.js'
+import { readBatches, type RecordBatch } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
 import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js'
@@ -62,6 +74,11 @@ export interface FetchSettings {
   /** auto.offset.reset, applied after OFFSET_OUT_OF_RANGE. */
   autoOffsetReset: 'earliest' | 'latest' | 'none'
 }
+
+/** Partition errors of a fetch that poll reports (besides OFFSET_OUT_OF_RANGE with auto.offset.reset "none"). */
+const USER_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>(['TOPIC_AUTHORIZATION_FAILED'])
+/** Identical failures to read the records at one offset, in a row, before poll reports it. */
+export const CORRUPT_FETCH_REPEATS = 2
 
 export interface FetcherHost {
   readonly settings: FetchSettings
@@ -162,6 +179,8 @@ class Source {
   private readonly done: () => void
   private readonly session = new FetchSession()
   private closed = false
+  /** Per partition key: the offset whose fetched records did not check out, and how many times in a row. */
+  private readonly corrupt = new Map<string, { offset: bigint; message: string }>()
 
   private readonly log: Log
 
@@ -296,11 +315,24 @@ class Source {
       let batches
       try {
         batches = readBatches(records, { checkCrc: settings.checkCrcs })
+        checkOffsets(batches, s.fetchOffset, p.highWatermark)
       } catch (e) {
+        const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
         s.retryAt = now + settings.retryBackoffMs
-        this.host.onError(e instanceof KafkaError ? new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${e.message}`, { type: e.type, cause: e, context: { topic: s.topic, partition: s.partition } }) : new KafkaError(String(e)))
+        // Damage in transit differs from fetch to fetch; a corrupt log (or a format samsa cannot read)
+        // fails the same way every time.
+        const seen = this.corrupt.get(s.key)
+        const same = seen !== undefined && seen.offset === s.fetchOffset && seen.message === err.message
+        if (!same) {
+          this.corrupt.set(s.key, { offset: s.fetchOffset, message: err.message })
+          this.log.debug(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: unreadable records (${err.message}); fetching again`)
+          return false
+        }
+        this.corrupt.delete(s.key)
+        this.host.onError(new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${err.message} (the same in ${CORRUPT_FETCH_REPEATS} fetches in a row)`, { type: err.type, cause: err, context: { topic: s.topic, partition: s.partition } }))
         return true
       }
+      if (this.corrupt.size > 0) this.corrupt.delete(s.key)
       if (batches.length === 0) return false
       let bytes = 0
       for (const b of batches) bytes += b.sizeInBytes
@@ -340,9 +372,15 @@ class Source {
       cluster.requestRefresh()
       return false
     }
-    s.retryAt = now + settings.retryBackoffMaxMs
-    this.host.onError(err)
-    return true
+    if (USER_ERRORS.has(err.type as ErrorName)) {
+      s.retryAt = now + settings.retryBackoffMaxMs
+      this.host.onError(err)
+      return true
+    }
+    // Java's UNKNOWN_SERVER_ERROR in a fetch: nothing the user can act on; fetch again later.
+    this.log.debug(`${s.topic}-${s.partition}: unexpected ${err.message} in a fetch response; fetching again`)
+    s.retryAt = now + settings.retryBackoffMs
+    return false
   }
 
   async close(deadline: number): Promise<void> {
@@ -358,5 +396,26 @@ class Source {
     } catch (e) {
       this.log.debug(`closing fetch session ${final.sessionId} on node ${this.nodeId} failed: ${(e as Error).message}`)
     }
+  }
+}
+
+/**
+ * The offsets of fetched batches must make sense for the request: in order,
+ * the first one reaching the fetch offset, none beyond the high watermark.
+ * Base offsets are not covered by a batch's CRC, so this is what catches a
+ * corrupted one. Throws ProtocolError.
+ */
+function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark: bigint): void {
+  let next = fetchOffset
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!
+    const ok = i === 0 ? b.nextOffset > fetchOffset && b.baseOffset >= 0n : b.baseOffset >= next
+    if (!ok || (highWatermark >= 0n && b.nextOffset > highWatermark)) {
+      throw new ProtocolError(
+        `fetched batch ${i} covers offsets ${b.baseOffset}..${b.nextOffset - 1n}, which cannot follow fetch offset ${fetchOffset} ` +
+        `(next expected ${next}, high watermark ${highWatermark})`,
+      )
+    }
+    next = b.nextOffset
   }
 }

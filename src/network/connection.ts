@@ -16,8 +16,14 @@
  *   responses on a Kafka connection arrive in order and a late one would
  *   block every later request.
  * - A frame that is malformed (bad length, unknown correlation id, a body that
- *   does not decode) fails with `ProtocolError` and closes the connection;
- *   nothing larger than `maxResponseSize` is ever allocated for a frame.
+ *   does not decode) means the byte stream can no longer be trusted: the
+ *   connection is closed with a `ProtocolError` as the reason, and every
+ *   request in flight on it, the one whose response was malformed included,
+ *   fails with a retriable `ConnectionError` (type `CONNECTION`, the
+ *   `ProtocolError` as its `cause`, `context.malformed` true). Callers retry
+ *   it like any broken connection, as the Java client does; nothing is
+ *   sticky. Nothing larger than `maxResponseSize` is ever allocated for a
+ *   frame.
  * - When the connection closes for any reason, every pending request fails
  *   with a retriable `ConnectionError` and `onClose` is called once. A closed
  *   connection is never reused: the pool makes a new one.
@@ -34,6 +40,7 @@ import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
+import { MetadataApi } from '../protocol/messages/metadata.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
 import { channels } from './diagnostics.js'
@@ -66,6 +73,13 @@ export interface ConnectionOptions {
   onClose?: ((conn: Connection, error: KafkaError | undefined) => void) | undefined
   /** The client's logger (namespace samsa:network); the debug package when absent. */
   log?: Log | undefined
+  /**
+   * Shared by the connections to one broker (the pool keeps it): the API
+   * version ranges found missing once. The first time, `versionFor` closes
+   * the connection and throws a retriable ConnectionError; only a repeat
+   * (on a fresh connection) throws the final UNSUPPORTED_VERSION.
+   */
+  unsupportedSeen?: Set<string> | undefined
 }
 
 export interface RequestOptions {
@@ -189,7 +203,7 @@ export class Connection {
       // Destroyed while connecting (the client closed): settle now, not at the connect timeout.
       const onEarlyClose = () => {
         clearTimeout(timer)
-        reject(this.closeError ?? new ConnectionError(`connection to ${this.address} closed while connecting`, { context: { broker: this.address } }))
+        reject(this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed while connecting`, { context: { broker: this.address } }))
       }
       socket.once('close', onEarlyClose)
       socket.once(this.options.tls ? 'secureConnect' : 'connect', () => {
@@ -218,7 +232,7 @@ export class Connection {
       if (this.closeError instanceof AuthenticationError) throw this.closeError
       throw e
     }
-    if (this.state !== 'connecting') throw this.closeError ?? new ConnectionError(`connection to ${this.address} closed`)
+    if (this.state !== 'connecting') throw this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
     this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
   }
@@ -236,20 +250,43 @@ export class Connection {
       if (res.errorCode !== ErrorCode.NONE) {
         throw new ConnectionError(`ApiVersions to ${this.address} failed with error code ${res.errorCode}`, { code: res.errorCode, context: { broker: this.address } })
       }
-      this.versions = new Map(res.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]))
+      const versions = new Map(res.apiKeys.map((k) => [k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion }]))
+      const wrong = implausibleVersions(res.apiKeys, versions)
+      if (wrong !== undefined) {
+        // Frames carry no checksum: a corrupt table must not make an API look unsupported for this connection's life.
+        const err = new ProtocolError(`malformed ApiVersions response from ${this.address}: ${wrong}`, { context: { broker: this.address } })
+        this.destroy(err)
+        throw this.failureFor(err)
+      }
+      this.versions = versions
       return
     }
   }
 
   /**
    * The version to use for `api`: the highest both samsa and the broker
-   * support. Throws `UNSUPPORTED_VERSION` when the ranges do not overlap.
+   * support. Throws `UNSUPPORTED_VERSION` when the ranges do not overlap
+   * (with `unsupportedSeen`, only once a fresh connection confirmed it).
    */
   versionFor(api: ApiDescriptor<unknown, unknown>, maxWanted = api.maxVersion, minWanted = api.minVersion): number {
     const broker = this.versions.get(api.apiKey)
     const top = Math.min(maxWanted, broker ? broker.maxVersion : -1)
     const bottom = Math.max(minWanted, broker ? broker.minVersion : 0)
     if (!broker || top < bottom) {
+      const seen = this.options.unsupportedSeen
+      const key = `${api.apiKey}:${minWanted}-${maxWanted}`
+      if (seen !== undefined && !seen.has(key)) {
+        // First sight on this broker: maybe a corrupt ApiVersions table. Reconnect (a fresh table) and let
+        // the caller retry; a second connection that confirms it makes the error final.
+        seen.add(key)
+        const err = new ConnectionError(
+          `broker ${this.address} does not offer ${api.name} in versions ${minWanted}-${maxWanted} on this connection; ` +
+            'reconnecting to confirm with a fresh ApiVersions',
+          { context: { broker: this.address, api: api.name } },
+        )
+        this.destroy(err)
+        throw err
+      }
       throw new KafkaError(
         `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
           (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
@@ -272,7 +309,7 @@ export class Connection {
   request<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions = {}): Promise<Res> {
     if (this.state !== 'ready' && !(this.state === 'connecting' && this.socket)) {
       return Promise.reject(
-        this.closeError ?? new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
+        this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
       )
     }
     return this.send(api, body, options)
@@ -281,7 +318,7 @@ export class Connection {
   private send<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions): Promise<Res> {
     const socket = this.socket
     if (!socket || this.state === 'closed') {
-      return Promise.reject(this.closeError ?? new ConnectionError(`connection to ${this.address} is closed`))
+      return Promise.reject(this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is closed`))
     }
     let version: number
     try {
@@ -469,7 +506,7 @@ export class Connection {
               cause: e,
               context: { broker: this.address },
             })
-      pending.reject(err)
+      pending.reject(this.failureFor(err))
       this.destroy(err)
       return
     }
@@ -491,13 +528,7 @@ export class Connection {
       if (wasReady) this.log[this.pending.size > 0 ? 'warn' : 'info'](`connection to ${this.address} lost: ${error.message}`, { broker: this.address, nodeId: this.options.nodeId, pending: this.pending.size })
       else this.log.debug(`closing ${this.address}: ${error.message}`, { broker: this.address })
     }
-    const failure =
-      error instanceof ConnectionError
-        ? error
-        : new ConnectionError(`connection to ${this.address} closed: ${this.closeError.message}`, {
-            cause: this.closeError,
-            context: { broker: this.address },
-          })
+    const failure = this.failureFor(this.closeError)
     for (const p of this.pending.values()) {
       if (p.timer) clearTimeout(p.timer)
       p.reject(failure)
@@ -510,8 +541,38 @@ export class Connection {
     this.options.onClose?.(this, error)
   }
 
+  /**
+   * What a request in flight sees when the connection ends because of
+   * `reason`: a retriable ConnectionError (a malformed frame is a broken
+   * connection, not a verdict on the request), except an authentication
+   * failure (a TLS alert), which is final.
+   */
+  private failureFor(reason: KafkaError): KafkaError {
+    // An authentication failure (a TLS alert on the first read) stays what it is: not retriable.
+    if (reason instanceof ConnectionError || reason instanceof AuthenticationError) return reason
+    const malformed = reason instanceof ProtocolError
+    return new ConnectionError(`connection to ${this.address} closed: ${reason.message}`, {
+      cause: reason,
+      context: { broker: this.address, ...(malformed ? { malformed: true } : {}) },
+    })
+  }
+
   /** Closes the connection deliberately. */
   close(): void {
     this.destroy()
   }
+}
+
+/**
+ * Why an ApiVersions table cannot be a broker's (a corrupt response), or
+ * undefined. Every broker offers ApiVersions and Metadata, lists each API
+ * once, and has min <= max.
+ */
+function implausibleVersions(keys: readonly { apiKey: number; minVersion: number; maxVersion: number }[], byKey: ReadonlyMap<number, VersionRange>): string | undefined {
+  if (byKey.size !== keys.length) return 'an API is listed twice'
+  for (const k of keys) {
+    if (k.apiKey < 0 || k.minVersion < 0 || k.minVersion > k.maxVersion) return `API ${k.apiKey} has versions ${k.minVersion}-${k.maxVersion}`
+  }
+  if (!byKey.has(ApiVersionsApi.apiKey) || !byKey.has(MetadataApi.apiKey)) return 'ApiVersions or Metadata is not offered'
+  return undefined
 }

@@ -63,6 +63,8 @@ export class ProducerBatch {
   done = false
   /** Why the last attempt failed, for the error a delivery timeout reports. */
   lastError: KafkaError | undefined
+  /** A non-retriable code the last response gave, not yet confirmed by a second one (see produce-errors.ts). */
+  unconfirmedErrorCode: number | undefined
   // Idempotent producer state.
   producerId = -1n
   producerEpoch = -1

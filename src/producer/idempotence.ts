@@ -9,7 +9,7 @@
  *     uninitialized --InitProducerId sent--> initializing --id and epoch--> ready
  *          ^                                      |
  *          +------- retriable error, backoff -----+
- *     any --non-retriable InitProducerId error--> fatal (every record fails)
+ *     any --the same non-retriable InitProducerId error twice in a row--> fatal (every record fails)
  *     ready --epoch bump (local, KIP-360)--> ready; epoch exhausted --> uninitialized
  *
  * Contract (as Java):
@@ -26,7 +26,10 @@
  *   sequence "unresolved": nothing new is drained for that partition until
  *   its in-flight batches settle, then either the acknowledged sequences
  *   prove nothing is missing, or the epoch is bumped.
- * - DUPLICATE_SEQUENCE_NUMBER counts as success (the broker has the batch).
+ * - DUPLICATE_SEQUENCE_NUMBER counts as success (the broker has the batch),
+ *   and so does any failure of a batch whose sequences lie below one the
+ *   broker already acknowledged under the same id and epoch (its own
+ *   acknowledgement was lost: `provenWritten`); its offset is reported -1.
  */
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
@@ -74,6 +77,8 @@ export class Idempotence {
   producerId = -1n
   epoch = -1
   fatalError: KafkaError | undefined
+  /** The non-retriable InitProducerId error code of the last attempt, believed only when repeated. */
+  private unconfirmedInitCode: number | undefined
   private epochBumpRequired = false
   private readonly rewrite = new Set<PartitionQueue>()
   /** Partitions whose sequence state is unknown, with the next sequence they must reach. */
@@ -142,7 +147,11 @@ export class Idempotence {
       (e: unknown) => {
         if (this.closed) return
         const err = e instanceof KafkaError ? e : new KafkaError(`InitProducerId failed: ${(e as Error).message}`, { cause: e })
-        if (!err.retriable) {
+        // A non-retriable answer is believed when it comes twice in a row: a corrupt response can decode
+        // into any code (see produce-errors.ts), and one more round trip costs a genuine refusal little.
+        const confirmed = err.code === undefined || err.code === this.unconfirmedInitCode
+        this.unconfirmedInitCode = err.retriable ? undefined : err.code
+        if (!err.retriable && confirmed) {
           this.state = 'fatal'
           this.fatalError = new KafkaError(`the idempotent producer could not get a producer id: ${err.message}`, {
             cause: err, type: err.type, ...(err.code !== undefined ? { code: err.code } : {}),
@@ -267,6 +276,19 @@ export class Idempotence {
       return true
     }
     return retriable
+  }
+
+  /**
+   * Whether the broker must have `batch` although its acknowledgement was
+   * lost (a corrupt response): it acknowledged later sequences of the same
+   * producer id and epoch, and it appends a producer's sequences only
+   * without gaps. Such a batch must not be sent again (renumbered under a new
+   * epoch it would be written twice); it completes, its offset unknown.
+   */
+  provenWritten(batch: ProducerBatch): boolean {
+    const q = batch.queue
+    return batch.hasSequence && !batch.reopened && q.lastAckedSequence >= 0 && batch.producerId === q.producerId &&
+      batch.producerEpoch === q.producerEpoch && batch.baseSequence <= batch.lastSequence && batch.lastSequence <= q.lastAckedSequence
   }
 
   private isNextSequence(q: PartitionQueue, sequence: number): boolean {

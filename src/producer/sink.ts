@@ -17,7 +17,11 @@
  *   `retry.backoff.ms` (growing exponentially, with jitter, up to
  *   `retry.backoff.max.ms`), as long as `retries` and `delivery.timeout.ms`
  *   allow; errors that say the metadata is stale refresh it first. Other
- *   errors fail the batch's records with the broker's error.
+ *   errors fail the batch's records with the broker's error, once believed:
+ *   a code Produce never carries is taken for a corrupt response and retried,
+ *   and any other non-retriable code must come twice in a row
+ *   (produce-errors.ts). A malformed response is a broken connection
+ *   (retriable, see Connection).
  * - A batch older than `delivery.timeout.ms` fails with a TimeoutError saying
  *   how long it waited and why it could not be delivered (its last error, or
  *   that its partition has no leader, or that the leader cannot be reached).
@@ -34,6 +38,7 @@ import { ProduceApi, type PartitionProduceResponse, type ProduceResponse } from 
 import type { Accumulator, ReadyResult } from './accumulator.js'
 import type { ProducerBatch } from './batch.js'
 import type { Idempotence } from './idempotence.js'
+import { judgeProduceError } from './produce-errors.js'
 import type { PartitionQueue } from './queue.js'
 import type { Transactions } from './transactions.js'
 import { Log } from '../logger.js'
@@ -66,6 +71,8 @@ interface SinkCounters {
   requestsInFlight: number
   /** Batches split after MESSAGE_TOO_LARGE. */
   splits: number
+  /** Partition errors not believed at once (produce-errors.ts): retried as after a network error. */
+  suspectResponses: number
 }
 
 interface NodeState {
@@ -88,7 +95,7 @@ export class Sink {
   private readonly settings: SinkSettings
   private readonly idem: Idempotence | undefined
   private readonly txn: Transactions | undefined
-  readonly counters: SinkCounters = { recordsSent: 0, bytesSent: 0, batchesSent: 0, requestsSent: 0, retries: 0, errors: 0, requestsInFlight: 0, splits: 0 }
+  readonly counters: SinkCounters = { recordsSent: 0, bytesSent: 0, batchesSent: 0, requestsSent: 0, retries: 0, errors: 0, requestsInFlight: 0, splits: 0, suspectResponses: 0 }
   private readonly nodes = new Map<number, NodeState>()
   private immediate: NodeJS.Immediate | undefined
   private timer: NodeJS.Timeout | undefined
@@ -353,7 +360,9 @@ export class Sink {
     } else if (res === null) {
       for (const b of batches) this.completeBatch(b, undefined, ErrorCode.NONE, -1n, -1, -1n, now)
     } else {
-      if (res.throttleTimeMs > 0) node.throttledUntil = now + res.throttleTimeMs
+      // A broker never throttles for longer than its quota window (seconds); a larger value is a corrupt
+      // response, and believing it would stall the broker's partitions: cap it at request.timeout.ms.
+      if (res.throttleTimeMs > 0) node.throttledUntil = now + Math.min(res.throttleTimeMs, this.settings.requestTimeoutMs)
       let pending = batches.length
       for (const t of res.responses) {
         for (const p of t.partitionResponses) {
@@ -383,6 +392,20 @@ export class Sink {
     if (error === undefined) {
       this.succeed(b, baseOffset, logAppendTime, now)
       return
+    }
+    if (this.idem !== undefined && !b.done && this.idem.provenWritten(b)) {
+      this.log.info(`${b.topic}-${b.partition}: sequences ${b.baseSequence}.. were written (later ones are acknowledged); ` +
+        `the lost acknowledgement (${error.message}) is not retried`, { topic: b.topic, partition: b.partition })
+      this.succeed(b, -1n, -1, now)
+      return
+    }
+    if (code !== ErrorCode.NETWORK_EXCEPTION && !b.done && now - b.createdMs < this.settings.deliveryTimeoutMs) {
+      const verdict = judgeProduceError(b, code, error)
+      if (verdict.kind === 'suspect') {
+        error = verdict.error
+        code = ErrorCode.NETWORK_EXCEPTION
+        this.counters.suspectResponses++
+      }
     }
     b.lastError = error
     if (code === ErrorCode.MESSAGE_TOO_LARGE && b.recordCount > 1 && !b.done) {

@@ -1,6 +1,7 @@
 // Faults a real broker cannot produce on demand: a fake broker answers
 // ApiVersions properly, then sends a malformed frame. The connection must
-// fail the request with ProtocolError, close, and allocate nothing large.
+// close, fail the request with a retriable ConnectionError caused by a
+// ProtocolError, and allocate nothing large.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
@@ -79,8 +80,11 @@ async function expectProtocolError(misbehave: Misbehave, pattern: RegExp) {
     assert.equal(conn.versionFor(MetadataApi), 12)
     const started = Date.now()
     await assert.rejects(conn.request(MetadataApi, { topics: [] }), (e: unknown) => {
-      assert.ok(e instanceof ProtocolError || e instanceof ConnectionError, `got ${String(e)}`)
-      const root = e instanceof ProtocolError ? e : (e as ConnectionError).cause
+      // A malformed frame is a broken connection: the request fails retriably, the ProtocolError is the cause.
+      assert.ok(e instanceof ConnectionError, `got ${String(e)}`)
+      assert.equal(e.retriable, true)
+      assert.equal(e.context.malformed, true)
+      const root = e.cause
       assert.ok(root instanceof ProtocolError, `cause is a ProtocolError: ${String(root)}`)
       assert.match(root.message, pattern)
       return true

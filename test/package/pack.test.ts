@@ -18,7 +18,9 @@ const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '../..')
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 
-/** Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB). */
+/**
+ * Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB).
+ */
 const MAX_UNPACKED_BYTES = 3_000_000
 const MAX_FILES = 600
 

@@ -28,7 +28,9 @@
  *   FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, GROUP_MAX_SIZE_REACHED
  *   and the like are fatal and poll rejects with them. GROUP_AUTHORIZATION_FAILED
  *   (an AuthorizationError) rejects the poll that met it; the next poll
- *   joins again.
+ *   joins again. Either is believed only once the next join attempt gave the
+ *   same answer (a corrupt response can carry any code; the first one costs a
+ *   retry after the backoff).
  * - An authentication failure (TLS or SASL) is not fatal: that poll rejects
  *   with it, and the next poll tries to join again.
  */
@@ -71,6 +73,8 @@ function retryJoin(code: number): boolean {
 
 export class ClassicMembership implements Membership {
   private readonly host: MembershipHost
+  /** The non-retriable rebalance failure (type/code) of the last attempt, fatal only when the next one repeats it. */
+  private unconfirmed: string | undefined
   private readonly assignors: Assignor[]
   readonly protocol: RebalanceProtocol
   private readonly groupId: string
@@ -197,12 +201,28 @@ export class ClassicMembership implements Membership {
             this.needRejoin = false
             const res = await this.join()
             await this.sync(res)
+            this.unconfirmed = undefined
           },
           {
             backoffMs: settings.retryBackoffMs,
             backoffMaxMs: settings.retryBackoffMaxMs,
             deadline: Infinity,
             ref: false,
+            // A non-retriable answer is believed when the next attempt gives it again: frames carry no
+            // checksum, and a corrupt JoinGroup/SyncGroup response can decode into any error code or assignment.
+            retriable: (err) => {
+              if (err.retriable) {
+                this.unconfirmed = undefined
+                return true
+              }
+              const which = `${err.type}/${err.code ?? ''}`
+              if (this.unconfirmed === which) {
+                this.unconfirmed = undefined
+                return false
+              }
+              this.unconfirmed = which
+              return true
+            },
             onRetry: (err) => {
               this.log.info(`group ${this.groupId}: rebalance attempt failed, retrying: ${err.message}`, { groupId: this.groupId, error: err })
               this.needRejoin = true
@@ -353,6 +373,17 @@ export class ClassicMembership implements Membership {
       throw this.fatalError(code, err)
     }
     const assigned = decodeAssignment(res.assignment)
+    // As Java: an assignment outside the subscription (or of a partition the topic does not have) cannot
+    // come from this group's leader; here it is a corrupt SyncGroup response. Join again.
+    const foreign = assigned.find((tp) => {
+      const info = this.host.cluster.topic(tp.topic)
+      return !this.host.subscriptions.matches(tp.topic) || tp.partition < 0 || (info !== undefined && info.errorCode === ErrorCode.NONE && tp.partition >= info.partitions.length)
+    })
+    if (foreign !== undefined) {
+      throw new KafkaError(`the assignment names ${foreign.topic}-${foreign.partition}, which this member's subscription does not cover; joining again`, {
+        type: 'CORRUPT_RESPONSE', retriable: true, context: { group: this.groupId },
+      })
+    }
     this.transition('stable', `generation ${generation}, ${assigned.length} partitions`)
     this.lastHeartbeatOk = Date.now()
     await this.onJoinComplete(assigned)
