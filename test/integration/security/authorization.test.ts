@@ -18,11 +18,11 @@ import {
   type AclBinding,
 } from '../../../src/index.js'
 import { AUTHORIZER, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion, uniqueName } from '../../helpers/kafka.js'
+import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
 import { samsa } from '../../cli/run.js'
 
-// 9840 + 10000 (SASL), + 11000 (SSL), + 20000 (controller): clear of every other test's ports
-const PORT_BASE = 9840
+// base + 10000..13000 (secure listeners), + 20000 (controller): clear of every other test's ports
+const PORT_BASE = privateClusterPortBase(140) // 9540 unless KAFKA_TEST_PORT_BASE is set
 let state: ClusterState
 let plaintext: string
 let admin: Admin
