@@ -47,6 +47,7 @@ import { MetadataApi, encodeMetadataResponse } from '../../src/protocol/messages
 import { FindCoordinatorApi, encodeFindCoordinatorResponse } from '../../src/protocol/messages/find-coordinator.js'
 import { DescribeClusterApi, encodeDescribeClusterResponse } from '../../src/protocol/messages/describe-cluster.js'
 import { apisByKey } from '../../src/protocol/messages/index.js'
+import { prng } from './prng.js'
 
 export interface Faults {
   corruptRate?: number
@@ -95,17 +96,6 @@ interface Listener {
   server: net.Server | undefined
 }
 
-/** Small deterministic PRNG (mulberry32), so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const REWRITTEN: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = new Map([
   [MetadataApi.apiKey, MetadataApi as ApiDescriptor<unknown, unknown>],

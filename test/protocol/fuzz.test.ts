@@ -23,6 +23,7 @@ import * as messages from '../../src/protocol/messages/index.js'
 import { apisByKey } from '../../src/protocol/messages/index.js'
 import { decodeRecords, readBatches } from '../../src/protocol/records/decode.js'
 import { decodeAssignment, decodeSubscription } from '../../src/consumer/group/protocol.js'
+import { prng } from '../helpers/prng.js'
 
 const CASES = Number(process.env.FUZZ_CASES ?? '30000')
 // A full collection before each RSS reading, so the growth measured is what stays.
@@ -90,17 +91,6 @@ function encodedSeeds(have: Set<string>): Seed[] {
   return seeds
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function mutate(frame: Buffer, random: () => number): Buffer {
   const int = (n: number) => Math.floor(random() * n)
