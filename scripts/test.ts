@@ -86,6 +86,17 @@ async function main (): Promise<number> {
   const timeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 15 * 60_000
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`]
   if (!nodeFlags.some((f) => f.startsWith('--test-timeout'))) args.push('--test-timeout=120000')
+  // Beside the usual TAP output, a list of just the failures, printed again at
+  // the end (and kept in .tmp/test-failures.txt for CI to show last).
+  const failuresFile = path.join(REPO_ROOT, '.tmp', 'test-failures.txt')
+  fs.mkdirSync(path.dirname(failuresFile), { recursive: true })
+  fs.rmSync(failuresFile, { force: true })
+  const ownReporters = !nodeFlags.some((f) => f.startsWith('--test-reporter'))
+  if (ownReporters) {
+    args.push('--test-reporter=tap', '--test-reporter-destination=stdout',
+      `--test-reporter=${path.join(REPO_ROOT, 'scripts', 'test', 'failures-reporter.mjs')}`,
+      `--test-reporter-destination=${failuresFile}`)
+  }
   args.push(...nodeFlags, ...files.map((f) => path.relative(REPO_ROOT, f)))
   log(`node ${args.slice(0, 4 + (args.length - 4 - files.length)).join(' ')} <${files.length} file(s)>`)
 
@@ -108,6 +119,10 @@ async function main (): Promise<number> {
     })
   })
   log(`test run took ${((Date.now() - t0) / 1000).toFixed(1)} s, exit code ${code}`)
+  if (ownReporters && fs.existsSync(failuresFile)) {
+    const failures = fs.readFileSync(failuresFile, 'utf8').trim()
+    if (failures !== '') log(`failed tests:\n${failures}`)
+  }
 
   if (leased) {
     try {
