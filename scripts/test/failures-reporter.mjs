@@ -10,6 +10,8 @@ export default async function * failuresReporter (source) {
     const error = data.details?.error
     // a failing subtest also fails its parent; report the innermost one only
     if (error?.failureType === 'subtestsFailed') continue
+    // a failing `todo` test is expected to fail and does not fail the run
+    if (data.todo !== undefined && data.todo !== false) continue
     const cause = error?.cause ?? error
     const message = String(cause?.message ?? cause ?? 'failed').split('\n')[0].slice(0, 300)
     const where = data.file ? `${data.file.replace(process.cwd() + '/', '')}: ` : ''

@@ -29,9 +29,17 @@ function javaAvailable(): boolean {
   return spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0
 }
 
+// RecordsInterop.java uses the `Compression` builder API of kafka-clients 3.8
+// and later; older releases in .kafka/libs (the compatibility brokers) are
+// left out (their record batch format is the same v2).
+function atLeast38(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number)
+  return major > 3 || (major === 3 && minor >= 8)
+}
+
 function kafkaVersions(): string[] {
   if (!existsSync(LIBS)) return []
-  return readdirSync(LIBS).filter((v) => existsSync(path.join(LIBS, v, `kafka-clients-${v}.jar`))).sort()
+  return readdirSync(LIBS).filter((v) => atLeast38(v) && existsSync(path.join(LIBS, v, `kafka-clients-${v}.jar`))).sort()
 }
 
 // The deterministic records RecordsInterop.java generates too.
