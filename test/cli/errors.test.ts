@@ -78,14 +78,23 @@ test('bad flags fail with one line naming the problem, without contacting a brok
     assert.match(lines[0]!, expected, `samsa ${args.join(' ')}`)
   }
   // As processes: exit code 1 and one line, fast.
-  const procs = await Promise.all([samsa(['topics', '--lst']), samsa(['console-producer'])])
+  const [startup, ...procs] = await Promise.all([samsa(['--help']), samsa(['topics', '--lst']), samsa(['console-producer'])])
   assert.match(oneLineFailure(procs[0]!), cases[0]![1])
   assert.match(oneLineFailure(procs[1]!), /missing required option --topic/)
   for (const r of procs) {
     assert.equal(r.code, 1)
-    assert.ok(r.ms < 5000, `took ${r.ms} ms`)
+    assert.ok(r.ms < startup!.ms + 3000, `took ${r.ms} ms (a --help run beside it: ${startup!.ms} ms)`)
   }
 })
+
+/**
+ * A tool gives up on an unreachable cluster after its 5 s connect bound: its
+ * run may take that plus the process start-up, measured by a `--help` run
+ * started beside it (on a loaded machine start-up alone can take seconds).
+ */
+function assertGaveUpInTime(ms: number, startupMs: number, args: string[]): void {
+  assert.ok(ms < startupMs + 5000 + 3000, `${args.join(' ')} took ${ms} ms (a --help run beside it: ${startupMs} ms)`)
+}
 
 test('an unreachable cluster fails every tool in one line within a few seconds', async () => {
   const runs: string[][] = [
@@ -96,13 +105,13 @@ test('an unreachable cluster fails every tool in one line within a few seconds',
     ['producer-perf-test', '--topic', 't', '--num-records', '1', '--record-size', '1', '--throughput', '-1'],
     ['consumer-perf-test', '--topic', 't', '--messages', '1'],
   ]
-  const results = await Promise.all(runs.map((args) => samsa([...args, '--bootstrap-server', '127.0.0.1:1,127.0.0.1:2'])))
+  const [startup, ...results] = await Promise.all([samsa(['--help']), ...runs.map((args) => samsa([...args, '--bootstrap-server', '127.0.0.1:1,127.0.0.1:2']))])
   results.forEach((r, i) => {
     const line = oneLineFailure(r)
     assert.match(line, /cannot connect to 127\.0\.0\.1:1,127\.0\.0\.1:2 within 5000 ms/, runs[i]!.join(' '))
     assert.match(line, /ECONNREFUSED/)
     assert.equal(r.code, 1)
-    assert.ok(r.ms < 10000, `${runs[i]!.join(' ')} took ${r.ms} ms`)
+    assertGaveUpInTime(r.ms, startup!.ms, runs[i]!)
   })
 })
 
@@ -111,11 +120,11 @@ test('an unreachable cluster fails configs and acls in one line within a few sec
     ['configs', '--describe', '--topic', 't'],
     ['acls', '--list'],
   ]
-  const results = await Promise.all(runs.map((args) => samsa([...args, '--bootstrap-server', '127.0.0.1:1,127.0.0.1:2'])))
+  const [startup, ...results] = await Promise.all([samsa(['--help']), ...runs.map((args) => samsa([...args, '--bootstrap-server', '127.0.0.1:1,127.0.0.1:2']))])
   results.forEach((r, i) => {
     const line = oneLineFailure(r)
     assert.match(line, /cannot connect to 127\.0\.0\.1:1,127\.0\.0\.1:2 within 5000 ms/, runs[i]!.join(' '))
     assert.equal(r.code, 1)
-    assert.ok(r.ms < 10000, `${runs[i]!.join(' ')} took ${r.ms} ms`)
+    assertGaveUpInTime(r.ms, startup!.ms, runs[i]!)
   })
 })
