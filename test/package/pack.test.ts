@@ -19,10 +19,12 @@ const root = resolve(import.meta.dirname, '../..')
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 
 /**
- * Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB).
+ * Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB;
+ * 540 files and 2.94 MB with the core alone; raised for the entry points
+ * that came after: samsa/testing, samsa/schema-registry, share groups).
  */
-const MAX_UNPACKED_BYTES = 3_000_000
-const MAX_FILES = 600
+const MAX_UNPACKED_BYTES = 4_000_000
+const MAX_FILES = 800
 
 /** Whether dist/ was built after the last change to anything it is built from. */
 function distIsFresh (): boolean {
@@ -108,12 +110,14 @@ test('programs type-check against the packed types and load the packed code, as 
     "import { Producer, Consumer, Admin, KafkaError, type ProducerRecord } from 'samsa'",
     "import kafkajs, { Kafka } from 'samsa/kafkajs'",
     'const record: ProducerRecord<string, string> = { topic: "t", value: "v" }',
-    'export const used = [Producer, Consumer, Admin, KafkaError, record, Kafka, kafkajs.Kafka satisfies typeof Kafka]',
+    "import { MockProducer, MockConsumer } from 'samsa/testing'",
+    'export const used = [Producer, Consumer, Admin, KafkaError, record, Kafka, kafkajs.Kafka satisfies typeof Kafka, new MockProducer<string, string>(), MockConsumer]',
   ].join('\n'))
   writeFileSync(join(app, 'cjs.cts'), [
     "import samsa = require('samsa')",
     "import kafkajs = require('samsa/kafkajs')",
-    'export const used = [samsa.Producer, samsa.KafkaError, kafkajs.Kafka, kafkajs.default.Kafka satisfies typeof kafkajs.Kafka]',
+    "import testing = require('samsa/testing')",
+    'export const used = [samsa.Producer, samsa.KafkaError, kafkajs.Kafka, kafkajs.default.Kafka satisfies typeof kafkajs.Kafka, testing.MockConsumer]',
   ].join('\n'))
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -132,6 +136,8 @@ test('programs type-check against the packed types and load the packed code, as 
     "const cjs = require('samsa'); const cjsKafkajs = require('samsa/kafkajs')",
     "for (const m of [esm, cjs]) if (typeof m.Producer !== 'function' || typeof m.KafkaError !== 'function') throw new Error('samsa exports')",
     "for (const m of [esmKafkajs, cjsKafkajs]) if (typeof m.Kafka !== 'function' || typeof m.default.Kafka !== 'function') throw new Error('samsa/kafkajs exports')",
+    "const esmTesting = await import('samsa/testing'); const cjsTesting = require('samsa/testing')",
+    "for (const m of [esmTesting, cjsTesting]) if (typeof m.MockProducer !== 'function' || typeof m.MockConsumer !== 'function') throw new Error('samsa/testing exports')",
     "console.log('loaded')",
   ].join('\n')
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: app })
