@@ -216,6 +216,10 @@ class Source {
     }
     const maxVersion = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 4)
     const request = this.session.build(parts.map((p) => this.sessionPartition(p)), maxVersion >= 13)
+    // Each partition's epoch and fetch offset as the request asks for them: a seek (or a reset, a
+    // revoke) while the request is in flight makes its answer for that partition stale.
+    const asked = new Map<string, { epoch: number; fetchOffset: bigint }>()
+    for (const p of parts) asked.set(p.key, { epoch: p.epoch, fetchOffset: p.fetchOffset })
     let res: FetchResponse
     try {
       res = await conn.request(FetchApi, this.fetchRequest(request), {
@@ -232,7 +236,7 @@ class Source {
       this.log.debug(`fetch session ${request.sessionId} on node ${this.nodeId}: ${err.message}; starting a new session`)
       return
     }
-    if (this.deliver(parts, request, res)) this.host.onData()
+    if (this.deliver(asked, request, res)) this.host.onData()
   }
 
   private fetchRequest(request: SessionRequest): FetchRequestInput {
@@ -252,17 +256,17 @@ class Source {
   }
 
   /** Hands each partition its part of the response; true when any added data or an error for poll. */
-  private deliver(parts: PartitionState[], request: SessionRequest, res: FetchResponse): boolean {
-    const epochs = new Map<string, number>()
-    for (const p of parts) epochs.set(p.key, p.epoch)
+  private deliver(asked: Map<string, { epoch: number; fetchOffset: bigint }>, request: SessionRequest, res: FetchResponse): boolean {
     let data = false
     for (const t of res.responses) {
       const topic = request.useTopicIds ? request.topicNames.get(t.topicId) : t.topic
       if (topic === undefined) continue
       for (const p of t.partitions) {
         const s = this.host.subscriptions.get(topic, p.partitionIndex)
-        // A seek since the request was sent makes its answer stale.
-        if (!s || s.epoch !== epochs.get(s.key) || s.position === null) continue
+        // A seek since the request was sent makes its answer stale (the epochs are the ones the request was
+        // built with: taken when the response arrives, they would let a seek's stale answer through).
+        const a = asked.get(s?.key ?? '')
+        if (!s || !a || s.epoch !== a.epoch || s.fetchOffset !== a.fetchOffset || s.position === null) continue
         if (this.onPartition(s, p)) data = true
       }
     }
