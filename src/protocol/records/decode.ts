@@ -111,15 +111,7 @@ export function readBatches(data: Buffer, options: ReadBatchesOptions = {}): Rec
       throw new ProtocolError(`record batch at offset ${baseOffset} is ${size} bytes, less than the ${RECORD_BATCH_OVERHEAD}-byte header`)
     }
     const crc = data.readUInt32BE(at + 17)
-    if (checkCrc) {
-      const computed = crc32c(data.subarray(at + 21, at + size))
-      if (computed !== crc) {
-        throw new ProtocolError(
-          `record batch at offset ${baseOffset} is corrupt: stored CRC 0x${crc.toString(16)}, computed 0x${computed.toString(16)}`,
-          { type: 'CORRUPT_MESSAGE', context: { offset: baseOffset } },
-        )
-      }
-    }
+    if (checkCrc) checkCrcOf(data.subarray(at + 21, at + size), crc, baseOffset)
     const attributes = data.readInt16BE(at + 21)
     const lastOffsetDelta = data.readInt32BE(at + 23)
     const recordCount = data.readInt32BE(at + 57)
@@ -156,6 +148,30 @@ export function readBatches(data: Buffer, options: ReadBatchesOptions = {}): Rec
     at += size
   }
   return batches
+}
+
+/** Throws ProtocolError (CORRUPT_MESSAGE) unless `covered` (attributes to the end of a batch) has CRC-32C `crc`. */
+function checkCrcOf(covered: Buffer, crc: number, baseOffset: bigint): void {
+  const computed = crc32c(covered)
+  if (computed !== crc) {
+    throw new ProtocolError(
+      `record batch at offset ${baseOffset} is corrupt: stored CRC 0x${crc.toString(16)}, computed 0x${computed.toString(16)}`,
+      { type: 'CORRUPT_MESSAGE', context: { offset: baseOffset } },
+    )
+  }
+}
+
+/**
+ * Checks the CRC of batches that `readBatches` returned with `checkCrc: false`
+ * (their `records` are views into the fetched data, so the bytes the CRC
+ * covers are right before them). Throws as `readBatches` does.
+ */
+export function checkBatchCrcs(batches: readonly RecordBatch[]): void {
+  for (const b of batches) {
+    const r = b.records
+    const from = RECORD_BATCH_OVERHEAD - 21
+    checkCrcOf(Buffer.from(r.buffer, r.byteOffset - from, r.length + from), b.crc, b.baseOffset)
+  }
 }
 
 /**
