@@ -56,6 +56,15 @@ export interface DecodedRecord {
   headers: RecordHeader[]
 }
 
+/**
+ * Builds the object a parsed record becomes: parsers call it once per record,
+ * so a caller that wants its own record type (the consumer's ConsumerRecord)
+ * gets one object per record instead of a DecodedRecord and then its own.
+ */
+export type RecordFactory<T> = (offset: bigint, timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[]) => T
+
+const decodedRecord: RecordFactory<DecodedRecord> = (offset, timestamp, key, value, headers) => ({ offset, timestamp, key, value, headers })
+
 export interface ReadBatchesOptions {
   /** Verify each batch's CRC-32C (Java's `check.crcs`). Default true. */
   checkCrc?: boolean
@@ -178,10 +187,13 @@ export function checkBatchCrcs(batches: readonly RecordBatch[]): void {
  * The records of `batch`, decompressing its records section first when it is
  * compressed (off the event loop, bounded by `maxDecompressedBytes`).
  */
-export async function decodeRecords(batch: RecordBatch, options: DecodeRecordsOptions = {}): Promise<DecodedRecord[]> {
-  if (batch.compression === 'none' || batch.recordCount === 0) return parseRecords(batch, batch.compression === 'none' ? batch.records : EMPTY)
+export async function decodeRecords(batch: RecordBatch, options?: DecodeRecordsOptions): Promise<DecodedRecord[]>
+export async function decodeRecords<T>(batch: RecordBatch, options: DecodeRecordsOptions, make: RecordFactory<T>): Promise<T[]>
+export async function decodeRecords<T>(batch: RecordBatch, options: DecodeRecordsOptions = {}, make?: RecordFactory<T>): Promise<T[]> {
+  const m = (make ?? decodedRecord) as RecordFactory<T>
+  if (batch.compression === 'none' || batch.recordCount === 0) return parseRecords(batch, batch.compression === 'none' ? batch.records : EMPTY, m)
   const bytes = await decompress(batch.compression, batch.records, options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES)
-  return parseRecords(batch, bytes)
+  return parseRecords(batch, bytes, m)
 }
 
 // Cursor of the record parser. Parsing is synchronous, so module state is safe
@@ -248,7 +260,10 @@ function readNullableBytes(what: string): Buffer | null {
  * {@link decodeRecords} calls it after decompressing). Exactly `recordCount`
  * records must fill `bytes`, each exactly its declared length.
  */
-export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[] {
+export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[]
+export function parseRecords<T>(batch: RecordBatch, bytes: Buffer, make: RecordFactory<T>): T[]
+export function parseRecords<T>(batch: RecordBatch, bytes: Buffer, make?: RecordFactory<T>): T[] {
+  const build = (make ?? decodedRecord) as RecordFactory<T>
   const count = batch.recordCount
   if (count < 0 || count * MIN_RECORD_SIZE > bytes.length) {
     throw new ProtocolError(
@@ -256,7 +271,7 @@ export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[]
       { context: { offset: batch.baseOffset } },
     )
   }
-  const out: DecodedRecord[] = new Array(count)
+  const out: T[] = new Array(count)
   const logAppendTime = batch.timestampType === 'LogAppendTime'
   const baseTimestamp = batch.baseTimestamp
   const maxTimestamp = batch.maxTimestamp
@@ -291,13 +306,13 @@ export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[]
         headers.push({ key: headerKey, value: readNullableBytes('header value') })
       }
       if (pos !== recordEnd) fail(`record ${i} declares ${length} bytes but its fields take ${length - (recordEnd - pos)}`)
-      out[i] = {
-        offset: smallOffsets ? BigInt(baseOffsetNumber + offsetDelta) : baseOffset + BigInt(offsetDelta),
-        timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta,
+      out[i] = build(
+        smallOffsets ? BigInt(baseOffsetNumber + offsetDelta) : baseOffset + BigInt(offsetDelta),
+        logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta,
         key,
         value,
         headers,
-      }
+      )
     }
     if (pos !== sectionEnd) {
       throw new ProtocolError(
