@@ -41,6 +41,7 @@ import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
+import { ProduceApi } from '../protocol/messages/produce.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
 import { channels } from './diagnostics.js'
@@ -53,6 +54,26 @@ const networkLog = Log.standalone('samsa:network')
 const READ_CHUNK = 64 * 1024
 /** Reads up to this size are copied out of the scratch buffer (which is then reused); larger ones keep it. */
 const SMALL_READ = 16 * 1024
+
+const PRODUCE_API_KEY = ProduceApi.apiKey
+/** Byte fields (record batches) of at least this size go to the socket from where they are (gathered write). */
+const GATHER_MIN = 4096
+
+/**
+ * Writes a request's buffers as one gathered write (cork, then uncork: the
+ * socket hands them to writev together); `done` fires when the last is written.
+ */
+function writeFrame(socket: net.Socket, frame: Buffer[], done?: (err?: Error | null) => void): void {
+  if (frame.length === 1) {
+    socket.write(frame[0]!, done)
+    return
+  }
+  socket.cork()
+  const last = frame.length - 1
+  for (let i = 0; i < last; i++) socket.write(frame[i]!)
+  socket.write(frame[last]!, done)
+  socket.uncork()
+}
 
 const CLIENT_SOFTWARE_NAME = 'samsa'
 const CLIENT_SOFTWARE_VERSION = '0.1.0'
@@ -328,25 +349,28 @@ export class Connection {
     }
     const correlationId = this.nextCorrelationId
     this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff
-    const w = new Writer(this.sizeHints.get(api.apiKey) ?? 256)
+    // Produce requests are gathered: the record batches are written from where they are, not copied.
+    const w = new Writer(this.sizeHints.get(api.apiKey) ?? 256, api.apiKey === PRODUCE_API_KEY ? { gatherMin: GATHER_MIN } : undefined)
     const sizeAt = w.reserveInt32()
-    let frame: Buffer
+    let frame: Buffer[]
+    let size: number
     try {
       writeRequestHeader(w, api.requestHeaderVersion(version), api.apiKey, version, correlationId, this.options.clientId)
       api.encodeRequest(w, body, version)
-      w.patchInt32(sizeAt, w.offset - 4)
-      frame = w.finish()
-      this.sizeHints.set(api.apiKey, Math.max(256, frame.length + (frame.length >>> 3)))
+      size = w.length
+      w.patchInt32(sizeAt, size - 4)
+      frame = w.finishv()
+      this.sizeHints.set(api.apiKey, Math.max(256, w.offset + (w.offset >>> 3)))
     } catch (e) {
       return Promise.reject(e instanceof KafkaError ? e : new KafkaError(`cannot encode ${api.name} v${version}: ${(e as Error).message}`, { cause: e }))
     }
     this.lastUsed = Date.now()
     if (channels.request.hasSubscribers) {
-      channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
+      channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size })
     }
     if (options.noResponse) {
       return new Promise<Res>((resolve, reject) => {
-        socket.write(frame, (err) => {
+        writeFrame(socket, frame, (err) => {
           if (err) reject(new ConnectionError(`write to ${this.address} failed: ${err.message}`, { cause: err }))
           else resolve(undefined as Res)
         })
@@ -371,7 +395,7 @@ export class Connection {
         this.destroy(new ConnectionError(`connection to ${this.address} closed after a request timed out`, { context: { broker: this.address } }))
       }, timeoutMs)
       this.pending.set(correlationId, pending)
-      socket.write(frame)
+      writeFrame(socket, frame)
     })
   }
 
