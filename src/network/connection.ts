@@ -126,6 +126,8 @@ export class Connection {
   /** Where the next plaintext read goes: the current frame's unfilled tail, or the scratch buffer. */
   private readingIntoFrame = false
   private scratch: Buffer | undefined
+  /** Breaks the connection when a frame whose size arrived is not complete within requestTimeoutMs. */
+  private frameTimer: NodeJS.Timeout | undefined
 
   /** Time of the last request or response, for idle reaping. */
   lastUsed = Date.now()
@@ -393,7 +395,7 @@ export class Connection {
       this.frameFilled += n
       if (this.frameFilled === this.frame!.length) {
         const f = this.frame!
-        this.frame = undefined
+        this.endFrame()
         this.onFrame(f)
       }
       return true
@@ -423,7 +425,7 @@ export class Connection {
         offset += n
         if (this.frameFilled === this.frame.length) {
           const f = this.frame
-          this.frame = undefined
+          this.endFrame()
           this.onFrame(f)
         }
         continue
@@ -439,8 +441,7 @@ export class Connection {
           offset += size
           this.onFrame(f)
         } else {
-          this.frame = Buffer.allocUnsafe(size)
-          this.frameFilled = 0
+          this.startFrame(size)
         }
         continue
       }
@@ -454,9 +455,40 @@ export class Connection {
         this.chunks = []
         this.chunkBytes = 0
         if (!this.checkSize(size)) return
-        this.frame = Buffer.allocUnsafe(size)
-        this.frameFilled = 0
+        this.startFrame(size)
       }
+    }
+  }
+
+  /**
+   * A frame's size arrived but not all of its body: the rest must come within
+   * requestTimeoutMs. A corrupt size prefix (frames carry no checksum) would
+   * otherwise wait for bytes that never come, holding up every response behind
+   * it on this connection for as long as the longest request timeout (a
+   * JoinGroup's is max.poll.interval.ms).
+   */
+  private startFrame(size: number): void {
+    this.frame = Buffer.allocUnsafe(size)
+    this.frameFilled = 0
+    const timeoutMs = this.options.requestTimeoutMs
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = undefined
+      if (this.frame === undefined) return
+      this.destroy(
+        new ProtocolError(
+          `malformed frame from ${this.address}: ${this.frameFilled} of its ${this.frame.length} bytes arrived in ${timeoutMs} ms (request.timeout.ms)`,
+          { context: { broker: this.address } },
+        ),
+      )
+    }, timeoutMs)
+    this.frameTimer.unref()
+  }
+
+  private endFrame(): void {
+    this.frame = undefined
+    if (this.frameTimer !== undefined) {
+      clearTimeout(this.frameTimer)
+      this.frameTimer = undefined
     }
   }
 
@@ -534,7 +566,7 @@ export class Connection {
       p.reject(failure)
     }
     this.pending.clear()
-    this.frame = undefined
+    this.endFrame()
     this.chunks = []
     this.socket?.destroy()
     this.socket = undefined
