@@ -54,3 +54,32 @@ export class Confirmation {
     this.last = undefined
   }
 }
+
+/**
+ * Confirmation per item of a call that answers item by item (the topics of
+ * CreateTopics, the filters of DeleteAcls, the users of
+ * AlterUserScramCredentials...): an item's non-retriable error is believed
+ * when the item's next attempt repeats it; the others go on meanwhile.
+ */
+export class ItemConfirmations {
+  private readonly byItem = new Map<string, Confirmation>()
+
+  /** True: `error` is `item`'s final answer. False: ask again for `item`. */
+  believe(item: string, error: KafkaError): boolean {
+    let c = this.byItem.get(item)
+    if (c === undefined) this.byItem.set(item, (c = new Confirmation()))
+    return c.believe(error)
+  }
+
+  /** `item` succeeded or failed retriably. */
+  reset(item: string): void {
+    this.byItem.get(item)?.reset()
+  }
+}
+
+/** The retriable error that makes a call ask again to confirm `error` (see the module comment). */
+export function unconfirmed(error: KafkaError): KafkaError {
+  return new KafkaError(`${error.message}; asking once more to confirm it is the broker's answer`, {
+    type: 'UNCONFIRMED_ERROR', retriable: true, cause: error, context: error.context,
+  })
+}

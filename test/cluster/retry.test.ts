@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { backoffDelay, retry } from '../../src/cluster/retry.js'
 import { ambientSignal, sleep, until, withSignal } from '../../src/cluster/wait.js'
-import { Confirmation } from '../../src/cluster/confirm.js'
+import { Confirmation, ItemConfirmations, unconfirmed } from '../../src/cluster/confirm.js'
 import { ConnectionError, KafkaError, TimeoutError } from '../../src/errors.js'
 
 /** Runs `fn` with Math.random fixed to `r`. */
@@ -108,6 +108,19 @@ test('Confirmation: a retriable error or a success in between starts over; error
   assert.equal(c.believe(e), false)
   assert.equal(c.believe(e), true)
   assert.equal(c.believe(new KafkaError('client-side')), true)
+})
+
+test('ItemConfirmations: each item confirms on its own; unconfirmed() is a retriable error caused by the suspect one', () => {
+  const c = new ItemConfirmations()
+  const e = new KafkaError('x', { code: 36, type: 'TOPIC_ALREADY_EXISTS' })
+  assert.equal(c.believe('a', e), false)
+  assert.equal(c.believe('b', e), false)
+  assert.equal(c.believe('a', e), true)
+  c.reset('b')
+  assert.equal(c.believe('b', e), false)
+  const u = unconfirmed(e)
+  assert.equal(u.retriable, true)
+  assert.equal(u.cause, e)
 })
 
 test('retry: the ambient signal of withSignal stops retries deep inside a call', async () => {
