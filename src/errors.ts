@@ -108,6 +108,19 @@ export class SerializationError extends KafkaError {
   }
 }
 
+/**
+ * A fetched record's key or value could not be deserialized (Java's
+ * RecordDeserializationException). `context` names `topic`, `partition`,
+ * `offset` and `what` ('key' or 'value'); `cause` is the deserializer's error.
+ * `poll()` throws it; the position stays at that record, so every poll throws
+ * again until the application seeks past it (`seek(tp, offset + 1n)`).
+ */
+export class DeserializationError extends SerializationError {
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super(message, { type: 'DESERIALIZATION', ...options })
+  }
+}
+
 /** `consumer.wakeup()` interrupted a poll. */
 export class WakeupError extends KafkaError {
   constructor(message = 'poll interrupted by wakeup()', options: KafkaErrorOptions = {}) {
