@@ -64,6 +64,7 @@ export {
   SslAuthenticationError,
   SerializationError,
   DeserializationError,
+  SchemaRegistryError,
   WakeupError,
   ProtocolError,
   AbortError,
