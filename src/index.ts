@@ -63,6 +63,8 @@ export {
   AuthorizationError,
   SslAuthenticationError,
   SerializationError,
+  DeserializationError,
+  SchemaRegistryError,
   WakeupError,
   ProtocolError,
   AbortError,
@@ -71,7 +73,7 @@ export type { KafkaErrorOptions } from './errors.js'
 export { ErrorCode } from './protocol/errors.js'
 export type { ErrorName } from './protocol/errors.js'
 export { serializers, deserializers } from './serde/serde.js'
-export type { Serializer, Deserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
+export type { Serializer, Deserializer, SyncSerializer, SyncDeserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
 export type { TopicPartition, TopicPartitionOffset, Header } from './types.js'
 export { Consumer, ConsumerRecords } from './consumer/index.js'
 export type { ConsumerConstructor, ConsumerRecord, ConsumerRebalanceListener, ConsumerGroupMetadata, ConsumerOptions, CloseOptions, DeserializerOption, PollOptions, ApiCallOptions } from './consumer/index.js'
