@@ -4,10 +4,14 @@
 // 4.x; on 3.9 only the UNSUPPORTED_VERSION check runs.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Admin, ShareConsumer, deserializers, KafkaError, type ShareConsumerRecord } from '../../../src/index.js'
 import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
 import { TestProducer } from '../../helpers/produce.js'
 
+const HERE = path.dirname(fileURLToPath(import.meta.url))
 const share = kafkaVersionAtLeast('4.1.0')
 const producer = new TestProducer()
 const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
@@ -192,5 +196,36 @@ test('close releases what a member holds; wakeup ends a poll; the async iterator
     await assert.rejects(b.poll(30000), { name: 'WakeupError' })
   } finally {
     await b.close()
+  }
+})
+
+test('a member killed without acknowledging: its records are delivered again after the acquisition lock times out', { skip: !share }, async () => {
+  const topic = uniqueName('share-crash')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-crash-g', { 'share.record.lock.duration.ms': '15000' })
+  await producer.fill(topic, 1, 4, 'k')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'fixtures', 'holder.ts'), g, topic, '4'], {
+    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers() },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  try {
+    const end = Date.now() + 90000
+    while (!out.includes('held') && Date.now() < end) await new Promise((r) => setTimeout(r, 200))
+    assert.match(out, /held 4/)
+  } finally {
+    child.kill('SIGKILL')
+    await exited
+  }
+  const c = consumer(g)
+  try {
+    c.subscribe([topic])
+    const got: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(c, () => got.length >= 4, (r) => got.push(r), 90000)
+    assert.deepEqual(got.map((r) => [r.value, r.deliveryCount]), [['k-0', 2], ['k-1', 2], ['k-2', 2], ['k-3', 2]])
+  } finally {
+    await c.close()
   }
 })
