@@ -40,6 +40,7 @@ import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
+import { brokerRelease } from './broker-release.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
@@ -169,6 +170,11 @@ export class Connection {
     return this.versions
   }
 
+  /** The broker's likely release from its ApiVersions, e.g. 'Kafka 2.8-ish' (see broker-release.ts). */
+  get brokerRelease(): string {
+    return brokerRelease(this.versions)
+  }
+
   connect(): Promise<void> {
     if (this.connecting) return this.connecting
     this.connecting = this.doConnect()
@@ -294,7 +300,7 @@ export class Connection {
         throw err
       }
       throw new KafkaError(
-        `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
+        `broker ${this.address} (${this.brokerRelease}) does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
           (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
         { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { broker: this.address, api: api.name } },
       )
