@@ -97,7 +97,7 @@ export interface ApiCallOptions {
   signal?: AbortSignal
 }
 
-function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
+export function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
   if (v === undefined || v === null) return deserializers.buffer
   if (typeof v === 'string') {
     const d = (javaDeserializers as Record<string, Deserializer<unknown>>)[v]
