@@ -82,6 +82,7 @@ export { Producer } from './producer/producer.js'
 export type { ProducerConstructor, SerializerOption } from './producer/producer.js'
 export type { ProducerRecord, RecordMetadata, PartitionInfo, Node, SendCallback, ProducerMetrics, CloseOptions as ProducerCloseOptions, AbortOptions, SendOptions } from './producer/types.js'
 export type { ClientMetrics, Metric, MetricName } from './metrics/index.js'
+export type { ProducerInterceptor, ConsumerInterceptor } from './instrumentation/interceptors.js'
 export type { ProducerConfigInput, PartitionerFunction } from './config/producer.js'
 export { ShareConsumer } from './share-consumer/index.js'
 export type {

@@ -35,6 +35,7 @@ import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerMetricsRecorder } from '../metrics/consumer.js'
 import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
+import { ConsumerInterceptors, type ConsumerInterceptor } from '../instrumentation/interceptors.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
@@ -138,6 +139,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** When the rebalance in progress started (-1: none). */
   private rebalanceStart = -1
   private readonly recorder: ConsumerMetricsRecorder
+  /** `interceptor.classes`; undefined when there are none. */
+  private readonly interceptors: ConsumerInterceptors<unknown, unknown> | undefined
   private nextAutoCommit = 0
   private polling = false
   private wakeupPending = false
@@ -173,6 +176,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     this.cluster = new Cluster(this.config, 'consumer')
     this.log = Log.of(this.cluster, 'consumer')
     const self = this
+    const interceptors = (this.config['interceptor.classes'] ?? []) as ConsumerInterceptor[]
+    this.interceptors = interceptors.length > 0 ? new ConsumerInterceptors(interceptors, this.log) : undefined
     this.recorder = new ConsumerMetricsRecorder(this.cluster.metrics, this.config['client.id'], {
       assignedPartitions: () => this.subscriptions.size,
       lastPollAt: () => this.lastPollStart,
@@ -197,7 +202,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         coordinator: this.coordinator,
         identity: () => self.membership?.identity() ?? { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null },
         onFenced: (e) => self.membership?.onFenced(e),
-        onCommitted: (_offsets, latencyMs) => this.recorder.committed(latencyMs),
+        onCommitted: (offsets, latencyMs, error) => {
+          this.recorder.committed(latencyMs)
+          if (error === undefined) this.interceptors?.onCommit(offsets)
+        },
       })
     }
   }
@@ -418,7 +426,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         if (records.count > 0) {
           this.recorder.polled(records.count)
           this.fetcher.wake()
-          return records
+          return this.interceptors === undefined ? records : this.interceptors.onConsume(records) as ConsumerRecords<K, V>
         }
         if (Date.now() >= deadline) return records
         if (membership?.rejoinNeeded && membership === this.membership) {
@@ -884,6 +892,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       this.membership?.close()
       void this.fetcher.close(0)
       this.cluster.close()
+      this.interceptors?.close()
       this.closed = true
       this.log.debug(`consumer closed`)
     }

@@ -27,6 +27,7 @@
  */
 import { ProducerMetricsRecorder } from '../metrics/producer.js'
 import { clientMetrics } from '../metrics/index.js'
+import { ProducerInterceptors, type ProducerInterceptor } from '../instrumentation/interceptors.js'
 import { Cluster } from '../cluster/cluster.js'
 import { Log } from '../logger.js'
 import { retry } from '../cluster/retry.js'
@@ -88,6 +89,8 @@ class ProducerImpl<K, V> {
   private readonly log: Log
   private readonly acc: Accumulator
   private readonly sink: Sink
+  /** `interceptor.classes`; undefined when there are none. */
+  private readonly interceptors: ProducerInterceptors<unknown, unknown> | undefined
   private readonly idem: Idempotence | undefined
   private readonly txn: Transactions | undefined
   private readonly keySerializer: Serializer<K | null>
@@ -176,6 +179,8 @@ class ProducerImpl<K, V> {
     this.txn = txn
     this.sink = sink
     sink.onBatchDone = () => this.checkIdle()
+    const interceptors = (c['interceptor.classes'] ?? []) as ProducerInterceptor[]
+    this.interceptors = interceptors.length > 0 ? new ProducerInterceptors(interceptors, this.log) : undefined
     this.serializing.onDrained = () => this.checkIdle()
     sink.metrics = new ProducerMetricsRecorder(cluster.metrics, c['client.id'], {
       bufferTotal: () => c['buffer.memory'],
@@ -210,6 +215,10 @@ class ProducerImpl<K, V> {
   }
 
   private doSend(record: ProducerRecord<K, V>, callback: SendCallback, signalOption?: unknown): void {
+    if (this.interceptors !== undefined) {
+      record = this.interceptors.onSend(record) as ProducerRecord<K, V>
+      callback = this.interceptors.wrap(callback)
+    }
     if (signalOption !== undefined) {
       let signal: AbortSignal | undefined
       try {
@@ -599,6 +608,7 @@ class ProducerImpl<K, V> {
     this.acc.close()
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer)
     this.cluster.close()
+    this.interceptors?.close()
     for (const w of this.idleWaiters.splice(0)) w.resolve()
     this.log.debug(`producer closed`)
   }
