@@ -13,16 +13,20 @@
  * - With `read_committed`, records of aborted transactions are skipped using
  *   the response's aborted-transaction list and the ABORT markers; control
  *   records never reach the user, whatever the isolation level.
- * - A deserializer failure throws a SerializationError naming the partition
- *   and offset; the position stays at that record (seek past it to skip it).
+ * - A deserializer failure throws a DeserializationError naming the topic,
+ *   partition and offset; the position stays at that record, so the next
+ *   poll throws again (seek past it to skip it), as Java's consumer does.
+ * - A deserializer that returns a promise stops the drain at that record:
+ *   drainPartition returns a promise that settles the record's key and value
+ *   (kept on the CompletedFetch) and the next call delivers it.
  */
-import { SerializationError, KafkaError } from '../errors.js'
+import { DeserializationError, KafkaError } from '../errors.js'
 import type { AbortedTransaction } from '../protocol/messages/fetch.js'
 import {
   decodeControlRecordKey, decodeRecords, parseRecords, ControlRecordType,
   type DecodedRecord, type RecordBatch,
 } from '../protocol/records/decode.js'
-import type { Deserializer } from '../serde/serde.js'
+import { isThenable, type Deserializer } from '../serde/serde.js'
 import type { Header } from '../types.js'
 import type { PartitionState } from './positions.js'
 import type { ConsumerRecord } from './records.js'
@@ -39,6 +43,8 @@ export class CompletedFetch {
   readonly decoding = new Map<number, Promise<DecodedRecord[]>>()
   /** Bytes still held (decremented batch by batch). */
   remainingBytes: number
+  /** The key and value an async deserializer gave for the record at `offset` (delivered by the next drain). */
+  deserialized: { offset: bigint; key: unknown; value: unknown } | null = null
   private readonly aborted: AbortedTransaction[]
   private abortedIndex = 0
   private readonly abortedProducers = new Set<bigint>()
@@ -139,6 +145,7 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
       let position: bigint = state.position!
       let i = cf.recordIndex
       const n = records.length
+      let what: 'key' | 'value' = 'key'
       try {
         for (; i < n && out.length < max; i++) {
           const r = records[i]!
@@ -146,14 +153,34 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
           const headers = r.headers as Header[]
           const key = r.key
           const value = r.value
+          let k: K | null | Promise<K | null>
+          let v: V | null | Promise<V | null>
+          const ready = cf.deserialized
+          if (ready !== null && ready.offset === r.offset) {
+            cf.deserialized = null
+            k = ready.key as K | null
+            v = ready.value as V | null
+          } else {
+            what = 'key'
+            k = kd.deserialize(topic, key, headers)
+            what = 'value'
+            v = vd.deserialize(topic, value, headers)
+            if (isThenable(k) || isThenable(v)) {
+              // Stop here: the caller awaits both, then drains again from this record.
+              state.position = position
+              state.positionEpoch = epoch
+              cf.recordIndex = i
+              return settleAsync(cf, r.offset, k, v, topic, partition)
+            }
+          }
           out.push({
             topic,
             partition,
             offset: r.offset,
             timestamp: r.timestamp,
             timestampType,
-            key: kd.deserialize(topic, key, headers),
-            value: vd.deserialize(topic, value, headers),
+            key: k,
+            value: v,
             headers,
             leaderEpoch: epoch,
             serializedKeySize: key === null ? -1 : key.length,
@@ -166,10 +193,7 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
         state.position = position
         state.positionEpoch = epoch
         cf.recordIndex = i
-        throw e instanceof KafkaError && !(e instanceof SerializationError) ? e : new SerializationError(
-          `cannot deserialize the record at offset ${r.offset} of ${topic}-${partition}: ${(e as Error).message}; seek past it to skip it`,
-          { cause: e, context: { topic, partition, offset: r.offset } },
-        )
+        throw deserializationFailed(e, topic, partition, r.offset, what)
       }
       state.position = position
       state.positionEpoch = epoch
@@ -183,6 +207,30 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
     }
   }
   return null
+}
+
+/** Awaits an async deserializer's key and value; a failure becomes the record's DeserializationError. */
+async function settleAsync(cf: CompletedFetch, offset: bigint, k: unknown, v: unknown, topic: string, partition: number): Promise<void> {
+  let what: 'key' | 'value' = 'key'
+  try {
+    const key = await k
+    what = 'value'
+    const value = await v
+    cf.deserialized = { offset, key, value }
+  } catch (e) {
+    throw deserializationFailed(e, topic, partition, offset, what)
+  } finally {
+    // Both are awaited, so a rejection of the other one is never unhandled.
+    if (isThenable(v)) Promise.resolve(v).catch(() => undefined)
+  }
+}
+
+function deserializationFailed(e: unknown, topic: string, partition: number, offset: bigint, what: 'key' | 'value'): KafkaError {
+  if (e instanceof DeserializationError) return e
+  return new DeserializationError(
+    `cannot deserialize the ${what} of the record at offset ${offset} of ${topic}-${partition}: ${(e as Error)?.message ?? String(e)}; seek past it to skip it`,
+    { cause: e, context: { topic, partition, offset, what } },
+  )
 }
 
 function finishBatch(state: PartitionState, cf: CompletedFetch, batch: RecordBatch): void {

@@ -29,7 +29,7 @@ import { shareConsumerSchema, type ShareConsumerConfig, type ShareConsumerConfig
 import { resolveDeserializer, type DeserializerOption } from '../consumer/consumer.js'
 import { ConsumerRecords, type ConsumerRecord } from '../consumer/records.js'
 import { tpKey } from '../consumer/positions.js'
-import { KafkaError, SerializationError, WakeupError } from '../errors.js'
+import { DeserializationError, KafkaError, WakeupError } from '../errors.js'
 import { Log } from '../logger.js'
 import type { DeserializedType, Deserializer, JavaDeserializerName } from '../serde/serde.js'
 import type { Header, TopicPartition } from '../types.js'
@@ -214,7 +214,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         this.throwPendingError()
         if (this.closing) return new ConsumerRecords()
         this.fetcher.wake()
-        const records = this.collect()
+        const records = await this.collect()
         if (records.count > 0) {
           this.fetcher.wake()
           return records
@@ -257,7 +257,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     this.held.clear()
   }
 
-  private collect(): ShareConsumerRecords<K, V> {
+  private async collect(): Promise<ShareConsumerRecords<K, V>> {
     const max = this.config['max.poll.records']
     const byPartition = new Map<string, { tp: TopicPartition; records: ShareConsumerRecord<K, V>[] }>()
     let count = 0
@@ -275,13 +275,15 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         const headers = r.headers as Header[]
         let key_: K | null
         let value: V | null
+        let what: 'key' | 'value' = 'key'
         try {
-          key_ = this.keyDeserializer.deserialize(b.topic, r.key, headers)
-          value = this.valueDeserializer.deserialize(b.topic, r.value, headers)
+          key_ = await this.keyDeserializer.deserialize(b.topic, r.key, headers)
+          what = 'value'
+          value = await this.valueDeserializer.deserialize(b.topic, r.value, headers)
         } catch (e) {
           // As Java's share consumer: a record that cannot be deserialized is rejected, and the error reported.
           this.fetcher.addAck(b.topic, b.partition, b.topicId, b.nodeId, r.offset, ACK_CODES.reject)
-          this.errors.push(new SerializationError(`cannot deserialize the record at offset ${r.offset} of ${b.topic}-${b.partition}: ${(e as Error).message}; it was rejected`, { cause: e, context: { topic: b.topic, partition: b.partition, offset: r.offset } }))
+          this.errors.push(new DeserializationError(`cannot deserialize the ${what} of the record at offset ${r.offset} of ${b.topic}-${b.partition}: ${(e as Error)?.message ?? String(e)}; it was rejected`, { cause: e, context: { topic: b.topic, partition: b.partition, offset: r.offset, what } }))
           continue
         }
         entry.records.push({
