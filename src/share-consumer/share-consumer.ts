@@ -31,7 +31,7 @@ import { ConsumerRecords, type ConsumerRecord } from '../consumer/records.js'
 import { tpKey } from '../consumer/positions.js'
 import { DeserializationError, KafkaError, WakeupError } from '../errors.js'
 import { Log } from '../logger.js'
-import type { DeserializedType, Deserializer, JavaDeserializerName } from '../serde/serde.js'
+import { isThenable, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { Header, TopicPartition } from '../types.js'
 import { abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { ACK_CODES, ShareFetcher, type AckResult, type AcknowledgeType } from './fetcher.js'
@@ -277,9 +277,12 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         let value: V | null
         let what: 'key' | 'value' = 'key'
         try {
-          key_ = await this.keyDeserializer.deserialize(b.topic, r.key, headers)
+          // An async deserializer (a schema registry's) is awaited; a sync one costs no extra tick.
+          const k = this.keyDeserializer.deserialize(b.topic, r.key, headers)
+          key_ = (isThenable(k) ? await k : k) as K | null
           what = 'value'
-          value = await this.valueDeserializer.deserialize(b.topic, r.value, headers)
+          const v = this.valueDeserializer.deserialize(b.topic, r.value, headers)
+          value = (isThenable(v) ? await v : v) as V | null
         } catch (e) {
           // As Java's share consumer: a record that cannot be deserialized is rejected, and the error reported.
           this.fetcher.addAck(b.topic, b.partition, b.topicId, b.nodeId, r.offset, ACK_CODES.reject)
