@@ -27,6 +27,7 @@ export type {
   ListGroupOffsetsOptions,
 } from './admin/groups.js'
 export type { RecordsToDelete, DeletedRecords } from './admin/records.js'
+export type { ShareGroupState, ShareGroupListing, ShareGroupDescription, ShareMemberDescription, ShareGroupOffset } from './admin/share-groups.js'
 export type {
   AclBinding,
   AclBindingFilter,

@@ -11,6 +11,7 @@
  * Like Java's AdminClient, it never creates topics as a side effect of
  * looking them up (`allow.auto.create.topics` is ignored).
  */
+import { listShareGroups, describeShareGroups, listShareGroupOffsets, alterShareGroupOffsets, deleteShareGroupOffsets, type ShareGroupState, type ShareGroupListing, type ShareGroupDescription, type ShareGroupOffset } from './share-groups.js'
 import { adminSchema, type AdminConfig, type AdminConfigInput } from '../config/admin.js'
 import { parseConfig } from '../config/validate.js'
 import { Cluster } from '../cluster/cluster.js'
@@ -69,7 +70,7 @@ import {
   type ClientQuotaFilterComponent,
   type DescribeClientQuotasOptions,
 } from './quotas.js'
-import type { TopicPartitionOffset } from '../types.js'
+import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { ErrorCode } from '../protocol/errors.js'
 
 export interface ClusterDescription {
@@ -221,6 +222,42 @@ export class Admin {
   async deleteConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<void> {
     await this.call('deleteConsumerGroups', options, async (deadline) => {
       await deleteConsumerGroups(this.cluster, ids, deadline)
+    })
+  }
+
+  /** Share groups (KIP-932) known to the brokers, sorted by id; `states` filters. */
+  async listShareGroups(options: TimeoutOption & { states?: ShareGroupState[] } = {}): Promise<ShareGroupListing[]> {
+    return this.call('listShareGroups', options, (deadline) => listShareGroups(this.cluster, deadline, options))
+  }
+
+  /** State, members and their assignments of each share group, in request order. */
+  async describeShareGroups(ids: string[], options: TimeoutOption = {}): Promise<ShareGroupDescription[]> {
+    return this.call('describeShareGroups', options, (deadline) => describeShareGroups(this.cluster, ids, deadline))
+  }
+
+  /** Deletes share groups without members, with their state. */
+  async deleteShareGroups(ids: string[], options: TimeoutOption = {}): Promise<void> {
+    await this.call('deleteShareGroups', options, async (deadline) => {
+      await deleteConsumerGroups(this.cluster, ids, deadline)
+    })
+  }
+
+  /** Each partition's start offset (-1n: not initialised yet) and lag, sorted by topic and partition. */
+  async listShareGroupOffsets(groupId: string, options: TimeoutOption & { partitions?: TopicPartition[] } = {}): Promise<ShareGroupOffset[]> {
+    return this.call('listShareGroupOffsets', options, (deadline) => listShareGroupOffsets(this.cluster, groupId, deadline, options.partitions))
+  }
+
+  /** Sets the start offsets of a share group that has no members (to reset it). */
+  async alterShareGroupOffsets(groupId: string, offsets: TopicPartitionOffset[], options: TimeoutOption = {}): Promise<void> {
+    await this.call('alterShareGroupOffsets', options, async (deadline) => {
+      await alterShareGroupOffsets(this.cluster, groupId, offsets, deadline)
+    })
+  }
+
+  /** Forgets a share group's state for whole topics (it has no members). */
+  async deleteShareGroupOffsets(groupId: string, topics: string[], options: TimeoutOption = {}): Promise<void> {
+    await this.call('deleteShareGroupOffsets', options, async (deadline) => {
+      await deleteShareGroupOffsets(this.cluster, groupId, topics, deadline)
     })
   }
 

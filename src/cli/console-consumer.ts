@@ -155,7 +155,7 @@ function startOffset(s: string): 'earliest' | 'latest' | bigint {
   return BigInt(s)
 }
 
-function write(b: Buffer): Promise<void> {
+export function write(b: Buffer): Promise<void> {
   return new Promise((resolve) => {
     if (process.stdout.write(b)) resolve()
     else {

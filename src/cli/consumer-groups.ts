@@ -204,8 +204,13 @@ export function parseDateTime(s: string): number {
 
 async function resetPartitions(admin: Admin, args: ParsedArgs, groupId: string): Promise<TopicPartition[]> {
   if (args.has('all-topics')) return (await admin.listConsumerGroupOffsets(groupId)).map(({ topic, partition }) => ({ topic, partition }))
+  return topicSpecs(admin, args.values('topic'))
+}
+
+/** `--topic` values (`topic` for all its partitions, or `topic:p,p`) → partitions. */
+export async function topicSpecs(admin: Admin, specs: string[]): Promise<TopicPartition[]> {
   const out: TopicPartition[] = []
-  for (const spec of args.values('topic')) {
+  for (const spec of specs) {
     const colon = spec.lastIndexOf(':')
     if (colon > 0) {
       const topic = spec.slice(0, colon)

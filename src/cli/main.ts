@@ -14,6 +14,14 @@ const TOOLS: Record<string, { summary: string; load: () => Promise<Tool> }> = {
     summary: 'List, describe, reset offsets of and delete consumer groups (kafka-consumer-groups)',
     load: async () => (await import('./consumer-groups.js')).tool,
   },
+  'share-groups': {
+    summary: 'List, describe, reset start offsets of and delete share groups (kafka-share-groups)',
+    load: async () => (await import('./share-groups.js')).tool,
+  },
+  'console-share-consumer': {
+    summary: 'Print records read through a share group to stdout (kafka-console-share-consumer)',
+    load: async () => (await import('./console-share-consumer.js')).tool,
+  },
   'console-producer': {
     summary: 'Send lines from stdin as records (kafka-console-producer)',
     load: async () => (await import('./console-producer.js')).tool,

@@ -29,7 +29,7 @@ import { shareConsumerSchema, type ShareConsumerConfig, type ShareConsumerConfig
 import { resolveDeserializer, type DeserializerOption } from '../consumer/consumer.js'
 import { ConsumerRecords, type ConsumerRecord } from '../consumer/records.js'
 import { tpKey } from '../consumer/positions.js'
-import { KafkaError, SerializationError, WakeupError } from '../errors.js'
+import { DeserializationError, KafkaError, WakeupError } from '../errors.js'
 import { Log } from '../logger.js'
 import { isThenable, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { Header, TopicPartition } from '../types.js'
@@ -275,16 +275,18 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         const headers = r.headers as Header[]
         let key_: K | null
         let value: V | null
+        let what: 'key' | 'value' = 'key'
         try {
           // An async deserializer (a schema registry's) is awaited; a sync one costs no extra tick.
           const k = this.keyDeserializer.deserialize(b.topic, r.key, headers)
           key_ = (isThenable(k) ? await k : k) as K | null
+          what = 'value'
           const v = this.valueDeserializer.deserialize(b.topic, r.value, headers)
           value = (isThenable(v) ? await v : v) as V | null
         } catch (e) {
           // As Java's share consumer: a record that cannot be deserialized is rejected, and the error reported.
           this.fetcher.addAck(b.topic, b.partition, b.topicId, b.nodeId, r.offset, ACK_CODES.reject)
-          this.errors.push(new SerializationError(`cannot deserialize the record at offset ${r.offset} of ${b.topic}-${b.partition}: ${(e as Error).message}; it was rejected`, { cause: e, context: { topic: b.topic, partition: b.partition, offset: r.offset } }))
+          this.errors.push(new DeserializationError(`cannot deserialize the ${what} of the record at offset ${r.offset} of ${b.topic}-${b.partition}: ${(e as Error)?.message ?? String(e)}; it was rejected`, { cause: e, context: { topic: b.topic, partition: b.partition, offset: r.offset, what } }))
           continue
         }
         entry.records.push({

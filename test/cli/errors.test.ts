@@ -11,7 +11,7 @@ test('samsa without a tool lists the tools; an unknown tool fails in one line', 
   assert.equal(none.code, 1)
   assert.equal(help.code, 0)
   for (const t of TOOLS) assert.match(help.stdout, new RegExp(`^  ${t} `, 'm'))
-  assert.match(oneLineFailure(unknown), /^samsa: unknown tool "topix"; tools: topics, consumer-groups, console-producer, console-consumer, producer-perf-test, consumer-perf-test, configs, acls$/)
+  assert.match(oneLineFailure(unknown), /^samsa: unknown tool "topix"; tools: topics, consumer-groups, share-groups, console-share-consumer, console-producer, console-consumer, producer-perf-test, consumer-perf-test, configs, acls$/)
 })
 
 test('--help for every tool prints usage and the common options', async () => {
