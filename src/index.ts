@@ -81,4 +81,11 @@ export type { ConsumerConfigInput } from './config/consumer.js'
 export { Producer } from './producer/producer.js'
 export type { ProducerConstructor, SerializerOption } from './producer/producer.js'
 export type { ProducerRecord, RecordMetadata, PartitionInfo, Node, SendCallback, ProducerMetrics, CloseOptions as ProducerCloseOptions, AbortOptions, SendOptions } from './producer/types.js'
+export type { ClientMetrics, Metric, MetricName } from './metrics/index.js'
 export type { ProducerConfigInput, PartitionerFunction } from './config/producer.js'
+export { ShareConsumer } from './share-consumer/index.js'
+export type {
+  ShareConsumerConstructor, ShareConsumerOptions, ShareConsumerRecord, ShareConsumerRecords, ShareCloseOptions, ShareCommitResult,
+  AcknowledgeType, AckResult, AcknowledgementCommitCallback,
+} from './share-consumer/index.js'
+export type { ShareConsumerConfigInput } from './config/share-consumer.js'

@@ -34,6 +34,7 @@
  *   may carry) is handled as Java handles UNKNOWN_SERVER_ERROR in a fetch:
  *   logged, and the partition is fetched again after a backoff.
  */
+import type { ConsumerMetricsRecorder } from '../metrics/consumer.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { brokerError, KafkaError, ProtocolError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
@@ -90,6 +91,8 @@ export interface FetcherHost {
   onError(error: KafkaError): void
   /** A partition's position must be looked up again (after OFFSET_OUT_OF_RANGE). */
   onReset(state: PartitionState): void
+  /** The consumer's metrics (src/metrics/consumer.ts). */
+  readonly metrics?: ConsumerMetricsRecorder
 }
 
 export class Fetcher {
@@ -217,6 +220,7 @@ class Source {
     const maxVersion = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 4)
     const request = this.session.build(parts.map((p) => this.sessionPartition(p)), maxVersion >= 13)
     let res: FetchResponse
+    const sentAt = Date.now()
     try {
       res = await conn.request(FetchApi, this.fetchRequest(request), {
         version: request.useTopicIds ? maxVersion : Math.min(maxVersion, 12),
@@ -226,6 +230,7 @@ class Source {
       return this.backoff(parts, e)
     }
     if (this.closed) return
+    if (this.host.metrics !== undefined) this.host.metrics.fetched(Date.now() - sentAt, res.throttleTimeMs, bytesByTopic(request, res))
     if (!this.session.handleResponse(res.errorCode, res.sessionId)) {
       const err = brokerError(res.errorCode, { broker: this.nodeId })
       if (!FetchSession.isSessionError(res.errorCode)) return this.backoff(parts, err)
@@ -418,4 +423,17 @@ function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark
     }
     next = b.nextOffset
   }
+}
+
+/** Record bytes per topic in a fetch response (for the fetch metrics). */
+function bytesByTopic(request: SessionRequest, res: FetchResponse): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const t of res.responses) {
+    const topic = request.useTopicIds ? request.topicNames.get(t.topicId) : t.topic
+    if (topic === undefined) continue
+    let bytes = 0
+    for (const p of t.partitions) bytes += p.records?.length ?? 0
+    out.set(topic, (out.get(topic) ?? 0) + bytes)
+  }
+  return out
 }

@@ -25,6 +25,8 @@
  *   (initTransactions, beginTransaction, then commitTransaction or
  *   abortTransaction); see transactions.ts for the state machine.
  */
+import { ProducerMetricsRecorder } from '../metrics/producer.js'
+import { clientMetrics } from '../metrics/index.js'
 import { Cluster } from '../cluster/cluster.js'
 import { Log } from '../logger.js'
 import { retry } from '../cluster/retry.js'
@@ -121,7 +123,7 @@ class ProducerImpl<K, V> {
     // parts above subscribe to the ones below (the sink to the accumulator,
     // the idempotence state and the transactions; the transactions to the
     // idempotence state), so no callback can reach a part not built yet.
-    const cluster = new Cluster(c)
+    const cluster = new Cluster(c, 'producer')
     this.log = Log.of(cluster, 'producer')
     // Config warnings, where Java logs them: options samsa adjusted instead of refusing.
     if (c['enable.idempotence'] && !c.idempotent) {
@@ -175,6 +177,12 @@ class ProducerImpl<K, V> {
     this.sink = sink
     sink.onBatchDone = () => this.checkIdle()
     this.serializing.onDrained = () => this.checkIdle()
+    sink.metrics = new ProducerMetricsRecorder(cluster.metrics, c['client.id'], {
+      bufferTotal: () => c['buffer.memory'],
+      bufferAvailable: () => c['buffer.memory'] - acc.memoryUsed,
+      waitingSends: () => this.waitingSends(),
+      requestsInFlight: () => sink.counters.requestsInFlight,
+    })
     const idleMs = c['metadata.max.idle.ms']
     this.idleTimer = setInterval(() => {
       const idle = this.acc.idleTopics(Date.now(), idleMs)
@@ -618,12 +626,21 @@ class ProducerImpl<K, V> {
     }))
   }
 
-  /** Counters since the producer was created. */
-  metrics(): ProducerMetrics {
-    const c = this.sink.counters
+  private waitingSends(): number {
     let waiting = this.acc.waitingCount
     for (const w of this.metadataWaits.values()) waiting += w.queue.length
+    return waiting
+  }
+
+  /**
+   * Counters since the producer was created, and the Java producer's metrics
+   * (`list()`, `value(name)`: record-send-rate, request-latency-avg, ...).
+   */
+  metrics(): ProducerMetrics {
+    const c = this.sink.counters
+    const waiting = this.waitingSends()
     return {
+      ...clientMetrics(this.cluster.metrics),
       recordsSent: c.recordsSent,
       bytesSent: c.bytesSent,
       batchesSent: c.batchesSent,
