@@ -31,7 +31,7 @@ import { ConsumerRecords, type ConsumerRecord } from '../consumer/records.js'
 import { tpKey } from '../consumer/positions.js'
 import { KafkaError, SerializationError, WakeupError } from '../errors.js'
 import { Log } from '../logger.js'
-import type { DeserializedType, Deserializer, JavaDeserializerName } from '../serde/serde.js'
+import { isThenable, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { Header, TopicPartition } from '../types.js'
 import { abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { ACK_CODES, ShareFetcher, type AckResult, type AcknowledgeType } from './fetcher.js'
@@ -214,7 +214,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         this.throwPendingError()
         if (this.closing) return new ConsumerRecords()
         this.fetcher.wake()
-        const records = this.collect()
+        const records = await this.collect()
         if (records.count > 0) {
           this.fetcher.wake()
           return records
@@ -257,7 +257,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     this.held.clear()
   }
 
-  private collect(): ShareConsumerRecords<K, V> {
+  private async collect(): Promise<ShareConsumerRecords<K, V>> {
     const max = this.config['max.poll.records']
     const byPartition = new Map<string, { tp: TopicPartition; records: ShareConsumerRecord<K, V>[] }>()
     let count = 0
@@ -276,8 +276,11 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         let key_: K | null
         let value: V | null
         try {
-          key_ = this.keyDeserializer.deserialize(b.topic, r.key, headers)
-          value = this.valueDeserializer.deserialize(b.topic, r.value, headers)
+          const k = this.keyDeserializer.deserialize(b.topic, r.key, headers)
+          const v = this.valueDeserializer.deserialize(b.topic, r.value, headers)
+          // An async deserializer (a Schema Registry look-up): awaited here, records stay in order.
+          if (isThenable(k) || isThenable(v)) [key_, value] = await Promise.all([k, v])
+          else [key_, value] = [k, v]
         } catch (e) {
           // As Java's share consumer: a record that cannot be deserialized is rejected, and the error reported.
           this.fetcher.addAck(b.topic, b.partition, b.topicId, b.nodeId, r.offset, ACK_CODES.reject)
