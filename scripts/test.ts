@@ -14,6 +14,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { REPO_ROOT, releaseCluster, startCluster } from './kafka/cluster.js'
 import { startRegistry, stopRegistry } from './registry/registry.js'
+import { FakeKafka } from '../src/testing/fake-kafka/index.js'
 
 const TEST_DIR = path.join(REPO_ROOT, 'test')
 const INTEGRATION_DIR = path.join(TEST_DIR, 'integration') + path.sep
@@ -67,8 +68,15 @@ async function main (): Promise<number> {
 
   const env = { ...process.env }
   let leased = false
+  let fake: FakeKafka | undefined
   const needsBroker = files.some((f) => f.startsWith(INTEGRATION_DIR))
-  if (needsBroker && !process.env.KAFKA_BOOTSTRAP) {
+  if (needsBroker && process.env.SAMSA_TEST_BROKER === 'fake') {
+    // samsa/testing's in-process cluster, in this process (the tests reach it over TCP)
+    fake = new FakeKafka({ brokers: Number(process.env.KAFKA_NODES) || 3, onError: (err) => { log(`FakeKafka: ${err.stack ?? err.message}`) } })
+    env.KAFKA_BOOTSTRAP = await fake.listen()
+    env.KAFKA_VERSION = '4.4.0'
+    log(`started a ${fake.brokerIds.length}-broker FakeKafka at ${env.KAFKA_BOOTSTRAP} (SAMSA_TEST_BROKER=fake)`)
+  } else if (needsBroker && !process.env.KAFKA_BOOTSTRAP) {
     const t0 = Date.now()
     const info = await startCluster({
       nodes: Number(process.env.KAFKA_NODES) || 1,
@@ -142,6 +150,7 @@ async function main (): Promise<number> {
   }
 
   if (registryPort !== undefined) await stopRegistry(registryPort, (m) => log(m)).catch((e: Error) => log(`could not stop the registry: ${e.message}`))
+  if (fake !== undefined) await fake.close()
   if (leased) {
     try {
       if (await releaseCluster({ log: (m) => log(m) })) log('stopped the Kafka cluster (started by a test run; no other run uses it)')

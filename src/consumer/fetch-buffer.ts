@@ -24,7 +24,7 @@ import { DeserializationError, KafkaError } from '../errors.js'
 import type { AbortedTransaction } from '../protocol/messages/fetch.js'
 import {
   decodeControlRecordKey, decodeRecords, parseRecords, ControlRecordType,
-  type DecodedRecord, type RecordBatch,
+  type RecordBatch, type RecordFactory,
 } from '../protocol/records/decode.js'
 import { isThenable, type Deserializer } from '../serde/serde.js'
 import type { Header } from '../types.js'
@@ -36,11 +36,15 @@ export class CompletedFetch {
   /** The partition's epoch when this was fetched. */
   readonly epoch: number
   batchIndex = 0
-  /** Parsed records of `batches[batchIndex]`, once reached. */
-  records: DecodedRecord[] | null = null
+  /**
+   * Parsed records of `batches[batchIndex]`, once reached: already the
+   * ConsumerRecords poll returns, with key and value still serialized (drain
+   * deserializes them in place), so each record is one object.
+   */
+  records: ConsumerRecord<unknown, unknown>[] | null = null
   recordIndex = 0
   /** Decompressions started ahead, by batch index. */
-  readonly decoding = new Map<number, Promise<DecodedRecord[]>>()
+  readonly decoding = new Map<number, Promise<ConsumerRecord<unknown, unknown>[]>>()
   /** Bytes still held (decremented batch by batch). */
   remainingBytes: number
   /** The key and value an async deserializer gave for the record at `offset` (delivered by the next drain). */
@@ -118,11 +122,11 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
           continue
         }
         if (batch.compression === 'none') {
-          records = parseRecords(batch, batch.records)
+          records = parseRecords(batch, batch.records, recordFactory(topic, partition, batch))
         } else {
           const pending = cf.decoding.get(cf.batchIndex)
           if (!pending) {
-            startDecode(cf, cf.batchIndex, opts.maxDecompressedBytes)
+            startDecode(state, cf, cf.batchIndex, opts.maxDecompressedBytes)
             return cf.decoding.get(cf.batchIndex)!.then(() => undefined)
           }
           const settled = settledValue(pending)
@@ -132,7 +136,7 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
           // Decompress the next compressed batch while this one is consumed.
           for (let i = cf.batchIndex + 1; i < cf.batches.length; i++) {
             if (cf.batches[i]!.compression !== 'none') {
-              if (!cf.decoding.has(i)) startDecode(cf, i, opts.maxDecompressedBytes)
+              if (!cf.decoding.has(i)) startDecode(state, cf, i, opts.maxDecompressedBytes)
               break
             }
           }
@@ -141,7 +145,6 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
         cf.recordIndex = 0
       }
       const epoch = batch.partitionLeaderEpoch >= 0 ? batch.partitionLeaderEpoch : undefined
-      const timestampType = batch.timestampType
       let position: bigint = state.position!
       let i = cf.recordIndex
       const n = records.length
@@ -151,8 +154,8 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
           const r = records[i]!
           if (r.offset < position) continue
           const headers = r.headers as Header[]
-          const key = r.key
-          const value = r.value
+          const key = r.key as Buffer | null
+          const value = r.value as Buffer | null
           let k: K | null | Promise<K | null>
           let v: V | null | Promise<V | null>
           const ready = cf.deserialized
@@ -161,6 +164,7 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
             k = ready.key as K | null
             v = ready.value as V | null
           } else {
+            // Both first: a failure leaves the record as parsed, to be tried again.
             what = 'key'
             k = kd.deserialize(topic, key, headers)
             what = 'value'
@@ -173,19 +177,9 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
               return settleAsync(cf, r.offset, k, v, topic, partition)
             }
           }
-          out.push({
-            topic,
-            partition,
-            offset: r.offset,
-            timestamp: r.timestamp,
-            timestampType,
-            key: k,
-            value: v,
-            headers,
-            leaderEpoch: epoch,
-            serializedKeySize: key === null ? -1 : key.length,
-            serializedValueSize: value === null ? -1 : value.length,
-          })
+          r.key = k
+          r.value = v
+          out.push(r as ConsumerRecord<K, V>)
           position = r.offset + 1n
         }
       } catch (e) {
@@ -245,15 +239,35 @@ function finishBatch(state: PartitionState, cf: CompletedFetch, batch: RecordBat
   state.bufferedBytes -= batch.sizeInBytes
 }
 
-const settled = new WeakMap<Promise<DecodedRecord[]>, DecodedRecord[]>()
+/** A batch's records as ConsumerRecords, key and value still serialized. */
+function recordFactory(topic: string, partition: number, batch: RecordBatch): RecordFactory<ConsumerRecord<unknown, unknown>> {
+  const timestampType = batch.timestampType
+  const leaderEpoch = batch.partitionLeaderEpoch >= 0 ? batch.partitionLeaderEpoch : undefined
+  return (offset, timestamp, key, value, headers) => ({
+    topic,
+    partition,
+    offset,
+    timestamp,
+    timestampType,
+    key,
+    value,
+    headers: headers as Header[],
+    leaderEpoch,
+    serializedKeySize: key === null ? -1 : key.length,
+    serializedValueSize: value === null ? -1 : value.length,
+  })
+}
 
-function startDecode(cf: CompletedFetch, index: number, maxDecompressedBytes: number): void {
-  const p = decodeRecords(cf.batches[index]!, { maxDecompressedBytes })
+const settled = new WeakMap<Promise<ConsumerRecord<unknown, unknown>[]>, ConsumerRecord<unknown, unknown>[]>()
+
+function startDecode(state: PartitionState, cf: CompletedFetch, index: number, maxDecompressedBytes: number): void {
+  const batch = cf.batches[index]!
+  const p = decodeRecords(batch, { maxDecompressedBytes }, recordFactory(state.topic, state.partition, batch))
   p.then((r) => settled.set(p, r), () => undefined)
   cf.decoding.set(index, p)
 }
 
 /** The value of a decode that has already finished, or undefined while pending (or failed: awaiting it rethrows). */
-function settledValue(p: Promise<DecodedRecord[]>): DecodedRecord[] | undefined {
+function settledValue(p: Promise<ConsumerRecord<unknown, unknown>[]>): ConsumerRecord<unknown, unknown>[] | undefined {
   return settled.get(p)
 }
