@@ -22,6 +22,7 @@ import { Consumer } from '../consumer/consumer.js'
 import type { ConsumerRecord } from '../consumer/records.js'
 import { WakeupError } from '../errors.js'
 import type { TopicPartitionOffset } from '../types.js'
+import { registryOptions, valueDecoder } from './registry-format.js'
 import { UsageError } from './args.js'
 import { checkReachable, clientConfig, clientProps, note, onStopSignal, type Tool } from './tool.js'
 
@@ -41,6 +42,7 @@ export const tool: Tool = {
     { name: 'consumer-property', kind: 'repeat', arg: '<name=value>', help: 'A consumer config, e.g. --consumer-property fetch.max.wait.ms=100' },
     { name: 'consumer.config', kind: 'value', arg: '<file>', help: 'Java .properties file of consumer configs' },
     { name: 'isolation-level', kind: 'value', arg: '<level>', help: 'read_committed or read_uncommitted', default: 'read_uncommitted' },
+    ...registryOptions('consumer'),
   ],
   notes: [
     'Examples:',
@@ -60,6 +62,7 @@ export const tool: Tool = {
     if (maxMessages !== undefined && maxMessages < 1) throw new UsageError('--max-messages must be at least 1')
     const timeoutMs = args.int('timeout-ms')
     const format = formatter(args.keyValues('property'))
+    const decode = valueDecoder(args)
     const isolation = args.value('isolation-level', 'read_uncommitted')
     if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw new UsageError('--isolation-level is read_committed or read_uncommitted')
 
@@ -125,7 +128,8 @@ export const tool: Tool = {
         const chunks: Buffer[] = []
         for (const r of records) {
           if (maxMessages !== undefined && count >= maxMessages) break
-          chunks.push(format(r as ConsumerRecord<Buffer, Buffer>))
+          const raw = r as ConsumerRecord<Buffer, Buffer>
+          chunks.push(format(decode === undefined ? raw : { ...raw, value: await decode(raw.topic, raw.value, raw.headers) }))
           printed.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1n })
           count++
         }

@@ -20,6 +20,7 @@ import readline from 'node:readline'
 import { Producer } from '../producer/producer.js'
 import type { Header } from '../types.js'
 import { UsageError, type ParsedArgs } from './args.js'
+import { registryOptions, valueEncoder } from './registry-format.js'
 import { checkReachable, clientConfig, clientProps, onStopSignal, sendFailures, type Tool } from './tool.js'
 
 const MAX_PENDING = 10000
@@ -40,15 +41,18 @@ export const tool: Tool = {
     { name: 'max-block-ms', kind: 'value', arg: '<ms>', help: 'max.block.ms' },
     { name: 'message-send-max-retries', kind: 'value', arg: '<n>', help: 'retries' },
     { name: 'request-timeout-ms', kind: 'value', arg: '<ms>', help: 'request.timeout.ms' },
+    ...registryOptions('producer'),
   ],
   notes: [
     'Examples:',
     '  printf "hello\\nworld\\n" | samsa console-producer --topic greetings',
     '  samsa console-producer --topic users --property parse.key=true --property key.separator=:',
+    '  echo \'{"name":"ada"}\' | samsa console-producer --topic users --value-format avro --schema-registry-url http://localhost:8081 --value-schema @user.avsc',
   ],
   async run(args) {
     const topic = args.required('topic')
     const reader = lineReader(args.keyValues('property'))
+    const encode = valueEncoder(args)
     const config = producerConfig(args)
     await checkReachable(config)
     const producer = new Producer(config as never)
@@ -69,6 +73,16 @@ export const tool: Tool = {
         lineNo++
         const record = reader(line, lineNo)
         if (!record) continue
+        if (encode !== undefined) {
+          try {
+            record.headers ??= []
+            record.value = await encode(topic, record.value, record.headers, lineNo)
+          } catch (e) {
+            failed++
+            firstError ??= e as Error
+            continue
+          }
+        }
         const p = producer.send({ topic, ...record }).catch((e: Error) => {
           failed++
           firstError ??= e

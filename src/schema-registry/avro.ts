@@ -1,8 +1,10 @@
 /**
  * Avro in Confluent's wire format, with the `avsc` package (an optional peer
  * dependency: `npm install avsc`). Values are avsc's plain objects: records as
- * objects, `long` as a number, `bytes` as a Buffer, unions unwrapped where
- * unambiguous. A reader schema resolves values written with older (or newer)
+ * objects, `bytes` as a Buffer, unions unwrapped where unambiguous; a `long`
+ * reads as a number when it is a safe integer and as a bigint beyond that
+ * (both are accepted when writing), so every 64-bit value a Java or Python
+ * writer sends can be read. A reader schema resolves values written with older (or newer)
  * compatible schemas, as Avro's schema resolution says.
  */
 import type * as Avsc from 'avsc'
@@ -16,13 +18,41 @@ const avsc = (): AvscModule => loadOptional<AvscModule>('avsc', 'Avro (samsa/sch
 /** An Avro schema: its JSON text or the parsed object. */
 export type AvroSchema = string | object
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+let longType: Avsc.types.LongType | undefined
+
+/** avsc's long, widened to the full 64-bit range (number when safe, else bigint). */
+function wideLong(): Avsc.types.LongType {
+  longType ??= avsc().types.LongType.__with({
+    fromBuffer(buf: Buffer) {
+      const v = buf.readBigInt64LE(0)
+      return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v
+    },
+    toBuffer(n: number | bigint) {
+      const b = Buffer.allocUnsafe(8)
+      b.writeBigInt64LE(BigInt(n), 0)
+      return b
+    },
+    fromJSON: (x: unknown) => (typeof x === 'string' ? BigInt(x) : x),
+    toJSON: (n: number | bigint) => (typeof n === 'bigint' ? n.toString() : n),
+    isValid: (n: unknown) => (typeof n === 'number' && Number.isSafeInteger(n)) || (typeof n === 'bigint' && n >= -(2n ** 63n) && n < 2n ** 63n),
+    compare: (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0),
+  })
+  return longType
+}
+
+function forSchema(text: string, registry: Record<string, Avsc.Type> = {}): Avsc.Type {
+  registry.long ??= wideLong()
+  return avsc().Type.forSchema(JSON.parse(text) as Avsc.Schema, { registry })
+}
+
 interface Parsed {
   type: Avsc.Type
   resolvers: Map<Avsc.Type, Avsc.Resolver>
 }
 
 async function parseWithReferences(schema: Schema, client: SchemaRegistryClient): Promise<Parsed> {
-  const registry: Record<string, Avsc.Type> = {}
+  const registry: Record<string, Avsc.Type> = { long: wideLong() }
   const seen = new Set<string>()
   const load = async (s: Schema): Promise<void> => {
     for (const ref of s.references ?? []) {
@@ -31,18 +61,18 @@ async function parseWithReferences(schema: Schema, client: SchemaRegistryClient)
       seen.add(key)
       const referenced = await client.getSchemaVersion(ref.subject, ref.version)
       await load(referenced)
-      avsc().Type.forSchema(JSON.parse(referenced.schema) as Avsc.Schema, { registry })
+      forSchema(referenced.schema, registry)
     }
   }
   await load(schema)
-  return { type: avsc().Type.forSchema(JSON.parse(schema.schema) as Avsc.Schema, { registry }), resolvers: new Map() }
+  return { type: forSchema(schema.schema, registry), resolvers: new Map() }
 }
 
 const avroCodec: Codec<Parsed> = {
   type: 'AVRO',
   parse(schema, client) {
     if (schema.references !== undefined && schema.references.length > 0) return parseWithReferences(schema, client)
-    return { type: avsc().Type.forSchema(JSON.parse(schema.schema) as Avsc.Schema), resolvers: new Map() }
+    return { type: forSchema(schema.schema), resolvers: new Map() }
   },
   recordName: (p) => p.type.name,
   encode(p, value) {
