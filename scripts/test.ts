@@ -3,17 +3,24 @@
 // Finds test/**/*.test.ts, starts (or reuses) a Kafka broker when an
 // integration test is among them and KAFKA_BOOTSTRAP is not set, runs node's
 // test runner over the files with KAFKA_BOOTSTRAP / KAFKA_VERSION exported,
-// and stops the broker afterwards when this harness started it.
+// and stops the broker afterwards when this harness started it. Tests under
+// test/integration/schema-registry/ also get a Schema Registry (Apicurio, see
+// scripts/registry.ts) on SCHEMA_REGISTRY_TEST_PORT (28081) unless
+// SCHEMA_REGISTRY_URL is set.
 // The exit code is the runner's. See docs/testing.md.
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { REPO_ROOT, releaseCluster, startCluster } from './kafka/cluster.js'
+import { startRegistry, stopRegistry } from './registry/registry.js'
 import { FakeKafka } from '../src/testing/fake-kafka/index.js'
 
 const TEST_DIR = path.join(REPO_ROOT, 'test')
 const INTEGRATION_DIR = path.join(TEST_DIR, 'integration') + path.sep
+// Tests that need a Schema Registry (started here when SCHEMA_REGISTRY_URL is unset).
+const REGISTRY_DIRS = [path.join(INTEGRATION_DIR, 'schema-registry') + path.sep]
+const REGISTRY_FILES = [path.join(INTEGRATION_DIR, 'examples', 'schema-registry.test.ts'), path.join(INTEGRATION_DIR, 'cli', 'schema-registry.test.ts')]
 
 const log = (message: string): void => { process.stderr.write(`[test] ${message}\n`) }
 
@@ -88,6 +95,16 @@ async function main (): Promise<number> {
     log(`using KAFKA_BOOTSTRAP=${process.env.KAFKA_BOOTSTRAP} (Kafka ${process.env.KAFKA_VERSION ?? 'version unknown: set KAFKA_VERSION'})`)
   }
 
+  let registryPort: number | undefined
+  const needsRegistry = files.some((f) => REGISTRY_DIRS.some((d) => f.startsWith(d)) || REGISTRY_FILES.includes(f))
+  if (needsRegistry && !process.env.SCHEMA_REGISTRY_URL) {
+    const port = Number(process.env.SCHEMA_REGISTRY_TEST_PORT) || 28081
+    const info = await startRegistry(port, (m) => log(m))
+    if (!info.reused) registryPort = port
+    env.SCHEMA_REGISTRY_URL = info.url
+    log(`${info.reused ? 'using the running' : 'started a'} schema registry at ${info.url}`)
+  }
+
   // Integration tests use their own topics and groups, so files may run side
   // by side; 2 at a time suits a 2-core machine that also runs the broker.
   const concurrency = Number(process.env.TEST_CONCURRENCY) || 2
@@ -132,6 +149,7 @@ async function main (): Promise<number> {
     if (failures !== '') log(`failed tests:\n${failures}`)
   }
 
+  if (registryPort !== undefined) await stopRegistry(registryPort, (m) => log(m)).catch((e: Error) => log(`could not stop the registry: ${e.message}`))
   if (fake !== undefined) await fake.close()
   if (leased) {
     try {
