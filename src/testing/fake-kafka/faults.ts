@@ -28,6 +28,8 @@ export class Faults {
     for (const rule of this.rules) {
       if (rule.apiKey !== apiKey || rule.remaining <= 0) continue
       if (rule.nodeId !== undefined && rule.nodeId !== nodeId) continue
+      // one failure per request: later rules wait for the next request
+      if (rule.action.kind === 'fail' && out.some((a) => a.kind === 'fail')) continue
       rule.remaining--
       out.push(rule.action)
     }

@@ -21,6 +21,10 @@ function produceOne (ctx: RequestContext, topicName: string, index: number, reco
     return { index, errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n, errorMessage: (err as Error).message }
   }
   if (batches.length === 0) return { index, errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1n, errorMessage: 'no complete record batch' }
+  const maxBytes = Number(ctx.cluster.topics.get(topicName)?.configs.get('max.message.bytes') ?? '1048588')
+  if (batches.some((b) => b.sizeInBytes > maxBytes)) {
+    return { index, errorCode: ErrorCode.MESSAGE_TOO_LARGE, baseOffset: -1n, errorMessage: `a batch is larger than max.message.bytes (${maxBytes})` }
+  }
   const logAppendTime = ctx.cluster.topics.get(topicName)?.configs.get('message.timestamp.type') === 'LogAppendTime'
   let first = -1n
   let at = 0

@@ -1,0 +1,77 @@
+// FakeKafka: start-up, fault injection, and where it differs from Kafka (each difference asserted here).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Admin, Producer, serializers } from '../../src/index.js'
+import { FakeKafka } from '../../src/testing/index.js'
+
+test('listen() starts three brokers quickly and close() releases them', async () => {
+  const fake = new FakeKafka({ brokers: 3 })
+  const t0 = performance.now()
+  const bootstrap = await fake.listen()
+  const took = performance.now() - t0
+  try {
+    assert.equal(bootstrap.split(',').length, 3)
+    assert.ok(took < 1000, `started in ${took.toFixed(1)} ms`)
+    const admin = new Admin({ 'bootstrap.servers': bootstrap })
+    try {
+      await admin.createTopics([{ topic: 't1', numPartitions: 3, replicationFactor: 3 }])
+      assert.deepEqual((await admin.listTopics()).sort(), ['t1'])
+    } finally {
+      await admin.close()
+    }
+  } finally {
+    await fake.close()
+  }
+})
+
+test('failNext makes the next Produce requests fail with a retriable code; the producer retries them', async () => {
+  const fake = new FakeKafka({ brokers: 1 })
+  const bootstrap = await fake.listen()
+  fake.createTopic('orders', { partitions: 1 })
+  const p = new Producer({ 'bootstrap.servers': bootstrap, 'value.serializer': serializers.string, 'retry.backoff.ms': 10 })
+  try {
+    fake.failNext('Produce', 'NOT_LEADER_OR_FOLLOWER', 2)
+    const md = await p.send({ topic: 'orders', value: 'a' })
+    assert.equal(md.offset, 0n)
+    assert.equal(fake.highWatermark('orders', 0), 1n)
+  } finally {
+    await p.close()
+    await fake.close()
+  }
+})
+
+test('killBroker moves leadership to a live replica; the producer follows it', async () => {
+  const fake = new FakeKafka({ brokers: 2 })
+  const bootstrap = await fake.listen()
+  fake.createTopic('moving', { partitions: 1, replicationFactor: 2 })
+  const p = new Producer({ 'bootstrap.servers': bootstrap, 'value.serializer': serializers.string, 'retry.backoff.ms': 10 })
+  try {
+    await p.send({ topic: 'moving', value: 'before' })
+    const leader = fake.topic('moving')!.partitions[0]!.leader
+    await fake.killBroker(leader)
+    assert.notEqual(fake.topic('moving')!.partitions[0]!.leader, leader)
+    const md = await p.send({ topic: 'moving', value: 'after' })
+    assert.equal(md.offset, 1n)
+    await fake.reviveBroker(leader)
+  } finally {
+    await p.close()
+    await fake.close()
+  }
+})
+
+test('differs from Kafka: fetch sessions are not granted (every Fetch answers session id 0), unknown APIs are not advertised', async () => {
+  // The fake answers each Fetch in full; clients fall back to full requests, as KIP-227 allows.
+  const { fetchHandler } = await import('../../src/testing/fake-kafka/handlers/fetch.js')
+  const res = fetchHandler.fail({ topics: [] } as never, 0, {} as never)
+  assert.equal(res.sessionId, 0)
+  const { buildHandlers } = await import('../../src/testing/fake-kafka/apis.js')
+  const keys = [...buildHandlers().keys()]
+  assert.ok(!keys.includes(29), 'DescribeAcls is not advertised')
+  assert.ok(keys.includes(68), 'ConsumerGroupHeartbeat is advertised')
+})
+
+test('bad options fail in the constructor with a message naming the option', () => {
+  assert.throws(() => new FakeKafka({ brokers: 0 }), /brokers must be an integer from 1 to 64/)
+  assert.throws(() => new FakeKafka({ brokers: 2, ports: [1] }), /one port per broker/)
+  assert.throws(() => new FakeKafka().failNext('Nope', 'NONE'), /unknown API Nope/)
+})
