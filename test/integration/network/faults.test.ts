@@ -14,13 +14,15 @@
 //
 // The default counts keep the file within about 2 minutes against one broker
 // (CI runs the suite twice); FAULT_SCALE=10 (by hand) multiplies the record
-// counts.
+// counts, SAMSA_FAULTS_SCALE=1 adds the 100,000-record corruption case (run it
+// with --test-timeout=600000), and FAULTS_DUMP=/tmp/x writes each case's
+// workload output (DEBUG=samsa:* logs included) to /tmp/x-<case>.log.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { FaultProxy, type Faults } from '../../helpers/fault-proxy.js'
-import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
+import { bootstrapServers, kafkaVersion, uniqueName } from '../../helpers/kafka.js'
 import { createTopic, deleteTopic, readPartition } from '../producer/helpers.js'
 
 const SCALE = Number(process.env.FAULT_SCALE ?? '1')
@@ -86,7 +88,14 @@ interface Case {
   todo?: string
   /** How long the workload may run (default DEADLINE_MS), times FAULT_SCALE. */
   deadlineMs?: number
+  /** The consumer group's protocol (default classic). */
+  groupProtocol?: 'classic' | 'consumer'
+  /** Why the case does not run (node:test's skip). */
+  skip?: string | false
 }
+
+/** SAMSA_FAULTS_SCALE=1 (by hand, not in CI): also the 100,000-record corruption case. */
+const SCALED = process.env.SAMSA_FAULTS_SCALE !== undefined && process.env.SAMSA_FAULTS_SCALE !== '0'
 
 const cases: Case[] = [
   {
@@ -104,6 +113,28 @@ const cases: Case[] = [
     injected: (s) => s.corrupted,
     // A normal run takes about 5 s; a stalled one must not use up the file's time.
     deadlineMs: 25000,
+  },
+  {
+    name: 'corrupt bytes in 10% of responses, frame header included, group.protocol=consumer (KIP-848)',
+    records: 5_000,
+    faults: { corruptRate: 0.1, corruptBits: 2, corruptHeader: true },
+    produceMs: 4000,
+    injected: (s) => s.corrupted,
+    groupProtocol: 'consumer',
+    skip: Number(kafkaVersion().split('.')[0]) < 4 ? 'group.protocol=consumer needs Kafka 4.0+' : false,
+    // 3 of 4 runs pass. Open: a corrupt member epoch in a heartbeat answer fences the member, and
+    // while it rejoins a corrupt member id can be taken; one run did not finish within its deadline.
+    todo: 'in some runs the KIP-848 group does not finish: a corrupt epoch fences a member, and its rejoin can take a corrupt member id (issue #18)',
+    deadlineMs: 25000,
+  },
+  {
+    name: 'corrupt bytes in 30% of response bodies, 100,000 records (SAMSA_FAULTS_SCALE)',
+    records: 100_000,
+    faults: { corruptRate: 0.3, corruptBits: 3 },
+    produceMs: 20000,
+    injected: (s) => s.corrupted,
+    skip: SCALED ? false : 'set SAMSA_FAULTS_SCALE=1 to run it (minutes; not in CI)',
+    deadlineMs: 300000,
   },
   {
     name: 'truncate 5% of responses',
@@ -143,7 +174,7 @@ const cases: Case[] = [
 ]
 
 for (const c of cases) {
-  test(`faults: ${c.name}`, c.todo ? { todo: c.todo } : {}, async () => {
+  test(`faults: ${c.name}`, c.todo ? { todo: c.todo } : c.skip ? { skip: c.skip } : {}, async () => {
     const records = Math.round(c.records * SCALE)
     const topic = uniqueName('faults')
     topics.push(topic)
@@ -163,6 +194,7 @@ for (const c of cases) {
         deadlineMs: (c.deadlineMs ?? DEADLINE_MS) * Math.max(1, SCALE),
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
+        groupProtocol: c.groupProtocol ?? 'classic',
       }
       const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/fault-workload.ts', JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] })
       child.stdout.on('data', (d) => (output += d))
@@ -192,6 +224,7 @@ for (const c of cases) {
         await proxy.heal()
       }
       const code = await exited
+      if (process.env.FAULTS_DUMP) fs.writeFileSync(`${process.env.FAULTS_DUMP}-${c.name.replace(/\W+/g, '_').slice(0, 40)}.log`, output)
       const line = output.split('\n').find((l) => l.startsWith('REPORT '))
       assert.equal(code, 0, `the workload exited by itself with 0 (code ${code}); output:\n${output.slice(-4000)}`)
       assert.ok(line, `the workload printed its report; output:\n${output.slice(-4000)}`)
@@ -205,6 +238,7 @@ for (const c of cases) {
       records, acked: r.acked, produceMs: r.produceMs, read: r.read, duplicatesRead: r.duplicatesRead, polls: r.polls, commits: r.commits,
       commitErrors: r.commitErrors, pollErrors: r.pollErrorCount, adminOk: r.admin.ok, adminFailed: r.admin.failedCount, producerRetries: r.retries,
       closeMs: r.closeMs, cpuShare, proxy: { ...s, seed: proxy.seed },
+      ...(r.pollErrorCount > 0 ? { firstPollErrors: r.pollErrors.slice(0, 3) } : {}),
     })}`)
 
     assert.ok(c.injected(s) > 0, `the fault was injected (${JSON.stringify(s)})`)
