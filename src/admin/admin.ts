@@ -15,6 +15,7 @@ import { adminSchema, type AdminConfig, type AdminConfigInput } from '../config/
 import { parseConfig } from '../config/validate.js'
 import { Cluster } from '../cluster/cluster.js'
 import { withSignal } from '../cluster/wait.js'
+import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
 import { sendToAny } from '../cluster/router.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
@@ -264,6 +265,11 @@ export class Admin {
   /** Sets (a number) or removes (null) quota values of each entity. */
   async alterClientQuotas(alterations: ClientQuotaAlteration[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
     await this.call('alterClientQuotas', options, (deadline) => alterClientQuotas(this.cluster, alterations, deadline, options.validateOnly))
+  }
+
+  /** The Java admin client's metrics (group admin-client-metrics: connection-count, request-rate, ...). */
+  metrics(): ClientMetrics {
+    return clientMetrics(this.cluster.metrics)
   }
 
   /**

@@ -26,11 +26,11 @@
  * default.
  */
 import { AuthenticationError, KafkaError } from '../errors.js'
-import { errorByCode } from '../protocol/errors.js'
+import { ErrorCode, errorByCode } from '../protocol/errors.js'
 
 /** Whether `error` is believed only when repeated (see the module comment). */
 export function needsConfirmation(error: KafkaError): boolean {
-  return !error.retriable && error.code !== undefined && error.code !== 0 && !(error instanceof AuthenticationError)
+  return !error.retriable && error.code !== undefined && error.code !== ErrorCode.NONE && !(error instanceof AuthenticationError)
 }
 
 /** The unconfirmed error of one operation's last attempt. */

@@ -16,7 +16,7 @@
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
 import { throwIfAborted } from '../util/abort.js'
-import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
+import { OffsetCommitApi, type OffsetCommitResponse } from '../protocol/messages/offset-commit.js'
 import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isCommitFenced, isCoordinatorMoved } from '../protocol/error-classes.js'
@@ -50,6 +50,8 @@ export interface CommitterHost {
   identity(): CommitIdentity
   /** The coordinator says this member is out of date: rejoin. */
   onFenced(error: KafkaError): void
+  /** An OffsetCommit response arrived `latencyMs` after the request; `error` when it refused some offsets. */
+  onCommitted?(offsets: TopicPartitionOffset[], latencyMs: number, error: KafkaError | undefined): void
 }
 
 export class Committer {
@@ -116,6 +118,7 @@ export class Committer {
         committedMetadata: o.metadata ?? '',
       })
     }
+    const sentAt = Date.now()
     const res = await coordinator.send(
       OffsetCommitApi,
       {
@@ -128,6 +131,21 @@ export class Committer {
       },
       deadline,
     )
+    const latencyMs = Date.now() - sentAt
+    let retriable: KafkaError | undefined
+    try {
+      retriable = this.check(res, coordinator)
+    } catch (e) {
+      this.host.onCommitted?.(offsets, latencyMs, e as KafkaError)
+      throw e
+    }
+    this.host.onCommitted?.(offsets, latencyMs, retriable)
+    if (retriable) throw retriable
+    this.log.debug(`committed ${offsets.length} offsets for group ${coordinator.groupId}`)
+  }
+
+  /** Throws the commit's fatal partition error; returns its retriable one. */
+  private check(res: OffsetCommitResponse, coordinator: GroupCoordinator): KafkaError | undefined {
     let retriable: KafkaError | undefined
     for (const t of res.topics) {
       for (const p of t.partitions) {
@@ -149,8 +167,7 @@ export class Committer {
         else throw err
       }
     }
-    if (retriable) throw retriable
-    this.log.debug(`committed ${offsets.length} offsets for group ${coordinator.groupId}`)
+    return retriable
   }
 
   /** The committed offsets of `tps` (null where the group has none). */

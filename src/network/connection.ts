@@ -40,10 +40,11 @@ import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
+import { brokerRelease } from './broker-release.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
-import { channels } from './diagnostics.js'
+import { channels, type ConnectionObserver } from './diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { tlsFailure } from './tls.js'
 
@@ -80,6 +81,8 @@ export interface ConnectionOptions {
    * (on a fresh connection) throws the final UNSUPPORTED_VERSION.
    */
   unsupportedSeen?: Set<string> | undefined
+  /** Told of connections, requests and responses (the client's metrics, instrumentation events). */
+  observer?: ConnectionObserver | undefined
 }
 
 export interface RequestOptions {
@@ -96,6 +99,7 @@ interface Pending {
   resolve: (value: unknown) => void
   reject: (err: KafkaError) => void
   timer: NodeJS.Timeout | undefined
+  sentAt: number
 }
 
 interface VersionRange {
@@ -164,6 +168,11 @@ export class Connection {
   /** The version ranges the broker advertised, by api key. */
   get apiVersions(): ReadonlyMap<number, VersionRange> {
     return this.versions
+  }
+
+  /** The broker's likely release from its ApiVersions, e.g. 'Kafka 2.8-ish' (see broker-release.ts). */
+  get brokerRelease(): string {
+    return brokerRelease(this.versions)
   }
 
   connect(): Promise<void> {
@@ -236,6 +245,7 @@ export class Connection {
     }
     if (this.state !== 'connecting') throw this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
+    this.options.observer?.connected(this)
     this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
   }
 
@@ -290,7 +300,7 @@ export class Connection {
         throw err
       }
       throw new KafkaError(
-        `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
+        `broker ${this.address} (${this.brokerRelease}) does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
           (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
         { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { broker: this.address, api: api.name } },
       )
@@ -347,6 +357,7 @@ export class Connection {
       channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
     if (options.noResponse) {
+      this.options.observer?.sent(this, api.name, frame.length, this.pending.size)
       return new Promise<Res>((resolve, reject) => {
         socket.write(frame, (err) => {
           if (err) reject(new ConnectionError(`write to ${this.address} failed: ${err.message}`, { cause: err }))
@@ -362,9 +373,11 @@ export class Connection {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
+        sentAt: this.lastUsed,
       }
       pending.timer = setTimeout(() => {
         this.pending.delete(correlationId)
+        this.options.observer?.timedOut(this, api.name, timeoutMs)
         reject(
           new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
             context: { broker: this.address, api: api.name },
@@ -374,6 +387,7 @@ export class Connection {
       }, timeoutMs)
       this.pending.set(correlationId, pending)
       socket.write(frame)
+      this.options.observer?.sent(this, api.name, frame.length, this.pending.size)
     })
   }
 
@@ -545,6 +559,7 @@ export class Connection {
     if (channels.response.hasSubscribers) {
       channels.response.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
+    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt)
     pending.resolve(result)
   }
 
@@ -570,6 +585,7 @@ export class Connection {
     this.chunks = []
     this.socket?.destroy()
     this.socket = undefined
+    if (wasReady) this.options.observer?.closed(this)
     this.options.onClose?.(this, error)
   }
 

@@ -285,7 +285,8 @@ export class ClassicMembership implements Membership {
     for (let attempt = 0; ; attempt++) {
       const version = await coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline())
       if (this.instanceId !== null && version < 5) {
-        throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); the coordinator offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION })
+        const release = (await coordinator.connection(this.requestDeadline())).brokerRelease
+        throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); this broker (${release}), the coordinator, offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION })
       }
       const res = await coordinator.send(
         JoinGroupApi,
