@@ -17,6 +17,8 @@
  * - `Confirmation.believe(error)`: true when `error` repeats the unconfirmed
  *   error of the previous attempt (or needs no confirmation); false, and
  *   remembers it, otherwise: the caller tries once more.
+ * - A code outside Kafka's error table is never believed, however often it
+ *   comes (a flipped top bit of NONE decodes as -32768 every time).
  * - `Confirmation.reset()`: an attempt succeeded or failed retriably.
  *
  * A genuine refusal therefore arrives one attempt (one `retry.backoff.ms`)
@@ -24,7 +26,7 @@
  * default.
  */
 import { AuthenticationError, KafkaError } from '../errors.js'
-import { ErrorCode } from '../protocol/errors.js'
+import { ErrorCode, errorByCode } from '../protocol/errors.js'
 
 /** Whether `error` is believed only when repeated (see the module comment). */
 export function needsConfirmation(error: KafkaError): boolean {
@@ -42,7 +44,7 @@ export class Confirmation {
       return true
     }
     const which = `${error.type}/${error.code ?? ''}`
-    if (this.last === which) {
+    if (this.last === which && !outsideTable(error.code)) {
       this.last = undefined
       return true
     }
@@ -83,4 +85,9 @@ export function unconfirmed(error: KafkaError): KafkaError {
   return new KafkaError(`${error.message}; asking once more to confirm it is the broker's answer`, {
     type: 'UNCONFIRMED_ERROR', retriable: true, cause: error, context: error.context,
   })
+}
+
+/** Whether `code` is a broker error code outside Kafka's table (a corrupt response: never believed). */
+export function outsideTable(code: number | undefined): boolean {
+  return code !== undefined && errorByCode(code) === undefined
 }

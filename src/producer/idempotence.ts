@@ -34,6 +34,7 @@
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError } from '../errors.js'
+import { outsideTable } from '../cluster/confirm.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { MAX_INT } from '../protocol/int32.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
@@ -149,7 +150,7 @@ export class Idempotence {
         const err = e instanceof KafkaError ? e : new KafkaError(`InitProducerId failed: ${(e as Error).message}`, { cause: e })
         // A non-retriable answer is believed when it comes twice in a row: a corrupt response can decode
         // into any code (see produce-errors.ts), and one more round trip costs a genuine refusal little.
-        const confirmed = err.code === undefined || err.code === this.unconfirmedInitCode
+        const confirmed = err.code === undefined || (err.code === this.unconfirmedInitCode && !outsideTable(err.code))
         this.unconfirmedInitCode = err.retriable ? undefined : err.code
         if (!err.retriable && confirmed) {
           this.state = 'fatal'

@@ -108,6 +108,8 @@ test('Confirmation: a retriable error or a success in between starts over; error
   assert.equal(c.believe(e), false)
   assert.equal(c.believe(e), true)
   assert.equal(c.believe(new KafkaError('client-side')), true)
+  const outside = new KafkaError('x', { code: -32768, type: 'UNKNOWN_SERVER_ERROR' })
+  for (let i = 0; i < 3; i++) assert.equal(c.believe(outside), false, 'a code outside the table is never believed')
 })
 
 test('ItemConfirmations: each item confirms on its own; unconfirmed() is a retriable error caused by the suspect one', () => {

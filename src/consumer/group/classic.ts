@@ -36,6 +36,7 @@
  */
 import { AuthenticationError, AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
+import { outsideTable } from '../../cluster/confirm.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
@@ -216,7 +217,7 @@ export class ClassicMembership implements Membership {
                 return true
               }
               const which = `${err.type}/${err.code ?? ''}`
-              if (this.unconfirmed === which) {
+              if (this.unconfirmed === which && !outsideTable(err.code)) {
                 this.unconfirmed = undefined
                 return false
               }

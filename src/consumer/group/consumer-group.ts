@@ -25,6 +25,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { AuthenticationError, AuthorizationError, brokerError, KafkaError } from '../../errors.js'
+import { Confirmation } from '../../cluster/confirm.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
@@ -58,6 +59,8 @@ export class ConsumerGroupMembership implements Membership {
   private target: { topicId: string; partitions: number[] }[] | undefined
   private lostPending = false
   private fatal: KafkaError | undefined
+  /** A non-retriable heartbeat error waiting for the next heartbeat to repeat it. */
+  private readonly unconfirmed = new Confirmation()
   /** When the last authorization failure came (0: never). */
   private deniedAt = 0
   private authError: AuthenticationError | undefined
@@ -318,6 +321,14 @@ export class ConsumerGroupMembership implements Membership {
     if (this.state === 'closed' || this.state === 'fenced') return
     const code = res.errorCode
     if (code === ErrorCode.NONE) {
+      this.unconfirmed.reset()
+      if ((this.memberId !== '' && res.memberId !== null && res.memberId !== '' && res.memberId !== this.memberId) || res.memberEpoch < 0) {
+        // A member keeps its id for life (and its epoch never goes negative in an answer): this one is a
+        // corrupt response that decoded. Believed, it would fence this member and strand its partitions.
+        this.log.warn(`group ${this.groupId}: heartbeat answer cannot be right (member ${String(res.memberId)}, epoch ${res.memberEpoch}); asking again`, { groupId: this.groupId })
+        this.schedule(settings.retryBackoffMs)
+        return
+      }
       if (res.memberId) this.memberId = res.memberId
       this.epoch = res.memberEpoch
       if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
@@ -339,6 +350,13 @@ export class ConsumerGroupMembership implements Membership {
     }
     if (isCoordinatorMoved(code) || isCoordinatorLoading(code) || err.retriable) {
       if (isCoordinatorMoved(code)) coordinator.invalidate()
+      this.unconfirmed.reset()
+      this.schedule(settings.retryBackoffMs)
+      return
+    }
+    if (!this.unconfirmed.believe(err)) {
+      // Frames carry no checksum: a fatal code is believed when the next heartbeat repeats it (confirm.ts).
+      this.log.info(`group ${this.groupId}: heartbeat answered ${err.message}; asking again to confirm it`, { groupId: this.groupId })
       this.schedule(settings.retryBackoffMs)
       return
     }
