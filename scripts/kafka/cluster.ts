@@ -60,6 +60,17 @@ export interface ClusterState {
   secure?: boolean
   // StandardAuthorizer with super users and SASL users (see AUTHORIZER below)
   authorizer?: boolean
+  // OAUTHBEARER on the SASL_SSL listener validated by OAuthBearerValidatorCallbackHandler (see OAUTH below)
+  oauth?: OAuthValidation
+  // extra server.properties entries (e.g. connections.max.reauth.ms)
+  brokerProperties?: Record<string, string | number | boolean>
+}
+
+/** Real OIDC validation of OAUTHBEARER tokens: RS256 JWTs checked against a JWKS endpoint. */
+export interface OAuthValidation {
+  jwksUrl: string
+  audience: string
+  issuer?: string
 }
 
 export interface ClusterInfo {
@@ -89,6 +100,10 @@ export interface StartOptions extends CommonOptions {
   secure?: boolean
   // with secure: also run StandardAuthorizer; see AUTHORIZER
   authorizer?: boolean
+  // with secure: validate OAUTHBEARER tokens on SASL_SSL with a JWKS endpoint; see OAUTH
+  oauth?: OAuthValidation
+  // extra server.properties entries
+  brokerProperties?: Record<string, string | number | boolean>
 }
 
 export interface NodeStatus {
@@ -472,6 +487,18 @@ export const AUTHORIZER = {
   }
 } as const
 
+/**
+ * A secure cluster started with `oauth: { jwksUrl, audience, issuer? }`
+ * validates OAUTHBEARER tokens on its SASL_SSL listener with Kafka's
+ * OAuthBearerValidatorCallbackHandler (signed JWTs checked against the JWKS
+ * endpoint, audience and issuer) instead of the unsecured-JWS validator; the
+ * JWKS URL is allow-listed for the broker JVM.
+ */
+export const OAUTH = {
+  validatorClass: 'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+  allowedUrlsProperty: 'org.apache.kafka.sasl.oauthbearer.allowed.urls'
+} as const
+
 // The SASL users of a secure cluster: [username, password].
 function saslUsers (state: ClusterState): [string, string][] {
   const users: [string, string][] = [[SECURE.username, SECURE.password]]
@@ -536,7 +563,11 @@ function secureListenerProps (state: ClusterState, node: NodeState): Record<stri
     [`listener.name.${name}.plain.sasl.jaas.config`, plain],
     [`listener.name.${name}.scram-sha-256.sasl.jaas.config`, scram],
     [`listener.name.${name}.scram-sha-512.sasl.jaas.config`, scram],
-    ...(mechanisms.includes('OAUTHBEARER')
+    ...(mechanisms.includes('OAUTHBEARER') && state.oauth
+      ? [[`listener.name.${name}.oauthbearer.sasl.jaas.config`, 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;'],
+          [`listener.name.${name}.oauthbearer.sasl.server.callback.handler.class`, OAUTH.validatorClass]]
+      : []),
+    ...(mechanisms.includes('OAUTHBEARER') && !state.oauth
       ? [[`listener.name.${name}.oauthbearer.sasl.jaas.config`,
           'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";']]
       : [])
@@ -607,6 +638,12 @@ function serverProperties (state: ClusterState, node: NodeState): string {
   }
   if (state.secure) Object.assign(props, secureListenerProps(state, node))
   if (state.authorizer) Object.assign(props, AUTHORIZER.properties)
+  if (state.oauth) {
+    props['sasl.oauthbearer.jwks.endpoint.url'] = state.oauth.jwksUrl
+    props['sasl.oauthbearer.expected.audience'] = state.oauth.audience
+    if (state.oauth.issuer !== undefined) props['sasl.oauthbearer.expected.issuer'] = state.oauth.issuer
+  }
+  if (state.brokerProperties) Object.assign(props, state.brokerProperties)
   if (majorOf(state.version) < 4) {
     // KIP-848 consumer group protocol: on by default from 4.0, opt-in before
     props['group.coordinator.rebalance.protocols'] = 'classic,consumer'
@@ -642,6 +679,8 @@ function jvmArgs (state: ClusterState, node: NodeState): string[] {
     `-Dsamsa.kafka.home=${KAFKA_DIR}`,
     `-Dsamsa.kafka.portBase=${state.portBase}`,
     `-Dsamsa.kafka.dir=${node.dir}`,
+    // Kafka 4 (and 3.9.1) fetch only allow-listed OAuth URLs
+    ...(state.oauth ? [`-D${OAUTH.allowedUrlsProperty}=${state.oauth.jwksUrl}`] : []),
     '-cp', `${state.libsDir}/*`
   ]
 }
@@ -808,7 +847,9 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
       leases: opts.lease ? [process.pid] : [],
       startedAt: new Date().toISOString(),
       ...(opts.secure ? { secure: true } : {}),
-      ...(opts.secure && opts.authorizer ? { authorizer: true } : {})
+      ...(opts.secure && opts.authorizer ? { authorizer: true } : {}),
+      ...(opts.secure && opts.oauth ? { oauth: opts.oauth } : {}),
+      ...(opts.brokerProperties ? { brokerProperties: opts.brokerProperties } : {})
     }
     const t0 = Date.now()
     log(`starting a ${count}-node Kafka ${version} cluster on ${bootstrapOf(state)} ...`)
