@@ -24,7 +24,8 @@ const USAGE = `usage: npm run kafka -- <command> [options]
   fetch [--version V]              only fetch the broker jars into .kafka/libs/<version>/
 
 environment:
-  KAFKA_VERSION    Kafka release (default ${DEFAULT_KAFKA_VERSION}; 3.9.x works too)
+  KAFKA_VERSION    Kafka release (default ${DEFAULT_KAFKA_VERSION}; 4.0.x, 3.9.x, 3.6.x, 3.3.x in KRaft mode
+                   and 2.8.x with a ZooKeeper server on base+20000 work too)
   KAFKA_PORT_BASE  first client port (default 9092); node i listens on base+i-1, its controller on base+20000+i-1
   KAFKA_HEAP_OPTS  JVM heap flags per node (default -Xms256m -Xmx768m)
   KAFKA_START_TIMEOUT_MS  how long start waits for the nodes (default 90000)`

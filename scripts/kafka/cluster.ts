@@ -11,6 +11,10 @@
 //
 // Node <id> (1-based) listens for clients on portBase + id - 1 and for the
 // controller quorum on portBase + 20000 + id - 1.
+//
+// Kafka 2.x (2.8.2 is the oldest release tested) runs in ZooKeeper mode
+// instead: one ZooKeeper server (org.apache.zookeeper, which Maven brings in
+// with the broker's jars) on portBase + 20000, brokers with broker.id = node id.
 
 import { spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -60,6 +64,8 @@ export interface ClusterState {
   secure?: boolean
   // StandardAuthorizer with super users and SASL users (see AUTHORIZER below)
   authorizer?: boolean
+  // Kafka 2.x: the ZooKeeper server the brokers use (see zookeeperMode)
+  zookeeper?: { port: number, dir: string, pid: number | null }
   // OAUTHBEARER on the SASL_SSL listener validated by OAuthBearerValidatorCallbackHandler (see OAUTH below)
   oauth?: OAuthValidation
   // extra server.properties entries (e.g. connections.max.reauth.ms)
@@ -150,6 +156,12 @@ function majorOf (version: string): number {
   const major = Number(version.split('.')[0])
   if (!Number.isInteger(major)) throw new Error(`cannot read a Kafka version from '${version}'`)
   return major
+}
+
+// Kafka releases before 3.x are run with ZooKeeper (KRaft was only an early
+// access there); 3.3 and later in KRaft mode.
+export function zookeeperMode (version: string): boolean {
+  return majorOf(version) < 3
 }
 
 const statePath = (portBase: number): string => path.join(RUN_DIR, `cluster-${portBase}.json`)
@@ -604,15 +616,26 @@ function serverProperties (state: ClusterState, node: NodeState): string {
   const rf = Math.min(n, 3)
   const minIsr = Math.min(n, 2)
   const voters = state.nodes.map((v) => `${v.id}@${HOST}:${v.controllerPort}`).join(',')
+  const mode: Record<string, string | number | boolean> = state.zookeeper
+    ? {
+        'broker.id': node.id,
+        'zookeeper.connect': `${HOST}:${state.zookeeper.port}`,
+        'zookeeper.connection.timeout.ms': 30000,
+        'listeners': `PLAINTEXT://${HOST}:${node.port}`,
+        'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`
+      }
+    : {
+        'process.roles': 'broker,controller',
+        'node.id': node.id,
+        'controller.quorum.voters': voters,
+        'listeners': `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
+        'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name': 'PLAINTEXT',
+        'controller.listener.names': 'CONTROLLER'
+      }
   const props: Record<string, string | number | boolean> = {
-    'process.roles': 'broker,controller',
-    'node.id': node.id,
-    'controller.quorum.voters': voters,
-    'listeners': `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'controller.listener.names': 'CONTROLLER',
+    ...mode,
     'log.dirs': path.join(node.dir, 'data'),
     'num.partitions': 1,
     'default.replication.factor': rf,
@@ -644,7 +667,11 @@ function serverProperties (state: ClusterState, node: NodeState): string {
     if (state.oauth.issuer !== undefined) props['sasl.oauthbearer.expected.issuer'] = state.oauth.issuer
   }
   if (state.brokerProperties) Object.assign(props, state.brokerProperties)
-  if (majorOf(state.version) < 4) {
+  if (state.zookeeper) {
+    // KRaft-only settings mean nothing to a ZooKeeper-mode broker
+    for (const key of ['broker.heartbeat.interval.ms', 'broker.session.timeout.ms', 'share.coordinator.state.topic.replication.factor',
+      'share.coordinator.state.topic.min.isr']) delete props[key]
+  } else if (majorOf(state.version) < 4) {
     // KIP-848 consumer group protocol: on by default from 4.0, opt-in before
     props['group.coordinator.rebalance.protocols'] = 'classic,consumer'
   }
@@ -683,6 +710,53 @@ function jvmArgs (state: ClusterState, node: NodeState): string[] {
     ...(state.oauth ? [`-D${OAUTH.allowedUrlsProperty}=${state.oauth.jwksUrl}`] : []),
     '-cp', `${state.libsDir}/*`
   ]
+}
+
+// The ZooKeeper server of a Kafka 2.x cluster: a standalone server from the
+// broker's own classpath, marked like the brokers so that stop finds it.
+function spawnZookeeper (state: ClusterState): void {
+  const zk = state.zookeeper!
+  fs.mkdirSync(path.join(zk.dir, 'data'), { recursive: true })
+  const out = fs.openSync(path.join(zk.dir, 'stdout.log'), 'a')
+  try {
+    const child = spawn(javaBin(), [
+      '-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:-UsePerfData',
+      '-Dzookeeper.admin.enableServer=false', '-Dzookeeper.4lw.commands.whitelist=ruok',
+      `-Dkafka.logs.dir=${path.join(zk.dir, 'logs')}`,
+      ...loggingArgs(state.version),
+      `-Dsamsa.kafka.home=${KAFKA_DIR}`,
+      `-Dsamsa.kafka.portBase=${state.portBase}`,
+      `-Dsamsa.kafka.dir=${zk.dir}`,
+      '-cp', `${state.libsDir}/*`,
+      'org.apache.zookeeper.server.ZooKeeperServerMain', String(zk.port), path.join(zk.dir, 'data')
+    ], { cwd: zk.dir, detached: true, stdio: ['ignore', out, out] })
+    child.on('error', () => { /* reported by waitZookeeper */ })
+    child.unref()
+    if (!child.pid) throw new Error(`could not start ${javaBin()} for ZooKeeper`)
+    zk.pid = child.pid
+  } finally {
+    fs.closeSync(out)
+  }
+}
+
+// Waits until ZooKeeper answers its 'ruok' four-letter command with 'imok'.
+async function waitZookeeper (state: ClusterState, deadline: number): Promise<void> {
+  const zk = state.zookeeper!
+  for (;;) {
+    if (!pidAlive(zk.pid)) throw new Error(`ZooKeeper (pid ${zk.pid}) exited during start:\n${tail(path.join(zk.dir, 'stdout.log'), 20)}`)
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect({ host: HOST, port: zk.port })
+      let text = ''
+      socket.setTimeout(2000, () => socket.destroy())
+      socket.on('connect', () => socket.write('ruok'))
+      socket.on('data', (d) => { text += String(d) })
+      socket.on('error', () => {})
+      socket.on('close', () => resolve(text))
+    })
+    if (answer === 'imok') return
+    if (Date.now() > deadline) throw new Error(`ZooKeeper on ${HOST}:${zk.port} did not become ready in time`)
+    await sleep(250)
+  }
 }
 
 async function formatNode (state: ClusterState, node: NodeState): Promise<void> {
@@ -777,13 +851,17 @@ function pruneLeases (state: ClusterState): void {
 
 async function stopLocked (portBase: number, log: (m: string) => void, opts: { force?: boolean, timeoutMs?: number } = {}): Promise<boolean> {
   const state = readState(portBase)
-  const pids = new Set<number>(strayBrokers(portBase))
+  const pids = new Set<number>()
   if (state) for (const node of state.nodes) if (nodeAlive(node)) pids.add(node.pid!)
+  // a broker's controlled shutdown goes through ZooKeeper: stop the brokers first
+  const zk = state?.zookeeper?.pid && pidAlive(state.zookeeper.pid) ? state.zookeeper.pid : null
+  for (const pid of strayBrokers(portBase)) if (pid !== zk) pids.add(pid)
   if (!state && pids.size === 0) return false
   if (pids.size > 0) {
     log(`stopping ${pids.size} broker process(es) on port base ${portBase}${opts.force ? ' (SIGKILL)' : ''} ...`)
     await terminate([...pids], opts)
   }
+  if (zk) await terminate([zk], opts)
   if (state) fs.rmSync(state.runDir, { recursive: true, force: true })
   removeState(portBase)
   return true
@@ -820,6 +898,7 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
     }
     await stopLocked(portBase, log, { force: true })
 
+    if (zookeeperMode(version) && opts.secure) throw new Error(`secure clusters need KRaft (Kafka 3.3 or later), not Kafka ${version}`)
     const ports = Array.from({ length: count }, (_, i) => [portBase + i, portBase + CONTROLLER_PORT_OFFSET + i]).flat()
     const busy = await waitPortsFree(ports, 3000)
     if (busy.length > 0) {
@@ -849,7 +928,8 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
       ...(opts.secure ? { secure: true } : {}),
       ...(opts.secure && opts.authorizer ? { authorizer: true } : {}),
       ...(opts.secure && opts.oauth ? { oauth: opts.oauth } : {}),
-      ...(opts.brokerProperties ? { brokerProperties: opts.brokerProperties } : {})
+      ...(opts.brokerProperties ? { brokerProperties: opts.brokerProperties } : {}),
+      ...(zookeeperMode(version) ? { zookeeper: { port: portBase + CONTROLLER_PORT_OFFSET, dir: path.join(runDir, 'zookeeper'), pid: null } } : {})
     }
     const t0 = Date.now()
     log(`starting a ${count}-node Kafka ${version} cluster on ${bootstrapOf(state)} ...`)
@@ -858,13 +938,18 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
       await Promise.all(state.nodes.map(async (node) => {
         fs.mkdirSync(path.join(node.dir, 'logs'), { recursive: true })
         fs.writeFileSync(path.join(node.dir, 'server.properties'), serverProperties(state, node))
-        await formatNode(state, node)
+        if (!state.zookeeper) await formatNode(state, node)
       }))
+      if (state.zookeeper) {
+        spawnZookeeper(state)
+        writeState(state)
+        await waitZookeeper(state, t0 + timeoutMs)
+      }
       for (const node of state.nodes) spawnNode(state, node)
       writeState(state)
       await waitReady(state, state.nodes.map((n) => n.id), count, t0 + timeoutMs)
     } catch (err) {
-      const pids = state.nodes.map((n) => n.pid).filter((p): p is number => p !== null)
+      const pids = [...state.nodes.map((n) => n.pid), state.zookeeper?.pid ?? null].filter((p): p is number => p !== null)
       await terminate(pids, { force: true }).catch(() => {})
       removeState(portBase)
       const ids = err instanceof NodeFailure ? err.ids : undefined

@@ -56,7 +56,7 @@ export async function findCoordinator(cluster: Cluster, type: CoordinatorType, k
       const conn = await cluster.anyConnection()
       const version = conn.versionFor(FindCoordinatorApi as ApiDescriptor<unknown, unknown>)
       if (version < MIN_VERSION[type]) {
-        throw new KafkaError(`FindCoordinator for ${type} keys needs v${MIN_VERSION[type]}+; the broker offers v${version}`, {
+        throw new KafkaError(`FindCoordinator for ${type} keys needs v${MIN_VERSION[type]}+; this broker (${conn.brokerRelease}) offers v${version}`, {
           type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { [KEY_NAMES[type]]: key },
         })
       }

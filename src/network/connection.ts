@@ -24,6 +24,11 @@
  *   it like any broken connection, as the Java client does; nothing is
  *   sticky. Nothing larger than `maxResponseSize` is ever allocated for a
  *   frame.
+ * - Re-authentication (KIP-368): when SASL returns a session lifetime, the
+ *   connection runs the authenticator again on the live socket at 85-95% of
+ *   it; requests made meanwhile are held and written in order afterwards. A
+ *   failed re-authentication closes the connection with a retriable
+ *   `ConnectionError` whose cause is the failure.
  * - When the connection closes for any reason, every pending request fails
  *   with a retriable `ConnectionError` and `onClose` is called once. A closed
  *   connection is never reused: the pool makes a new one.
@@ -40,10 +45,11 @@ import { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
+import { brokerRelease } from './broker-release.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
-import { channels } from './diagnostics.js'
+import { channels, type ConnectionObserver } from './diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { tlsFailure } from './tls.js'
 
@@ -85,6 +91,8 @@ export interface ConnectionOptions {
    * (on a fresh connection) throws the final UNSUPPORTED_VERSION.
    */
   unsupportedSeen?: Set<string> | undefined
+  /** Told of connections, requests and responses (the client's metrics, instrumentation events). */
+  observer?: ConnectionObserver | undefined
 }
 
 /** Sends a request while authenticating (other requests are held during a re-authentication). */
@@ -104,6 +112,7 @@ interface Pending {
   resolve: (value: unknown) => void
   reject: (err: KafkaError) => void
   timer: NodeJS.Timeout | undefined
+  sentAt: number
 }
 
 interface VersionRange {
@@ -141,6 +150,8 @@ export class Connection {
   /** Where the next plaintext read goes: the current frame's unfilled tail, or the scratch buffer. */
   private readingIntoFrame = false
   private scratch: Buffer | undefined
+  /** Breaks the connection when a frame whose size arrived is not complete within requestTimeoutMs. */
+  private frameTimer: NodeJS.Timeout | undefined
 
   /** Time of the last request or response, for idle reaping. */
   lastUsed = Date.now()
@@ -177,6 +188,11 @@ export class Connection {
   /** The version ranges the broker advertised, by api key. */
   get apiVersions(): ReadonlyMap<number, VersionRange> {
     return this.versions
+  }
+
+  /** The broker's likely release from its ApiVersions, e.g. 'Kafka 2.8-ish' (see broker-release.ts). */
+  get brokerRelease(): string {
+    return brokerRelease(this.versions)
   }
 
   connect(): Promise<void> {
@@ -252,6 +268,7 @@ export class Connection {
     }
     if (this.state !== 'connecting') throw this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
+    this.options.observer?.connected(this)
     this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
   }
 
@@ -351,7 +368,7 @@ export class Connection {
         throw err
       }
       throw new KafkaError(
-        `broker ${this.address} does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
+        `broker ${this.address} (${this.brokerRelease}) does not support ${api.name} in versions ${minWanted}-${maxWanted}` +
           (broker ? ` (it supports ${broker.minVersion}-${broker.maxVersion})` : ' (not offered at all)'),
         { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { broker: this.address, api: api.name } },
       )
@@ -412,6 +429,7 @@ export class Connection {
       channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
     if (options.noResponse) {
+      this.options.observer?.sent(this, api.name, frame.length, this.pending.size)
       return new Promise<Res>((resolve, reject) => {
         socket.write(frame, (err) => {
           if (err) reject(new ConnectionError(`write to ${this.address} failed: ${err.message}`, { cause: err }))
@@ -427,9 +445,11 @@ export class Connection {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
+        sentAt: this.lastUsed,
       }
       pending.timer = setTimeout(() => {
         this.pending.delete(correlationId)
+        this.options.observer?.timedOut(this, api.name, timeoutMs)
         reject(
           new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
             context: { broker: this.address, api: api.name },
@@ -439,6 +459,7 @@ export class Connection {
       }, timeoutMs)
       this.pending.set(correlationId, pending)
       socket.write(frame)
+      this.options.observer?.sent(this, api.name, frame.length, this.pending.size)
     })
   }
 
@@ -460,7 +481,7 @@ export class Connection {
       this.frameFilled += n
       if (this.frameFilled === this.frame!.length) {
         const f = this.frame!
-        this.frame = undefined
+        this.endFrame()
         this.onFrame(f)
       }
       return true
@@ -490,7 +511,7 @@ export class Connection {
         offset += n
         if (this.frameFilled === this.frame.length) {
           const f = this.frame
-          this.frame = undefined
+          this.endFrame()
           this.onFrame(f)
         }
         continue
@@ -506,8 +527,7 @@ export class Connection {
           offset += size
           this.onFrame(f)
         } else {
-          this.frame = Buffer.allocUnsafe(size)
-          this.frameFilled = 0
+          this.startFrame(size)
         }
         continue
       }
@@ -521,9 +541,40 @@ export class Connection {
         this.chunks = []
         this.chunkBytes = 0
         if (!this.checkSize(size)) return
-        this.frame = Buffer.allocUnsafe(size)
-        this.frameFilled = 0
+        this.startFrame(size)
       }
+    }
+  }
+
+  /**
+   * A frame's size arrived but not all of its body: the rest must come within
+   * requestTimeoutMs. A corrupt size prefix (frames carry no checksum) would
+   * otherwise wait for bytes that never come, holding up every response behind
+   * it on this connection for as long as the longest request timeout (a
+   * JoinGroup's is max.poll.interval.ms).
+   */
+  private startFrame(size: number): void {
+    this.frame = Buffer.allocUnsafe(size)
+    this.frameFilled = 0
+    const timeoutMs = this.options.requestTimeoutMs
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = undefined
+      if (this.frame === undefined) return
+      this.destroy(
+        new ProtocolError(
+          `malformed frame from ${this.address}: ${this.frameFilled} of its ${this.frame.length} bytes arrived in ${timeoutMs} ms (request.timeout.ms)`,
+          { context: { broker: this.address } },
+        ),
+      )
+    }, timeoutMs)
+    this.frameTimer.unref()
+  }
+
+  private endFrame(): void {
+    this.frame = undefined
+    if (this.frameTimer !== undefined) {
+      clearTimeout(this.frameTimer)
+      this.frameTimer = undefined
     }
   }
 
@@ -580,6 +631,7 @@ export class Connection {
     if (channels.response.hasSubscribers) {
       channels.response.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
+    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt)
     pending.resolve(result)
   }
 
@@ -606,10 +658,11 @@ export class Connection {
     for (const h of held) h.fail(failure)
     if (this.reauthTimer) clearTimeout(this.reauthTimer)
     this.reauthTimer = undefined
-    this.frame = undefined
+    this.endFrame()
     this.chunks = []
     this.socket?.destroy()
     this.socket = undefined
+    if (wasReady) this.options.observer?.closed(this)
     this.options.onClose?.(this, error)
   }
 

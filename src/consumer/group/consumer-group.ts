@@ -128,10 +128,11 @@ export class ConsumerGroupMembership implements Membership {
     this.throwAuthError()
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
-      const version = await this.host.coordinator.versionOf(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>, Date.now() + this.host.settings.defaultApiTimeoutMs)
-      if (version < 0) {
+      const conn = await this.host.coordinator.connection(Date.now() + this.host.settings.defaultApiTimeoutMs)
+      if (!conn.supports(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>)) {
         this.fatal = new KafkaError(
-          `group.protocol "consumer" (KIP-848) needs a broker that offers ConsumerGroupHeartbeat (Kafka 4.0+); the coordinator of group "${this.groupId}" does not. Use group.protocol "classic" with this broker`,
+          `group.protocol "consumer" (KIP-848) needs a broker that offers ConsumerGroupHeartbeat (Kafka 4.0+); this broker (${conn.brokerRelease}), ` +
+            `the coordinator of group "${this.groupId}", does not support it. Use group.protocol "classic" with this broker`,
           { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION, context: { group: this.groupId } },
         )
         throw this.fatal

@@ -73,7 +73,7 @@ test('the client-credentials request: Basic client authentication, grant and sco
     assert.equal(seen[0]!.auth, `Basic ${Buffer.from('my%20id:p%40ss%3Aword').toString('base64')}`)
     assert.deepEqual(Object.fromEntries(new URLSearchParams(seen[0]!.body)), { grant_type: 'client_credentials', scope: 'kafka' })
     status = 401
-    await assert.rejects(provider(), (e: Error) => {
+    await assert.rejects(async () => provider(), (e: Error) => {
       assert.ok(e instanceof AuthenticationError)
       assert.match(e.message, /^OAuth token endpoint http:\/\/127\.0\.0\.1:\d+\/oauth2\/token answered HTTP 401: invalid_client \(bad secret\)$/)
       assert.ok(!e.message.includes('p@ss') && !e.message.includes('secret=q'))
@@ -83,5 +83,5 @@ test('the client-credentials request: Basic client authentication, grant and sco
     server.close()
   }
   const unreachable = clientCredentialsProvider({ url: 'http://127.0.0.1:1/token', clientId: 'a', clientSecret: 'b', subClaim: 'sub', timeoutMs: 5000 })
-  await assert.rejects(unreachable(), /OAuth token endpoint http:\/\/127\.0\.0\.1:1\/token could not be reached/)
+  await assert.rejects(async () => unreachable(), /OAuth token endpoint http:\/\/127\.0\.0\.1:1\/token could not be reached/)
 })
