@@ -13,7 +13,6 @@ import type { Logger } from '../../../src/logger.js'
 import { SECURE, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
 import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
 import { startOidcServer, type OidcServer } from '../../helpers/oidc-server.js'
-import { startExample } from '../examples/run-example.js'
 
 const PORT_BASE = privateClusterPortBase(280) // 9680 unless KAFKA_TEST_PORT_BASE is set
 const CLIENT_ID = 'samsa-test-client'
@@ -248,23 +247,6 @@ test('KIP-368 with SCRAM-SHA-512: an idle Admin connection re-authenticates and 
   } finally {
     await admin.close()
   }
-})
-
-test('examples/oauth.ts produces and reads back through the OIDC flow, and exits by itself', async () => {
-  const example = startExample('examples/oauth.ts', [uniqueName('oauth-example')], {
-    KAFKA_BOOTSTRAP: secureBootstrap(state, 'sasl_ssl'),
-    KAFKA_CA: SECURE.caFile(state),
-    OAUTH_TOKEN_URL: oidc.tokenUrl,
-    OAUTH_CLIENT_ID: CLIENT_ID,
-    OAUTH_CLIENT_SECRET: CLIENT_SECRET,
-  })
-  const { code, stderr } = await example.exited
-  assert.equal(code, 0, stderr)
-  const lines = example.lines()
-  assert.equal(lines.filter((l) => /^sent hello \d/.test(l)).length, 3)
-  assert.equal(lines.filter((l) => /^read hello \d/.test(l)).length, 3)
-  assert.equal(lines.at(-1), 'done')
-  assert.ok(!example.stdout().includes(CLIENT_SECRET) && !stderr.includes(CLIENT_SECRET))
 })
 
 test('no token, client secret or password in debug output or error messages', () => {
