@@ -66,6 +66,17 @@ export interface ClusterState {
   authorizer?: boolean
   // Kafka 2.x: the ZooKeeper server the brokers use (see zookeeperMode)
   zookeeper?: { port: number, dir: string, pid: number | null }
+  // OAUTHBEARER on the SASL_SSL listener validated by OAuthBearerValidatorCallbackHandler (see OAUTH below)
+  oauth?: OAuthValidation
+  // extra server.properties entries (e.g. connections.max.reauth.ms)
+  brokerProperties?: Record<string, string | number | boolean>
+}
+
+/** Real OIDC validation of OAUTHBEARER tokens: RS256 JWTs checked against a JWKS endpoint. */
+export interface OAuthValidation {
+  jwksUrl: string
+  audience: string
+  issuer?: string
 }
 
 export interface ClusterInfo {
@@ -95,6 +106,10 @@ export interface StartOptions extends CommonOptions {
   secure?: boolean
   // with secure: also run StandardAuthorizer; see AUTHORIZER
   authorizer?: boolean
+  // with secure: validate OAUTHBEARER tokens on SASL_SSL with a JWKS endpoint; see OAUTH
+  oauth?: OAuthValidation
+  // extra server.properties entries
+  brokerProperties?: Record<string, string | number | boolean>
 }
 
 export interface NodeStatus {
@@ -484,6 +499,18 @@ export const AUTHORIZER = {
   }
 } as const
 
+/**
+ * A secure cluster started with `oauth: { jwksUrl, audience, issuer? }`
+ * validates OAUTHBEARER tokens on its SASL_SSL listener with Kafka's
+ * OAuthBearerValidatorCallbackHandler (signed JWTs checked against the JWKS
+ * endpoint, audience and issuer) instead of the unsecured-JWS validator; the
+ * JWKS URL is allow-listed for the broker JVM.
+ */
+export const OAUTH = {
+  validatorClass: 'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+  allowedUrlsProperty: 'org.apache.kafka.sasl.oauthbearer.allowed.urls'
+} as const
+
 // The SASL users of a secure cluster: [username, password].
 function saslUsers (state: ClusterState): [string, string][] {
   const users: [string, string][] = [[SECURE.username, SECURE.password]]
@@ -548,7 +575,11 @@ function secureListenerProps (state: ClusterState, node: NodeState): Record<stri
     [`listener.name.${name}.plain.sasl.jaas.config`, plain],
     [`listener.name.${name}.scram-sha-256.sasl.jaas.config`, scram],
     [`listener.name.${name}.scram-sha-512.sasl.jaas.config`, scram],
-    ...(mechanisms.includes('OAUTHBEARER')
+    ...(mechanisms.includes('OAUTHBEARER') && state.oauth
+      ? [[`listener.name.${name}.oauthbearer.sasl.jaas.config`, 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;'],
+          [`listener.name.${name}.oauthbearer.sasl.server.callback.handler.class`, OAUTH.validatorClass]]
+      : []),
+    ...(mechanisms.includes('OAUTHBEARER') && !state.oauth
       ? [[`listener.name.${name}.oauthbearer.sasl.jaas.config`,
           'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";']]
       : [])
@@ -630,6 +661,12 @@ function serverProperties (state: ClusterState, node: NodeState): string {
   }
   if (state.secure) Object.assign(props, secureListenerProps(state, node))
   if (state.authorizer) Object.assign(props, AUTHORIZER.properties)
+  if (state.oauth) {
+    props['sasl.oauthbearer.jwks.endpoint.url'] = state.oauth.jwksUrl
+    props['sasl.oauthbearer.expected.audience'] = state.oauth.audience
+    if (state.oauth.issuer !== undefined) props['sasl.oauthbearer.expected.issuer'] = state.oauth.issuer
+  }
+  if (state.brokerProperties) Object.assign(props, state.brokerProperties)
   if (state.zookeeper) {
     // KRaft-only settings mean nothing to a ZooKeeper-mode broker
     for (const key of ['broker.heartbeat.interval.ms', 'broker.session.timeout.ms', 'share.coordinator.state.topic.replication.factor',
@@ -669,6 +706,8 @@ function jvmArgs (state: ClusterState, node: NodeState): string[] {
     `-Dsamsa.kafka.home=${KAFKA_DIR}`,
     `-Dsamsa.kafka.portBase=${state.portBase}`,
     `-Dsamsa.kafka.dir=${node.dir}`,
+    // Kafka 4 (and 3.9.1) fetch only allow-listed OAuth URLs
+    ...(state.oauth ? [`-D${OAUTH.allowedUrlsProperty}=${state.oauth.jwksUrl}`] : []),
     '-cp', `${state.libsDir}/*`
   ]
 }
@@ -888,6 +927,8 @@ export async function startCluster (opts: StartOptions = {}): Promise<ClusterInf
       startedAt: new Date().toISOString(),
       ...(opts.secure ? { secure: true } : {}),
       ...(opts.secure && opts.authorizer ? { authorizer: true } : {}),
+      ...(opts.secure && opts.oauth ? { oauth: opts.oauth } : {}),
+      ...(opts.brokerProperties ? { brokerProperties: opts.brokerProperties } : {}),
       ...(zookeeperMode(version) ? { zookeeper: { port: portBase + CONTROLLER_PORT_OFFSET, dir: path.join(runDir, 'zookeeper'), pid: null } } : {})
     }
     const t0 = Date.now()

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod'
 import { isLogger, type Logger } from '../logger.js'
-import { bool, bootstrapServers, int, oneOf, optionalStr, str } from './fields.js'
+import { bool, bootstrapServers, int, num, oneOf, optionalStr, str } from './fields.js'
+import type { AwsCredentialsProvider, OAuthBearerTokenProvider } from '../types.js'
 import { MAX_INT } from '../protocol/int32.js'
 
 export const commonShape = {
@@ -39,8 +40,30 @@ export const commonShape = {
   'ssl.enabled.protocols': str('TLSv1.2,TLSv1.3').describe('TLS versions offered; the lowest and highest listed bound the handshake.'),
   'ssl.cipher.suites': optionalStr().describe('Cipher suites offered, comma-separated: Java\'s IANA names (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256) or OpenSSL\'s (default: Node\'s).'),
   'ssl.protocol': oneOf(['TLSv1.3', 'TLSv1.2', 'TLS'] as const, 'TLSv1.3').describe('Accepted for Java configs; ssl.enabled.protocols decides the versions.'),
-  'sasl.mechanism': oneOf(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const, 'PLAIN').describe('SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.'),
-  'sasl.jaas.config': optionalStr().describe('Java JAAS line with username="..." password="..."; samsa reads the credentials from it.'),
+  'sasl.mechanism': oneOf(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER', 'AWS_MSK_IAM'] as const, 'PLAIN').describe('SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or AWS_MSK_IAM.'),
+  'sasl.jaas.config': optionalStr().describe('Java JAAS line: username="..." password="..." (PLAIN, SCRAM); clientId="..." clientSecret="..." scope="..." extension_NAME="..." (OAUTHBEARER); samsa reads these options from it.'),
+  'sasl.oauthbearer.token.provider': z
+    .custom<OAuthBearerTokenProvider>((v) => typeof v === 'function', { error: 'expected a function returning { value, lifetimeMs?, principalName?, extensions? } or a promise of it' })
+    .optional()
+    .describe('samsa: OAUTHBEARER token source, a function () => { value, lifetimeMs (expiry, ms since the epoch), principalName?, extensions? } or a promise of it (Java: sasl.login.callback.handler.class).'),
+  'sasl.oauthbearer.token.endpoint.url': optionalStr().describe('OAUTHBEARER: the OAuth/OIDC token endpoint for the client-credentials flow (KIP-768).'),
+  'sasl.oauthbearer.client.credentials.client.id': optionalStr().describe('OAUTHBEARER: client id for the token endpoint (or clientId="..." in sasl.jaas.config).'),
+  'sasl.oauthbearer.client.credentials.client.secret': optionalStr().describe('OAUTHBEARER: client secret for the token endpoint (or clientSecret="..." in sasl.jaas.config).'),
+  'sasl.oauthbearer.scope': optionalStr().describe('OAUTHBEARER: scope requested from the token endpoint (or scope="..." in sasl.jaas.config).'),
+  'sasl.oauthbearer.sub.claim.name': str('sub').describe('OAUTHBEARER: the JWT claim that names the principal.'),
+  'sasl.login.refresh.window.factor': num(0.8, 0.5, 1).describe('OAUTHBEARER: a token is replaced after this fraction of its life (plus jitter).'),
+  'sasl.login.refresh.window.jitter': num(0.05, 0, 0.25).describe('OAUTHBEARER: random fraction of a token\'s life added to the refresh point.'),
+  'sasl.login.refresh.min.period.seconds': int(60, 0, 900).describe('OAUTHBEARER: a token is kept at least this long when it lives long enough.'),
+  'sasl.login.refresh.buffer.seconds': int(300, 0, 3600).describe('OAUTHBEARER: a token is replaced at least this long before it expires when it lives long enough.'),
+  'sasl.login.read.timeout.ms': z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number({ error: 'expected an integer >= 1' }).int().min(1)).optional().describe('OAUTHBEARER: how long a token request (provider or endpoint) may take (default: request.timeout.ms).'),
+  'sasl.aws.access.key.id': optionalStr().describe('samsa: AWS_MSK_IAM access key id (default: AWS_ACCESS_KEY_ID).'),
+  'sasl.aws.secret.access.key': optionalStr().describe('samsa: AWS_MSK_IAM secret access key (default: AWS_SECRET_ACCESS_KEY).'),
+  'sasl.aws.session.token': optionalStr().describe('samsa: AWS_MSK_IAM session token of temporary credentials (default: AWS_SESSION_TOKEN).'),
+  'sasl.aws.region': optionalStr().describe('samsa: AWS_MSK_IAM signing region (default: from the broker host name, then AWS_REGION).'),
+  'sasl.aws.credentials.provider': z
+    .custom<AwsCredentialsProvider>((v) => typeof v === 'function', { error: 'expected a function returning { accessKeyId, secretAccessKey, sessionToken? } or a promise of it' })
+    .optional()
+    .describe('samsa: AWS_MSK_IAM credentials source, a function () => { accessKeyId, secretAccessKey, sessionToken? } or a promise of it (e.g. fromNodeProviderChain() of @aws-sdk/credential-providers).'),
   'sasl.username': optionalStr().describe('samsa: SASL username (alternative to sasl.jaas.config).'),
   'sasl.password': optionalStr().describe('samsa: SASL password (alternative to sasl.jaas.config).'),
   'allow.auto.create.topics': bool(true).describe('Let metadata requests create missing topics where the broker allows it.'),

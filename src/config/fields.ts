@@ -25,6 +25,17 @@ export function int(defaultValue: number, min = 0, max = Number.MAX_SAFE_INTEGER
   ).default(defaultValue)
 }
 
+/** A number option (number or numeric string) within [min, max]. */
+export function num(defaultValue: number, min: number, max: number) {
+  return z.preprocess(
+    toNumber,
+    z
+      .number({ error: `expected a number from ${min} to ${max}` })
+      .min(min, { error: `expected a number >= ${min}` })
+      .max(max, { error: `expected a number <= ${max}` }),
+  ).default(defaultValue)
+}
+
 /** A boolean option (true/false or "true"/"false"). */
 export function bool(defaultValue: boolean) {
   return z

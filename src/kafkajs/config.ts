@@ -105,19 +105,39 @@ function securityConfig(config: KafkaConfig, warnings: string[]): Record<string,
   const sasl = config.sasl as Record<string, unknown> | undefined
   if (sasl !== undefined && sasl !== null) {
     if (typeof sasl.authenticationProvider === 'function') {
-      throw new KafkaJSNonRetriableError(`custom SASL mechanism "${String(sasl.mechanism)}" is not supported by samsa (supported: plain, scram-sha-256, scram-sha-512)`)
+      throw new KafkaJSNonRetriableError(`custom SASL mechanism "${String(sasl.mechanism)}" is not supported by samsa (supported: plain, scram-sha-256, scram-sha-512, oauthbearer, aws)`)
     }
     const name = String(sasl.mechanism ?? '').toLowerCase()
     const mechanism = SASL_MECHANISMS[name]
-    if (mechanism === undefined) {
-      throw new KafkaJSNonRetriableError(`SASL mechanism "${String(sasl.mechanism)}" is not supported by samsa (supported: plain, scram-sha-256, scram-sha-512)`)
+    if (name === 'oauthbearer') {
+      const provider = sasl.oauthBearerProvider
+      if (typeof provider !== 'function') throw new KafkaJSNonRetriableError('SASL oauthbearer: expected "oauthBearerProvider", a function returning a promise of { value }')
+      out['sasl.mechanism'] = 'OAUTHBEARER'
+      // KafkaJS asks the provider at each authentication; samsa caches a token until its refresh point when it knows the expiry (a JWT's exp).
+      out['sasl.oauthbearer.token.provider'] = async () => {
+        const res = (await (provider as () => Promise<{ value: string }>)()) as { value: string } | undefined
+        return { value: res?.value as string }
+      }
+    } else if (name === 'aws') {
+      if (typeof sasl.accessKeyId !== 'string' || typeof sasl.secretAccessKey !== 'string') {
+        throw new KafkaJSNonRetriableError('SASL aws: expected string "accessKeyId" and "secretAccessKey"')
+      }
+      out['sasl.mechanism'] = 'AWS_MSK_IAM'
+      out['sasl.aws.access.key.id'] = sasl.accessKeyId
+      out['sasl.aws.secret.access.key'] = sasl.secretAccessKey
+      if (typeof sasl.sessionToken === 'string') out['sasl.aws.session.token'] = sasl.sessionToken
+      if (sasl.authorizationIdentity !== undefined) warnings.push('sasl.authorizationIdentity is ignored: samsa signs AWS_MSK_IAM requests (Amazon MSK IAM) with the keys given')
+    } else {
+      if (mechanism === undefined) {
+        throw new KafkaJSNonRetriableError(`SASL mechanism "${String(sasl.mechanism)}" is not supported by samsa (supported: plain, scram-sha-256, scram-sha-512, oauthbearer, aws)`)
+      }
+      if (typeof sasl.username !== 'string' || typeof sasl.password !== 'string') {
+        throw new KafkaJSNonRetriableError(`SASL ${name}: expected string "username" and "password"`)
+      }
+      out['sasl.mechanism'] = mechanism
+      out['sasl.username'] = sasl.username
+      out['sasl.password'] = sasl.password
     }
-    if (typeof sasl.username !== 'string' || typeof sasl.password !== 'string') {
-      throw new KafkaJSNonRetriableError(`SASL ${name}: expected string "username" and "password"`)
-    }
-    out['sasl.mechanism'] = mechanism
-    out['sasl.username'] = sasl.username
-    out['sasl.password'] = sasl.password
     out['security.protocol'] = tlsOn ? 'SASL_SSL' : 'SASL_PLAINTEXT'
   } else if (tlsOn) {
     out['security.protocol'] = 'SSL'
@@ -144,7 +164,7 @@ export function commonConfig(config: KafkaConfig, brokers: string[]): Mapped<Com
   if (config.retry?.maxRetryTime !== undefined) out['retry.backoff.max.ms'] = Math.max(config.retry.maxRetryTime, config.retry.initialRetryTime ?? 0)
   if (config.socketFactory !== undefined) warnings.push('socketFactory is not supported by samsa and is ignored')
   if (config.enforceRequestTimeout === false) warnings.push('enforceRequestTimeout=false is ignored: samsa always enforces requestTimeout')
-  if (config.reauthenticationThreshold !== undefined) warnings.push('reauthenticationThreshold is ignored: samsa does not re-authenticate connections (KIP-368)')
+  if (config.reauthenticationThreshold !== undefined) warnings.push('reauthenticationThreshold is ignored: samsa re-authenticates at 85-95% of the session lifetime the broker sets (KIP-368), as Java does')
   return { config: out, warnings }
 }
 

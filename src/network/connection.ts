@@ -24,6 +24,11 @@
  *   it like any broken connection, as the Java client does; nothing is
  *   sticky. Nothing larger than `maxResponseSize` is ever allocated for a
  *   frame.
+ * - Re-authentication (KIP-368): when SASL returns a session lifetime, the
+ *   connection runs the authenticator again on the live socket at 85-95% of
+ *   it; requests made meanwhile are held and written in order afterwards. A
+ *   failed re-authentication closes the connection with a retriable
+ *   `ConnectionError` whose cause is the failure.
  * - When the connection closes for any reason, every pending request fails
  *   with a retriable `ConnectionError` and `onClose` is called once. A closed
  *   connection is never reused: the pool makes a new one.
@@ -77,7 +82,7 @@ function writeFrame(socket: net.Socket, frame: Buffer[], done?: (err?: Error | n
 }
 
 const CLIENT_SOFTWARE_NAME = 'samsa'
-const CLIENT_SOFTWARE_VERSION = '0.1.0'
+export const CLIENT_SOFTWARE_VERSION = '0.1.0'
 
 export interface ConnectionOptions {
   host: string
@@ -90,8 +95,13 @@ export interface ConnectionOptions {
   maxResponseSize: number
   /** TLS options; undefined for plaintext. */
   tls?: tls.ConnectionOptions | undefined
-  /** Runs after version negotiation, before the connection is ready (SASL). */
-  authenticate?: ((conn: Connection) => Promise<void>) | undefined
+  /**
+   * Runs after version negotiation, before the connection is ready (SASL),
+   * sending through `send`. Resolves to the session lifetime the broker set
+   * (SaslAuthenticate v1+, KIP-368), 0 for none: the connection then runs it
+   * again on the live socket before the session expires.
+   */
+  authenticate?: ((conn: Connection, send: SaslSend) => Promise<number | void>) | undefined
   onClose?: ((conn: Connection, error: KafkaError | undefined) => void) | undefined
   /** The client's logger (namespace samsa:network); the debug package when absent. */
   log?: Log | undefined
@@ -105,6 +115,9 @@ export interface ConnectionOptions {
   /** Told of connections, requests and responses (the client's metrics, instrumentation events). */
   observer?: ConnectionObserver | undefined
 }
+
+/** Sends a request while authenticating (other requests are held during a re-authentication). */
+export type SaslSend = <Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options?: RequestOptions) => Promise<Res>
 
 export interface RequestOptions {
   /** Use this version instead of the highest one both sides support. */
@@ -142,6 +155,13 @@ export class Connection {
   /** Size of the last request per api key: the next one starts with a buffer that big, so steady traffic never regrows it. */
   private readonly sizeHints = new Map<number, number>()
   private connecting: Promise<void> | undefined
+  /** KIP-368: when the session re-authenticates; requests made meanwhile wait in `held`, in order. */
+  private reauthTimer: NodeJS.Timeout | undefined
+  private reauthenticating = false
+  private held: { run: () => void; fail: (e: KafkaError) => void }[] = []
+  /** Re-authentications completed on this connection. */
+  reauthentications = 0
+  private readonly saslSend: SaslSend = (api, body, options) => this.send(api, body, options ?? {})
 
   // framing state
   private frame: Buffer | undefined
@@ -178,7 +198,7 @@ export class Connection {
   }
 
   get inFlight(): number {
-    return this.pending.size
+    return this.pending.size + this.held.length
   }
 
   /** The typed, non-retriable error for a TLS verification or handshake failure; undefined otherwise. */
@@ -258,7 +278,10 @@ export class Connection {
     })
     try {
       await this.negotiateVersions()
-      if (this.options.authenticate) await this.options.authenticate(this)
+      if (this.options.authenticate) {
+        const started = Date.now()
+        this.scheduleReauthentication(started, await this.options.authenticate(this, this.saslSend))
+      }
     } catch (e) {
       // A TLS alert closed the connection under the first request: report the alert, not the closed socket.
       if (this.closeError instanceof AuthenticationError) throw this.closeError
@@ -268,6 +291,51 @@ export class Connection {
     this.state = 'ready'
     this.options.observer?.connected(this)
     this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
+  }
+
+  /**
+   * KIP-368: with a session lifetime, re-authenticate at a random point
+   * between 85% and 95% of it (as Java does), counted from when the
+   * authentication started, so the broker never sees a request after expiry.
+   */
+  private scheduleReauthentication(started: number, lifetimeMs: number | void): void {
+    if (!lifetimeMs || lifetimeMs <= 0 || this.state === 'closed') return
+    const delay = Math.max(0, started + lifetimeMs * (0.85 + Math.random() * 0.1) - Date.now())
+    this.reauthTimer = setTimeout(() => this.reauthenticate(), delay)
+    this.reauthTimer.unref()
+  }
+
+  /**
+   * Re-authenticates the live connection: SaslHandshake and SaslAuthenticate
+   * go out behind the requests already written (the broker answers those
+   * first); requests made meanwhile are held and written, in order, once the
+   * new session stands. A failure closes the connection with a retriable
+   * ConnectionError (its cause the failure): requests in flight are retried
+   * on a new connection, whose authentication reports a lasting failure.
+   */
+  private reauthenticate(): void {
+    this.reauthTimer = undefined
+    const authenticate = this.options.authenticate
+    if (this.state !== 'ready' || !authenticate) return
+    this.reauthenticating = true
+    const started = Date.now()
+    this.log.debug(`re-authenticating to ${this.address} (KIP-368)`, { broker: this.address, nodeId: this.options.nodeId })
+    authenticate(this, this.saslSend).then(
+      (lifetimeMs) => {
+        this.reauthenticating = false
+        this.reauthentications++
+        this.log.debug(`re-authenticated to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId, sessionLifetimeMs: lifetimeMs || 0 })
+        const held = this.held
+        this.held = []
+        for (const h of held) h.run()
+        this.scheduleReauthentication(started, lifetimeMs)
+      },
+      (e: unknown) => {
+        this.reauthenticating = false
+        const cause = e instanceof KafkaError ? e : new AuthenticationError(String((e as Error)?.message ?? e), { cause: e })
+        this.destroy(new ConnectionError(`re-authentication to ${this.address} failed: ${cause.message}`, { cause, context: { broker: this.address } }))
+      },
+    )
   }
 
   private async negotiateVersions(): Promise<void> {
@@ -344,6 +412,10 @@ export class Connection {
       return Promise.reject(
         this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
       )
+    }
+    if (this.reauthenticating) {
+      // Written after the re-authentication: the broker would read them as SASL messages.
+      return new Promise<Res>((resolve, reject) => this.held.push({ run: () => void this.send(api, body, options).then(resolve, reject), fail: reject }))
     }
     return this.send(api, body, options)
   }
@@ -605,6 +677,11 @@ export class Connection {
       p.reject(failure)
     }
     this.pending.clear()
+    const held = this.held
+    this.held = []
+    for (const h of held) h.fail(failure)
+    if (this.reauthTimer) clearTimeout(this.reauthTimer)
+    this.reauthTimer = undefined
     this.endFrame()
     this.chunks = []
     this.socket?.destroy()

@@ -51,12 +51,24 @@ test('ssl and sasl map to security.protocol, PEM options and SASL credentials', 
   assert.deepEqual([scram['security.protocol'], scram['sasl.mechanism']], ['SASL_SSL', 'SCRAM-SHA-512'])
 })
 
+test('sasl oauthbearer maps to OAUTHBEARER with the provider as token source; aws to AWS_MSK_IAM with the keys', async () => {
+  const mapped = commonConfig({ brokers, ssl: true, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: 'tok' }) } }, brokers)
+  assert.equal(mapped.config['sasl.mechanism'], 'OAUTHBEARER')
+  assert.equal(mapped.config['security.protocol'], 'SASL_SSL')
+  assert.deepEqual(await (mapped.config['sasl.oauthbearer.token.provider'] as () => Promise<unknown>)(), { value: 'tok' })
+  const aws = commonConfig({ brokers, ssl: true, sasl: { mechanism: 'aws', authorizationIdentity: 'AIDA', accessKeyId: 'AKID', secretAccessKey: 'sk', sessionToken: 'st' } }, brokers)
+  assert.deepEqual([aws.config['sasl.mechanism'], aws.config['sasl.aws.access.key.id'], aws.config['sasl.aws.secret.access.key'], aws.config['sasl.aws.session.token']], ['AWS_MSK_IAM', 'AKID', 'sk', 'st'])
+  assert.ok(aws.warnings.some((w: string) => /authorizationIdentity is ignored/.test(w)))
+})
+
 test('SASL mechanisms and TLS stores samsa cannot use are refused with a clear error', () => {
-  assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: 't' }) } }, brokers), (e: Error) => {
+  assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'gssapi' } as never }, brokers), (e: Error) => {
     assert.ok(e instanceof KafkaJSNonRetriableError)
-    assert.match(e.message, /SASL mechanism "oauthbearer" is not supported.*plain, scram-sha-256, scram-sha-512/)
+    assert.match(e.message, /SASL mechanism "gssapi" is not supported.*plain, scram-sha-256, scram-sha-512, oauthbearer, aws/)
     return true
   })
+  assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'oauthbearer' } as never }, brokers), /oauthBearerProvider/)
+  assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'aws', authorizationIdentity: 'x' } as never }, brokers), /accessKeyId/)
   assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'custom', authenticationProvider: () => ({ authenticate: async () => undefined }) } }, brokers), /custom SASL mechanism/)
   assert.throws(() => commonConfig({ brokers, ssl: { pfx: Buffer.from('x') } }, brokers), /ssl.pfx is not supported/)
   assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'plain' } as never }, brokers), /username.*password/)

@@ -11,9 +11,12 @@ import { errorByCode } from '../../protocol/errors.js'
 import type { CommonConfig } from '../../config/common.js'
 import { SaslAuthenticateApi } from '../../protocol/messages/sasl-authenticate.js'
 import { SaslHandshakeApi } from '../../protocol/messages/sasl-handshake.js'
-import type { Connection } from '../connection.js'
+import type { Connection, SaslSend } from '../connection.js'
 import { plainExchange } from './plain.js'
 import { scramExchange } from './scram.js'
+import { oauthBearerExchange, tokenCacheFor } from './oauthbearer.js'
+import { mskIamExchange } from './aws-msk-iam.js'
+import { CLIENT_SOFTWARE_VERSION } from '../connection.js'
 import { ErrorCode } from '../../protocol/errors.js'
 
 /** A mechanism: produces client messages from server messages until done. */
@@ -46,13 +49,26 @@ function credentialsFrom(config: CommonConfig): Credentials {
   return { username, password }
 }
 
-export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => Promise<void>) | undefined {
+
+/**
+ * The authenticator for a config, or undefined without SASL. It runs on each
+ * new connection and again on a live one when the broker set a session
+ * lifetime (KIP-368 re-authentication), and resolves to that lifetime in ms
+ * (0: the session does not expire).
+ */
+export function saslAuthenticator(config: CommonConfig): ((conn: Connection, send: SaslSend) => Promise<number>) | undefined {
   const protocol = config['security.protocol']
   if (protocol !== 'SASL_PLAINTEXT' && protocol !== 'SASL_SSL') return undefined
   const mechanism = config['sasl.mechanism']
-  const creds = credentialsFrom(config)
-  return async (conn) => {
-    const hs = await conn.request(SaslHandshakeApi, { mechanism }, { version: Math.min(1, conn.versionFor(SaslHandshakeApi)) })
+  const creds = mechanism === 'PLAIN' || mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512' ? credentialsFrom(config) : undefined
+  const tokens = mechanism === 'OAUTHBEARER' ? tokenCacheFor(config) : undefined
+  const exchange = async (conn: Connection): Promise<SaslMechanism & { serverError?(): string | undefined }> => {
+    if (tokens !== undefined) return oauthBearerExchange(await tokens.get())
+    if (mechanism === 'AWS_MSK_IAM') return mskIamExchange(config, conn.options.host, `samsa/${CLIENT_SOFTWARE_VERSION}`)
+    return mechanism === 'PLAIN' ? plainExchange(creds!) : scramExchange(mechanism as 'SCRAM-SHA-256' | 'SCRAM-SHA-512', creds!)
+  }
+  return async (conn, send) => {
+    const hs = await send(SaslHandshakeApi, { mechanism }, { version: Math.min(1, conn.versionFor(SaslHandshakeApi)) })
     if (hs.errorCode !== ErrorCode.NONE) {
       throw new AuthenticationError(
         `broker ${conn.address} refused SASL mechanism ${mechanism} (${errorByCode(hs.errorCode)?.name ?? 'error code'} ${hs.errorCode}); ` +
@@ -60,18 +76,31 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection) => 
         { code: hs.errorCode, type: errorByCode(hs.errorCode)?.name ?? 'AUTHENTICATION', context: { broker: conn.address, mechanism } },
       )
     }
-    const mech: SaslMechanism = mechanism === 'PLAIN' ? plainExchange(creds) : scramExchange(mechanism, creds)
+    let mech: SaslMechanism & { serverError?(): string | undefined }
+    try {
+      mech = await exchange(conn)
+    } catch (e) {
+      if (!(e instanceof AuthenticationError)) throw e
+      throw new AuthenticationError(`SASL ${mechanism} to ${conn.address}: ${e.message}`, { cause: e, context: { ...e.context, broker: conn.address, mechanism } })
+    }
     let message: Buffer | null = mech.start()
+    let lifetimeMs = 0
     while (message !== null) {
-      const res = await conn.request(SaslAuthenticateApi, { authBytes: message })
+      const res = await send(SaslAuthenticateApi, { authBytes: message })
       if (res.errorCode !== ErrorCode.NONE) {
-        throw new AuthenticationError(`SASL ${mechanism} authentication to ${conn.address} failed: ${res.errorMessage ?? `error code ${res.errorCode}`}`, {
-          code: res.errorCode,
-          type: errorByCode(res.errorCode)?.name ?? 'AUTHENTICATION',
-          context: { broker: conn.address, mechanism },
-        })
+        const detail = mech.serverError?.()
+        throw new AuthenticationError(
+          `SASL ${mechanism} authentication to ${conn.address} failed: ${res.errorMessage ?? `error code ${res.errorCode}`}${detail ? ` (broker status: ${detail})` : ''}`,
+          {
+            code: res.errorCode,
+            type: errorByCode(res.errorCode)?.name ?? 'AUTHENTICATION',
+            context: { broker: conn.address, mechanism },
+          },
+        )
       }
+      lifetimeMs = Number(res.sessionLifetimeMs)
       message = mech.next(res.authBytes)
     }
+    return lifetimeMs
   }
 }

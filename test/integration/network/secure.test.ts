@@ -152,7 +152,28 @@ function mtlsPkcs12(): Record<string, unknown> {
   }
 }
 
+/** Every unsecured JWS handed to the OAUTHBEARER setup, scanned for in the debug output at the end. */
+const issuedTokens: string[] = []
+
+function oauthUnsecured(): Record<string, unknown> {
+  return {
+    'bootstrap.servers': secureBootstrap(state, 'sasl_ssl'),
+    'security.protocol': 'SASL_SSL',
+    'ssl.truststore.location': files.ca,
+    'sasl.mechanism': 'OAUTHBEARER',
+    // Kafka's unsecured-JWS validator on this listener: alg "none", a sub claim.
+    'sasl.oauthbearer.token.provider': () => {
+      const now = Math.floor(Date.now() / 1000)
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+      const value = `${b64({ alg: 'none' })}.${b64({ sub: SECURE.username, iat: now, exp: now + 600, nonce: Math.random() })}.`
+      issuedTokens.push(value)
+      return { value, lifetimeMs: (now + 600) * 1000, principalName: SECURE.username }
+    },
+  }
+}
+
 const SETUPS: Array<[string, () => Record<string, unknown>]> = [
+  ['SASL_SSL OAUTHBEARER (token provider)', oauthUnsecured],
   ['SASL_SSL PLAIN', () => saslSsl('PLAIN')],
   ['SASL_SSL SCRAM-SHA-256', () => saslSsl('SCRAM-SHA-256')],
   ['SASL_SSL SCRAM-SHA-512', () => saslSsl('SCRAM-SHA-512')],
@@ -249,7 +270,7 @@ test('an encrypted PEM key (ssl.key.password) and inline PEM work for mutual TLS
   }
 })
 
-test('the SASL_SSL listener offers OAUTHBEARER and accepts an unsecured JWS (for the OAUTHBEARER client to come)', async () => {
+test('the SASL_SSL listener offers OAUTHBEARER and accepts an unsecured JWS (the raw exchange)', async () => {
   const [host, port] = secureBootstrap(state, 'sasl_ssl').split(':') as [string, string]
   const config = commonSchema.parse({ 'bootstrap.servers': `${host}:${port}`, 'security.protocol': 'SSL', 'ssl.truststore.location': files.ca })
   const conn = new Connection({ host, port: Number(port), nodeId: -1, clientId: 'oauth-probe', requestTimeoutMs: 5000, connectTimeoutMs: 5000, maxResponseSize: 1 << 20, tls: tlsOptions(config) })
@@ -451,8 +472,10 @@ test('a wrong PKCS12 password is a ConfigError at construction, naming the optio
   }
 })
 
-test('no password, key or JAAS line appears in any debug output of the tests above', () => {
+test('no password, key, token or JAAS line appears in any debug output of the tests above', () => {
   assert.ok(debugLines.length > 100, `${debugLines.length} debug lines captured`)
-  const leaks = debugLines.filter((line) => SECRETS.some((secret) => line.includes(secret)) || line.includes('LoginModule'))
+  assert.ok(issuedTokens.length > 0, 'the OAUTHBEARER setup ran')
+  const tokens = issuedTokens.map((t) => t.split('.')[1]!)
+  const leaks = debugLines.filter((line) => SECRETS.some((secret) => line.includes(secret)) || tokens.some((t) => line.includes(t)) || line.includes('LoginModule'))
   assert.deepEqual(leaks, [])
 })
