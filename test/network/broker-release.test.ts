@@ -22,7 +22,7 @@ test('each tested release is named from its own ApiVersions table', () => {
 test('a broker between two known releases is named after the older; an older one or an empty table says so', () => {
   const between = { ...(tables['3.3.2'] as Record<string, number>), 1: 14 } // Fetch v14, not yet the 3.6 table
   assert.equal(brokerRelease(versionsOf(between)), 'Kafka 3.3-ish')
-  const old = { ...(tables['2.8.2'] as Record<string, number>), 1: 11 }
+  const old: Record<string, number> = { ...(tables['2.8.2'] as Record<string, number>), 1: 11 }
   delete old[60]
   assert.equal(brokerRelease(versionsOf(old)), 'Kafka older than 2.8')
   assert.equal(brokerRelease(new Map()), 'Kafka (release unknown)')
