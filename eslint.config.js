@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', '.kafka/', '.bench/', '.tmp/', 'src/protocol/messages/', 'scripts/codegen/kafka-specs/'],
+    ignores: ['dist/', 'node_modules/', '.kafka/', '.bench/', '.tmp/', '.registry/', 'src/protocol/messages/', 'scripts/codegen/kafka-specs/'],
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],

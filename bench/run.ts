@@ -62,17 +62,19 @@ interface Options {
   keepBroker: boolean
   profile: boolean
   samsa: 'build' | 'src'
+  /** aligned: the scenarios with settings aligned across clients; defaults: each client at its defaults; all: both */
+  mode: 'aligned' | 'defaults' | 'all'
 }
 
 function usage (message: string): never {
   process.stderr.write(`${message}\nusage: npm run bench -- [--quick] [--json FILE] [--runs N] [--clients a,b] [--scenarios x,y] ` +
-    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile] [--samsa build|src]\n' +
+    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
     `clients: ${CLIENTS.join(', ')}\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`)
   process.exit(2)
 }
 
 function parseArgs (argv: string[]): Options {
-  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build' }
+  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all' }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = (): string => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v }
@@ -102,12 +104,19 @@ function parseArgs (argv: string[]): Options {
         o.samsa = v
         break
       }
+      case '--mode': {
+        const v = value()
+        if (v !== 'aligned' && v !== 'defaults' && v !== 'all') usage('--mode takes aligned, defaults or all')
+        o.mode = v
+        break
+      }
       case '--help': case '-h': usage('')
       // eslint-disable-next-line no-fallthrough
       default: usage(`unknown argument '${a}'`)
     }
   }
   if (o.runs === 0) o.runs = o.quick ? 1 : 5
+  if (o.mode !== 'all') o.scenarios = o.scenarios.filter((s) => s.defaults === (o.mode === 'defaults'))
   return o
 }
 
@@ -266,7 +275,8 @@ async function main (): Promise<void> {
             groupId: `bench-${client}-${tag()}`,
             resultFile: path.join(WORK, `result-${client}.json`),
             payloadFile: payloadFiles.get(scenario.valueSize)!,
-            kafkaVersion
+            kafkaVersion,
+            defaults: scenario.defaults
           }
           const brokerCpu0 = brokerCpuUs()
           const result = await runDriver(job, opts, timeoutMs)
@@ -278,17 +288,29 @@ async function main (): Promise<void> {
             log(`${key}: n/a (${result.unavailable})`)
             unavailable.set(key, result.unavailable)
           } else {
-            let check = ''
+            // Verification binds: a run whose records do not check out fails its cell.
+            let bad = ''
             if (scenario.role === 'producer') {
               const have = await endOffsetSum(admin, topic, scenario.partitions)
-              if (have < result.records) check = ` (!! broker holds only ${have} records)`
+              if (have < result.records) bad = `the broker holds only ${have} of ${result.records} acknowledged records`
+            }
+            if (scenario.role === 'consumer' && result.distinct !== undefined) {
+              if (result.distinct < count || (result.gaps ?? 0) > 0) bad = `${result.distinct} distinct of ${count} records, ${result.duplicates} duplicates, ${result.gaps} offsets skipped`
             }
             if (brokerCpu !== null && result.records > 0) result.brokerCpuUs = brokerCpu
+            if (bad) {
+              log(`${key} run ${round}: FAILED verification: ${bad}`)
+              runs.push({ scenario: scenario.name, client, round, failed: bad, report: result })
+              if (!roundTopic) await deleteTopic(admin, topic)
+              continue
+            }
+            const check = result.duplicates ? ` (${result.duplicates} duplicates)` : ''
             runs.push({ scenario: scenario.name, client, round, report: result })
             const rate = result.records / (result.elapsedMs / 1000)
             log(`${key} run ${round}: ${Math.round(rate).toLocaleString('en-US')} msgs/s, ` +
               `${(result.cpuUs / result.records).toFixed(2)} µs CPU/msg, ${result.rssMb.toFixed(0)} MB RSS` +
               (result.brokerCpuUs !== undefined ? `, broker ${(result.brokerCpuUs / result.records).toFixed(2)} µs CPU/msg` : '') +
+              (result.fromCreateMs !== undefined ? `, ${Math.round(result.records / (result.fromCreateMs / 1000)).toLocaleString('en-US')} msgs/s from creating the consumer` : '') +
               (result.p99Ms !== undefined ? `, p50 ${result.p50Ms!.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms` : '') + check)
           }
           if (!roundTopic) await deleteTopic(admin, topic)

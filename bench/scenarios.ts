@@ -21,10 +21,12 @@ export interface Scenario {
   rate: number
   /** consumer: the round's topic is filled before the clients read it */
   prefill: boolean
+  /** the "defaults" mode: each client with only bootstrap, group and from-earliest set (Job.defaults) */
+  defaults: boolean
   describe: string
 }
 
-const base = { acks: 1 as Acks, compression: 'none' as Compression, awaited: false, partitions: 6, lingerMs: 5, batchSize: 64 * 1024, rate: 0, prefill: false }
+const base = { acks: 1 as Acks, compression: 'none' as Compression, awaited: false, partitions: 6, lingerMs: 5, batchSize: 64 * 1024, rate: 0, prefill: false, defaults: false }
 
 export const SCENARIOS: Scenario[] = [
   { ...base, name: 'produce-100B-acks1', role: 'producer', valueSize: 100, count: { full: 1_000_000, quick: 100_000 },
@@ -37,6 +39,8 @@ export const SCENARIOS: Scenario[] = [
     describe: '1 KiB values, acks=1, one awaited send at a time (latency per send)' },
   { ...base, name: 'consume-1KiB', role: 'consumer', valueSize: 1024, prefill: true, count: { full: 300_000, quick: 50_000 },
     describe: 'group consumer from earliest over a pre-filled topic; msgs/s from the first record on, join time apart' },
+  { ...base, name: 'consume-1KiB-defaults', role: 'consumer', valueSize: 1024, prefill: true, defaults: true, count: { full: 1_000_000, quick: 100_000 },
+    describe: 'as consume-1KiB, but every client at its own defaults (bootstrap, group, from earliest); each run checked for N distinct records by offset, no gaps' },
   { ...base, name: 'e2e-latency-1KiB', role: 'e2e', valueSize: 1024, partitions: 1, lingerMs: 0, rate: 1000, count: { full: 15_000, quick: 5_000 },
     describe: '1 KiB at a fixed 1000 records/s, producer and consumer in one process; latency from the intended send time' }
 ]

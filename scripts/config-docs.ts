@@ -165,6 +165,8 @@ export async function renderConfigDocs(): Promise<string> {
     return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : 1)
   })
   const title = (n: string) => n.charAt(0).toUpperCase() + n.slice(1)
+  // Kafka clients take the common options; others (samsa/schema-registry's) have only their own.
+  const takesCommon = (n: string) => 'bootstrap.servers' in clients.get(n)!
   const out: string[] = [
     '# Configuration reference',
     '',
@@ -183,7 +185,7 @@ export async function renderConfigDocs(): Promise<string> {
     '',
     '## Common options',
     '',
-    `Accepted by every client (${names.join(', ')}).`,
+    `Accepted by every client (${names.filter(takesCommon).join(', ')}).`,
     '',
     '| key | type | default | meaning |',
     '| --- | --- | --- | --- |',
@@ -197,7 +199,8 @@ export async function renderConfigDocs(): Promise<string> {
       out.push(`The ${n} takes the [common options](#common-options) only.`)
       continue
     }
-    out.push(`The [common options](#common-options), and:`, '', '| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows(shape, own, required))
+    const lead = takesCommon(n) ? 'The [common options](#common-options), and:' : `samsa/schema-registry's own options (no common options):`
+    out.push(lead, '', '| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows(shape, takesCommon(n) ? own : Object.keys(shape), new Set([...required, 'schema.registry.url'])))
   }
   return out.join('\n') + '\n'
 }

@@ -3,16 +3,24 @@
 // Finds test/**/*.test.ts, starts (or reuses) a Kafka broker when an
 // integration test is among them and KAFKA_BOOTSTRAP is not set, runs node's
 // test runner over the files with KAFKA_BOOTSTRAP / KAFKA_VERSION exported,
-// and stops the broker afterwards when this harness started it.
+// and stops the broker afterwards when this harness started it. Tests under
+// test/integration/schema-registry/ also get a Schema Registry (Apicurio, see
+// scripts/registry.ts) on SCHEMA_REGISTRY_TEST_PORT (28081) unless
+// SCHEMA_REGISTRY_URL is set.
 // The exit code is the runner's. See docs/testing.md.
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { REPO_ROOT, releaseCluster, startCluster } from './kafka/cluster.js'
+import { startRegistry, stopRegistry } from './registry/registry.js'
+import { FakeKafka } from '../src/testing/fake-kafka/index.js'
 
 const TEST_DIR = path.join(REPO_ROOT, 'test')
 const INTEGRATION_DIR = path.join(TEST_DIR, 'integration') + path.sep
+// Tests that need a Schema Registry (started here when SCHEMA_REGISTRY_URL is unset).
+const REGISTRY_DIRS = [path.join(INTEGRATION_DIR, 'schema-registry') + path.sep]
+const REGISTRY_FILES = [path.join(INTEGRATION_DIR, 'examples', 'schema-registry.test.ts'), path.join(INTEGRATION_DIR, 'cli', 'schema-registry.test.ts')]
 
 const log = (message: string): void => { process.stderr.write(`[test] ${message}\n`) }
 
@@ -60,8 +68,15 @@ async function main (): Promise<number> {
 
   const env = { ...process.env }
   let leased = false
+  let fake: FakeKafka | undefined
   const needsBroker = files.some((f) => f.startsWith(INTEGRATION_DIR))
-  if (needsBroker && !process.env.KAFKA_BOOTSTRAP) {
+  if (needsBroker && process.env.SAMSA_TEST_BROKER === 'fake') {
+    // samsa/testing's in-process cluster, in this process (the tests reach it over TCP)
+    fake = new FakeKafka({ brokers: Number(process.env.KAFKA_NODES) || 3, onError: (err) => { log(`FakeKafka: ${err.stack ?? err.message}`) } })
+    env.KAFKA_BOOTSTRAP = await fake.listen()
+    env.KAFKA_VERSION = '4.4.0'
+    log(`started a ${fake.brokerIds.length}-broker FakeKafka at ${env.KAFKA_BOOTSTRAP} (SAMSA_TEST_BROKER=fake)`)
+  } else if (needsBroker && !process.env.KAFKA_BOOTSTRAP) {
     const t0 = Date.now()
     const info = await startCluster({
       nodes: Number(process.env.KAFKA_NODES) || 1,
@@ -78,6 +93,16 @@ async function main (): Promise<number> {
       `(${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   } else if (needsBroker) {
     log(`using KAFKA_BOOTSTRAP=${process.env.KAFKA_BOOTSTRAP} (Kafka ${process.env.KAFKA_VERSION ?? 'version unknown: set KAFKA_VERSION'})`)
+  }
+
+  let registryPort: number | undefined
+  const needsRegistry = files.some((f) => REGISTRY_DIRS.some((d) => f.startsWith(d)) || REGISTRY_FILES.includes(f))
+  if (needsRegistry && !process.env.SCHEMA_REGISTRY_URL) {
+    const port = Number(process.env.SCHEMA_REGISTRY_TEST_PORT) || 28081
+    const info = await startRegistry(port, (m) => log(m))
+    if (!info.reused) registryPort = port
+    env.SCHEMA_REGISTRY_URL = info.url
+    log(`${info.reused ? 'using the running' : 'started a'} schema registry at ${info.url}`)
   }
 
   // Integration tests use their own topics and groups, so files may run side
@@ -124,6 +149,8 @@ async function main (): Promise<number> {
     if (failures !== '') log(`failed tests:\n${failures}`)
   }
 
+  if (registryPort !== undefined) await stopRegistry(registryPort, (m) => log(m)).catch((e: Error) => log(`could not stop the registry: ${e.message}`))
+  if (fake !== undefined) await fake.close()
   if (leased) {
     try {
       if (await releaseCluster({ log: (m) => log(m) })) log('stopped the Kafka cluster (started by a test run; no other run uses it)')

@@ -108,6 +108,43 @@ export class SerializationError extends KafkaError {
   }
 }
 
+/**
+ * A fetched record's key or value could not be deserialized (Java's
+ * RecordDeserializationException). `context` names `topic`, `partition`,
+ * `offset` and `what` ('key' or 'value'); `cause` is the deserializer's error.
+ * `poll()` throws it; the position stays at that record, so every poll throws
+ * again until the application seeks past it (`seek(tp, offset + 1n)`).
+ */
+export class DeserializationError extends SerializationError {
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super(message, { type: 'DESERIALIZATION', ...options })
+  }
+}
+
+/**
+ * A Schema Registry request failed (samsa/schema-registry). `context.status`
+ * is the HTTP status (undefined when the registry could not be reached),
+ * `context.errorCode` the registry's own code (40401 subject not found, 40403
+ * schema not found, 409 incompatible, 42201 invalid schema, ...), `context.url`
+ * the request's method and path. Retriable for a 5xx, a 429 and connection
+ * errors, which the client has already retried (`max.retries`).
+ */
+export class SchemaRegistryError extends KafkaError {
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super(message, { type: 'SCHEMA_REGISTRY', ...options })
+  }
+
+  /** The HTTP status, when the registry answered. */
+  get status(): number | undefined {
+    return this.context.status as number | undefined
+  }
+
+  /** The registry's error code (e.g. 40401), when it sent one. */
+  get errorCode(): number | undefined {
+    return this.context.errorCode as number | undefined
+  }
+}
+
 /** `consumer.wakeup()` interrupted a poll. */
 export class WakeupError extends KafkaError {
   constructor(message = 'poll interrupted by wakeup()', options: KafkaErrorOptions = {}) {

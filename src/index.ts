@@ -63,6 +63,8 @@ export {
   AuthorizationError,
   SslAuthenticationError,
   SerializationError,
+  DeserializationError,
+  SchemaRegistryError,
   WakeupError,
   ProtocolError,
   AbortError,
@@ -71,7 +73,7 @@ export type { KafkaErrorOptions } from './errors.js'
 export { ErrorCode } from './protocol/errors.js'
 export type { ErrorName } from './protocol/errors.js'
 export { serializers, deserializers } from './serde/serde.js'
-export type { Serializer, Deserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
+export type { Serializer, Deserializer, SyncSerializer, SyncDeserializer, JavaSerializerName, JavaDeserializerName } from './serde/serde.js'
 export type { TopicPartition, TopicPartitionOffset, Header } from './types.js'
 export { Consumer, ConsumerRecords } from './consumer/index.js'
 export type { ConsumerConstructor, ConsumerRecord, ConsumerRebalanceListener, ConsumerGroupMetadata, ConsumerOptions, CloseOptions, DeserializerOption, PollOptions, ApiCallOptions } from './consumer/index.js'
@@ -79,4 +81,12 @@ export type { ConsumerConfigInput } from './config/consumer.js'
 export { Producer } from './producer/producer.js'
 export type { ProducerConstructor, SerializerOption } from './producer/producer.js'
 export type { ProducerRecord, RecordMetadata, PartitionInfo, Node, SendCallback, ProducerMetrics, CloseOptions as ProducerCloseOptions, AbortOptions, SendOptions } from './producer/types.js'
+export type { ClientMetrics, Metric, MetricName } from './metrics/index.js'
+export type { ProducerInterceptor, ConsumerInterceptor } from './instrumentation/interceptors.js'
 export type { ProducerConfigInput, PartitionerFunction } from './config/producer.js'
+export { ShareConsumer } from './share-consumer/index.js'
+export type {
+  ShareConsumerConstructor, ShareConsumerOptions, ShareConsumerRecord, ShareConsumerRecords, ShareCloseOptions, ShareCommitResult,
+  AcknowledgeType, AckResult, AcknowledgementCommitCallback,
+} from './share-consumer/index.js'
+export type { ShareConsumerConfigInput } from './config/share-consumer.js'

@@ -185,12 +185,20 @@ async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer
 
 // ------------------------------------------------------------------ consume
 
-/** Counts received records; resolves `done` at job.count. */
+/**
+ * Counts received records; resolves `done` at job.count. Drivers also pass
+ * each record's partition and offset to `see`, which checks them against the
+ * partition's next expected offset (topics start at offset 0): a lower one is
+ * a duplicate, a higher one leaves a gap.
+ */
 export class ConsumeCounter {
   records = 0
   bytes = 0
   firstAt = 0
   lastAt = 0
+  duplicates = 0
+  gaps = 0
+  private readonly next: number[] = []
   private resolve!: () => void
   readonly done: Promise<void> = new Promise((resolve) => { this.resolve = resolve })
   constructor (readonly target: number) {}
@@ -201,8 +209,17 @@ export class ConsumeCounter {
     this.records += n
     this.bytes += bytes
     this.lastAt = now
-    if (this.records >= this.target) { this.resolve(); return true }
+    if (this.records - this.duplicates >= this.target) { this.resolve(); return true }
     return false
+  }
+
+  /** One received record (offset as the client gives it: number, string or bigint). */
+  see (partition: number, offset: number | string | bigint): void {
+    const o = Number(offset)
+    const expected = this.next[partition] ?? 0
+    if (o < expected) { this.duplicates++; return }
+    if (o > expected) this.gaps += o - expected
+    this.next[partition] = o + 1
   }
 }
 
@@ -323,5 +340,15 @@ export function produced (o: ProduceOutcome): ReportBody {
 
 /** A DriverReport body from a consume counter. */
 export function consumed (c: ConsumeCounter, meter: Meter, note?: string): ReportBody {
-  return { records: c.records, bytes: c.bytes, elapsedMs: c.lastAt - c.firstAt, joinMs: c.firstAt - meter.t0, ...(note ? { note } : {}) }
+  return {
+    records: c.records,
+    bytes: c.bytes,
+    elapsedMs: c.lastAt - c.firstAt,
+    joinMs: c.firstAt - meter.t0,
+    fromCreateMs: c.lastAt - meter.t0,
+    distinct: c.records - c.duplicates,
+    duplicates: c.duplicates,
+    gaps: c.gaps,
+    ...(note ? { note } : {})
+  }
 }

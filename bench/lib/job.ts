@@ -39,6 +39,11 @@ export interface Job {
   payloadFile: string
   /** Kafka version of the broker ("4.4.0") */
   kafkaVersion: string
+  /**
+   * The "defaults" mode: the client runs with only what a newcomer sets
+   * (bootstrap, group, from earliest); no fetch, batch or linger settings.
+   */
+  defaults: boolean
 }
 
 export interface DriverReport {
@@ -61,6 +66,12 @@ export interface DriverReport {
   rssMb: number
   /** consumer: ms from creating the consumer to the first record (group join + first fetch) */
   joinMs?: number
+  /** consumer: ms from creating the consumer to the last counted record (ramp-up included) */
+  fromCreateMs?: number
+  /** consumer: distinct (partition, offset) pairs received, repeats of one already received, offsets skipped */
+  distinct?: number
+  duplicates?: number
+  gaps?: number
   /** latency percentiles in ms, where the role measures latency */
   p50Ms?: number
   p99Ms?: number

@@ -33,6 +33,10 @@ export interface CellResult {
   /** CPU the broker used while the client process ran, per message (see run.ts brokerCpuUs) */
   brokerCpuUsPerMsg: number | null
   failedRuns: number
+  /** consumer: median msgs/s from creating the consumer to the N-th record (ramp-up counts) */
+  fromCreateMsgsPerSec: number | null
+  /** every run's raw report (failed runs with why), in run order */
+  raw: { round: number, failed?: string, report?: DriverReport }[]
   unavailable?: string
   note?: string
 }
@@ -64,7 +68,7 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
   for (const scenario of scenarios) {
     for (const client of clients) {
       const mine = runs.filter((r) => r.scenario === scenario && r.client === client)
-      const reports = mine.map((r) => r.report).filter((r): r is DriverReport => r !== undefined && r.records > 0 && r.elapsedMs > 0)
+      const reports = mine.filter((r) => !r.failed).map((r) => r.report).filter((r): r is DriverReport => r !== undefined && r.records > 0 && r.elapsedMs > 0)
       const rates = reports.map((r) => r.records / (r.elapsedMs / 1000))
       const cell: CellResult = {
         scenario,
@@ -81,7 +85,9 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
         p999Ms: medianOf(reports, (r) => r.p999Ms, 3),
         joinMs: medianOf(reports, (r) => r.joinMs, 0),
         brokerCpuUsPerMsg: medianOf(reports, (r) => r.brokerCpuUs === undefined ? undefined : r.brokerCpuUs / r.records, 2),
-        failedRuns: mine.filter((r) => r.failed).length
+        failedRuns: mine.filter((r) => r.failed).length,
+        fromCreateMsgsPerSec: medianOf(reports, (r) => r.fromCreateMs === undefined ? undefined : r.records / (r.fromCreateMs / 1000), 0),
+        raw: mine.map((r) => ({ round: r.round, ...(r.failed ? { failed: r.failed } : {}), ...(r.report ? { report: r.report } : {}) }))
       }
       const why = unavailable.get(`${scenario}/${client}`)
       if (why) cell.unavailable = why
@@ -110,20 +116,20 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']
     if (broker) head.push('broker CPU µs/msg')
     if (latency) head.push('p50 ms', 'p99 ms', 'p99.9 ms')
-    if (join) head.push('join ms')
+    if (join) head.push('join ms', 'msgs/s from creating')
     head.push('runs')
     lines.push(`| ${head.join(' | ')} |`, `|${head.map((h, i) => i === 0 ? '---' : '---:').join('|')}|`)
     for (const c of cells) {
       const label = SETTINGS.find((x) => x.client === c.client)?.label ?? c.client
       if (c.unavailable) {
-        lines.push(`| ${label} | n/a | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' |' : ''} 0 |`)
+        lines.push(`| ${label} | n/a | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} 0 |`)
         continue
       }
       const row = [label, fmtInt(c.msgsPerSec), c.msgsPerSecMin === null ? '–' : `${fmtInt(c.msgsPerSecMin)} – ${fmtInt(c.msgsPerSecMax)}`,
         fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2), fmt(c.rssMb, 0)]
       if (broker) row.push(fmt(c.brokerCpuUsPerMsg, 2))
       if (latency) row.push(fmt(c.p50Ms, 2), fmt(c.p99Ms, 2), fmt(c.p999Ms, 2))
-      if (join) row.push(fmtInt(c.joinMs))
+      if (join) row.push(fmtInt(c.joinMs), fmtInt(c.fromCreateMsgsPerSec))
       row.push(c.failedRuns ? `${c.runs} (+${c.failedRuns} failed)` : String(c.runs))
       lines.push(`| ${row.join(' | ')} |`)
     }

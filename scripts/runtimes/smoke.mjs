@@ -6,7 +6,7 @@
 // prints the error and exits 1. It never runs longer than 90 s.
 import { Admin, Consumer, Producer, serializers, deserializers } from 'samsa'
 import { createRequire } from 'node:module'
-import { clearTimeout, setTimeout } from 'node:timers'
+/* global setTimeout, clearTimeout -- every runtime it runs on has them */
 
 const bootstrap = process.argv[2] ?? process.env.KAFKA_BOOTSTRAP ?? '127.0.0.1:9092'
 const runtime = globalThis.Deno ? `Deno ${globalThis.Deno.version.deno}` : globalThis.Bun ? `Bun ${globalThis.Bun.version}` : `Node ${process.version}`

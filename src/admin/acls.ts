@@ -27,6 +27,7 @@ import { CreateAclsApi } from '../protocol/messages/create-acls.js'
 import { DeleteAclsApi } from '../protocol/messages/delete-acls.js'
 import { DescribeAclsApi } from '../protocol/messages/describe-acls.js'
 import { throwFailures } from './failures.js'
+import { ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 
 /** Java's org.apache.kafka.common.resource.ResourceType. */
 export type AclResourceType = 'UNKNOWN' | 'ANY' | 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID' | 'DELEGATION_TOKEN' | 'USER'
@@ -223,13 +224,28 @@ export async function deleteAcls(cluster: Cluster, filters: AclBindingFilter[], 
   if (body.filters.length === 0) return []
   const deleted: AclDescription[] = []
   const failures: KafkaError[] = []
+  // A filter's non-retriable error is believed when asking again with that filter repeats it (confirm.ts).
+  const confirmations = new ItemConfirmations()
+  let todo = filters.map((_, i) => i)
   await retry(
     'deleteAcls',
     async () => {
-      const res = await cluster.sendAny(DeleteAclsApi, body)
-      res.filterResults.forEach((r, i) => {
+      const res = await cluster.sendAny(DeleteAclsApi, { filters: todo.map((i) => body.filters[i]!) })
+      if (res.filterResults.length !== todo.length) {
+        throw new KafkaError(`the answer to deleteAcls has ${res.filterResults.length} results for ${todo.length} filters; asking again`, { type: 'CORRUPT_RESPONSE', retriable: true })
+      }
+      const again: number[] = []
+      let last: KafkaError | undefined
+      res.filterResults.forEach((r, n) => {
+        const i = todo[n]!
         if (r.errorCode !== ErrorCode.NONE) {
-          failures.push(brokerError(r.errorCode, { filter: describeBinding(filters[i]!, true) }, r.errorMessage))
+          const err = brokerError(r.errorCode, { filter: describeBinding(filters[i]!, true) }, r.errorMessage)
+          if (err.retriable || !confirmations.believe(String(i), err)) {
+            again.push(i)
+            last = err.retriable ? err : unconfirmed(err)
+          } else {
+            failures.push(err)
+          }
           return
         }
         for (const m of r.matchingAcls) {
@@ -238,6 +254,8 @@ export async function deleteAcls(cluster: Cluster, filters: AclBindingFilter[], 
           else deleted.push(acl)
         }
       })
+      todo = again
+      if (last !== undefined) throw last
     },
     { ...cluster.backoff, deadline },
   )

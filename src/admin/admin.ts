@@ -15,6 +15,8 @@ import { adminSchema, type AdminConfig, type AdminConfigInput } from '../config/
 import { parseConfig } from '../config/validate.js'
 import { configFromProperties } from '../config/properties.js'
 import { Cluster } from '../cluster/cluster.js'
+import { withSignal } from '../cluster/wait.js'
+import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
 import { sendToAny } from '../cluster/router.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
@@ -122,7 +124,8 @@ export class Admin {
     } catch (e) {
       return Promise.reject(e)
     }
-    return abortable(signal, () => work(Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), `${what}()`)
+    // The signal is also the ambient one of the work (wait.ts): an abort stops its retries at once.
+    return abortable(signal, () => withSignal(signal, () => work(Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal)), `${what}()`)
   }
 
   /** Creates topics; resolves when the controller has accepted them all. */
@@ -273,6 +276,11 @@ export class Admin {
   /** Sets (a number) or removes (null) quota values of each entity. */
   async alterClientQuotas(alterations: ClientQuotaAlteration[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
     await this.call('alterClientQuotas', options, (deadline) => alterClientQuotas(this.cluster, alterations, deadline, options.validateOnly))
+  }
+
+  /** The Java admin client's metrics (group admin-client-metrics: connection-count, request-rate, ...). */
+  metrics(): ClientMetrics {
+    return clientMetrics(this.cluster.metrics)
   }
 
   /**

@@ -28,6 +28,7 @@ import { retry } from '../cluster/retry.js'
 import { AlterUserScramCredentialsApi } from '../protocol/messages/alter-user-scram-credentials.js'
 import { DescribeUserScramCredentialsApi } from '../protocol/messages/describe-user-scram-credentials.js'
 import { throwFailures } from './failures.js'
+import { ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 
 export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
 
@@ -152,7 +153,10 @@ export async function alterUserScramCredentials(cluster: Cluster, alterations: S
   for (const d of deletions) place(d.name).deletions.push(d)
   for (const u of upsertions) place(u.name).upsertions.push(u)
   const failures: KafkaError[] = []
-  for (const round of rounds) {
+  // A user's non-retriable error is believed when asking again for that user repeats it (confirm.ts).
+  const confirmations = new ItemConfirmations()
+  for (const whole of rounds) {
+    let round = whole
     await retry(
       'alterUserScramCredentials',
       async () => {
@@ -163,7 +167,20 @@ export async function alterUserScramCredentials(cluster: Cluster, alterations: S
           await cluster.refreshMetadata()
           throw brokerError(notController.errorCode, { user: notController.user })
         }
-        for (const r of res.results) if (r.errorCode !== ErrorCode.NONE) failures.push(brokerError(r.errorCode, { user: r.user }, r.errorMessage))
+        const again = new Set<string>()
+        let last: KafkaError | undefined
+        for (const r of res.results) {
+          if (r.errorCode === ErrorCode.NONE) continue
+          const err = brokerError(r.errorCode, { user: r.user }, r.errorMessage)
+          if (err.retriable || !confirmations.believe(r.user, err)) {
+            again.add(r.user)
+            last = err.retriable ? err : unconfirmed(err)
+          } else {
+            failures.push(err)
+          }
+        }
+        round = { deletions: round.deletions.filter((d) => again.has(d.name)), upsertions: round.upsertions.filter((u) => again.has(u.name)) }
+        if (last !== undefined) throw last
       },
       { ...cluster.backoff, deadline },
     )

@@ -18,6 +18,7 @@ import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { throwFailures } from './failures.js'
+import { ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 import { ErrorCode } from '../protocol/errors.js'
 
 export interface NewTopic {
@@ -78,6 +79,8 @@ async function perTopic(
 ): Promise<void> {
   let todo = names
   const failures: KafkaError[] = []
+  // A topic's non-retriable error is believed when asking again for that topic repeats it (confirm.ts).
+  const confirmations = new ItemConfirmations()
   await sendToController(
     cluster,
     what,
@@ -85,16 +88,28 @@ async function perTopic(
     async (conn) => {
       const results = await send(conn, todo)
       const again: string[] = []
+      const answered = new Set<string>()
       let retriable: KafkaError | undefined
       for (const r of results) {
+        if (!todo.includes(r.name) || answered.has(r.name)) continue // not asked (a corrupt name): asked again below
+        answered.add(r.name)
         if (r.errorCode === ErrorCode.NONE) continue
         const err = brokerError(r.errorCode, { topic: r.name }, r.errorMessage)
         if (err.retriable) {
+          confirmations.reset(r.name)
           again.push(r.name)
           retriable = err
+        } else if (!confirmations.believe(r.name, err)) {
+          again.push(r.name)
+          retriable = unconfirmed(err)
         } else {
           failures.push(err)
         }
+      }
+      const unanswered = todo.filter((n) => !answered.has(n))
+      if (unanswered.length > 0) {
+        again.push(...unanswered)
+        retriable = new KafkaError(`the answer to ${what} does not mention ${unanswered.join(', ')}; asking again`, { type: 'CORRUPT_RESPONSE', retriable: true })
       }
       todo = again
       if (retriable) throw retriable

@@ -30,6 +30,8 @@ import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, 
 import { retry } from './retry.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { findCoordinator, type CoordinatorType } from './coordinator.js'
+import { Metrics } from '../metrics/registry.js'
+import { NetworkMetrics } from '../metrics/network.js'
 
 export type { CoordinatorType }
 
@@ -47,11 +49,18 @@ export class Cluster {
   /** The client's root logger (namespace `samsa`): the `logger` option or the debug package, secrets scrubbed. */
   readonly log: Log
   private readonly clusterLog: Log
+  /** The client's metrics (Java's names; the group prefix is the client's kind). */
+  readonly metrics: Metrics
+  /** Connection metrics; its `listeners` hear the same connection events. */
+  readonly network: NetworkMetrics
 
-  constructor(config: CommonConfig) {
+  /** `metricsPrefix`: Java's metric group prefix: producer, consumer, admin-client. */
+  constructor(config: CommonConfig, metricsPrefix = 'admin-client') {
     this.config = config
     this.log = Log.forClient(config)
     this.clusterLog = this.log.child('cluster')
+    this.metrics = new Metrics({ windowMs: config['metrics.sample.window.ms'], samples: config['metrics.num.samples'] })
+    this.network = new NetworkMetrics(this.metrics, metricsPrefix, config['client.id'])
     this.pool = new BrokerPool({
       log: this.log,
       clientId: config['client.id'],
@@ -63,6 +72,7 @@ export class Cluster {
       connectionsMaxIdleMs: config['connections.max.idle.ms'],
       tls: tlsOptions(config),
       authenticate: saslAuthenticator(config),
+      observer: this.network,
     })
   }
 

@@ -9,6 +9,11 @@
  *   By default a `KafkaError` with `retriable` is retried and anything else
  *   is not; `options.retriable` narrows or widens that for callers whose
  *   protocol says otherwise (e.g. transactions retry a fixed list of codes).
+ * - A non-retriable broker error (one with a `code`) is believed only when
+ *   the next attempt repeats it (confirm.ts): frames carry no checksum, and a
+ *   corrupt response can decode into any code. A genuine refusal thus
+ *   arrives one backoff later. `confirm: false` (or a custom `retriable`)
+ *   turns this off.
  * - Before retry n (n = attempt + 1) it waits `backoffDelay(options, attempt)`
  *   (capped by `maxWaitMs()` when given). When that wait would end at or after
  *   `deadline`, it gives up at once and throws `timeoutError(lastError)`,
@@ -19,11 +24,14 @@
  * - `onRetry(error, attempt)` runs before each wait (refresh metadata, forget
  *   a coordinator...); an error it throws ends the call.
  * - `signal`: checked (`throwIfAborted`) before every attempt, and it cuts a
- *   wait short; the call then rejects with `signal.reason`.
+ *   wait short; the call then rejects with `signal.reason`. Without one, the
+ *   signal of the surrounding call (`withSignal`, wait.ts) is used, so an
+ *   aborted admin call stops its retries at once.
  * - `ref: false`: the waits do not keep the process alive.
  */
 import { KafkaError, TimeoutError } from '../errors.js'
-import { sleep } from './wait.js'
+import { Confirmation } from './confirm.js'
+import { ambientSignal, sleep } from './wait.js'
 
 export interface Backoff {
   backoffMs: number
@@ -44,6 +52,8 @@ export interface RetryOptions extends Backoff {
   maxWaitMs?: () => number
   /** false: waits do not keep the process alive. */
   ref?: boolean
+  /** false: a non-retriable broker error is believed at once (default: when repeated, see confirm.ts). */
+  confirm?: boolean
 }
 
 /**
@@ -60,20 +70,24 @@ const isRetriable = (e: KafkaError) => e.retriable
 
 /** Runs `fn` under the retry policy (see the module comment). */
 export async function retry<T>(what: string, fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const confirmation = options.retriable === undefined && options.confirm !== false ? new Confirmation() : undefined
   const retriable = options.retriable ?? isRetriable
+  const signal = options.signal ?? ambientSignal()
   for (let attempt = 0; ; attempt++) {
-    options.signal?.throwIfAborted()
+    signal?.throwIfAborted()
     try {
       return await fn(attempt)
     } catch (e) {
-      if (!(e instanceof KafkaError) || !retriable(e)) throw e
+      if (!(e instanceof KafkaError)) throw e
+      if (retriable(e)) confirmation?.reset()
+      else if (confirmation === undefined || confirmation.believe(e)) throw e
       let delay = backoffDelay(options, attempt)
       if (options.maxWaitMs !== undefined) delay = Math.max(0, Math.min(delay, options.maxWaitMs()))
       if (Date.now() + delay >= options.deadline) {
         throw options.timeoutError !== undefined ? options.timeoutError(e) : deadlineError(what, e)
       }
       await options.onRetry?.(e, attempt)
-      await sleep(delay, { signal: options.signal, ref: options.ref })
+      await sleep(delay, { signal, ref: options.ref })
     }
   }
 }

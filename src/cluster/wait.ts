@@ -15,7 +15,12 @@
  *   their timer.
  * - With `ref: false` the timer does not keep the process alive (background
  *   waits: group rebalances, retries nobody awaits).
+ * - `withSignal(signal, fn)` runs `fn` with `signal` as the ambient signal of
+ *   everything it starts (AsyncLocalStorage): `ambientSignal()` returns it,
+ *   and `retry()` uses it when given none, so aborting a public call stops
+ *   the retries deep inside it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { once } from 'node:events'
 import { setTimeout as timer } from 'node:timers/promises'
 
@@ -70,4 +75,16 @@ export async function until(p: Promise<unknown>, deadline: number, options: Wait
     cancel.abort()
     signal?.removeEventListener('abort', onAbort)
   }
+}
+
+const ambient = new AsyncLocalStorage<AbortSignal>()
+
+/** Runs `fn` with `signal` as the ambient signal of all it starts (none: `fn` runs as it is). */
+export function withSignal<T>(signal: AbortSignal | undefined, fn: () => T): T {
+  return signal === undefined ? fn() : ambient.run(signal, fn)
+}
+
+/** The signal of the surrounding `withSignal` call, if any. */
+export function ambientSignal(): AbortSignal | undefined {
+  return ambient.getStore()
 }

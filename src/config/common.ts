@@ -21,6 +21,8 @@ export const commonShape = {
   'retry.backoff.max.ms': int(1000, 0, MAX_INT).describe('Upper bound of the retry backoff.'),
   'metadata.max.age.ms': int(300000, 0, MAX_INT).describe('Refresh cluster metadata at least this often.'),
   'connections.max.idle.ms': int(540000, 0, MAX_INT).describe('Close connections idle for longer than this.'),
+  'metrics.sample.window.ms': int(30000, 1, MAX_INT).describe('Length of one window of the windowed metrics (rates, averages, maxima) that metrics() reports.'),
+  'metrics.num.samples': int(2, 1, MAX_INT).describe('Number of windows the windowed metrics keep.'),
   'max.response.size': int(104857600, 1024, MAX_INT).describe('samsa: largest response frame accepted; a larger one is a ProtocolError and closes the connection.'),
   'security.protocol': oneOf(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const, 'PLAINTEXT').describe('Transport: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.'),
   'ssl.endpoint.identification.algorithm': str('https').describe('"https" verifies the broker hostname against its certificate; "" disables that check (the chain is always verified).'),

@@ -1,4 +1,5 @@
 /** Consumer options (Java ConsumerConfig, 4.x defaults). */
+import { isInterceptor, type ConsumerInterceptor } from '../instrumentation/interceptors.js'
 import { z } from 'zod'
 import { commonShape } from './common.js'
 import { bool, int, oneOf, optionalStr, str } from './fields.js'
@@ -61,6 +62,8 @@ const consumerShape = {
   'exclude.internal.topics': bool(true).describe('A regex subscription never matches internal topics (__consumer_offsets...).'),
   'partition.assignment.strategy': assignmentStrategy.describe('Classic protocol assignors in order of preference: "range", "roundrobin", "cooperative-sticky".'),
   'client.dns.lookup': str('use_all_dns_ips').describe('Accepted for compatibility with Java configs; samsa resolves through the OS.'),
+  'interceptor.classes': z.array(z.custom<ConsumerInterceptor>((v) => isInterceptor(v, ['onConsume', 'onCommit', 'close']), { error: 'expected an array of interceptor objects { onConsume?(records), onCommit?(offsets), close?() }' }))
+    .optional().describe('Interceptors (Java\'s ConsumerInterceptor) as objects: onConsume(records) may change what poll returns; onCommit(offsets) sees every commit.'),
   'key.deserializer': z.any().optional().describe('Deserializer object or Java class name for keys (default: bytes).'),
   'value.deserializer': z.any().optional().describe('Deserializer object or Java class name for values (default: bytes).'),
 } as const

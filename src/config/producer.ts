@@ -19,6 +19,7 @@ import type { JavaSerializerName, Serializer } from '../serde/serde.js'
 import { commonShape } from './common.js'
 import { bool, int, oneOf, optionalStr } from './fields.js'
 import { parseConfig } from './validate.js'
+import { isInterceptor, type ProducerInterceptor } from '../instrumentation/interceptors.js'
 
 /** A user partitioner: returns the partition (0 .. partitionCount-1) for a record without an explicit one. */
 export type PartitionerFunction = (topic: string, key: unknown, serializedKey: Buffer | null, partitionCount: number) => number
@@ -57,6 +58,8 @@ export const producerShape = {
     .describe('How records without an explicit partition are placed.'),
   'partitioner.adaptive.partitioning.enable': bool(true).describe('Sticky partitioner favours partitions whose brokers drain faster (KIP-794).'),
   'partitioner.availability.timeout.ms': int(0, 0, MAX_INT).describe('Skip partitions whose broker has not accepted a batch for this long (0: off).'),
+  'interceptor.classes': z.array(z.custom<ProducerInterceptor>((v) => isInterceptor(v, ['onSend', 'onAcknowledgement', 'close']), { error: 'expected an array of interceptor objects { onSend?(record), onAcknowledgement?(metadata, error), close?() }' }))
+    .optional().describe('Interceptors (Java\'s ProducerInterceptor) as objects: onSend(record) may change a record before it is serialized; onAcknowledgement(metadata, error) sees every result.'),
   'partitioner.ignore.keys': bool(false).describe('Place keyed records with the sticky partitioner too.'),
   'metadata.max.idle.ms': int(300000, 5000, MAX_INT).describe('Forget the metadata of topics not produced to for this long.'),
   'key.serializer': serializerOption.optional().describe('Serializer object or Java class name for keys (default: bytes).'),

@@ -16,7 +16,7 @@
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
 import { throwIfAborted } from '../util/abort.js'
-import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
+import { OffsetCommitApi, type OffsetCommitResponse } from '../protocol/messages/offset-commit.js'
 import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isCommitFenced, isCoordinatorMoved } from '../protocol/error-classes.js'
@@ -50,6 +50,8 @@ export interface CommitterHost {
   identity(): CommitIdentity
   /** The coordinator says this member is out of date: rejoin. */
   onFenced(error: KafkaError): void
+  /** An OffsetCommit response arrived `latencyMs` after the request; `error` when it refused some offsets. */
+  onCommitted?(offsets: TopicPartitionOffset[], latencyMs: number, error: KafkaError | undefined): void
 }
 
 export class Committer {
@@ -116,6 +118,7 @@ export class Committer {
         committedMetadata: o.metadata ?? '',
       })
     }
+    const sentAt = Date.now()
     const res = await coordinator.send(
       OffsetCommitApi,
       {
@@ -128,6 +131,21 @@ export class Committer {
       },
       deadline,
     )
+    const latencyMs = Date.now() - sentAt
+    let retriable: KafkaError | undefined
+    try {
+      retriable = this.check(res, coordinator)
+    } catch (e) {
+      this.host.onCommitted?.(offsets, latencyMs, e as KafkaError)
+      throw e
+    }
+    this.host.onCommitted?.(offsets, latencyMs, retriable)
+    if (retriable) throw retriable
+    this.log.debug(`committed ${offsets.length} offsets for group ${coordinator.groupId}`)
+  }
+
+  /** Throws the commit's fatal partition error; returns its retriable one. */
+  private check(res: OffsetCommitResponse, coordinator: GroupCoordinator): KafkaError | undefined {
     let retriable: KafkaError | undefined
     for (const t of res.topics) {
       for (const p of t.partitions) {
@@ -149,66 +167,85 @@ export class Committer {
         else throw err
       }
     }
-    if (retriable) throw retriable
-    this.log.debug(`committed ${offsets.length} offsets for group ${coordinator.groupId}`)
+    return retriable
   }
 
   /** The committed offsets of `tps` (null where the group has none). */
   async fetchCommitted(tps: TopicPartition[], deadline: number): Promise<Map<string, TopicPartitionOffset | null>> {
     const { coordinator, settings } = this.host
+    const asked = new Set(tps.map((tp) => tpKey(tp.topic, tp.partition)))
+    const once = async (): Promise<Map<string, TopicPartitionOffset | null>> => {
+      const version = await coordinator.versionOf(OffsetFetchApi as ApiDescriptor<unknown, unknown>, deadline)
+      const byTopic = new Map<string, number[]>()
+      for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+      const id = this.host.identity()
+      const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
+      const kip848 = version >= 9 && settings.kip848 && id.generationIdOrMemberEpoch > 0
+      const res = await coordinator.send(
+        OffsetFetchApi,
+        version >= 8
+          ? {
+              groups: [{
+                groupId: coordinator.groupId,
+                // KIP-848 members name themselves so the coordinator can check their epoch; others don't.
+                memberId: kip848 ? id.memberId : null,
+                memberEpoch: kip848 ? id.generationIdOrMemberEpoch : -1,
+                topics,
+              }],
+              requireStable: true,
+            }
+          : { groupId: coordinator.groupId, topics, requireStable: true },
+        deadline,
+      )
+      const out = new Map<string, TopicPartitionOffset | null>()
+      const group = version >= 8 ? res.groups[0] : undefined
+      const topErr = group ? group.errorCode : res.errorCode
+      if (topErr !== ErrorCode.NONE) {
+        if (isCoordinatorMoved(topErr)) coordinator.invalidate()
+        throw brokerError(topErr, { group: coordinator.groupId })
+      }
+      const rows = group
+        ? group.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
+        : res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
+      for (const r of rows) {
+        if (r.errorCode !== ErrorCode.NONE) throw brokerError(r.errorCode, { group: coordinator.groupId, topic: r.topic, partition: r.partitionIndex })
+        if (!asked.has(tpKey(r.topic, r.partitionIndex))) throw corruptOffsetFetch(coordinator.groupId, `it names ${r.topic}-${r.partitionIndex}, which was not asked for`)
+        out.set(
+          tpKey(r.topic, r.partitionIndex),
+          r.committedOffset < 0n
+            ? null
+            : {
+                topic: r.topic,
+                partition: r.partitionIndex,
+                offset: r.committedOffset,
+                ...(r.committedLeaderEpoch >= 0 ? { leaderEpoch: r.committedLeaderEpoch } : {}),
+                ...(r.metadata ? { metadata: r.metadata } : {}),
+              },
+        )
+      }
+      return out
+    }
     return retry(
       'committed offsets',
       async () => {
-        const version = await coordinator.versionOf(OffsetFetchApi as ApiDescriptor<unknown, unknown>, deadline)
-        const byTopic = new Map<string, number[]>()
-        for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
-        const id = this.host.identity()
-        const topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))
-        const kip848 = version >= 9 && settings.kip848 && id.generationIdOrMemberEpoch > 0
-        const res = await coordinator.send(
-          OffsetFetchApi,
-          version >= 8
-            ? {
-                groups: [{
-                  groupId: coordinator.groupId,
-                  // KIP-848 members name themselves so the coordinator can check their epoch; others don't.
-                  memberId: kip848 ? id.memberId : null,
-                  memberEpoch: kip848 ? id.generationIdOrMemberEpoch : -1,
-                  topics,
-                }],
-                requireStable: true,
-              }
-            : { groupId: coordinator.groupId, topics, requireStable: true },
-          deadline,
-        )
-        const out = new Map<string, TopicPartitionOffset | null>()
-        const group = version >= 8 ? res.groups[0] : undefined
-        const topErr = group ? group.errorCode : res.errorCode
-        if (topErr !== ErrorCode.NONE) {
-          if (isCoordinatorMoved(topErr)) coordinator.invalidate()
-          throw brokerError(topErr, { group: coordinator.groupId })
-        }
-        const rows = group
-          ? group.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
-          : res.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })))
-        for (const r of rows) {
-          if (r.errorCode !== ErrorCode.NONE) throw brokerError(r.errorCode, { group: coordinator.groupId, topic: r.topic, partition: r.partitionIndex })
-          out.set(
-            tpKey(r.topic, r.partitionIndex),
-            r.committedOffset < 0n
-              ? null
-              : {
-                  topic: r.topic,
-                  partition: r.partitionIndex,
-                  offset: r.committedOffset,
-                  ...(r.committedLeaderEpoch >= 0 ? { leaderEpoch: r.committedLeaderEpoch } : {}),
-                  ...(r.metadata ? { metadata: r.metadata } : {}),
-                },
-          )
-        }
-        return out
+        // Frames carry no checksum, and a flipped bit in a committed offset still decodes: it would
+        // silently skip records or read them again. The same question asked twice at once (pipelined,
+        // so it costs no round trip) must get the same answer to be believed.
+        const [a, b] = await Promise.all([once(), once()])
+        const differs = [...asked].find((k) => !sameOffset(a.get(k), b.get(k)))
+        if (differs !== undefined) throw corruptOffsetFetch(coordinator.groupId, `two look-ups disagree on ${differs}`)
+        return a
       },
       { backoffMs: settings.backoffMs, backoffMaxMs: settings.backoffMaxMs, deadline },
     )
   }
+}
+
+function sameOffset(a: TopicPartitionOffset | null | undefined, b: TopicPartitionOffset | null | undefined): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) return a === b
+  return a.offset === b.offset && a.leaderEpoch === b.leaderEpoch && a.metadata === b.metadata
+}
+
+function corruptOffsetFetch(groupId: string, why: string): KafkaError {
+  return new KafkaError(`committed offsets of group ${groupId} cannot be believed: ${why}; asking again`, { type: 'CORRUPT_RESPONSE', retriable: true, context: { group: groupId } })
 }

@@ -22,7 +22,7 @@ import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
 import { configFromProperties } from '../config/properties.js'
-import { brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
+import { AbortError, brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
@@ -34,6 +34,9 @@ import { ConsumerGroupMembership } from './group/consumer-group.js'
 import { GroupCoordinator } from '../cluster/router.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/membership.js'
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
+import { ConsumerMetricsRecorder } from '../metrics/consumer.js'
+import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
+import { ConsumerInterceptors, type ConsumerInterceptor } from '../instrumentation/interceptors.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
@@ -95,7 +98,7 @@ export interface ApiCallOptions {
   signal?: AbortSignal
 }
 
-function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
+export function resolveDeserializer(v: unknown, key: string): Deserializer<unknown> {
   if (v === undefined || v === null) return deserializers.buffer
   if (typeof v === 'string') {
     const d = (javaDeserializers as Record<string, Deserializer<unknown>>)[v]
@@ -132,6 +135,13 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** A non-retriable position look-up failure (type/code) reported only when the next look-up repeats it. */
   private unconfirmedLookupError: string | undefined
   private lastPoll = Date.now()
+  /** When poll was last called (-1: never), for the poll metrics. */
+  private lastPollStart = -1
+  /** When the rebalance in progress started (-1: none). */
+  private rebalanceStart = -1
+  private readonly recorder: ConsumerMetricsRecorder
+  /** `interceptor.classes`; undefined when there are none. */
+  private readonly interceptors: ConsumerInterceptors<unknown, unknown> | undefined
   private nextAutoCommit = 0
   private polling = false
   private wakeupPending = false
@@ -174,13 +184,20 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       valueDeserializer: resolveDeserializer(this.config['value.deserializer'], 'value.deserializer') as Deserializer<V | null>,
       ...settings.drain,
     }
-    this.cluster = new Cluster(this.config)
+    this.cluster = new Cluster(this.config, 'consumer')
     this.log = Log.of(this.cluster, 'consumer')
     const self = this
+    const interceptors = (this.config['interceptor.classes'] ?? []) as ConsumerInterceptor[]
+    this.interceptors = interceptors.length > 0 ? new ConsumerInterceptors(interceptors, this.log) : undefined
+    this.recorder = new ConsumerMetricsRecorder(this.cluster.metrics, this.config['client.id'], {
+      assignedPartitions: () => this.subscriptions.size,
+      lastPollAt: () => this.lastPollStart,
+    })
     this.fetcher = new Fetcher({
       settings: settings.fetch,
       cluster: this.cluster,
       subscriptions: this.subscriptions,
+      metrics: this.recorder,
       onData: () => this.notify(),
       onError: (e) => {
         this.errors.push(e)
@@ -196,6 +213,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         coordinator: this.coordinator,
         identity: () => self.membership?.identity() ?? { generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null },
         onFenced: (e) => self.membership?.onFenced(e),
+        onCommitted: (offsets, latencyMs, error) => {
+          this.recorder.committed(latencyMs)
+          if (error === undefined) this.interceptors?.onCommit(offsets)
+        },
       })
     }
   }
@@ -336,7 +357,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     } catch (e) {
       this.log.warn(`rebalance listener ${lost ? 'onPartitionsLost' : 'onPartitionsRevoked'} threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
     } finally {
-      if (unassign) this.subscriptions.removePartitions(tps)
+      if (unassign) {
+        this.subscriptions.removePartitions(tps)
+        for (const tp of tps) this.recorder.unassigned(tp.topic, tp.partition)
+      }
     }
   }
 
@@ -378,6 +402,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         throw new KafkaError('poll(): the consumer is not subscribed to any topics or assigned any partitions', { type: 'ILLEGAL_STATE' })
       }
       this.lastPoll = Date.now()
+      this.recorder.pollStarted(this.lastPollStart < 0 ? -1 : this.lastPoll - this.lastPollStart)
+      this.lastPollStart = this.lastPoll
       const deadline = this.lastPoll + timeoutMs
       this.maybeAutoCommit()
       for (;;) {
@@ -388,7 +414,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         if (membership) {
           membership.checkMetadata()
           if (membership.rejoinNeeded) {
-            await this.interruptible(membership.ensureActive(deadline))
+            if (this.rebalanceStart < 0) this.rebalanceStart = Date.now()
+            try {
+              await this.interruptible(membership.ensureActive(deadline))
+            } catch (e) {
+              if (!(e instanceof WakeupError) && !(e instanceof AbortError)) this.recorder.rebalanceFailed()
+              throw e
+            }
+            if (!membership.rejoinNeeded) {
+              this.recorder.rebalanced(Date.now() - this.rebalanceStart)
+              this.rebalanceStart = -1
+            }
             throwIfAborted(signal, 'poll()')
             this.takeWakeup()
             this.throwPendingError()
@@ -399,8 +435,9 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         this.fetcher.wake()
         const records = await this.collect()
         if (records.count > 0) {
+          this.recorder.polled(records.count)
           this.fetcher.wake()
-          return records
+          return this.interceptors === undefined ? records : this.interceptors.onConsume(records) as ConsumerRecords<K, V>
         }
         if (Date.now() >= deadline) return records
         if (membership?.rejoinNeeded && membership === this.membership) {
@@ -499,6 +536,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         this.errors.push(e as KafkaError)
       }
       if (out.length > 0) {
+        this.recorder.consumed(s.topic, s.partition, out.length, this.lagOf(s), Date.now())
         byPartition.set(s.key, { tp: { topic: s.topic, partition: s.partition }, records: out })
         count += out.length
       }
@@ -800,9 +838,18 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    */
   currentLag(tp: TopicPartition): bigint | null {
     const s = this.subscriptions.get(tp.topic, tp.partition)
-    if (!s || s.position === null) return null
+    return s ? this.lagOf(s) : null
+  }
+
+  private lagOf(s: PartitionState): bigint | null {
+    if (s.position === null) return null
     const end = this.config['isolation.level'] === 'read_committed' ? s.lastStableOffset : s.highWatermark
     return end < 0n ? null : end - s.position
+  }
+
+  /** The Java consumer's metrics (records-consumed-rate, records-lag-max, commit-latency-avg, ...): docs/observability.md. */
+  metrics(): ClientMetrics {
+    return clientMetrics(this.cluster.metrics)
   }
 
   groupMetadata(): ConsumerGroupMetadata {
@@ -856,6 +903,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       this.membership?.close()
       void this.fetcher.close(0)
       this.cluster.close()
+      this.interceptors?.close()
       this.closed = true
       this.log.debug(`consumer closed`)
     }

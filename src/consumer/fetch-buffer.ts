@@ -13,16 +13,20 @@
  * - With `read_committed`, records of aborted transactions are skipped using
  *   the response's aborted-transaction list and the ABORT markers; control
  *   records never reach the user, whatever the isolation level.
- * - A deserializer failure throws a SerializationError naming the partition
- *   and offset; the position stays at that record (seek past it to skip it).
+ * - A deserializer failure throws a DeserializationError naming the topic,
+ *   partition and offset; the position stays at that record, so the next
+ *   poll throws again (seek past it to skip it), as Java's consumer does.
+ * - A deserializer that returns a promise stops the drain at that record:
+ *   drainPartition returns a promise that settles the record's key and value
+ *   (kept on the CompletedFetch) and the next call delivers it.
  */
-import { SerializationError, KafkaError } from '../errors.js'
+import { DeserializationError, KafkaError } from '../errors.js'
 import type { AbortedTransaction } from '../protocol/messages/fetch.js'
 import {
   decodeControlRecordKey, decodeRecords, parseRecords, ControlRecordType,
-  type DecodedRecord, type RecordBatch,
+  type RecordBatch, type RecordFactory,
 } from '../protocol/records/decode.js'
-import type { Deserializer } from '../serde/serde.js'
+import { isThenable, type Deserializer } from '../serde/serde.js'
 import type { Header } from '../types.js'
 import type { PartitionState } from './positions.js'
 import type { ConsumerRecord } from './records.js'
@@ -32,13 +36,19 @@ export class CompletedFetch {
   /** The partition's epoch when this was fetched. */
   readonly epoch: number
   batchIndex = 0
-  /** Parsed records of `batches[batchIndex]`, once reached. */
-  records: DecodedRecord[] | null = null
+  /**
+   * Parsed records of `batches[batchIndex]`, once reached: already the
+   * ConsumerRecords poll returns, with key and value still serialized (drain
+   * deserializes them in place), so each record is one object.
+   */
+  records: ConsumerRecord<unknown, unknown>[] | null = null
   recordIndex = 0
   /** Decompressions started ahead, by batch index. */
-  readonly decoding = new Map<number, Promise<DecodedRecord[]>>()
+  readonly decoding = new Map<number, Promise<ConsumerRecord<unknown, unknown>[]>>()
   /** Bytes still held (decremented batch by batch). */
   remainingBytes: number
+  /** The key and value an async deserializer gave for the record at `offset` (delivered by the next drain). */
+  deserialized: { offset: bigint; key: unknown; value: unknown } | null = null
   private readonly aborted: AbortedTransaction[]
   private abortedIndex = 0
   private readonly abortedProducers = new Set<bigint>()
@@ -112,11 +122,11 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
           continue
         }
         if (batch.compression === 'none') {
-          records = parseRecords(batch, batch.records)
+          records = parseRecords(batch, batch.records, recordFactory(topic, partition, batch))
         } else {
           const pending = cf.decoding.get(cf.batchIndex)
           if (!pending) {
-            startDecode(cf, cf.batchIndex, opts.maxDecompressedBytes)
+            startDecode(state, cf, cf.batchIndex, opts.maxDecompressedBytes)
             return cf.decoding.get(cf.batchIndex)!.then(() => undefined)
           }
           const settled = settledValue(pending)
@@ -126,7 +136,7 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
           // Decompress the next compressed batch while this one is consumed.
           for (let i = cf.batchIndex + 1; i < cf.batches.length; i++) {
             if (cf.batches[i]!.compression !== 'none') {
-              if (!cf.decoding.has(i)) startDecode(cf, i, opts.maxDecompressedBytes)
+              if (!cf.decoding.has(i)) startDecode(state, cf, i, opts.maxDecompressedBytes)
               break
             }
           }
@@ -135,30 +145,41 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
         cf.recordIndex = 0
       }
       const epoch = batch.partitionLeaderEpoch >= 0 ? batch.partitionLeaderEpoch : undefined
-      const timestampType = batch.timestampType
       let position: bigint = state.position!
       let i = cf.recordIndex
       const n = records.length
+      let what: 'key' | 'value' = 'key'
       try {
         for (; i < n && out.length < max; i++) {
           const r = records[i]!
           if (r.offset < position) continue
           const headers = r.headers as Header[]
-          const key = r.key
-          const value = r.value
-          out.push({
-            topic,
-            partition,
-            offset: r.offset,
-            timestamp: r.timestamp,
-            timestampType,
-            key: kd.deserialize(topic, key, headers),
-            value: vd.deserialize(topic, value, headers),
-            headers,
-            leaderEpoch: epoch,
-            serializedKeySize: key === null ? -1 : key.length,
-            serializedValueSize: value === null ? -1 : value.length,
-          })
+          const key = r.key as Buffer | null
+          const value = r.value as Buffer | null
+          let k: K | null | Promise<K | null>
+          let v: V | null | Promise<V | null>
+          const ready = cf.deserialized
+          if (ready !== null && ready.offset === r.offset) {
+            cf.deserialized = null
+            k = ready.key as K | null
+            v = ready.value as V | null
+          } else {
+            // Both first: a failure leaves the record as parsed, to be tried again.
+            what = 'key'
+            k = kd.deserialize(topic, key, headers)
+            what = 'value'
+            v = vd.deserialize(topic, value, headers)
+            if (isThenable(k) || isThenable(v)) {
+              // Stop here: the caller awaits both, then drains again from this record.
+              state.position = position
+              state.positionEpoch = epoch
+              cf.recordIndex = i
+              return settleAsync(cf, r.offset, k, v, topic, partition)
+            }
+          }
+          r.key = k
+          r.value = v
+          out.push(r as ConsumerRecord<K, V>)
           position = r.offset + 1n
         }
       } catch (e) {
@@ -166,10 +187,7 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
         state.position = position
         state.positionEpoch = epoch
         cf.recordIndex = i
-        throw e instanceof KafkaError && !(e instanceof SerializationError) ? e : new SerializationError(
-          `cannot deserialize the record at offset ${r.offset} of ${topic}-${partition}: ${(e as Error).message}; seek past it to skip it`,
-          { cause: e, context: { topic, partition, offset: r.offset } },
-        )
+        throw deserializationFailed(e, topic, partition, r.offset, what)
       }
       state.position = position
       state.positionEpoch = epoch
@@ -185,6 +203,30 @@ export function drainPartition<K, V>(state: PartitionState, out: ConsumerRecord<
   return null
 }
 
+/** Awaits an async deserializer's key and value; a failure becomes the record's DeserializationError. */
+async function settleAsync(cf: CompletedFetch, offset: bigint, k: unknown, v: unknown, topic: string, partition: number): Promise<void> {
+  let what: 'key' | 'value' = 'key'
+  try {
+    const key = await k
+    what = 'value'
+    const value = await v
+    cf.deserialized = { offset, key, value }
+  } catch (e) {
+    throw deserializationFailed(e, topic, partition, offset, what)
+  } finally {
+    // Both are awaited, so a rejection of the other one is never unhandled.
+    if (isThenable(v)) Promise.resolve(v).catch(() => undefined)
+  }
+}
+
+function deserializationFailed(e: unknown, topic: string, partition: number, offset: bigint, what: 'key' | 'value'): KafkaError {
+  if (e instanceof DeserializationError) return e
+  return new DeserializationError(
+    `cannot deserialize the ${what} of the record at offset ${offset} of ${topic}-${partition}: ${(e as Error)?.message ?? String(e)}; seek past it to skip it`,
+    { cause: e, context: { topic, partition, offset, what } },
+  )
+}
+
 function finishBatch(state: PartitionState, cf: CompletedFetch, batch: RecordBatch): void {
   if (state.position! < batch.nextOffset) {
     state.position = batch.nextOffset
@@ -197,15 +239,35 @@ function finishBatch(state: PartitionState, cf: CompletedFetch, batch: RecordBat
   state.bufferedBytes -= batch.sizeInBytes
 }
 
-const settled = new WeakMap<Promise<DecodedRecord[]>, DecodedRecord[]>()
+/** A batch's records as ConsumerRecords, key and value still serialized. */
+function recordFactory(topic: string, partition: number, batch: RecordBatch): RecordFactory<ConsumerRecord<unknown, unknown>> {
+  const timestampType = batch.timestampType
+  const leaderEpoch = batch.partitionLeaderEpoch >= 0 ? batch.partitionLeaderEpoch : undefined
+  return (offset, timestamp, key, value, headers) => ({
+    topic,
+    partition,
+    offset,
+    timestamp,
+    timestampType,
+    key,
+    value,
+    headers: headers as Header[],
+    leaderEpoch,
+    serializedKeySize: key === null ? -1 : key.length,
+    serializedValueSize: value === null ? -1 : value.length,
+  })
+}
 
-function startDecode(cf: CompletedFetch, index: number, maxDecompressedBytes: number): void {
-  const p = decodeRecords(cf.batches[index]!, { maxDecompressedBytes })
+const settled = new WeakMap<Promise<ConsumerRecord<unknown, unknown>[]>, ConsumerRecord<unknown, unknown>[]>()
+
+function startDecode(state: PartitionState, cf: CompletedFetch, index: number, maxDecompressedBytes: number): void {
+  const batch = cf.batches[index]!
+  const p = decodeRecords(batch, { maxDecompressedBytes }, recordFactory(state.topic, state.partition, batch))
   p.then((r) => settled.set(p, r), () => undefined)
   cf.decoding.set(index, p)
 }
 
 /** The value of a decode that has already finished, or undefined while pending (or failed: awaiting it rethrows). */
-function settledValue(p: Promise<DecodedRecord[]>): DecodedRecord[] | undefined {
+function settledValue(p: Promise<ConsumerRecord<unknown, unknown>[]>): ConsumerRecord<unknown, unknown>[] | undefined {
   return settled.get(p)
 }

@@ -24,12 +24,13 @@ export interface ConsumerRecord<K, V> {
 
 const EMPTY: never[] = []
 
-export class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V>> {
+/** `R`: the record type (a share consumer's records carry their delivery count). */
+export class ConsumerRecords<K, V, R extends ConsumerRecord<K, V> = ConsumerRecord<K, V>> implements Iterable<R> {
   /** The records of each partition, keyed by `topic\0partition`. */
-  private readonly byPartition: Map<string, { tp: TopicPartition; records: ConsumerRecord<K, V>[] }>
+  private readonly byPartition: Map<string, { tp: TopicPartition; records: R[] }>
   readonly count: number
 
-  constructor(byPartition: Map<string, { tp: TopicPartition; records: ConsumerRecord<K, V>[] }> = new Map(), count = 0) {
+  constructor(byPartition: Map<string, { tp: TopicPartition; records: R[] }> = new Map(), count = 0) {
     this.byPartition = byPartition
     this.count = count
   }
@@ -48,11 +49,11 @@ export class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V>> {
   }
 
   /** The records of one partition (empty if it has none here). */
-  records(tp: TopicPartition): ConsumerRecord<K, V>[] {
+  records(tp: TopicPartition): R[] {
     return this.byPartition.get(`${tp.topic}\u0000${tp.partition}`)?.records ?? EMPTY
   }
 
-  *[Symbol.iterator](): Iterator<ConsumerRecord<K, V>> {
+  *[Symbol.iterator](): Iterator<R> {
     for (const e of this.byPartition.values()) yield* e.records
   }
 }

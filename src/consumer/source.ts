@@ -34,13 +34,14 @@
  *   may carry) is handled as Java handles UNKNOWN_SERVER_ERROR in a fetch:
  *   logged, and the partition is fetched again after a backoff.
  */
+import type { ConsumerMetricsRecorder } from '../metrics/consumer.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { brokerError, KafkaError, ProtocolError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isStaleMetadata, isTopicIdStale } from '../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../protocol/errors.js'
-import { readBatches, type RecordBatch } from '../protocol/records/decode.js'
+import { checkBatchCrcs, readBatches, type RecordBatch } from '../protocol/records/decode.js'
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
 import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js'
@@ -90,6 +91,8 @@ export interface FetcherHost {
   onError(error: KafkaError): void
   /** A partition's position must be looked up again (after OFFSET_OUT_OF_RANGE). */
   onReset(state: PartitionState): void
+  /** The consumer's metrics (src/metrics/consumer.ts). */
+  readonly metrics?: ConsumerMetricsRecorder
 }
 
 export class Fetcher {
@@ -120,7 +123,7 @@ export class Fetcher {
     const byNode = new Map<number, PartitionState[]>()
     for (const s of subscriptions.states()) {
       if (s.paused || s.position === null || s.inFlight) continue
-      if (s.buffered.length > 0 && s.bufferedBytes >= limit) continue
+      if (s.bufferedBytes >= limit) continue
       if (s.retryAt > now) {
         nextRetry = Math.min(nextRetry, s.retryAt)
         continue
@@ -181,6 +184,8 @@ class Source {
   private closed = false
   /** Per partition key: the offset whose fetched records did not check out, and how many times in a row. */
   private readonly corrupt = new Map<string, { offset: bigint; message: string }>()
+  /** Data received and counted (fetch offset moved on) whose CRCs are not checked yet. */
+  private unchecked: Unchecked[] = []
 
   private readonly log: Log
 
@@ -199,8 +204,25 @@ class Source {
       .finally(() => {
         for (const p of parts) p.inFlight = false
         this.busy = false
-        if (!this.closed) this.done()
+        if (this.closed) return
+        // The next fetch goes out now; this one's CRCs are checked once it is on the wire.
+        this.done()
+        if (this.unchecked.length > 0) setImmediate(() => this.checkReceived())
       })
+  }
+
+  /**
+   * Checks the CRCs of the data received last and hands what checks out to
+   * poll. Runs before the next response is applied, so each partition's
+   * data is buffered in offset order.
+   */
+  private checkReceived(): void {
+    if (this.unchecked.length === 0) return
+    const todo = this.unchecked
+    this.unchecked = []
+    let data = false
+    for (const u of todo) if (this.accept(u)) data = true
+    if (data && !this.closed) this.host.onData()
   }
 
   /** One Fetch for `parts`: the session says what to send, the partitions take the answer. */
@@ -216,7 +238,12 @@ class Source {
     }
     const maxVersion = conn.versionFor(FetchApi as ApiDescriptor<unknown, unknown>, FetchApi.maxVersion, 4)
     const request = this.session.build(parts.map((p) => this.sessionPartition(p)), maxVersion >= 13)
+    // Each partition's epoch and fetch offset as the request asks for them: a seek (or a reset, a
+    // revoke) while the request is in flight makes its answer for that partition stale.
+    const asked = new Map<string, { epoch: number; fetchOffset: bigint }>()
+    for (const p of parts) asked.set(p.key, { epoch: p.epoch, fetchOffset: p.fetchOffset })
     let res: FetchResponse
+    const sentAt = Date.now()
     try {
       res = await conn.request(FetchApi, this.fetchRequest(request), {
         version: request.useTopicIds ? maxVersion : Math.min(maxVersion, 12),
@@ -226,13 +253,15 @@ class Source {
       return this.backoff(parts, e)
     }
     if (this.closed) return
+    if (this.host.metrics !== undefined) this.host.metrics.fetched(Date.now() - sentAt, res.throttleTimeMs, bytesByTopic(request, res))
+    this.checkReceived()
     if (!this.session.handleResponse(res.errorCode, res.sessionId)) {
       const err = brokerError(res.errorCode, { broker: this.nodeId })
       if (!FetchSession.isSessionError(res.errorCode)) return this.backoff(parts, err)
       this.log.debug(`fetch session ${request.sessionId} on node ${this.nodeId}: ${err.message}; starting a new session`)
       return
     }
-    if (this.deliver(parts, request, res)) this.host.onData()
+    if (this.deliver(asked, request, res)) this.host.onData()
   }
 
   private fetchRequest(request: SessionRequest): FetchRequestInput {
@@ -252,18 +281,18 @@ class Source {
   }
 
   /** Hands each partition its part of the response; true when any added data or an error for poll. */
-  private deliver(parts: PartitionState[], request: SessionRequest, res: FetchResponse): boolean {
-    const epochs = new Map<string, number>()
-    for (const p of parts) epochs.set(p.key, p.epoch)
+  private deliver(asked: Map<string, { epoch: number; fetchOffset: bigint }>, request: SessionRequest, res: FetchResponse): boolean {
     let data = false
     for (const t of res.responses) {
       const topic = request.useTopicIds ? request.topicNames.get(t.topicId) : t.topic
       if (topic === undefined) continue
       for (const p of t.partitions) {
         const s = this.host.subscriptions.get(topic, p.partitionIndex)
-        // A seek since the request was sent makes its answer stale.
-        if (!s || s.epoch !== epochs.get(s.key) || s.position === null) continue
-        if (this.onPartition(s, p)) data = true
+        // A seek since the request was sent makes its answer stale (the epochs are the ones the request was
+        // built with: taken when the response arrives, they would let a seek's stale answer through).
+        const a = asked.get(s?.key ?? '')
+        if (!s || !a || s.epoch !== a.epoch || s.fetchOffset !== a.fetchOffset || s.position === null) continue
+        if (this.onPartition(s, p, a.fetchOffset)) data = true
       }
     }
     return data
@@ -291,8 +320,13 @@ class Source {
     this.log.debug(`fetch from node ${this.nodeId} failed: ${(e as Error).message}`)
   }
 
-  /** Applies one partition's response; true when it added data or an error for poll. */
-  private onPartition(s: PartitionState, p: PartitionData): boolean {
+  /**
+   * Applies one partition's response; true when it added an error for poll.
+   * Records are parsed as far as their batch headers and counted at once
+   * (the next fetch asks for what follows them); `checkReceived` checks their
+   * CRCs and hands them to poll, or takes them back.
+   */
+  private onPartition(s: PartitionState, p: PartitionData, askedOffset: bigint): boolean {
     const { settings, cluster } = this.host
     const now = Date.now()
     if (p.errorCode === ErrorCode.NONE) {
@@ -314,34 +348,26 @@ class Source {
       if (!records || records.length === 0) return false
       let batches
       try {
-        batches = readBatches(records, { checkCrc: settings.checkCrcs })
+        batches = readBatches(records, { checkCrc: false })
         checkOffsets(batches, s.fetchOffset, p.highWatermark)
       } catch (e) {
-        const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
-        s.retryAt = now + settings.retryBackoffMs
-        // Damage in transit differs from fetch to fetch; a corrupt log (or a format samsa cannot read)
-        // fails the same way every time.
-        const seen = this.corrupt.get(s.key)
-        const same = seen !== undefined && seen.offset === s.fetchOffset && seen.message === err.message
-        if (!same) {
-          this.corrupt.set(s.key, { offset: s.fetchOffset, message: err.message })
-          this.log.debug(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: unreadable records (${err.message}); fetching again`)
-          return false
-        }
-        this.corrupt.delete(s.key)
-        this.host.onError(new KafkaError(`${s.topic}-${s.partition} at offset ${s.fetchOffset}: ${err.message} (the same in ${CORRUPT_FETCH_REPEATS} fetches in a row)`, { type: err.type, cause: err, context: { topic: s.topic, partition: s.partition } }))
-        return true
+        return this.unreadable(s, askedOffset, e)
       }
-      if (this.corrupt.size > 0) this.corrupt.delete(s.key)
-      if (batches.length === 0) return false
+      if (batches.length === 0) {
+        if (this.corrupt.size > 0) this.corrupt.delete(s.key)
+        return false
+      }
       let bytes = 0
       for (const b of batches) bytes += b.sizeInBytes
-      s.buffered.push(new CompletedFetch(batches, bytes, s.epoch, settings.readCommitted ? p.abortedTransactions : null))
-      s.bufferedBytes += bytes
       const last = batches[batches.length - 1]!
+      this.unchecked.push({
+        state: s, epoch: s.epoch, askedOffset, lastFetchedEpoch: s.lastFetchedEpoch, nextOffset: last.nextOffset, bytes,
+        fetch: new CompletedFetch(batches, bytes, s.epoch, settings.readCommitted ? p.abortedTransactions : null),
+      })
+      s.bufferedBytes += bytes
       s.fetchOffset = last.nextOffset
       if (last.partitionLeaderEpoch >= 0) s.lastFetchedEpoch = last.partitionLeaderEpoch
-      return true
+      return false
     }
     const err = brokerError(p.errorCode, { topic: s.topic, partition: s.partition, broker: this.nodeId })
     if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
@@ -383,6 +409,45 @@ class Source {
     return false
   }
 
+  /** Hands received data to poll once its CRCs check out; else takes it back. True when poll has something new. */
+  private accept(u: Unchecked): boolean {
+    const s = u.state
+    // A seek (or reset, revoke) since it arrived dropped it already.
+    if (s.epoch !== u.epoch || s.fetchOffset !== u.nextOffset || this.host.subscriptions.get(s.topic, s.partition) !== s) return false
+    try {
+      if (this.host.settings.checkCrcs) checkBatchCrcs(u.fetch.batches)
+    } catch (e) {
+      s.bufferedBytes -= u.bytes
+      s.fetchOffset = u.askedOffset
+      s.lastFetchedEpoch = u.lastFetchedEpoch
+      return this.unreadable(s, u.askedOffset, e)
+    }
+    if (this.corrupt.size > 0) this.corrupt.delete(s.key)
+    s.buffered.push(u.fetch)
+    return true
+  }
+
+  /**
+   * Records at `offset` that do not check out: fetched again after a backoff,
+   * reported to poll (true) when the same offset failed the same way before.
+   */
+  private unreadable(s: PartitionState, offset: bigint, e: unknown): boolean {
+    const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
+    s.retryAt = Date.now() + this.host.settings.retryBackoffMs
+    // Damage in transit differs from fetch to fetch; a corrupt log (or a format samsa cannot read)
+    // fails the same way every time.
+    const seen = this.corrupt.get(s.key)
+    const same = seen !== undefined && seen.offset === offset && seen.message === err.message
+    if (!same) {
+      this.corrupt.set(s.key, { offset, message: err.message })
+      this.log.debug(`${s.topic}-${s.partition} at offset ${offset}: unreadable records (${err.message}); fetching again`)
+      return false
+    }
+    this.corrupt.delete(s.key)
+    this.host.onError(new KafkaError(`${s.topic}-${s.partition} at offset ${offset}: ${err.message} (the same in ${CORRUPT_FETCH_REPEATS} fetches in a row)`, { type: err.type, cause: err, context: { topic: s.topic, partition: s.partition } }))
+    return true
+  }
+
   async close(deadline: number): Promise<void> {
     this.closed = true
     const final = this.session.close()
@@ -397,6 +462,20 @@ class Source {
       this.log.debug(`closing fetch session ${final.sessionId} on node ${this.nodeId} failed: ${(e as Error).message}`)
     }
   }
+}
+
+/** Fetched data counted but not yet checked (CRC) and handed to poll. */
+interface Unchecked {
+  state: PartitionState
+  /** The partition's epoch when it arrived. */
+  epoch: number
+  /** The offset the request asked for, and the last fetched epoch before it: where to go back to if it does not check out. */
+  askedOffset: bigint
+  lastFetchedEpoch: number
+  /** The fetch offset after it. */
+  nextOffset: bigint
+  bytes: number
+  fetch: CompletedFetch
 }
 
 /**
@@ -418,4 +497,17 @@ function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark
     }
     next = b.nextOffset
   }
+}
+
+/** Record bytes per topic in a fetch response (for the fetch metrics). */
+function bytesByTopic(request: SessionRequest, res: FetchResponse): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const t of res.responses) {
+    const topic = request.useTopicIds ? request.topicNames.get(t.topicId) : t.topic
+    if (topic === undefined) continue
+    let bytes = 0
+    for (const p of t.partitions) bytes += p.records?.length ?? 0
+    out.set(topic, (out.get(topic) ?? 0) + bytes)
+  }
+  return out
 }

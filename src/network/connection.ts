@@ -42,9 +42,10 @@ import { readResponseHeader, writeRequestHeader } from '../protocol/header.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
 import { brokerRelease } from './broker-release.js'
 import { MetadataApi } from '../protocol/messages/metadata.js'
+import { ProduceApi } from '../protocol/messages/produce.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
-import { channels } from './diagnostics.js'
+import { channels, type ConnectionObserver } from './diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { tlsFailure } from './tls.js'
 
@@ -54,6 +55,26 @@ const networkLog = Log.standalone('samsa:network')
 const READ_CHUNK = 64 * 1024
 /** Reads up to this size are copied out of the scratch buffer (which is then reused); larger ones keep it. */
 const SMALL_READ = 16 * 1024
+
+const PRODUCE_API_KEY = ProduceApi.apiKey
+/** Byte fields (record batches) of at least this size go to the socket from where they are (gathered write). */
+const GATHER_MIN = 4096
+
+/**
+ * Writes a request's buffers as one gathered write (cork, then uncork: the
+ * socket hands them to writev together); `done` fires when the last is written.
+ */
+function writeFrame(socket: net.Socket, frame: Buffer[], done?: (err?: Error | null) => void): void {
+  if (frame.length === 1) {
+    socket.write(frame[0]!, done)
+    return
+  }
+  socket.cork()
+  const last = frame.length - 1
+  for (let i = 0; i < last; i++) socket.write(frame[i]!)
+  socket.write(frame[last]!, done)
+  socket.uncork()
+}
 
 const CLIENT_SOFTWARE_NAME = 'samsa'
 const CLIENT_SOFTWARE_VERSION = '0.1.0'
@@ -81,6 +102,8 @@ export interface ConnectionOptions {
    * (on a fresh connection) throws the final UNSUPPORTED_VERSION.
    */
   unsupportedSeen?: Set<string> | undefined
+  /** Told of connections, requests and responses (the client's metrics, instrumentation events). */
+  observer?: ConnectionObserver | undefined
 }
 
 export interface RequestOptions {
@@ -97,6 +120,7 @@ interface Pending {
   resolve: (value: unknown) => void
   reject: (err: KafkaError) => void
   timer: NodeJS.Timeout | undefined
+  sentAt: number
 }
 
 interface VersionRange {
@@ -127,6 +151,8 @@ export class Connection {
   /** Where the next plaintext read goes: the current frame's unfilled tail, or the scratch buffer. */
   private readingIntoFrame = false
   private scratch: Buffer | undefined
+  /** Breaks the connection when a frame whose size arrived is not complete within requestTimeoutMs. */
+  private frameTimer: NodeJS.Timeout | undefined
 
   /** Time of the last request or response, for idle reaping. */
   lastUsed = Date.now()
@@ -240,6 +266,7 @@ export class Connection {
     }
     if (this.state !== 'connecting') throw this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} closed`)
     this.state = 'ready'
+    this.options.observer?.connected(this)
     this.log.debug(`connected to ${this.address}`, { broker: this.address, nodeId: this.options.nodeId })
   }
 
@@ -334,25 +361,29 @@ export class Connection {
     }
     const correlationId = this.nextCorrelationId
     this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff
-    const w = new Writer(this.sizeHints.get(api.apiKey) ?? 256)
+    // Produce requests are gathered: the record batches are written from where they are, not copied.
+    const w = new Writer(this.sizeHints.get(api.apiKey) ?? 256, api.apiKey === PRODUCE_API_KEY ? { gatherMin: GATHER_MIN } : undefined)
     const sizeAt = w.reserveInt32()
-    let frame: Buffer
+    let frame: Buffer[]
+    let size: number
     try {
       writeRequestHeader(w, api.requestHeaderVersion(version), api.apiKey, version, correlationId, this.options.clientId)
       api.encodeRequest(w, body, version)
-      w.patchInt32(sizeAt, w.offset - 4)
-      frame = w.finish()
-      this.sizeHints.set(api.apiKey, Math.max(256, frame.length + (frame.length >>> 3)))
+      size = w.length
+      w.patchInt32(sizeAt, size - 4)
+      frame = w.finishv()
+      this.sizeHints.set(api.apiKey, Math.max(256, w.offset + (w.offset >>> 3)))
     } catch (e) {
       return Promise.reject(e instanceof KafkaError ? e : new KafkaError(`cannot encode ${api.name} v${version}: ${(e as Error).message}`, { cause: e }))
     }
     this.lastUsed = Date.now()
     if (channels.request.hasSubscribers) {
-      channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
+      channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size })
     }
     if (options.noResponse) {
+      this.options.observer?.sent(this, api.name, size, this.pending.size)
       return new Promise<Res>((resolve, reject) => {
-        socket.write(frame, (err) => {
+        writeFrame(socket, frame, (err) => {
           if (err) reject(new ConnectionError(`write to ${this.address} failed: ${err.message}`, { cause: err }))
           else resolve(undefined as Res)
         })
@@ -366,9 +397,11 @@ export class Connection {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
+        sentAt: this.lastUsed,
       }
       pending.timer = setTimeout(() => {
         this.pending.delete(correlationId)
+        this.options.observer?.timedOut(this, api.name, timeoutMs)
         reject(
           new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
             context: { broker: this.address, api: api.name },
@@ -377,7 +410,8 @@ export class Connection {
         this.destroy(new ConnectionError(`connection to ${this.address} closed after a request timed out`, { context: { broker: this.address } }))
       }, timeoutMs)
       this.pending.set(correlationId, pending)
-      socket.write(frame)
+      writeFrame(socket, frame)
+      this.options.observer?.sent(this, api.name, size, this.pending.size)
     })
   }
 
@@ -399,7 +433,7 @@ export class Connection {
       this.frameFilled += n
       if (this.frameFilled === this.frame!.length) {
         const f = this.frame!
-        this.frame = undefined
+        this.endFrame()
         this.onFrame(f)
       }
       return true
@@ -429,7 +463,7 @@ export class Connection {
         offset += n
         if (this.frameFilled === this.frame.length) {
           const f = this.frame
-          this.frame = undefined
+          this.endFrame()
           this.onFrame(f)
         }
         continue
@@ -445,8 +479,7 @@ export class Connection {
           offset += size
           this.onFrame(f)
         } else {
-          this.frame = Buffer.allocUnsafe(size)
-          this.frameFilled = 0
+          this.startFrame(size)
         }
         continue
       }
@@ -460,9 +493,40 @@ export class Connection {
         this.chunks = []
         this.chunkBytes = 0
         if (!this.checkSize(size)) return
-        this.frame = Buffer.allocUnsafe(size)
-        this.frameFilled = 0
+        this.startFrame(size)
       }
+    }
+  }
+
+  /**
+   * A frame's size arrived but not all of its body: the rest must come within
+   * requestTimeoutMs. A corrupt size prefix (frames carry no checksum) would
+   * otherwise wait for bytes that never come, holding up every response behind
+   * it on this connection for as long as the longest request timeout (a
+   * JoinGroup's is max.poll.interval.ms).
+   */
+  private startFrame(size: number): void {
+    this.frame = Buffer.allocUnsafe(size)
+    this.frameFilled = 0
+    const timeoutMs = this.options.requestTimeoutMs
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = undefined
+      if (this.frame === undefined) return
+      this.destroy(
+        new ProtocolError(
+          `malformed frame from ${this.address}: ${this.frameFilled} of its ${this.frame.length} bytes arrived in ${timeoutMs} ms (request.timeout.ms)`,
+          { context: { broker: this.address } },
+        ),
+      )
+    }, timeoutMs)
+    this.frameTimer.unref()
+  }
+
+  private endFrame(): void {
+    this.frame = undefined
+    if (this.frameTimer !== undefined) {
+      clearTimeout(this.frameTimer)
+      this.frameTimer = undefined
     }
   }
 
@@ -519,6 +583,7 @@ export class Connection {
     if (channels.response.hasSubscribers) {
       channels.response.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
+    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt)
     pending.resolve(result)
   }
 
@@ -540,10 +605,11 @@ export class Connection {
       p.reject(failure)
     }
     this.pending.clear()
-    this.frame = undefined
+    this.endFrame()
     this.chunks = []
     this.socket?.destroy()
     this.socket = undefined
+    if (wasReady) this.options.observer?.closed(this)
     this.options.onClose?.(this, error)
   }
 

@@ -258,6 +258,10 @@ export class ProducerBatch {
     this.builder = null
     this.built = null
     this.callbacks.length = 0
+    // A request still in flight (a batch expired or aborted while it awaits its response) may have
+    // its bytes queued on the socket (requests are written from the batch's buffer, not copied):
+    // its buffer is left to the garbage collector rather than reused.
+    if (this.inFlight) this.pooled = undefined
     this.givePooledBack()
   }
 

@@ -13,7 +13,9 @@
  *   response: the batch is retried like after a network error (Java maps an
  *   unknown code to UNKNOWN_SERVER_ERROR; samsa retries it within
  *   `delivery.timeout.ms`, which idempotence makes safe).
- * - A non-retriable code that Produce can carry is confirmed once: the batch
+ * - A non-retriable code that Produce can carry (OUT_OF_ORDER_SEQUENCE_NUMBER
+ *   and UNKNOWN_PRODUCER_ID included: believed, they renumber batches the
+ *   broker may already have) is confirmed once: the batch
  *   is sent again (one round trip) and fails only if the broker gives the
  *   same answer again. A genuine refusal therefore still fails within
  *   milliseconds; a corrupted one costs a retry.
@@ -46,8 +48,10 @@ export type ProduceErrorVerdict =
  * Records the code on the batch so that a repeat is believed.
  */
 export function judgeProduceError(b: ProducerBatch, code: number, error: KafkaError): ProduceErrorVerdict {
-  if (error.retriable || error.type === 'DUPLICATE_SEQUENCE_NUMBER' || error.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER' ||
-    error.type === 'UNKNOWN_PRODUCER_ID') {
+  // OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID are confirmed too: believed at once they bump
+  // the epoch and renumber batches the broker may already have, which would then be written twice.
+  // Sent again unchanged, a batch the broker has comes back DUPLICATE_SEQUENCE_NUMBER (a success).
+  if (error.retriable || error.type === 'DUPLICATE_SEQUENCE_NUMBER') {
     b.unconfirmedErrorCode = undefined
     return { kind: 'answer' }
   }

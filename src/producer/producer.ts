@@ -25,6 +25,9 @@
  *   (initTransactions, beginTransaction, then commitTransaction or
  *   abortTransaction); see transactions.ts for the state machine.
  */
+import { ProducerMetricsRecorder } from '../metrics/producer.js'
+import { clientMetrics } from '../metrics/index.js'
+import { ProducerInterceptors, type ProducerInterceptor } from '../instrumentation/interceptors.js'
 import { Cluster } from '../cluster/cluster.js'
 import { Log } from '../logger.js'
 import { configFromProperties } from '../config/properties.js'
@@ -33,7 +36,7 @@ import { until as untilDeadline } from '../cluster/wait.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
 import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError } from '../errors.js'
 import { estimateSizeInBytesUpperBound, type RecordHeader } from '../protocol/records/batch.js'
-import { isSerializer, javaSerializers, serializers, type JavaSerializerName, type SerializedType, type Serializer } from '../serde/serde.js'
+import { isSerializer, isThenable, javaSerializers, serializers, type JavaSerializerName, type SerializedType, type Serializer } from '../serde/serde.js'
 import type { Header, TopicPartitionOffset } from '../types.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { Accumulator } from './accumulator.js'
@@ -42,6 +45,7 @@ import { Fifo } from './fifo.js'
 import { Idempotence } from './idempotence.js'
 import { partitionForKey, RoundRobinPartitioner } from './partitioners.js'
 import type { TopicEntry } from './queue.js'
+import { SerializationQueue, type MaybeBytes } from './serialization.js'
 import { Sink } from './sink.js'
 import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
 import type { AbortOptions, CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback, SendOptions } from './types.js'
@@ -78,7 +82,7 @@ const STILL_WAITING = new KafkaError('sends are waiting for metadata', { retriab
 type PartitionerKind = 'default' | 'murmur2' | 'round-robin' | 'function'
 
 /** The header list serializers see for a record sent without headers (emptied after each use). */
-const scratchHeaders: Header[] = []
+let scratchHeaders: Header[] = []
 
 class ProducerImpl<K, V> {
   readonly config: ProducerConfig
@@ -86,6 +90,8 @@ class ProducerImpl<K, V> {
   private readonly log: Log
   private readonly acc: Accumulator
   private readonly sink: Sink
+  /** `interceptor.classes`; undefined when there are none. */
+  private readonly interceptors: ProducerInterceptors<unknown, unknown> | undefined
   private readonly idem: Idempotence | undefined
   private readonly txn: Transactions | undefined
   private readonly keySerializer: Serializer<K | null>
@@ -97,6 +103,8 @@ class ProducerImpl<K, V> {
   private readonly maxRecordSize: number
   private readonly maxBlockMs: number
   private readonly metadataWaits = new Map<string, MetadataWait>()
+  /** Records whose serializer returned a promise, and those sent after them (in call order). */
+  private readonly serializing = new SerializationQueue()
   private readonly idleWaiters: { check: () => boolean; resolve: () => void }[] = []
   private state: 'open' | 'closing' | 'closed' = 'open'
   private closing: Promise<void> | undefined
@@ -129,7 +137,7 @@ class ProducerImpl<K, V> {
     // parts above subscribe to the ones below (the sink to the accumulator,
     // the idempotence state and the transactions; the transactions to the
     // idempotence state), so no callback can reach a part not built yet.
-    const cluster = new Cluster(c)
+    const cluster = new Cluster(c, 'producer')
     this.log = Log.of(cluster, 'producer')
     // Config warnings, where Java logs them: options samsa adjusted instead of refusing.
     if (c['enable.idempotence'] && !c.idempotent) {
@@ -182,6 +190,15 @@ class ProducerImpl<K, V> {
     this.txn = txn
     this.sink = sink
     sink.onBatchDone = () => this.checkIdle()
+    const interceptors = (c['interceptor.classes'] ?? []) as ProducerInterceptor[]
+    this.interceptors = interceptors.length > 0 ? new ProducerInterceptors(interceptors, this.log) : undefined
+    this.serializing.onDrained = () => this.checkIdle()
+    sink.metrics = new ProducerMetricsRecorder(cluster.metrics, c['client.id'], {
+      bufferTotal: () => c['buffer.memory'],
+      bufferAvailable: () => c['buffer.memory'] - acc.memoryUsed,
+      waitingSends: () => this.waitingSends(),
+      requestsInFlight: () => sink.counters.requestsInFlight,
+    })
     const idleMs = c['metadata.max.idle.ms']
     this.idleTimer = setInterval(() => {
       const idle = this.acc.idleTopics(Date.now(), idleMs)
@@ -209,6 +226,10 @@ class ProducerImpl<K, V> {
   }
 
   private doSend(record: ProducerRecord<K, V>, callback: SendCallback, signalOption?: unknown): void {
+    if (this.interceptors !== undefined) {
+      record = this.interceptors.onSend(record) as ProducerRecord<K, V>
+      callback = this.interceptors.wrap(callback)
+    }
     if (signalOption !== undefined) {
       let signal: AbortSignal | undefined
       try {
@@ -243,20 +264,47 @@ class ProducerImpl<K, V> {
       return failLater(callback, invalid(`invalid record.partition ${String(partition)}: expected a non-negative integer`, topic))
     }
     let headers: RecordHeader[] | undefined
-    let key: Buffer | null
-    let value: Buffer | null
+    let key: MaybeBytes
+    let value: MaybeBytes
     try {
       headers = normalizeHeaders(record.headers, topic)
       // Serializers may add headers (as in Java); a record without any shares one scratch list.
       const list = headers ?? scratchHeaders
       const rawKey = record.key === undefined ? null : record.key
       key = serialize(this.keySerializer, topic, rawKey, list, 'key')
-      value = serialize(this.valueSerializer, topic, record.value === undefined ? null : record.value, list, 'value')
-      if (headers === undefined && scratchHeaders.length > 0) headers = scratchHeaders.splice(0)
+      try {
+        value = serialize(this.valueSerializer, topic, record.value === undefined ? null : record.value, list, 'value')
+      } catch (e) {
+        if (key instanceof Promise) key.catch(() => undefined)
+        throw e
+      }
+      if (headers === undefined && (key instanceof Promise || value instanceof Promise)) {
+        // An async serializer may add headers later: this record keeps the list it was given.
+        headers = scratchHeaders
+        scratchHeaders = []
+      } else if (headers === undefined && scratchHeaders.length > 0) {
+        headers = scratchHeaders.splice(0)
+      }
     } catch (e) {
       scratchHeaders.length = 0
       return failLater(callback, e as KafkaError)
     }
+    if (this.serializing.length > 0 || key instanceof Promise || value instanceof Promise) {
+      // Behind a pending serialization: wait for it, so each partition gets records in call order.
+      const own = headers
+      this.serializing.push(key, value, (error, k, v) => {
+        if (error !== undefined) return invoke(callback, error as KafkaError, null)
+        if (this.state === 'closed') return invoke(callback, closedError('the producer was closed before the record was serialized'), null)
+        this.route(topic, partition, record.key, k, v, own !== undefined && own.length === 0 ? undefined : own, timestamp, callback, Date.now())
+      })
+      return
+    }
+    this.route(topic, partition, record.key, key, value, headers, timestamp, callback, now)
+  }
+
+  /** Checks a serialized record's size, then appends it to its partition or waits for metadata. */
+  private route(topic: string, partition: number | null | undefined, rawKey: unknown, key: Buffer | null, value: Buffer | null,
+    headers: RecordHeader[] | undefined, timestamp: number, callback: SendCallback, now: number): void {
     // Cheap bound first; the exact upper bound only for records near the limit.
     const rough = (key === null ? 0 : key.length) + (value === null ? 0 : value.length)
     if (headers !== undefined || rough + 128 > this.maxRecordSize) {
@@ -276,12 +324,12 @@ class ProducerImpl<K, V> {
       }
     }
     if (this.metadataWaits.size > 0 && this.metadataWaits.has(topic)) {
-      return this.waitForMetadata(topic, { partition: explicit, rawKey: record.key, key, value, headers, timestamp, callback, deadline: now + this.maxBlockMs })
+      return this.waitForMetadata(topic, { partition: explicit, rawKey, key, value, headers, timestamp, callback, deadline: now + this.maxBlockMs })
     }
     if (!t.refresh(this.cluster.snapshot) || (explicit !== undefined && explicit >= t.layout.count)) {
-      return this.waitForMetadata(topic, { partition: explicit, rawKey: record.key, key, value, headers, timestamp, callback, deadline: now + this.maxBlockMs })
+      return this.waitForMetadata(topic, { partition: explicit, rawKey, key, value, headers, timestamp, callback, deadline: now + this.maxBlockMs })
     }
-    this.appendTo(t, explicit, record.key, key, value, headers, timestamp, callback, now, now + this.maxBlockMs)
+    this.appendTo(t, explicit, rawKey, key, value, headers, timestamp, callback, now, now + this.maxBlockMs)
   }
 
   /**
@@ -472,7 +520,7 @@ class ProducerImpl<K, V> {
     this.acc.beginFlush()
     this.sink.wakeup()
     try {
-      await this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0, signal)
+      await this.until(() => this.serializing.length === 0 && this.metadataWaits.size === 0 && this.acc.waitingCount === 0, signal)
       const pending = [...this.acc.incomplete]
       let i = 0
       this.sink.wakeup()
@@ -546,10 +594,10 @@ class ProducerImpl<K, V> {
     // As Java: an open transaction is aborted (its unsent records fail), not left to time out.
     const txn = this.txn
     const work = txn !== undefined && txn.isOpen
-      ? txn.abort((e) => this.abortUnsent(e), () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
+      ? txn.abort((e) => this.abortUnsent(e), () => this.until(() => this.serializing.length === 0 && this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
         Date.now() + Math.min(this.maxBlockMs, timeoutMs ?? Infinity))
         .catch((e: unknown) => this.log.debug(`aborting the open transaction on close failed: ${(e as Error).message}`))
-      : this.until(() => this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
+      : this.until(() => this.serializing.length === 0 && this.metadataWaits.size === 0 && this.acc.waitingCount === 0 && this.acc.incomplete.size === 0)
     if ((timeoutMs === undefined || !Number.isFinite(timeoutMs)) && signal === undefined) {
       await work
     } else {
@@ -562,6 +610,7 @@ class ProducerImpl<K, V> {
     }
     this.state = 'closed'
     const error = closedError(`the producer was closed${timeoutMs !== undefined ? ` (close timeout ${timeoutMs} ms)` : ''} before the record was delivered`)
+    this.serializing.failAll(error)
     for (const [topic, wait] of this.metadataWaits) this.stopWait(topic, wait, error)
     this.sink.abortAll(error)
     this.sink.stop()
@@ -570,6 +619,7 @@ class ProducerImpl<K, V> {
     this.acc.close()
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer)
     this.cluster.close()
+    this.interceptors?.close()
     for (const w of this.idleWaiters.splice(0)) w.resolve()
     this.log.debug(`producer closed`)
   }
@@ -597,12 +647,21 @@ class ProducerImpl<K, V> {
     }))
   }
 
-  /** Counters since the producer was created. */
-  metrics(): ProducerMetrics {
-    const c = this.sink.counters
+  private waitingSends(): number {
     let waiting = this.acc.waitingCount
     for (const w of this.metadataWaits.values()) waiting += w.queue.length
+    return waiting
+  }
+
+  /**
+   * Counters since the producer was created, and the Java producer's metrics
+   * (`list()`, `value(name)`: record-send-rate, request-latency-avg, ...).
+   */
+  metrics(): ProducerMetrics {
+    const c = this.sink.counters
+    const waiting = this.waitingSends()
     return {
+      ...clientMetrics(this.cluster.metrics),
       recordsSent: c.recordsSent,
       bytesSent: c.bytesSent,
       batchesSent: c.batchesSent,
@@ -662,7 +721,7 @@ class ProducerImpl<K, V> {
   async abortTransaction(options: AbortOptions = {}): Promise<void> {
     await this.transactionCall('abortTransaction', options, () => this.transactions('abortTransaction').abort(
       (error) => this.abortUnsent(error),
-      () => this.until(() => this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
+      () => this.until(() => this.serializing.length === 0 && this.metadataWaits.size === 0 && this.acc.incomplete.size === 0),
       this.blockDeadline(),
     ))
   }
@@ -757,18 +816,33 @@ function serializerFrom(option: unknown, key: string): Serializer<unknown> {
   throw new ConfigError(`invalid producer config: "${key}": expected a serializer object { serialize(topic, data, headers) } or a Java serializer class name`, { context: { key } })
 }
 
-function serialize<T>(s: Serializer<T>, topic: string, data: T, headers: Header[], what: 'key' | 'value'): Buffer | null {
-  let out: Buffer | null
+function serialize<T>(s: Serializer<T>, topic: string, data: T, headers: Header[], what: 'key' | 'value'): MaybeBytes {
+  let out: unknown
   try {
     out = s.serialize(topic, data, headers)
   } catch (e) {
-    if (e instanceof KafkaError) throw e
-    throw new SerializationError(`cannot serialize the ${what} for topic "${topic}": ${(e as Error)?.message ?? String(e)}`, { cause: e, context: { topic } })
+    throw serializeFailed(e, topic, what)
   }
   if (out === null || out === undefined) return null
   if (Buffer.isBuffer(out)) return out
-  if ((out as unknown) instanceof Uint8Array) return Buffer.from((out as Uint8Array).buffer, (out as Uint8Array).byteOffset, (out as Uint8Array).byteLength)
+  if (isThenable(out)) {
+    return Promise.resolve(out).then((o) => bytesOf(o, topic, what), (e: unknown) => {
+      throw serializeFailed(e, topic, what)
+    })
+  }
+  return bytesOf(out, topic, what)
+}
+
+function bytesOf(out: unknown, topic: string, what: 'key' | 'value'): Buffer | null {
+  if (out === null || out === undefined) return null
+  if (Buffer.isBuffer(out)) return out
+  if (out instanceof Uint8Array) return Buffer.from(out.buffer, out.byteOffset, out.byteLength)
   throw new SerializationError(`the ${what} serializer for topic "${topic}" returned ${typeof out}: expected a Buffer or null`, { context: { topic } })
+}
+
+function serializeFailed(e: unknown, topic: string, what: 'key' | 'value'): KafkaError {
+  if (e instanceof KafkaError) return e
+  return new SerializationError(`cannot serialize the ${what} for topic "${topic}": ${(e as Error)?.message ?? String(e)}`, { cause: e, context: { topic } })
 }
 
 /** Headers in array or object form → RecordHeader[] (undefined for none). */

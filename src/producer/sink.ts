@@ -29,6 +29,7 @@
  * - Runs are scheduled with setImmediate (work now) or one timer (linger,
  *   backoff, expiry); there is no timer when nothing is pending.
  */
+import type { ProducerMetricsRecorder } from '../metrics/producer.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { ConnectionError, KafkaError, TimeoutError, brokerError, restated } from '../errors.js'
 import type { Connection } from '../network/connection.js'
@@ -106,6 +107,8 @@ export class Sink {
   private stopped = false
   /** Called whenever a batch is done (flush and close wait on this). */
   onBatchDone: (() => void) | undefined
+  /** The producer's metrics (src/metrics/producer.ts). */
+  metrics: ProducerMetricsRecorder | undefined
 
   private readonly log: Log
 
@@ -333,6 +336,8 @@ export class Sink {
       topicData: [...topics.values()],
     }
     this.counters.requestsSent++
+    const sentAt = Date.now()
+    this.metrics?.requestSent(batches, sentAt)
     if (this.settings.acks === 0) {
       conn.request(ProduceApi, body, { noResponse: true }).then(
         () => this.requestDone(node, batches, null, undefined),
@@ -340,7 +345,10 @@ export class Sink {
       )
     } else {
       conn.request(ProduceApi, body).then(
-        (res) => this.requestDone(node, batches, res, undefined),
+        (res) => {
+          this.metrics?.responseReceived(Date.now() - sentAt, res.throttleTimeMs)
+          this.requestDone(node, batches, res, undefined)
+        },
         (e: unknown) => this.requestDone(node, batches, null, toKafkaError(e, 'produce request failed')),
       )
     }
@@ -417,6 +425,7 @@ export class Sink {
         topic: b.topic, partition: b.partition, records: b.recordCount, attempt: b.attempts + 1, error,
       })
       this.counters.retries += b.recordCount
+      this.metrics?.retried(b)
       this.acc.reenqueue(b, now, this.idem !== undefined)
     } else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
       this.succeed(b, baseOffset, logAppendTime, now)
@@ -434,6 +443,7 @@ export class Sink {
     const q = b.queue
     q.muted = true
     this.counters.splits++
+    this.metrics?.split()
     this.log.info(`splitting a batch of ${b.recordCount} records for ${b.topic}-${b.partition} that the broker found too large`, { topic: b.topic, partition: b.partition, records: b.recordCount })
     this.acc.split(b, now).then(
       () => undefined,
@@ -468,6 +478,7 @@ export class Sink {
     if (this.idem !== undefined) this.idem.failed(b, error, adjustSequences)
     if (b.fail(error)) {
       this.counters.errors += b.recordCount
+      this.metrics?.failed(b)
       this.acc.release(b, now)
       this.onBatchDone?.()
     }

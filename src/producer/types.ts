@@ -1,4 +1,5 @@
 /** The producer's public shapes (see API.md). */
+import type { ClientMetrics } from '../metrics/index.js'
 import type { KafkaError } from '../errors.js'
 import type { Header } from '../types.js'
 
@@ -50,7 +51,7 @@ export interface PartitionInfo {
 }
 
 /** Counters since the producer was created (Java's producer-metrics, by their meaning). */
-export interface ProducerMetrics {
+export interface ProducerMetrics extends ClientMetrics {
   /** Records acknowledged by the broker (or written, with acks=0). */
   recordsSent: number
   /** Bytes of record batches acknowledged (as sent: compressed when compression is on). */

@@ -6,15 +6,56 @@
  * field. `finish()` returns a view of the written bytes (no copy); the Writer
  * must not be reused after that unless `reset()` is called and the previous
  * view is no longer needed.
+ *
+ * Gathering (`gatherMin` > 0, used for requests on the wire): a byte field of
+ * at least `gatherMin` bytes (a Produce request's record batches) is not
+ * copied; the Writer notes where it goes, and `finishv()` returns the message
+ * as a list of buffers (written parts and those fields, in order) for one
+ * gathered socket write. `length` counts both; `finish()` joins them.
  */
 import { ProtocolError } from '../errors.js'
 
 export class Writer {
   buffer: Buffer
   offset = 0
+  /** Byte fields left in place (gathering), each at the `offset` where it belongs. */
+  private external: { at: number; bytes: Uint8Array }[] | undefined
+  private externalBytes = 0
+  private readonly gatherMin: number
 
-  constructor(initialSize = 256) {
+  constructor(initialSize = 256, options: { gatherMin?: number } = {}) {
     this.buffer = Buffer.allocUnsafe(initialSize)
+    this.gatherMin = options.gatherMin ?? 0
+  }
+
+  /** Bytes of the message: written ones and gathered fields. */
+  get length(): number {
+    return this.offset + this.externalBytes
+  }
+
+  /** The message as buffers to write in order (one when nothing was gathered); views, no copy. */
+  finishv(): Buffer[] {
+    const ext = this.external
+    if (ext === undefined) return [this.finish()]
+    const out: Buffer[] = []
+    let from = 0
+    for (const e of ext) {
+      if (e.at > from) out.push(this.buffer.subarray(from, e.at))
+      out.push(Buffer.isBuffer(e.bytes) ? e.bytes : Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.length))
+      from = e.at
+    }
+    if (this.offset > from) out.push(this.buffer.subarray(from, this.offset))
+    return out
+  }
+
+  /** A byte field: gathered when large enough, else copied. */
+  private field(b: Uint8Array): this {
+    if (this.gatherMin > 0 && b.length >= this.gatherMin) {
+      ;(this.external ??= []).push({ at: this.offset, bytes: b })
+      this.externalBytes += b.length
+      return this
+    }
+    return this.raw(b)
   }
 
   /** Makes room for `n` more bytes. */
@@ -30,11 +71,14 @@ export class Writer {
 
   reset(): this {
     this.offset = 0
+    this.external = undefined
+    this.externalBytes = 0
     return this
   }
 
-  /** The bytes written so far, as a view into the internal buffer. */
+  /** The bytes written so far, as a view into the internal buffer (joined into a new one if fields were gathered). */
   finish(): Buffer {
+    if (this.external !== undefined) return Buffer.concat(this.finishv(), this.length)
     return this.buffer.subarray(0, this.offset)
   }
 
@@ -190,7 +234,7 @@ export class Writer {
   /** int32 length + bytes. */
   bytes(b: Uint8Array): this {
     this.int32(b.length)
-    return this.raw(b)
+    return this.field(b)
   }
 
   nullableBytes(b: Uint8Array | null): this {
@@ -200,7 +244,7 @@ export class Writer {
 
   compactBytes(b: Uint8Array): this {
     this.uvarint(b.length + 1)
-    return this.raw(b)
+    return this.field(b)
   }
 
   compactNullableBytes(b: Uint8Array | null): this {

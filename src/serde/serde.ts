@@ -7,12 +7,38 @@ import { SerializationError } from '../errors.js'
 import { MAX_INT, MIN_INT } from '../protocol/int32.js'
 import type { Header } from '../types.js'
 
+/**
+ * Turns a key or value into bytes. It may return a promise (a Schema Registry
+ * look-up, say): the producer then queues that record, and the records sent
+ * after it, so that each partition still gets them in call order. A serializer
+ * that returns a value at once costs no promise.
+ */
 export interface Serializer<T> {
+  serialize(topic: string, data: T, headers: Header[]): Buffer | null | Promise<Buffer | null>
+}
+
+/**
+ * Turns fetched bytes into a key or value. It may return a promise: `poll()`
+ * awaits it before returning the record. A failure (throw or rejection) makes
+ * `poll()` throw a DeserializationError naming the record.
+ */
+export interface Deserializer<T> {
+  deserialize(topic: string, data: Buffer | null, headers: Header[]): T | Promise<T>
+}
+
+/** A serializer that always returns its result at once (every built-in one). */
+export interface SyncSerializer<T> extends Serializer<T> {
   serialize(topic: string, data: T, headers: Header[]): Buffer | null
 }
 
-export interface Deserializer<T> {
+/** A deserializer that always returns its result at once (every built-in one). */
+export interface SyncDeserializer<T> extends Deserializer<T> {
   deserialize(topic: string, data: Buffer | null, headers: Header[]): T
+}
+
+/** Whether `v` is a promise or another thenable (what an async serializer returns). */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
 }
 
 function sized(topic: string, data: Buffer, size: number, what: string): void {
@@ -29,7 +55,7 @@ export const serializers = {
   /** UTF-8 text (Java StringSerializer). */
   string: {
     serialize: (_t: string, data: string | null) => (data === null || data === undefined ? null : Buffer.from(data, 'utf8')),
-  } as Serializer<string | null>,
+  } as SyncSerializer<string | null>,
   /** 4-byte big-endian signed integer (Java IntegerSerializer). */
   int32: {
     serialize(topic: string, data: number | null) {
@@ -41,7 +67,7 @@ export const serializers = {
       b.writeInt32BE(data, 0)
       return b
     },
-  } as Serializer<number | null>,
+  } as SyncSerializer<number | null>,
   /** 2-byte big-endian signed integer (Java ShortSerializer). */
   int16: {
     serialize(topic: string, data: number | null) {
@@ -53,7 +79,7 @@ export const serializers = {
       b.writeInt16BE(data, 0)
       return b
     },
-  } as Serializer<number | null>,
+  } as SyncSerializer<number | null>,
   /** 8-byte big-endian signed integer from a bigint (Java LongSerializer). */
   int64: {
     serialize(topic: string, data: bigint | null) {
@@ -63,7 +89,7 @@ export const serializers = {
       b.writeBigInt64BE(BigInt.asIntN(64, data), 0)
       return b
     },
-  } as Serializer<bigint | null>,
+  } as SyncSerializer<bigint | null>,
   /** 8-byte IEEE 754 big-endian (Java DoubleSerializer). */
   double: {
     serialize(_t: string, data: number | null) {
@@ -72,7 +98,7 @@ export const serializers = {
       b.writeDoubleBE(data, 0)
       return b
     },
-  } as Serializer<number | null>,
+  } as SyncSerializer<number | null>,
   /** 4-byte IEEE 754 big-endian (Java FloatSerializer). */
   float: {
     serialize(_t: string, data: number | null) {
@@ -81,7 +107,7 @@ export const serializers = {
       b.writeFloatBE(data, 0)
       return b
     },
-  } as Serializer<number | null>,
+  } as SyncSerializer<number | null>,
   /** The canonical text form of a UUID, UTF-8 (Java UUIDSerializer). */
   uuid: {
     serialize(topic: string, data: string | null) {
@@ -89,7 +115,7 @@ export const serializers = {
       if (!UUID_RE.test(data)) throw new SerializationError(`cannot serialize "${data}" for topic "${topic}" as a UUID: expected 8-4-4-4-12 hex digits`, { context: { topic } })
       return Buffer.from(data.toLowerCase(), 'utf8')
     },
-  } as Serializer<string | null>,
+  } as SyncSerializer<string | null>,
   /** JSON.stringify as UTF-8. */
   json: {
     serialize(topic: string, data: unknown) {
@@ -100,51 +126,51 @@ export const serializers = {
         throw new SerializationError(`cannot serialize value for topic "${topic}" as JSON: ${(e as Error).message}`, { cause: e, context: { topic } })
       }
     },
-  } as Serializer<unknown>,
+  } as SyncSerializer<unknown>,
   /** Bytes as given (Java ByteArraySerializer); the default. */
   buffer: {
     serialize: (_t: string, data: Buffer | Uint8Array | null) =>
       data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-  } as Serializer<Buffer | null>,
+  } as SyncSerializer<Buffer | null>,
 }
 
 export const deserializers = {
-  string: { deserialize: (_t: string, data: Buffer | null) => (data === null ? null : data.toString('utf8')) } as Deserializer<string | null>,
+  string: { deserialize: (_t: string, data: Buffer | null) => (data === null ? null : data.toString('utf8')) } as SyncDeserializer<string | null>,
   int32: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
       sized(topic, data, 4, 'int32')
       return data.readInt32BE(0)
     },
-  } as Deserializer<number | null>,
+  } as SyncDeserializer<number | null>,
   int16: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
       sized(topic, data, 2, 'int16')
       return data.readInt16BE(0)
     },
-  } as Deserializer<number | null>,
+  } as SyncDeserializer<number | null>,
   int64: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
       sized(topic, data, 8, 'int64')
       return data.readBigInt64BE(0)
     },
-  } as Deserializer<bigint | null>,
+  } as SyncDeserializer<bigint | null>,
   double: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
       sized(topic, data, 8, 'double')
       return data.readDoubleBE(0)
     },
-  } as Deserializer<number | null>,
+  } as SyncDeserializer<number | null>,
   float: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
       sized(topic, data, 4, 'float')
       return data.readFloatBE(0)
     },
-  } as Deserializer<number | null>,
+  } as SyncDeserializer<number | null>,
   uuid: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
@@ -152,7 +178,7 @@ export const deserializers = {
       if (!UUID_RE.test(s)) throw new SerializationError(`cannot deserialize a UUID from topic "${topic}": "${s.slice(0, 40)}" is not 8-4-4-4-12 hex digits`, { context: { topic } })
       return s
     },
-  } as Deserializer<string | null>,
+  } as SyncDeserializer<string | null>,
   json: {
     deserialize(topic: string, data: Buffer | null) {
       if (data === null) return null
@@ -162,9 +188,9 @@ export const deserializers = {
         throw new SerializationError(`cannot deserialize JSON from topic "${topic}": ${(e as Error).message}`, { cause: e, context: { topic } })
       }
     },
-  } as Deserializer<unknown>,
+  } as SyncDeserializer<unknown>,
   /** A view of the record bytes (valid as long as the caller keeps it; copy to keep longer than the records batch). */
-  buffer: { deserialize: (_t: string, data: Buffer | null) => data } as Deserializer<Buffer | null>,
+  buffer: { deserialize: (_t: string, data: Buffer | null) => data } as SyncDeserializer<Buffer | null>,
 }
 
 const JAVA = 'org.apache.kafka.common.serialization.'

@@ -38,9 +38,10 @@ function area(file: string): string {
 const FORBIDDEN: Record<string, string[]> = {
   consumer: ['admin'],
   producer: ['admin'],
-  cluster: ['consumer', 'producer', 'admin'],
-  network: ['consumer', 'producer', 'admin'],
-  protocol: ['consumer', 'producer', 'admin'],
+  'share-consumer': ['admin', 'producer'],
+  cluster: ['consumer', 'share-consumer', 'producer', 'admin'],
+  network: ['consumer', 'share-consumer', 'producer', 'admin'],
+  protocol: ['consumer', 'share-consumer', 'producer', 'admin'],
 }
 
 test('import scanner sees every form of import', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { backoffDelay, retry } from '../../src/cluster/retry.js'
-import { sleep, until } from '../../src/cluster/wait.js'
+import { ambientSignal, sleep, until, withSignal } from '../../src/cluster/wait.js'
+import { Confirmation, ItemConfirmations, unconfirmed } from '../../src/cluster/confirm.js'
 import { ConnectionError, KafkaError, TimeoutError } from '../../src/errors.js'
 
 /** Runs `fn` with Math.random fixed to `r`. */
@@ -75,6 +76,66 @@ test('retry: non-retriable and non-Kafka errors are thrown at once, as they are'
   const plain = new Error('bug')
   await assert.rejects(retry('op', async () => { calls++; throw plain }, { backoffMs: 1, backoffMaxMs: 1, deadline: Date.now() + 5000 }), (e) => e === plain)
   assert.equal(calls, 2)
+})
+
+test('retry: a non-retriable broker code is believed only when the next attempt repeats it', async () => {
+  let calls = 0
+  const denied = () => new KafkaError('TOPIC_AUTHORIZATION_FAILED', { code: 29, type: 'TOPIC_AUTHORIZATION_FAILED', retriable: false })
+  await assert.rejects(retry('op', async () => { calls++; throw denied() }, { backoffMs: 1, backoffMaxMs: 1, deadline: Date.now() + 5000 }), /TOPIC_AUTHORIZATION_FAILED/)
+  assert.equal(calls, 2, 'asked twice')
+  // A corrupt answer once, then the real one: the call succeeds.
+  calls = 0
+  const out = await retry('op', async () => {
+    if (calls++ === 0) throw new KafkaError('INVALID_FETCH_SIZE', { code: 4, type: 'INVALID_FETCH_SIZE' })
+    return 'ok'
+  }, { backoffMs: 1, backoffMaxMs: 1, deadline: Date.now() + 5000 })
+  assert.equal(out, 'ok')
+  // Two different codes in a row confirm neither; confirm: false believes the first.
+  const codes = [4, 29, 29]
+  calls = 0
+  await assert.rejects(retry('op', async () => { throw new KafkaError('x', { code: codes[calls++]!, type: `T${codes[calls - 1]}` }) }, { backoffMs: 1, backoffMaxMs: 1, deadline: Date.now() + 5000 }), (e: KafkaError) => e.code === 29)
+  assert.equal(calls, 3)
+  calls = 0
+  await assert.rejects(retry('op', async () => { calls++; throw denied() }, { backoffMs: 1, backoffMaxMs: 1, deadline: Date.now() + 5000, confirm: false }))
+  assert.equal(calls, 1)
+})
+
+test('Confirmation: a retriable error or a success in between starts over; errors without a code are believed at once', () => {
+  const c = new Confirmation()
+  const e = new KafkaError('x', { code: 29, type: 'T' })
+  assert.equal(c.believe(e), false)
+  c.reset()
+  assert.equal(c.believe(e), false)
+  assert.equal(c.believe(e), true)
+  assert.equal(c.believe(new KafkaError('client-side')), true)
+})
+
+test('ItemConfirmations: each item confirms on its own; unconfirmed() is a retriable error caused by the suspect one', () => {
+  const c = new ItemConfirmations()
+  const e = new KafkaError('x', { code: 36, type: 'TOPIC_ALREADY_EXISTS' })
+  assert.equal(c.believe('a', e), false)
+  assert.equal(c.believe('b', e), false)
+  assert.equal(c.believe('a', e), true)
+  c.reset('b')
+  assert.equal(c.believe('b', e), false)
+  const u = unconfirmed(e)
+  assert.equal(u.retriable, true)
+  assert.equal(u.cause, e)
+})
+
+test('retry: the ambient signal of withSignal stops retries deep inside a call', async () => {
+  const ac = new AbortController()
+  let calls = 0
+  const p = withSignal(ac.signal, () => {
+    assert.equal(ambientSignal(), ac.signal)
+    return retry('op', async () => { calls++; throw retriable() }, { backoffMs: 50, backoffMaxMs: 50, deadline: Infinity })
+  })
+  setTimeout(() => ac.abort(new Error('stop')), 120)
+  await assert.rejects(p, /stop/)
+  const after = calls
+  await sleep(200)
+  assert.equal(calls, after, 'no attempt after the abort')
+  assert.equal(ambientSignal(), undefined)
 })
 
 test('retry: the retriable predicate decides what is retried', async () => {

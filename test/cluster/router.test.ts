@@ -150,7 +150,7 @@ test('withCoordinator: NOT_COORDINATOR and connection errors forget the coordina
   assert.equal(cluster.state.lookups, cluster.state.invalidated + 1)
 })
 
-test('withCoordinator: a non-retriable error fails at once, as it is', async () => {
+test('withCoordinator: a non-retriable error fails as it is once a second answer repeats it (cluster/confirm.ts)', async () => {
   const cluster = fakeCoordinators()
   let calls = 0
   const denied = brokerError(30, { group: 'g' })
@@ -158,6 +158,7 @@ test('withCoordinator: a non-retriable error fails at once, as it is', async () 
     calls++
     throw denied
   }), (e) => e === denied)
-  assert.equal(calls, 1)
+  // believed on repeat: asked once more, never a third time, and the coordinator is kept
+  assert.equal(calls, 2)
   assert.equal(cluster.state.invalidated, 0)
 })

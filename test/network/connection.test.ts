@@ -218,6 +218,33 @@ test('a request with no response times out, fails with TimeoutError and closes t
   }
 })
 
+test('a frame whose size came but whose body stops coming breaks the connection after request.timeout.ms, whatever the request allows', async () => {
+  // A corrupt size prefix announces more bytes than the broker sends: without a bound the
+  // connection would wait for them as long as the request's own timeout (a JoinGroup's is minutes).
+  const broker = await fakeBroker((s, id) => {
+    const head = Buffer.alloc(8)
+    head.writeInt32BE(1000, 0)
+    head.writeInt32BE(id, 4)
+    s.write(head)
+  })
+  const conn = connect(broker.port, { requestTimeoutMs: 300 })
+  try {
+    await conn.connect()
+    await assert.rejects(conn.request(MetadataApi, { topics: [] }, { timeoutMs: 600_000 }), (e: unknown) => {
+      assert.ok(e instanceof ConnectionError, `got ${String(e)}`)
+      assert.equal(e.retriable, true)
+      assert.equal(e.context.malformed, true)
+      assert.ok(e.cause instanceof ProtocolError)
+      assert.match(e.cause.message, /4 of its 1000 bytes arrived in 300 ms \(request\.timeout\.ms\)/)
+      return true
+    })
+    assert.ok(conn.isClosed)
+  } finally {
+    conn.close()
+    await broker.close()
+  }
+})
+
 test('connection refused fails with a ConnectionError naming the address', async () => {
   const conn = connect(1)
   await assert.rejects(conn.connect(), (e: unknown) => {

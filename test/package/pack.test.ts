@@ -111,13 +111,16 @@ test('programs type-check against the packed types and load the packed code, as 
     "import kafkajs, { Kafka } from 'samsa/kafkajs'",
     'const record: ProducerRecord<string, string> = { topic: "t", value: "v" }',
     "import { MockProducer, MockConsumer } from 'samsa/testing'",
-    'export const used = [Producer, Consumer, Admin, KafkaError, record, Kafka, kafkajs.Kafka satisfies typeof Kafka, new MockProducer<string, string>(), MockConsumer]',
+    "import { SchemaRegistryClient, AvroSerializer, type Schema } from 'samsa/schema-registry'",
+    'const schema: Schema = { schema: "{}" }',
+    'export const used = [Producer, Consumer, Admin, KafkaError, record, Kafka, kafkajs.Kafka satisfies typeof Kafka, new MockProducer<string, string>(), MockConsumer, SchemaRegistryClient, AvroSerializer, schema]',
   ].join('\n'))
   writeFileSync(join(app, 'cjs.cts'), [
     "import samsa = require('samsa')",
     "import kafkajs = require('samsa/kafkajs')",
     "import testing = require('samsa/testing')",
-    'export const used = [samsa.Producer, samsa.KafkaError, kafkajs.Kafka, kafkajs.default.Kafka satisfies typeof kafkajs.Kafka, testing.MockConsumer]',
+    "import registry = require('samsa/schema-registry')",
+    'export const used = [samsa.Producer, samsa.KafkaError, kafkajs.Kafka, kafkajs.default.Kafka satisfies typeof kafkajs.Kafka, testing.MockConsumer, registry.ProtobufSerializer]',
   ].join('\n'))
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -138,6 +141,9 @@ test('programs type-check against the packed types and load the packed code, as 
     "for (const m of [esmKafkajs, cjsKafkajs]) if (typeof m.Kafka !== 'function' || typeof m.default.Kafka !== 'function') throw new Error('samsa/kafkajs exports')",
     "const esmTesting = await import('samsa/testing'); const cjsTesting = require('samsa/testing')",
     "for (const m of [esmTesting, cjsTesting]) if (typeof m.MockProducer !== 'function' || typeof m.MockConsumer !== 'function') throw new Error('samsa/testing exports')",
+    "const esmRegistry = await import('samsa/schema-registry'); const cjsRegistry = require('samsa/schema-registry')",
+    // Each build loads the optional avsc package (a peer dependency) when a serializer parses its schema.
+    "for (const m of [esmRegistry, cjsRegistry]) new m.AvroSerializer(new m.SchemaRegistryClient({ 'schema.registry.url': 'http://127.0.0.1:1' }), { type: 'record', name: 'R', fields: [] })",
     "console.log('loaded')",
   ].join('\n')
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: app })

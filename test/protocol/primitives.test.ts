@@ -212,3 +212,22 @@ test('the writer grows from a tiny buffer and finish() returns only the written 
   w.reset()
   assert.equal(w.finish().length, 0)
 })
+
+test('Writer gathering: large byte fields stay in place, finishv() lists the parts in order, finish() joins them', () => {
+  const big = Buffer.alloc(5000, 7)
+  const small = Buffer.from([1, 2, 3])
+  const plain = new Writer(16)
+  const gather = new Writer(16, { gatherMin: 4096 })
+  for (const w of [plain, gather]) {
+    const at = w.reserveInt32()
+    w.int16(9).bytes(big).compactBytes(small).compactBytes(big).int8(-1)
+    w.patchInt32(at, w.length - 4)
+  }
+  assert.equal(gather.length, plain.length)
+  const parts = gather.finishv()
+  assert.equal(parts.length, 5) // head, big, middle, big, tail
+  assert.ok(parts[1] === big && parts[3] === big, 'the large fields are the caller\'s buffers, not copies')
+  assert.deepEqual(Buffer.concat(parts), plain.finish())
+  assert.deepEqual(gather.finish(), plain.finish())
+  assert.deepEqual(plain.finishv(), [plain.finish()])
+})

@@ -11,7 +11,10 @@ await runDriver(async (job, meter) => {
   const counter = new ConsumeCounter(job.count)
   await connected(consumer)
   consumer.subscribe([job.topic])
-  consumer.on('data', (m: any) => { counter.add(1, m.value ? m.value.length : 0) })
+  consumer.on('data', (m: any) => {
+    counter.see(m.partition, m.offset)
+    counter.add(1, m.value ? m.value.length : 0)
+  })
   consumer.consume()
   await counter.done
   return { report: consumed(counter, meter, "flowing mode, 'data' events"), close: () => new Promise<void>((resolve) => consumer.disconnect(() => resolve())) }

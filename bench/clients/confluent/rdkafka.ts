@@ -34,6 +34,7 @@ export function producerConfig (job: Job, lingerMs = job.lingerMs): Record<strin
 export const consumerTopicConfig = { 'auto.offset.reset': 'earliest' }
 
 export function consumerConfig (job: Job): Record<string, unknown> {
+  if (job.defaults) return { 'bootstrap.servers': job.bootstrap, 'group.id': job.groupId }
   return {
     'bootstrap.servers': job.bootstrap,
     'client.id': 'bench',

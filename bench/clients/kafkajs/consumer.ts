@@ -5,13 +5,15 @@ import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/drive
 await runDriver(async (job, meter) => {
   const { Kafka, logLevel } = await importPeer('kafkajs')
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
-  const consumer = kafka.consumer({
-    groupId: job.groupId,
-    minBytes: 1,
-    maxWaitTimeInMs: 500,
-    maxBytesPerPartition: 1024 * 1024,
-    maxBytes: 50 * 1024 * 1024
-  })
+  const consumer = kafka.consumer(job.defaults
+    ? { groupId: job.groupId }
+    : {
+        groupId: job.groupId,
+        minBytes: 1,
+        maxWaitTimeInMs: 500,
+        maxBytesPerPartition: 1024 * 1024,
+        maxBytes: 50 * 1024 * 1024
+      })
   const counter = new ConsumeCounter(job.count)
   await consumer.connect()
   await consumer.subscribe({ topics: [job.topic], fromBeginning: true })
@@ -19,7 +21,10 @@ await runDriver(async (job, meter) => {
     eachBatchAutoResolve: true,
     eachBatch: async ({ batch }: any) => {
       let bytes = 0
-      for (const m of batch.messages) bytes += m.value ? m.value.length : 0
+      for (const m of batch.messages) {
+        bytes += m.value ? m.value.length : 0
+        counter.see(batch.partition, m.offset)
+      }
       counter.add(batch.messages.length, bytes)
     }
   })

@@ -6,18 +6,23 @@ await runDriver(async (job, meter) => {
   const { KafkaClient } = await importPeer('@kafkats/client')
   const client = new KafkaClient({ clientId: 'bench', brokers: [job.bootstrap], logLevel: 'error' })
   await client.connect()
-  const consumer = client.consumer({
-    groupId: job.groupId,
-    autoOffsetReset: 'earliest',
-    isolationLevel: 'read_uncommitted',
-    minBytes: 1,
-    maxWaitMs: 500,
-    maxBytesPerPartition: 1024 * 1024
-  })
+  const consumer = client.consumer(job.defaults
+    ? { groupId: job.groupId, autoOffsetReset: 'earliest' }
+    : {
+        groupId: job.groupId,
+        autoOffsetReset: 'earliest',
+        isolationLevel: 'read_uncommitted',
+        minBytes: 1,
+        maxWaitMs: 500,
+        maxBytesPerPartition: 1024 * 1024
+      })
   const counter = new ConsumeCounter(job.count)
   const running = consumer.runBatch(job.topic, async (messages: any[]) => {
     let bytes = 0
-    for (const m of messages) bytes += m.value ? m.value.length : 0
+    for (const m of messages) {
+      bytes += m.value ? m.value.length : 0
+      counter.see(m.partition, m.offset)
+    }
     if (counter.add(messages.length, bytes)) consumer.stop()
   })
   running.catch((err: unknown) => { process.stderr.write(`runBatch: ${String(err)}\n`) })

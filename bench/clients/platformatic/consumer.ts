@@ -6,17 +6,22 @@ await runDriver(async (job, meter) => {
   const { Consumer } = await importPeer('@platformatic/kafka')
   const consumer = new Consumer({ clientId: 'bench', groupId: job.groupId, bootstrapBrokers: [job.bootstrap] })
   const counter = new ConsumeCounter(job.count)
-  const stream = await consumer.consume({
-    topics: [job.topic],
-    mode: 'committed',
-    fallbackMode: 'earliest',
-    autocommit: 5000,
-    minBytes: 1,
-    maxWaitTime: 500,
-    maxBytesPerPartition: 1024 * 1024,
-    maxBytes: 50 * 1024 * 1024
+  const stream = await consumer.consume(job.defaults
+    ? { topics: [job.topic], mode: 'committed', fallbackMode: 'earliest' }
+    : {
+        topics: [job.topic],
+        mode: 'committed',
+        fallbackMode: 'earliest',
+        autocommit: 5000,
+        minBytes: 1,
+        maxWaitTime: 500,
+        maxBytesPerPartition: 1024 * 1024,
+        maxBytes: 50 * 1024 * 1024
+      })
+  stream.on('data', (m: any) => {
+    counter.see(m.partition, m.offset)
+    counter.add(1, m.value ? m.value.length : 0)
   })
-  stream.on('data', (m: any) => { counter.add(1, m.value ? m.value.length : 0) })
   stream.on('error', (err: unknown) => { process.stderr.write(`stream: ${String(err)}\n`) })
   await counter.done
   return { report: consumed(counter, meter, "stream 'data' events"), close: async () => { await stream.close(); await consumer.close(true) } }

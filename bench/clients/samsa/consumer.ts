@@ -2,7 +2,8 @@
 import { ConsumeCounter, consumed, runDriver } from '../../lib/driver.js'
 import { samsa } from './load.js'
 
-function consumerConfig (bootstrap: string, groupId: string): Record<string, unknown> {
+function consumerConfig (bootstrap: string, groupId: string, defaults: boolean): Record<string, unknown> {
+  if (defaults) return { 'bootstrap.servers': bootstrap, 'group.id': groupId, 'auto.offset.reset': 'earliest' }
   return {
     'bootstrap.servers': bootstrap,
     'client.id': 'bench',
@@ -17,14 +18,17 @@ function consumerConfig (bootstrap: string, groupId: string): Record<string, unk
 
 await runDriver(async (job, meter) => {
   const { Consumer } = await samsa(['Consumer'])
-  const consumer = new Consumer(consumerConfig(job.bootstrap, job.groupId))
+  const consumer = new Consumer(consumerConfig(job.bootstrap, job.groupId, job.defaults))
   consumer.subscribe([job.topic])
   const counter = new ConsumeCounter(job.count)
   for (;;) {
     const records = await consumer.poll(500)
     if (records.count === 0) continue
     let bytes = 0
-    for (const r of records) bytes += r.value ? r.value.length : 0
+    for (const r of records) {
+      bytes += r.value ? r.value.length : 0
+      counter.see(r.partition, r.offset)
+    }
     if (counter.add(records.count, bytes)) break
   }
   return { report: consumed(counter, meter, 'poll() loop'), close: () => consumer.close() }

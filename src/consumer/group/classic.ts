@@ -306,6 +306,13 @@ export class ClassicMembership implements Membership {
       if (this.state !== 'joining') throw new KafkaError('join abandoned', { retriable: true })
       const code = res.errorCode
       if (code === ErrorCode.NONE) {
+        const nonsense = this.checkJoinResponse(res)
+        if (nonsense !== undefined) {
+          // Frames carry no checksum: a corrupt JoinGroup answer that still decodes must not become
+          // this member's generation (a follower that thinks it leads hands every member nothing).
+          this.log.warn(`group ${this.groupId}: JoinGroup answer cannot be right (${nonsense}); joining again`, { groupId: this.groupId })
+          throw new KafkaError(`JoinGroup answer cannot be right: ${nonsense}; joining again`, { type: 'CORRUPT_RESPONSE', retriable: true, context: { group: this.groupId } })
+        }
         this.memberId = res.memberId
         this.generation = res.generationId
         this.leaderId = res.leader
@@ -328,6 +335,37 @@ export class ClassicMembership implements Membership {
       if (retryJoin(code) || code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.MEMBER_ID_REQUIRED) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
       throw this.fatalError(code, err)
     }
+  }
+
+  /**
+   * Why a successful JoinGroup answer cannot be the coordinator's (a corrupt
+   * response that decoded), or undefined: a member id and a generation, an
+   * assignor this member offered, the member list only for the leader and
+   * with the leader in it (each member once, each subscription decodable),
+   * and no skipped assignment for a member without group.instance.id.
+   */
+  private checkJoinResponse(res: JoinGroupResponse): string | undefined {
+    if (res.memberId === '') return 'no member id'
+    if (this.memberId !== '' && this.instanceId === null && res.memberId !== this.memberId) return `member id ${res.memberId}, not ${this.memberId}`
+    if (res.generationId < 0) return `generation ${res.generationId}`
+    if (res.protocolName === null || !this.assignors.some((a) => a.name === res.protocolName)) return `assignor ${String(res.protocolName)}, which this member did not offer`
+    if (res.leader === '') return 'no leader'
+    const leads = res.leader === res.memberId
+    if (!leads) return res.members.length > 0 ? `${res.members.length} members sent to a follower` : undefined
+    if (res.skipAssignment && this.instanceId === null) return 'the leader is told to skip the assignment without group.instance.id'
+    if (res.skipAssignment) return undefined
+    const ids = new Set<string>()
+    for (const m of res.members) {
+      if (m.memberId === '' || ids.has(m.memberId)) return `member id "${m.memberId}" is empty or listed twice`
+      ids.add(m.memberId)
+      try {
+        decodeSubscription(m.memberId, m.groupInstanceId, m.metadata)
+      } catch (e) {
+        return (e as Error).message
+      }
+    }
+    if (!ids.has(res.memberId)) return 'the leader is not in its member list'
+    return undefined
   }
 
   private fatalError(code: number, err: KafkaError): KafkaError {

@@ -66,6 +66,9 @@ import { ShareFetchApi } from './share-fetch.js'
 import { ShareAcknowledgeApi } from './share-acknowledge.js'
 import { AddRaftVoterApi } from './add-raft-voter.js'
 import { RemoveRaftVoterApi } from './remove-raft-voter.js'
+import { DescribeShareGroupOffsetsApi } from './describe-share-group-offsets.js'
+import { AlterShareGroupOffsetsApi } from './alter-share-group-offsets.js'
+import { DeleteShareGroupOffsetsApi } from './delete-share-group-offsets.js'
 
 export type { TaggedField } from './_runtime.js'
 export {
@@ -152,6 +155,18 @@ export {
   type AlterReplicaLogDirsResponseInput,
 } from './alter-replica-log-dirs.js'
 export * as alterReplicaLogDirs from './alter-replica-log-dirs.js'
+export {
+  AlterShareGroupOffsetsApi,
+  encodeAlterShareGroupOffsetsRequest,
+  decodeAlterShareGroupOffsetsRequest,
+  type AlterShareGroupOffsetsRequest,
+  type AlterShareGroupOffsetsRequestInput,
+  encodeAlterShareGroupOffsetsResponse,
+  decodeAlterShareGroupOffsetsResponse,
+  type AlterShareGroupOffsetsResponse,
+  type AlterShareGroupOffsetsResponseInput,
+} from './alter-share-group-offsets.js'
+export * as alterShareGroupOffsets from './alter-share-group-offsets.js'
 export {
   AlterUserScramCredentialsApi,
   encodeAlterUserScramCredentialsRequest,
@@ -299,6 +314,18 @@ export {
 } from './delete-records.js'
 export * as deleteRecords from './delete-records.js'
 export {
+  DeleteShareGroupOffsetsApi,
+  encodeDeleteShareGroupOffsetsRequest,
+  decodeDeleteShareGroupOffsetsRequest,
+  type DeleteShareGroupOffsetsRequest,
+  type DeleteShareGroupOffsetsRequestInput,
+  encodeDeleteShareGroupOffsetsResponse,
+  decodeDeleteShareGroupOffsetsResponse,
+  type DeleteShareGroupOffsetsResponse,
+  type DeleteShareGroupOffsetsResponseInput,
+} from './delete-share-group-offsets.js'
+export * as deleteShareGroupOffsets from './delete-share-group-offsets.js'
+export {
   DeleteTopicsApi,
   encodeDeleteTopicsRequest,
   decodeDeleteTopicsRequest,
@@ -418,6 +445,18 @@ export {
   type DescribeQuorumResponseInput,
 } from './describe-quorum.js'
 export * as describeQuorum from './describe-quorum.js'
+export {
+  DescribeShareGroupOffsetsApi,
+  encodeDescribeShareGroupOffsetsRequest,
+  decodeDescribeShareGroupOffsetsRequest,
+  type DescribeShareGroupOffsetsRequest,
+  type DescribeShareGroupOffsetsRequestInput,
+  encodeDescribeShareGroupOffsetsResponse,
+  decodeDescribeShareGroupOffsetsResponse,
+  type DescribeShareGroupOffsetsResponse,
+  type DescribeShareGroupOffsetsResponseInput,
+} from './describe-share-group-offsets.js'
+export * as describeShareGroupOffsets from './describe-share-group-offsets.js'
 export {
   DescribeTopicPartitionsApi,
   encodeDescribeTopicPartitionsRequest,
@@ -957,7 +996,10 @@ export const apisByKey: ReadonlyMap<number, ApiDescriptor<unknown, unknown>> = n
   [79, ShareAcknowledgeApi],
   [80, AddRaftVoterApi],
   [81, RemoveRaftVoterApi],
+  [90, DescribeShareGroupOffsetsApi],
+  [91, AlterShareGroupOffsetsApi],
+  [92, DeleteShareGroupOffsetsApi],
 ])
 
 /** Api keys whose highest version is still marked unstable in the definitions (brokers only offer it when configured to). */
-export const apisWithUnstableLatestVersion: ReadonlySet<number> = new Set<number>([26, 68, 76, 77, 78, 79])
+export const apisWithUnstableLatestVersion: ReadonlySet<number> = new Set<number>([26, 68])

@@ -8,6 +8,7 @@ import {
   EMPTY_ARRAY,
   EMPTY_INPUT,
   unsupportedVersion,
+  unsupportedField,
   notNull,
   writeTaggedFields,
   readTaggedFields,
@@ -15,13 +16,15 @@ import {
 } from './_runtime.js'
 
 export interface ShareAcknowledgeRequest {
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   groupId: string | null
-  /** v0, nullable v0 */
+  /** v1-2, nullable v1-2 */
   memberId: string | null
-  /** v0 */
+  /** v1-2 */
   shareSessionEpoch: number
-  /** v0 */
+  /** v2, default false */
+  isRenewAck: boolean
+  /** v1-2 */
   topics: AcknowledgeTopic[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -30,14 +33,15 @@ export interface ShareAcknowledgeRequestInput {
   groupId?: string | null
   memberId?: string | null
   shareSessionEpoch?: number
+  isRenewAck?: boolean
   topics?: readonly AcknowledgeTopicInput[]
   _unknownTaggedFields?: readonly TaggedField[]
 }
 
 export interface AcknowledgeTopic {
-  /** v0 */
+  /** v1-2 */
   topicId: string
-  /** v0 */
+  /** v1-2 */
   partitions: AcknowledgePartition[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -49,9 +53,9 @@ export interface AcknowledgeTopicInput {
 }
 
 export interface AcknowledgePartition {
-  /** v0 */
+  /** v1-2 */
   partitionIndex: number
-  /** v0 */
+  /** v1-2 */
   acknowledgementBatches: AcknowledgementBatch[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -63,11 +67,11 @@ export interface AcknowledgePartitionInput {
 }
 
 export interface AcknowledgementBatch {
-  /** v0 */
+  /** v1-2 */
   firstOffset: bigint
-  /** v0 */
+  /** v1-2 */
   lastOffset: bigint
-  /** v0 */
+  /** v1-2 */
   acknowledgeTypes: number[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -80,15 +84,17 @@ export interface AcknowledgementBatchInput {
 }
 
 export interface ShareAcknowledgeResponse {
-  /** v0, ignorable */
+  /** v1-2 */
   throttleTimeMs: number
-  /** v0, ignorable */
+  /** v1-2 */
   errorCode: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   errorMessage: string | null
-  /** v0 */
+  /** v2, ignorable */
+  acquisitionLockTimeoutMs: number
+  /** v1-2 */
   responses: ShareAcknowledgeTopicResponse[]
-  /** v0 */
+  /** v1-2 */
   nodeEndpoints: NodeEndpoint[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -97,15 +103,16 @@ export interface ShareAcknowledgeResponseInput {
   throttleTimeMs?: number
   errorCode?: number
   errorMessage?: string | null
+  acquisitionLockTimeoutMs?: number
   responses?: readonly ShareAcknowledgeTopicResponseInput[]
   nodeEndpoints?: readonly NodeEndpointInput[]
   _unknownTaggedFields?: readonly TaggedField[]
 }
 
 export interface ShareAcknowledgeTopicResponse {
-  /** v0, ignorable */
+  /** v1-2 */
   topicId: string
-  /** v0 */
+  /** v1-2 */
   partitions: PartitionData[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -117,13 +124,13 @@ export interface ShareAcknowledgeTopicResponseInput {
 }
 
 export interface PartitionData {
-  /** v0 */
+  /** v1-2 */
   partitionIndex: number
-  /** v0 */
+  /** v1-2 */
   errorCode: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   errorMessage: string | null
-  /** v0 */
+  /** v1-2 */
   currentLeader: LeaderIdAndEpoch
   _unknownTaggedFields?: TaggedField[]
 }
@@ -137,9 +144,9 @@ export interface PartitionDataInput {
 }
 
 export interface LeaderIdAndEpoch {
-  /** v0 */
+  /** v1-2 */
   leaderId: number
-  /** v0 */
+  /** v1-2 */
   leaderEpoch: number
   _unknownTaggedFields?: TaggedField[]
 }
@@ -151,13 +158,13 @@ export interface LeaderIdAndEpochInput {
 }
 
 export interface NodeEndpoint {
-  /** v0 */
+  /** v1-2 */
   nodeId: number
-  /** v0 */
+  /** v1-2 */
   host: string
-  /** v0 */
+  /** v1-2 */
   port: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   rack: string | null
   _unknownTaggedFields?: TaggedField[]
 }
@@ -171,7 +178,7 @@ export interface NodeEndpointInput {
 }
 
 export function encodeShareAcknowledgeRequest(w: Writer, value: ShareAcknowledgeRequestInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareAcknowledgeRequest', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareAcknowledgeRequest', version)
   {
     const v = value.groupId === undefined ? null : value.groupId
     w.compactNullableString(v)
@@ -181,6 +188,11 @@ export function encodeShareAcknowledgeRequest(w: Writer, value: ShareAcknowledge
     w.compactNullableString(v)
   }
   w.int32(value.shareSessionEpoch ?? 0)
+  if (version >= 2) {
+    w.bool(value.isRenewAck ?? false)
+  } else if (value.isRenewAck !== undefined && value.isRenewAck !== false) {
+    throw unsupportedField('ShareAcknowledgeRequest', 'isRenewAck', version)
+  }
   {
     const v = value.topics ?? EMPTY_ARRAY
     w.compactArrayLength(v.length)
@@ -190,11 +202,12 @@ export function encodeShareAcknowledgeRequest(w: Writer, value: ShareAcknowledge
 }
 
 export function decodeShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowledgeRequest {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareAcknowledgeRequest', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareAcknowledgeRequest', version)
   const result: ShareAcknowledgeRequest = {
     groupId: r.compactNullableString(),
     memberId: r.compactNullableString(),
     shareSessionEpoch: r.int32(),
+    isRenewAck: version >= 2 ? r.bool() : false,
     topics: notNull(decodeAcknowledgeTopicArray(r, version, r.compactArrayLength(1)), 'ShareAcknowledgeRequest.topics'),
   }
   const unknown = readTaggedFields(r)
@@ -265,12 +278,15 @@ export function decodeAcknowledgementBatch(r: Reader, version: number): Acknowle
 }
 
 export function encodeShareAcknowledgeResponse(w: Writer, value: ShareAcknowledgeResponseInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareAcknowledgeResponse', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareAcknowledgeResponse', version)
   w.int32(value.throttleTimeMs ?? 0)
   w.int16(value.errorCode ?? 0)
   {
     const v = value.errorMessage === undefined ? null : value.errorMessage
     w.compactNullableString(v)
+  }
+  if (version >= 2) {
+    w.int32(value.acquisitionLockTimeoutMs ?? 0)
   }
   {
     const v = value.responses ?? EMPTY_ARRAY
@@ -286,11 +302,12 @@ export function encodeShareAcknowledgeResponse(w: Writer, value: ShareAcknowledg
 }
 
 export function decodeShareAcknowledgeResponse(r: Reader, version: number): ShareAcknowledgeResponse {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareAcknowledgeResponse', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareAcknowledgeResponse', version)
   const result: ShareAcknowledgeResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: r.compactNullableString(),
+    acquisitionLockTimeoutMs: version >= 2 ? r.int32() : 0,
     responses: notNull(decodeShareAcknowledgeTopicResponseArray(r, version, r.compactArrayLength(1)), 'ShareAcknowledgeResponse.responses'),
     nodeEndpoints: notNull(decodeNodeEndpointArray(r, version, r.compactArrayLength(1)), 'ShareAcknowledgeResponse.nodeEndpoints'),
   }
@@ -437,12 +454,12 @@ function decodeNodeEndpointArray(r: Reader, version: number, n: number | null): 
   return a
 }
 
-/** ShareAcknowledge (api key 79): versions 0, flexible 0, latest version unstable. */
+/** ShareAcknowledge (api key 79): versions 1-2, flexible 1-2. */
 export const ShareAcknowledgeApi: ApiDescriptor<ShareAcknowledgeRequestInput, ShareAcknowledgeResponse> = {
   apiKey: 79,
   name: 'ShareAcknowledge',
-  minVersion: 0,
-  maxVersion: 0,
+  minVersion: 1,
+  maxVersion: 2,
   requestHeaderVersion: () => 2,
   responseHeaderVersion: () => 1,
   encodeRequest: encodeShareAcknowledgeRequest,

@@ -8,6 +8,8 @@ import {
   EMPTY_ARRAY,
   EMPTY_INPUT,
   unsupportedVersion,
+  unsupportedField,
+  nullField,
   notNull,
   writeTaggedFields,
   readTaggedFields,
@@ -16,21 +18,29 @@ import {
 } from './_runtime.js'
 
 export interface ShareFetchRequest {
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   groupId: string | null
-  /** v0, nullable v0 */
+  /** v1-2, nullable v1-2 */
   memberId: string | null
-  /** v0 */
+  /** v1-2 */
   shareSessionEpoch: number
-  /** v0 */
+  /** v1-2 */
   maxWaitMs: number
-  /** v0 */
+  /** v1-2 */
   minBytes: number
-  /** v0, default 0x7fffffff */
+  /** v1-2, default 0x7fffffff */
   maxBytes: number
-  /** v0 */
+  /** v1-2 */
+  maxRecords: number
+  /** v1-2 */
+  batchSize: number
+  /** v2, default 0, ignorable */
+  shareAcquireMode: number
+  /** v2, default false */
+  isRenewAck: boolean
+  /** v1-2 */
   topics: FetchTopic[]
-  /** v0 */
+  /** v1-2 */
   forgottenTopicsData: ForgottenTopic[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -42,15 +52,19 @@ export interface ShareFetchRequestInput {
   maxWaitMs?: number
   minBytes?: number
   maxBytes?: number
+  maxRecords?: number
+  batchSize?: number
+  shareAcquireMode?: number
+  isRenewAck?: boolean
   topics?: readonly FetchTopicInput[]
   forgottenTopicsData?: readonly ForgottenTopicInput[]
   _unknownTaggedFields?: readonly TaggedField[]
 }
 
 export interface FetchTopic {
-  /** v0 */
+  /** v1-2 */
   topicId: string
-  /** v0 */
+  /** v1-2 */
   partitions: FetchPartition[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -62,11 +76,11 @@ export interface FetchTopicInput {
 }
 
 export interface FetchPartition {
-  /** v0 */
+  /** v1-2 */
   partitionIndex: number
-  /** v0 */
+  /** vnone */
   partitionMaxBytes: number
-  /** v0 */
+  /** v1-2 */
   acknowledgementBatches: AcknowledgementBatch[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -79,11 +93,11 @@ export interface FetchPartitionInput {
 }
 
 export interface AcknowledgementBatch {
-  /** v0 */
+  /** v1-2 */
   firstOffset: bigint
-  /** v0 */
+  /** v1-2 */
   lastOffset: bigint
-  /** v0 */
+  /** v1-2 */
   acknowledgeTypes: number[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -96,9 +110,9 @@ export interface AcknowledgementBatchInput {
 }
 
 export interface ForgottenTopic {
-  /** v0 */
+  /** v1-2 */
   topicId: string
-  /** v0 */
+  /** v1-2 */
   partitions: number[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -110,15 +124,17 @@ export interface ForgottenTopicInput {
 }
 
 export interface ShareFetchResponse {
-  /** v0 */
+  /** v1-2 */
   throttleTimeMs: number
-  /** v0 */
+  /** v1-2 */
   errorCode: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   errorMessage: string | null
-  /** v0 */
+  /** v1-2 */
+  acquisitionLockTimeoutMs: number
+  /** v1-2 */
   responses: ShareFetchableTopicResponse[]
-  /** v0 */
+  /** v1-2 */
   nodeEndpoints: NodeEndpoint[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -127,15 +143,16 @@ export interface ShareFetchResponseInput {
   throttleTimeMs?: number
   errorCode?: number
   errorMessage?: string | null
+  acquisitionLockTimeoutMs?: number
   responses?: readonly ShareFetchableTopicResponseInput[]
   nodeEndpoints?: readonly NodeEndpointInput[]
   _unknownTaggedFields?: readonly TaggedField[]
 }
 
 export interface ShareFetchableTopicResponse {
-  /** v0 */
+  /** v1-2 */
   topicId: string
-  /** v0 */
+  /** v1-2 */
   partitions: PartitionData[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -147,21 +164,21 @@ export interface ShareFetchableTopicResponseInput {
 }
 
 export interface PartitionData {
-  /** v0 */
+  /** v1-2 */
   partitionIndex: number
-  /** v0 */
+  /** v1-2 */
   errorCode: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   errorMessage: string | null
-  /** v0 */
+  /** v1-2 */
   acknowledgeErrorCode: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   acknowledgeErrorMessage: string | null
-  /** v0 */
+  /** v1-2 */
   currentLeader: LeaderIdAndEpoch
-  /** v0, nullable v0 */
+  /** v1-2 */
   records: Buffer | null
-  /** v0 */
+  /** v1-2 */
   acquiredRecords: AcquiredRecords[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -179,9 +196,9 @@ export interface PartitionDataInput {
 }
 
 export interface LeaderIdAndEpoch {
-  /** v0 */
+  /** v1-2 */
   leaderId: number
-  /** v0 */
+  /** v1-2 */
   leaderEpoch: number
   _unknownTaggedFields?: TaggedField[]
 }
@@ -193,11 +210,11 @@ export interface LeaderIdAndEpochInput {
 }
 
 export interface AcquiredRecords {
-  /** v0 */
+  /** v1-2 */
   firstOffset: bigint
-  /** v0 */
+  /** v1-2 */
   lastOffset: bigint
-  /** v0 */
+  /** v1-2 */
   deliveryCount: number
   _unknownTaggedFields?: TaggedField[]
 }
@@ -210,13 +227,13 @@ export interface AcquiredRecordsInput {
 }
 
 export interface NodeEndpoint {
-  /** v0 */
+  /** v1-2 */
   nodeId: number
-  /** v0 */
+  /** v1-2 */
   host: string
-  /** v0 */
+  /** v1-2 */
   port: number
-  /** v0, nullable v0, default null */
+  /** v1-2, nullable v1-2, default null */
   rack: string | null
   _unknownTaggedFields?: TaggedField[]
 }
@@ -230,7 +247,7 @@ export interface NodeEndpointInput {
 }
 
 export function encodeShareFetchRequest(w: Writer, value: ShareFetchRequestInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareFetchRequest', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareFetchRequest', version)
   {
     const v = value.groupId === undefined ? null : value.groupId
     w.compactNullableString(v)
@@ -243,6 +260,16 @@ export function encodeShareFetchRequest(w: Writer, value: ShareFetchRequestInput
   w.int32(value.maxWaitMs ?? 0)
   w.int32(value.minBytes ?? 0)
   w.int32(value.maxBytes ?? 2147483647)
+  w.int32(value.maxRecords ?? 0)
+  w.int32(value.batchSize ?? 0)
+  if (version >= 2) {
+    w.int8(value.shareAcquireMode ?? 0)
+  }
+  if (version >= 2) {
+    w.bool(value.isRenewAck ?? false)
+  } else if (value.isRenewAck !== undefined && value.isRenewAck !== false) {
+    throw unsupportedField('ShareFetchRequest', 'isRenewAck', version)
+  }
   {
     const v = value.topics ?? EMPTY_ARRAY
     w.compactArrayLength(v.length)
@@ -257,7 +284,7 @@ export function encodeShareFetchRequest(w: Writer, value: ShareFetchRequestInput
 }
 
 export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareFetchRequest', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareFetchRequest', version)
   const result: ShareFetchRequest = {
     groupId: r.compactNullableString(),
     memberId: r.compactNullableString(),
@@ -265,6 +292,10 @@ export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchR
     maxWaitMs: r.int32(),
     minBytes: r.int32(),
     maxBytes: r.int32(),
+    maxRecords: r.int32(),
+    batchSize: r.int32(),
+    shareAcquireMode: version >= 2 ? r.int8() : 0,
+    isRenewAck: version >= 2 ? r.bool() : false,
     topics: notNull(decodeFetchTopicArray(r, version, r.compactArrayLength(1)), 'ShareFetchRequest.topics'),
     forgottenTopicsData: notNull(decodeForgottenTopicArray(r, version, r.compactArrayLength(1)), 'ShareFetchRequest.forgottenTopicsData'),
   }
@@ -295,7 +326,7 @@ export function decodeFetchTopic(r: Reader, version: number): FetchTopic {
 
 export function encodeFetchPartition(w: Writer, value: FetchPartitionInput, version: number): void {
   w.int32(value.partitionIndex ?? 0)
-  w.int32(value.partitionMaxBytes ?? 0)
+  if (value.partitionMaxBytes !== undefined && value.partitionMaxBytes !== 0) throw unsupportedField('ShareFetchRequest', 'FetchPartition.partitionMaxBytes', version)
   {
     const v = value.acknowledgementBatches ?? EMPTY_ARRAY
     w.compactArrayLength(v.length)
@@ -307,7 +338,7 @@ export function encodeFetchPartition(w: Writer, value: FetchPartitionInput, vers
 export function decodeFetchPartition(r: Reader, version: number): FetchPartition {
   const result: FetchPartition = {
     partitionIndex: r.int32(),
-    partitionMaxBytes: r.int32(),
+    partitionMaxBytes: 0,
     acknowledgementBatches: notNull(decodeAcknowledgementBatchArray(r, version, r.compactArrayLength(1)), 'FetchPartition.acknowledgementBatches'),
   }
   const unknown = readTaggedFields(r)
@@ -358,13 +389,14 @@ export function decodeForgottenTopic(r: Reader, version: number): ForgottenTopic
 }
 
 export function encodeShareFetchResponse(w: Writer, value: ShareFetchResponseInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareFetchResponse', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareFetchResponse', version)
   w.int32(value.throttleTimeMs ?? 0)
   w.int16(value.errorCode ?? 0)
   {
     const v = value.errorMessage === undefined ? null : value.errorMessage
     w.compactNullableString(v)
   }
+  w.int32(value.acquisitionLockTimeoutMs ?? 0)
   {
     const v = value.responses ?? EMPTY_ARRAY
     w.compactArrayLength(v.length)
@@ -379,11 +411,12 @@ export function encodeShareFetchResponse(w: Writer, value: ShareFetchResponseInp
 }
 
 export function decodeShareFetchResponse(r: Reader, version: number): ShareFetchResponse {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareFetchResponse', version)
+  if (!(version >= 1 && version <= 2)) throw unsupportedVersion('ShareFetchResponse', version)
   const result: ShareFetchResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
     errorMessage: r.compactNullableString(),
+    acquisitionLockTimeoutMs: r.int32(),
     responses: notNull(decodeShareFetchableTopicResponseArray(r, version, r.compactArrayLength(1)), 'ShareFetchResponse.responses'),
     nodeEndpoints: notNull(decodeNodeEndpointArray(r, version, r.compactArrayLength(1)), 'ShareFetchResponse.nodeEndpoints'),
   }
@@ -430,7 +463,8 @@ export function encodePartitionData(w: Writer, value: PartitionDataInput, versio
   }
   {
     const v = value.records === undefined ? null : value.records
-    w.compactNullableBytes(v)
+    if (v === null) throw nullField('ShareFetchResponse', 'PartitionData.records', version)
+    w.compactBytes(v)
   }
   {
     const v = value.acquiredRecords ?? EMPTY_ARRAY
@@ -448,7 +482,7 @@ export function decodePartitionData(r: Reader, version: number): PartitionData {
     acknowledgeErrorCode: r.int16(),
     acknowledgeErrorMessage: r.compactNullableString(),
     currentLeader: decodeLeaderIdAndEpoch(r, version),
-    records: r.compactNullableBytes(),
+    records: r.compactBytes(),
     acquiredRecords: notNull(decodeAcquiredRecordsArray(r, version, r.compactArrayLength(1)), 'PartitionData.acquiredRecords'),
   }
   const unknown = readTaggedFields(r)
@@ -580,12 +614,12 @@ function decodeNodeEndpointArray(r: Reader, version: number, n: number | null): 
   return a
 }
 
-/** ShareFetch (api key 78): versions 0, flexible 0, latest version unstable. */
+/** ShareFetch (api key 78): versions 1-2, flexible 1-2. */
 export const ShareFetchApi: ApiDescriptor<ShareFetchRequestInput, ShareFetchResponse> = {
   apiKey: 78,
   name: 'ShareFetch',
-  minVersion: 0,
-  maxVersion: 0,
+  minVersion: 1,
+  maxVersion: 2,
   requestHeaderVersion: () => 2,
   responseHeaderVersion: () => 1,
   encodeRequest: encodeShareFetchRequest,

@@ -16,9 +16,9 @@ import {
 } from './_runtime.js'
 
 export interface ShareGroupDescribeRequest {
-  /** v0 */
+  /** v1 */
   groupIds: string[]
-  /** v0 */
+  /** v1 */
   includeAuthorizedOperations: boolean
   _unknownTaggedFields?: TaggedField[]
 }
@@ -30,9 +30,9 @@ export interface ShareGroupDescribeRequestInput {
 }
 
 export interface ShareGroupDescribeResponse {
-  /** v0 */
+  /** v1 */
   throttleTimeMs: number
-  /** v0 */
+  /** v1 */
   groups: DescribedGroup[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -44,23 +44,23 @@ export interface ShareGroupDescribeResponseInput {
 }
 
 export interface DescribedGroup {
-  /** v0 */
+  /** v1 */
   errorCode: number
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   errorMessage: string | null
-  /** v0 */
+  /** v1 */
   groupId: string
-  /** v0 */
+  /** v1 */
   groupState: string
-  /** v0 */
+  /** v1 */
   groupEpoch: number
-  /** v0 */
+  /** v1 */
   assignmentEpoch: number
-  /** v0 */
+  /** v1 */
   assignorName: string
-  /** v0 */
+  /** v1 */
   members: Member[]
-  /** v0, default -2147483648 */
+  /** v1, default -2147483648 */
   authorizedOperations: number
   _unknownTaggedFields?: TaggedField[]
 }
@@ -79,19 +79,19 @@ export interface DescribedGroupInput {
 }
 
 export interface Member {
-  /** v0 */
+  /** v1 */
   memberId: string
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   rackId: string | null
-  /** v0 */
+  /** v1 */
   memberEpoch: number
-  /** v0 */
+  /** v1 */
   clientId: string
-  /** v0 */
+  /** v1 */
   clientHost: string
-  /** v0 */
+  /** v1 */
   subscribedTopicNames: string[]
-  /** v0 */
+  /** v1 */
   assignment: Assignment
   _unknownTaggedFields?: TaggedField[]
 }
@@ -108,7 +108,7 @@ export interface MemberInput {
 }
 
 export interface Assignment {
-  /** v0 */
+  /** v1 */
   topicPartitions: TopicPartitions[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -119,11 +119,11 @@ export interface AssignmentInput {
 }
 
 export interface TopicPartitions {
-  /** v0 */
+  /** v1 */
   topicId: string
-  /** v0 */
+  /** v1 */
   topicName: string
-  /** v0 */
+  /** v1 */
   partitions: number[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -136,7 +136,7 @@ export interface TopicPartitionsInput {
 }
 
 export function encodeShareGroupDescribeRequest(w: Writer, value: ShareGroupDescribeRequestInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupDescribeRequest', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupDescribeRequest', version)
   {
     const v = value.groupIds ?? EMPTY_ARRAY
     w.compactArrayLength(v.length)
@@ -147,7 +147,7 @@ export function encodeShareGroupDescribeRequest(w: Writer, value: ShareGroupDesc
 }
 
 export function decodeShareGroupDescribeRequest(r: Reader, version: number): ShareGroupDescribeRequest {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupDescribeRequest', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupDescribeRequest', version)
   const result: ShareGroupDescribeRequest = {
     groupIds: notNull(readCompactStringArray(r, r.compactArrayLength(1)), 'ShareGroupDescribeRequest.groupIds'),
     includeAuthorizedOperations: r.bool(),
@@ -158,7 +158,7 @@ export function decodeShareGroupDescribeRequest(r: Reader, version: number): Sha
 }
 
 export function encodeShareGroupDescribeResponse(w: Writer, value: ShareGroupDescribeResponseInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupDescribeResponse', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupDescribeResponse', version)
   w.int32(value.throttleTimeMs ?? 0)
   {
     const v = value.groups ?? EMPTY_ARRAY
@@ -169,7 +169,7 @@ export function encodeShareGroupDescribeResponse(w: Writer, value: ShareGroupDes
 }
 
 export function decodeShareGroupDescribeResponse(r: Reader, version: number): ShareGroupDescribeResponse {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupDescribeResponse', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupDescribeResponse', version)
   const result: ShareGroupDescribeResponse = {
     throttleTimeMs: r.int32(),
     groups: notNull(decodeDescribedGroupArray(r, version, r.compactArrayLength(1)), 'ShareGroupDescribeResponse.groups'),
@@ -341,12 +341,12 @@ function decodeTopicPartitionsArray(r: Reader, version: number, n: number | null
   return a
 }
 
-/** ShareGroupDescribe (api key 77): versions 0, flexible 0, latest version unstable. */
+/** ShareGroupDescribe (api key 77): versions 1, flexible 1. */
 export const ShareGroupDescribeApi: ApiDescriptor<ShareGroupDescribeRequestInput, ShareGroupDescribeResponse> = {
   apiKey: 77,
   name: 'ShareGroupDescribe',
-  minVersion: 0,
-  maxVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
   requestHeaderVersion: () => 2,
   responseHeaderVersion: () => 1,
   encodeRequest: encodeShareGroupDescribeRequest,

@@ -15,15 +15,15 @@ import {
 } from './_runtime.js'
 
 export interface ShareGroupHeartbeatRequest {
-  /** v0 */
+  /** v1 */
   groupId: string
-  /** v0 */
+  /** v1 */
   memberId: string
-  /** v0 */
+  /** v1 */
   memberEpoch: number
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   rackId: string | null
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   subscribedTopicNames: string[] | null
   _unknownTaggedFields?: TaggedField[]
 }
@@ -38,19 +38,19 @@ export interface ShareGroupHeartbeatRequestInput {
 }
 
 export interface ShareGroupHeartbeatResponse {
-  /** v0 */
+  /** v1 */
   throttleTimeMs: number
-  /** v0 */
+  /** v1 */
   errorCode: number
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   errorMessage: string | null
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   memberId: string | null
-  /** v0 */
+  /** v1 */
   memberEpoch: number
-  /** v0 */
+  /** v1 */
   heartbeatIntervalMs: number
-  /** v0, nullable v0, default null */
+  /** v1, nullable v1, default null */
   assignment: Assignment | null
   _unknownTaggedFields?: TaggedField[]
 }
@@ -67,7 +67,7 @@ export interface ShareGroupHeartbeatResponseInput {
 }
 
 export interface Assignment {
-  /** v0 */
+  /** v1 */
   topicPartitions: TopicPartitions[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -78,9 +78,9 @@ export interface AssignmentInput {
 }
 
 export interface TopicPartitions {
-  /** v0 */
+  /** v1 */
   topicId: string
-  /** v0 */
+  /** v1 */
   partitions: number[]
   _unknownTaggedFields?: TaggedField[]
 }
@@ -92,7 +92,7 @@ export interface TopicPartitionsInput {
 }
 
 export function encodeShareGroupHeartbeatRequest(w: Writer, value: ShareGroupHeartbeatRequestInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupHeartbeatRequest', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupHeartbeatRequest', version)
   {
     const v = value.groupId ?? ''
     w.compactString(v)
@@ -119,7 +119,7 @@ export function encodeShareGroupHeartbeatRequest(w: Writer, value: ShareGroupHea
 }
 
 export function decodeShareGroupHeartbeatRequest(r: Reader, version: number): ShareGroupHeartbeatRequest {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupHeartbeatRequest', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupHeartbeatRequest', version)
   const result: ShareGroupHeartbeatRequest = {
     groupId: r.compactString(),
     memberId: r.compactString(),
@@ -133,7 +133,7 @@ export function decodeShareGroupHeartbeatRequest(r: Reader, version: number): Sh
 }
 
 export function encodeShareGroupHeartbeatResponse(w: Writer, value: ShareGroupHeartbeatResponseInput, version: number): void {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupHeartbeatResponse', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupHeartbeatResponse', version)
   w.int32(value.throttleTimeMs ?? 0)
   w.int16(value.errorCode ?? 0)
   {
@@ -159,7 +159,7 @@ export function encodeShareGroupHeartbeatResponse(w: Writer, value: ShareGroupHe
 }
 
 export function decodeShareGroupHeartbeatResponse(r: Reader, version: number): ShareGroupHeartbeatResponse {
-  if (!(version >= 0 && version <= 0)) throw unsupportedVersion('ShareGroupHeartbeatResponse', version)
+  if (!(version >= 1 && version <= 1)) throw unsupportedVersion('ShareGroupHeartbeatResponse', version)
   const result: ShareGroupHeartbeatResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),
@@ -219,12 +219,12 @@ function decodeTopicPartitionsArray(r: Reader, version: number, n: number | null
   return a
 }
 
-/** ShareGroupHeartbeat (api key 76): versions 0, flexible 0, latest version unstable. */
+/** ShareGroupHeartbeat (api key 76): versions 1, flexible 1. */
 export const ShareGroupHeartbeatApi: ApiDescriptor<ShareGroupHeartbeatRequestInput, ShareGroupHeartbeatResponse> = {
   apiKey: 76,
   name: 'ShareGroupHeartbeat',
-  minVersion: 0,
-  maxVersion: 0,
+  minVersion: 1,
+  maxVersion: 1,
   requestHeaderVersion: () => 2,
   responseHeaderVersion: () => 1,
   encodeRequest: encodeShareGroupHeartbeatRequest,

@@ -56,6 +56,15 @@ export interface DecodedRecord {
   headers: RecordHeader[]
 }
 
+/**
+ * Builds the object a parsed record becomes: parsers call it once per record,
+ * so a caller that wants its own record type (the consumer's ConsumerRecord)
+ * gets one object per record instead of a DecodedRecord and then its own.
+ */
+export type RecordFactory<T> = (offset: bigint, timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[]) => T
+
+const decodedRecord: RecordFactory<DecodedRecord> = (offset, timestamp, key, value, headers) => ({ offset, timestamp, key, value, headers })
+
 export interface ReadBatchesOptions {
   /** Verify each batch's CRC-32C (Java's `check.crcs`). Default true. */
   checkCrc?: boolean
@@ -111,15 +120,7 @@ export function readBatches(data: Buffer, options: ReadBatchesOptions = {}): Rec
       throw new ProtocolError(`record batch at offset ${baseOffset} is ${size} bytes, less than the ${RECORD_BATCH_OVERHEAD}-byte header`)
     }
     const crc = data.readUInt32BE(at + 17)
-    if (checkCrc) {
-      const computed = crc32c(data.subarray(at + 21, at + size))
-      if (computed !== crc) {
-        throw new ProtocolError(
-          `record batch at offset ${baseOffset} is corrupt: stored CRC 0x${crc.toString(16)}, computed 0x${computed.toString(16)}`,
-          { type: 'CORRUPT_MESSAGE', context: { offset: baseOffset } },
-        )
-      }
-    }
+    if (checkCrc) checkCrcOf(data.subarray(at + 21, at + size), crc, baseOffset)
     const attributes = data.readInt16BE(at + 21)
     const lastOffsetDelta = data.readInt32BE(at + 23)
     const recordCount = data.readInt32BE(at + 57)
@@ -158,14 +159,41 @@ export function readBatches(data: Buffer, options: ReadBatchesOptions = {}): Rec
   return batches
 }
 
+/** Throws ProtocolError (CORRUPT_MESSAGE) unless `covered` (attributes to the end of a batch) has CRC-32C `crc`. */
+function checkCrcOf(covered: Buffer, crc: number, baseOffset: bigint): void {
+  const computed = crc32c(covered)
+  if (computed !== crc) {
+    throw new ProtocolError(
+      `record batch at offset ${baseOffset} is corrupt: stored CRC 0x${crc.toString(16)}, computed 0x${computed.toString(16)}`,
+      { type: 'CORRUPT_MESSAGE', context: { offset: baseOffset } },
+    )
+  }
+}
+
+/**
+ * Checks the CRC of batches that `readBatches` returned with `checkCrc: false`
+ * (their `records` are views into the fetched data, so the bytes the CRC
+ * covers are right before them). Throws as `readBatches` does.
+ */
+export function checkBatchCrcs(batches: readonly RecordBatch[]): void {
+  for (const b of batches) {
+    const r = b.records
+    const from = RECORD_BATCH_OVERHEAD - 21
+    checkCrcOf(Buffer.from(r.buffer, r.byteOffset - from, r.length + from), b.crc, b.baseOffset)
+  }
+}
+
 /**
  * The records of `batch`, decompressing its records section first when it is
  * compressed (off the event loop, bounded by `maxDecompressedBytes`).
  */
-export async function decodeRecords(batch: RecordBatch, options: DecodeRecordsOptions = {}): Promise<DecodedRecord[]> {
-  if (batch.compression === 'none' || batch.recordCount === 0) return parseRecords(batch, batch.compression === 'none' ? batch.records : EMPTY)
+export async function decodeRecords(batch: RecordBatch, options?: DecodeRecordsOptions): Promise<DecodedRecord[]>
+export async function decodeRecords<T>(batch: RecordBatch, options: DecodeRecordsOptions, make: RecordFactory<T>): Promise<T[]>
+export async function decodeRecords<T>(batch: RecordBatch, options: DecodeRecordsOptions = {}, make?: RecordFactory<T>): Promise<T[]> {
+  const m = (make ?? decodedRecord) as RecordFactory<T>
+  if (batch.compression === 'none' || batch.recordCount === 0) return parseRecords(batch, batch.compression === 'none' ? batch.records : EMPTY, m)
   const bytes = await decompress(batch.compression, batch.records, options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES)
-  return parseRecords(batch, bytes)
+  return parseRecords(batch, bytes, m)
 }
 
 // Cursor of the record parser. Parsing is synchronous, so module state is safe
@@ -232,7 +260,10 @@ function readNullableBytes(what: string): Buffer | null {
  * {@link decodeRecords} calls it after decompressing). Exactly `recordCount`
  * records must fill `bytes`, each exactly its declared length.
  */
-export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[] {
+export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[]
+export function parseRecords<T>(batch: RecordBatch, bytes: Buffer, make: RecordFactory<T>): T[]
+export function parseRecords<T>(batch: RecordBatch, bytes: Buffer, make?: RecordFactory<T>): T[] {
+  const build = (make ?? decodedRecord) as RecordFactory<T>
   const count = batch.recordCount
   if (count < 0 || count * MIN_RECORD_SIZE > bytes.length) {
     throw new ProtocolError(
@@ -240,7 +271,7 @@ export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[]
       { context: { offset: batch.baseOffset } },
     )
   }
-  const out: DecodedRecord[] = new Array(count)
+  const out: T[] = new Array(count)
   const logAppendTime = batch.timestampType === 'LogAppendTime'
   const baseTimestamp = batch.baseTimestamp
   const maxTimestamp = batch.maxTimestamp
@@ -275,13 +306,13 @@ export function parseRecords(batch: RecordBatch, bytes: Buffer): DecodedRecord[]
         headers.push({ key: headerKey, value: readNullableBytes('header value') })
       }
       if (pos !== recordEnd) fail(`record ${i} declares ${length} bytes but its fields take ${length - (recordEnd - pos)}`)
-      out[i] = {
-        offset: smallOffsets ? BigInt(baseOffsetNumber + offsetDelta) : baseOffset + BigInt(offsetDelta),
-        timestamp: logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta,
+      out[i] = build(
+        smallOffsets ? BigInt(baseOffsetNumber + offsetDelta) : baseOffset + BigInt(offsetDelta),
+        logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta,
         key,
         value,
         headers,
-      }
+      )
     }
     if (pos !== sectionEnd) {
       throw new ProtocolError(

@@ -200,3 +200,27 @@ test('beginningOffsets, endOffsets and offsetsForTimes', async () => {
     await c.close()
   }
 })
+
+test('a seek while a fetch is in flight drops that fetch\'s answer: poll resumes at the sought offset', async () => {
+  const t = uniqueName('consumer-seek-inflight')
+  await producer.createTopic(t, 1)
+  await producer.send(t, 0, Array.from({ length: 100 }, (_, i) => ({ value: `a-${i}` })))
+  // A long fetch.max.wait.ms keeps the fetch from offset 100 waiting on the broker until new records arrive.
+  const c = consumer({ 'fetch.max.wait.ms': 20_000 })
+  const tp = { topic: t, partition: 0 }
+  try {
+    c.assign([tp])
+    let got = 0
+    for (let i = 0; i < 50 && got < 100; i++) got += (await c.poll(2000)).count
+    assert.equal(got, 100)
+    await new Promise((r) => setTimeout(r, 500)) // the fetch from offset 100 is out
+    c.seek(tp, 50n)
+    await producer.send(t, 0, Array.from({ length: 10 }, (_, i) => ({ value: `b-${i}` })))
+    await new Promise((r) => setTimeout(r, 500)) // its answer (offsets 100..109) has arrived
+    const offsets: bigint[] = []
+    for (let i = 0; i < 50 && offsets.length < 60; i++) for (const r of await c.poll(2000)) offsets.push(r.offset)
+    assert.deepEqual(offsets, Array.from({ length: 60 }, (_, i) => BigInt(50 + i)))
+  } finally {
+    await c.close()
+  }
+})

@@ -1,0 +1,89 @@
+/**
+ * Connection metrics, as Java's Selector reports them in the
+ * `<client>-metrics` group (connection-count, request-rate,
+ * incoming-byte-rate, ...) and per broker in `<client>-node-metrics`
+ * (tag node-id "node-<id>").
+ */
+import type { Connection } from '../network/connection.js'
+import type { ConnectionObserver } from '../network/diagnostics.js'
+import type { Metrics, Sensor } from './registry.js'
+
+export class NetworkMetrics implements ConnectionObserver {
+  private readonly group: string
+  private readonly nodeGroup: string
+  private open = 0
+  private readonly created: Sensor
+  private readonly closes: Sensor
+  private readonly requests: Sensor
+  private readonly responses: Sensor
+  private readonly outgoing: Sensor
+  private readonly incoming: Sensor
+  private readonly io: Sensor
+  /** Others told of the same events (the KafkaJS facade's instrumentation events). */
+  readonly listeners: ConnectionObserver[] = []
+
+  constructor(private readonly metrics: Metrics, prefix: string, private readonly clientId: string) {
+    this.group = `${prefix}-metrics`
+    this.nodeGroup = `${prefix}-node-metrics`
+    const tags = { 'client-id': clientId }
+    const g = this.group
+    metrics.gauge('connection-count', g, 'The current number of active connections.', tags, () => this.open)
+    this.created = metrics.sensor('connections-created', (s) => s.meter(g, 'connection-creation', 'new connections established', tags, true))
+    this.closes = metrics.sensor('connections-closed', (s) => s.meter(g, 'connection-close', 'connections closed', tags, true))
+    this.requests = metrics.sensor('bytes-sent', (s) => s.meter(g, 'request', 'requests sent', tags, true).meter(g, 'outgoing-byte', 'outgoing bytes sent to all servers', tags).avgMax(g, 'request-size', 'size of requests sent', tags))
+    this.responses = metrics.sensor('bytes-received', (s) => s.meter(g, 'response', 'responses received', tags, true).meter(g, 'incoming-byte', 'bytes read off all sockets', tags))
+    this.io = metrics.sensor('io', (s) => s.meter(g, 'network-io', 'network operations (reads or writes) on all connections', tags, true))
+    this.outgoing = this.requests
+    this.incoming = this.responses
+  }
+
+  private node(conn: Connection): { out: Sensor; in: Sensor } {
+    const id = conn.options.nodeId
+    const tags = { 'client-id': this.clientId, 'node-id': `node-${id}` }
+    const g = this.nodeGroup
+    return {
+      out: this.metrics.sensor(`node-${id}.bytes-sent`, (s) => s.meter(g, 'request', 'requests sent', tags, true).meter(g, 'outgoing-byte', 'outgoing bytes', tags).avgMax(g, 'request-size', 'size of requests sent', tags)),
+      in: this.metrics.sensor(`node-${id}.bytes-received`, (s) => s.meter(g, 'response', 'responses received', tags, true).meter(g, 'incoming-byte', 'incoming bytes', tags)),
+    }
+  }
+
+  connected(conn: Connection): void {
+    this.open++
+    this.created.record()
+    for (const l of this.listeners) l.connected(conn)
+  }
+
+  closed(conn: Connection): void {
+    this.open--
+    this.closes.record()
+    for (const l of this.listeners) l.closed(conn)
+  }
+
+  sent(conn: Connection, api: string, bytes: number, inFlight: number): void {
+    const now = Date.now()
+    this.outgoing.record(bytes, now)
+    this.io.record(1, now)
+    this.node(conn).out.record(bytes, now)
+    for (const l of this.listeners) l.sent(conn, api, bytes, inFlight)
+  }
+
+  received(conn: Connection, api: string, bytes: number, latencyMs: number): void {
+    const now = Date.now()
+    this.incoming.record(bytes, now)
+    this.io.record(1, now)
+    // As Java's, a connection opened to a bootstrap address keeps node id -1 ("node--1").
+    this.node(conn).in.record(bytes, now)
+    this.nodeLatency(conn).record(latencyMs, now)
+    for (const l of this.listeners) l.received(conn, api, bytes, latencyMs)
+  }
+
+  private nodeLatency(conn: Connection): Sensor {
+    const id = conn.options.nodeId
+    const tags = { 'client-id': this.clientId, 'node-id': `node-${id}` }
+    return this.metrics.sensor(`node-${id}.latency`, (s) => s.avgMax(this.nodeGroup, 'request-latency', 'request latency in ms', tags))
+  }
+
+  timedOut(conn: Connection, api: string, timeoutMs: number): void {
+    for (const l of this.listeners) l.timedOut(conn, api, timeoutMs)
+  }
+}

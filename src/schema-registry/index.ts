@@ -1,0 +1,15 @@
+// samsa/schema-registry: a Confluent Schema Registry client and Avro, JSON
+// Schema and Protobuf serdes in Confluent's wire format. See docs/schema-registry.md.
+export { SchemaRegistryClient, RegistryErrorCode } from './client.js'
+export type { Schema, SchemaType, SchemaReference, RegisteredSchema, RegisterOptions, Compatibility, Mode } from './client.js'
+export { AvroSerializer, AvroDeserializer } from './avro.js'
+export type { AvroSchema, AvroDeserializerOptions } from './avro.js'
+export { JsonSchemaSerializer, JsonSchemaDeserializer } from './json-schema.js'
+export type { JsonSchema, JsonSchemaDeserializerOptions } from './json-schema.js'
+export { ProtobufSerializer, ProtobufDeserializer } from './protobuf.js'
+export type { ProtobufSerializerOptions } from './protobuf.js'
+export { RegistrySerializer, RegistryDeserializer, subjectName } from './serde.js'
+export type { Codec, SerdeOptions, DeserializerOptions } from './serde.js'
+export { frame, unframe, MAGIC_BYTE } from './wire.js'
+export { SchemaRegistryError, SerializationError, DeserializationError } from '../errors.js'
+export type { SchemaRegistryConfigInput, SchemaRegistrySerdeConfigInput, SubjectNameStrategyFunction } from '../config/schema-registry.js'

@@ -1,0 +1,129 @@
+/**
+ * Protobuf in Confluent's wire format, with `protobufjs` (an optional peer
+ * dependency: `npm install protobufjs`). The registered schema is the .proto
+ * file's text; the frame carries the message indexes of the message type
+ * written (its path in the file). Values are plain objects: enums as their
+ * names, int64 fields as decimal strings, bytes as Buffers; fields left out
+ * read back as their defaults. Imports of other registered schemas are
+ * references; google/protobuf/*.proto well-known types are built in.
+ */
+import type * as Pbjs from 'protobufjs'
+import { loadOptional } from '../protocol/records/optional.js'
+import { RegistryDeserializer, RegistrySerializer, type Codec, type DeserializerOptions, type SerdeOptions } from './serde.js'
+import type { Schema, SchemaRegistryClient } from './client.js'
+
+type PbjsModule = typeof Pbjs
+const pbjs = (): PbjsModule => loadOptional<PbjsModule>('protobufjs', 'Protobuf (samsa/schema-registry)')
+
+interface Parsed {
+  root: Pbjs.Root
+  /** The file's message types, depth first, with their message indexes. */
+  messages: { type: Pbjs.Type; indexes: number[] }[]
+  /** The type a serializer writes (the named one, else the file's first message). */
+  main: Pbjs.Type
+}
+
+function fileMessages(ns: Pbjs.NamespaceBase, prefix: number[], out: Parsed['messages']): void {
+  let i = 0
+  for (const n of ns.nestedArray) {
+    if (n instanceof pbjs().Type) {
+      const indexes = [...prefix, i++]
+      out.push({ type: n, indexes })
+      fileMessages(n, indexes, out)
+    }
+  }
+}
+
+function packageNamespace(root: Pbjs.Root, pkg: string | undefined): Pbjs.NamespaceBase {
+  if (pkg === undefined || pkg === '') return root
+  const ns = root.lookup(pkg)
+  return ns instanceof pbjs().Namespace ? ns : root
+}
+
+function addImports(root: Pbjs.Root, imports: string[] | undefined): void {
+  for (const file of imports ?? []) {
+    if (file.startsWith('google/protobuf/')) {
+      const json = pbjs().common.get(file)
+      if (json !== null) root.addJSON((json as { nested: Record<string, Pbjs.AnyNestedObject> }).nested)
+    }
+  }
+}
+
+async function parseFile(schema: Schema, client: SchemaRegistryClient, messageName: string | undefined): Promise<Parsed> {
+  const root = new (pbjs().Root)()
+  const seen = new Set<string>()
+  const load = async (s: Schema): Promise<void> => {
+    for (const ref of s.references ?? []) {
+      const key = `${ref.subject}/${ref.version}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      const referenced = await client.getSchemaVersion(ref.subject, ref.version)
+      await load(referenced)
+      const r = pbjs().parse(referenced.schema, root, { keepCase: true })
+      addImports(root, r.imports)
+    }
+  }
+  await load(schema)
+  return finish(root, schema, messageName)
+}
+
+function finish(root: Pbjs.Root, schema: Schema, messageName: string | undefined): Parsed {
+  const r = pbjs().parse(schema.schema, root, { keepCase: true })
+  addImports(root, r.imports)
+  root.resolveAll()
+  const messages: Parsed['messages'] = []
+  fileMessages(packageNamespace(root, r.package), [], messages)
+  if (messages.length === 0) throw new Error('the .proto schema defines no message')
+  let main = messages[0]!.type
+  if (messageName !== undefined) {
+    const found = messages.find((m) => m.type.name === messageName || m.type.fullName === `.${messageName}` || m.type.fullName === messageName)
+    if (found === undefined) throw new Error(`the .proto schema has no message "${messageName}"; it has ${messages.map((m) => m.type.fullName.slice(1)).join(', ')}`)
+    main = found.type
+  }
+  return { root, messages, main }
+}
+
+function codec(messageName: string | undefined): Codec<Parsed> {
+  return {
+    type: 'PROTOBUF',
+    parse(schema, client) {
+      if (schema.references !== undefined && schema.references.length > 0) return parseFile(schema, client, messageName)
+      return finish(new (pbjs().Root)(), schema, messageName)
+    },
+    recordName: (p) => p.main.fullName.replace(/^\./, ''),
+    encode(p, value) {
+      const msg = value instanceof pbjs().Message ? value : p.main.fromObject(value as Record<string, unknown>)
+      return Buffer.from(p.main.encode(msg).finish())
+    },
+    indexes(p) {
+      return p.messages.find((m) => m.type === p.main)!.indexes
+    },
+    decode(writer, payload, indexes) {
+      const key = indexes.join('.')
+      const m = writer.messages.find((x) => x.indexes.join('.') === key)
+      if (m === undefined) throw new Error(`message indexes [${indexes.join(', ')}] name no message of the writer's schema`)
+      const msg = m.type.decode(payload)
+      return m.type.toObject(msg, { enums: String, longs: String, bytes: Buffer as unknown as typeof String, defaults: true })
+    },
+  }
+}
+
+export interface ProtobufSerializerOptions extends SerdeOptions {
+  /** The message type to write (simple or fully-qualified name); default the file's first message. */
+  messageName?: string
+}
+
+/** Writes messages of a .proto schema (Java's KafkaProtobufSerializer). */
+export class ProtobufSerializer<T = Record<string, unknown>> extends RegistrySerializer<T, unknown> {
+  constructor(client: SchemaRegistryClient, proto: string, options: ProtobufSerializerOptions = {}) {
+    const { messageName, ...rest } = options
+    super(client, codec(messageName), { schema: proto, schemaType: 'PROTOBUF' }, rest)
+  }
+}
+
+/** Reads messages written with a registered .proto schema, as plain objects (Java's KafkaProtobufDeserializer). */
+export class ProtobufDeserializer<T = Record<string, unknown>> extends RegistryDeserializer<T, unknown> {
+  constructor(client: SchemaRegistryClient, options: Omit<DeserializerOptions, 'readerSchema'> = {}) {
+    super(client, codec(undefined), options)
+  }
+}

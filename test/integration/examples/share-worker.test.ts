@@ -1,0 +1,38 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Admin, Producer } from '../../../src/index.js'
+import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
+import { startExample } from './run-example.js'
+
+test('examples/share-worker.ts: two workers share the jobs, a failing job is released then rejected on its third delivery', { skip: !kafkaVersionAtLeast('4.1.0') && 'share groups need Kafka 4.1+' }, async () => {
+  const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
+  const producer = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': 'org.apache.kafka.common.serialization.StringSerializer' })
+  const topic = uniqueName('share-worker-example')
+  const group = uniqueName('share-worker-example-group')
+  const env = { GROUP: group }
+  await admin.createTopics([{ topic, numPartitions: 1 }])
+  await admin.incrementalAlterConfigs([{ type: 'group', name: group, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] }])
+  const a = startExample('examples/share-worker.ts', [topic, 'ann'], env)
+  const b = startExample('examples/share-worker.ts', [topic, 'ben'], env)
+  try {
+    await Promise.all([a.waitFor((l) => l.includes('ann started'), 'ann starting'), b.waitFor((l) => l.includes('ben started'), 'ben starting')])
+    for (let i = 0; i < 20; i++) await producer.send({ topic, value: i === 7 ? 'job-7-fail' : `job-${i}` })
+    const all = () => [...a.lines(), ...b.lines()]
+    const done = () => all().filter((l) => / done job-/.test(l))
+    await a.waitFor(() => done().length >= 19 && all().some((l) => / reject job-7-fail \(delivery 3\)/.test(l)), '19 jobs done and job 7 rejected', 120000)
+    const jobs = done().map((l) => l.split(' ').at(-1)).sort()
+    assert.equal(new Set(jobs).size, 19, `each job done once: ${jobs.join(',')}`)
+    assert.deepEqual(all().filter((l) => l.includes('job-7-fail')).map((l) => l.replace(/^\w+ /, '')).sort((x, y) => x.slice(-2).localeCompare(y.slice(-2))), [
+      'release job-7-fail (delivery 1)', 'release job-7-fail (delivery 2)', 'reject job-7-fail (delivery 3)',
+    ])
+  } finally {
+    a.child.kill('SIGINT')
+    b.child.kill('SIGINT')
+    const [ea, eb] = await Promise.all([a.exited, b.exited])
+    assert.equal(ea.code, 0, ea.stderr)
+    assert.equal(eb.code, 0, eb.stderr)
+    assert.equal(a.lines().at(-1), 'ann closed')
+    await producer.close()
+    await admin.close()
+  }
+})

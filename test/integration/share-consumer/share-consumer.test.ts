@@ -1,0 +1,231 @@
+// ShareConsumer (KIP-932) against a real broker: work-queue semantics across
+// members, release/reject, delivery counts, the delivery limit, close
+// releasing what a member holds, explicit mode, commit results. Needs Kafka
+// 4.x; on 3.9 only the UNSUPPORTED_VERSION check runs.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Admin, ShareConsumer, deserializers, KafkaError, type ShareConsumerRecord } from '../../../src/index.js'
+import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
+import { TestProducer } from '../../helpers/produce.js'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const share = kafkaVersionAtLeast('4.1.0')
+const producer = new TestProducer()
+const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
+
+after(async () => {
+  producer.close()
+  await admin.close()
+})
+
+/** A share group that starts at the earliest offset (share.auto.offset.reset is a group config). */
+async function group(prefix: string, extra: Record<string, string> = {}): Promise<string> {
+  const g = uniqueName(prefix)
+  await admin.incrementalAlterConfigs([{ type: 'group', name: g, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }, ...Object.entries(extra).map(([name, value]) => ({ name, value }))] }])
+  return g
+}
+
+function consumer(groupId: string, extra: Record<string, unknown> = {}) {
+  return new ShareConsumer({
+    'bootstrap.servers': bootstrapServers(),
+    'group.id': groupId,
+    'value.deserializer': deserializers.string,
+    ...extra,
+  })
+}
+
+async function pollUntil<K, V>(c: ShareConsumer<K, V>, enough: () => boolean, onRecord: (r: ShareConsumerRecord<K, V>) => void, ms = 60000): Promise<void> {
+  const end = Date.now() + ms
+  while (!enough() && Date.now() < end) for (const r of await c.poll(500)) onRecord(r)
+}
+
+test('on a broker without share groups the first poll fails with UNSUPPORTED_VERSION', { skip: share }, async () => {
+  const c = consumer(uniqueName('share-old'))
+  try {
+    c.subscribe(['any'])
+    await assert.rejects(c.poll(5000), (e: KafkaError) => e.type === 'UNSUPPORTED_VERSION' && /share groups/.test(e.message))
+  } finally {
+    await c.close()
+  }
+})
+
+test('config: group.id is required, unknown options are named', () => {
+  assert.throws(() => new ShareConsumer({ 'bootstrap.servers': bootstrapServers() } as never), /group\.id|share group/)
+  assert.throws(() => new ShareConsumer({ 'bootstrap.servers': bootstrapServers(), 'group.id': 'g', 'share.acknowledgement.mode': 'sometimes' } as never), /share\.acknowledgement\.mode/)
+})
+
+test('three members of a share group on a 1-partition topic each get distinct records, together all of them', { skip: !share }, async () => {
+  const topic = uniqueName('share-work')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-work-g')
+  const total = 300
+  const members = [consumer(g, { 'max.poll.records': 10 }), consumer(g, { 'max.poll.records': 10 }), consumer(g, { 'max.poll.records': 10 })]
+  const seen = new Map<string, number>()
+  const perMember = members.map(() => 0)
+  try {
+    for (const m of members) m.subscribe([topic])
+    // All three join before the records arrive.
+    await Promise.all(members.map((m) => m.poll(3000)))
+    await producer.fill(topic, 1, total, 'w', 10)
+    const end = Date.now() + 90000
+    while (seen.size < total && Date.now() < end) {
+      await Promise.all(members.map(async (m, i) => {
+        for (const r of await m.poll(300)) {
+          seen.set(r.value!, (seen.get(r.value!) ?? 0) + 1)
+          perMember[i]!++
+        }
+        // Slow workers: each holds its records a little, so the others get theirs.
+        await new Promise((res) => setTimeout(res, 20))
+      }))
+    }
+    assert.equal(seen.size, total, 'every record was delivered')
+    for (const [v, n] of seen) assert.equal(n, 1, `${v} delivered ${n} times`)
+    assert.ok(perMember.filter((n) => n > 0).length >= 2, `records spread over members: ${perMember.join(', ')}`)
+  } finally {
+    await Promise.all(members.map((m) => m.close()))
+  }
+})
+
+test('release makes a record come back with delivery count 2; reject makes it never come back; commitSync reports per partition', { skip: !share }, async () => {
+  const topic = uniqueName('share-ack')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-ack-g')
+  await producer.fill(topic, 1, 3, 'a')
+  const c = consumer(g, { 'share.acknowledgement.mode': 'explicit' })
+  try {
+    c.subscribe([topic])
+    const first: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(c, () => first.length >= 3, (r) => first.push(r))
+    assert.deepEqual(first.map((r) => [r.value, r.deliveryCount]), [['a-0', 1], ['a-1', 1], ['a-2', 1]])
+    c.acknowledge(first[0]!, 'accept')
+    c.acknowledge(first[1]!, 'release')
+    c.acknowledge(first[2]!, 'reject')
+    assert.throws(() => c.acknowledge(first[0]!, 'accept'), /not a record of this consumer awaiting acknowledgement/)
+    const results = await c.commitSync()
+    assert.deepEqual(results.map((r) => [r.topic, r.partition, r.error]), [[topic, 0, null]])
+    const again: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(c, () => again.length >= 1, (r) => again.push(r))
+    assert.deepEqual(again.map((r) => [r.value, r.deliveryCount]), [['a-1', 2]])
+    c.acknowledge(again[0]!, 'accept')
+    await c.commitSync()
+    // Nothing else comes back: a-2 was rejected, a-0 and a-1 accepted.
+    const rest: string[] = []
+    for (let i = 0; i < 4; i++) for (const r of await c.poll(500)) { rest.push(r.value!); c.acknowledge(r) }
+    assert.deepEqual(rest, [])
+  } finally {
+    await c.close()
+  }
+})
+
+test('explicit mode: polling with unacknowledged records fails; implicit mode accepts them at the next poll', { skip: !share }, async () => {
+  const topic = uniqueName('share-modes')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-modes-g')
+  await producer.fill(topic, 1, 2, 'm')
+  const c = consumer(g, { 'share.acknowledgement.mode': 'explicit' })
+  try {
+    c.subscribe([topic])
+    const got: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(c, () => got.length >= 2, (r) => got.push(r))
+    await assert.rejects(c.poll(100), /not acknowledged/)
+  } finally {
+    await c.close() // explicit mode: releases them
+  }
+  const d = consumer(g)
+  try {
+    d.subscribe([topic])
+    const got: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(d, () => got.length >= 2, (r) => got.push(r))
+    assert.deepEqual(got.map((r) => [r.value, r.deliveryCount]), [['m-0', 2], ['m-1', 2]], 'released by close, delivered again')
+    const more: string[] = []
+    for (let i = 0; i < 4; i++) for (const r of await d.poll(500)) more.push(r.value!)
+    assert.deepEqual(more, [], 'the next polls accepted them implicitly')
+  } finally {
+    await d.close()
+  }
+})
+
+test('after group.share.delivery.count.limit deliveries a record is archived', { skip: !share }, async () => {
+  const topic = uniqueName('share-limit')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-limit-g', { 'share.delivery.count.limit': '2' })
+  await producer.fill(topic, 1, 1, 'l')
+  const c = consumer(g, { 'share.acknowledgement.mode': 'explicit' })
+  const counts: number[] = []
+  try {
+    c.subscribe([topic])
+    const end = Date.now() + 60000
+    while (Date.now() < end && counts.length < 5) {
+      const rs = [...(await c.poll(1000))]
+      for (const r of rs) {
+        counts.push(r.deliveryCount)
+        c.acknowledge(r, 'release')
+      }
+      if (rs.length === 0 && counts.length >= 2) break
+    }
+    assert.deepEqual(counts, [1, 2])
+  } finally {
+    await c.close()
+  }
+})
+
+test('close releases what a member holds; wakeup ends a poll; the async iterator yields records', { skip: !share }, async () => {
+  const topic = uniqueName('share-close')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-close-g')
+  await producer.fill(topic, 1, 5, 'c')
+  const a = consumer(g, { 'share.acknowledgement.mode': 'explicit' })
+  a.subscribe([topic])
+  const held: string[] = []
+  await pollUntil(a, () => held.length >= 5, (r) => held.push(r.value!))
+  await a.close()
+  const b = consumer(g)
+  try {
+    b.subscribe([topic])
+    const got: ShareConsumerRecord<Buffer, string>[] = []
+    for await (const r of b) {
+      got.push(r)
+      if (got.length >= 5) break
+    }
+    assert.deepEqual(got.map((r) => r.value).sort(), held.sort())
+    assert.ok(got.every((r) => r.deliveryCount === 2))
+    setTimeout(() => b.wakeup(), 200)
+    await assert.rejects(b.poll(30000), { name: 'WakeupError' })
+  } finally {
+    await b.close()
+  }
+})
+
+test('a member killed without acknowledging: its records are delivered again after the acquisition lock times out', { skip: !share }, async () => {
+  const topic = uniqueName('share-crash')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-crash-g', { 'share.record.lock.duration.ms': '15000' })
+  await producer.fill(topic, 1, 4, 'k')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'fixtures', 'holder.ts'), g, topic, '4'], {
+    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers() },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  try {
+    const end = Date.now() + 90000
+    while (!out.includes('held') && Date.now() < end) await new Promise((r) => setTimeout(r, 200))
+    assert.match(out, /held 4/)
+  } finally {
+    child.kill('SIGKILL')
+    await exited
+  }
+  const c = consumer(g)
+  try {
+    c.subscribe([topic])
+    const got: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(c, () => got.length >= 4, (r) => got.push(r), 90000)
+    assert.deepEqual(got.map((r) => [r.value, r.deliveryCount]), [['k-0', 2], ['k-1', 2], ['k-2', 2], ['k-3', 2]])
+  } finally {
+    await c.close()
+  }
+})
