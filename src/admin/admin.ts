@@ -14,6 +14,7 @@
 import { listShareGroups, describeShareGroups, listShareGroupOffsets, alterShareGroupOffsets, deleteShareGroupOffsets, type ShareGroupState, type ShareGroupListing, type ShareGroupDescription, type ShareGroupOffset } from './share-groups.js'
 import { adminSchema, type AdminConfig, type AdminConfigInput } from '../config/admin.js'
 import { parseConfig } from '../config/validate.js'
+import { configFromProperties } from '../config/properties.js'
 import { Cluster } from '../cluster/cluster.js'
 import { withSignal } from '../cluster/wait.js'
 import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
@@ -95,6 +96,16 @@ export class Admin {
   readonly config: AdminConfig
   private readonly cluster: Cluster
   private closed = false
+
+  /**
+   * A admin client from a Java client `.properties` file (a path, or the text itself),
+   * `overrides` applied last. Keys of Java's clients that mean nothing here
+   * (`interceptor.classes`, `send.buffer.bytes`, `client.dns.lookup`, ...) are
+   * ignored with a logged warning; see docs/compatibility.md.
+   */
+  static fromProperties(source: string, overrides: Record<string, unknown> = {}): Admin {
+    return new Admin(configFromProperties(source, 'admin', overrides) as AdminConfigInput)
+  }
 
   constructor(config: AdminConfigInput) {
     this.config = parseConfig(adminSchema, config, 'admin')

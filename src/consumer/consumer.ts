@@ -21,6 +21,7 @@ import { sleep, until } from '../cluster/wait.js'
 import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
+import { configFromProperties } from '../config/properties.js'
 import { AbortError, brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
@@ -154,6 +155,16 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private readonly initialising = new Set<Promise<void>>()
   /** Called on wakeup() and close() to end waits on work that goes on (a rebalance). */
   private readonly interrupters = new Set<() => void>()
+
+  /**
+   * A consumer from a Java client `.properties` file (a path, or the text itself),
+   * `overrides` applied last. Keys of Java's clients that mean nothing here
+   * (`interceptor.classes`, `send.buffer.bytes`, `client.dns.lookup`, ...) are
+   * ignored with a logged warning; see docs/compatibility.md.
+   */
+  static fromProperties(source: string, overrides: Record<string, unknown> = {}): ConsumerImpl<unknown, unknown> {
+    return new ConsumerImpl(configFromProperties(source, 'consumer', overrides) as ConsumerOptions) as ConsumerImpl<unknown, unknown>
+  }
 
   constructor(config: ConsumerOptions) {
     this.config = parseConfig(consumerSchema, config, 'consumer')
@@ -927,6 +938,13 @@ export interface ConsumerConstructor {
   /** Key and value types given explicitly: `new Consumer<number, string>(config)`; the deserializers must fit them. */
   new <K, V>(config: ConsumerOptions<DeserializerOptionFor<K>, DeserializerOptionFor<V>>): ConsumerImpl<K, V>
   readonly prototype: ConsumerImpl<unknown, unknown>
+  /**
+   * A consumer from a Java client `.properties` file (a path, or the text itself),
+   * `overrides` applied last. Keys of Java's clients that mean nothing here
+   * (`interceptor.classes`, `send.buffer.bytes`, `client.dns.lookup`, ...) are
+   * ignored with a logged warning; see docs/compatibility.md.
+   */
+  fromProperties<K = Buffer, V = Buffer>(source: string, overrides?: Record<string, unknown>): ConsumerImpl<K, V>
 }
 
 export const Consumer = ConsumerImpl as unknown as ConsumerConstructor

@@ -30,6 +30,7 @@ import { clientMetrics } from '../metrics/index.js'
 import { ProducerInterceptors, type ProducerInterceptor } from '../instrumentation/interceptors.js'
 import { Cluster } from '../cluster/cluster.js'
 import { Log } from '../logger.js'
+import { configFromProperties } from '../config/properties.js'
 import { retry } from '../cluster/retry.js'
 import { until as untilDeadline } from '../cluster/wait.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
@@ -110,6 +111,16 @@ class ProducerImpl<K, V> {
   private idleTimer: NodeJS.Timeout | undefined
   /** A transaction call whose caller aborted its wait, still running. */
   private txnPending: { method: string; promise: Promise<void> } | undefined
+
+  /**
+   * A producer from a Java client `.properties` file (a path, or the text itself),
+   * `overrides` applied last. Keys of Java's clients that mean nothing here
+   * (`interceptor.classes`, `send.buffer.bytes`, `client.dns.lookup`, ...) are
+   * ignored with a logged warning; see docs/compatibility.md.
+   */
+  static fromProperties(source: string, overrides: Record<string, unknown> = {}): ProducerImpl<unknown, unknown> {
+    return new ProducerImpl(configFromProperties(source, 'producer', overrides) as ProducerConfigInput<SerializerOption, SerializerOption>)
+  }
 
   constructor(config: ProducerConfigInput<SerializerOption, SerializerOption>) {
     const c = parseProducerConfig(config)
@@ -779,6 +790,13 @@ export interface ProducerConstructor {
   /** Key and value types given explicitly: `new Producer<number, string>(config)`. */
   new <K, V>(config: ProducerConfigInput<SerializerOptionFor<K>, SerializerOptionFor<V>>): Producer<K, V>
   readonly prototype: Producer<unknown, unknown>
+  /**
+   * A producer from a Java client `.properties` file (a path, or the text itself),
+   * `overrides` applied last. Keys of Java's clients that mean nothing here
+   * (`interceptor.classes`, `send.buffer.bytes`, `client.dns.lookup`, ...) are
+   * ignored with a logged warning; see docs/compatibility.md.
+   */
+  fromProperties<K = Buffer, V = Buffer>(source: string, overrides?: Record<string, unknown>): Producer<K, V>
 }
 
 export const Producer = ProducerImpl as unknown as ProducerConstructor

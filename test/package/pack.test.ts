@@ -149,3 +149,15 @@ test('programs type-check against the packed types and load the packed code, as 
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: app })
   assert.equal(stdout.trim(), 'loaded')
 })
+
+test('@arethetypeswrong/cli finds no problem with the packed types (node16 from CJS and ESM, bundler)', async () => {
+  const attw = join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js')
+  // its own `npm pack` of the package folder; it exits non-zero on a problem in the profile's resolutions
+  const { stdout } = await run(process.execPath, [attw, '--pack', pkgDir, '--profile', 'node16', '--format', 'json'], { cwd: work, maxBuffer: 1 << 24 })
+    .catch((e: { stdout?: string }) => { throw new Error(`attw reported problems:\n${e.stdout ?? String(e)}`) })
+  const report = JSON.parse(stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems: Record<string, Array<{ entrypoint: string; resolutionKind?: string }>> }
+  for (const entry of ['.', './kafkajs', './testing']) assert.ok(entry in report.analysis.entrypoints, `attw checked ${entry}`)
+  // node10 (no export maps) cannot see subpaths; samsa needs Node 20 (engines), so only those are left
+  const problems = Object.values(report.problems).flat().filter((p) => p.resolutionKind !== 'node10')
+  assert.deepEqual(problems, [])
+})

@@ -37,8 +37,10 @@ function credentialsFrom(config: CommonConfig): Credentials {
   let password = config['sasl.password']
   const jaas = config['sasl.jaas.config']
   if (jaas !== undefined) {
-    username ??= /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1]
-    password ??= /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1]
+    // Java's JAAS parser takes "..." and '...' (Confluent Cloud's documented configs use single quotes)
+    const quoted = (name: string) => { const m = new RegExp(`${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(jaas); return m ? m[1] ?? m[2] : undefined }
+    username ??= quoted('username')
+    password ??= quoted('password')
   }
   if (username === undefined || password === undefined) {
     throw new ConfigError(

@@ -122,8 +122,15 @@ test(`Kafka ${kafkaVersion()}: admin creates, describes, configures and deletes 
     const [described] = await admin.describeTopics([topic])
     assert.equal(described!.partitions.length, 2)
     await admin.incrementalAlterConfigs([{ type: 'topic', name: topic, ops: [{ name: 'retention.ms', value: '3600000' }] }])
-    const [configs] = await admin.describeConfigs([{ type: 'topic', name: topic }], { configNames: ['cleanup.policy', 'retention.ms'] })
-    const value = (name: string) => configs!.entries.find((e) => e.name === name)?.value
+    // in KRaft mode the change reaches the broker's metadata a moment after the controller accepted it
+    const describe = async () => (await admin.describeConfigs([{ type: 'topic', name: topic }], { configNames: ['cleanup.policy', 'retention.ms'] }))[0]!
+    let configs = await describe()
+    const value = (name: string) => configs.entries.find((e) => e.name === name)?.value
+    const configUntil = Date.now() + 30_000
+    while (value('retention.ms') !== '3600000' && Date.now() < configUntil) {
+      await new Promise((r) => setTimeout(r, 100))
+      configs = await describe()
+    }
     assert.equal(value('cleanup.policy'), 'compact')
     assert.equal(value('retention.ms'), '3600000')
     await admin.alterConsumerGroupOffsets(group, [{ topic, partition: 1, offset: 7n }])
