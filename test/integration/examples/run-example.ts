@@ -43,12 +43,16 @@ export function startExample(file: string, args: string[], env: Record<string, s
           if (!check(lines())) return false
           watchers.delete(poll)
           clearTimeout(timer)
+          clearInterval(tick)
           resolve()
           return true
         }
         const poll = () => void done()
+        // also checked on a tick: a check may depend on another example's output (two workers)
+        const tick = setInterval(poll, 200)
         const timer = setTimeout(() => {
           watchers.delete(poll)
+          clearInterval(tick)
           reject(new Error(`${file}: ${what} not seen within ${ms} ms; output:\n${out}\nstderr:\n${err}`))
         }, ms)
         watchers.add(poll)

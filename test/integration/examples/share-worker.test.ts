@@ -19,7 +19,7 @@ test('examples/share-worker.ts: two workers share the jobs, a failing job is rel
     for (let i = 0; i < 20; i++) await producer.send({ topic, value: i === 7 ? 'job-7-fail' : `job-${i}` })
     const all = () => [...a.lines(), ...b.lines()]
     const done = () => all().filter((l) => / done job-/.test(l))
-    await a.waitFor(() => done().length >= 19 && all().some((l) => / reject job-7-fail \(delivery 3\)/.test(l)), '19 jobs done and job 7 rejected', 120000)
+    await a.waitFor(() => done().length >= 19 && all().some((l) => / reject job-7-fail \(delivery 3\)/.test(l)), '19 jobs done and job 7 rejected', 90000)
     const jobs = done().map((l) => l.split(' ').at(-1)).sort()
     assert.equal(new Set(jobs).size, 19, `each job done once: ${jobs.join(',')}`)
     assert.deepEqual(all().filter((l) => l.includes('job-7-fail')).map((l) => l.replace(/^\w+ /, '')).sort((x, y) => x.slice(-2).localeCompare(y.slice(-2))), [
