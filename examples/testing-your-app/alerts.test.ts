@@ -1,13 +1,14 @@
-// Tests of alerts.ts at two of the three levels of docs/testing-your-app.md:
-// with samsa/testing's mocks (no broker at all), and against a real broker
-// when KAFKA_BOOTSTRAP names one (`npm run kafka` starts one locally).
+// Tests of alerts.ts at the three levels of docs/testing-your-app.md:
+// with samsa/testing's mocks (no broker at all), against samsa/testing's
+// in-process FakeKafka (no JVM), and against a real broker when
+// KAFKA_BOOTSTRAP names one (`npm run kafka` starts one locally).
 //
 //   node --import tsx --test examples/testing-your-app/alerts.test.ts
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { Admin, Consumer, Producer, serializers, deserializers } from '../../src/index.js'
-import { MockConsumer, MockProducer } from '../../src/testing/index.js'
+import { FakeKafka, MockConsumer, MockProducer } from '../../src/testing/index.js'
 import { forwardAlerts } from './alerts.js'
 
 const input = { topic: 'cpu', partition: 0 }
@@ -40,8 +41,8 @@ test('mocks: a failed alert leaves the input uncommitted (at-least-once)', async
   assert.deepEqual(await consumer.committed([input]), [{ ...input, offset: -1n }])
 })
 
-test('a real broker: the same step against Kafka', { skip: process.env.KAFKA_BOOTSTRAP === undefined ? 'set KAFKA_BOOTSTRAP (npm run kafka starts a broker)' : false }, async () => {
-  const bootstrap = process.env.KAFKA_BOOTSTRAP!
+// The same step against a cluster (the fake one or Kafka): real clients, real topics, a real group.
+async function stepAgainst(bootstrap: string) {
   const readings = `readings-${randomUUID()}`
   const alerts = `alerts-${randomUUID()}`
   const admin = new Admin({ 'bootstrap.servers': bootstrap })
@@ -62,4 +63,17 @@ test('a real broker: the same step against Kafka', { skip: process.env.KAFKA_BOO
     await admin.deleteTopics([readings, alerts]).catch(() => {})
     await admin.close()
   }
+}
+
+test('the fake cluster: the same step against FakeKafka', async () => {
+  const fake = new FakeKafka({ brokers: 1 })
+  try {
+    await stepAgainst(await fake.listen())
+  } finally {
+    await fake.close()
+  }
+})
+
+test('a real broker: the same step against Kafka', { skip: process.env.KAFKA_BOOTSTRAP === undefined ? 'set KAFKA_BOOTSTRAP (npm run kafka starts a broker)' : false }, async () => {
+  await stepAgainst(process.env.KAFKA_BOOTSTRAP!)
 })

@@ -6,7 +6,7 @@ import { bool, int, oneOf, optionalStr, str } from './fields.js'
 import { MAX_INT } from '../protocol/int32.js'
 
 /** Assignor names samsa implements, and the Java class names that map to them. */
-const ASSIGNORS = ['range', 'roundrobin', 'cooperative-sticky'] as const
+const ASSIGNORS = ['range', 'roundrobin', 'cooperative-sticky', 'kafkajs-roundrobin'] as const
 export type AssignorName = (typeof ASSIGNORS)[number]
 
 const JAVA_ASSIGNORS: Record<string, AssignorName> = {
@@ -20,7 +20,7 @@ const JAVA_ASSIGNORS: Record<string, AssignorName> = {
  * of assignor names or their Java class names, in order of preference.
  */
 const assignmentStrategy = z
-  .union([z.string(), z.array(z.string())], { error: 'expected a list of assignors: "range", "roundrobin", "cooperative-sticky" (or their Java class names)' })
+  .union([z.string(), z.array(z.string())], { error: 'expected a list of assignors: "range", "roundrobin", "cooperative-sticky", "kafkajs-roundrobin" (or their Java class names)' })
   .transform((v, ctx) => {
     const names = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== '')
     if (names.length === 0) {
@@ -31,7 +31,7 @@ const assignmentStrategy = z
     for (const n of names) {
       const a = (ASSIGNORS as readonly string[]).includes(n) ? (n as AssignorName) : JAVA_ASSIGNORS[n]
       if (!a) {
-        ctx.addIssue({ code: 'custom', message: `unknown assignor "${n}": expected "range", "roundrobin" or "cooperative-sticky" (or their Java class names)` })
+        ctx.addIssue({ code: 'custom', message: `unknown assignor "${n}": expected "range", "roundrobin", "cooperative-sticky" or "kafkajs-roundrobin" (or their Java class names)` })
         return z.NEVER
       }
       if (!out.includes(a)) out.push(a)
@@ -60,7 +60,7 @@ const consumerShape = {
   'isolation.level': oneOf(['read_uncommitted', 'read_committed'] as const, 'read_uncommitted').describe('"read_committed" hides records of aborted and open transactions.'),
   'check.crcs': bool(true).describe('Verify the CRC-32C of every fetched record batch.'),
   'exclude.internal.topics': bool(true).describe('A regex subscription never matches internal topics (__consumer_offsets...).'),
-  'partition.assignment.strategy': assignmentStrategy.describe('Classic protocol assignors in order of preference: "range", "roundrobin", "cooperative-sticky".'),
+  'partition.assignment.strategy': assignmentStrategy.describe('Classic protocol assignors in order of preference: "range", "roundrobin", "cooperative-sticky", "kafkajs-roundrobin" (the RoundRobinAssigner of KafkaJS, to share a group with KafkaJS consumers).'),
   'client.dns.lookup': str('use_all_dns_ips').describe('Accepted for compatibility with Java configs; samsa resolves through the OS.'),
   'interceptor.classes': z.array(z.custom<ConsumerInterceptor>((v) => isInterceptor(v, ['onConsume', 'onCommit', 'close']), { error: 'expected an array of interceptor objects { onConsume?(records), onCommit?(offsets), close?() }' }))
     .optional().describe('Interceptors (Java\'s ConsumerInterceptor) as objects: onConsume(records) may change what poll returns; onCommit(offsets) sees every commit.'),

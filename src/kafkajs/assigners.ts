@@ -3,7 +3,9 @@
  *
  * samsa's consumer assigns partitions itself with Java's assignors, so a
  * KafkaJS partition assigner here is a name: `PartitionAssigners.roundRobin`
- * (KafkaJS's default) selects samsa's `roundrobin` assignor; `range` and
+ * (KafkaJS's default) selects samsa's `kafkajs-roundrobin` assignor, which
+ * speaks KafkaJS's RoundRobinAssigner protocol (name, metadata, assignment)
+ * so KafkaJS and samsa consumers can share a group; `range` and
  * `cooperativeSticky` are samsa additions. A custom assigner function (one
  * not from this module) is refused when the consumer is created, with a
  * KafkaJSNonRetriableError, because samsa cannot run it.
@@ -87,14 +89,14 @@ export const PartitionAssigners: {
   /** samsa: Java's CooperativeStickyAssignor (incremental rebalances). */
   cooperativeSticky: PartitionAssigner
 } = {
-  roundRobin: builtIn('RoundRobinAssigner', 'roundrobin'),
+  roundRobin: builtIn('RoundRobinAssigner', 'kafkajs-roundrobin'),
   range: builtIn('RangeAssigner', 'range'),
   cooperativeSticky: builtIn('CooperativeStickyAssigner', 'cooperative-sticky'),
 }
 
 /** samsa's assignor names for a consumer's `partitionAssigners` (default: round robin, as KafkaJS). */
 export function assignorNames(assigners: PartitionAssigner[] | undefined): AssignorName[] {
-  if (assigners === undefined || assigners === null) return ['roundrobin']
+  if (assigners === undefined || assigners === null) return ['kafkajs-roundrobin']
   if (!Array.isArray(assigners) || assigners.length === 0) {
     throw new KafkaJSNonRetriableError('partitionAssigners must be a non-empty array, e.g. [PartitionAssigners.roundRobin]')
   }

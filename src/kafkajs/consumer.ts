@@ -55,7 +55,8 @@ import type {
 const NOT_RUNNING = 'Consumer group was not initialized, consumer#run must be called first'
 
 const PROTOCOL_NAMES: Record<AssignorName, string> = {
-  roundrobin: 'RoundRobinAssigner',
+  roundrobin: 'roundrobin',
+  'kafkajs-roundrobin': 'RoundRobinAssigner',
   range: 'RangeAssigner',
   'cooperative-sticky': 'CooperativeStickyAssigner',
 }

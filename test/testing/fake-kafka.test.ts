@@ -1,7 +1,8 @@
 // FakeKafka: start-up, fault injection, and where it differs from Kafka (each difference asserted here).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Admin, Producer, serializers } from '../../src/index.js'
+import { Admin, KafkaError, Producer, serializers } from '../../src/index.js'
+import { ErrorCode } from '../../src/protocol/errors.js'
 import { FakeKafka } from '../../src/testing/index.js'
 
 test('listen() starts three brokers quickly and close() releases them', async () => {
@@ -34,6 +35,31 @@ test('failNext makes the next Produce requests fail with a retriable code; the p
     const md = await p.send({ topic: 'orders', value: 'a' })
     assert.equal(md.offset, 0n)
     assert.equal(fake.highWatermark('orders', 0), 1n)
+  } finally {
+    await p.close()
+    await fake.close()
+  }
+})
+
+test('failNext with a non-retriable code: samsa believes it only when repeated, so n=1 is retried and n=2 fails the send', async () => {
+  // src/cluster/confirm.ts: a non-retriable broker code may be a damaged frame; the client asks once more.
+  const fake = new FakeKafka({ brokers: 1 })
+  const bootstrap = await fake.listen()
+  fake.createTopic('strict', { partitions: 1 })
+  const p = new Producer({ 'bootstrap.servers': bootstrap, 'value.serializer': serializers.string, 'retry.backoff.ms': 10 })
+  try {
+    fake.failNext('Produce', 'INVALID_RECORD', 1)
+    const md = await p.send({ topic: 'strict', value: 'once' })
+    assert.equal(md.offset, 0n)
+    assert.equal(fake.highWatermark('strict', 0), 1n)
+
+    fake.failNext('Produce', 'INVALID_RECORD', 2)
+    await assert.rejects(p.send({ topic: 'strict', value: 'twice' }), (err: unknown) => {
+      assert.ok(err instanceof KafkaError, `a KafkaError, not ${String(err)}`)
+      assert.equal(err.code, ErrorCode.INVALID_RECORD)
+      return true
+    })
+    assert.equal(fake.highWatermark('strict', 0), 1n)
   } finally {
     await p.close()
     await fake.close()

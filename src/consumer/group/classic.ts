@@ -47,7 +47,7 @@ import { SyncGroupApi } from '../../protocol/messages/sync-group.js'
 import type { TopicPartition } from '../../types.js'
 import type { CommitIdentity } from '../commits.js'
 import { tpKey } from '../positions.js'
-import { ASSIGNOR_BY_NAME, cooperativeAdjust, rebalanceProtocol, type Assignor, type RebalanceProtocol } from './assignors/index.js'
+import { ASSIGNOR_BY_NAME, cooperativeAdjust, protocolNameOf, rebalanceProtocol, type Assignor, type RebalanceProtocol } from './assignors/index.js'
 import { sleep, until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
@@ -297,7 +297,7 @@ export class ClassicMembership implements Membership {
           memberId: this.memberId,
           groupInstanceId: this.instanceId,
           protocolType: 'consumer',
-          protocols: this.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(topics, owned, this.generation, rack) })),
+          protocols: this.assignors.map((a) => ({ name: protocolNameOf(a), metadata: encodeSubscription(topics, owned, this.generation, rack, a.wireVersion) })),
           reason: this.rejoinReason,
         },
         this.requestDeadline(),
@@ -349,7 +349,7 @@ export class ClassicMembership implements Membership {
     if (res.memberId === '') return 'no member id'
     if (this.memberId !== '' && this.instanceId === null && res.memberId !== this.memberId) return `member id ${res.memberId}, not ${this.memberId}`
     if (res.generationId < 0) return `generation ${res.generationId}`
-    if (res.protocolName === null || !this.assignors.some((a) => a.name === res.protocolName)) return `assignor ${String(res.protocolName)}, which this member did not offer`
+    if (res.protocolName === null || !this.assignors.some((a) => protocolNameOf(a) === res.protocolName)) return `assignor ${String(res.protocolName)}, which this member did not offer`
     if (res.leader === '') return 'no leader'
     const leads = res.leader === res.memberId
     if (!leads) return res.members.length > 0 ? `${res.members.length} members sent to a follower` : undefined
@@ -432,7 +432,7 @@ export class ClassicMembership implements Membership {
   /** The leader's part: run the chosen assignor over every member's subscription. */
   private async assignAsLeader(join: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
     const { cluster } = this.host
-    const assignor = this.assignors.find((a) => a.name === join.protocolName)
+    const assignor = this.assignors.find((a) => protocolNameOf(a) === join.protocolName)
     if (!assignor) {
       throw new KafkaError(`the coordinator chose assignor "${join.protocolName}", which this consumer did not offer`, { type: 'INCONSISTENT_GROUP_PROTOCOL', code: ErrorCode.INCONSISTENT_GROUP_PROTOCOL })
     }
@@ -453,7 +453,7 @@ export class ClassicMembership implements Membership {
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
     this.assignedCounts = seen
     this.log.debug(`group ${this.groupId}: leader assigned ${[...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' ')}`)
-    return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? []) }))
+    return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? [], assignor.wireVersion) }))
   }
 
   private async onJoinComplete(assigned: TopicPartition[]): Promise<void> {

@@ -3,7 +3,8 @@
  * member sends in JoinGroup and the assignment the leader sends in SyncGroup,
  * each prefixed by its int16 version (Java's ConsumerProtocol).
  *
- * Contract: samsa writes version 3 of both. Decoding accepts any version; a
+ * Contract: samsa writes version 3 of both (version 0, with empty user data,
+ * for an assignor that asks for it, as KafkaJS's). Decoding accepts any version; a
  * newer one than samsa knows is read as the newest known, since later
  * versions only append fields. Malformed bytes throw ProtocolError.
  */
@@ -36,10 +37,12 @@ function flatten(list: { topic: string; partitions: number[] }[]): TopicPartitio
   return list.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })))
 }
 
-export function encodeSubscription(topics: readonly string[], owned: readonly TopicPartition[], generationId: number, rackId: string | null): Buffer {
+const EMPTY = Buffer.alloc(0)
+
+export function encodeSubscription(topics: readonly string[], owned: readonly TopicPartition[], generationId: number, rackId: string | null, version = VERSION): Buffer {
   const w = new Writer(64)
-  w.int16(VERSION)
-  encodeConsumerProtocolSubscription(w, { topics, userData: null, ownedPartitions: byTopic(owned), generationId, rackId }, VERSION)
+  w.int16(version)
+  encodeConsumerProtocolSubscription(w, { topics, userData: version === 0 ? EMPTY : null, ownedPartitions: byTopic(owned), generationId, rackId }, version)
   return Buffer.from(w.finish())
 }
 
@@ -55,10 +58,10 @@ export function decodeSubscription(memberId: string, groupInstanceId: string | n
   }
 }
 
-export function encodeAssignment(tps: readonly TopicPartition[]): Buffer {
+export function encodeAssignment(tps: readonly TopicPartition[], version = VERSION): Buffer {
   const w = new Writer(64)
-  w.int16(VERSION)
-  encodeConsumerProtocolAssignment(w, { assignedPartitions: byTopic(tps), userData: null }, VERSION)
+  w.int16(version)
+  encodeConsumerProtocolAssignment(w, { assignedPartitions: byTopic(tps), userData: version === 0 ? EMPTY : null }, version)
   return Buffer.from(w.finish())
 }
 

@@ -26,6 +26,13 @@ export type RebalanceProtocol = 'eager' | 'cooperative'
 
 export interface Assignor {
   readonly name: AssignorName
+  /** The name offered in JoinGroup (default `name`), e.g. KafkaJS's "RoundRobinAssigner". */
+  readonly protocolName?: string
+  /**
+   * Version of the subscription and assignment bytes this assignor writes
+   * (default 3). At 0 user data is an empty buffer, as KafkaJS writes it.
+   */
+  readonly wireVersion?: number
   /** Rebalance protocols the assignor works with, best first. */
   readonly protocols: readonly RebalanceProtocol[]
   assign(partitionsPerTopic: ReadonlyMap<string, number>, members: readonly MemberSubscription[]): Map<string, TopicPartition[]>
@@ -41,4 +48,9 @@ export function compareMembers(a: MemberSubscription, b: MemberSubscription): nu
 
 export function emptyAssignment(members: readonly MemberSubscription[]): Map<string, TopicPartition[]> {
   return new Map(members.map((m) => [m.memberId, []]))
+}
+
+/** The protocol name an assignor is offered under in JoinGroup. */
+export function protocolNameOf(a: Assignor): string {
+  return a.protocolName ?? a.name
 }

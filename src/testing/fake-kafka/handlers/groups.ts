@@ -28,7 +28,8 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
       protocols: req.protocols,
       requireKnownMemberId: ctx.version >= 4,
     })
-    return r
+    // protocolName is nullable from v7 only; before, Kafka answers '' for "none chosen" (KafkaJS asks v5)
+    return r.protocolName === null && ctx.version < 7 ? { ...r, protocolName: '' } : r
   },
   fail: (req, errorCode) => ({ errorCode, generationId: -1, memberId: req.memberId, leader: '', members: [] }),
 })

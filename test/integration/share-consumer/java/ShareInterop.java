@@ -33,9 +33,10 @@ public class ShareInterop {
           announced = true;
         }
         for (ConsumerRecord<String, String> r : rs) out.append(r.value()).append('\n');
+        if (!rs.isEmpty() && last == 0) System.err.println("got records");
         if (!rs.isEmpty()) last = now;
         if (last > 0 && now - last > idleMs) break;
-        if (last == 0 && now - started > 60000) break;
+        if (last == 0 && now - started > 150000) break;
         if (!rs.isEmpty()) {
           // A slow worker: the samsa members get their share.
           try { Thread.sleep(5); } catch (InterruptedException e) { break; }
