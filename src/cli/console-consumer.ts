@@ -22,7 +22,7 @@ import { Consumer } from '../consumer/consumer.js'
 import type { ConsumerRecord } from '../consumer/records.js'
 import { WakeupError } from '../errors.js'
 import type { TopicPartitionOffset } from '../types.js'
-import { registryOptions, valueDecoder } from './registry-format.js'
+import { decoder, registryOptions } from './registry-format.js'
 import { UsageError } from './args.js'
 import { checkReachable, clientConfig, clientProps, note, onStopSignal, type Tool } from './tool.js'
 
@@ -62,7 +62,8 @@ export const tool: Tool = {
     if (maxMessages !== undefined && maxMessages < 1) throw new UsageError('--max-messages must be at least 1')
     const timeoutMs = args.int('timeout-ms')
     const format = formatter(args.keyValues('property'))
-    const decode = valueDecoder(args)
+    const decodeKey = decoder(args, 'key')
+    const decode = decoder(args, 'value')
     const isolation = args.value('isolation-level', 'read_uncommitted')
     if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw new UsageError('--isolation-level is read_committed or read_uncommitted')
 
@@ -129,7 +130,11 @@ export const tool: Tool = {
         for (const r of records) {
           if (maxMessages !== undefined && count >= maxMessages) break
           const raw = r as ConsumerRecord<Buffer, Buffer>
-          chunks.push(format(decode === undefined ? raw : { ...raw, value: await decode(raw.topic, raw.value, raw.headers) }))
+          chunks.push(format(decode === undefined && decodeKey === undefined ? raw : {
+            ...raw,
+            key: decodeKey === undefined ? raw.key : await decodeKey(raw.topic, raw.key, raw.headers),
+            value: decode === undefined ? raw.value : await decode(raw.topic, raw.value, raw.headers),
+          }))
           printed.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1n })
           count++
         }

@@ -20,7 +20,7 @@ import readline from 'node:readline'
 import { Producer } from '../producer/producer.js'
 import type { Header } from '../types.js'
 import { UsageError, type ParsedArgs } from './args.js'
-import { registryOptions, valueEncoder } from './registry-format.js'
+import { encoder, registryOptions } from './registry-format.js'
 import { checkReachable, clientConfig, clientProps, onStopSignal, sendFailures, type Tool } from './tool.js'
 
 const MAX_PENDING = 10000
@@ -52,7 +52,8 @@ export const tool: Tool = {
   async run(args) {
     const topic = args.required('topic')
     const reader = lineReader(args.keyValues('property'))
-    const encode = valueEncoder(args)
+    const encodeKey = encoder(args, 'key')
+    const encode = encoder(args, 'value')
     const config = producerConfig(args)
     await checkReachable(config)
     const producer = new Producer(config as never)
@@ -73,10 +74,11 @@ export const tool: Tool = {
         lineNo++
         const record = reader(line, lineNo)
         if (!record) continue
-        if (encode !== undefined) {
+        if (encode !== undefined || encodeKey !== undefined) {
           try {
             record.headers ??= []
-            record.value = await encode(topic, record.value, record.headers, lineNo)
+            if (encodeKey !== undefined) record.key = await encodeKey(topic, record.key, record.headers, lineNo)
+            if (encode !== undefined) record.value = await encode(topic, record.value, record.headers, lineNo)
           } catch (e) {
             failed++
             firstError ??= e as Error

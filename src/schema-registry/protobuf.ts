@@ -59,20 +59,47 @@ async function parseFile(schema: Schema, client: SchemaRegistryClient, messageNa
       seen.add(key)
       const referenced = await client.getSchemaVersion(ref.subject, ref.version)
       await load(referenced)
-      const r = pbjs().parse(referenced.schema, root, { keepCase: true })
-      addImports(root, r.imports)
+      addFile(root, referenced.schema)
     }
   }
   await load(schema)
   return finish(root, schema, messageName)
 }
 
+// Confluent's Python and Go clients register a .proto schema as a base64
+// FileDescriptorProto rather than as text, and some registries hand it back as
+// such; .proto text always has spaces or braces, so the two cannot be confused.
+const DESCRIPTOR = /^[A-Za-z0-9+/]+={0,2}$/
+
+interface FileDescriptor { package?: string; syntax?: string; dependency?: string[]; messageType?: object[]; enumType?: object[] }
+interface FromDescriptor<T> { fromDescriptor(d: object, edition: string): T }
+/** protobufjs's descriptor extension: decodes descriptors and adds `fromDescriptor` to its Type and Enum. */
+const descriptorExt = (): { FileDescriptorProto: { decode(b: Uint8Array): FileDescriptor } } =>
+  loadOptional('protobufjs/ext/descriptor', 'Protobuf descriptors (samsa/schema-registry)')
+
+/** Adds one schema file (.proto text or base64 FileDescriptorProto) to `root`; returns its package. */
+function addFile(root: Pbjs.Root, text: string): string | undefined {
+  if (!DESCRIPTOR.test(text.trim())) {
+    const r = pbjs().parse(text, root, { keepCase: true })
+    addImports(root, r.imports)
+    return r.package ?? undefined
+  }
+  const file = descriptorExt().FileDescriptorProto.decode(Buffer.from(text.trim(), 'base64'))
+  const Type = pbjs().Type as unknown as FromDescriptor<Pbjs.Type>
+  const Enum = pbjs().Enum as unknown as FromDescriptor<Pbjs.Enum>
+  const edition = file.syntax === 'proto3' ? 'proto3' : 'proto2'
+  const ns = file.package !== undefined && file.package !== '' ? root.define(file.package) : root
+  for (const m of file.messageType ?? []) ns.add(Type.fromDescriptor(m, edition))
+  for (const e of file.enumType ?? []) ns.add(Enum.fromDescriptor(e, edition))
+  addImports(root, file.dependency)
+  return file.package
+}
+
 function finish(root: Pbjs.Root, schema: Schema, messageName: string | undefined): Parsed {
-  const r = pbjs().parse(schema.schema, root, { keepCase: true })
-  addImports(root, r.imports)
+  const pkg = addFile(root, schema.schema)
   root.resolveAll()
   const messages: Parsed['messages'] = []
-  fileMessages(packageNamespace(root, r.package), [], messages)
+  fileMessages(packageNamespace(root, pkg), [], messages)
   if (messages.length === 0) throw new Error('the .proto schema defines no message')
   let main = messages[0]!.type
   if (messageName !== undefined) {

@@ -1,0 +1,137 @@
+// Interop with Confluent's own Python client for JSON Schema and Protobuf
+// (confluent-kafka's JSONSerializer/JSONDeserializer and ProtobufSerializer/
+// ProtobufDeserializer, PyPI) through the same broker and registry, both ways.
+// The Python peer registers Protobuf schemas as base64 FileDescriptorProtos,
+// which samsa's ProtobufDeserializer reads. The venv comes from
+// `npm run python:setup`; without it the tests are skipped, except under CI
+// (CI=true), where a missing venv is an error.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { Consumer, Producer } from '../../../src/index.js'
+import {
+  JsonSchemaDeserializer, JsonSchemaSerializer, ProtobufDeserializer, ProtobufSerializer, SchemaRegistryClient, unframe,
+} from '../../../src/schema-registry/index.js'
+import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
+import { registryUrl } from '../../helpers/registry.js'
+import { createTopic, deleteTopic, readPartition } from '../producer/helpers.js'
+
+const run = promisify(execFile)
+const PYTHON = path.resolve('.tmp/python-venv/bin/python')
+const PEER = path.resolve('test/integration/schema-registry/fixtures/serde_peer.py')
+const haveVenv = fs.existsSync(PYTHON)
+if (!haveVenv && process.env.CI === 'true') throw new Error(`${PYTHON} is missing: CI must run \`npm run python:setup\` before the tests`)
+const skip = haveVenv ? false : 'no .tmp/python-venv: run `npm run python:setup`'
+
+// The same types as the descriptor the Python peer builds (serde_peer.py).
+const ORDER_PROTO = `syntax = "proto3";
+package dev.samsa.interop;
+message Order {
+  int64 id = 1;
+  string item = 2;
+  Status status = 3;
+  repeated Line lines = 4;
+  message Line { string sku = 1; int32 qty = 2; }
+}
+enum Status { NEW = 0; PAID = 1; }
+`
+const orders = [
+  { id: '12345678901234', item: 'pen', status: 'PAID', lines: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: -1 }] },
+  { id: '-9000000000000000001', item: 'héllo', status: 'NEW', lines: [] },
+]
+// Python's MessageToDict leaves out fields at their defaults; samsa's deserializer fills them in.
+const ordersAsPythonPrints = [
+  { id: '12345678901234', item: 'pen', status: 'PAID', lines: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: -1 }] },
+  { id: '-9000000000000000001', item: 'héllo' },
+]
+
+const jsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#', title: 'Shipment', type: 'object',
+  properties: { id: { type: 'integer' }, to: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, weight: { type: ['number', 'null'] } },
+  required: ['id', 'to'],
+}
+const shipments = [
+  { id: 1, to: 'Oslo', tags: ['fragile'], weight: 2.5 },
+  { id: 2, to: 'Zürich', tags: [], weight: null },
+]
+
+async function pythonConsume(format: string, topic: string, n: number): Promise<unknown[]> {
+  const { stdout } = await run(PYTHON, [PEER, format, 'consume', bootstrapServers(), registryUrl(), topic, String(n)], { timeout: 180_000 })
+  return stdout.trim().split('\n').map((l) => (JSON.parse(l) as { value: unknown }).value)
+}
+
+async function samsaConsume(topic: string, deserializer: unknown, n: number): Promise<unknown[]> {
+  const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': deserializer as never })
+  const got: unknown[] = []
+  try {
+    c.assign([{ topic, partition: 0 }])
+    for (let i = 0; i < 60 && got.length < n; i++) for (const r of await c.poll(1000)) got.push(r.value)
+  } finally {
+    await c.close()
+  }
+  return got
+}
+
+test('samsa writes Protobuf that confluent-kafka (Python) reads', { skip }, async () => {
+  const topic = uniqueName('interop-py-proto-read')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new ProtobufSerializer(client, ORDER_PROTO) })
+  try {
+    for (const value of orders) await p.send({ topic, value, partition: 0 })
+    assert.deepEqual(await pythonConsume('protobuf', topic, orders.length), ordersAsPythonPrints)
+  } finally {
+    await p.close()
+    await deleteTopic(topic)
+  }
+})
+
+test('confluent-kafka (Python) writes Protobuf that samsa reads (schema registered as a base64 descriptor)', { skip }, async () => {
+  const topic = uniqueName('interop-py-proto-write')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  try {
+    const { stdout } = await run(PYTHON, [PEER, 'protobuf', 'produce', bootstrapServers(), registryUrl(), topic, JSON.stringify(orders)], { timeout: 180_000 })
+    assert.equal(stdout.trim(), 'produced')
+    const raw = await readPartition(topic, 0)
+    assert.deepEqual(unframe(topic, raw[0]!.value!, true).indexes, [0], 'Order is the first message')
+    const registered = await client.getLatestSchema(`${topic}-value`)
+    assert.equal(registered.schemaType, 'PROTOBUF')
+    assert.deepEqual(await samsaConsume(topic, new ProtobufDeserializer(client), orders.length), orders)
+  } finally {
+    await deleteTopic(topic)
+  }
+})
+
+test('samsa writes JSON Schema that confluent-kafka (Python) reads', { skip }, async () => {
+  const topic = uniqueName('interop-py-json-read')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new JsonSchemaSerializer(client, jsonSchema) })
+  try {
+    for (const value of shipments) await p.send({ topic, value, partition: 0 })
+    assert.deepEqual(await pythonConsume('json', topic, shipments.length), shipments)
+  } finally {
+    await p.close()
+    await deleteTopic(topic)
+  }
+})
+
+test('confluent-kafka (Python) writes JSON Schema that samsa reads', { skip }, async () => {
+  const topic = uniqueName('interop-py-json-write')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  try {
+    const { stdout } = await run(PYTHON, [PEER, 'json', 'produce', bootstrapServers(), registryUrl(), topic, JSON.stringify(shipments), JSON.stringify(jsonSchema)], { timeout: 180_000 })
+    assert.equal(stdout.trim(), 'produced')
+    assert.deepEqual(await samsaConsume(topic, new JsonSchemaDeserializer(client), shipments.length), shipments)
+    const registered = await client.getLatestSchema(`${topic}-value`)
+    assert.equal(registered.schemaType, 'JSON')
+    assert.deepEqual(JSON.parse(registered.schema), jsonSchema, 'Python registered the schema under <topic>-value')
+  } finally {
+    await deleteTopic(topic)
+  }
+})
