@@ -53,6 +53,14 @@ test('Java\'s KafkaShareConsumer and samsa share consumers in one share group: e
     while (!javaErr.includes('got records') && Date.now() < firstEnd) await new Promise((res) => setTimeout(res, 100))
     for (let i = 0; i < 2; i++) samsa.push(new ShareConsumer({ 'bootstrap.servers': bootstrapServers(), 'group.id': g, 'value.deserializer': deserializers.string, 'max.poll.records': 200 }))
     for (const c of samsa) c.subscribe([topic])
+    // ... and have their share of the partitions before the other waves go out (else the Java member,
+    // warm by now, can take them all first).
+    const joinEnd = Date.now() + 60000
+    while (samsa.some((c) => c.assignment().length === 0) && Date.now() < joinEnd) {
+      await Promise.all(samsa.map(async (c, i) => {
+        for (const r of await c.poll(200)) got[i]!.push(r.value!)
+      }))
+    }
     let javaExited = false
     void javaDone.then(() => (javaExited = true))
     // In waves, with the members polling in between.
