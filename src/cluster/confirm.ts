@@ -24,6 +24,12 @@
  * A genuine refusal therefore arrives one attempt (one `retry.backoff.ms`)
  * later than the broker gave it. `retry()` (retry.ts) confirms this way by
  * default.
+ * - `agreedAnswers(queries, ask, same, settle)`: values, not errors — an
+ *   answer a client acts on without any later check (the offset a consumer
+ *   starts reading at: a corrupt one too high skips records for good) is
+ *   taken only when two consecutive answers to the same query agree; a query
+ *   still disagreeing after `rounds` answers takes `settle` of its last two
+ *   (the caller's safe side).
  */
 import { AuthenticationError, KafkaError } from '../errors.js'
 import { ErrorCode, errorByCode } from '../protocol/errors.js'
@@ -90,4 +96,40 @@ export function unconfirmed(error: KafkaError): KafkaError {
 /** Whether `code` is a broker error code outside Kafka's table (a corrupt response: never believed). */
 export function outsideTable(code: number | undefined): boolean {
   return code !== undefined && errorByCode(code) === undefined
+}
+
+/**
+ * Asks `ask` about `queries` until, per query, two consecutive answers agree
+ * (`same`); queries that agree drop out of the next ask. After `rounds`
+ * answers a query still disagreeing takes `settle(previous, last)`. Returns
+ * one answer per query, in order. `ask` answers the queries it is given, in
+ * order; its errors (and deadline) are the caller's.
+ */
+export async function agreedAnswers<Q, A>(queries: readonly Q[], ask: (queries: Q[]) => Promise<A[]>,
+  same: (a: A, b: A) => boolean, settle: (a: A, b: A) => A, rounds = 4): Promise<A[]> {
+  const out: A[] = new Array<A>(queries.length)
+  let open = queries.map((_, i) => i)
+  // The first two answers are asked for at once (pipelined: no extra round trip).
+  const [first, second] = await Promise.all([ask([...queries]), ask([...queries])])
+  let previous = first
+  let pending: A[] | undefined = second
+  for (let round = 2; open.length > 0; round++) {
+    const again = pending ?? await ask(open.map((i) => queries[i]!))
+    pending = undefined
+    const still: number[] = []
+    const stillPrevious: A[] = []
+    open.forEach((qi, j) => {
+      const a = previous[j]!
+      const b = again[j]!
+      if (same(a, b)) out[qi] = b
+      else if (round >= rounds) out[qi] = settle(a, b)
+      else {
+        still.push(qi)
+        stillPrevious.push(b)
+      }
+    })
+    open = still
+    previous = stillPrevious
+  }
+  return out
 }

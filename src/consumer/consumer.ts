@@ -25,6 +25,7 @@ import { configFromProperties } from '../config/properties.js'
 import { AbortError, brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
+import { agreedAnswers } from '../cluster/confirm.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { Committer } from './commits.js'
@@ -613,11 +614,12 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     }
     const rest = reset.filter((s) => !none.includes(s))
     if (rest.length === 0) return
-    const found = await listOffsets(
-      this.cluster,
+    // The reset offset is taken when two look-ups agree (a corrupt one too high would skip records).
+    const found = await agreedAnswers(
       rest.map((s) => ({ topic: s.topic, partition: s.partition, timestamp: (s.pendingReset ?? settings.autoOffsetReset) as 'earliest' | 'latest' })),
-      deadline,
-      { isolationLevel: settings.isolationLevel },
+      (queries) => listOffsets(this.cluster, queries, deadline, { isolationLevel: settings.isolationLevel }),
+      (a, b) => a.offset === b.offset && a.leaderEpoch === b.leaderEpoch,
+      (a, b) => (a.offset <= b.offset ? a : b),
     )
     rest.forEach((s, i) => {
       if (!current(s)) return

@@ -337,8 +337,13 @@ class Source {
         s.preferredReplica = p.preferredReadReplica
         s.preferredUntil = now + settings.preferredReplicaMs
       }
-      if (p.divergingEpoch.epoch >= 0) {
+      if (p.divergingEpoch.epoch >= 0 || p.divergingEpoch.endOffset >= 0) {
         const end = p.divergingEpoch.endOffset
+        // A divergence names an epoch at most the one asked about, ending at or before the fetch offset;
+        // anything else is a corrupt answer, and believing it would move the position.
+        if (p.divergingEpoch.epoch < 0 || end < 0 || end > askedOffset || p.divergingEpoch.epoch > s.lastFetchedEpoch) {
+          return this.unreadable(s, askedOffset, new ProtocolError(`implausible diverging epoch ${p.divergingEpoch.epoch} ending at ${end} for fetch offset ${askedOffset} (last fetched epoch ${s.lastFetchedEpoch})`))
+        }
         const to = s.position! < end ? s.position! : end
         this.log.warn(`${s.topic}-${s.partition}: log truncated (diverging epoch ${p.divergingEpoch.epoch} ends at ${end}); position ${s.position} -> ${to}`, { topic: s.topic, partition: s.partition })
         s.seek(to)

@@ -16,7 +16,9 @@
  * - No batch is drained before the producer has an id (`blocked`).
  * - A batch gets its sequence when first drained and keeps it across retries,
  *   so a retry can never be written twice. Retried batches go out again in
- *   sequence order and only as the first in-flight batch of their partition.
+ *   sequence order and only as the first in-flight batch of their partition,
+ *   and a partition has at most 5 unfinished batches (the broker recognises a
+ *   retry only among a producer's last 5 batches).
  * - OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID are retried; when
  *   the sequence state of a partition is known to be broken, the epoch is
  *   bumped locally and that partition's in-flight batches are renumbered
@@ -45,6 +47,8 @@ import { Log } from '../logger.js'
 type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
 
 const MAX_EPOCH = 32767
+/** Batches per producer and partition whose sequences a broker keeps for duplicate detection (Kafka's NUM_BATCHES_TO_RETAIN). */
+export const BROKER_BATCHES_RETAINED = 5
 
 interface IdempotenceSettings {
   backoff: Backoff
@@ -187,6 +191,13 @@ export class Idempotence {
       // first one refused with NOT_LEADER_OR_FOLLOWER (a new topic, a leader
       // moving) would be written first, and the first could then never be.
       if (q.inflight.length > 0 && q.lastAckedSequence < 0) return true
+      // The broker remembers a producer's last 5 batches per partition: a retried batch it already
+      // has is recognised (DUPLICATE_SEQUENCE_NUMBER) only while at most 4 later ones were written
+      // after it. Once 5 or more, it is refused OUT_OF_ORDER_SEQUENCE_NUMBER, which bumps the epoch
+      // and renumbers it, and it is written twice. So a partition never has more than 5 unfinished
+      // batches, whatever the sink does between a response and its callbacks (it drains the next
+      // request first, before a failed batch is back at the head of its queue).
+      if (q.inflight.length >= BROKER_BATCHES_RETAINED) return true
       return false
     }
     // A retry goes only as the first in-flight batch of its partition.

@@ -82,6 +82,9 @@ export interface Case {
 export const SCALED = process.env.SAMSA_FAULTS_SCALE !== undefined && process.env.SAMSA_FAULTS_SCALE !== '0'
 
 
+/** FAULTS_SEED=<n> (by hand): replays the proxy's fault choices of a logged run (timing still varies). */
+const SEED = process.env.FAULTS_SEED ? Number(process.env.FAULTS_SEED) : undefined
+
 /** Registers one node:test test per case. */
 export function faultCases(cases: Case[]): void {
 for (const c of cases) {
@@ -90,7 +93,7 @@ for (const c of cases) {
     const topic = uniqueName('faults')
     topics.push(topic)
     await createTopic(topic, PARTITIONS)
-    const proxy = await FaultProxy.start({ bootstrap: bootstrapServers().split(',')[0]!, faults: c.faults ?? {} })
+    const proxy = await FaultProxy.start({ bootstrap: bootstrapServers().split(',')[0]!, faults: c.faults ?? {}, ...(SEED === undefined ? {} : { seed: SEED }) })
     let cpuShare: number | undefined
     let connectionsBeforeHeal = 0
     let report: Report | undefined
@@ -174,15 +177,19 @@ for (const c of cases) {
 
     // The log: every acknowledged record exactly once (idempotence: retries wrote no duplicate).
     const counts = new Map<string, number>()
+    // Where each key was written: partition, offset and its batch's producer stamp (to tell a retry with
+    // the same stamp, which the broker would have dropped, from a renumbered one).
+    const where = new Map<string, string[]>()
     for (let p = 0; p < PARTITIONS; p++) {
       for (const rec of await readPartition(topic, p)) {
         const k = rec.key?.toString() ?? 'null'
         counts.set(k, (counts.get(k) ?? 0) + 1)
+        const b = rec.batch
+        ;(where.get(k) ?? where.set(k, []).get(k)!).push(`p${p}@${rec.offset} batch ${b.baseOffset}+${b.lastOffsetDelta + 1} pid ${b.producerId} epoch ${b.producerEpoch} seq ${b.baseSequence}`)
       }
     }
-    let dup = 0
-    for (const n of counts.values()) if (n > 1) dup++
-    assert.equal(dup, 0, 'no record is in the log twice')
+    const dups = [...counts].filter(([, n]) => n > 1).map(([k]) => k)
+    assert.equal(dups.length, 0, `no record is in the log twice (${dups.length} are; e.g. ${dups.slice(0, 3).map((k) => `key ${k}: ${where.get(k)!.join(' / ')}`).join('; ')})`)
     assert.equal(counts.size, records, 'every record is in the log')
   })
 }
