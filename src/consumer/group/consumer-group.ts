@@ -17,6 +17,10 @@
  *   the member owns.
  * - FENCED_MEMBER_EPOCH and UNKNOWN_MEMBER_ID report the partitions lost at
  *   the next poll and rejoin with epoch 0; coordinator moves are retried.
+ *   Frames carry no checksum, so a fence is believed when the next heartbeat
+ *   repeats it, and that heartbeat goes back to the epoch the member had
+ *   before the last answer changed it (a corrupt epoch, believed, makes the
+ *   broker fence the member: one extra heartbeat instead of a rebalance).
  * - A broker without ConsumerGroupHeartbeat makes poll fail with an
  *   UNSUPPORTED_VERSION error that says to use group.protocol=classic.
  * - Leaving sends epoch -1 (dynamic member) or -2 (static member).
@@ -61,6 +65,10 @@ export class ConsumerGroupMembership implements Membership {
   private fatal: KafkaError | undefined
   /** A non-retriable heartbeat error waiting for the next heartbeat to repeat it. */
   private readonly unconfirmed = new Confirmation()
+  /** The epoch before the last answer changed it, until an answer repeats the new one (see the contract). */
+  private epochBefore: number | undefined
+  /** A fence code came; believed when the next heartbeat repeats it. */
+  private fenceUnconfirmed = false
   /** When the last authorization failure came (0: never). */
   private deniedAt = 0
   private authError: AuthenticationError | undefined
@@ -220,6 +228,8 @@ export class ConsumerGroupMembership implements Membership {
     this.log.warn(`group ${this.groupId}: member ${this.memberId} fenced at epoch ${this.epoch}: ${why}`, { groupId: this.groupId, memberId: this.memberId, epoch: this.epoch })
     this.state = 'fenced'
     this.target = undefined
+    this.epochBefore = undefined
+    this.fenceUnconfirmed = false
     this.lostPending = true
     this.stopTimer()
     this.host.wake()
@@ -330,6 +340,8 @@ export class ConsumerGroupMembership implements Membership {
         return
       }
       if (res.memberId) this.memberId = res.memberId
+      this.fenceUnconfirmed = false
+      this.epochBefore = res.memberEpoch === epoch ? undefined : epoch
       this.epoch = res.memberEpoch
       if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
       if (res.assignment) {
@@ -345,9 +357,19 @@ export class ConsumerGroupMembership implements Membership {
     }
     const err = brokerError(code, code === ErrorCode.TOPIC_AUTHORIZATION_FAILED ? { group: this.groupId, topics: this.host.subscribedTopics() } : { group: this.groupId }, res.errorMessage)
     if (isMemberFenced(code)) {
+      if (!this.fenceUnconfirmed) {
+        this.fenceUnconfirmed = true
+        if (this.epochBefore !== undefined && epoch === this.epoch) this.epoch = this.epochBefore
+        this.epochBefore = undefined
+        this.log.info(`group ${this.groupId}: heartbeat answered ${err.message}; asking again (epoch ${this.epoch}) to confirm it`, { groupId: this.groupId })
+        this.schedule(settings.retryBackoffMs)
+        return
+      }
+      this.fenceUnconfirmed = false
       this.fence(err.message)
       return
     }
+    this.fenceUnconfirmed = false
     if (isCoordinatorMoved(code) || isCoordinatorLoading(code) || err.retriable) {
       if (isCoordinatorMoved(code)) coordinator.invalidate()
       this.unconfirmed.reset()
