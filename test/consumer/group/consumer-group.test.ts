@@ -40,7 +40,7 @@ test('KIP-848: one FENCED_MEMBER_EPOCH answer is asked again, not believed; two 
       assert.ok(Date.now() < until, 'two fence answers in a row fenced the member')
       await c.poll(100)
     }
-    assert.equal(lost[0]!.length, 2, 'its partitions were reported lost')
+    assert.equal((lost as TopicPartition[][])[0]!.length, 2, 'its partitions were reported lost')
   } finally {
     await c.close()
     await fake.close()
