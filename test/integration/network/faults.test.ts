@@ -26,9 +26,6 @@ const cases: Case[] = [
     faults: { corruptRate: 0.3, corruptBits: 3 },
     produceMs: 6000,
     injected: (s) => s.corrupted,
-    // Open: one CI run of three found 1,805 keys twice in the log (30,000 acked, 9,649 producer
-    // retries): the idempotent producer still writes duplicates after some corrupt Produce answers.
-    todo: 'in some runs the idempotent producer writes duplicates under 30% corruption (1,805 of 30,000 in one CI run; issue #18)',
   },
   {
     name: 'corrupt bytes in 10% of responses, frame header included',
