@@ -36,7 +36,7 @@
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { brokerError, KafkaError } from '../errors.js'
-import { outsideTable } from '../cluster/confirm.js'
+import { Confirmation } from '../cluster/confirm.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { MAX_INT } from '../protocol/int32.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
@@ -82,8 +82,8 @@ export class Idempotence {
   producerId = -1n
   epoch = -1
   fatalError: KafkaError | undefined
-  /** The non-retriable InitProducerId error code of the last attempt, believed only when repeated. */
-  private unconfirmedInitCode: number | undefined
+  /** A non-retriable InitProducerId error is believed only when the next attempt repeats it. */
+  private readonly initConfirmation = new Confirmation()
   private epochBumpRequired = false
   private readonly rewrite = new Set<PartitionQueue>()
   /** Partitions whose sequence state is unknown, with the next sequence they must reach. */
@@ -154,8 +154,7 @@ export class Idempotence {
         const err = e instanceof KafkaError ? e : new KafkaError(`InitProducerId failed: ${(e as Error).message}`, { cause: e })
         // A non-retriable answer is believed when it comes twice in a row: a corrupt response can decode
         // into any code (see produce-errors.ts), and one more round trip costs a genuine refusal little.
-        const confirmed = err.code === undefined || (err.code === this.unconfirmedInitCode && !outsideTable(err.code))
-        this.unconfirmedInitCode = err.retriable ? undefined : err.code
+        const confirmed = this.initConfirmation.believe(err)
         if (!err.retriable && confirmed) {
           this.state = 'fatal'
           this.fatalError = new KafkaError(`the idempotent producer could not get a producer id: ${err.message}`, {
