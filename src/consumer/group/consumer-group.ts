@@ -139,7 +139,13 @@ export class ConsumerGroupMembership implements Membership {
     this.throwAuthError()
     if (this.state === 'closed') return
     if (!this.checkedSupport) {
-      const conn = await this.host.coordinator.connection(Date.now() + this.host.settings.defaultApiTimeoutMs)
+      let conn
+      try {
+        conn = await this.host.coordinator.connection(Date.now() + this.host.settings.defaultApiTimeoutMs)
+      } catch (e) {
+        await this.retryLater(e, 'cannot reach the coordinator yet', deadline)
+        return
+      }
       if (!conn.supports(ConsumerGroupHeartbeatApi as ApiDescriptor<unknown, unknown>)) {
         this.fatal = new KafkaError(
           `group.protocol "consumer" (KIP-848) needs a broker that offers ConsumerGroupHeartbeat (Kafka 4.0+); this broker (${conn.brokerRelease}), ` +
@@ -174,6 +180,16 @@ export class ConsumerGroupMembership implements Membership {
     this.throwAuthError()
   }
 
+  /**
+   * A retriable failure inside poll's group work (a broken connection, a malformed answer) costs a
+   * retry at the next poll, after retry.backoff.ms (never later than `deadline`), never poll() itself.
+   */
+  private async retryLater(e: unknown, what: string, deadline: number): Promise<void> {
+    if (!(e instanceof KafkaError) || !e.retriable) throw e
+    this.log.debug(`group ${this.groupId}: ${what}: ${e.message}`)
+    await sleep(Math.max(0, Math.min(this.host.settings.retryBackoffMs, deadline - Date.now())))
+  }
+
   /** Applies lost partitions or a new target assignment, running the listener. */
   private async reconcile(): Promise<void> {
     const { subscriptions, cluster } = this.host
@@ -195,8 +211,13 @@ export class ConsumerGroupMembership implements Membership {
       return target.every((t) => names.has(t.topicId))
     }
     if (!resolve()) {
-      await cluster.refreshMetadata(subscriptions.type === 'pattern' ? null : this.host.subscribedTopics())
-      if (!resolve()) await cluster.refreshMetadata(null)
+      try {
+        await cluster.refreshMetadata(subscriptions.type === 'pattern' ? null : this.host.subscribedTopics())
+        if (!resolve()) await cluster.refreshMetadata(null)
+      } catch (e) {
+        await this.retryLater(e, 'cannot resolve the assignment\'s topic ids yet', Date.now() + this.host.settings.retryBackoffMs)
+        return
+      }
       resolve()
     }
     if (this.target !== target) return // a newer one arrived meanwhile; the next poll takes it

@@ -46,3 +46,23 @@ test('KIP-848: one FENCED_MEMBER_EPOCH answer is asked again, not believed; two 
     await fake.close()
   }
 })
+
+test('KIP-848: a broken connection to the coordinator while joining costs a retry, not a poll() error', async () => {
+  const fake = new FakeKafka({ brokers: 1 })
+  const bootstrap = await fake.listen()
+  fake.createTopic('t', { partitions: 2 })
+  const c = new Consumer({ 'bootstrap.servers': bootstrap, 'group.id': 'g848b', 'group.protocol': 'consumer', 'retry.backoff.ms': 20, 'reconnect.backoff.ms': 20 })
+  try {
+    c.subscribe(['t'])
+    // The connections' first requests: the bootstrap connection's and the coordinator connection's.
+    fake.dropNext('ApiVersions', 8)
+    const until = Date.now() + 20000
+    while (c.assignment().length < 2) {
+      assert.ok(Date.now() < until, 'the member got its partitions')
+      await c.poll(100) // rejects on a poll() error
+    }
+  } finally {
+    await c.close()
+    await fake.close()
+  }
+})
