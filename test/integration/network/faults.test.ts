@@ -16,7 +16,8 @@
 // (CI runs the suite twice); FAULT_SCALE=10 (by hand) multiplies the record
 // counts, SAMSA_FAULTS_SCALE=1 adds the 100,000-record corruption case (run it
 // with --test-timeout=600000), and FAULTS_DUMP=/tmp/x writes each case's
-// workload output (DEBUG=samsa:* logs included) to /tmp/x-<case>.log.
+// workload output (DEBUG=samsa:* logs included) to /tmp/x-<case>.log;
+// FAULTS_SEED=<seed> (printed in each case's log line) replays a run's fault choices.
 import { faultCases, REQUEST_TIMEOUT_MS, SCALED, type Case } from './fault-cases.js'
 
 const cases: Case[] = [
