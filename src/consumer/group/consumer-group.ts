@@ -241,7 +241,9 @@ export class ConsumerGroupMembership implements Membership {
     await this.host.assign(added)
     if (this.target === target) this.target = undefined
     this.log.info(`group ${this.groupId}: epoch ${this.epoch} owns ${next.length} partitions (+${added.length} -${revoked.length})`, { groupId: this.groupId, memberId: this.memberId, epoch: this.epoch })
-    this.heartbeatNow()
+    // A change is acknowledged at once. An unchanged assignment is not: every answer to a heartbeat that
+    // lists the owned partitions carries the assignment again, and acknowledging that at once loops.
+    if (added.length > 0 || revoked.length > 0) this.heartbeatNow()
   }
 
   private fence(why: string): void {

@@ -14,9 +14,6 @@ const cases: Case[] = [
     injected: (s) => s.corrupted,
     groupProtocol: 'consumer',
     skip: Number(kafkaVersion().split('.')[0]) < 4 ? 'group.protocol=consumer needs Kafka 4.0+' : false,
-    // 3 of 4 runs pass. Open: a corrupt member epoch in a heartbeat answer fences the member, and
-    // while it rejoins a corrupt member id can be taken; one run did not finish within its deadline.
-    todo: 'in some runs the KIP-848 group does not finish: a corrupt epoch fences a member, and its rejoin can take a corrupt member id (issue #18)',
     deadlineMs: 25000,
   },
 ]
