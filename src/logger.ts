@@ -43,7 +43,7 @@ export function isLogger(v: unknown): v is Logger {
 }
 
 /** Key names whose values are never logged. */
-export const SECRET_KEY = /pass(word|phrase)?$|password|secret|token|jaas|credential|private.?key|keystore\.key$|api.?key|authorization/i
+export const SECRET_KEY = /pass(word|phrase)?$|password|secret|token|jaas|credential|private.?key|keystore\.key$|keystore\.pkcs12$|api.?key|authorization/i
 
 const REDACTED = '[redacted]'
 

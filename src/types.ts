@@ -41,7 +41,9 @@ export interface AwsCredentials {
   accessKeyId: string
   secretAccessKey: string
   sessionToken?: string | undefined
+  /** When temporary credentials expire (the AWS SDK's providers set it); an MSK OAUTHBEARER token never outlives them. */
+  expiration?: Date | undefined
 }
 
-/** `sasl.aws.credentials.provider`: called at each AWS_MSK_IAM authentication (e.g. `fromNodeProviderChain()` of @aws-sdk/credential-providers). */
+/** `sasl.aws.credentials.provider`: called at each AWS_MSK_IAM authentication and for each MSK OAUTHBEARER token (e.g. `fromNodeProviderChain()` of @aws-sdk/credential-providers). */
 export type AwsCredentialsProvider = () => AwsCredentials | Promise<AwsCredentials>

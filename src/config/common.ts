@@ -33,10 +33,15 @@ export const commonShape = {
   'ssl.truststore.password': optionalStr().describe('Password of a PKCS12 truststore (checks its integrity MAC, decrypts its certificates).'),
   'ssl.keystore.certificate.chain': optionalStr().describe('PEM client certificate chain, inline, for mutual TLS (with ssl.keystore.key).'),
   'ssl.keystore.key': optionalStr().describe('PEM private key of the client certificate, inline.'),
+  'ssl.keystore.pkcs12': z
+    .custom<Buffer | Uint8Array | string>((v) => typeof v === 'string' || v instanceof Uint8Array, { error: 'expected the PKCS12 keystore as a Buffer (fs.readFileSync(\'client.p12\')) or base64 text' })
+    .optional()
+    .describe('samsa: a PKCS12 keystore inline (a Buffer, or base64 text) for mutual TLS, with ssl.keystore.password; instead of ssl.keystore.location (KafkaJS: ssl.pfx).'),
   'ssl.keystore.location': optionalStr().describe('Path of the client certificate and key, for mutual TLS: one PEM file with both, or a PKCS12 keystore.'),
   'ssl.keystore.type': optionalStr().describe('PEM or PKCS12; read from the file when not set. JKS is refused with the keytool command that converts it.'),
   'ssl.keystore.password': optionalStr().describe('Password of a PKCS12 keystore.'),
   'ssl.key.password': optionalStr().describe('Password of an encrypted PEM private key (for PKCS12: must equal ssl.keystore.password when set).'),
+  'enable.ssl.certificate.verification': bool(true).describe('librdkafka: false accepts any broker certificate (no chain or host name check; KafkaJS: ssl.rejectUnauthorized=false). For tests only.'),
   'ssl.enabled.protocols': str('TLSv1.2,TLSv1.3').describe('TLS versions offered; the lowest and highest listed bound the handshake.'),
   'ssl.cipher.suites': optionalStr().describe('Cipher suites offered, comma-separated: Java\'s IANA names (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256) or OpenSSL\'s (default: Node\'s).'),
   'ssl.protocol': oneOf(['TLSv1.3', 'TLSv1.2', 'TLS'] as const, 'TLSv1.3').describe('Accepted for Java configs; ssl.enabled.protocols decides the versions.'),
@@ -59,7 +64,9 @@ export const commonShape = {
   'sasl.aws.access.key.id': optionalStr().describe('samsa: AWS_MSK_IAM access key id (default: AWS_ACCESS_KEY_ID).'),
   'sasl.aws.secret.access.key': optionalStr().describe('samsa: AWS_MSK_IAM secret access key (default: AWS_SECRET_ACCESS_KEY).'),
   'sasl.aws.session.token': optionalStr().describe('samsa: AWS_MSK_IAM session token of temporary credentials (default: AWS_SESSION_TOKEN).'),
-  'sasl.aws.region': optionalStr().describe('samsa: AWS_MSK_IAM signing region (default: from the broker host name, then AWS_REGION).'),
+  'sasl.aws.region': optionalStr().describe('samsa: AWS_MSK_IAM and MSK OAUTHBEARER signing region (default: from the broker host name, then AWS_REGION).'),
+  'sasl.aws.profile': optionalStr().describe('samsa: AWS profile for the AWS SDK\'s default credential chain (or awsProfileName="..." in sasl.jaas.config; needs @aws-sdk/credential-providers).'),
+  'sasl.login.callback.handler.class': optionalStr().describe('OAUTHBEARER: Java\'s token source class. samsa knows Kafka\'s OAuthBearerLoginCallbackHandler (the OIDC client-credentials flow, also without this key) and software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler (MSK IAM, signed with the sasl.aws.* credentials); other sources: sasl.oauthbearer.token.provider.'),
   'sasl.aws.credentials.provider': z
     .custom<AwsCredentialsProvider>((v) => typeof v === 'function', { error: 'expected a function returning { accessKeyId, secretAccessKey, sessionToken? } or a promise of it' })
     .optional()

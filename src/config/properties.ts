@@ -61,6 +61,7 @@ const JAVA_ONLY: Record<string, string> = {
   'metrics.sample.window.ms': 'samsa has no JMX metrics',
   'metrics.recording.level': 'samsa has no JMX metrics',
   'auto.include.jmx.reporter': 'samsa has no JMX metric reporters',
+  'sasl.client.callback.handler.class': 'samsa signs AWS_MSK_IAM itself (what software.amazon.msk.auth.iam.IAMClientCallbackHandler does) and runs no other Java handler',
   'partitioner.class': "samsa partitions as Java's built-in partitioner does (murmur2 of the key, sticky batches without a key)",
 }
 

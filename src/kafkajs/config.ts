@@ -80,6 +80,17 @@ function pem(v: unknown, what: string): string | undefined {
     .join('\n')
 }
 
+/** KafkaJS's (Node's) `ssl.pfx`: a Buffer, `{ buf, passphrase }`, or a one-element array of either. */
+function pkcs12(v: unknown): { buf: Buffer; passphrase?: string } | undefined {
+  if (v === undefined || v === null) return undefined
+  const one = Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v
+  if (Array.isArray(v) && one === undefined) throw new KafkaJSNonRetriableError(`ssl.pfx: samsa takes one PKCS12 store, got ${v.length}`)
+  const obj = one !== null && typeof one === 'object' && !(one instanceof Uint8Array) ? (one as { buf?: unknown; passphrase?: unknown }) : undefined
+  const buf = obj !== undefined ? obj.buf : one
+  if (!(buf instanceof Uint8Array)) throw new KafkaJSNonRetriableError(`ssl.pfx: expected the PKCS12 store as a Buffer (fs.readFileSync('client.p12')), got ${typeof buf}`)
+  return { buf: Buffer.from(buf), ...(typeof obj?.passphrase === 'string' ? { passphrase: obj.passphrase } : {}) }
+}
+
 /** `ssl` and `sasl` → samsa's security options. */
 function securityConfig(config: KafkaConfig, warnings: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -87,19 +98,24 @@ function securityConfig(config: KafkaConfig, warnings: string[]): Record<string,
   const tlsOn = ssl === true || (typeof ssl === 'object' && ssl !== null)
   if (typeof ssl === 'object' && ssl !== null) {
     const o = ssl as Record<string, unknown>
-    if (o.pfx !== undefined) throw new KafkaJSNonRetriableError('ssl.pfx is not supported by samsa: give the certificate chain and key as PEM (ssl.cert, ssl.key)')
     const ca = pem(o.ca, 'ca')
     const cert = pem(o.cert, 'cert')
     const key = pem(o.key, 'key')
+    const pfx = pkcs12(o.pfx)
     if (ca !== undefined) out['ssl.truststore.certificates'] = ca
     if (cert !== undefined) out['ssl.keystore.certificate.chain'] = cert
     if (key !== undefined) out['ssl.keystore.key'] = key
-    if (typeof o.passphrase === 'string') out['ssl.key.password'] = o.passphrase
-    if (o.rejectUnauthorized === false) {
-      out['ssl.endpoint.identification.algorithm'] = ''
-      warnings.push('ssl.rejectUnauthorized=false: samsa still verifies the broker certificate chain (only the hostname check is off); pass the broker CA as ssl.ca')
+    if (pfx !== undefined) {
+      if (cert !== undefined || key !== undefined) throw new KafkaJSNonRetriableError('ssl: give either pfx (PKCS12) or cert and key (PEM), not both')
+      out['ssl.keystore.pkcs12'] = pfx.buf
+      const password = pfx.passphrase ?? o.passphrase
+      if (typeof password === 'string') out['ssl.keystore.password'] = password
+    } else if (typeof o.passphrase === 'string') {
+      out['ssl.key.password'] = o.passphrase
     }
-    const ignored = Object.keys(o).filter((k) => !['ca', 'cert', 'key', 'passphrase', 'rejectUnauthorized', 'servername'].includes(k))
+    // As in KafkaJS (Node's TLS): no verification of the broker's certificate at all.
+    if (o.rejectUnauthorized === false) out['enable.ssl.certificate.verification'] = false
+    const ignored = Object.keys(o).filter((k) => !['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].includes(k))
     if (ignored.length > 0) warnings.push(`ssl options not supported by samsa, ignored: ${ignored.join(', ')}`)
   }
   const sasl = config.sasl as Record<string, unknown> | undefined

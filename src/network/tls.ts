@@ -21,7 +21,10 @@
  *   takes Java's (IANA) suite names or OpenSSL's, and refuses unknown ones.
  * - The broker's hostname is checked against its certificate unless
  *   `ssl.endpoint.identification.algorithm` is "" (as in Java); the chain is
- *   always verified.
+ *   verified unless `enable.ssl.certificate.verification` is false
+ *   (librdkafka's key; KafkaJS's `rejectUnauthorized: false`), which checks
+ *   neither. `ssl.keystore.pkcs12` is a PKCS12 keystore given inline
+ *   (KafkaJS's `ssl.pfx`).
  * - `tlsFailure(error, broker)` is the `SslAuthenticationError` for a TLS
  *   error that new connections would meet again (certificate not trusted, not
  *   matching the host, rejected by the broker's alert) and undefined for
@@ -105,6 +108,22 @@ function clientIdentity(config: CommonConfig): tls.SecureContextOptions {
   const key = config['ssl.keystore.key']
   const location = config['ssl.keystore.location']
   const keyPassword = config['ssl.key.password']
+  const inlineStore = config['ssl.keystore.pkcs12']
+  if (inlineStore !== undefined) {
+    const other = chain !== undefined ? 'ssl.keystore.certificate.chain' : key !== undefined ? 'ssl.keystore.key' : location !== undefined ? 'ssl.keystore.location' : undefined
+    if (other !== undefined) {
+      throw new ConfigError(`set either "ssl.keystore.pkcs12" or "${other}", not both`, { context: { key: 'ssl.keystore.pkcs12' } })
+    }
+    const data = typeof inlineStore === 'string' ? Buffer.from(inlineStore, 'base64') : Buffer.from(inlineStore.buffer, inlineStore.byteOffset, inlineStore.byteLength)
+    const magic = data.length >= 4 ? data.readUInt32BE(0) : -1
+    if (magic === JKS_MAGIC || magic === JCEKS_MAGIC || data[0] !== 0x30) {
+      throw new ConfigError(
+        `"ssl.keystore.pkcs12" is not a PKCS12 store${magic === JKS_MAGIC || magic === JCEKS_MAGIC ? ' but a JKS one, which only the JVM reads; convert it: keytool -importkeystore -srckeystore client.jks -destkeystore client.p12 -deststoretype PKCS12' : ' (expected its DER bytes, or base64 of them)'}`,
+        { context: { key: 'ssl.keystore.pkcs12' } },
+      )
+    }
+    return pkcs12Identity(data, config['ssl.keystore.password'], keyPassword)
+  }
   if (chain !== undefined || key !== undefined) {
     if (chain === undefined || key === undefined) {
       throw new ConfigError('mutual TLS with inline PEM needs both "ssl.keystore.certificate.chain" and "ssl.keystore.key"', {
@@ -124,7 +143,10 @@ function clientIdentity(config: CommonConfig): tls.SecureContextOptions {
     const pem = data.toString('utf8')
     return { cert: pem, key: pem, ...(keyPassword !== undefined ? { passphrase: keyPassword } : {}) }
   }
-  const storePassword = config['ssl.keystore.password']
+  return pkcs12Identity(data, config['ssl.keystore.password'], keyPassword)
+}
+
+function pkcs12Identity(data: Buffer, storePassword: string | undefined, keyPassword: string | undefined): tls.SecureContextOptions {
   if (storePassword !== undefined && keyPassword !== undefined && storePassword !== keyPassword) {
     throw new ConfigError(
       '"ssl.key.password" differs from "ssl.keystore.password": samsa reads PKCS12 stores whose key has the store\'s password ' +
@@ -195,7 +217,7 @@ export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefi
     secureContext = tls.createSecureContext({ ...versions(config), ...(ciphers ? { ciphers } : {}), ...(ca !== undefined ? { ca } : {}), ...identity })
   } catch (e) {
     if (e instanceof ConfigError) throw e
-    const key = identity.pfx !== undefined || config['ssl.keystore.location'] !== undefined ? 'ssl.keystore.location' : ca !== undefined ? 'ssl.truststore.location' : 'ssl.keystore.key'
+    const key = config['ssl.keystore.pkcs12'] !== undefined ? 'ssl.keystore.pkcs12' : identity.pfx !== undefined || config['ssl.keystore.location'] !== undefined ? 'ssl.keystore.location' : ca !== undefined ? 'ssl.truststore.location' : 'ssl.keystore.key'
     const hint =
       identity.pfx !== undefined
         ? ' (check "ssl.keystore.password"; a PKCS12 store made with legacy algorithms (RC2) must be re-exported: openssl pkcs12 -legacy -in old.p12 -nodes | openssl pkcs12 -export -out new.p12)'
@@ -208,7 +230,8 @@ export function tlsOptions(config: CommonConfig): tls.ConnectionOptions | undefi
     })
   }
   const opts: tls.ConnectionOptions = { secureContext }
-  if (config['ssl.endpoint.identification.algorithm'] === '') opts.checkServerIdentity = () => undefined
+  if (config['ssl.endpoint.identification.algorithm'] === '' || !config['enable.ssl.certificate.verification']) opts.checkServerIdentity = () => undefined
+  if (!config['enable.ssl.certificate.verification']) opts.rejectUnauthorized = false
   return opts
 }
 

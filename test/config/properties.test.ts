@@ -81,3 +81,32 @@ test('misspelt keys still get the did-you-mean ConfigError; a custom Java partit
   assert.throws(() => Admin.fromProperties('/no/such/client.properties'),
     (e: Error) => e instanceof ConfigError && /no such file "\/no\/such\/client.properties"/.test(e.message))
 })
+
+test("MSK's IAM client files load as AWS documents them: AWS_MSK_IAM and the OAUTHBEARER flavour", async () => {
+  const iam = capture()
+  const admin = Admin.fromProperties([
+    'bootstrap.servers=b-1.mycluster.abc123.c2.kafka.eu-west-1.amazonaws.com:9098',
+    'security.protocol=SASL_SSL',
+    'sasl.mechanism=AWS_MSK_IAM',
+    'sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsProfileName="prod";',
+    'sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler',
+  ].join('\n'), { logger: iam.logger })
+  try {
+    assert.equal(admin.config['sasl.mechanism'], 'AWS_MSK_IAM')
+    assert.deepEqual(iam.warnings.map((w) => /"([^"]+)"/.exec(w)![1]), ['sasl.client.callback.handler.class'])
+  } finally {
+    await admin.close()
+  }
+  const oauth = Admin.fromProperties([
+    'bootstrap.servers=b-1.mycluster.abc123.c2.kafka.eu-west-1.amazonaws.com:9098',
+    'security.protocol=SASL_SSL',
+    'sasl.mechanism=OAUTHBEARER',
+    'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    'sasl.login.callback.handler.class=software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler',
+  ].join('\n'))
+  try {
+    assert.equal(oauth.config['sasl.login.callback.handler.class'], 'software.amazon.msk.auth.iam.IAMOAuthBearerLoginCallbackHandler')
+  } finally {
+    await oauth.close()
+  }
+})

@@ -41,10 +41,19 @@ test('ssl and sasl map to security.protocol, PEM options and SASL credentials', 
   assert.equal(config['ssl.keystore.certificate.chain'], 'CERT')
   assert.equal(config['ssl.keystore.key'], 'KEY')
   assert.equal(config['ssl.key.password'], 'pw')
-  assert.equal(config['ssl.endpoint.identification.algorithm'], '')
-  assert.equal(warnings.length, 2)
-  assert.match(warnings[0]!, /rejectUnauthorized/)
-  assert.match(warnings[1]!, /ciphers/)
+  // rejectUnauthorized=false means what it means in KafkaJS: the broker's certificate is not verified at all.
+  assert.equal(config['enable.ssl.certificate.verification'], false)
+  assert.equal(warnings.length, 1)
+  assert.match(warnings[0]!, /ciphers/)
+  // pfx (PKCS12) with the passphrase as the store's password, given alone, as { buf, passphrase } or in a one-element array.
+  const p12 = Buffer.from([0x30, 0x82, 0x01, 0x02])
+  for (const pfx of [p12, { buf: p12, passphrase: 'pw' }, [{ buf: p12 }]]) {
+    const mapped = commonConfig({ brokers, ssl: { pfx, passphrase: 'pw' } as never }, brokers)
+    assert.deepEqual(mapped.config['ssl.keystore.pkcs12'], p12)
+    assert.equal(mapped.config['ssl.keystore.password'], 'pw')
+    assert.equal(mapped.config['ssl.key.password'], undefined)
+    assert.deepEqual(mapped.warnings, [])
+  }
   const plain = commonConfig({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 'p' } }, brokers).config
   assert.deepEqual([plain['security.protocol'], plain['sasl.mechanism'], plain['sasl.username'], plain['sasl.password']], ['SASL_PLAINTEXT', 'PLAIN', 'u', 'p'])
   const scram = commonConfig({ brokers, ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } }, brokers).config
@@ -70,7 +79,9 @@ test('SASL mechanisms and TLS stores samsa cannot use are refused with a clear e
   assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'oauthbearer' } as never }, brokers), /oauthBearerProvider/)
   assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'aws', authorizationIdentity: 'x' } as never }, brokers), /accessKeyId/)
   assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'custom', authenticationProvider: () => ({ authenticate: async () => undefined }) } }, brokers), /custom SASL mechanism/)
-  assert.throws(() => commonConfig({ brokers, ssl: { pfx: Buffer.from('x') } }, brokers), /ssl.pfx is not supported/)
+  assert.throws(() => commonConfig({ brokers, ssl: { pfx: 'not a buffer' } as never }, brokers), /ssl\.pfx: expected the PKCS12 store as a Buffer/)
+  assert.throws(() => commonConfig({ brokers, ssl: { pfx: [Buffer.from('a'), Buffer.from('b')] } as never }, brokers), /ssl\.pfx: samsa takes one PKCS12 store, got 2/)
+  assert.throws(() => commonConfig({ brokers, ssl: { pfx: Buffer.from('a'), cert: 'C', key: 'K' } as never }, brokers), /either pfx \(PKCS12\) or cert and key/)
   assert.throws(() => commonConfig({ brokers, sasl: { mechanism: 'plain' } as never }, brokers), /username.*password/)
 })
 

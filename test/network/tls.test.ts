@@ -83,6 +83,10 @@ test('tlsOptions: missing files, wrong passwords, unknown types and half-given k
     [{ 'ssl.keystore.location': fixture('truststore-keytool.p12'), 'ssl.keystore.password': 'a', 'ssl.key.password': 'b' }, 'ssl.key.password'],
     [{ 'ssl.enabled.protocols': 'TLSv1.2,SSLv3' }, 'ssl.enabled.protocols'],
     [{ 'ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_NO_SUCH_SUITE' }, 'ssl.cipher.suites'],
+    [{ 'ssl.keystore.pkcs12': fs.readFileSync(fixture('truststore-keytool.p12')), 'ssl.keystore.password': 'hunter2' }, 'ssl.keystore.pkcs12'],
+    [{ 'ssl.keystore.pkcs12': fs.readFileSync(fixture('truststore.jks')) }, 'ssl.keystore.pkcs12'],
+    [{ 'ssl.keystore.pkcs12': Buffer.from('not a store'), 'ssl.keystore.password': 'hunter2' }, 'ssl.keystore.pkcs12'],
+    [{ 'ssl.keystore.pkcs12': fs.readFileSync(fixture('truststore-keytool.p12')), 'ssl.keystore.location': fixture('truststore-keytool.p12') }, 'ssl.keystore.pkcs12'],
   ]
   for (const [extra, key] of cases) {
     assert.throws(

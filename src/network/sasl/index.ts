@@ -15,7 +15,7 @@ import type { Connection, SaslSend } from '../connection.js'
 import { plainExchange } from './plain.js'
 import { scramExchange } from './scram.js'
 import { oauthBearerExchange, tokenCacheFor } from './oauthbearer.js'
-import { mskIamExchange } from './aws-msk-iam.js'
+import { awsCredentialsOptions, awsCredentialsSource, mskIamExchange } from './aws-msk-iam.js'
 import { CLIENT_SOFTWARE_VERSION } from '../connection.js'
 import { ErrorCode } from '../../protocol/errors.js'
 
@@ -64,9 +64,10 @@ export function saslAuthenticator(config: CommonConfig): ((conn: Connection, sen
   const mechanism = config['sasl.mechanism']
   const creds = mechanism === 'PLAIN' || mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512' ? credentialsFrom(config) : undefined
   const tokens = mechanism === 'OAUTHBEARER' ? tokenCacheFor(config) : undefined
+  const aws = mechanism === 'AWS_MSK_IAM' ? awsCredentialsSource(awsCredentialsOptions(config)) : undefined
   const exchange = async (conn: Connection): Promise<SaslMechanism & { serverError?(): string | undefined }> => {
     if (tokens !== undefined) return oauthBearerExchange(await tokens.get())
-    if (mechanism === 'AWS_MSK_IAM') return mskIamExchange(config, conn.options.host, `samsa/${CLIENT_SOFTWARE_VERSION}`)
+    if (aws !== undefined) return mskIamExchange(config, conn.options.host, `samsa/${CLIENT_SOFTWARE_VERSION}`, aws)
     return mechanism === 'PLAIN' ? plainExchange(creds!) : scramExchange(mechanism as 'SCRAM-SHA-256' | 'SCRAM-SHA-512', creds!)
   }
   return async (conn, send) => {

@@ -17,6 +17,10 @@ import { AuthenticationError, ConfigError } from '../../errors.js'
 import type { CommonConfig } from '../../config/common.js'
 import type { SaslMechanism } from './index.js'
 import type { OAuthBearerToken, OAuthBearerTokenProvider } from '../../types.js'
+import { MSK_OAUTH_HANDLER, mskOAuthBearerProviderFor } from './aws-msk-iam.js'
+import { jaasOptions } from './jaas.js'
+
+export { jaasOptions }
 
 export type { OAuthBearerToken, OAuthBearerTokenProvider }
 
@@ -146,13 +150,6 @@ function expiryOf(token: string): number | undefined {
   return typeof exp === 'number' ? exp * 1000 : undefined
 }
 
-/** Reads `key="value"` options of a JAAS line (OAuthBearerLoginModule's clientId, clientSecret, scope, extension_*). */
-export function jaasOptions(jaas: string | undefined): Map<string, string> {
-  const options = new Map<string, string>()
-  if (jaas === undefined) return options
-  for (const m of jaas.matchAll(/([A-Za-z_][\w.]*)\s*=\s*"([^"]*)"/g)) options.set(m[1]!, m[2]!)
-  return options
-}
 
 /**
  * Java's OIDC client-credentials login (KIP-768): POSTs
@@ -227,6 +224,12 @@ function safeUrl(url: string): string {
   }
 }
 
+/** Java's login callback handlers for the OIDC client-credentials flow (Kafka 3.4+, and 3.1-3.3): the built-in flow here. */
+const OIDC_HANDLERS = new Set([
+  'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+  'org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler',
+])
+
 /** The token source a config describes: the user's provider, or the OIDC client-credentials flow. */
 export function tokenCacheFor(config: CommonConfig): TokenCache {
   const settings: RefreshSettings = {
@@ -238,6 +241,18 @@ export function tokenCacheFor(config: CommonConfig): TokenCache {
   const timeoutMs = config['sasl.login.read.timeout.ms'] ?? config['request.timeout.ms']
   const user = config['sasl.oauthbearer.token.provider']
   if (user !== undefined) return new TokenCache(user, 'the OAUTHBEARER token provider (sasl.oauthbearer.token.provider)', settings, timeoutMs)
+  const handler = config['sasl.login.callback.handler.class']
+  if (handler !== undefined && !OIDC_HANDLERS.has(handler)) {
+    if (handler !== MSK_OAUTH_HANDLER) {
+      throw new ConfigError(
+        `"sasl.login.callback.handler.class" = "${handler}": samsa runs no Java classes; it knows Kafka's OIDC handler ` +
+          `(org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler, the built-in client-credentials flow) and ${MSK_OAUTH_HANDLER} (Amazon MSK IAM). ` +
+          'For another token source set "sasl.oauthbearer.token.provider" to a function',
+        { context: { key: 'sasl.login.callback.handler.class' } },
+      )
+    }
+    return new TokenCache(mskOAuthBearerProviderFor(config), 'the MSK IAM token signer', settings, timeoutMs)
+  }
   const jaas = jaasOptions(config['sasl.jaas.config'])
   const url = config['sasl.oauthbearer.token.endpoint.url']
   const clientId = config['sasl.oauthbearer.client.credentials.client.id'] ?? jaas.get('clientId')

@@ -1,6 +1,7 @@
 /**
  * Lazy loading of samsa's optional native dependencies (`optionalDependencies`
- * in package.json): CRC-32C acceleration and the compression codecs.
+ * in package.json): CRC-32C acceleration and the compression codecs; and of
+ * optional peers loaded by name (the AWS SDK's credential providers).
  *
  * Contract: nothing is loaded until first use; a module that fails to load is
  * remembered, and every use after that throws the same {@link KafkaError}

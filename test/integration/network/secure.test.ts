@@ -23,6 +23,7 @@ import {
   deserializers,
   serializers,
 } from '../../../src/index.js'
+import { Kafka, logLevel } from '../../../src/kafkajs/index.js'
 import { commonSchema } from '../../../src/config/common.js'
 import { Connection } from '../../../src/network/connection.js'
 import { tlsOptions } from '../../../src/network/tls.js'
@@ -437,6 +438,40 @@ test('a SASL mechanism the listener does not enable fails at once with Authentic
     await failsFast(admin.listTopics(), (e) => assertFailure(e, AuthenticationError, 'ILLEGAL_SASL_STATE', /127\.0\.0\.1:/, /refused SASL mechanism PLAIN/))
   } finally {
     await admin.close()
+  }
+})
+
+test('KafkaJS facade: ssl.pfx with its passphrase for mutual TLS; rejectUnauthorized=false accepts an unknown CA, as in KafkaJS', async () => {
+  const pfx = new Kafka({
+    clientId: 'pfx',
+    brokers: [secureBootstrap(state, 'mtls')],
+    ssl: { pfx: fs.readFileSync(files.clientP12), passphrase: SECURE.storePassword, ca: [fs.readFileSync(files.ca)] },
+    logLevel: logLevel.NOTHING,
+  })
+  const topic = uniqueName('kjs-pfx')
+  const admin = pfx.admin()
+  const producer = pfx.producer({ idempotent: true })
+  await admin.connect()
+  await producer.connect()
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] })
+    const sent = await producer.send({ topic, acks: -1, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] })
+    assert.equal(sent.length, 1)
+    assert.equal(sent[0]!.errorCode, 0)
+    const offsets = await admin.fetchTopicOffsets(topic)
+    assert.equal(offsets[0]!.high, '3')
+  } finally {
+    await producer.disconnect()
+    await admin.disconnect()
+  }
+  // Without a CA the broker's certificate is not trusted; KafkaJS's rejectUnauthorized=false skips the check entirely.
+  const loose = new Kafka({ clientId: 'loose', brokers: [secureBootstrap(state, 'ssl')], ssl: { rejectUnauthorized: false }, logLevel: logLevel.NOTHING })
+  const looseAdmin = loose.admin()
+  await looseAdmin.connect()
+  try {
+    assert.ok((await looseAdmin.listTopics()).includes(topic))
+  } finally {
+    await looseAdmin.disconnect()
   }
 })
 

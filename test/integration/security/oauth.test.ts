@@ -185,7 +185,7 @@ test('an expired or malformed token from the provider fails before it is sent', 
   }
 })
 
-test('KIP-368: a 35 s produce+consume stream re-authenticates every connection on the live socket (fresh tokens included), loses and duplicates nothing', async () => {
+test('KIP-368: a 60 s produce+consume stream re-authenticates every connection on the live socket (fresh tokens included), loses and duplicates nothing', async () => {
   const topic = uniqueName('reauth')
   const issuedBefore = oidc.issued.length
   const prodLog = recorder()
@@ -201,7 +201,7 @@ test('KIP-368: a 35 s produce+consume stream re-authenticates every connection o
     let sent = 0
     let sendErrors = 0
     const acked: Array<Promise<unknown>> = []
-    const end = Date.now() + 35000
+    const end = Date.now() + 60000
     while (Date.now() < end) {
       for (let i = 0; i < 5; i++) {
         const value = `r${sent++}`
@@ -218,11 +218,14 @@ test('KIP-368: a 35 s produce+consume stream re-authenticates every connection o
     const reauths = [...prodLog.lines, ...consLog.lines].filter((l) => /^re-authenticated to /.test(l.message))
     const lost = [...prodLog.lines, ...consLog.lines].filter((l) => / lost: /.test(l.message) || l.level === 'error')
     assert.deepEqual(lost, [], 'no connection was lost')
-    assert.ok(prodLog.lines.filter((l) => /^re-authenticated to /.test(l.message)).length >= 2, 'the producer re-authenticated at least twice')
-    assert.ok(consLog.lines.filter((l) => /^re-authenticated to /.test(l.message)).length >= 2, 'the consumer re-authenticated at least twice')
-    assert.ok(reauths.length >= 4, `${reauths.length} re-authentications`)
-    // 20 s tokens over 35 s: at least one was replaced before it expired.
-    assert.ok(oidc.issued.length - issuedBefore >= 2, `tokens were refreshed (${oidc.issued.length - issuedBefore} fetched)`)
+    // 10 s sessions renewed at 85-95 % of their life: about six re-authentications per connection in 60 s.
+    const prodReauths = prodLog.lines.filter((l) => /^re-authenticated to /.test(l.message)).length
+    const consReauths = consLog.lines.filter((l) => /^re-authenticated to /.test(l.message)).length
+    assert.ok(prodReauths >= 4, `the producer re-authenticated ${prodReauths} times (>= 4 expected)`)
+    assert.ok(consReauths >= 4, `the consumer re-authenticated ${consReauths} times (>= 4 expected)`)
+    assert.ok(reauths.length >= 10, `${reauths.length} re-authentications`)
+    // 20 s tokens over 60 s: replaced before they expired, at least twice.
+    assert.ok(oidc.issued.length - issuedBefore >= 3, `tokens were refreshed (${oidc.issued.length - issuedBefore} fetched)`)
   } finally {
     await consumer.close()
     await producer.close()
