@@ -23,7 +23,7 @@
  *   reject with WakeupError.
  */
 import { Cluster } from '../cluster/cluster.js'
-import { until } from '../cluster/wait.js'
+import { until, Waker } from '../cluster/wait.js'
 import { parseConfig } from '../config/validate.js'
 import { shareConsumerSchema, type ShareConsumerConfig, type ShareConsumerConfigInput } from '../config/share-consumer.js'
 import { resolveDeserializer, type DeserializerOption } from '../consumer/consumer.js'
@@ -93,10 +93,9 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   private readonly errors: KafkaError[] = []
   private started: Promise<void> | undefined
   private polling = false
-  private wakeupPending = false
   private closed = false
   private closing = false
-  private waiter: (() => void) | undefined
+  private readonly waker = new Waker()
   private callback: AcknowledgementCommitCallback | undefined
   private lockTimeoutMs: number | undefined
 
@@ -220,7 +219,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
           return records
         }
         if (Date.now() >= deadline) return records
-        await this.wait(deadline)
+        await this.waker.wait(deadline)
         throwIfAborted(signal, 'poll()')
         this.takeWakeup()
       }
@@ -357,8 +356,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
 
   /** A pending poll, or else the next one, rejects with WakeupError. */
   wakeup(): void {
-    this.wakeupPending = true
-    this.notify()
+    this.waker.wakeup()
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ShareConsumerRecord<K, V>> {
@@ -403,10 +401,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   }
 
   private takeWakeup(): void {
-    if (this.wakeupPending) {
-      this.wakeupPending = false
-      throw new WakeupError()
-    }
+    if (this.waker.takeWakeup()) throw new WakeupError()
   }
 
   private throwPendingError(): void {
@@ -415,23 +410,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   }
 
   private notify(): void {
-    const w = this.waiter
-    this.waiter = undefined
-    w?.()
-  }
-
-  private wait(deadline: number): Promise<void> {
-    const ms = deadline - Date.now()
-    if (ms <= 0) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        if (this.waiter === done) this.waiter = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.waiter = done
-    })
+    this.waker.notify()
   }
 
   private checkOpen(): void {
