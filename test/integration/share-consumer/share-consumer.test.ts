@@ -273,3 +273,36 @@ test('renew: a record held past its lock duration by renewals is not delivered a
     await Promise.all([holder.close(), other.close()])
   }
 })
+
+test('metrics(): Java\'s share consumer metric names move with known load', { skip: !share }, async () => {
+  const topic = uniqueName('share-metrics')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-metrics-g')
+  const total = 50
+  await producer.fill(topic, 1, total, 'x')
+  const c = consumer(g, { 'client.id': 'share-metrics-client' })
+  try {
+    const m = c.metrics()
+    const v = (name: string, group = 'consumer-share-fetch-manager-metrics') => m.value(name, { group, tags: { 'client-id': 'share-metrics-client' } })
+    assert.equal(v('records-consumed-total'), 0)
+    assert.equal(v('last-poll-seconds-ago', 'consumer-share-metrics'), -1, 'never polled')
+    c.subscribe([topic])
+    let n = 0
+    await pollUntil(c, () => n >= total, () => n++)
+    assert.equal(n, total)
+    const results = await c.commitSync()
+    assert.deepEqual(results.map((r) => r.error), [null])
+    assert.equal(v('records-consumed-total'), total, 'every record acquired once')
+    assert.ok(v('bytes-consumed-total')! > total, `bytes ${v('bytes-consumed-total')}`)
+    assert.ok(v('fetch-total')! >= 1)
+    assert.ok(v('fetch-latency-max')! >= 0)
+    assert.ok(v('records-per-request-max')! >= 1 && v('records-per-request-max')! <= total)
+    assert.equal(v('acknowledgements-send-total'), total, 'every record accepted once')
+    assert.equal(v('acknowledgements-error-total'), 0)
+    assert.ok(v('time-between-poll-max', 'consumer-share-metrics')! >= 0)
+    assert.ok(v('last-poll-seconds-ago', 'consumer-share-metrics')! >= 0)
+    assert.ok(m.list().some((x) => x.metricName.group === 'consumer-share-node-metrics'), 'network metrics under the share consumer prefix')
+  } finally {
+    await c.close()
+  }
+})
