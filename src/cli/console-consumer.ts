@@ -20,11 +20,11 @@
  */
 import { Consumer } from '../consumer/consumer.js'
 import type { ConsumerRecord } from '../consumer/records.js'
-import { WakeupError } from '../errors.js'
 import type { TopicPartitionOffset } from '../types.js'
 import { decoder, registryOptions } from './registry-format.js'
 import { UsageError } from './args.js'
-import { checkReachable, clientConfig, clientProps, note, onStopSignal, type Tool } from './tool.js'
+import { printRecords } from './print-loop.js'
+import { checkReachable, clientConfig, clientProps, type Tool } from './tool.js'
 
 export const tool: Tool = {
   name: 'console-consumer',
@@ -87,17 +87,6 @@ export const tool: Tool = {
     await checkReachable(config)
 
     const consumer = new Consumer(config as never)
-    let count = 0
-    let stopped = false
-    const stop = () => {
-      stopped = true
-      consumer.wakeup()
-    }
-    const onStdoutError = (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') stop()
-    }
-    const offStop = onStopSignal(stop)
-    process.stdout.on('error', onStdoutError)
     const printed = new Map<string, TopicPartitionOffset>()
     let lastCommit = Date.now()
     const commit = async () => {
@@ -107,53 +96,35 @@ export const tool: Tool = {
       await consumer.commitSync(offsets)
       lastCommit = Date.now()
     }
-    try {
-      if (partition !== undefined) {
-        const tp = { topic: topic!, partition }
-        consumer.assign([tp])
-        if (offset === 'earliest') consumer.seekToBeginning([tp])
-        else if (offset === 'latest') consumer.seekToEnd([tp])
-        else consumer.seek(tp, offset)
-      } else {
-        consumer.subscribe(include !== undefined ? new RegExp(include) : [topic!])
-      }
-      let idleSince = Date.now()
-      while (!stopped && (maxMessages === undefined || count < maxMessages)) {
-        let records
-        try {
-          records = await consumer.poll(timeoutMs !== undefined ? Math.min(timeoutMs, 1000) : 1000)
-        } catch (e) {
-          if (e instanceof WakeupError) break
-          throw e
+    await printRecords(consumer, {
+      maxMessages,
+      timeoutMs,
+      start() {
+        if (partition !== undefined) {
+          const tp = { topic: topic!, partition }
+          consumer.assign([tp])
+          if (offset === 'earliest') consumer.seekToBeginning([tp])
+          else if (offset === 'latest') consumer.seekToEnd([tp])
+          else consumer.seek(tp, offset)
+        } else {
+          consumer.subscribe(include !== undefined ? new RegExp(include) : [topic!])
         }
-        const chunks: Buffer[] = []
-        for (const r of records) {
-          if (maxMessages !== undefined && count >= maxMessages) break
-          const raw = r as ConsumerRecord<Buffer, Buffer>
-          chunks.push(format(decode === undefined && decodeKey === undefined ? raw : {
-            ...raw,
-            key: decodeKey === undefined ? raw.key : await decodeKey(raw.topic, raw.key, raw.headers),
-            value: decode === undefined ? raw.value : await decode(raw.topic, raw.value, raw.headers),
-          }))
-          printed.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1n })
-          count++
-        }
-        if (chunks.length > 0) {
-          idleSince = Date.now()
-          await write(Buffer.concat(chunks))
-        } else if (timeoutMs !== undefined && Date.now() - idleSince >= timeoutMs) {
-          note(`No record for ${timeoutMs} ms (--timeout-ms): stopping.`)
-          break
-        }
+      },
+      async format(r) {
+        const raw = r as ConsumerRecord<Buffer, Buffer>
+        const line = format(decode === undefined && decodeKey === undefined ? raw : {
+          ...raw,
+          key: decodeKey === undefined ? raw.key : await decodeKey(raw.topic, raw.key, raw.headers),
+          value: decode === undefined ? raw.value : await decode(raw.topic, raw.value, raw.headers),
+        })
+        printed.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: r.offset + 1n })
+        return line
+      },
+      afterPoll: async () => {
         if (Date.now() - lastCommit >= commitEvery) await commit()
-      }
-      await commit()
-    } finally {
-      offStop()
-      await consumer.close()
-      process.stdout.off('error', onStdoutError)
-      note(`Processed a total of ${count} messages`)
-    }
+      },
+      finish: commit,
+    })
     return 0
   },
 }
@@ -162,21 +133,6 @@ function startOffset(s: string): 'earliest' | 'latest' | bigint {
   if (s === 'earliest' || s === 'latest') return s
   if (!/^\d+$/.test(s)) throw new UsageError(`--offset expects a non-negative number, earliest or latest, got "${s}"`)
   return BigInt(s)
-}
-
-export function write(b: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.write(b)) resolve()
-    else {
-      const done = () => {
-        process.stdout.off('drain', done)
-        process.stdout.off('close', done)
-        resolve()
-      }
-      process.stdout.once('drain', done)
-      process.stdout.once('close', done)
-    }
-  })
 }
 
 /** Kafka's DefaultMessageFormatter. */

@@ -12,10 +12,10 @@
  */
 import { ShareConsumer } from '../share-consumer/share-consumer.js'
 import type { ConsumerRecord } from '../consumer/records.js'
-import { WakeupError } from '../errors.js'
 import { UsageError } from './args.js'
-import { formatter, write } from './console-consumer.js'
-import { checkReachable, clientConfig, clientProps, note, onStopSignal, type Tool } from './tool.js'
+import { formatter } from './console-consumer.js'
+import { printRecords } from './print-loop.js'
+import { checkReachable, clientConfig, clientProps, type Tool } from './tool.js'
 
 export const tool: Tool = {
   name: 'console-share-consumer',
@@ -55,54 +55,21 @@ export const tool: Tool = {
     })
     await checkReachable(config)
     const consumer = new ShareConsumer(config as never)
-    let count = 0
-    let stopped = false
-    const stop = () => {
-      stopped = true
-      consumer.wakeup()
-    }
-    const onStdoutError = (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') stop()
-    }
-    const offStop = onStopSignal(stop)
-    process.stdout.on('error', onStdoutError)
-    try {
-      consumer.subscribe([topic])
-      let idleSince = Date.now()
-      while (!stopped && (maxMessages === undefined || count < maxMessages)) {
-        let records
-        try {
-          records = await consumer.poll(timeoutMs !== undefined ? Math.min(timeoutMs, 1000) : 1000)
-        } catch (e) {
-          if (e instanceof WakeupError) break
-          throw e
-        }
-        const chunks: Buffer[] = []
-        for (const r of records) {
-          // Records beyond --max-messages are released for others.
-          if (maxMessages !== undefined && count >= maxMessages) {
-            consumer.acknowledge(r, 'release')
-            continue
-          }
-          chunks.push(format(r as ConsumerRecord<Buffer, Buffer>))
-          consumer.acknowledge(r, type)
-          count++
-        }
-        if (chunks.length > 0) {
-          idleSince = Date.now()
-          await write(Buffer.concat(chunks))
-        } else if (timeoutMs !== undefined && Date.now() - idleSince >= timeoutMs) {
-          note(`No record for ${timeoutMs} ms (--timeout-ms): stopping.`)
-          break
-        }
-      }
-      await consumer.commitSync()
-    } finally {
-      offStop()
-      await consumer.close()
-      process.stdout.off('error', onStdoutError)
-      note(`Processed a total of ${count} messages`)
-    }
+    await printRecords(consumer, {
+      maxMessages,
+      timeoutMs,
+      start: () => consumer.subscribe([topic]),
+      format(r) {
+        const line = format(r as ConsumerRecord<Buffer, Buffer>)
+        consumer.acknowledge(r, type)
+        return line
+      },
+      // Records beyond --max-messages are released for others.
+      beyondMax: (r) => consumer.acknowledge(r, 'release'),
+      finish: async () => {
+        await consumer.commitSync()
+      },
+    })
     return 0
   },
 }

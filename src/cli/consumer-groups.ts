@@ -19,7 +19,8 @@ import type { ConsumerGroupDescription, GroupOffset } from '../admin/groups.js'
 import { KafkaError } from '../errors.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { UsageError, type ParsedArgs } from './args.js'
-import { clientConfig, connectedAdmin, note, out, table, type Tool } from './tool.js'
+import { describeGroups, describeIfExists, groupIds, listGroups, printPlan, runGroupAction, warnDryRun, type GroupKind } from './groups.js'
+import { note, out, table, type Tool } from './tool.js'
 
 const ACTIONS = ['list', 'describe', 'reset-offsets', 'delete'] as const
 const SCENARIOS = ['to-earliest', 'to-latest', 'to-offset', 'to-datetime', 'shift-by', 'to-current'] as const
@@ -55,86 +56,51 @@ export const tool: Tool = {
     '  samsa consumer-groups --describe --group orders-app',
     '  samsa consumer-groups --reset-offsets --group orders-app --topic orders --to-earliest --execute',
   ],
-  async run(args) {
-    const actions = ACTIONS.filter((a) => args.has(a))
-    if (actions.length !== 1) throw new UsageError('give exactly one action: --list, --describe, --reset-offsets or --delete')
-    const action = actions[0]!
-    if (action !== 'list' && !args.has('group') && !args.has('all-groups')) throw new UsageError(`--${action} needs --group or --all-groups`)
-    if (action === 'reset-offsets') validateReset(args)
-    const admin = await connectedAdmin(clientConfig(args))
-    try {
+  run(args) {
+    return runGroupAction(args, ACTIONS, (action) => {
+      if (action === 'reset-offsets') validateReset(args)
+    }, (action, admin) => {
       switch (action) {
         case 'list':
-          return await list(admin, args)
+          return listGroups(admin, args, CONSUMER_GROUPS)
         case 'describe':
-          return await describe(admin, args)
+          return describe(admin, args)
         case 'reset-offsets':
-          return await reset(admin, args)
+          return reset(admin, args)
         case 'delete':
-          return await remove(admin, args)
+          return remove(admin, args)
       }
-    } finally {
-      await admin.close()
-    }
+    })
   },
 }
 
-async function groupIds(admin: Admin, args: ParsedArgs): Promise<string[]> {
-  if (args.has('all-groups')) return (await admin.listConsumerGroups()).map((g) => g.groupId)
-  return [...new Set(args.values('group'))]
-}
-
-async function list(admin: Admin, args: ParsedArgs): Promise<number> {
-  const groups = await admin.listConsumerGroups()
-  if (!args.has('state')) {
-    await out(groups.map((g) => `${g.groupId}\n`).join(''))
-    return 0
-  }
-  const wanted = args.value('state')?.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')
-  const rows = groups.filter((g) => !wanted || wanted.includes((g.state ?? 'Unknown').toLowerCase()))
-  await out(table([['GROUP', 'STATE'], ...rows.map((g) => [g.groupId, g.state ?? 'Unknown'])], [15]) + '\n')
-  return 0
-}
-
-/** A group's description, or undefined (with the error printed) when it does not exist. */
-async function describeOrReport(admin: Admin, groupId: string): Promise<ConsumerGroupDescription | undefined> {
-  try {
-    return (await admin.describeConsumerGroups([groupId]))[0]
-  } catch (e) {
-    if (e instanceof KafkaError && e.type === 'GROUP_ID_NOT_FOUND') return undefined
-    throw e
-  }
+const CONSUMER_GROUPS: GroupKind<ConsumerGroupDescription> = {
+  label: 'Consumer group',
+  list: async (admin) => (await admin.listConsumerGroups()).map((g) => ({ groupId: g.groupId, state: g.state ?? 'Unknown' })),
+  describe: (admin, groupId) => describeIfExists(() => admin.describeConsumerGroups([groupId])),
 }
 
 async function describe(admin: Admin, args: ParsedArgs): Promise<number> {
   const modes = ['members', 'state', 'offsets'].filter((m) => args.has(m))
   if (modes.length > 1) throw new UsageError('give at most one of --members, --state, --offsets')
   if (args.has('verbose') && !args.has('members')) throw new UsageError('--verbose is only valid with --members')
-  let missing = 0
-  for (const groupId of await groupIds(admin, args)) {
-    const d = await describeOrReport(admin, groupId)
-    if (!d) {
-      note(`Error: Consumer group '${groupId}' does not exist.`)
-      missing++
-      continue
-    }
+  return describeGroups(admin, args, CONSUMER_GROUPS, async (groupId, d) => {
     if (args.has('state')) {
       const coordinator = `${d.coordinator.host}:${d.coordinator.port} (${d.coordinator.nodeId})`
       await out('\n' + table([['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'], [groupId, coordinator, d.partitionAssignor, d.state, String(d.members.length)]], [15, 25, 25, 15]) + '\n')
-      continue
+      return
     }
     notice(d)
     if (args.has('members')) {
       const header = ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', ...(args.has('verbose') ? ['ASSIGNMENT'] : [])]
       const rows = d.members.map((m) => [groupId, m.memberId, m.host, m.clientId, String(m.assignment.length), ...(args.has('verbose') ? [assignmentText(m.assignment)] : [])])
       if (rows.length > 0) await out('\n' + table([header, ...rows], [15, 15, 15, 15, 12]) + '\n')
-      continue
+      return
     }
     const offsets = await admin.listConsumerGroupOffsets(groupId)
     const rows = await offsetRows(admin, d, offsets)
     await out('\n' + table([['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'], ...rows], [15, 15, 10, 15, 15, 15, 15, 15]) + '\n')
-  }
-  return missing > 0 ? 1 : 0
+  })
 }
 
 function notice(d: ConsumerGroupDescription): void {
@@ -227,11 +193,9 @@ export async function topicSpecs(admin: Admin, specs: string[]): Promise<TopicPa
 }
 
 async function reset(admin: Admin, args: ParsedArgs): Promise<number> {
-  if (!args.has('execute') && !args.has('dry-run')) {
-    note('WARN: No action will be performed as the --execute option is missing. Add --execute to reset the offsets, or --dry-run to keep this behaviour without the warning.')
-  }
-  for (const groupId of await groupIds(admin, args)) {
-    const d = await describeOrReport(admin, groupId)
+  warnDryRun(args)
+  for (const groupId of await groupIds(admin, args, CONSUMER_GROUPS)) {
+    const d = await CONSUMER_GROUPS.describe(admin, groupId)
     if (d && d.state !== 'Empty' && d.state !== 'Dead') {
       throw new KafkaError(`Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${d.state}.`, {
         type: 'NON_EMPTY_GROUP',
@@ -241,7 +205,7 @@ async function reset(admin: Admin, args: ParsedArgs): Promise<number> {
     if (tps.length === 0) continue
     const plan = await newOffsets(admin, args, groupId, tps)
     if (args.has('execute')) await admin.alterConsumerGroupOffsets(groupId, plan)
-    await out('\n' + table([['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ...plan.map((o) => [groupId, o.topic, String(o.partition), String(o.offset)])], [15, 15, 10]) + '\n')
+    await printPlan(groupId, plan)
   }
   return 0
 }
@@ -273,7 +237,7 @@ async function newOffsets(admin: Admin, args: ParsedArgs, groupId: string, tps: 
 }
 
 async function remove(admin: Admin, args: ParsedArgs): Promise<number> {
-  const ids = await groupIds(admin, args)
+  const ids = await groupIds(admin, args, CONSUMER_GROUPS)
   if (ids.length === 0) return 0
   try {
     await admin.deleteConsumerGroups(ids)

@@ -15,7 +15,8 @@ import { KafkaError } from '../errors.js'
 import type { TopicPartitionOffset } from '../types.js'
 import { UsageError, type ParsedArgs } from './args.js'
 import { parseDateTime, topicSpecs } from './consumer-groups.js'
-import { clientConfig, connectedAdmin, note, out, table, type Tool } from './tool.js'
+import { describeGroups, describeIfExists, groupIds, listGroups, printPlan, runGroupAction, warnDryRun, type GroupKind } from './groups.js'
+import { note, out, table, type Tool } from './tool.js'
 
 const ACTIONS = ['list', 'describe', 'reset-offsets', 'delete', 'delete-offsets'] as const
 const SCENARIOS = ['to-earliest', 'to-latest', 'to-datetime', 'to-offset'] as const
@@ -50,91 +51,57 @@ export const tool: Tool = {
     '  samsa share-groups --describe --group workers --members',
     '  samsa share-groups --reset-offsets --group workers --topic jobs --to-earliest --execute',
   ],
-  async run(args) {
-    const actions = ACTIONS.filter((a) => args.has(a))
-    if (actions.length !== 1) throw new UsageError('give exactly one action: --list, --describe, --reset-offsets, --delete or --delete-offsets')
-    const action = actions[0]!
-    if (action !== 'list' && !args.has('group') && !args.has('all-groups')) throw new UsageError(`--${action} needs --group or --all-groups`)
-    if (action === 'reset-offsets') {
-      if (SCENARIOS.filter((s) => args.has(s)).length !== 1) throw new UsageError('--reset-offsets needs exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime')
-      if (!args.has('topic') && !args.has('all-topics')) throw new UsageError('--reset-offsets needs --topic or --all-topics')
-    }
-    if (action === 'delete-offsets' && !args.has('topic')) throw new UsageError('--delete-offsets needs --topic')
-    const admin = await connectedAdmin(clientConfig(args))
-    try {
+  run(args) {
+    return runGroupAction(args, ACTIONS, (action) => {
+      if (action === 'reset-offsets') {
+        if (SCENARIOS.filter((s) => args.has(s)).length !== 1) throw new UsageError('--reset-offsets needs exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime')
+        if (!args.has('topic') && !args.has('all-topics')) throw new UsageError('--reset-offsets needs --topic or --all-topics')
+      }
+      if (action === 'delete-offsets' && !args.has('topic')) throw new UsageError('--delete-offsets needs --topic')
+    }, (action, admin) => {
       switch (action) {
         case 'list':
-          return await list(admin, args)
+          return listGroups(admin, args, SHARE_GROUPS)
         case 'describe':
-          return await describe(admin, args)
+          return describe(admin, args)
         case 'reset-offsets':
-          return await reset(admin, args)
+          return reset(admin, args)
         case 'delete':
-          return await remove(admin, args)
+          return remove(admin, args)
         case 'delete-offsets':
-          return await deleteOffsets(admin, args)
+          return deleteOffsets(admin, args)
       }
-    } finally {
-      await admin.close()
-    }
+    })
   },
 }
 
-async function groupIds(admin: Admin, args: ParsedArgs): Promise<string[]> {
-  if (args.has('all-groups')) return (await admin.listShareGroups()).map((g) => g.groupId)
-  return [...new Set(args.values('group'))]
-}
-
-async function list(admin: Admin, args: ParsedArgs): Promise<number> {
-  const groups = await admin.listShareGroups()
-  if (!args.has('state')) {
-    await out(groups.map((g) => `${g.groupId}\n`).join(''))
-    return 0
-  }
-  const wanted = args.value('state')?.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')
-  const rows = groups.filter((g) => !wanted || wanted.includes(g.state.toLowerCase()))
-  await out(table([['GROUP', 'STATE'], ...rows.map((g) => [g.groupId, g.state])], [15]) + '\n')
-  return 0
-}
-
-async function describeOrReport(admin: Admin, groupId: string): Promise<ShareGroupDescription | undefined> {
-  try {
-    return (await admin.describeShareGroups([groupId]))[0]
-  } catch (e) {
-    if (e instanceof KafkaError && e.type === 'GROUP_ID_NOT_FOUND') return undefined
-    throw e
-  }
+const SHARE_GROUPS: GroupKind<ShareGroupDescription> = {
+  label: 'Share group',
+  list: (admin) => admin.listShareGroups(),
+  describe: (admin, groupId) => describeIfExists(() => admin.describeShareGroups([groupId])),
 }
 
 async function describe(admin: Admin, args: ParsedArgs): Promise<number> {
   if (['members', 'state', 'offsets'].filter((m) => args.has(m)).length > 1) throw new UsageError('give at most one of --members, --state, --offsets')
-  let missing = 0
-  for (const groupId of await groupIds(admin, args)) {
-    const d = await describeOrReport(admin, groupId)
-    if (!d) {
-      note(`Error: Share group '${groupId}' does not exist.`)
-      missing++
-      continue
-    }
+  return describeGroups(admin, args, SHARE_GROUPS, async (groupId, d) => {
     if (args.has('state')) {
       const coordinator = `${d.coordinator.host}:${d.coordinator.port} (${d.coordinator.nodeId})`
       const verbose = args.has('verbose')
       const header = ['GROUP', 'COORDINATOR (ID)', ...(verbose ? ['ASSIGNMENT-STRATEGY'] : []), 'STATE', ...(verbose ? ['GROUP-EPOCH', 'ASSIGNMENT-EPOCH'] : []), '#MEMBERS']
       const row = [groupId, coordinator, ...(verbose ? [d.partitionAssignor] : []), d.state, ...(verbose ? [String(d.groupEpoch), String(d.assignmentEpoch)] : []), String(d.members.length)]
       await out('\n' + table([header, row], [15, 25]) + '\n')
-      continue
+      return
     }
     if (d.state === 'Empty' || d.members.length === 0) note(`\nShare group '${groupId}' has no active members.`)
     if (args.has('members')) {
       const rows = d.members.map((m) => [groupId, m.memberId, m.host, m.clientId, String(m.assignment.length), assignmentText(m.assignment)])
       if (rows.length > 0) await out('\n' + table([['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT'], ...rows], [15, 15, 15, 15, 12]) + '\n')
-      continue
+      return
     }
     const offsets = await admin.listShareGroupOffsets(groupId)
     const rows = offsets.map((o) => [groupId, o.topic, String(o.partition), o.leaderEpoch >= 0 ? String(o.leaderEpoch) : '-', o.offset >= 0n ? String(o.offset) : '-', o.lag === null ? '-' : String(o.lag)])
     await out('\n' + table([['GROUP', 'TOPIC', 'PARTITION', 'LEADER-EPOCH', 'START-OFFSET', 'LAG'], ...rows], [15, 15, 10, 13, 13]) + '\n')
-  }
-  return missing > 0 ? 1 : 0
+  })
 }
 
 function assignmentText(tps: { topic: string; partition: number }[]): string {
@@ -144,11 +111,9 @@ function assignmentText(tps: { topic: string; partition: number }[]): string {
 }
 
 async function reset(admin: Admin, args: ParsedArgs): Promise<number> {
-  if (!args.has('execute') && !args.has('dry-run')) {
-    note('WARN: No action will be performed as the --execute option is missing. Add --execute to reset the offsets, or --dry-run to keep this behaviour without the warning.')
-  }
-  for (const groupId of await groupIds(admin, args)) {
-    const d = await describeOrReport(admin, groupId)
+  warnDryRun(args)
+  for (const groupId of await groupIds(admin, args, SHARE_GROUPS)) {
+    const d = await SHARE_GROUPS.describe(admin, groupId)
     if (d && d.members.length > 0) {
       throw new KafkaError(`Share group '${groupId}' is not empty: it has ${d.members.length} member(s); stop them before resetting its offsets.`, { type: 'NON_EMPTY_GROUP' })
     }
@@ -168,13 +133,13 @@ async function reset(admin: Admin, args: ParsedArgs): Promise<number> {
       plan = found.map((o, i) => ({ topic: o.topic, partition: o.partition, offset: o.offset >= 0n ? o.offset : latest[i]!.offset }))
     }
     if (args.has('execute')) await admin.alterShareGroupOffsets(groupId, plan)
-    await out('\n' + table([['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ...plan.map((o) => [groupId, o.topic, String(o.partition), String(o.offset)])], [15, 15, 10]) + '\n')
+    await printPlan(groupId, plan)
   }
   return 0
 }
 
 async function remove(admin: Admin, args: ParsedArgs): Promise<number> {
-  const ids = await groupIds(admin, args)
+  const ids = await groupIds(admin, args, SHARE_GROUPS)
   if (ids.length === 0) return 0
   await admin.deleteShareGroups(ids)
   await out(`Deletion of requested share groups (${ids.map((g) => `'${g}'`).join(', ')}) was successful.\n`)
@@ -183,7 +148,7 @@ async function remove(admin: Admin, args: ParsedArgs): Promise<number> {
 
 async function deleteOffsets(admin: Admin, args: ParsedArgs): Promise<number> {
   const topics = [...new Set(args.values('topic').map((t) => t.split(':')[0]!))]
-  for (const groupId of await groupIds(admin, args)) {
+  for (const groupId of await groupIds(admin, args, SHARE_GROUPS)) {
     await admin.deleteShareGroupOffsets(groupId, topics)
     await out(`\n${table([['TOPIC', 'STATUS'], ...topics.map((t) => [t, 'Successful'])], [15])}\n`)
   }

@@ -19,6 +19,11 @@
  *   everything it starts (AsyncLocalStorage): `ambientSignal()` returns it,
  *   and `retry()` uses it when given none, so aborting a public call stops
  *   the retries deep inside it.
+ * - `Waker`: the one waiting spot of a loop that is run one call at a time
+ *   (a consumer's poll). `wait(deadline)` resolves at `deadline` or at the
+ *   next `notify()`, whichever comes first; a `notify()` with nobody waiting
+ *   is dropped (the loop checks its state before waiting again).
+ *   `wakeup()` notifies and is remembered until `takeWakeup()` reports it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { once } from 'node:events'
@@ -87,4 +92,45 @@ export function withSignal<T>(signal: AbortSignal | undefined, fn: () => T): T {
 /** The signal of the surrounding `withSignal` call, if any. */
 export function ambientSignal(): AbortSignal | undefined {
   return ambient.getStore()
+}
+
+/** The waiting spot of a loop run one call at a time: woken by notify(), wakeup() or its deadline. */
+export class Waker {
+  private waiting: AbortController | undefined
+  private woken = false
+
+  /** Ends the pending wait, if any (new data, an error, a rebalance, close). */
+  notify(): void {
+    const w = this.waiting
+    this.waiting = undefined
+    w?.abort()
+  }
+
+  /** Resolves at `deadline` (ms since epoch) or at the next notify(); never rejects. */
+  async wait(deadline: number): Promise<void> {
+    const ms = deadline - Date.now()
+    if (ms <= 0) return
+    const w = new AbortController()
+    this.waiting = w
+    try {
+      await sleep(Math.min(ms, MAX_TIMER_MS), { signal: w.signal })
+    } catch {
+      // notified
+    } finally {
+      if (this.waiting === w) this.waiting = undefined
+    }
+  }
+
+  /** Notifies, and makes the next takeWakeup() true (Java's consumer.wakeup()). */
+  wakeup(): void {
+    this.woken = true
+    this.notify()
+  }
+
+  /** Whether wakeup() was called since the last takeWakeup(); clears it. */
+  takeWakeup(): boolean {
+    const w = this.woken
+    this.woken = false
+    return w
+  }
 }

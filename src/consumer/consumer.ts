@@ -17,7 +17,7 @@
  *   positions reached by the records poll has returned, never beyond.
  */
 import { Cluster } from '../cluster/cluster.js'
-import { sleep, until } from '../cluster/wait.js'
+import { sleep, until, Waker } from '../cluster/wait.js'
 import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
@@ -145,12 +145,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private readonly interceptors: ConsumerInterceptors<unknown, unknown> | undefined
   private nextAutoCommit = 0
   private polling = false
-  private wakeupPending = false
   private closed = false
   private closing = false
   private drainStart = 0
   /** Resolves the current poll's wait (data, rebalance, wakeup, error). */
-  private waiter: (() => void) | undefined
+  private readonly waker = new Waker()
   /** Work started by unsubscribe()/subscribe() that the next call awaits. */
   private pendingLeave: Promise<void> | undefined
   private readonly initialising = new Set<Promise<void>>()
@@ -442,9 +441,9 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         }
         if (Date.now() >= deadline) return records
         if (membership?.rejoinNeeded && membership === this.membership) {
-          await this.wait(Math.min(deadline, Date.now() + 50))
+          await this.waker.wait(Math.min(deadline, Date.now() + 50))
         } else {
-          await this.wait(deadline)
+          await this.waker.wait(deadline)
         }
         throwIfAborted(signal, 'poll()')
         this.takeWakeup()
@@ -456,10 +455,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   private takeWakeup(): void {
-    if (this.wakeupPending) {
-      this.wakeupPending = false
-      throw new WakeupError()
-    }
+    if (this.waker.takeWakeup()) throw new WakeupError()
   }
 
   private throwPendingError(): void {
@@ -487,24 +483,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   private notify(): void {
-    const w = this.waiter
-    this.waiter = undefined
-    w?.()
-  }
-
-  /** Waits until `deadline` or a notify (data, rebalance, error, wakeup, close). One poll at a time, so one waiter. */
-  private wait(deadline: number): Promise<void> {
-    const ms = deadline - Date.now()
-    if (ms <= 0) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        if (this.waiter === done) this.waiter = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.waiter = done
-    })
+    this.waker.notify()
   }
 
   /** Awaits `p`, but returns early (leaving it running) on wakeup or close. */
@@ -863,8 +842,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   /** A pending poll, or else the next one, rejects with WakeupError. Safe to call from a signal handler. */
   wakeup(): void {
-    this.wakeupPending = true
-    this.notify()
+    this.waker.wakeup()
     for (const i of this.interrupters) i()
   }
 

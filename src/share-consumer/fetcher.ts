@@ -94,6 +94,8 @@ export interface ShareFetcherHost {
   onAcked(r: AckResult): void
   /** The acquisition lock timeout the broker reported. */
   onLockTimeout(ms: number): void
+  /** A ShareFetch was answered: its latency, throttle time, record bytes and records acquired (metrics). */
+  onFetched(latencyMs: number, throttleTimeMs: number, bytes: number, records: number): void
 }
 
 const SESSION_ERRORS: ReadonlySet<number> = new Set([ErrorCode.SHARE_SESSION_NOT_FOUND, ErrorCode.INVALID_SHARE_SESSION_EPOCH, ErrorCode.SHARE_SESSION_LIMIT_REACHED])
@@ -298,6 +300,7 @@ export class ShareFetcher {
     }
     const conn = await this.host.cluster.connectionTo(s.nodeId, 'share-fetch')
     const version = conn.versionFor(ShareFetchApi as ApiDescriptor<unknown, unknown>)
+    const sentAt = Date.now()
     const res: ShareFetchResponse = await conn.request(ShareFetchApi, {
       groupId: st.groupId,
       memberId: this.host.memberId(),
@@ -321,6 +324,8 @@ export class ShareFetcher {
     this.nextEpoch(s)
     const ackByKey = new Map(acks.map((a) => [pkey(a.topicId, a.partition), a]))
     let data = false
+    let bytes = 0
+    let acquired = 0
     for (const t of res.responses) {
       const topic = this.topicName(t.topicId)
       for (const p of t.partitions) {
@@ -337,7 +342,9 @@ export class ShareFetcher {
           continue
         }
         if (p.acquiredRecords.length === 0 || p.records === null) continue
+        bytes += p.records.length
         const records = await this.acquired(topic, p.partitionIndex, t.topicId, s.nodeId, p.records, p.acquiredRecords)
+        acquired += records.length
         if (records.length > 0) {
           this.buffer.push({ topic, partition: p.partitionIndex, topicId: t.topicId, nodeId: s.nodeId, records })
           data = true
@@ -345,6 +352,7 @@ export class ShareFetcher {
       }
     }
     for (const a of ackByKey.values()) this.finish(a, null)
+    this.host.onFetched(Date.now() - sentAt, res.throttleTimeMs, bytes, acquired)
     if (data) this.host.onData()
   }
 

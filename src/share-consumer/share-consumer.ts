@@ -23,7 +23,7 @@
  *   reject with WakeupError.
  */
 import { Cluster } from '../cluster/cluster.js'
-import { until } from '../cluster/wait.js'
+import { until, Waker } from '../cluster/wait.js'
 import { parseConfig } from '../config/validate.js'
 import { shareConsumerSchema, type ShareConsumerConfig, type ShareConsumerConfigInput } from '../config/share-consumer.js'
 import { resolveDeserializer, type DeserializerOption } from '../consumer/consumer.js'
@@ -31,6 +31,8 @@ import { ConsumerRecords, type ConsumerRecord } from '../consumer/records.js'
 import { tpKey } from '../consumer/positions.js'
 import { DeserializationError, KafkaError, WakeupError } from '../errors.js'
 import { Log } from '../logger.js'
+import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
+import { ShareConsumerMetricsRecorder } from '../metrics/share-consumer.js'
 import { isThenable, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { Header, TopicPartition } from '../types.js'
 import { abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
@@ -93,19 +95,22 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   private readonly errors: KafkaError[] = []
   private started: Promise<void> | undefined
   private polling = false
-  private wakeupPending = false
   private closed = false
   private closing = false
-  private waiter: (() => void) | undefined
+  private readonly waker = new Waker()
   private callback: AcknowledgementCommitCallback | undefined
   private lockTimeoutMs: number | undefined
+  private readonly recorder: ShareConsumerMetricsRecorder
+  /** When poll was last called (-1: never), for the poll metrics. */
+  private lastPoll = -1
 
   constructor(config: ShareConsumerOptions) {
     this.config = parseConfig(shareConsumerSchema, config, 'share consumer')
     this.keyDeserializer = resolveDeserializer(this.config['key.deserializer'], 'key.deserializer') as Deserializer<K | null>
     this.valueDeserializer = resolveDeserializer(this.config['value.deserializer'], 'value.deserializer') as Deserializer<V | null>
-    this.cluster = new Cluster(this.config)
+    this.cluster = new Cluster(this.config, 'consumer-share')
     this.log = Log.of(this.cluster, 'share-consumer')
+    this.recorder = new ShareConsumerMetricsRecorder(this.cluster.metrics, this.config['client.id'], () => this.lastPoll)
     const c = this.config
     this.membership = new ShareMembership({
       cluster: this.cluster,
@@ -140,6 +145,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
       onData: () => this.notify(),
       onError: (e) => this.fail(e),
       onAcked: (r) => {
+        this.recorder.acknowledged(r.offsets.length, r.error !== null)
         try {
           this.callback?.(r)
         } catch (e) {
@@ -147,6 +153,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         }
       },
       onLockTimeout: (ms) => (this.lockTimeoutMs = ms),
+      onFetched: (latencyMs, throttleTimeMs, bytes, records) => this.recorder.fetched(latencyMs, throttleTimeMs, bytes, records),
     })
   }
 
@@ -186,6 +193,16 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     return this.lockTimeoutMs
   }
 
+  /**
+   * Java's share consumer metrics (consumer-share-fetch-manager-metrics:
+   * records-consumed-total, fetch-latency-avg, acknowledgements-send-total,
+   * ...; consumer-share-metrics: time-between-poll-avg, last-poll-seconds-ago)
+   * and the network metrics every client has: docs/observability.md.
+   */
+  metrics(): ClientMetrics {
+    return clientMetrics(this.cluster.metrics)
+  }
+
   /** Called with the outcome of every acknowledgement sent (Java's setAcknowledgementCommitCallback). */
   setAcknowledgementCommitCallback(callback: AcknowledgementCommitCallback | undefined): void {
     this.checkOpen()
@@ -205,6 +222,9 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     this.takeWakeup()
     if (this.topics.length === 0) throw new KafkaError('poll(): the share consumer is not subscribed to any topics', { type: 'ILLEGAL_STATE' })
     this.settleHeld()
+    const now = Date.now()
+    this.recorder.pollStarted(this.lastPoll < 0 ? -1 : now - this.lastPoll)
+    this.lastPoll = now
     this.polling = true
     const removeAbort = onAbort(signal, () => this.notify())
     const deadline = Date.now() + timeoutMs
@@ -220,7 +240,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
           return records
         }
         if (Date.now() >= deadline) return records
-        await this.wait(deadline)
+        await this.waker.wait(deadline)
         throwIfAborted(signal, 'poll()')
         this.takeWakeup()
       }
@@ -357,8 +377,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
 
   /** A pending poll, or else the next one, rejects with WakeupError. */
   wakeup(): void {
-    this.wakeupPending = true
-    this.notify()
+    this.waker.wakeup()
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ShareConsumerRecord<K, V>> {
@@ -403,10 +422,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   }
 
   private takeWakeup(): void {
-    if (this.wakeupPending) {
-      this.wakeupPending = false
-      throw new WakeupError()
-    }
+    if (this.waker.takeWakeup()) throw new WakeupError()
   }
 
   private throwPendingError(): void {
@@ -415,23 +431,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   }
 
   private notify(): void {
-    const w = this.waiter
-    this.waiter = undefined
-    w?.()
-  }
-
-  private wait(deadline: number): Promise<void> {
-    const ms = deadline - Date.now()
-    if (ms <= 0) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        if (this.waiter === done) this.waiter = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.waiter = done
-    })
+    this.waker.notify()
   }
 
   private checkOpen(): void {

@@ -43,7 +43,8 @@ test('list, describe, offsets, delete of a share group', { skip, timeout: 110000
     assert.deepEqual(d!.members[0]!.assignment, [{ topic, partition: 0 }, { topic, partition: 1 }])
 
     // Everything is acknowledged: no lag (the share coordinator's state follows the acknowledgements asynchronously;
-    // the persisted start offset itself moves lazily, so only its range is checked).
+    // the persisted start offset itself moves lazily, so only its range is checked: on Kafka 4.4 it stayed 0 for 30 s
+    // with the member active and 30 s after it closed while the lag was 0, so waiting cannot make it exact).
     let offsets = await admin.listShareGroupOffsets(g)
     for (let i = 0; i < 40 && offsets.some((o) => o.lag !== 0n); i++) {
       await new Promise((r) => setTimeout(r, 500))

@@ -1,7 +1,8 @@
 // ShareConsumer (KIP-932) against a real broker: work-queue semantics across
 // members, release/reject, delivery counts, the delivery limit, close
-// releasing what a member holds, explicit mode, commit results. Needs Kafka
-// 4.x; on 3.9 only the UNSUPPORTED_VERSION check runs.
+// releasing what a member holds, explicit mode, commit results, lock renewal
+// (Kafka 4.2+). Needs Kafka 4.x; on 3.9 only the UNSUPPORTED_VERSION check
+// runs.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -225,6 +226,82 @@ test('a member killed without acknowledging: its records are delivered again aft
     const got: ShareConsumerRecord<Buffer, string>[] = []
     await pollUntil(c, () => got.length >= 4, (r) => got.push(r), 90000)
     assert.deepEqual(got.map((r) => [r.value, r.deliveryCount]), [['k-0', 2], ['k-1', 2], ['k-2', 2], ['k-3', 2]])
+  } finally {
+    await c.close()
+  }
+})
+
+test('renew: a record held past its lock duration by renewals is not delivered again; one not renewed is', { skip: !kafkaVersionAtLeast('4.2.0') && 'renew needs Kafka 4.2+', timeout: 150000 }, async () => {
+  const topic = uniqueName('share-renew')
+  await producer.createTopic(topic, 1)
+  // 15 s is the broker's lowest allowed lock duration (group.share.min.record.lock.duration.ms).
+  const lockMs = 15000
+  const g = await group('share-renew-g', { 'share.record.lock.duration.ms': String(lockMs) })
+  await producer.fill(topic, 1, 2, 'r')
+  const holder = consumer(g, { 'share.acknowledgement.mode': 'explicit' })
+  const other = consumer(g, { 'share.acknowledgement.mode': 'explicit' })
+  try {
+    holder.subscribe([topic])
+    const got: ShareConsumerRecord<Buffer, string>[] = []
+    await pollUntil(holder, () => got.length >= 2, (r) => got.push(r))
+    assert.deepEqual(got.map((r) => [r.value, r.deliveryCount]), [['r-0', 1], ['r-1', 1]])
+    assert.equal(holder.acquisitionLockTimeoutMs(), lockMs)
+    const [kept] = got as [ShareConsumerRecord<Buffer, string>]
+    const heldSince = Date.now()
+    other.subscribe([topic])
+    const fromOther: ShareConsumerRecord<Buffer, string>[] = []
+    // Hold both for two lock durations, renewing only `kept` every lockMs / 3.
+    while (Date.now() - heldSince < 2 * lockMs + 2000) {
+      holder.acknowledge(kept, 'renew')
+      const results = await holder.commitSync()
+      assert.deepEqual(results.map((r) => [r.partition, r.error]), [[0, null]], 'the renewal was taken')
+      const until = Date.now() + lockMs / 3
+      while (Date.now() < until) {
+        for (const r of await other.poll(500)) {
+          fromOther.push(r)
+          other.acknowledge(r, 'accept')
+        }
+      }
+    }
+    // The holder's own background fetch may acquire r-1 once more when its lock expires (and keep it unpolled until
+    // that lock expires too), so the other member sees it with delivery count 2 or 3; r-0 never comes back.
+    assert.deepEqual(fromOther.map((r) => r.value), ['r-1'], 'only the record not renewed came back, to the other member')
+    assert.ok([2, 3].includes(fromOther[0]!.deliveryCount), `delivery count ${fromOther[0]!.deliveryCount}`)
+    holder.acknowledge(kept, 'accept')
+    assert.deepEqual((await holder.commitSync()).map((r) => r.error), [null], 'the renewed record is still this member\'s to accept')
+  } finally {
+    await Promise.all([holder.close(), other.close()])
+  }
+})
+
+test('metrics(): Java\'s share consumer metric names move with known load', { skip: !share }, async () => {
+  const topic = uniqueName('share-metrics')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-metrics-g')
+  const total = 50
+  await producer.fill(topic, 1, total, 'x')
+  const c = consumer(g, { 'client.id': 'share-metrics-client' })
+  try {
+    const m = c.metrics()
+    const v = (name: string, group = 'consumer-share-fetch-manager-metrics') => m.value(name, { group, tags: { 'client-id': 'share-metrics-client' } })
+    assert.equal(v('records-consumed-total'), 0)
+    assert.equal(v('last-poll-seconds-ago', 'consumer-share-metrics'), -1, 'never polled')
+    c.subscribe([topic])
+    let n = 0
+    await pollUntil(c, () => n >= total, () => n++)
+    assert.equal(n, total)
+    const results = await c.commitSync()
+    assert.deepEqual(results.map((r) => r.error), [null])
+    assert.equal(v('records-consumed-total'), total, 'every record acquired once')
+    assert.ok(v('bytes-consumed-total')! > total, `bytes ${v('bytes-consumed-total')}`)
+    assert.ok(v('fetch-total')! >= 1)
+    assert.ok(v('fetch-latency-max')! >= 0)
+    assert.ok(v('records-per-request-max')! >= 1 && v('records-per-request-max')! <= total)
+    assert.equal(v('acknowledgements-send-total'), total, 'every record accepted once')
+    assert.equal(v('acknowledgements-error-total'), 0)
+    assert.ok(v('time-between-poll-max', 'consumer-share-metrics')! >= 0)
+    assert.ok(v('last-poll-seconds-ago', 'consumer-share-metrics')! >= 0)
+    assert.ok(m.list().some((x) => x.metricName.group === 'consumer-share-node-metrics'), 'network metrics under the share consumer prefix')
   } finally {
     await c.close()
   }
