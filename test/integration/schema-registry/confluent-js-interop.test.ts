@@ -238,3 +238,41 @@ test('@confluentinc/schemaregistry writes Protobuf that samsa reads, as written 
     await deleteTopic(topic)
   }
 })
+
+test('Avro schema evolution across both: v1 records from each side read by samsa with a reader schema one version ahead', { skip }, async () => {
+  const topic = uniqueName('interop-cjs-evolve')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const v1 = { type: 'record', name: 'User', namespace: 'dev.samsa.interop', fields: [{ name: 'name', type: 'string' }, { name: 'age', type: 'int' }] }
+  const v2 = { ...v1, fields: [...v1.fields, { name: 'email', type: ['null', 'string'], default: null }] }
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new AvroSerializer(client, v1) })
+  const { SchemaRegistryClient: CClient, AvroSerializer: CSer, AvroDeserializer: CDes, SerdeType } = confluent()
+  const cclient = new CClient({ baseURLs: [registryUrl()] })
+  try {
+    await p.send({ topic, value: { name: 'ada', age: 36 }, partition: 0 })
+    const ser = new CSer(cclient, SerdeType.VALUE, { useLatestVersion: true })
+    const raw = new Producer({ 'bootstrap.servers': bootstrapServers() })
+    try {
+      await raw.send({ topic, value: await ser.serialize(topic, { name: 'bob', age: 40 }), partition: 0 })
+    } finally {
+      await raw.close()
+    }
+    const v2id = await client.register(`${topic}-value`, { schema: JSON.stringify(v2) })
+    const expected = [{ name: 'ada', age: 36, email: null }, { name: 'bob', age: 40, email: null }]
+    const bySamsa = (await samsaConsume(topic, new AvroDeserializer(client, { readerSchema: v2 }), 2)).map((v) => ({ ...(v as object) }))
+    assert.deepEqual(bySamsa, expected, 'samsa with the v2 reader schema')
+    const des = new CDes(cclient, SerdeType.VALUE, { useLatestVersion: true })
+    const records = await readPartition(topic, 0)
+    assert.equal(records.length, 2)
+    assert.ok(records.every((r) => unframe(topic, r.value!).id !== v2id), 'both records were written with v1')
+    const byConfluent: unknown[] = []
+    for (const r of records) byConfluent.push({ ...(await des.deserialize(topic, r.value!) as object) })
+    // Confluent's JS AvroDeserializer fetches the latest schema with
+    // useLatestVersion but does not resolve to it (1.10.1): both records come
+    // out as written, in v1's shape. Recorded here so a change shows up.
+    assert.deepEqual(byConfluent, [{ name: 'ada', age: 36 }, { name: 'bob', age: 40 }], 'Confluent reads both v1 records (as written)')
+  } finally {
+    await p.close()
+    await deleteTopic(topic)
+  }
+})
