@@ -74,7 +74,10 @@ const DESCRIPTOR = /^[A-Za-z0-9+/]+={0,2}$/
 interface FileDescriptor { package?: string; syntax?: string; dependency?: string[]; messageType?: object[]; enumType?: object[] }
 interface FromDescriptor<T> { fromDescriptor(d: object, edition: string): T }
 /** protobufjs's descriptor extension: decodes descriptors and adds `fromDescriptor` to its Type and Enum. */
-const descriptorExt = (): { FileDescriptorProto: { decode(b: Uint8Array): FileDescriptor } } =>
+interface DescriptorExt {
+  FileDescriptorProto: { decode(b: Uint8Array): FileDescriptor, encode(f: FileDescriptor): { finish(): Uint8Array } }
+}
+const descriptorExt = (): DescriptorExt =>
   loadOptional('protobufjs/ext/descriptor', 'Protobuf descriptors (samsa/schema-registry)')
 
 /** Adds one schema file (.proto text or base64 FileDescriptorProto) to `root`; returns its package. */
@@ -156,13 +159,36 @@ function codec(messageName: string | undefined, readerMessage?: string): Codec<P
 export interface ProtobufSerializerOptions extends SerdeOptions {
   /** The message type to write (simple or fully-qualified name); default the file's first message. */
   messageName?: string
+  /**
+   * How the schema is registered: `proto` (default; the .proto text, as Java
+   * registers it) or `descriptor` (a base64 FileDescriptorProto, as Confluent's
+   * Python, Go and JavaScript serdes register it; for registries that do not
+   * convert text on `?format=serialized`, so those serdes can read the
+   * records). `descriptor` takes a .proto without imports.
+   */
+  schemaFormat?: 'proto' | 'descriptor'
+}
+
+/** The base64 FileDescriptorProto of a .proto file without imports. */
+function toDescriptor(proto: string): string {
+  const root = new (pbjs().Root)()
+  const parsed = pbjs().parse(proto, root, { keepCase: true })
+  if ((parsed.imports ?? []).length > 0 || (parsed.weakImports ?? []).length > 0) {
+    throw new TypeError(`ProtobufSerializer: schemaFormat 'descriptor' takes a .proto without imports; this one imports ${[...(parsed.imports ?? []), ...(parsed.weakImports ?? [])].join(', ')}`)
+  }
+  const ext = descriptorExt()
+  const pkg = parsed.package ?? ''
+  const set = (root as unknown as { toDescriptor(edition: string): { file: (FileDescriptor & { name?: string })[] } }).toDescriptor(/syntax\s*=\s*"proto3"/.test(proto) ? 'proto3' : 'proto2')
+  const file = set.file.find((f) => (f.package ?? '') === pkg)
+  if (file === undefined || set.file.length !== 1) throw new TypeError('ProtobufSerializer: schemaFormat \'descriptor\' takes a .proto with one package')
+  return Buffer.from(ext.FileDescriptorProto.encode(file).finish()).toString('base64')
 }
 
 /** Writes messages of a .proto schema (Java's KafkaProtobufSerializer). */
 export class ProtobufSerializer<T = Record<string, unknown>> extends RegistrySerializer<T, unknown> {
   constructor(client: SchemaRegistryClient, proto: string, options: ProtobufSerializerOptions = {}) {
-    const { messageName, ...rest } = options
-    super(client, codec(messageName), { schema: proto, schemaType: 'PROTOBUF' }, rest)
+    const { messageName, schemaFormat, ...rest } = options
+    super(client, codec(messageName), { schema: schemaFormat === 'descriptor' ? toDescriptor(proto) : proto, schemaType: 'PROTOBUF' }, rest)
   }
 }
 
