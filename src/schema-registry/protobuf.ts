@@ -74,7 +74,10 @@ const DESCRIPTOR = /^[A-Za-z0-9+/]+={0,2}$/
 interface FileDescriptor { package?: string; syntax?: string; dependency?: string[]; messageType?: object[]; enumType?: object[] }
 interface FromDescriptor<T> { fromDescriptor(d: object, edition: string): T }
 /** protobufjs's descriptor extension: decodes descriptors and adds `fromDescriptor` to its Type and Enum. */
-const descriptorExt = (): { FileDescriptorProto: { decode(b: Uint8Array): FileDescriptor } } =>
+interface DescriptorExt {
+  FileDescriptorProto: { decode(b: Uint8Array): FileDescriptor, encode(f: FileDescriptor): { finish(): Uint8Array } }
+}
+const descriptorExt = (): DescriptorExt =>
   loadOptional('protobufjs/ext/descriptor', 'Protobuf descriptors (samsa/schema-registry)')
 
 /** Adds one schema file (.proto text or base64 FileDescriptorProto) to `root`; returns its package. */
@@ -101,16 +104,33 @@ function finish(root: Pbjs.Root, schema: Schema, messageName: string | undefined
   const messages: Parsed['messages'] = []
   fileMessages(packageNamespace(root, pkg), [], messages)
   if (messages.length === 0) throw new Error('the .proto schema defines no message')
-  let main = messages[0]!.type
-  if (messageName !== undefined) {
-    const found = messages.find((m) => m.type.name === messageName || m.type.fullName === `.${messageName}` || m.type.fullName === messageName)
-    if (found === undefined) throw new Error(`the .proto schema has no message "${messageName}"; it has ${messages.map((m) => m.type.fullName.slice(1)).join(', ')}`)
-    main = found.type
-  }
-  return { root, messages, main }
+  return { root, messages, main: messageName === undefined ? messages[0]!.type : named(messages, messageName) }
 }
 
-function codec(messageName: string | undefined): Codec<Parsed> {
+function named(messages: Parsed['messages'], name: string): Pbjs.Type {
+  const found = messages.find((m) => m.type.name === name || m.type.fullName === `.${name}` || m.type.fullName === name)
+  if (found === undefined) throw new Error(`the .proto schema has no message "${name}"; it has ${messages.map((m) => m.type.fullName.slice(1)).join(', ')}`)
+  return found.type
+}
+
+/**
+ * The type that decodes a record written as `written`: with a reader schema,
+ * its message of the same full name (or its named message), so that fields the
+ * writer did not know read as their defaults and fields the reader does not
+ * know are dropped (Protobuf's rules: fields are matched by number).
+ */
+function readerType(written: Pbjs.Type, reader: Parsed | undefined, readerMessage: string | undefined): Pbjs.Type {
+  if (reader === undefined) return written
+  if (readerMessage !== undefined) return named(reader.messages, readerMessage)
+  const same = reader.messages.find((m) => m.type.fullName === written.fullName)
+  if (same === undefined) {
+    throw new Error(`the reader schema has no message ${written.fullName.slice(1)} (it has ${reader.messages.map((m) => m.type.fullName.slice(1)).join(', ')}); name the reader's message with messageName`)
+  }
+  return same.type
+}
+
+/** `messageName`: the type a serializer writes; `readerMessage`: the reader schema's type a deserializer decodes every record as. */
+function codec(messageName: string | undefined, readerMessage?: string): Codec<Parsed> {
   return {
     type: 'PROTOBUF',
     parse(schema, client) {
@@ -125,12 +145,13 @@ function codec(messageName: string | undefined): Codec<Parsed> {
     indexes(p) {
       return p.messages.find((m) => m.type === p.main)!.indexes
     },
-    decode(writer, payload, indexes) {
+    decode(writer, payload, indexes, reader) {
       const key = indexes.join('.')
       const m = writer.messages.find((x) => x.indexes.join('.') === key)
       if (m === undefined) throw new Error(`message indexes [${indexes.join(', ')}] name no message of the writer's schema`)
-      const msg = m.type.decode(payload)
-      return m.type.toObject(msg, { enums: String, longs: String, bytes: Buffer as unknown as typeof String, defaults: true })
+      const type = readerType(m.type, reader, readerMessage)
+      const msg = type.decode(payload)
+      return type.toObject(msg, { enums: String, longs: String, bytes: Buffer as unknown as typeof String, defaults: true })
     },
   }
 }
@@ -138,19 +159,56 @@ function codec(messageName: string | undefined): Codec<Parsed> {
 export interface ProtobufSerializerOptions extends SerdeOptions {
   /** The message type to write (simple or fully-qualified name); default the file's first message. */
   messageName?: string
+  /**
+   * How the schema is registered: `proto` (default; the .proto text, as Java
+   * registers it) or `descriptor` (a base64 FileDescriptorProto, as Confluent's
+   * Python, Go and JavaScript serdes register it; for registries that do not
+   * convert text on `?format=serialized`, so those serdes can read the
+   * records). `descriptor` takes a .proto without imports.
+   */
+  schemaFormat?: 'proto' | 'descriptor'
+}
+
+/** The base64 FileDescriptorProto of a .proto file without imports. */
+function toDescriptor(proto: string): string {
+  const root = new (pbjs().Root)()
+  const parsed = pbjs().parse(proto, root, { keepCase: true })
+  if ((parsed.imports ?? []).length > 0 || (parsed.weakImports ?? []).length > 0) {
+    throw new TypeError(`ProtobufSerializer: schemaFormat 'descriptor' takes a .proto without imports; this one imports ${[...(parsed.imports ?? []), ...(parsed.weakImports ?? [])].join(', ')}`)
+  }
+  const ext = descriptorExt()
+  const pkg = parsed.package ?? ''
+  const set = (root as unknown as { toDescriptor(edition: string): { file: (FileDescriptor & { name?: string })[] } }).toDescriptor(/syntax\s*=\s*"proto3"/.test(proto) ? 'proto3' : 'proto2')
+  const file = set.file.find((f) => (f.package ?? '') === pkg)
+  if (file === undefined || set.file.length !== 1) throw new TypeError('ProtobufSerializer: schemaFormat \'descriptor\' takes a .proto with one package')
+  return Buffer.from(ext.FileDescriptorProto.encode(file).finish()).toString('base64')
 }
 
 /** Writes messages of a .proto schema (Java's KafkaProtobufSerializer). */
 export class ProtobufSerializer<T = Record<string, unknown>> extends RegistrySerializer<T, unknown> {
   constructor(client: SchemaRegistryClient, proto: string, options: ProtobufSerializerOptions = {}) {
-    const { messageName, ...rest } = options
-    super(client, codec(messageName), { schema: proto, schemaType: 'PROTOBUF' }, rest)
+    const { messageName, schemaFormat, ...rest } = options
+    super(client, codec(messageName), { schema: schemaFormat === 'descriptor' ? toDescriptor(proto) : proto, schemaType: 'PROTOBUF' }, rest)
   }
+}
+
+export interface ProtobufDeserializerOptions extends Omit<DeserializerOptions, 'readerSchema'> {
+  /**
+   * The reader's .proto schema (schema evolution): each record decodes as the
+   * reader's message of the same full name as the writer's, so a field added
+   * since the writer's version reads as its default and a field the reader
+   * lacks is dropped. Without it, records decode with the writer's schema.
+   */
+  readerSchema?: string
+  /** With `readerSchema`: decode every record as this message of it (simple or fully-qualified name), whatever the writer's message was called. */
+  messageName?: string
 }
 
 /** Reads messages written with a registered .proto schema, as plain objects (Java's KafkaProtobufDeserializer). */
 export class ProtobufDeserializer<T = Record<string, unknown>> extends RegistryDeserializer<T, unknown> {
-  constructor(client: SchemaRegistryClient, options: Omit<DeserializerOptions, 'readerSchema'> = {}) {
-    super(client, codec(undefined), options)
+  constructor(client: SchemaRegistryClient, options: ProtobufDeserializerOptions = {}) {
+    const { readerSchema, messageName, ...rest } = options
+    if (messageName !== undefined && readerSchema === undefined) throw new TypeError('ProtobufDeserializer: messageName names a message of readerSchema; give readerSchema too')
+    super(client, codec(undefined, messageName), { ...rest, readerSchema: readerSchema === undefined ? undefined : { schema: readerSchema, schemaType: 'PROTOBUF' } })
   }
 }

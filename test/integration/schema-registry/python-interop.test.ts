@@ -79,3 +79,37 @@ test('confluent-kafka (Python) writes Avro that samsa reads', { skip }, async ()
     await deleteTopic(topic)
   }
 })
+
+test('Avro schema evolution with confluent-kafka (Python): v1 records of each side read with a v2 reader schema by the other', { skip }, async () => {
+  const topic = uniqueName('interop-py-evolve')
+  const pyTopic = uniqueName('interop-py-evolve-w')
+  await createTopic(topic, 1)
+  await createTopic(pyTopic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const v1 = { type: 'record', name: 'User', namespace: 'dev.samsa.interop', fields: [{ name: 'name', type: 'string' }, { name: 'age', type: 'int' }] }
+  const v2 = { ...v1, fields: [...v1.fields, { name: 'email', type: ['null', 'string'], default: null }] }
+  const users = [{ name: 'ada', age: 36 }, { name: 'bob', age: 40 }]
+  const asV2 = users.map((u) => ({ ...u, email: null }))
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new AvroSerializer(client, v1) })
+  try {
+    for (const value of users) await p.send({ topic, value, partition: 0 })
+    const { stdout } = await run(PYTHON, [PEER, 'consume', bootstrapServers(), registryUrl(), topic, String(users.length), JSON.stringify(v2)], { timeout: 180_000 })
+    assert.deepEqual(stdout.trim().split('\n').map((l) => (JSON.parse(l) as { value: unknown }).value), asV2, 'Python with the v2 reader schema')
+
+    const produced = await run(PYTHON, [PEER, 'produce', bootstrapServers(), registryUrl(), pyTopic, JSON.stringify(v1), JSON.stringify(users)], { timeout: 180_000 })
+    assert.equal(produced.stdout.trim(), 'produced')
+    const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': new AvroDeserializer(client, { readerSchema: v2 }) })
+    const got: unknown[] = []
+    try {
+      c.assign([{ topic: pyTopic, partition: 0 }])
+      for (let i = 0; i < 60 && got.length < users.length; i++) for (const r of await c.poll(1000)) got.push({ ...(r.value as object) })
+    } finally {
+      await c.close()
+    }
+    assert.deepEqual(got, asV2, 'samsa with the v2 reader schema')
+  } finally {
+    await p.close()
+    await deleteTopic(topic)
+    await deleteTopic(pyTopic)
+  }
+})

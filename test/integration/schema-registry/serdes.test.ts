@@ -221,3 +221,56 @@ test('unknown schema id and a registry that cannot be reached: typed errors with
     await deleteTopic(topic)
   }
 })
+
+test('Protobuf schema evolution: v1 and v2 writers; readers with the v2, the v1 and no reader schema (a field added, one removed)', async () => {
+  const topic = uniqueName('sr-proto-evolve')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const v1 = 'syntax = "proto3";\npackage dev.samsa.evolve;\nmessage Order {\n  int64 id = 1;\n  string item = 2;\n}\n'
+  // v2 adds note and tags, and removes item (its number reserved): Protobuf
+  // readers match fields by number, so each version reads the other's records.
+  const v2 = 'syntax = "proto3";\npackage dev.samsa.evolve;\nmessage Order {\n  int64 id = 1;\n  reserved 2;\n  string note = 3;\n  repeated string tags = 4;\n}\n'
+  try {
+    await client.register(`${topic}-value`, { schema: v1, schemaType: 'PROTOBUF' })
+    await client.setCompatibility('BACKWARD', `${topic}-value`)
+    const added = v1.replace('  string item = 2;\n', '  string item = 2;\n  string note = 3;\n  repeated string tags = 4;\n')
+    assert.equal(await client.testCompatibility(`${topic}-value`, { schema: added, schemaType: 'PROTOBUF' }), true, 'adding fields is backward compatible')
+    // Apicurio's Protobuf check (protolock's rules) refuses removing a field
+    // even with its number reserved, so v2 goes in with the check off.
+    await client.setCompatibility('NONE', `${topic}-value`)
+    for (const [schema, value] of [[v1, { id: '1', item: 'pen' }], [v2, { id: '2', note: 'gift', tags: ['a', 'b'] }]] as const) {
+      const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new ProtobufSerializer(client, schema) })
+      try {
+        await p.send({ topic, value, partition: 0 })
+      } finally {
+        await p.close()
+      }
+    }
+    assert.deepEqual(await client.getVersions(`${topic}-value`), [1, 2])
+    const values = async (deserializer: unknown): Promise<unknown[]> => (await consumeAll<unknown>(topic, deserializer, 2)).map((r) => r.value)
+    assert.deepEqual(await values(new ProtobufDeserializer(client, { readerSchema: v2 })),
+      [{ id: '1', note: '', tags: [] }, { id: '2', note: 'gift', tags: ['a', 'b'] }], 'v2 reader: the v1 record has the new fields at their defaults and no item')
+    assert.deepEqual(await values(new ProtobufDeserializer(client, { readerSchema: v1 })),
+      [{ id: '1', item: 'pen' }, { id: '2', item: '' }], 'v1 reader: the v2 record has item at its default, note and tags dropped')
+    assert.deepEqual(await values(new ProtobufDeserializer(client)),
+      [{ id: '1', item: 'pen' }, { id: '2', note: 'gift', tags: ['a', 'b'] }], 'no reader schema: each record as its writer wrote it')
+    // A reader whose message has another name: messageName picks it; without it the record is a DeserializationError.
+    const renamed = v2.replace('package dev.samsa.evolve;', 'package dev.samsa.app;').replace('message Order', 'message Purchase')
+    assert.deepEqual(await values(new ProtobufDeserializer(client, { readerSchema: renamed, messageName: 'Purchase' })),
+      [{ id: '1', note: '', tags: [] }, { id: '2', note: 'gift', tags: ['a', 'b'] }])
+    const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': new ProtobufDeserializer(client, { readerSchema: renamed }) })
+    try {
+      c.assign([{ topic, partition: 0 }])
+      let error: unknown
+      for (let i = 0; i < 60 && error === undefined; i++) await c.poll(1000).catch((e: unknown) => (error = e))
+      assert.ok(error instanceof DeserializationError, String(error))
+      assert.equal(error.context.offset, 0n)
+      assert.match((error.cause as Error).message, /reader schema has no message dev\.samsa\.evolve\.Order .*dev\.samsa\.app\.Purchase/)
+    } finally {
+      await c.close()
+    }
+    assert.throws(() => new ProtobufDeserializer(client, { messageName: 'Order' }), /give readerSchema too/)
+  } finally {
+    await deleteTopic(topic)
+  }
+})
