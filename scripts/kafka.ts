@@ -4,7 +4,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  DEFAULT_KAFKA_VERSION, REPO_ROOT, SECURE, clusterStatus, ensureKafkaLibs, killNode, restartNode,
+  DEFAULT_KAFKA_VERSION, REPO_ROOT, SECURE, clusterStatus, ensureKafkaLibs, ensureKafkaTools, killNode, restartNode,
   secureBootstrap, startCluster, stopAllClusters, stopCluster, stopNode, versionFrom
 } from './kafka/cluster.js'
 
@@ -22,6 +22,7 @@ const USAGE = `usage: npm run kafka -- <command> [options]
   restart <node> [--kill]          stop (or kill -9) one node, start it again on its data, wait until ready
   status [--json]                  show the nodes; exit 0 when healthy, 1 when not, 3 when none runs
   fetch [--version V]              only fetch the broker jars into .kafka/libs/<version>/
+                                   (4.x: and the Java console tools into .kafka/tools/<version>/)
 
 environment:
   KAFKA_VERSION    Kafka release (default ${DEFAULT_KAFKA_VERSION}; 4.0.x, 3.9.x, 3.6.x, 3.3.x in KRaft mode
@@ -123,9 +124,13 @@ async function main (): Promise<number> {
       }
       return !status.state ? 3 : status.healthy ? 0 : 1
     }
-    case 'fetch':
-      console.log(await ensureKafkaLibs(versionFrom({ version: values.version })))
+    case 'fetch': {
+      const version = versionFrom({ version: values.version })
+      console.log(await ensureKafkaLibs(version))
+      // the Java console tools that test/integration/testing/fake-kafka-java.test.ts runs (Kafka 4.x)
+      if (Number(version.split('.')[0]) >= 4) console.log(await ensureKafkaTools(version))
       return 0
+    }
     default:
       console.error(`unknown command '${command}'\n\n${USAGE}`)
       return 2

@@ -37,6 +37,7 @@ export const REPO_ROOT = path.resolve(HERE, '..', '..')
 export const KAFKA_DIR = path.join(REPO_ROOT, '.kafka')
 const RUN_DIR = path.join(KAFKA_DIR, 'run')
 const POM = path.join(HERE, 'pom.xml')
+const TOOLS_POM = path.join(HERE, 'tools-pom.xml')
 
 export type Owner = 'cli' | 'harness'
 
@@ -385,7 +386,23 @@ function nodeLogTails (state: ClusterState, ids?: number[]): string {
 // ---------------------------------------------------------------- jars
 
 export async function ensureKafkaLibs (version: string, log: (m: string) => void = defaultLog): Promise<string> {
-  const dir = path.join(KAFKA_DIR, 'libs', version)
+  return ensureJars({ what: `Apache Kafka ${version} jars`, dir: path.join(KAFKA_DIR, 'libs', version), pom: POM, version, expect: `kafka_2.13-${version}.jar` }, log)
+}
+
+/**
+ * The Java client's command-line tools of a Kafka 4.x release (kafka-tools:
+ * ConsoleProducer, ConsoleConsumer, ConsumerGroupCommand, with kafka-clients
+ * and log4j2) in .kafka/tools/<version>/, for the tests that run them
+ * (test/integration/testing/fake-kafka-java.test.ts).
+ */
+export async function ensureKafkaTools (version: string, log: (m: string) => void = defaultLog): Promise<string> {
+  if (majorOf(version) < 4) throw new Error(`the Kafka tools are fetched for Kafka 4.x only, not ${version}`)
+  return ensureJars({ what: `Kafka ${version} tools`, dir: path.join(KAFKA_DIR, 'tools', version), pom: TOOLS_POM, version, expect: `kafka-tools-${version}.jar` }, log)
+}
+
+/** Copies a pom's runtime dependencies into `dir` with Maven, once (`.complete` marks a finished copy). */
+async function ensureJars (o: { what: string, dir: string, pom: string, version: string, expect: string }, log: (m: string) => void): Promise<string> {
+  const { dir, version } = o
   if (fs.existsSync(path.join(dir, '.complete'))) return dir
   const mvn = spawnSync('mvn', ['-v'], { stdio: 'ignore' })
   if (mvn.error) {
@@ -395,12 +412,12 @@ export async function ensureKafkaLibs (version: string, log: (m: string) => void
   const tmp = `${dir}.tmp-${process.pid}`
   fs.rmSync(tmp, { recursive: true, force: true })
   const t0 = Date.now()
-  log(`fetching Apache Kafka ${version} jars with Maven (profile ${profile}) ...`)
+  log(`fetching ${o.what} with Maven (profile ${profile}) ...`)
   try {
-    await run('mvn', ['-q', '-B', '-f', POM, `-Dkafka.version=${version}`, '-P', profile,
+    await run('mvn', ['-q', '-B', '-f', o.pom, `-Dkafka.version=${version}`, '-P', profile,
       'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`], { cwd: REPO_ROOT })
-    if (!fs.existsSync(path.join(tmp, `kafka_2.13-${version}.jar`))) {
-      throw new Error(`Maven did not produce kafka_2.13-${version}.jar in ${tmp}`)
+    if (!fs.existsSync(path.join(tmp, o.expect))) {
+      throw new Error(`Maven did not produce ${o.expect} in ${tmp}`)
     }
     fs.writeFileSync(path.join(tmp, '.complete'), `${version} ${new Date().toISOString()}\n`)
     try {
@@ -412,9 +429,9 @@ export async function ensureKafkaLibs (version: string, log: (m: string) => void
     }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true })
-    throw new Error(`could not fetch Kafka ${version} from Maven Central: ${(err as Error).message}`)
+    throw new Error(`could not fetch ${o.what} from Maven Central: ${(err as Error).message}`)
   }
-  log(`Kafka ${version} jars in ${path.relative(REPO_ROOT, dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  log(`${o.what} in ${path.relative(REPO_ROOT, dir)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   return dir
 }
 

@@ -85,19 +85,55 @@ test('killBroker moves leadership to a live replica; the producer follows it', a
   }
 })
 
-test('differs from Kafka: fetch sessions are not granted (every Fetch answers session id 0), unknown APIs are not advertised', async () => {
-  // The fake answers each Fetch in full; clients fall back to full requests, as KIP-227 allows.
-  const { fetchHandler } = await import('../../src/testing/fake-kafka/handlers/fetch.js')
-  const res = fetchHandler.fail({ topics: [] } as never, 0, {} as never)
-  assert.equal(res.sessionId, 0)
+test('differs from Kafka: transactions v1 only (no transaction.version feature, Produce <= v11, EndTxn <= v4), unknown APIs are not advertised', async () => {
+  // Without a finalized transaction.version >= 2 in ApiVersions, Java 4.x and samsa use transactions v1 (explicit AddPartitionsToTxn).
   const { buildHandlers } = await import('../../src/testing/fake-kafka/apis.js')
-  const keys = [...buildHandlers().keys()]
+  const handlers = buildHandlers()
+  const keys = [...handlers.keys()]
+  assert.equal(handlers.get(0)!.maxVersion, 11, 'Produce v12 (KIP-890) is not offered')
+  assert.equal(handlers.get(26)!.maxVersion, 4, 'EndTxn v5 (KIP-890) is not offered')
+  assert.equal(handlers.get(24)!.maxVersion, 3, 'AddPartitionsToTxn v4+ (broker verification) is not offered')
+  const apiVersions = handlers.get(18)!.handle({} as never, {} as never) as { finalizedFeatures?: unknown[] }
+  assert.equal(apiVersions.finalizedFeatures, undefined, 'no finalized features (transaction.version) are advertised')
   assert.ok(!keys.includes(29), 'DescribeAcls is not advertised')
   assert.ok(keys.includes(68), 'ConsumerGroupHeartbeat is advertised')
+  assert.ok(keys.includes(1) && handlers.get(1)!.maxVersion >= 7, 'Fetch with sessions (v7+) is advertised')
 })
 
 test('bad options fail in the constructor with a message naming the option', () => {
   assert.throws(() => new FakeKafka({ brokers: 0 }), /brokers must be an integer from 1 to 64/)
   assert.throws(() => new FakeKafka({ brokers: 2, ports: [1] }), /one port per broker/)
   assert.throws(() => new FakeKafka().failNext('Nope', 'NONE'), /unknown API Nope/)
+})
+
+test('differs from Kafka: DescribeGroups (up to v5) answers Dead for a KIP-848 group; a killed broker forgets its fetch sessions', async () => {
+  const { ClusterState } = await import('../../src/testing/fake-kafka/cluster.js')
+  const { GroupCoordinator } = await import('../../src/testing/fake-kafka/group-coordinator.js')
+  const groups = new GroupCoordinator(new ClusterState(true, 1))
+  try {
+    const r = groups.consumer.heartbeat({ groupId: 'g848', memberId: 'm1', memberEpoch: 0, instanceId: null, rebalanceTimeoutMs: 30000, subscribedTopicNames: [], subscribedTopicRegex: null, topicPartitions: [] }, false)
+    assert.equal(r.errorCode, ErrorCode.NONE)
+    assert.equal(groups.describeClassic('g848').groupState, 'Dead')
+    assert.deepEqual(groups.listGroups().map((g) => [g.groupId, g.groupType]), [['g848', 'consumer']])
+  } finally {
+    groups.close()
+  }
+
+  const fake = new FakeKafka({ brokers: 2 })
+  const bootstrap = await fake.listen()
+  fake.createTopic('kill-sessions', { partitions: 1, replicationFactor: 2 })
+  const { Consumer } = await import('../../src/index.js')
+  const c = new Consumer({ 'bootstrap.servers': bootstrap, 'group.id': 'ks', 'auto.offset.reset': 'earliest' })
+  try {
+    c.subscribe(['kill-sessions'])
+    const leader = fake.topic('kill-sessions')!.partitions[0]!.leader
+    const deadline = Date.now() + 60_000
+    while (fake.fetchSessions(leader).length === 0 && Date.now() < deadline) await c.poll(200)
+    assert.equal(fake.fetchSessions(leader).length, 1)
+    await fake.killBroker(leader)
+    assert.deepEqual(fake.fetchSessions(leader), [])
+  } finally {
+    await c.close()
+    await fake.close()
+  }
 })

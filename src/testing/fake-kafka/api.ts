@@ -16,6 +16,8 @@ export interface RequestContext {
   readonly broker: BrokerState
   readonly version: number
   readonly clientId: string | null
+  /** The client's address as Kafka reports it in group descriptions (`/127.0.0.1`). */
+  readonly clientHost: string
   /** Aborted when the connection closes or the broker is killed. */
   readonly signal: AbortSignal
 }

@@ -4,6 +4,7 @@ import { apiVersionsHandler } from './handlers/api-versions.js'
 import { consumerGroupHeartbeatHandler } from './handlers/consumer-group-heartbeat.js'
 import { findCoordinatorHandler } from './handlers/coordinator.js'
 import { describeConfigsHandler } from './handlers/describe-configs.js'
+import { consumerGroupDescribeHandler, deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/describe-groups.js'
 import { fetchHandler } from './handlers/fetch.js'
 import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/groups.js'
 import { listOffsetsHandler } from './handlers/list-offsets.js'
@@ -22,6 +23,7 @@ export function buildHandlers (): Map<number, ApiHandler> {
     offsetCommitHandler, offsetFetchHandler, consumerGroupHeartbeatHandler,
     initProducerIdHandler, addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler,
     describeConfigsHandler,
+    listGroupsHandler, describeGroupsHandler, consumerGroupDescribeHandler, deleteGroupsHandler,
   ]
   list.push(apiVersionsHandler(() => [...table.values()]))
   for (const h of list) table.set(h.apiKey, h)

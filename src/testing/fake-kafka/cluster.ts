@@ -4,6 +4,7 @@
  * and the coordinators read and change it; nothing here touches a socket.
  */
 import crypto from 'node:crypto'
+import type { FetchSessionCache } from './fetch-sessions.js'
 import { PartitionLog } from './partition-log.js'
 
 export interface BrokerState {
@@ -11,6 +12,8 @@ export interface BrokerState {
   host: string
   port: number
   alive: boolean
+  /** The broker's KIP-227 fetch sessions (emptied when it is killed). */
+  fetchSessions: FetchSessionCache
 }
 
 export interface Topic {

@@ -99,6 +99,7 @@ export class FakeConnection {
       broker: this.deps.broker,
       version,
       clientId,
+      clientHost: `/${this.socket.remoteAddress ?? ''}`,
       signal: this.abort.signal,
     }
     let response: unknown

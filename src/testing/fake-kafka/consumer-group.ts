@@ -41,6 +41,8 @@ interface CMember {
   topics: string[]
   regex: string | null
   rebalanceTimeoutMs: number
+  clientId: string
+  clientHost: string
   lastHeartbeat: number
   /** What the member was last told it owns. */
   assigned: Assignment
@@ -56,6 +58,30 @@ interface CGroup {
   members: Map<string, CMember>
   target: Map<string, Assignment>
 }
+
+interface DescribedAssignment { topicPartitions: Array<{ topicId: string, topicName: string, partitions: number[] }> }
+
+export interface ConsumerGroupDescription {
+  groupState: string
+  groupEpoch: number
+  assignmentEpoch: number
+  assignorName: string
+  members: Array<{
+    memberId: string
+    instanceId: string | null
+    rackId: string | null
+    memberEpoch: number
+    clientId: string
+    clientHost: string
+    subscribedTopicNames: string[]
+    subscribedTopicRegex: string | null
+    assignment: DescribedAssignment
+    targetAssignment: DescribedAssignment
+  }>
+}
+
+/** The server-side assignor's name (Kafka's default is 'uniform'; the fake's spreads partitions evenly too). */
+const ASSIGNOR = 'uniform'
 
 /** The interval the fake asks members to heartbeat at (Kafka's default is 5 s). */
 export const HEARTBEAT_INTERVAL_MS = 500
@@ -73,7 +99,7 @@ export class ConsumerGroups {
 
   memberIds (groupId: string): string[] { return [...this.groups.get(groupId)?.members.keys() ?? []] }
 
-  heartbeat (req: HeartbeatRequest, classicInUse: boolean): HeartbeatResult {
+  heartbeat (req: HeartbeatRequest, classicInUse: boolean, client: { clientId: string, clientHost: string } = { clientId: '', clientHost: '' }): HeartbeatResult {
     const fail = (errorCode: number, errorMessage: string | null = null): HeartbeatResult =>
       ({ errorCode, errorMessage, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null })
     let group = this.groups.get(req.groupId)
@@ -91,7 +117,7 @@ export class ConsumerGroups {
     if (req.memberEpoch === 0) {
       if (member === undefined) {
         const memberId = req.memberId !== '' ? req.memberId : crypto.randomBytes(16).toString('base64url')
-        member = { memberId, instanceId: req.instanceId, epoch: 0, previousEpoch: 0, topics: [], regex: null, rebalanceTimeoutMs: req.rebalanceTimeoutMs, lastHeartbeat: now, assigned: new Map(), sentAssignment: '' }
+        member = { memberId, instanceId: req.instanceId, epoch: 0, previousEpoch: 0, topics: [], regex: null, rebalanceTimeoutMs: req.rebalanceTimeoutMs, clientId: client.clientId, clientHost: client.clientHost, lastHeartbeat: now, assigned: new Map(), sentAssignment: '' }
         group.members.set(memberId, member)
       }
       member.assigned = new Map()
@@ -222,6 +248,53 @@ export class ConsumerGroups {
     if (member.epoch !== group.assignmentEpoch) {
       member.previousEpoch = member.epoch
       member.epoch = group.assignmentEpoch
+    }
+  }
+
+  exists (groupId: string): boolean { return this.groups.has(groupId) }
+
+  delete (groupId: string): void { this.groups.delete(groupId) }
+
+  /** The groups as ListGroups lists them (type 'consumer'). */
+  list (): Array<{ groupId: string, protocolType: string, groupState: string, groupType: string }> {
+    return [...this.groups.values()].map((g) => ({ groupId: g.id, protocolType: 'consumer', groupState: this.state(g), groupType: 'consumer' }))
+  }
+
+  /** Kafka's consumer group states: Empty, Assigning (target older than the group epoch), Reconciling, Stable. */
+  private state (group: CGroup): string {
+    if (group.members.size === 0) return 'Empty'
+    if (group.assignmentEpoch < group.epoch) return 'Assigning'
+    for (const m of group.members.values()) {
+      if (m.epoch !== group.assignmentEpoch || serialize(m.assigned) !== serialize(group.target.get(m.memberId) ?? new Map())) return 'Reconciling'
+    }
+    return 'Stable'
+  }
+
+  /** A group as ConsumerGroupDescribe answers; undefined when there is no such KIP-848 group. */
+  describe (groupId: string): ConsumerGroupDescription | undefined {
+    const group = this.groups.get(groupId)
+    if (group === undefined) return undefined
+    const names = new Map([...this.cluster.topics.values()].map((t) => [t.id, t.name]))
+    const tps = (a: Assignment): DescribedAssignment => ({
+      topicPartitions: [...a].filter(([id]) => names.has(id)).map(([topicId, ps]) => ({ topicId, topicName: names.get(topicId)!, partitions: [...ps].sort((x, y) => x - y) })),
+    })
+    return {
+      groupState: this.state(group),
+      groupEpoch: group.epoch,
+      assignmentEpoch: group.assignmentEpoch,
+      assignorName: ASSIGNOR,
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        rackId: null,
+        memberEpoch: m.epoch,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        subscribedTopicNames: m.topics,
+        subscribedTopicRegex: m.regex,
+        assignment: tps(m.assigned),
+        targetAssignment: tps(group.target.get(m.memberId) ?? new Map()),
+      })),
     }
   }
 

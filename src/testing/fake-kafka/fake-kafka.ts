@@ -11,6 +11,7 @@ import { buildHandlers } from './apis.js'
 import { ClusterState, type Topic } from './cluster.js'
 import { FakeCoordinators } from './coordinators.js'
 import { Faults } from './faults.js'
+import { FetchSessionCache } from './fetch-sessions.js'
 import { BrokerListener } from './listener.js'
 
 export interface FakeKafkaOptions {
@@ -24,6 +25,13 @@ export interface FakeKafkaOptions {
   autoCreateTopics?: boolean
   /** Partitions of auto-created topics and of CreateTopics without a count (num.partitions). Default 1. */
   defaultPartitions?: number
+  /**
+   * Fetch sessions (KIP-227) each broker keeps at most, as Kafka's
+   * max.incremental.fetch.session.cache.slots; the least recently used is
+   * evicted for a new one. 0: no sessions (every Fetch is answered in full).
+   * Default 1000.
+   */
+  fetchSessionCacheSlots?: number
   /** Called with a request the fake failed to handle (it then closes that connection, as Kafka does). */
   onError?: (err: Error) => void
 }
@@ -53,6 +61,10 @@ export class FakeKafka {
     if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
       throw new TypeError(`FakeKafka: defaultPartitions must be a positive integer, got ${String(options.defaultPartitions)}`)
     }
+    const slots = options.fetchSessionCacheSlots ?? 1000
+    if (!Number.isInteger(slots) || slots < 0) {
+      throw new TypeError(`FakeKafka: fetchSessionCacheSlots must be an integer >= 0, got ${String(options.fetchSessionCacheSlots)}`)
+    }
     if (options.ports !== undefined && options.ports.length !== brokers) {
       throw new TypeError(`FakeKafka: ports must list one port per broker (${brokers}), got ${options.ports.length}`)
     }
@@ -60,7 +72,7 @@ export class FakeKafka {
     this.coordinators = new FakeCoordinators(this.cluster)
     const handlers = buildHandlers()
     for (let i = 0; i < brokers; i++) {
-      const state = { nodeId: i + 1, host: options.host ?? '127.0.0.1', port: options.ports?.[i] ?? 0, alive: false }
+      const state = { nodeId: i + 1, host: options.host ?? '127.0.0.1', port: options.ports?.[i] ?? 0, alive: false, fetchSessions: new FetchSessionCache(slots) }
       this.cluster.brokers.push(state)
       this.listeners.push(new BrokerListener(state, {
         cluster: this.cluster,
@@ -166,6 +178,7 @@ export class FakeKafka {
   async killBroker (broker: number): Promise<void> {
     const l = this.listener(broker)
     await l.close()
+    l.state.fetchSessions.clear()
     this.cluster.failOver(broker)
     this.cluster.notify()
   }
@@ -180,6 +193,15 @@ export class FakeKafka {
   moveCoordinator (key: string, broker: number): void {
     this.listener(broker)
     this.coordinators.pin(key, broker)
+  }
+
+  /** The fetch sessions a broker holds: id, the epoch it expects next, and its partitions (`topic-partition`). */
+  fetchSessions (broker: number): Array<{ id: number, epoch: number, partitions: string[] }> {
+    return this.listener(broker).state.fetchSessions.list().map((s) => ({
+      id: s.id,
+      epoch: s.epoch,
+      partitions: [...s.partitions.values()].map((p) => `${p.topic}-${p.partition}`),
+    }))
   }
 
   /** The topic as stored (for assertions in the fake's own tests). */

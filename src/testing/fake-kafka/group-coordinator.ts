@@ -36,6 +36,8 @@ export interface JoinRequest {
   protocols: Array<{ name: string, metadata: Buffer }>
   /** JoinGroup v4+: an unknown member first gets MEMBER_ID_REQUIRED and its id. */
   requireKnownMemberId: boolean
+  clientId: string
+  clientHost: string
 }
 
 interface Member {
@@ -44,10 +46,21 @@ interface Member {
   sessionTimeoutMs: number
   rebalanceTimeoutMs: number
   protocols: Array<{ name: string, metadata: Buffer }>
+  clientId: string
+  clientHost: string
   lastHeartbeat: number
   assignment: Buffer
   join: ((r: JoinResult) => void) | undefined
   sync: ((r: { errorCode: number, assignment: Buffer }) => void) | undefined
+}
+
+export interface ListedGroup { groupId: string, protocolType: string, groupState: string, groupType: string }
+
+export interface ClassicDescription {
+  groupState: string
+  protocolType: string
+  protocolData: string
+  members: Array<{ memberId: string, groupInstanceId: string | null, clientId: string, clientHost: string, memberMetadata: Buffer, memberAssignment: Buffer }>
 }
 
 type State = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable'
@@ -134,10 +147,12 @@ export class GroupCoordinator {
     let member = group.members.get(memberId)
     const changed = member === undefined || !sameProtocols(member.protocols, req.protocols)
     if (member === undefined) {
-      member = { memberId, instanceId: req.groupInstanceId, sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: req.rebalanceTimeoutMs, protocols: req.protocols, lastHeartbeat: Date.now(), assignment: EMPTY, join: undefined, sync: undefined }
+      member = { memberId, instanceId: req.groupInstanceId, sessionTimeoutMs: req.sessionTimeoutMs, rebalanceTimeoutMs: req.rebalanceTimeoutMs, protocols: req.protocols, clientId: req.clientId, clientHost: req.clientHost, lastHeartbeat: Date.now(), assignment: EMPTY, join: undefined, sync: undefined }
       group.members.set(memberId, member)
     }
     member.protocols = req.protocols
+    member.clientId = req.clientId
+    member.clientHost = req.clientHost
     member.sessionTimeoutMs = req.sessionTimeoutMs
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
     member.lastHeartbeat = Date.now()
@@ -276,6 +291,56 @@ export class GroupCoordinator {
       }
     }
     this.consumer.sweep(now)
+  }
+
+  // ---- ListGroups / DescribeGroups ----
+
+  /** Every group the fake knows (classic, KIP-848, or only committed offsets), as ListGroups v5 lists them. */
+  listGroups (): ListedGroup[] {
+    const out = new Map<string, ListedGroup>()
+    for (const id of this.offsets.keys()) out.set(id, { groupId: id, protocolType: '', groupState: 'Empty', groupType: 'classic' })
+    for (const g of this.classic.values()) {
+      // Kafka forgets a classic group that never had a protocol type once it is empty and has no offsets
+      if (g.protocolType === null && !out.has(g.id)) continue
+      out.set(g.id, { groupId: g.id, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' })
+    }
+    for (const g of this.consumer.list()) out.set(g.groupId, g)
+    return [...out.values()]
+  }
+
+  /** A classic group as DescribeGroups (v0-v5) answers: a group the fake does not know, or a KIP-848 group, is 'Dead'. */
+  describeClassic (groupId: string): ClassicDescription {
+    const dead: ClassicDescription = { groupState: 'Dead', protocolType: '', protocolData: '', members: [] }
+    const group = this.classic.get(groupId)
+    if (group === undefined || this.consumer.exists(groupId)) {
+      return this.offsets.has(groupId) && !this.consumer.exists(groupId) ? { ...dead, groupState: 'Empty' } : dead
+    }
+    const stable = group.state === 'Stable'
+    return {
+      groupState: group.state,
+      protocolType: group.protocolType ?? '',
+      // as Kafka: the chosen protocol (assignor) and the members' metadata and assignments only once the group is Stable
+      protocolData: stable ? group.protocolName ?? '' : '',
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY : EMPTY,
+        memberAssignment: stable ? m.assignment : EMPTY,
+      })),
+    }
+  }
+
+  /** DeleteGroups: an empty group and its offsets go; NON_EMPTY_GROUP while it has members. */
+  deleteGroup (groupId: string): number {
+    if (!this.listGroups().some((g) => g.groupId === groupId)) return ErrorCode.GROUP_ID_NOT_FOUND
+    if ((this.classic.get(groupId)?.members.size ?? 0) > 0 || this.consumer.hasMembers(groupId)) return ErrorCode.NON_EMPTY_GROUP
+    this.classic.delete(groupId)
+    this.consumer.delete(groupId)
+    this.offsets.delete(groupId)
+    this.pending.delete(groupId)
+    return ErrorCode.NONE
   }
 
   // ---- offsets ----

@@ -20,7 +20,7 @@ export const consumerGroupHeartbeatHandler = defineHandler<ConsumerGroupHeartbea
       return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'MemberId can\'t be empty.', memberEpoch: -1 }
     }
     const classic = ctx.coordinators.groups.classic.get(req.groupId)
-    return ctx.coordinators.groups.consumer.heartbeat(req, classic !== undefined && classic.members.size > 0)
+    return ctx.coordinators.groups.consumer.heartbeat(req, classic !== undefined && classic.members.size > 0, { clientId: ctx.clientId ?? '', clientHost: ctx.clientHost })
   },
   fail: (_req, errorCode) => ({ errorCode, memberEpoch: -1 }),
 })

@@ -27,6 +27,8 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
       protocolType: req.protocolType,
       protocols: req.protocols,
       requireKnownMemberId: ctx.version >= 4,
+      clientId: ctx.clientId ?? '',
+      clientHost: ctx.clientHost,
     })
     // protocolName is nullable from v7 only; before, Kafka answers '' for "none chosen" (KafkaJS asks v5)
     return r.protocolName === null && ctx.version < 7 ? { ...r, protocolName: '' } : r
