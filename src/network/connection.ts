@@ -134,6 +134,8 @@ interface Pending {
   reject: (err: KafkaError) => void
   timer: NodeJS.Timeout | undefined
   sentAt: number
+  correlationId: number
+  size: number
 }
 
 interface VersionRange {
@@ -493,10 +495,12 @@ export class Connection {
         reject,
         timer: undefined,
         sentAt: this.lastUsed,
+        correlationId,
+        size,
       }
       pending.timer = setTimeout(() => {
         this.pending.delete(correlationId)
-        this.options.observer?.timedOut(this, api.name, timeoutMs)
+        this.options.observer?.timedOut(this, api.name, timeoutMs, { apiKey: api.apiKey, version, correlationId, sentAt: pending.sentAt, size })
         reject(
           new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
             context: { broker: this.address, api: api.name },
@@ -678,7 +682,7 @@ export class Connection {
     if (channels.response.hasSubscribers) {
       channels.response.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
-    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt)
+    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt, { apiKey: api.apiKey, version, correlationId, sentAt: pending.sentAt, size: pending.size })
     pending.resolve(result)
   }
 

@@ -181,7 +181,18 @@ export interface ConnectionObserver {
   /** A request of `bytes` was written; `inFlight` requests now await a response. */
   sent(conn: Connection, api: string, bytes: number, inFlight: number): void
   /** A response of `bytes` arrived `latencyMs` after its request was written. */
-  received(conn: Connection, api: string, bytes: number, latencyMs: number): void
+  received(conn: Connection, api: string, bytes: number, latencyMs: number, request: RequestInfo): void
   /** A request got no response within `timeoutMs`. */
-  timedOut(conn: Connection, api: string, timeoutMs: number): void
+  timedOut(conn: Connection, api: string, timeoutMs: number, request: RequestInfo): void
+}
+
+/** The request a response or timeout belongs to (for the KafkaJS facade's REQUEST events). */
+export interface RequestInfo {
+  apiKey: number
+  version: number
+  correlationId: number
+  /** When it was written (ms since the epoch). */
+  sentAt: number
+  /** Bytes written. */
+  size: number
 }
