@@ -13,6 +13,7 @@
  * - `commitAsync` makes one attempt and reports through its callback.
  * - The committed offset is the offset of the next record to read.
  */
+import { tracePromise, tracing, type CommitContext } from '../network/diagnostics.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { retry } from '../cluster/retry.js'
 import { throwIfAborted } from '../util/abort.js'
@@ -73,7 +74,7 @@ export class Committer {
 
   /** Commits `offsets`, retrying until `deadline`; once `signal` fires, no (further) attempt is made. */
   commitSync(offsets: TopicPartitionOffset[], deadline: number, signal?: AbortSignal): Promise<void> {
-    return this.enqueue(() =>
+    return tracePromise(tracing.commit, () => this.commitContext(offsets, true), () => this.enqueue(() =>
       retry('commitSync', () => {
         throwIfAborted(signal, 'commitSync()')
         return this.send(offsets, deadline)
@@ -82,12 +83,23 @@ export class Committer {
         backoffMaxMs: this.host.settings.backoffMaxMs,
         deadline,
       }),
-    )
+    ))
   }
 
   /** Commits `offsets` once, in order after every earlier commit. */
   commitAsync(offsets: TopicPartitionOffset[]): Promise<void> {
-    return this.enqueue(() => this.send(offsets, Date.now() + this.host.settings.asyncTimeoutMs))
+    return tracePromise(tracing.commit, () => this.commitContext(offsets, false), () => this.enqueue(() => this.send(offsets, Date.now() + this.host.settings.asyncTimeoutMs)))
+  }
+
+  /** The `samsa:commit` payload. */
+  private commitContext(offsets: TopicPartitionOffset[], sync: boolean): CommitContext {
+    const { coordinator } = this.host
+    return {
+      groupId: coordinator.groupId,
+      clientId: coordinator.cluster.config['client.id'],
+      sync,
+      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+    }
   }
 
   /** Waits for every commit made so far. */

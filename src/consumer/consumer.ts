@@ -41,6 +41,7 @@ import { ConsumerInterceptors, type ConsumerInterceptor } from '../instrumentati
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
+import { Span, tracing, type RebalanceContext } from '../network/diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 
 export interface ConsumerRebalanceListener {
@@ -140,6 +141,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private lastPollStart = -1
   /** When the rebalance in progress started (-1: none). */
   private rebalanceStart = -1
+  /** The `samsa:rebalance` trace of the rebalance under way (only with subscribers). */
+  private rebalanceSpan: Span<RebalanceContext> | undefined
   private readonly recorder: ConsumerMetricsRecorder
   /** `interceptor.classes`; undefined when there are none. */
   private readonly interceptors: ConsumerInterceptors<unknown, unknown> | undefined
@@ -198,6 +201,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       cluster: this.cluster,
       subscriptions: this.subscriptions,
       metrics: this.recorder,
+      groupId: this.config['group.id'],
       onData: () => this.notify(),
       onError: (e) => {
         this.errors.push(e)
@@ -415,15 +419,33 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
           membership.checkMetadata()
           if (membership.rejoinNeeded) {
             if (this.rebalanceStart < 0) this.rebalanceStart = Date.now()
+            this.rebalanceSpan ??= Span.start(tracing.rebalance, () => ({
+              groupId: this.config['group.id']!,
+              clientId: this.config['client.id'],
+              protocol: this.config['group.protocol'],
+            }))
             try {
               await this.interruptible(membership.ensureActive(deadline))
             } catch (e) {
-              if (!(e instanceof WakeupError) && !(e instanceof AbortError)) this.recorder.rebalanceFailed()
+              if (!(e instanceof WakeupError) && !(e instanceof AbortError)) {
+                this.recorder.rebalanceFailed()
+                this.rebalanceSpan?.finish(e)
+                this.rebalanceSpan = undefined
+              }
               throw e
             }
             if (!membership.rejoinNeeded) {
               this.recorder.rebalanced(Date.now() - this.rebalanceStart)
               this.rebalanceStart = -1
+              if (this.rebalanceSpan !== undefined) {
+                const id = membership.identity()
+                this.rebalanceSpan.finish(undefined, {
+                  memberId: id.memberId,
+                  generationId: id.generationIdOrMemberEpoch,
+                  assignment: this.subscriptions.assignment().map((tp) => ({ topic: tp.topic, partition: tp.partition })),
+                })
+                this.rebalanceSpan = undefined
+              }
             }
             throwIfAborted(signal, 'poll()')
             this.takeWakeup()

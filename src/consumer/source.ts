@@ -36,6 +36,8 @@
  */
 import type { ConsumerMetricsRecorder } from '../metrics/consumer.js'
 import type { Cluster } from '../cluster/cluster.js'
+import type { Connection } from '../network/connection.js'
+import { traced, tracing, type FetchContext } from '../network/diagnostics.js'
 import { brokerError, KafkaError, ProtocolError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
@@ -93,6 +95,8 @@ export interface FetcherHost {
   onReset(state: PartitionState): void
   /** The consumer's metrics (src/metrics/consumer.ts). */
   readonly metrics?: ConsumerMetricsRecorder
+  /** group.id, for the `samsa:fetch` tracing channel. */
+  readonly groupId?: string | undefined
 }
 
 export class Fetcher {
@@ -244,11 +248,16 @@ class Source {
     for (const p of parts) asked.set(p.key, { epoch: p.epoch, fetchOffset: p.fetchOffset })
     let res: FetchResponse
     const sentAt = Date.now()
+    const trace = traced(tracing.fetch) ? this.fetchContext(conn, request, parts) : undefined
     try {
-      res = await conn.request(FetchApi, this.fetchRequest(request), {
+      const send = () => conn.request(FetchApi, this.fetchRequest(request), {
         version: request.useTopicIds ? maxVersion : Math.min(maxVersion, 12),
         timeoutMs: settings.requestTimeoutMs + settings.maxWaitMs,
       })
+      res = await (trace === undefined ? send() : tracing.fetch.tracePromise(() => send().then((r) => {
+        trace.bytes = fetchedBytes(r)
+        return r
+      }), trace))
     } catch (e) {
       return this.backoff(parts, e)
     }
@@ -262,6 +271,19 @@ class Source {
       return
     }
     if (this.deliver(asked, request, res)) this.host.onData()
+  }
+
+  /** The `samsa:fetch` payload. */
+  private fetchContext(conn: Connection, request: SessionRequest, parts: PartitionState[]): FetchContext {
+    const context: FetchContext = {
+      broker: conn.address,
+      nodeId: this.nodeId,
+      clientId: this.host.cluster.config['client.id'],
+      groupId: this.host.groupId,
+      sessionId: request.sessionId,
+      partitions: parts.map((p) => ({ topic: p.topic, partition: p.partition, fetchOffset: p.fetchOffset })),
+    }
+    return context
   }
 
   private fetchRequest(request: SessionRequest): FetchRequestInput {
@@ -505,6 +527,12 @@ function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark
 }
 
 /** Record bytes per topic in a fetch response (for the fetch metrics). */
+function fetchedBytes(res: FetchResponse): number {
+  let bytes = 0
+  for (const t of res.responses) for (const p of t.partitions) bytes += p.records?.length ?? 0
+  return bytes
+}
+
 function bytesByTopic(request: SessionRequest, res: FetchResponse): Map<string, number> {
   const out = new Map<string, number>()
   for (const t of res.responses) {

@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events'
 import { KafkaJSNonRetriableError } from './errors.js'
 import type { InstrumentationEvent, Logger } from './types.js'
+import type { ConnectionObserver } from '../network/diagnostics.js'
 
 let nextId = 0
 
@@ -35,6 +36,42 @@ export class Instrumentation<Names extends Record<string, string>> {
     this.emitter.on(eventName, wrapped)
     return () => {
       this.emitter.removeListener(eventName, wrapped)
+    }
+  }
+
+  /** Whether `eventName` has listeners (so a payload is worth building). */
+  has(eventName: string): boolean {
+    return this.emitter.listenerCount(eventName) > 0
+  }
+
+  /**
+   * The connection listener that turns a client's requests into KafkaJS's
+   * REQUEST, REQUEST_TIMEOUT and REQUEST_QUEUE_SIZE events (KafkaJS's payload
+   * fields; samsa writes requests at once, so `createdAt` is `sentAt` and
+   * `pendingDuration` 0).
+   */
+  requestEvents(names: { REQUEST: string; REQUEST_TIMEOUT: string; REQUEST_QUEUE_SIZE: string }, clientId: string): ConnectionObserver {
+    const noop = (): void => undefined
+    return {
+      connected: noop,
+      closed: noop,
+      sent: (conn, _api, _bytes, inFlight) => {
+        if (this.has(names.REQUEST_QUEUE_SIZE)) this.emit(names.REQUEST_QUEUE_SIZE, { broker: conn.address, clientId, queueSize: inFlight })
+      },
+      received: (conn, api, bytes, latencyMs, r) => {
+        if (!this.has(names.REQUEST)) return
+        this.emit(names.REQUEST, {
+          broker: conn.address, clientId, correlationId: r.correlationId, size: r.size, createdAt: r.sentAt, sentAt: r.sentAt,
+          pendingDuration: 0, duration: latencyMs, apiName: api, apiKey: r.apiKey, apiVersion: r.version,
+        })
+      },
+      timedOut: (conn, api, _timeoutMs, r) => {
+        if (!this.has(names.REQUEST_TIMEOUT)) return
+        this.emit(names.REQUEST_TIMEOUT, {
+          broker: conn.address, clientId, correlationId: r.correlationId, createdAt: r.sentAt, sentAt: r.sentAt,
+          pendingDuration: 0, apiName: api, apiKey: r.apiKey, apiVersion: r.version,
+        })
+      },
     }
   }
 

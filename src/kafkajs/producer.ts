@@ -22,6 +22,7 @@
  * - `disconnect()` flushes and closes every samsa producer; afterwards the
  *   process can exit.
  */
+import { CONNECTION_LISTENERS } from '../metrics/network.js'
 import { Producer as SamsaProducer } from '../producer/producer.js'
 import type { RecordMetadata as SamsaRecordMetadata, PartitionInfo } from '../producer/types.js'
 import { parseProducerConfig } from '../config/producer.js'
@@ -177,13 +178,19 @@ export class ProducerFacade implements Producer {
   }
 
   /** The samsa producer for this (acks, compression) pair. */
+  /** Sends `p`'s requests to the REQUEST* events. */
+  private observed(p: SamsaProducer): SamsaProducer {
+    p[CONNECTION_LISTENERS]().push(this.instrumentation.requestEvents(PRODUCER_EVENTS, this.context.config.clientId ?? 'kafkajs'))
+    return p
+  }
+
   private producerFor(acks: number, compression: CompressionTypes | undefined): SamsaProducer {
     const common = this.checkConnected()
     const key = `${acks}/${compressionType(compression)}`
     let p = this.producers.get(key)
     if (p === undefined) {
       try {
-        p = new SamsaProducer(producerConfig(common, this.options, this.context.config, { acks, compression }))
+        p = this.observed(new SamsaProducer(producerConfig(common, this.options, this.context.config, { acks, compression })))
       } catch (e) {
         throw toKafkaJSError(e)
       }
@@ -216,7 +223,7 @@ export class ProducerFacade implements Producer {
     const common = this.checkConnected()
     try {
       if (this.transactional === undefined) {
-        const producer = new SamsaProducer(producerConfig(common, this.options, this.context.config, { acks: -1, compression: CompressionTypes.None, transactional: true }))
+        const producer = this.observed(new SamsaProducer(producerConfig(common, this.options, this.context.config, { acks: -1, compression: CompressionTypes.None, transactional: true })))
         this.transactional = { producer, initialised: false, active: false }
       }
       const state = this.transactional

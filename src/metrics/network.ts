@@ -5,8 +5,11 @@
  * (tag node-id "node-<id>").
  */
 import type { Connection } from '../network/connection.js'
-import type { ConnectionObserver } from '../network/diagnostics.js'
+import type { ConnectionObserver, RequestInfo } from '../network/diagnostics.js'
 import type { Metrics, Sensor } from './registry.js'
+
+/** The method of Producer, Consumer and Admin that returns their connection listeners (the KafkaJS facade's REQUEST events). */
+export const CONNECTION_LISTENERS: unique symbol = Symbol.for('samsa.connectionListeners')
 
 export class NetworkMetrics implements ConnectionObserver {
   private readonly group: string
@@ -67,14 +70,14 @@ export class NetworkMetrics implements ConnectionObserver {
     for (const l of this.listeners) l.sent(conn, api, bytes, inFlight)
   }
 
-  received(conn: Connection, api: string, bytes: number, latencyMs: number): void {
+  received(conn: Connection, api: string, bytes: number, latencyMs: number, request: RequestInfo): void {
     const now = Date.now()
     this.incoming.record(bytes, now)
     this.io.record(1, now)
     // As Java's, a connection opened to a bootstrap address keeps node id -1 ("node--1").
     this.node(conn).in.record(bytes, now)
     this.nodeLatency(conn).record(latencyMs, now)
-    for (const l of this.listeners) l.received(conn, api, bytes, latencyMs)
+    for (const l of this.listeners) l.received(conn, api, bytes, latencyMs, request)
   }
 
   private nodeLatency(conn: Connection): Sensor {
@@ -83,7 +86,7 @@ export class NetworkMetrics implements ConnectionObserver {
     return this.metrics.sensor(`node-${id}.latency`, (s) => s.avgMax(this.nodeGroup, 'request-latency', 'request latency in ms', tags))
   }
 
-  timedOut(conn: Connection, api: string, timeoutMs: number): void {
-    for (const l of this.listeners) l.timedOut(conn, api, timeoutMs)
+  timedOut(conn: Connection, api: string, timeoutMs: number, request: RequestInfo): void {
+    for (const l of this.listeners) l.timedOut(conn, api, timeoutMs, request)
   }
 }

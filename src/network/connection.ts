@@ -50,7 +50,7 @@ import { MetadataApi } from '../protocol/messages/metadata.js'
 import { ProduceApi } from '../protocol/messages/produce.js'
 import { Reader } from '../protocol/reader.js'
 import { Writer } from '../protocol/writer.js'
-import { channels, type ConnectionObserver } from './diagnostics.js'
+import { channels, traced, tracing, type ConnectionObserver, type RequestContext } from './diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { tlsFailure } from './tls.js'
 
@@ -134,6 +134,8 @@ interface Pending {
   reject: (err: KafkaError) => void
   timer: NodeJS.Timeout | undefined
   sentAt: number
+  correlationId: number
+  size: number
 }
 
 interface VersionRange {
@@ -218,7 +220,17 @@ export class Connection {
 
   connect(): Promise<void> {
     if (this.connecting) return this.connecting
-    this.connecting = this.doConnect()
+    this.connecting = traced(tracing.connect)
+      ? tracing.connect.tracePromise(() => this.doConnect(), {
+          broker: this.address,
+          host: this.options.host,
+          port: this.options.port,
+          nodeId: this.options.nodeId,
+          clientId: this.options.clientId,
+          tls: this.options.tls !== undefined,
+          sasl: this.options.authenticate !== undefined,
+        })
+      : this.doConnect()
     return this.connecting
   }
 
@@ -408,6 +420,14 @@ export class Connection {
    * while connecting, only the authenticator (SASL) sends.
    */
   request<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions = {}): Promise<Res> {
+    if (traced(tracing.request)) {
+      const context: RequestContext = { broker: this.address, nodeId: this.options.nodeId, clientId: this.options.clientId, api: api.name, apiKey: api.apiKey }
+      return tracing.request.tracePromise(() => this.requestNow(api, body, options, context), context)
+    }
+    return this.requestNow(api, body, options, undefined)
+  }
+
+  private requestNow<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions, trace: RequestContext | undefined): Promise<Res> {
     if (this.state !== 'ready' && !(this.state === 'connecting' && this.socket)) {
       return Promise.reject(
         this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is not ready`, { context: { broker: this.address } }),
@@ -415,12 +435,12 @@ export class Connection {
     }
     if (this.reauthenticating) {
       // Written after the re-authentication: the broker would read them as SASL messages.
-      return new Promise<Res>((resolve, reject) => this.held.push({ run: () => void this.send(api, body, options).then(resolve, reject), fail: reject }))
+      return new Promise<Res>((resolve, reject) => this.held.push({ run: () => void this.send(api, body, options, trace).then(resolve, reject), fail: reject }))
     }
-    return this.send(api, body, options)
+    return this.send(api, body, options, trace)
   }
 
-  private send<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions): Promise<Res> {
+  private send<Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, options: RequestOptions, trace?: RequestContext): Promise<Res> {
     const socket = this.socket
     if (!socket || this.state === 'closed') {
       return Promise.reject(this.closeError ? this.failureFor(this.closeError) : new ConnectionError(`connection to ${this.address} is closed`))
@@ -449,6 +469,11 @@ export class Connection {
       return Promise.reject(e instanceof KafkaError ? e : new KafkaError(`cannot encode ${api.name} v${version}: ${(e as Error).message}`, { cause: e }))
     }
     this.lastUsed = Date.now()
+    if (trace !== undefined) {
+      trace.version = version
+      trace.correlationId = correlationId
+      trace.size = size
+    }
     if (channels.request.hasSubscribers) {
       channels.request.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size })
     }
@@ -470,10 +495,12 @@ export class Connection {
         reject,
         timer: undefined,
         sentAt: this.lastUsed,
+        correlationId,
+        size,
       }
       pending.timer = setTimeout(() => {
         this.pending.delete(correlationId)
-        this.options.observer?.timedOut(this, api.name, timeoutMs)
+        this.options.observer?.timedOut(this, api.name, timeoutMs, { apiKey: api.apiKey, version, correlationId, sentAt: pending.sentAt, size })
         reject(
           new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
             context: { broker: this.address, api: api.name },
@@ -655,7 +682,7 @@ export class Connection {
     if (channels.response.hasSubscribers) {
       channels.response.publish({ broker: this.address, nodeId: this.options.nodeId, api: api.name, version, correlationId, size: frame.length })
     }
-    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt)
+    this.options.observer?.received(this, api.name, frame.length, this.lastUsed - pending.sentAt, { apiKey: api.apiKey, version, correlationId, sentAt: pending.sentAt, size: pending.size })
     pending.resolve(result)
   }
 

@@ -25,6 +25,8 @@
  *   (initTransactions, beginTransaction, then commitTransaction or
  *   abortTransaction); see transactions.ts for the state machine.
  */
+import { CONNECTION_LISTENERS } from '../metrics/network.js'
+import type { ConnectionObserver } from '../network/diagnostics.js'
 import { ProducerMetricsRecorder } from '../metrics/producer.js'
 import { clientMetrics } from '../metrics/index.js'
 import { ProducerInterceptors, type ProducerInterceptor } from '../instrumentation/interceptors.js'
@@ -657,6 +659,11 @@ class ProducerImpl<K, V> {
    * Counters since the producer was created, and the Java producer's metrics
    * (`list()`, `value(name)`: record-send-rate, request-latency-avg, ...).
    */
+  /** Internal: the connection listeners (the KafkaJS facade's REQUEST events). */
+  [CONNECTION_LISTENERS](): ConnectionObserver[] {
+    return this.cluster.network.listeners
+  }
+
   metrics(): ProducerMetrics {
     const c = this.sink.counters
     const waiting = this.waitingSends()

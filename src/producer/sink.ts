@@ -33,6 +33,7 @@ import type { ProducerMetricsRecorder } from '../metrics/producer.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { ConnectionError, KafkaError, TimeoutError, brokerError, restated } from '../errors.js'
 import type { Connection } from '../network/connection.js'
+import { tracePromise, tracing, type ProduceContext } from '../network/diagnostics.js'
 import { isStaleMetadata } from '../protocol/error-classes.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { ProduceApi, type PartitionProduceResponse, type ProduceResponse } from '../protocol/messages/produce.js'
@@ -338,13 +339,14 @@ export class Sink {
     this.counters.requestsSent++
     const sentAt = Date.now()
     this.metrics?.requestSent(batches, sentAt)
+    const context = (): ProduceContext => produceContext(conn.address, node.id, this.cluster.config['client.id'], body.transactionalId, body.acks, batches, records)
     if (this.settings.acks === 0) {
-      conn.request(ProduceApi, body, { noResponse: true }).then(
+      tracePromise(tracing.produce, context, () => conn.request(ProduceApi, body, { noResponse: true })).then(
         () => this.requestDone(node, batches, null, undefined),
         (e: unknown) => this.requestDone(node, batches, null, toKafkaError(e, 'produce request failed')),
       )
     } else {
-      conn.request(ProduceApi, body).then(
+      tracePromise(tracing.produce, context, () => conn.request(ProduceApi, body)).then(
         (res) => {
           this.metrics?.responseReceived(Date.now() - sentAt, res.throttleTimeMs)
           this.requestDone(node, batches, res, undefined)
@@ -558,4 +560,16 @@ function partitionError(b: ProducerBatch, p: PartitionProduceResponse): KafkaErr
 function toKafkaError(e: unknown, what: string): KafkaError {
   if (e instanceof KafkaError) return e
   return new KafkaError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+}
+
+/** The `samsa:produce` payload of one request. */
+function produceContext(broker: string, nodeId: number, clientId: string, transactionalId: string | null, acks: number, batches: ProducerBatch[], records: Buffer[]): ProduceContext {
+  let count = 0
+  let bytes = 0
+  const list = batches.map((b, i) => {
+    count += b.recordCount
+    bytes += records[i]!.length
+    return { topic: b.topic, partition: b.partition, records: b.recordCount, bytes: records[i]!.length, baseSequence: b.baseSequence }
+  })
+  return { broker, nodeId, clientId, transactionalId, acks, batches: list, records: count, bytes }
 }
