@@ -61,6 +61,8 @@ export class KafkaStreams {
   private readonly processed = new Map<string, TopicPartitionOffset>()
   private consumer: RawConsumer | undefined
   private restoreConsumer: RawConsumer | undefined
+  /** Creates the internal topics; tells restoration where the changelogs end. */
+  private admin: Admin | undefined
   private producer: RawProducer | undefined
   private collector: RecordCollector | undefined
   private inTransaction = false
@@ -133,6 +135,7 @@ export class KafkaStreams {
     if (this.currentState !== 'CREATED') throw new StreamsError(`start(): the application is ${this.currentState}; a KafkaStreams instance starts once`)
     this.setState('REBALANCING')
     const admin = new Admin(this.clientConfigs.admin as ConstructorParameters<typeof Admin>[0])
+    this.admin = admin
     try {
       await ensureTopics(admin, this.topology, { applicationId: this.config['application.id'], replicationFactor: this.config['replication.factor'] })
       this.consumer = new Consumer(this.clientConfigs.consumer as never) as RawConsumer
@@ -145,8 +148,6 @@ export class KafkaStreams {
       await this.closeClients(5000)
       this.fail(e)
       throw e
-    } finally {
-      await admin.close()
     }
     this.consumer.subscribe([...this.subOfTopic.keys()], {
       onPartitionsRevoked: (tps) => this.revoked(tps),
@@ -274,7 +275,8 @@ export class KafkaStreams {
       this.tasks.set(key, task)
       for (const [name, store] of task.stores) targets.push({ tp: { topic: changelogTopic(this.config['application.id'], name), partition: tp.partition }, store })
     }
-    await restoreStores(this.restoreConsumer!, targets, this.log, () => this.stopping)
+    const logEnds = (tps: TopicPartition[]) => this.admin!.listOffsets(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), { isolationLevel: 'read_uncommitted' })
+    await restoreStores(this.restoreConsumer!, logEnds, targets, this.log, () => this.stopping)
     if (this.currentState === 'REBALANCING') this.setState('RUNNING')
   }
 
@@ -308,14 +310,16 @@ export class KafkaStreams {
   }
 
   private async closeClients(timeoutMs: number): Promise<void> {
-    const [consumer, restore, producer] = [this.consumer, this.restoreConsumer, this.producer]
+    const [consumer, restore, producer, admin] = [this.consumer, this.restoreConsumer, this.producer, this.admin]
     this.consumer = this.restoreConsumer = this.producer = undefined
+    this.admin = undefined
     this.tasks.clear()
     const quietly = (what: string) => (e: unknown) => this.log.warn(`closing the ${what} failed`, { error: (e as Error)?.message })
     await Promise.all([
       consumer?.close({ timeoutMs }).catch(quietly('consumer')),
       restore?.close({ timeoutMs }).catch(quietly('restore consumer')),
       producer?.close({ timeoutMs }).catch(quietly('producer')),
+      admin?.close().catch(quietly('admin')),
     ])
   }
 

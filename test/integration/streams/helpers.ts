@@ -59,7 +59,10 @@ export async function readAll<K, V>(
       if (options.done && !options.done(out)) continue
       const ends = await consumer.endOffsets(tps)
       const positions = await Promise.all(tps.map((tp) => consumer.position(tp)))
-      if (ends.every((e, i) => positions[i]! >= e.offset)) return out
+      if (!ends.every((e, i) => positions[i]! >= e.offset)) continue
+      // read_committed: done only once no transaction is open (a killed writer's is aborted by its timeout).
+      if (options.isolation === 'read_committed' && !(await noOpenTransactions(tps.map((tp) => tp.partition), topic, ends.map((e) => e.offset)))) continue
+      return out
     }
   } finally {
     await consumer.close()
@@ -80,5 +83,16 @@ export async function partitionsOf(topic: string): Promise<number[]> {
     return d!.partitions.map((p) => p.partition)
   } finally {
     await admin.close()
+  }
+}
+
+/** Whether the log-end offsets equal the last stable offsets `stable` (no transaction open). */
+async function noOpenTransactions(partitions: number[], topic: string, stable: bigint[]): Promise<boolean> {
+  const consumer = new Consumer({ 'bootstrap.servers': bootstrapServers() })
+  try {
+    const ends = await consumer.endOffsets(partitions.map((partition) => ({ topic, partition })))
+    return ends.every((e, i) => e.offset === stable[i])
+  } finally {
+    await consumer.close()
   }
 }
