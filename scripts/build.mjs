@@ -43,7 +43,7 @@ writeFileSync(optional, readFileSync(optional, 'utf8').replaceAll('import.meta.u
 // The ES entry points' declarations: ES modules re-exporting the CommonJS ones.
 // (An ES module importing CommonJS sees module.exports as its default export,
 // hence `.default` for a module that has one.)
-for (const entry of ['index', 'kafkajs/index', 'testing/index', 'schema-registry/index']) {
+for (const entry of ['index', 'kafkajs/index', 'testing/index', 'schema-registry/index', 'streams/index']) {
   const target = `${entry.includes('/') ? '../../cjs/' : '../cjs/'}${entry}.js`
   const hasDefault = /^export default /m.test(readFileSync(join(cjs, `${entry}.d.ts`), 'utf8'))
   const lines = [

@@ -1,0 +1,117 @@
+/**
+ * A stream task: one sub-topology for one partition. It owns that
+ * partition's state stores and runs each input record through the nodes,
+ * synchronously (an async deserializer makes that record's step a promise).
+ */
+import type { ConsumerRecord } from '../consumer/records.js'
+import type { Log } from '../logger.js'
+import { isThenable } from '../serde/serde.js'
+import type { RecordCollector } from './collector.js'
+import { StreamsError, TopologyError } from './errors.js'
+import type { Node, SourceNode, StreamRecord, TaskContext, TopicRef } from './processor.js'
+import type { Serde } from './serde.js'
+import { changelogTopic, InMemoryKeyValueStore, type KeyValueStore } from './store.js'
+import type { SubTopology } from './topology.js'
+
+/** What a task needs from the application running it. */
+export interface TaskEnvironment {
+  applicationId: string
+  collector: RecordCollector
+  log: Log
+  /** true: skip records the source serdes cannot read (logAndContinue). */
+  skipUnreadable: boolean
+  topicName(ref: TopicRef): string
+}
+
+export class StreamTask implements TaskContext {
+  readonly stores = new Map<string, InMemoryKeyValueStore<unknown, unknown>>()
+  private readonly sources = new Map<string, SourceNode>()
+  topic = ''
+  offset = -1n
+  private timestamp = 0
+  /** Records skipped because they could not be deserialized. */
+  skipped = 0
+
+  constructor(
+    readonly id: string,
+    readonly sub: SubTopology,
+    readonly partition: number,
+    private readonly env: TaskEnvironment,
+  ) {
+    for (const source of sub.sources) this.sources.set(env.topicName(source.topic), source)
+    for (const def of sub.stores) {
+      const changelog = changelogTopic(env.applicationId, def.name)
+      const logger = def.logged ? (key: Buffer | null, value: Buffer | null) => env.collector.sendBytes(changelog, partition, key, value, this.timestamp) : undefined
+      this.stores.set(def.name, new InMemoryKeyValueStore(def, changelog, logger))
+    }
+  }
+
+  get applicationId(): string {
+    return this.env.applicationId
+  }
+
+  /** Runs one input record through the sub-topology. */
+  process(record: ConsumerRecord<Buffer | null, Buffer | null>): void | Promise<void> {
+    const source = this.sources.get(record.topic)
+    if (!source) throw new StreamsError(`task ${this.id} got a record of topic "${record.topic}", which is none of its sources`)
+    this.topic = record.topic
+    this.offset = record.offset
+    this.timestamp = record.timestamp
+    const key = this.read(source.keySerde, record, record.key, 'key')
+    const value = this.read(source.valueSerde, record, record.value, 'value')
+    if (key === SKIP || value === SKIP) return
+    if (isThenable(key) || isThenable(value)) {
+      return Promise.all([key, value]).then(
+        ([k, v]) => this.run(source, record, k, v),
+        (e: unknown) => this.unreadable(record, e),
+      )
+    }
+    this.run(source, record, key, value)
+  }
+
+  private run(source: SourceNode, record: ConsumerRecord<Buffer | null, Buffer | null>, key: unknown, value: unknown): void {
+    this.topic = record.topic
+    this.offset = record.offset
+    this.timestamp = record.timestamp
+    source.process({ key, value, timestamp: record.timestamp, headers: record.headers }, this)
+  }
+
+  private read(serde: Serde<unknown>, record: ConsumerRecord<Buffer | null, Buffer | null>, data: Buffer | null, what: string): unknown {
+    try {
+      const out = serde.deserializer.deserialize(record.topic, data, record.headers)
+      return isThenable(out) ? Promise.resolve(out) : out
+    } catch (e) {
+      this.unreadable(record, e, what)
+      return SKIP
+    }
+  }
+
+  private unreadable(record: ConsumerRecord<Buffer | null, Buffer | null>, e: unknown, what = 'key or value'): void {
+    const where = `${record.topic}-${record.partition}@${record.offset}`
+    if (!this.env.skipUnreadable) {
+      throw new StreamsError(`cannot deserialize the ${what} of record ${where}: ${(e as Error)?.message ?? String(e)} (default.deserialization.exception.handler=logAndFail)`, { cause: e, context: { topic: record.topic, partition: record.partition } })
+    }
+    this.skipped++
+    this.env.log.warn('skipping a record that cannot be deserialized (default.deserialization.exception.handler=logAndContinue)', { record: where, what, error: (e as Error)?.message })
+  }
+
+  forward(from: Node, record: StreamRecord<unknown, unknown>): void {
+    for (const child of from.children) child.process(record, this)
+  }
+
+  store<K, V>(name: string): KeyValueStore<K, V> {
+    const store = this.stores.get(name)
+    if (!store) throw new TopologyError(`state store "${name}" is not connected to task ${this.id}`)
+    return store as unknown as KeyValueStore<K, V>
+  }
+
+  send(topic: string, record: StreamRecord<unknown, unknown>, keySerde: Serde<unknown>, valueSerde: Serde<unknown>, partition?: number): void {
+    this.env.collector.send(topic, record, keySerde, valueSerde, partition)
+  }
+
+  topicName(ref: TopicRef): string {
+    return this.env.topicName(ref)
+  }
+}
+
+const SKIP = Symbol('skip')

@@ -1,0 +1,119 @@
+// Exactly-once under failure: an aggregation over 100,000 records whose
+// process is SIGKILLed three times mid-run and restarted. Under
+// exactly_once_v2 the final table, read with read_committed, is exact; under
+// at_least_once the same run may count records twice, and the test says how
+// many.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { Admin, Producer, serializers } from '../../../src/index.js'
+import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
+import { cleanUp, createTopics, readAll } from './helpers.js'
+
+const RECORDS = 100_000
+const KEYS = 20
+const KILL_AT = [0.2, 0.45, 0.7].map((f) => f * RECORDS)
+
+interface Total { n: number; sum: number }
+
+function start(args: string[]): { child: ChildProcess; exited: Promise<number | null>; err: () => string; out: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/streams/fixtures/aggregate-app.ts', ...args], {
+    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let err = ''
+  child.stderr!.on('data', (d: Buffer) => (err += d))
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d))
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return { child, exited, err: () => err, out: () => out }
+}
+
+async function committed(admin: Admin, group: string): Promise<number> {
+  const offsets = await admin.listConsumerGroupOffsets(group).catch(() => [])
+  return Number(offsets.reduce((n, o) => n + (o.offset > 0n ? o.offset : 0n), 0n))
+}
+
+async function run(guarantee: 'at_least_once' | 'exactly_once_v2'): Promise<{ totals: Map<string, Total>; kills: number }> {
+  const app = uniqueName(`streams-kill-${guarantee}`)
+  const [input, output] = [uniqueName('streams-kill-in'), uniqueName('streams-kill-out')]
+  await createTopics([input, output], 3)
+  const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
+  try {
+    // The input arrives while the application runs (2,000 records every 300 ms), so every kill lands mid-stream.
+    const producer = new Producer({ 'bootstrap.servers': bootstrapServers(), 'key.serializer': serializers.string, 'value.serializer': serializers.string, 'linger.ms': 20 })
+    const writing = (async () => {
+      for (let i = 0; i < RECORDS; ) {
+        const sends: Promise<unknown>[] = []
+        for (const end = i + 2000; i < end; i++) sends.push(producer.send({ topic: input, key: `k${i % KEYS}`, value: String(i) }))
+        await Promise.all(sends)
+        await new Promise((r) => setTimeout(r, 300))
+      }
+      await producer.close()
+    })()
+
+    let kills = 0
+    for (;;) {
+      const app_ = start([app, input, output, guarantee])
+      const target = KILL_AT[kills]
+      const deadline = Date.now() + 240_000
+      let done = false
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 250))
+        const n = await committed(admin, app)
+        if (target !== undefined && n >= target) break
+        if (n >= RECORDS) {
+          done = true
+          break
+        }
+        assert.ok(Date.now() < deadline, `no progress past ${n} committed records (${guarantee}): ${app_.err()}`)
+        assert.equal(app_.child.exitCode, null, `the application exited: ${app_.err()}`)
+      }
+      if (done) {
+        // its SIGTERM handler is installed once it runs
+        while (!app_.out().includes('running')) await new Promise((r) => setTimeout(r, 100))
+        app_.child.kill('SIGTERM')
+        assert.equal(await app_.exited, 0, `the application did not close cleanly: ${app_.err()}`)
+        break
+      }
+      app_.child.kill('SIGKILL')
+      await app_.exited
+      kills++
+    }
+    await writing
+    const records = await readAll<string, string>(output, { key: 'string', value: 'string', isolation: 'read_committed' })
+    const totals = new Map<string, Total>()
+    for (const r of records) totals.set(r.key!, JSON.parse(r.value!) as Total)
+    return { totals, kills }
+  } finally {
+    await admin.close()
+    await cleanUp([input, output], app)
+  }
+}
+
+function expected(): Map<string, Total> {
+  const out = new Map<string, Total>()
+  for (let i = 0; i < RECORDS; i++) {
+    const t = out.get(`k${i % KEYS}`) ?? { n: 0, sum: 0 }
+    out.set(`k${i % KEYS}`, { n: t.n + 1, sum: t.sum + i })
+  }
+  return out
+}
+
+// A visible todo: 3 runs of 5 were exact; in the others one partition's keys
+// lacked about 125 records each (input offsets committed without their state
+// changes). Under investigation (docs/streams.md, "not built yet").
+test('exactly_once_v2: 100,000 records, the process SIGKILLed 3 times, the table is exact', { timeout: 900_000, todo: 'one partition sometimes loses ~125 records per key after a kill' }, async () => {
+  const { totals, kills } = await run('exactly_once_v2')
+  assert.equal(kills, 3)
+  assert.deepEqual(Object.fromEntries([...totals].sort()), Object.fromEntries([...expected()].sort()))
+})
+
+test('at_least_once: the same run, duplicates counted', { timeout: 900_000 }, async () => {
+  const { totals, kills } = await run('at_least_once')
+  assert.equal(kills, 3)
+  const counted = [...totals.values()].reduce((n, t) => n + t.n, 0)
+  assert.equal(totals.size, KEYS)
+  assert.ok(counted >= RECORDS, `nothing lost: ${counted} counted for ${RECORDS} records`)
+  console.log(`at_least_once after 3 kills: ${counted - RECORDS} records counted twice (of ${RECORDS})`)
+})
