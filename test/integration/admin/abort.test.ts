@@ -32,6 +32,10 @@ test('admin: abort, pre-aborted signals, usable afterwards, no listener left', a
     // Usable afterwards, and a long-lived signal keeps no listener.
     const long = new AbortController()
     await admin.createTopics([{ topic, numPartitions: 1 }], { signal: long.signal })
+    // a new topic reaches the broker's metadata a moment after CreateTopics
+    // answers (KRaft; as for Java's admin): wait until it is listed
+    const until = Date.now() + 30_000
+    while (!(await admin.listTopics({ signal: long.signal })).includes(topic) && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
     for (let i = 0; i < 30; i++) {
       await admin.describeTopics([topic], { signal: long.signal })
       await admin.listOffsets([{ topic, partition: 0, timestamp: 'latest' }], { signal: long.signal })
