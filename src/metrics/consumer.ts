@@ -7,6 +7,7 @@
  */
 import type { Metrics, Sensor } from './registry.js'
 import { Last } from './registry.js'
+import { fetchSensors, secondsAgo, type FetchSensors } from './fetch.js'
 
 const FETCH = 'consumer-fetch-manager-metrics'
 const COORD = 'consumer-coordinator-metrics'
@@ -19,11 +20,7 @@ export interface ConsumerGauges {
 }
 
 export class ConsumerMetricsRecorder {
-  private readonly fetchLatency: Sensor
-  private readonly fetchSize: Sensor
-  private readonly fetchThrottle: Sensor
-  private readonly bytes: Sensor
-  private readonly records: Sensor
+  private readonly fetch: FetchSensors
   private readonly recordsPerRequest: Sensor
   private readonly lag: Sensor
   private readonly commits: Sensor
@@ -34,11 +31,7 @@ export class ConsumerMetricsRecorder {
 
   constructor(private readonly metrics: Metrics, private readonly clientId: string, gauges: ConsumerGauges) {
     const tags = { 'client-id': clientId }
-    this.fetchLatency = metrics.sensor('fetch-latency', (s) => s.avgMax(FETCH, 'fetch-latency', 'time taken for a fetch request', tags).meter(FETCH, 'fetch', 'fetch requests', tags, true))
-    this.fetchSize = metrics.sensor('fetch-size', (s) => s.avgMax(FETCH, 'fetch-size', 'number of bytes fetched per request', tags))
-    this.fetchThrottle = metrics.sensor('fetch-throttle-time', (s) => s.avgMax(FETCH, 'fetch-throttle-time', 'throttle time in ms', tags))
-    this.bytes = metrics.sensor('bytes-fetched', (s) => s.meter(FETCH, 'bytes-consumed', 'bytes consumed', tags))
-    this.records = metrics.sensor('records-fetched', (s) => s.meter(FETCH, 'records-consumed', 'records consumed', tags))
+    this.fetch = fetchSensors(metrics, FETCH, tags, '', 'fetch')
     this.recordsPerRequest = metrics.sensor('records-per-request', (s) => s.add({ name: 'records-per-request-avg', group: FETCH, description: 'The average number of records returned per poll', tags }, metrics.avg()))
     this.lag = metrics.sensor('records-lag', (s) => s.add({ name: 'records-lag-max', group: FETCH, description: 'The maximum lag in terms of number of records for any partition in this window', tags }, metrics.max()))
     this.commits = metrics.sensor('commit-latency', (s) => s.avgMax(COORD, 'commit-latency', 'time taken for a commit request', tags).meter(COORD, 'commit', 'commit calls', tags, true))
@@ -51,10 +44,7 @@ export class ConsumerMetricsRecorder {
     metrics.gauge('assigned-partitions', COORD, 'The number of partitions currently assigned to this consumer', tags, gauges.assignedPartitions)
     metrics.gauge('last-rebalance-seconds-ago', COORD, 'The number of seconds since the last successful rebalance event', tags,
       () => (this.lastRebalanceAt < 0 ? -1 : (Date.now() - this.lastRebalanceAt) / 1000))
-    metrics.gauge('last-poll-seconds-ago', CONSUMER, 'The number of seconds since the last poll() invocation', tags, () => {
-      const at = gauges.lastPollAt()
-      return at <= 0 ? -1 : (Date.now() - at) / 1000
-    })
+    metrics.gauge('last-poll-seconds-ago', CONSUMER, 'The number of seconds since the last poll() invocation', tags, () => secondsAgo(gauges.lastPollAt()))
   }
 
   private topic(topic: string): Sensor {
@@ -83,20 +73,20 @@ export class ConsumerMetricsRecorder {
   /** A fetch response arrived: `bytesByTopic` are the record bytes per topic it carried. */
   fetched(latencyMs: number, throttleTimeMs: number, bytesByTopic: ReadonlyMap<string, number>): void {
     const now = Date.now()
-    this.fetchLatency.record(latencyMs, now)
-    this.fetchThrottle.record(throttleTimeMs, now)
+    this.fetch.latency.record(latencyMs, now)
+    this.fetch.throttle.record(throttleTimeMs, now)
     let total = 0
     for (const [topic, bytes] of bytesByTopic) {
       total += bytes
       this.topicBytes(topic).record(bytes, now)
     }
-    this.bytes.record(total, now)
-    this.fetchSize.record(total, now)
+    this.fetch.bytes.record(total, now)
+    this.fetch.size.record(total, now)
   }
 
   /** poll returned `count` records of a partition, whose lag is now `lag` (null: unknown). */
   consumed(topic: string, partition: number, count: number, lag: bigint | null, now: number): void {
-    this.records.record(count, now)
+    this.fetch.records.record(count, now)
     this.topic(topic).record(count, now)
     if (lag !== null) {
       const l = Number(lag)

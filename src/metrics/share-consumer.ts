@@ -6,16 +6,13 @@
  * per poll and per acknowledgement outcome.
  */
 import type { Metrics, Sensor } from './registry.js'
+import { fetchSensors, secondsAgo, type FetchSensors } from './fetch.js'
 
 const FETCH = 'consumer-share-fetch-manager-metrics'
 const SHARE = 'consumer-share-metrics'
 
 export class ShareConsumerMetricsRecorder {
-  private readonly fetchLatency: Sensor
-  private readonly fetchSize: Sensor
-  private readonly fetchThrottle: Sensor
-  private readonly bytes: Sensor
-  private readonly records: Sensor
+  private readonly fetch: FetchSensors
   private readonly recordsPerRequest: Sensor
   private readonly acksSent: Sensor
   private readonly acksFailed: Sensor
@@ -23,29 +20,22 @@ export class ShareConsumerMetricsRecorder {
 
   constructor(metrics: Metrics, clientId: string, lastPollAt: () => number) {
     const tags = { 'client-id': clientId }
-    this.fetchLatency = metrics.sensor('share-fetch-latency', (s) => s.avgMax(FETCH, 'fetch-latency', 'time taken for a share fetch request', tags).meter(FETCH, 'fetch', 'share fetch requests', tags, true))
-    this.fetchSize = metrics.sensor('share-fetch-size', (s) => s.avgMax(FETCH, 'fetch-size', 'number of bytes fetched per request', tags))
-    this.fetchThrottle = metrics.sensor('share-fetch-throttle-time', (s) => s.avgMax(FETCH, 'fetch-throttle-time', 'throttle time in ms', tags))
-    this.bytes = metrics.sensor('share-bytes-fetched', (s) => s.meter(FETCH, 'bytes-consumed', 'bytes consumed', tags))
-    this.records = metrics.sensor('share-records-fetched', (s) => s.meter(FETCH, 'records-consumed', 'records consumed', tags))
+    this.fetch = fetchSensors(metrics, FETCH, tags, 'share-', 'share fetch')
     this.recordsPerRequest = metrics.sensor('share-records-per-request', (s) => s.avgMax(FETCH, 'records-per-request', 'number of records in each request', tags))
     this.acksSent = metrics.sensor('share-acknowledgements-send', (s) => s.meter(FETCH, 'acknowledgements-send', 'record acknowledgements sent', tags))
     this.acksFailed = metrics.sensor('share-acknowledgements-error', (s) => s.meter(FETCH, 'acknowledgements-error', 'record acknowledgements that failed', tags))
     this.betweenPolls = metrics.sensor('share-time-between-poll', (s) => s.avgMax(SHARE, 'time-between-poll', 'delay in ms between invocations of poll()', tags))
-    metrics.gauge('last-poll-seconds-ago', SHARE, 'The number of seconds since the last poll() invocation', tags, () => {
-      const at = lastPollAt()
-      return at <= 0 ? -1 : (Date.now() - at) / 1000
-    })
+    metrics.gauge('last-poll-seconds-ago', SHARE, 'The number of seconds since the last poll() invocation', tags, () => secondsAgo(lastPollAt()))
   }
 
   /** A ShareFetch response arrived carrying `bytes` of records of which `records` were acquired. */
   fetched(latencyMs: number, throttleTimeMs: number, bytes: number, records: number): void {
     const now = Date.now()
-    this.fetchLatency.record(latencyMs, now)
-    this.fetchThrottle.record(throttleTimeMs, now)
-    this.fetchSize.record(bytes, now)
-    this.bytes.record(bytes, now)
-    this.records.record(records, now)
+    this.fetch.latency.record(latencyMs, now)
+    this.fetch.throttle.record(throttleTimeMs, now)
+    this.fetch.size.record(bytes, now)
+    this.fetch.bytes.record(bytes, now)
+    this.fetch.records.record(records, now)
     this.recordsPerRequest.record(records, now)
   }
 
