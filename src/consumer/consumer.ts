@@ -25,7 +25,7 @@ import { configFromProperties } from '../config/properties.js'
 import { AbortError, brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
-import { agreedAnswers } from '../cluster/confirm.js'
+import { agreedAnswers, Confirmation, outsideTable } from '../cluster/confirm.js'
 import { deserializers, isDeserializer, javaDeserializers, type DeserializedType, type Deserializer, type JavaDeserializerName } from '../serde/serde.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { Committer } from './commits.js'
@@ -134,8 +134,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private readonly errors: KafkaError[] = []
   /** The metadata snapshot (updatedAt) whose unauthorized topics a poll has reported. */
   private deniedReportedAt = -1
-  /** A non-retriable position look-up failure (type/code) reported only when the next look-up repeats it. */
-  private unconfirmedLookupError: string | undefined
+  /** A non-retriable position look-up failure is reported only when the next look-up repeats it (src/cluster/confirm.ts). */
+  private readonly lookupConfirmation = new Confirmation()
   private lastPoll = Date.now()
   /** When poll was last called (-1: never), for the poll metrics. */
   private lastPollStart = -1
@@ -559,19 +559,14 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const epochs = new Map(todo.map((s) => [s, s.epoch]))
     const task = this.lookUpPositions(todo, epochs)
       .catch((e) => {
-        const err = e as KafkaError
+        const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
         this.log.debug(`position look-up failed: ${err.message}`)
         let retryAt = Date.now() + this.settings.positions.retryBackoffMs
-        if (!(err instanceof KafkaError) || !err.retriable) {
-          // Reported when the next look-up fails the same way: a corrupt response can carry any error code.
-          // That next look-up goes out at once, so a real refusal still reaches this poll.
-          const which = err instanceof KafkaError ? `${err.type}/${err.code ?? ''}` : String(err)
-          if (this.unconfirmedLookupError === which) this.errors.push(err instanceof KafkaError ? err : new KafkaError(String(err), { cause: err }))
-          else retryAt = Date.now()
-          this.unconfirmedLookupError = this.unconfirmedLookupError === which ? undefined : which
-        } else {
-          this.unconfirmedLookupError = undefined
-        }
+        if (err.retriable) this.lookupConfirmation.reset()
+        else if (this.lookupConfirmation.believe(err)) this.errors.push(err)
+        // Not believed yet (a corrupt response can carry any error code): the next look-up goes out at once,
+        // so a real refusal still reaches this poll. A code outside the table is never believed: backoff.
+        else if (!outsideTable(err.code)) retryAt = Date.now()
         for (const s of todo) s.retryAt = retryAt
       })
       .finally(() => {

@@ -10,6 +10,7 @@
  * not stop the others. After `complete` or `fail` the batch is done and
  * later results (a late response to an expired batch) are ignored.
  */
+import type { Confirmation } from '../cluster/confirm.js'
 import { KafkaError } from '../errors.js'
 import { MAX_INT } from '../protocol/int32.js'
 import { RecordBatchBuilder, restampProducerState, type RecordHeader } from '../protocol/records/batch.js'
@@ -63,8 +64,8 @@ export class ProducerBatch {
   done = false
   /** Why the last attempt failed, for the error a delivery timeout reports. */
   lastError: KafkaError | undefined
-  /** A non-retriable code the last response gave, not yet confirmed by a second one (see produce-errors.ts). */
-  unconfirmedErrorCode: number | undefined
+  /** A non-retriable code the last response gave, not yet confirmed by a second one (see produce-errors.ts); made at the first partition error. */
+  confirmation: Confirmation | undefined
   // Idempotent producer state.
   producerId = -1n
   producerEpoch = -1

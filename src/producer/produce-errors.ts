@@ -18,8 +18,10 @@
  *   broker may already have) is confirmed once: the batch
  *   is sent again (one round trip) and fails only if the broker gives the
  *   same answer again. A genuine refusal therefore still fails within
- *   milliseconds; a corrupted one costs a retry.
+ *   milliseconds; a corrupted one costs a retry. This is the rule of
+ *   src/cluster/confirm.ts, through a `Confirmation` kept per batch.
  */
+import { Confirmation, unconfirmed } from '../cluster/confirm.js'
 import { KafkaError } from '../errors.js'
 import type { ProducerBatch } from './batch.js'
 
@@ -45,14 +47,16 @@ export type ProduceErrorVerdict =
 
 /**
  * What to make of partition error `error` (code `code`) for batch `b`.
- * Records the code on the batch so that a repeat is believed.
+ * The batch's `Confirmation` (src/cluster/confirm.ts) remembers the code, so
+ * that a repeat is believed.
  */
 export function judgeProduceError(b: ProducerBatch, code: number, error: KafkaError): ProduceErrorVerdict {
   // OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID are confirmed too: believed at once they bump
   // the epoch and renumber batches the broker may already have, which would then be written twice.
   // Sent again unchanged, a batch the broker has comes back DUPLICATE_SEQUENCE_NUMBER (a success).
+  const confirmation = (b.confirmation ??= new Confirmation())
   if (error.retriable || error.type === 'DUPLICATE_SEQUENCE_NUMBER') {
-    b.unconfirmedErrorCode = undefined
+    confirmation.reset()
     return { kind: 'answer' }
   }
   if (!PRODUCE_ERRORS.has(error.type)) {
@@ -62,15 +66,5 @@ export function judgeProduceError(b: ProducerBatch, code: number, error: KafkaEr
         'taken for a corrupt response and retried', { type: 'CORRUPT_RESPONSE', retriable: true, cause: error, context: error.context }),
     }
   }
-  if (b.unconfirmedErrorCode === code) {
-    b.unconfirmedErrorCode = undefined
-    return { kind: 'answer' }
-  }
-  b.unconfirmedErrorCode = code
-  return {
-    kind: 'suspect',
-    error: new KafkaError(`${error.message}; sending once more to confirm it is the broker's answer`, {
-      type: 'UNCONFIRMED_ERROR', retriable: true, cause: error, context: error.context,
-    }),
-  }
+  return confirmation.believe(error) ? { kind: 'answer' } : { kind: 'suspect', error: unconfirmed(error) }
 }
