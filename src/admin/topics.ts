@@ -170,13 +170,21 @@ export async function createPartitions(cluster: Cluster, changes: NewPartitions[
 
 /** Fetches fresh metadata for `names` (null: every topic), with retries on connection trouble. */
 async function fetchTopics(cluster: Cluster, names: string[] | null, deadline: number) {
-  return sendToAny(cluster, 'metadata', deadline, (conn) =>
-    conn.request(MetadataApi, {
+  return sendToAny(cluster, 'metadata', deadline, async (conn) => {
+    const res = await conn.request(MetadataApi, {
       topics: names === null ? null : names.map((name) => ({ name })),
       allowAutoTopicCreation: false,
       includeTopicAuthorizedOperations: false,
-    }),
-  )
+    })
+    // A broker answers every topic named (an unknown one with UNKNOWN_TOPIC_OR_PARTITION): a name missing
+    // from the answer was corrupted on the way, so it is asked again rather than reported unknown.
+    const missing = names?.filter((n) => !res.topics.some((t) => t.name === n)) ?? []
+    if (missing.length > 0) {
+      throw new KafkaError(`the metadata answer does not name ${missing.join(', ')}: taken for a corrupt response and asked again`,
+        { type: 'CORRUPT_RESPONSE', retriable: true, context: { topics: missing.join(',') } })
+    }
+    return res
+  })
 }
 
 /** Topic names, without internal topics unless `listInternal`. Sorted. */

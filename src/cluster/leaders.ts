@@ -7,10 +7,12 @@
  * names a distinct partition. Retriable failures — a lost connection,
  * NOT_LEADER_OR_FOLLOWER, a partition without a leader — refresh metadata
  * and retry only the partitions they hit, until the deadline (then a
- * TimeoutError carrying the last error). A non-retriable per-partition error
- * fails the call with the broker's error type naming the partition.
+ * TimeoutError carrying the last error). So does an answer that leaves out a
+ * partition it was asked about (a corrupt topic name). A non-retriable
+ * per-partition error fails the call with the broker's error type naming the
+ * partition.
  */
-import { brokerError, type KafkaError } from '../errors.js'
+import { brokerError, KafkaError } from '../errors.js'
 import type { Cluster } from './cluster.js'
 import { retry } from './retry.js'
 import type { TopicPartition } from '../types.js'
@@ -80,6 +82,13 @@ export async function sendToLeaders<Q extends TopicPartition, R>(
             if (!err.retriable) throw err
             again.push(...qs.filter((q) => q.topic === o.topic && q.partition === o.partition))
             lastError = err
+          }
+          // A partition asked for and not answered: the answer names another (a corrupt name) or left it out.
+          const unanswered = qs.filter((q) => !results.has(key(q.topic, q.partition)) && !again.includes(q))
+          if (unanswered.length > 0) {
+            again.push(...unanswered)
+            lastError = new KafkaError(`the ${what} answer of broker ${leader} does not name ${unanswered.map((q) => `${q.topic}-${q.partition}`).join(', ')}: taken for a corrupt response and asked again`,
+              { type: 'CORRUPT_RESPONSE', retriable: true, context: { broker: leader } })
           }
         }),
       )

@@ -96,6 +96,21 @@ test('sendToLeaders: a non-retriable partition error fails the call with the bro
   )
 })
 
+test('sendToLeaders: an answer that names another partition than the one asked (a corrupt name) is asked again, not reported unknown', async () => {
+  const cluster = fakeLeaders({ a: [1, 1] })
+  let answers = 0
+  const out = await sendToLeaders(cluster as unknown as Cluster, 'op', [{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }], Date.now() + 5000, async (leader, qs) => {
+    // The first answer names "b" instead of "a" for partition 1.
+    return qs.map((q) => ok(answers++ === 1 ? { topic: 'b', partition: q.partition } : q, `${q.partition}@${leader}`))
+  })
+  assert.deepEqual(out, ['0@1', '1@1'])
+  assert.equal(answers, 3, 'only the partition left unanswered was asked again')
+  await assert.rejects(
+    sendToLeaders(cluster as unknown as Cluster, 'op', [{ topic: 'a', partition: 0 }], Date.now() + 50, async () => []),
+    (e) => e instanceof TimeoutError && (e.cause as KafkaError).type === 'CORRUPT_RESPONSE',
+  )
+})
+
 /** A cluster with one coordinator cache entry; `pool.get` fails while `down` is set. */
 function fakeCoordinators() {
   const state = { lookups: 0, invalidated: 0, cached: undefined as number | undefined, nextNode: 1, down: false }
