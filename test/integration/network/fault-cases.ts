@@ -50,6 +50,7 @@ interface Report {
   polls: number
   commits: number
   commitErrors: number
+  commitFailures: { type: string; retriable: boolean; ms: number; message: string }[]
   pollErrors: { type: string; retriable: boolean; message: string }[]
   pollErrorCount: number
   admin: { ok: number; failed: { call: string; type: string; retriable: boolean; ms: number; message: string }[]; failedCount: number }
@@ -153,6 +154,8 @@ for (const c of cases) {
       commitErrors: r.commitErrors, pollErrors: r.pollErrorCount, adminOk: r.admin.ok, adminFailed: r.admin.failedCount, producerRetries: r.retries,
       closeMs: r.closeMs, cpuShare, proxy: { ...s, seed: proxy.seed },
       ...(r.pollErrorCount > 0 ? { firstPollErrors: r.pollErrors.slice(0, 3) } : {}),
+      ...(r.commitErrors > 0 ? { firstCommitErrors: r.commitFailures.slice(0, 3) } : {}),
+      ...(r.admin.failedCount > 0 ? { firstAdminErrors: r.admin.failed.slice(0, 3).map((f) => `${f.call} ${f.type} ${f.retriable ? 'retriable' : 'final'} ${f.ms} ms`) } : {}),
     })}`)
 
     assert.ok(c.injected(s) > 0, `the fault was injected (${JSON.stringify(s)})`)
@@ -163,6 +166,12 @@ for (const c of cases) {
     assert.equal(r.acked, records, 'every record acknowledged')
     assert.equal(r.missingCount, 0, `the group read every acknowledged record (missing e.g. ${r.missing.slice(0, 10).join(', ')})`)
     assert.deepEqual(r.pollErrors, [], 'poll() reported no error: every fault was retried')
+    // commitSync after each poll: a network fault or a corrupt frame is retried within its timeout
+    // (default.api.timeout.ms, longer than the run), so no commit fails with a retriable error. A genuine
+    // rebalance answer (COMMIT_FAILED, REBALANCE_IN_PROGRESS: non-retriable, as in Java) may reach it.
+    for (const f of r.commitFailures) {
+      assert.ok(!f.retriable && f.type !== 'CONNECTION' && f.type !== 'PROTOCOL', `commitSync failed with ${f.type} (retriable ${f.retriable}) after ${f.ms} ms: ${f.message}`)
+    }
     // The Admin loop: a broken connection or a malformed frame is retried within the call's deadline, so
     // no call fails with a connection or protocol error, and none hangs. (A per-topic or per-partition
     // error code that a corrupt response carries is reported as the broker's answer, as in Java: see
