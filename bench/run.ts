@@ -137,6 +137,9 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
   if (opts.profile && job.client === 'samsa') {
     args.push('--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench', 'profiles', job.scenario)}`)
   }
+  if (!fs.existsSync(driver)) {
+    return Promise.resolve({ unavailable: `no ${job.role} driver for ${job.client} (it has no ${job.role === 'share' ? 'share consumer' : job.role})`, records: 0, bytes: 0, elapsedMs: 0, cpuUs: 0, rssMb: 0 })
+  }
   args.push(driver)
   fs.rmSync(job.resultFile, { force: true })
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_JOB: JSON.stringify(job), BENCH_SAMSA: opts.samsa === 'src' ? 'src' : SAMSA_BUILD, BENCH_ROOT: ROOT }
@@ -192,6 +195,10 @@ async function endOffsetSum (admin: Admin, topic: string, partitions: number): P
 
 async function createTopic (admin: Admin, topic: string, partitions: number): Promise<void> {
   await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }])
+}
+
+async function shareGroupsFromEarliest (admin: Admin, groups: string[]): Promise<void> {
+  await admin.incrementalAlterConfigs(groups.map((name) => ({ type: 'group' as const, name, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] })))
 }
 
 async function deleteTopic (admin: Admin, topic: string): Promise<void> {
@@ -278,6 +285,8 @@ async function main (): Promise<void> {
             kafkaVersion,
             defaults: scenario.defaults
           }
+          // A new share group starts at the latest offset: its config makes it read the pre-filled topic.
+          if (scenario.role === 'share') await shareGroupsFromEarliest(admin, [job.groupId, `${job.groupId}-baseline`])
           const brokerCpu0 = brokerCpuUs()
           const result = await runDriver(job, opts, timeoutMs)
           const brokerCpu = brokerCpu0 === null ? null : brokerCpuUs()! - brokerCpu0
@@ -294,7 +303,7 @@ async function main (): Promise<void> {
               const have = await endOffsetSum(admin, topic, scenario.partitions)
               if (have < result.records) bad = `the broker holds only ${have} of ${result.records} acknowledged records`
             }
-            if (scenario.role === 'consumer' && result.distinct !== undefined) {
+            if ((scenario.role === 'consumer' || scenario.role === 'share') && result.distinct !== undefined) {
               if (result.distinct < count || (result.gaps ?? 0) > 0) bad = `${result.distinct} distinct of ${count} records, ${result.duplicates} duplicates, ${result.gaps} offsets skipped`
             }
             if (brokerCpu !== null && result.records > 0) result.brokerCpuUs = brokerCpu

@@ -5,7 +5,8 @@
  * environment variable and writes one DriverReport as JSON to job.resultFile.
  */
 
-export type Role = 'producer' | 'consumer' | 'e2e'
+/** share: a share group member (KIP-932) reading a pre-filled topic, implicit acknowledgement */
+export type Role = 'producer' | 'consumer' | 'e2e' | 'share'
 export type Compression = 'none' | 'lz4'
 export type Acks = 0 | 1 | -1
 

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { REPO_ROOT, Unavailable } from '../../lib/driver.js'
 
-export async function samsa (need: Array<'Producer' | 'Consumer'>): Promise<any> {
+export async function samsa (need: Array<'Producer' | 'Consumer' | 'ShareConsumer'>): Promise<any> {
   const from = process.env.BENCH_SAMSA || 'src'
   const entry = from === 'src' ? path.join(REPO_ROOT, 'src', 'index.ts') : path.join(path.resolve(REPO_ROOT, from), 'index.js')
   if (!fs.existsSync(entry)) throw new Unavailable(`${path.relative(REPO_ROOT, entry)} does not exist`)
