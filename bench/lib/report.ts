@@ -110,7 +110,7 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const cells = doc.results.filter((r) => r.scenario === s.name)
     if (cells.length === 0) continue
     const latency = cells.some((c) => c.p50Ms !== null)
-    const join = s.role === 'consumer' || s.role === 'share'
+    const join = s.role === 'consumer' || s.role === 'share' || s.role === 'avro-consumer'
     lines.push(`## ${s.name}`, '', s.describe, '')
     const broker = cells.some((c) => c.brokerCpuUsPerMsg !== null)
     const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']

@@ -18,3 +18,11 @@ export async function samsa (need: Array<'Producer' | 'Consumer' | 'ShareConsume
   }
   return mod
 }
+
+/** samsa/schema-registry from the same build (or src/). */
+export async function samsaSchemaRegistry (): Promise<any> {
+  const from = process.env.BENCH_SAMSA || 'src'
+  const entry = from === 'src' ? path.join(REPO_ROOT, 'src', 'schema-registry', 'index.ts') : path.join(path.resolve(REPO_ROOT, from), 'schema-registry', 'index.js')
+  if (!fs.existsSync(entry)) throw new Unavailable(`${path.relative(REPO_ROOT, entry)} does not exist`)
+  return await import(pathToFileURL(entry).href)
+}
