@@ -26,43 +26,13 @@ import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { Admin, Consumer, Producer } from '../src/index.js'
 import { AvroDeserializer, AvroSerializer, SchemaRegistryClient, frame } from '../src/schema-registry/index.js'
+import { SCHEMA, avroType, avroValues as values } from './lib/avro.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
 const PEERS = path.join(ROOT, '.bench', 'peers')
 const CLIENTS = ['samsa-bytes', 'samsa-avro', 'kafkajs-avro', 'confluent-avro'] as const
 type Client = typeof CLIENTS[number]
-
-export const SCHEMA = {
-  type: 'record', name: 'Reading', namespace: 'dev.samsa.bench',
-  fields: [
-    { name: 'seq', type: 'long' },
-    { name: 'sensor', type: 'string' },
-    { name: 'ts', type: 'long' },
-    { name: 'celsius', type: 'double' },
-    { name: 'tags', type: { type: 'array', items: 'string' } },
-    { name: 'body', type: 'string' },
-  ],
-}
-
-/** 256 values whose Avro encoding is 1019 bytes (1024 framed). */
-function values (): Record<string, unknown>[] {
-  const type = (createRequire(import.meta.url)('avsc') as typeof import('avsc')).Type.forSchema(SCHEMA as never)
-  const out: Record<string, unknown>[] = []
-  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789 {}":,'
-  for (let i = 0; i < 256; i++) {
-    const v: Record<string, unknown> = { seq: i * 7919, sensor: `sensor-${i % 17}`, ts: 1_764_900_000_000 + i, celsius: (i % 50) - 10.25, tags: ['a', `t${i % 5}`], body: '' }
-    let n = 1019 - type.toBuffer(v).length
-    for (;;) {
-      v.body = Array.from({ length: n }, (_, k) => chars[(i * 31 + k * 7) % chars.length]).join('')
-      const size = type.toBuffer(v).length
-      if (size === 1019) break
-      n += 1019 - size
-    }
-    out.push(v)
-  }
-  return out
-}
 
 interface Phase { records: number, ms: number, cpuUs: number }
 interface ChildReport { produce: Phase, consume: Phase }
@@ -88,7 +58,7 @@ async function child (client: Client, bootstrap: string, registry: string, topic
     let bytesPool: Buffer[] = []
     if (client === 'samsa-bytes') {
       const id = await sr.register(subject, { schema: JSON.stringify(SCHEMA) })
-      const type = (createRequire(import.meta.url)('avsc') as typeof import('avsc')).Type.forSchema(SCHEMA as never)
+      const type = avroType()
       bytesPool = pool.map((v) => frame(id, type.toBuffer(v)))
     }
     const producer = new Producer({

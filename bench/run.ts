@@ -32,7 +32,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Admin } from '../src/index.js'
+import { Admin, Producer } from '../src/index.js'
+import { SchemaRegistryClient, frame } from '../src/schema-registry/index.js'
+import { startRegistry, stopRegistry } from '../scripts/registry/registry.js'
+import { SCHEMA, avroType, avroValues } from './lib/avro.js'
 import { releaseCluster, startCluster, versionFrom } from '../scripts/kafka/cluster.js'
 import { CLIENTS, SCENARIOS, type ClientName, type Scenario } from './scenarios.js'
 import type { DriverReport, Job } from './lib/job.js'
@@ -64,17 +67,19 @@ interface Options {
   samsa: 'build' | 'src'
   /** aligned: the scenarios with settings aligned across clients; defaults: each client at its defaults; all: both */
   mode: 'aligned' | 'defaults' | 'all'
+  /** the avro scenarios' registry: a URL, else `npm run registry`'s on SCHEMA_REGISTRY_PORT (started or reused) */
+  registry: string | null
 }
 
 function usage (message: string): never {
   process.stderr.write(`${message}\nusage: npm run bench -- [--quick] [--json FILE] [--runs N] [--clients a,b] [--scenarios x,y] ` +
-    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
+    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--registry URL] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
     `clients: ${CLIENTS.join(', ')}\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`)
   process.exit(2)
 }
 
 function parseArgs (argv: string[]): Options {
-  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all' }
+  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all', registry: null }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = (): string => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v }
@@ -97,6 +102,7 @@ function parseArgs (argv: string[]): Options {
       case '--bootstrap': o.bootstrap = value(); break
       case '--port-base': o.portBase = Number(value()); break
       case '--keep-broker': o.keepBroker = true; break
+      case '--registry': o.registry = value(); break
       case '--profile': o.profile = true; break
       case '--samsa': {
         const v = value()
@@ -136,6 +142,9 @@ function runDriver (job: Job, opts: Options, timeoutMs: number): Promise<DriverR
   const args = opts.samsa === 'src' ? ['--import', 'tsx'] : []
   if (opts.profile && job.client === 'samsa') {
     args.push('--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench', 'profiles', job.scenario)}`)
+  }
+  if (!fs.existsSync(driver)) {
+    return Promise.resolve({ unavailable: `no ${job.role} driver for ${job.client} (it has no ${job.role === 'share' ? 'share consumer' : job.role})`, records: 0, bytes: 0, elapsedMs: 0, cpuUs: 0, rssMb: 0 })
   }
   args.push(driver)
   fs.rmSync(job.resultFile, { force: true })
@@ -194,6 +203,10 @@ async function createTopic (admin: Admin, topic: string, partitions: number): Pr
   await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }])
 }
 
+async function shareGroupsFromEarliest (admin: Admin, groups: string[]): Promise<void> {
+  await admin.incrementalAlterConfigs(groups.map((name) => ({ type: 'group' as const, name, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] })))
+}
+
 async function deleteTopic (admin: Admin, topic: string): Promise<void> {
   try { await admin.deleteTopics([topic]) } catch (err) { log(`could not delete ${topic}: ${(err as Error).message}`) }
 }
@@ -226,6 +239,16 @@ async function main (): Promise<void> {
     started = true
   }
   log(`broker ${bootstrap} (Kafka ${kafkaVersion}); ${opts.quick ? 'quick' : 'full'} run, ${opts.runs} run(s) per cell`)
+  // The Schema Registry scenarios (issue 17): the project's registry (scripts/registry), started or reused.
+  let registry = opts.registry
+  let registryStarted: number | null = null
+  if (!registry && opts.scenarios.some((s) => s.role.startsWith('avro-'))) {
+    const port = Number(process.env.SCHEMA_REGISTRY_PORT ?? 18081)
+    const info = await startRegistry(port, log)
+    registry = info.url
+    if (!info.reused && !opts.keepBroker) registryStarted = port
+    log(`registry ${registry}`)
+  }
   const admin = new Admin({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-admin' })
 
   const payloadFiles = new Map<number, string>()
@@ -248,7 +271,8 @@ async function main (): Promise<void> {
         if (scenario.prefill) {
           roundTopic = `bench-${scenario.name}-r${round}-${tag()}`
           await createTopic(admin, roundTopic, scenario.partitions)
-          await prefill(roundTopic, scenario, count, bootstrap, kafkaVersion, payloadFiles.get(scenario.valueSize)!)
+          if (scenario.role === 'avro-consumer') await prefillAvro(roundTopic, count, bootstrap, registry!)
+          else await prefill(roundTopic, scenario, count, bootstrap, kafkaVersion, payloadFiles.get(scenario.valueSize)!)
           const have = await endOffsetSum(admin, roundTopic, scenario.partitions)
           if (have < count) throw new Error(`prefill of ${roundTopic} wrote ${have} of ${count} records`)
         }
@@ -276,8 +300,11 @@ async function main (): Promise<void> {
             resultFile: path.join(WORK, `result-${client}.json`),
             payloadFile: payloadFiles.get(scenario.valueSize)!,
             kafkaVersion,
-            defaults: scenario.defaults
+            defaults: scenario.defaults,
+            ...(registry ? { registry } : {})
           }
+          // A new share group starts at the latest offset: its config makes it read the pre-filled topic.
+          if (scenario.role === 'share') await shareGroupsFromEarliest(admin, [job.groupId, `${job.groupId}-baseline`])
           const brokerCpu0 = brokerCpuUs()
           const result = await runDriver(job, opts, timeoutMs)
           const brokerCpu = brokerCpu0 === null ? null : brokerCpuUs()! - brokerCpu0
@@ -290,11 +317,11 @@ async function main (): Promise<void> {
           } else {
             // Verification binds: a run whose records do not check out fails its cell.
             let bad = ''
-            if (scenario.role === 'producer') {
+            if (scenario.role === 'producer' || scenario.role === 'avro-producer') {
               const have = await endOffsetSum(admin, topic, scenario.partitions)
               if (have < result.records) bad = `the broker holds only ${have} of ${result.records} acknowledged records`
             }
-            if (scenario.role === 'consumer' && result.distinct !== undefined) {
+            if ((scenario.role === 'consumer' || scenario.role === 'share' || scenario.role === 'avro-consumer') && result.distinct !== undefined) {
               if (result.distinct < count || (result.gaps ?? 0) > 0) bad = `${result.distinct} distinct of ${count} records, ${result.duplicates} duplicates, ${result.gaps} offsets skipped`
             }
             if (brokerCpu !== null && result.records > 0) result.brokerCpuUs = brokerCpu
@@ -322,6 +349,7 @@ async function main (): Promise<void> {
   } finally {
     await admin.close().catch(() => {})
     if (started && !opts.keepBroker) await releaseCluster({ portBase: opts.portBase, log }).catch(() => {})
+    if (registryStarted !== null) await stopRegistry(registryStarted, log).catch(() => {})
   }
 
   const doc: ResultsDoc = {
@@ -370,6 +398,21 @@ async function prefill (topic: string, s: Scenario, count: number, bootstrap: st
   await runTool(job, 'org.apache.kafka.tools.ProducerPerformance', ['--bootstrap-server', bootstrap, '--topic', topic,
     '--num-records', String(count), '--payload-file', payloadFile, '--throughput', '-1',
     '--command-property', 'acks=1', `linger.ms=${s.lingerMs}`, `batch.size=${s.batchSize}`, 'compression.type=none', 'enable.idempotence=false'])
+}
+
+/** Fills the avro consume round's topic: SCHEMA registered under <topic>-value, N framed 1 KiB Avro records written by samsa. */
+async function prefillAvro (topic: string, count: number, bootstrap: string, registry: string): Promise<void> {
+  const id = await new SchemaRegistryClient({ 'schema.registry.url': registry }).register(`${topic}-value`, { schema: JSON.stringify(SCHEMA) })
+  const type = avroType()
+  const pool = avroValues().map((v) => frame(id, type.toBuffer(v)))
+  const producer = new Producer({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-prefill', acks: 1, 'linger.ms': 5, 'batch.size': 65536, 'enable.idempotence': false })
+  try {
+    const sends: Promise<unknown>[] = []
+    for (let i = 0; i < count; i++) sends.push(producer.send({ topic, value: pool[i & 255] }))
+    await Promise.all(sends)
+  } finally {
+    await producer.close()
+  }
 }
 
 main().catch((err) => {

@@ -41,6 +41,12 @@ export const SCENARIOS: Scenario[] = [
     describe: 'group consumer from earliest over a pre-filled topic; msgs/s from the first record on, join time apart' },
   { ...base, name: 'consume-1KiB-defaults', role: 'consumer', valueSize: 1024, prefill: true, defaults: true, count: { full: 1_000_000, quick: 100_000 },
     describe: 'as consume-1KiB, but every client at its own defaults (bootstrap, group, from earliest); each run checked for N distinct records by offset, no gaps' },
+  { ...base, name: 'share-consume-1KiB', role: 'share', valueSize: 1024, prefill: true, count: { full: 300_000, quick: 50_000 },
+    describe: 'one share group member (KIP-932) over a pre-filled topic, the group set to share.auto.offset.reset=earliest, records accepted implicitly by the next poll (max.poll.records 500); each run checked for N distinct (partition, offset); msgs/s from the first record on, join time apart (Java: its tool\'s rate includes the join)' },
+  { ...base, name: 'produce-1KiB-avro', role: 'avro-producer', valueSize: 1024, count: { full: 100_000, quick: 20_000 },
+    describe: '1 KiB Avro records (5-byte Confluent frame + 1019 bytes of Avro, 256 distinct values) through each client\'s Schema Registry serializer, acks=1 (issue 17)' },
+  { ...base, name: 'consume-1KiB-avro', role: 'avro-consumer', valueSize: 1024, prefill: true, count: { full: 100_000, quick: 20_000 },
+    describe: 'those Avro records (pre-filled by samsa, schema registered under <topic>-value) read from earliest by a group consumer through each client\'s registry deserializer; checked by offset, no gaps (issue 17)' },
   { ...base, name: 'e2e-latency-1KiB', role: 'e2e', valueSize: 1024, partitions: 1, lingerMs: 0, rate: 1000, count: { full: 15_000, quick: 5_000 },
     describe: '1 KiB at a fixed 1000 records/s, producer and consumer in one process; latency from the intended send time' }
 ]

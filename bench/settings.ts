@@ -14,6 +14,8 @@ export interface ClientSettings {
   runtime: string
   produce: string
   consume: string
+  /** the share-consume scenario; absent: the client has no share consumer (n/a) */
+  share?: string
 }
 
 export const SETTINGS: ClientSettings[] = [
@@ -22,7 +24,8 @@ export const SETTINGS: ClientSettings[] = [
     label: 'samsa',
     runtime: 'Node 20; an ES module build (tsc) of this checkout\'s src/',
     produce: '`send(record, callback)` per record, ≤16 MiB unacknowledged; `linger.ms`=5, `batch.size`=65536, `max.in.flight.requests.per.connection`=5, `enable.idempotence`=false, `compression.type`',
-    consume: '`poll(500)` loop; `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB'
+    consume: '`poll(500)` loop; `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB',
+    share: '`ShareConsumer` `poll(500)` loop, implicit acknowledgement; `max.poll.records`=500, `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `fetch.max.bytes`=50 MiB'
   },
   {
     client: 'kafkajs',
@@ -36,7 +39,8 @@ export const SETTINGS: ClientSettings[] = [
     label: '@kafkats/client 0.12.0',
     runtime: 'Node 20',
     produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), ≤5 calls outstanding; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
-    consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed)'
+    consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed)',
+    share: '`shareConsumer().runEach()` (a handler per record, acknowledged when it resolves), its defaults `concurrency`=10, `ackBatchSize`=1000; `maxRecords`=500, `minBytes`=1, `maxWaitMs`=500, `maxBytes`=50 MiB'
   },
   {
     client: 'platformatic',
@@ -57,6 +61,7 @@ export const SETTINGS: ClientSettings[] = [
     label: 'Java client 4.4.0 (Kafka\'s perf-test tools)',
     runtime: 'OpenJDK 17, -Xmx512m, G1',
     produce: '`kafka-producer-perf-test` (ProducerPerformance), `--throughput -1`, same props as samsa; no awaited mode; CPU is what the JVM used above a 1-record run of the same tool (start-up, class loading)',
-    consume: '`kafka-consumer-perf-test` (ConsumerPerformance); same fetch props; its own fetch-phase rate (join time apart); CPU above a 1-record run'
+    consume: '`kafka-consumer-perf-test` (ConsumerPerformance); same fetch props; its own fetch-phase rate (join time apart); CPU above a 1-record run',
+    share: '`kafka-share-consumer-perf-test` (ShareConsumerPerformance, one KafkaShareConsumer), implicit acknowledgement, same props; its rate runs from its start (join included); CPU above a 1-record run'
   }
 ]

@@ -223,6 +223,29 @@ export class ConsumeCounter {
   }
 }
 
+/**
+ * ConsumeCounter for share group members: records of a partition may come in
+ * any order (concurrent handlers, redeliveries), so each (partition, offset)
+ * is marked in a bitmap; a record already marked is a duplicate. Gaps cannot
+ * be told apart from records not delivered yet: the harness checks that N
+ * distinct records arrived.
+ */
+export class ShareCounter extends ConsumeCounter {
+  private readonly seen: Uint8Array[] = []
+  override see (partition: number, offset: number | string | bigint): void {
+    const o = Number(offset)
+    let bits = this.seen[partition] ?? (this.seen[partition] = new Uint8Array(1 << 16))
+    if ((o >> 3) >= bits.length) {
+      const grown = new Uint8Array(Math.max(bits.length * 2, (o >> 3) + 1))
+      grown.set(bits)
+      bits = this.seen[partition] = grown
+    }
+    const mask = 1 << (o & 7)
+    if (bits[o >> 3]! & mask) this.duplicates++
+    else bits[o >> 3] = bits[o >> 3]! | mask
+  }
+}
+
 // ------------------------------------------------------------------ e2e
 
 /**

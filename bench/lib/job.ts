@@ -5,7 +5,8 @@
  * environment variable and writes one DriverReport as JSON to job.resultFile.
  */
 
-export type Role = 'producer' | 'consumer' | 'e2e'
+/** share: a share group member (KIP-932) reading a pre-filled topic, implicit acknowledgement */
+export type Role = 'producer' | 'consumer' | 'e2e' | 'share' | 'avro-producer' | 'avro-consumer'
 export type Compression = 'none' | 'lz4'
 export type Acks = 0 | 1 | -1
 
@@ -44,6 +45,8 @@ export interface Job {
    * (bootstrap, group, from earliest); no fetch, batch or linger settings.
    */
   defaults: boolean
+  /** avro roles: the Schema Registry's Confluent-compatible base URL */
+  registry?: string
 }
 
 export interface DriverReport {

@@ -110,7 +110,7 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const cells = doc.results.filter((r) => r.scenario === s.name)
     if (cells.length === 0) continue
     const latency = cells.some((c) => c.p50Ms !== null)
-    const join = s.role === 'consumer'
+    const join = s.role === 'consumer' || s.role === 'share' || s.role === 'avro-consumer'
     lines.push(`## ${s.name}`, '', s.describe, '')
     const broker = cells.some((c) => c.brokerCpuUsPerMsg !== null)
     const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']
@@ -142,8 +142,9 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     }
     lines.push('')
   }
-  lines.push('## Settings per client', '', '| client | runtime | produce | consume |', '|---|---|---|---|')
-  for (const s of SETTINGS) lines.push(`| ${s.label} | ${s.runtime} | ${s.produce} | ${s.consume} |`)
+  const share = scenarios.some((s) => s.role === 'share')
+  lines.push('## Settings per client', '', `| client | runtime | produce | consume |${share ? ' share consume |' : ''}`, `|---|---|---|---|${share ? '---|' : ''}`)
+  for (const s of SETTINGS) lines.push(`| ${s.label} | ${s.runtime} | ${s.produce} | ${s.consume} |${share ? ` ${s.share ?? 'n/a (no share consumer)'} |` : ''}`)
   lines.push('')
   return lines.join('\n')
 }

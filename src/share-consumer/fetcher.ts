@@ -118,6 +118,8 @@ export class ShareFetcher {
   readonly buffer: FetchedPartition[] = []
   private readonly pending = new Map<string, PendingAcks>()
   private closed = false
+  /** A poll is waiting for records: the loops may acquire more (Java's fetchMoreRecords). */
+  private wantRecords = false
   private readonly topicNames = new Map<string, string>()
 
   constructor(host: ShareFetcherHost) {
@@ -159,6 +161,15 @@ export class ShareFetcher {
     const all = parts.map((p) => new Promise<AckResult>((resolve) => p.waiters.push(resolve)))
     this.wake()
     return Promise.all(all)
+  }
+
+  /**
+   * A poll found nothing buffered: acquire records (from every broker leading
+   * an assigned partition) until some arrive.
+   */
+  fetchMore(): void {
+    this.wantRecords = true
+    this.wake()
   }
 
   hasPendingAcks(): boolean {
@@ -230,11 +241,12 @@ export class ShareFetcher {
     while (!this.closed) {
       s.wanted = false
       const led = this.ledBy(s.nodeId)
-      const fetchable = led.size > 0 && !this.buffered(s.nodeId)
+      // Partitions no longer assigned leave the session with the next ShareFetch.
+      const forget = s.epoch > 0 && [...s.session].some((k) => !led.has(k))
+      const fetchable = this.wantRecords && !this.buffered(s.nodeId) && (led.size > 0 || forget)
       const hasAcks = [...this.pending.values()].some((p) => p.nodeId === s.nodeId && p.types.size > 0)
-      const forget = [...s.session].some((k) => !led.has(k))
-      if (!fetchable && !hasAcks && !(forget && s.epoch > 0)) {
-        if (led.size === 0 && !hasAcks && s.session.size === 0) return
+      if (!fetchable && !hasAcks) {
+        if (led.size === 0 && s.session.size === 0) return
         await new Promise<void>((resolve) => {
           s.wake = resolve
           if (s.wanted || this.closed) resolve()
@@ -348,6 +360,7 @@ export class ShareFetcher {
         if (records.length > 0) {
           this.buffer.push({ topic, partition: p.partitionIndex, topicId: t.topicId, nodeId: s.nodeId, records })
           data = true
+          this.wantRecords = false
         }
       }
     }
@@ -357,10 +370,7 @@ export class ShareFetcher {
   }
 
   private async acknowledge(s: Source, led: Map<string, { topicId: string; partition: number }>, acks: PendingAcks[], closing: boolean): Promise<void> {
-    if (acks.length === 0 && !closing) {
-      // Nothing to acknowledge: only partitions to forget; an empty-handed ShareFetch would fetch, so wait for the buffer to drain.
-      if (![...s.session].some((k) => !led.has(k))) return
-    }
+    if (acks.length === 0 && !closing) return // a reset session failed them
     const conn = await this.host.cluster.connectionTo(s.nodeId, 'share-fetch')
     const version = conn.versionFor(ShareAcknowledgeApi as ApiDescriptor<unknown, unknown>)
     const renew = acks.some((a) => [...a.types.values()].includes(ACK_CODES.renew))

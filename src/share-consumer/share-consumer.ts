@@ -233,12 +233,13 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
       for (;;) {
         this.throwPendingError()
         if (this.closing) return new ConsumerRecords()
-        this.fetcher.wake()
         const records = await this.collect()
         if (records.count > 0) {
-          this.fetcher.wake()
+          this.fetcher.wake() // acknowledgements only: nothing more is acquired until a poll finds the buffer empty
           return records
         }
+        // As Java's ShareFetchEvent: acquire records now, with the acknowledgements on the same requests.
+        this.fetcher.fetchMore()
         if (Date.now() >= deadline) return records
         await this.waker.wait(deadline)
         throwIfAborted(signal, 'poll()')

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { REPO_ROOT, Unavailable } from '../../lib/driver.js'
 
-export async function samsa (need: Array<'Producer' | 'Consumer'>): Promise<any> {
+export async function samsa (need: Array<'Producer' | 'Consumer' | 'ShareConsumer'>): Promise<any> {
   const from = process.env.BENCH_SAMSA || 'src'
   const entry = from === 'src' ? path.join(REPO_ROOT, 'src', 'index.ts') : path.join(path.resolve(REPO_ROOT, from), 'index.js')
   if (!fs.existsSync(entry)) throw new Unavailable(`${path.relative(REPO_ROOT, entry)} does not exist`)
@@ -17,4 +17,12 @@ export async function samsa (need: Array<'Producer' | 'Consumer'>): Promise<any>
     if (typeof mod[name] !== 'function') throw new Unavailable(`samsa does not export ${name} yet`)
   }
   return mod
+}
+
+/** samsa/schema-registry from the same build (or src/). */
+export async function samsaSchemaRegistry (): Promise<any> {
+  const from = process.env.BENCH_SAMSA || 'src'
+  const entry = from === 'src' ? path.join(REPO_ROOT, 'src', 'schema-registry', 'index.ts') : path.join(path.resolve(REPO_ROOT, from), 'schema-registry', 'index.js')
+  if (!fs.existsSync(entry)) throw new Unavailable(`${path.relative(REPO_ROOT, entry)} does not exist`)
+  return await import(pathToFileURL(entry).href)
 }

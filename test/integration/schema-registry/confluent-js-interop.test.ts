@@ -1,6 +1,8 @@
 // Interop with Confluent's own JavaScript serdes (@confluentinc/schemaregistry,
-// npm) through the same broker and registry: Avro that samsa writes, Confluent's
-// AvroDeserializer reads, and the other way round. The peer lives in
+// npm) through the same broker and registry: Avro, JSON Schema and Protobuf that
+// samsa writes, Confluent's deserializers read, and the other way round; and
+// schema evolution for each format (the peer's v1 records read by samsa with a
+// reader schema one compatible version ahead, samsa's v2 records read by the peer). The peer lives in
 // .tmp/confluent-js (`npm run confluent-js:setup`), outside samsa's
 // dependencies; without it the tests are skipped.
 import { test } from 'node:test'
@@ -15,6 +17,7 @@ import {
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 import { registryUrl } from '../../helpers/registry.js'
 import { createTopic, deleteTopic, readPartition } from '../producer/helpers.js'
+import { jsonSchema, jsonSchemaV2, ORDER_PROTO, ORDER_PROTO_V2, orders, samsaConsume, shipments } from './interop.js'
 
 const PEER_DIR = path.resolve('.tmp/confluent-js')
 const havePeer = fs.existsSync(path.join(PEER_DIR, 'node_modules/@confluentinc/schemaregistry/package.json'))
@@ -104,25 +107,6 @@ test('@confluentinc/schemaregistry writes Avro that samsa reads', { skip }, asyn
   }
 })
 
-async function samsaConsume(topic: string, deserializer: unknown, n: number): Promise<unknown[]> {
-  const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': deserializer as never })
-  const got: unknown[] = []
-  try {
-    c.assign([{ topic, partition: 0 }])
-    for (let i = 0; i < 60 && got.length < n; i++) for (const r of await c.poll(1000)) got.push(r.value)
-  } finally {
-    await c.close()
-  }
-  return got
-}
-
-const jsonSchema = {
-  $schema: 'http://json-schema.org/draft-07/schema#', title: 'Shipment', type: 'object',
-  properties: { id: { type: 'integer' }, to: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, weight: { type: ['number', 'null'] } },
-  required: ['id', 'to'],
-}
-const shipments = [{ id: 1, to: 'Oslo', tags: ['fragile'], weight: 2.5 }, { id: 2, to: 'Zürich', tags: [], weight: null }]
-
 test('samsa writes JSON Schema that @confluentinc/schemaregistry reads', { skip }, async () => {
   const topic = uniqueName('interop-cjs-json-read')
   await createTopic(topic, 1)
@@ -164,21 +148,7 @@ test('@confluentinc/schemaregistry writes JSON Schema that samsa reads', { skip 
 
 // Confluent's JS Protobuf serdes work on @bufbuild/protobuf descriptors (no
 // .proto parser): the peer's message type is built from a FileDescriptorProto
-// equal to this .proto text.
-const ORDER_PROTO = `syntax = "proto3";
-package dev.samsa.interop;
-message Order {
-  int64 id = 1;
-  string item = 2;
-  Status status = 3;
-  repeated Line lines = 4;
-  message Line { string sku = 1; int32 qty = 2; }
-}
-enum Status { NEW = 0; PAID = 1; }
-`
-// One version ahead: a field added (samsa's reader schema in the evolution check).
-const ORDER_PROTO_V2 = ORDER_PROTO.replace('  repeated Line lines = 4;\n', '  repeated Line lines = 4;\n  string note = 5;\n')
-
+// equal to ORDER_PROTO (./interop.ts).
 interface Bufbuild {
   create(schema: object, init: object): object
   createFileRegistry(fdp: object, resolve: (name: string) => undefined): { getMessage(name: string): object | undefined }
@@ -210,11 +180,6 @@ function orderType(): { registry: object, make(value: object): object } {
     }),
   }
 }
-const orders = [
-  { id: '12345678901234', item: 'pen', status: 'PAID', lines: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: -1 }] },
-  { id: '-9000000000000000001', item: 'héllo', status: 'NEW', lines: [] },
-]
-
 test('@confluentinc/schemaregistry writes Protobuf that samsa reads, as written and with a reader schema one version ahead', { skip }, async () => {
   const topic = uniqueName('interop-cjs-proto-write')
   await createTopic(topic, 1)
@@ -299,6 +264,71 @@ test('samsa writes Protobuf (schema registered as a descriptor) that @confluenti
     assert.match((await client.getLatestSchema(`${topic}-value`)).schema, /^[A-Za-z0-9+/]+={0,2}$/, 'registered as a base64 FileDescriptorProto')
   } finally {
     await p.close()
+    await deleteTopic(topic)
+  }
+})
+
+test('JSON Schema evolution: the peer\'s v1 records read by samsa with a reader schema one version ahead; samsa\'s v2 records read by the peer', { skip }, async () => {
+  const topic = uniqueName('interop-cjs-json-evolve')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const v1id = await client.register(`${topic}-value`, { schema: JSON.stringify(jsonSchema), schemaType: 'JSON' })
+  const { SchemaRegistryClient: CClient, JsonSerializer: CSer, JsonDeserializer: CDes, SerdeType } = confluent()
+  const cclient = new CClient({ baseURLs: [registryUrl()] })
+  const raw = new Producer({ 'bootstrap.servers': bootstrapServers() })
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new JsonSchemaSerializer(client, jsonSchemaV2) })
+  try {
+    const ser = new CSer(cclient, SerdeType.VALUE, { useLatestVersion: true })
+    for (const value of shipments) await raw.send({ topic, value: await ser.serialize(topic, value), partition: 0 })
+    // samsa registers v2 (the next version of the subject) and writes with it.
+    const v2records = [{ id: 3, to: 'Lund', tags: [], weight: 1, priority: 'high' }]
+    for (const value of v2records) await p.send({ topic, value, partition: 0 })
+    const records = await readPartition(topic, 0)
+    const ids = records.map((r) => unframe(topic, r.value!).id)
+    assert.deepEqual(ids.slice(0, 2), [v1id, v1id], 'the peer wrote v1')
+    assert.notEqual(ids[2], v1id, 'samsa wrote v2')
+    assert.equal((await client.getLatestSchema(`${topic}-value`)).id, ids[2], 'v2 is the subject\'s latest version')
+    // samsa, reader schema v2: the v1 records validate against it and read as written; so does its own v2 record.
+    assert.deepEqual(await samsaConsume(topic, new JsonSchemaDeserializer(client, { readerSchema: jsonSchemaV2 }), 3), [...shipments, ...v2records])
+    // The peer reads every record, v2's added property included.
+    const des = new CDes(cclient, SerdeType.VALUE, {})
+    const byPeer: unknown[] = []
+    for (const r of records) byPeer.push(await des.deserialize(topic, r.value!))
+    assert.deepEqual(byPeer, [...shipments, ...v2records])
+  } finally {
+    await Promise.all([raw.close(), p.close()])
+    await deleteTopic(topic)
+  }
+})
+
+test('Protobuf evolution: samsa\'s records of a version one ahead (a field added) are read by the peer, beside its v1 records', { skip }, async () => {
+  const topic = uniqueName('interop-cjs-proto-evolve')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const { SchemaRegistryClient: CClient, ProtobufSerializer: CSer, ProtobufDeserializer: CDes, SerdeType } = confluent()
+  const cclient = new CClient({ baseURLs: [registryUrl()] })
+  const type = orderType()
+  const raw = new Producer({ 'bootstrap.servers': bootstrapServers() })
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new ProtobufSerializer(client, ORDER_PROTO_V2, { schemaFormat: 'descriptor' }) })
+  try {
+    const ser = new CSer(cclient, SerdeType.VALUE, { autoRegisterSchemas: true, registry: type.registry })
+    await raw.send({ topic, value: await ser.serialize(topic, type.make(orders[0]!)), partition: 0 })
+    await p.send({ topic, value: { ...orders[1]!, note: 'gift wrap' }, partition: 0 })
+    const records = await readPartition(topic, 0)
+    const [w1, w2] = records.map((r) => unframe(topic, r.value!, true).id)
+    assert.notEqual(w1, w2, 'two schema versions')
+    assert.deepEqual((await client.getLatestSchema(`${topic}-value`)).id, w2, 'samsa registered v2 as the subject\'s next version')
+    const des = new CDes(cclient, SerdeType.VALUE, {})
+    const byPeer: unknown[] = []
+    for (const r of records) {
+      const m = await des.deserialize(topic, r.value!) as { id: bigint, item: string, status: number, lines: { sku: string, qty: number }[], note?: string }
+      byPeer.push({ id: m.id.toString(), item: m.item, status: ['NEW', 'PAID'][m.status], lines: m.lines.map((l) => ({ sku: l.sku, qty: l.qty })), ...(m.note === undefined ? {} : { note: m.note }) })
+    }
+    assert.deepEqual(byPeer, [orders[0], { ...orders[1], note: 'gift wrap' }], 'the peer reads v1 as written and v2 with the added field')
+    // samsa's v2 reader over both: the v1 record with the added field at its default.
+    assert.deepEqual(await samsaConsume(topic, new ProtobufDeserializer(client, { readerSchema: ORDER_PROTO_V2 }), 2), [{ ...orders[0], note: '' }, { ...orders[1], note: 'gift wrap' }])
+  } finally {
+    await Promise.all([raw.close(), p.close()])
     await deleteTopic(topic)
   }
 })

@@ -11,13 +11,14 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { Consumer, Producer } from '../../../src/index.js'
+import { Producer } from '../../../src/index.js'
 import {
   JsonSchemaDeserializer, JsonSchemaSerializer, ProtobufDeserializer, ProtobufSerializer, SchemaRegistryClient, unframe,
 } from '../../../src/schema-registry/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 import { registryUrl } from '../../helpers/registry.js'
 import { createTopic, deleteTopic, readPartition } from '../producer/helpers.js'
+import { jsonSchema, ORDER_PROTO, orders, samsaConsume, shipments } from './interop.js'
 
 const run = promisify(execFile)
 const PYTHON = path.resolve('.tmp/python-venv/bin/python')
@@ -26,53 +27,15 @@ const haveVenv = fs.existsSync(PYTHON)
 if (!haveVenv && process.env.CI === 'true') throw new Error(`${PYTHON} is missing: CI must run \`npm run python:setup\` before the tests`)
 const skip = haveVenv ? false : 'no .tmp/python-venv: run `npm run python:setup`'
 
-// The same types as the descriptor the Python peer builds (serde_peer.py).
-const ORDER_PROTO = `syntax = "proto3";
-package dev.samsa.interop;
-message Order {
-  int64 id = 1;
-  string item = 2;
-  Status status = 3;
-  repeated Line lines = 4;
-  message Line { string sku = 1; int32 qty = 2; }
-}
-enum Status { NEW = 0; PAID = 1; }
-`
-const orders = [
-  { id: '12345678901234', item: 'pen', status: 'PAID', lines: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: -1 }] },
-  { id: '-9000000000000000001', item: 'héllo', status: 'NEW', lines: [] },
-]
 // Python's MessageToDict leaves out fields at their defaults; samsa's deserializer fills them in.
 const ordersAsPythonPrints = [
   { id: '12345678901234', item: 'pen', status: 'PAID', lines: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: -1 }] },
   { id: '-9000000000000000001', item: 'héllo' },
 ]
 
-const jsonSchema = {
-  $schema: 'http://json-schema.org/draft-07/schema#', title: 'Shipment', type: 'object',
-  properties: { id: { type: 'integer' }, to: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, weight: { type: ['number', 'null'] } },
-  required: ['id', 'to'],
-}
-const shipments = [
-  { id: 1, to: 'Oslo', tags: ['fragile'], weight: 2.5 },
-  { id: 2, to: 'Zürich', tags: [], weight: null },
-]
-
 async function pythonConsume(format: string, topic: string, n: number): Promise<unknown[]> {
   const { stdout } = await run(PYTHON, [PEER, format, 'consume', bootstrapServers(), registryUrl(), topic, String(n)], { timeout: 180_000 })
   return stdout.trim().split('\n').map((l) => (JSON.parse(l) as { value: unknown }).value)
-}
-
-async function samsaConsume(topic: string, deserializer: unknown, n: number): Promise<unknown[]> {
-  const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': deserializer as never })
-  const got: unknown[] = []
-  try {
-    c.assign([{ topic, partition: 0 }])
-    for (let i = 0; i < 60 && got.length < n; i++) for (const r of await c.poll(1000)) got.push(r.value)
-  } finally {
-    await c.close()
-  }
-  return got
 }
 
 test('samsa writes Protobuf that confluent-kafka (Python) reads', { skip }, async () => {

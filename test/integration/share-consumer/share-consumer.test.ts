@@ -306,3 +306,33 @@ test('metrics(): Java\'s share consumer metric names move with known load', { sk
     await c.close()
   }
 })
+
+test('no records are acquired while the application is not polling: what one member did not fetch goes to another at once', { skip: !share }, async () => {
+  const topic = uniqueName('share-noprefetch')
+  await producer.createTopic(topic, 1)
+  const g = await group('share-noprefetch-g')
+  const total = 50
+  await producer.fill(topic, 1, total, 'x', 5) // 10 batches of 5
+  const a = consumer(g, { 'client.id': 'share-idle-a', 'max.poll.records': 5 })
+  const b = consumer(g, { 'client.id': 'share-busy-b' })
+  try {
+    const v = (name: string) => a.metrics().value(name, { group: 'consumer-share-fetch-manager-metrics', tags: { 'client-id': 'share-idle-a' } })!
+    a.subscribe([topic])
+    const mine = new Set<bigint>()
+    await pollUntil(a, () => mine.size > 0, (r) => mine.add(r.offset))
+    assert.ok(mine.size > 0 && mine.size <= 5, `a got ${mine.size}`)
+    const fetches = v('fetch-total')
+    const acquired = v('records-consumed-total')
+    assert.ok(acquired < total, `a acquired ${acquired} of ${total} in its first fetch`)
+    // a is busy (does not poll): it must not acquire more records meanwhile.
+    b.subscribe([topic])
+    const theirs = new Set<bigint>()
+    await pollUntil(b, () => theirs.size >= total - acquired, (r) => theirs.add(r.offset), 20000)
+    assert.equal(v('fetch-total'), fetches, 'a sent no ShareFetch while it was not polling')
+    assert.equal(v('records-consumed-total'), acquired)
+    assert.equal(theirs.size, total - acquired, 'b got every record a had not acquired, well within the 30 s lock')
+    for (const o of mine) assert.ok(!theirs.has(o), `offset ${o} delivered to both`)
+  } finally {
+    await Promise.all([a.close(), b.close()])
+  }
+})
