@@ -106,7 +106,6 @@ export class Runner {
   private lastPoll = Date.now()
   private lastHeartbeat = 0
   private joinStarted = Date.now()
-  private subscribed: string[] = []
   private retryCount = 0
   private loopDone: Promise<void> = Promise.resolve()
   private stopped: Promise<void> | undefined
@@ -129,7 +128,6 @@ export class Runner {
   }
 
   start(topics: string[]): Promise<void> {
-    this.subscribed = topics
     this.consumer.subscribe(topics, {
       onPartitionsRevoked: (tps) => this.revoked(tps, false),
       onPartitionsLost: (tps) => this.revoked(tps, true),
@@ -474,7 +472,6 @@ export class Runner {
       for (const tp of this.consumer.assignment()) (assignment[tp.topic] ??= []).push(tp.partition)
       for (const list of Object.values(assignment)) list.sort((a, b) => a - b)
       const m = this.metadata()
-      this.unsubscribedTopics(Object.keys(assignment), m)
       this.host.emit(CONSUMER_EVENTS.GROUP_JOIN, {
         duration: Date.now() - this.joinStarted,
         groupId: this.host.groupId,
@@ -490,15 +487,6 @@ export class Runner {
     } finally {
       this.markStarted()
     }
-  }
-
-  /** KafkaJS's RECEIVED_UNSUBSCRIBED_TOPICS: the group's leader assigned topics this member did not subscribe to (a custom assigner). */
-  private unsubscribedTopics(assignedTopics: string[], m: { memberId: string; groupGenerationId: number }): void {
-    const topicsNotSubscribed = assignedTopics.filter((t) => !this.subscribed.includes(t))
-    if (topicsNotSubscribed.length === 0) return
-    const payload = { groupId: this.host.groupId, generationId: m.groupGenerationId, memberId: m.memberId, assignedTopics, topicsSubscribed: this.subscribed, topicsNotSubscribed }
-    this.host.emit(CONSUMER_EVENTS.RECEIVED_UNSUBSCRIBED_TOPICS, payload)
-    this.host.logger.warn('Consumer group received unsubscribed topics', payload)
   }
 
   // --- seek and pause ----------------------------------------------------------
