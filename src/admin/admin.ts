@@ -18,6 +18,8 @@ import { configFromProperties } from '../config/properties.js'
 import { Cluster } from '../cluster/cluster.js'
 import { withSignal } from '../cluster/wait.js'
 import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
+import { CONNECTION_LISTENERS } from '../metrics/network.js'
+import type { ConnectionObserver } from '../network/diagnostics.js'
 import { sendToAny } from '../cluster/router.js'
 import { brokerError, KafkaError } from '../errors.js'
 import { abortable, checkSignal, throwIfAborted } from '../util/abort.js'
@@ -313,6 +315,11 @@ export class Admin {
   /** Sets (a number) or removes (null) quota values of each entity. */
   async alterClientQuotas(alterations: ClientQuotaAlteration[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
     await this.call('alterClientQuotas', options, (deadline) => alterClientQuotas(this.cluster, alterations, deadline, options.validateOnly))
+  }
+
+  /** Internal: the connection listeners (the KafkaJS facade's REQUEST events). */
+  [CONNECTION_LISTENERS](): ConnectionObserver[] {
+    return this.cluster.network.listeners
   }
 
   /** The Java admin client's metrics (group admin-client-metrics: connection-count, request-rate, ...). */

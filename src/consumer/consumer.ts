@@ -36,12 +36,13 @@ import { GroupCoordinator } from '../cluster/router.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './group/membership.js'
 import { SubscriptionState, tpKey, type PartitionState } from './positions.js'
 import { ConsumerMetricsRecorder } from '../metrics/consumer.js'
+import { CONNECTION_LISTENERS } from '../metrics/network.js'
 import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
 import { ConsumerInterceptors, type ConsumerInterceptor } from '../instrumentation/interceptors.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
-import { Span, tracing, type RebalanceContext } from '../network/diagnostics.js'
+import { Span, tracing, type ConnectionObserver, type RebalanceContext } from '../network/diagnostics.js'
 import { ErrorCode } from '../protocol/errors.js'
 
 export interface ConsumerRebalanceListener {
@@ -843,6 +844,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     if (s.position === null) return null
     const end = this.config['isolation.level'] === 'read_committed' ? s.lastStableOffset : s.highWatermark
     return end < 0n ? null : end - s.position
+  }
+
+  /** Internal: the connection listeners (the KafkaJS facade's REQUEST events). */
+  [CONNECTION_LISTENERS](): ConnectionObserver[] {
+    return this.cluster.network.listeners
   }
 
   /** The Java consumer's metrics (records-consumed-rate, records-lag-max, commit-latency-avg, ...): docs/observability.md. */

@@ -29,7 +29,7 @@ import { sleep } from '../cluster/wait.js'
 import type { TopicPartition } from '../types.js'
 import { retryBudgetMs } from './config.js'
 import type { ClientContext } from './context.js'
-import { ADMIN_EVENTS, Instrumentation } from './events.js'
+import { ADMIN_EVENTS, Instrumentation, type Observable } from './events.js'
 import {
   KafkaJSDeleteGroupsError,
   KafkaJSDeleteTopicRecordsError,
@@ -133,7 +133,16 @@ export class AdminFacade implements Admin {
   private admin: SamsaAdmin | undefined
   private opening: Promise<SamsaAdmin> | undefined
 
-  constructor(private readonly context: ClientContext, private readonly options: AdminConfig = {}) {
+  /**
+   * `observe` receives the samsa admin when it is created; by default its
+   * requests become this admin's REQUEST* events (a consumer's own admin
+   * reports them as the consumer's).
+   */
+  constructor(
+    private readonly context: ClientContext,
+    private readonly options: AdminConfig = {},
+    private readonly observe: (admin: Observable) => void = (a) => this.instrumentation.observe(a, ADMIN_EVENTS, context.config.clientId ?? 'kafkajs'),
+  ) {
     this.log = context.logger.namespace('Admin')
     this.instrumentation = new Instrumentation(ADMIN_EVENTS, 'admin', this.log)
   }
@@ -153,6 +162,7 @@ export class AdminFacade implements Admin {
       try {
         const common = this.context.common(await this.context.brokers())
         const admin = new SamsaAdmin(common)
+        this.observe(admin)
         this.admin = admin
         return admin
       } catch (e) {

@@ -97,7 +97,7 @@ export class ConsumerFacade implements Consumer {
     } catch (e) {
       throw toKafkaJSError(e)
     }
-    this.admin = new AdminFacade(context, { retry: this.retry })
+    this.admin = new AdminFacade(context, { retry: this.retry }, (a) => this.instrumentation.observe(a, CONSUMER_EVENTS, this.clientId()))
   }
 
   private samsaConfig(brokers: string[], autoOffsetReset: 'earliest' | 'latest', eachBatch = false) {
@@ -106,6 +106,10 @@ export class ConsumerFacade implements Consumer {
 
   logger(): Logger {
     return this.log
+  }
+
+  private clientId(): string {
+    return this.context.config.clientId ?? 'kafkajs'
   }
 
   on<E extends ValueOf<ConsumerEvents>>(eventName: E, listener: (event: ConsumerEventMap[E]) => void): () => void {
@@ -196,6 +200,7 @@ export class ConsumerFacade implements Consumer {
       const brokers = await this.context.brokers()
       if (this.runOptions !== options) return // stopped meanwhile
       consumer = new SamsaConsumer(this.samsaConfig(brokers, defaultReset, !options.eachMessage))
+      this.instrumentation.observe(consumer, CONSUMER_EVENTS, this.clientId())
     } catch (e) {
       throw toKafkaJSError(e)
     }

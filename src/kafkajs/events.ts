@@ -11,8 +11,20 @@ import { EventEmitter } from 'node:events'
 import { KafkaJSNonRetriableError } from './errors.js'
 import type { InstrumentationEvent, Logger } from './types.js'
 import type { ConnectionObserver } from '../network/diagnostics.js'
+import { CONNECTION_LISTENERS } from '../metrics/network.js'
+
+/** What samsa's Producer, Consumer and Admin share: their connection listeners. */
+export interface Observable {
+  [CONNECTION_LISTENERS](): ConnectionObserver[]
+}
+
+type RequestEventNames = { REQUEST: string; REQUEST_TIMEOUT: string; REQUEST_QUEUE_SIZE: string }
 
 let nextId = 0
+
+/** KafkaJS's names (src/protocol/requests/apiKeys.js) where they differ from Kafka's. */
+const KAFKAJS_API_NAMES: Record<string, string> = { FindCoordinator: 'GroupCoordinator', ElectLeaders: 'ElectPreferredLeaders' }
+const apiName = (api: string): string => KAFKAJS_API_NAMES[api] ?? api
 
 export class Instrumentation<Names extends Record<string, string>> {
   private readonly emitter = new EventEmitter()
@@ -47,10 +59,10 @@ export class Instrumentation<Names extends Record<string, string>> {
   /**
    * The connection listener that turns a client's requests into KafkaJS's
    * REQUEST, REQUEST_TIMEOUT and REQUEST_QUEUE_SIZE events (KafkaJS's payload
-   * fields; samsa writes requests at once, so `createdAt` is `sentAt` and
-   * `pendingDuration` 0).
+   * fields and API names; samsa writes requests at once, so `createdAt` is
+   * `sentAt` and `pendingDuration` 0).
    */
-  requestEvents(names: { REQUEST: string; REQUEST_TIMEOUT: string; REQUEST_QUEUE_SIZE: string }, clientId: string): ConnectionObserver {
+  requestEvents(names: RequestEventNames, clientId: string): ConnectionObserver {
     const noop = (): void => undefined
     return {
       connected: noop,
@@ -62,17 +74,22 @@ export class Instrumentation<Names extends Record<string, string>> {
         if (!this.has(names.REQUEST)) return
         this.emit(names.REQUEST, {
           broker: conn.address, clientId, correlationId: r.correlationId, size: r.size, createdAt: r.sentAt, sentAt: r.sentAt,
-          pendingDuration: 0, duration: latencyMs, apiName: api, apiKey: r.apiKey, apiVersion: r.version,
+          pendingDuration: 0, duration: latencyMs, apiName: apiName(api), apiKey: r.apiKey, apiVersion: r.version,
         })
       },
       timedOut: (conn, api, _timeoutMs, r) => {
         if (!this.has(names.REQUEST_TIMEOUT)) return
         this.emit(names.REQUEST_TIMEOUT, {
           broker: conn.address, clientId, correlationId: r.correlationId, createdAt: r.sentAt, sentAt: r.sentAt,
-          pendingDuration: 0, apiName: api, apiKey: r.apiKey, apiVersion: r.version,
+          pendingDuration: 0, apiName: apiName(api), apiKey: r.apiKey, apiVersion: r.version,
         })
       },
     }
+  }
+
+  /** Sends the requests of `client` (a samsa Producer, Consumer or Admin) to this client's REQUEST* events. */
+  observe(client: Observable, names: RequestEventNames, clientId: string): void {
+    client[CONNECTION_LISTENERS]().push(this.requestEvents(names, clientId))
   }
 
   emit(eventName: string, payload: unknown = null): void {

@@ -22,7 +22,6 @@
  * - `disconnect()` flushes and closes every samsa producer; afterwards the
  *   process can exit.
  */
-import { CONNECTION_LISTENERS } from '../metrics/network.js'
 import { Producer as SamsaProducer } from '../producer/producer.js'
 import type { RecordMetadata as SamsaRecordMetadata, PartitionInfo } from '../producer/types.js'
 import { parseProducerConfig } from '../config/producer.js'
@@ -177,13 +176,13 @@ export class ProducerFacade implements Producer {
     return this.common
   }
 
-  /** The samsa producer for this (acks, compression) pair. */
   /** Sends `p`'s requests to the REQUEST* events. */
   private observed(p: SamsaProducer): SamsaProducer {
-    p[CONNECTION_LISTENERS]().push(this.instrumentation.requestEvents(PRODUCER_EVENTS, this.context.config.clientId ?? 'kafkajs'))
+    this.instrumentation.observe(p, PRODUCER_EVENTS, this.context.config.clientId ?? 'kafkajs')
     return p
   }
 
+  /** The samsa producer for this (acks, compression) pair. */
   private producerFor(acks: number, compression: CompressionTypes | undefined): SamsaProducer {
     const common = this.checkConnected()
     const key = `${acks}/${compressionType(compression)}`

@@ -655,15 +655,15 @@ class ProducerImpl<K, V> {
     return waiting
   }
 
-  /**
-   * Counters since the producer was created, and the Java producer's metrics
-   * (`list()`, `value(name)`: record-send-rate, request-latency-avg, ...).
-   */
   /** Internal: the connection listeners (the KafkaJS facade's REQUEST events). */
   [CONNECTION_LISTENERS](): ConnectionObserver[] {
     return this.cluster.network.listeners
   }
 
+  /**
+   * Counters since the producer was created, and the Java producer's metrics
+   * (`list()`, `value(name)`: record-send-rate, request-latency-avg, ...).
+   */
   metrics(): ProducerMetrics {
     const c = this.sink.counters
     const waiting = this.waitingSends()

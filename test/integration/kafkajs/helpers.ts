@@ -1,5 +1,8 @@
 // Shared set-up for the samsa/kafkajs integration tests.
 import { after, before } from 'node:test'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer } from '../../../src/kafkajs/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 
@@ -39,4 +42,14 @@ export function sharedClients(): { client: Kafka; admin: Admin; producer: Produc
     await shared.admin.disconnect()
   })
   return shared
+}
+
+const KAFKAJS_DIR = join(process.cwd(), '.bench/peers/node_modules/kafkajs')
+
+/** Why tests comparing with real KafkaJS skip (false when it is installed in .bench/peers, as .ci/run does). */
+export const noKafkaJS: string | false = !existsSync(join(KAFKAJS_DIR, 'package.json')) && 'KafkaJS is not installed in .bench/peers (.ci/run installs it)'
+
+/** Real KafkaJS 2.x (from .bench/peers), untyped: its API is the facade's. */
+export function realKafkaJS(): { Kafka: new (config: object) => Kafka; logLevel: { NOTHING: number } } {
+  return createRequire(import.meta.url)(KAFKAJS_DIR) as { Kafka: new (config: object) => Kafka; logLevel: { NOTHING: number } }
 }
