@@ -9,6 +9,7 @@ import { Consumer, Producer, instrumentMetrics, type ConsumerRecord, type OtelMe
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 import { registerTracing, spansNamed, testMeters } from '../../helpers/otel.js'
 import { createTopic } from '../producer/helpers.js'
+import { kafka, waitFor } from '../kafkajs/helpers.js'
 
 // Registered before any client is made: "auto" turns tracing on.
 const { exporter, provider } = registerTracing()
@@ -232,4 +233,31 @@ test('the metrics are exported as OpenTelemetry instruments whose values follow 
     await consumer.close()
   }
   assert.equal(callbacks, 0, 'stop() removes the callback')
+})
+
+test('samsa/kafkajs: eachMessage runs in a process span, a child of the record\'s send span', async () => {
+  const topic = uniqueName('otel-facade')
+  await createTopic(topic, 1)
+  const producer = new Producer({ 'bootstrap.servers': bootstrapServers() })
+  try {
+    await producer.send({ topic, value: Buffer.from('via the facade') })
+  } finally {
+    await producer.close()
+  }
+  const [send] = spansNamed(exporter, `send ${topic}`)
+  const consumer = kafka().consumer({ groupId: uniqueName('otel-facade') })
+  let inHandler: string | undefined
+  await consumer.connect()
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({ eachMessage: async () => { inHandler = trace.getActiveSpan()?.spanContext().spanId } })
+    await waitFor(() => inHandler !== undefined && spansNamed(exporter, `process ${topic}`).length === 1, 'the message processed')
+  } finally {
+    await consumer.disconnect()
+  }
+  const [process] = spansNamed(exporter, `process ${topic}`)
+  assert.equal(process!.kind, SpanKind.CONSUMER)
+  assert.equal(process!.parentSpanContext?.spanId, send!.spanContext().spanId)
+  assert.equal(process!.spanContext().traceId, send!.spanContext().traceId)
+  assert.equal(inHandler, process!.spanContext().spanId, 'the handler runs in the process span')
 })
