@@ -32,6 +32,8 @@ import { ErrorCode } from '../protocol/errors.js'
 import { findCoordinator, type CoordinatorType } from './coordinator.js'
 import { Metrics } from '../metrics/registry.js'
 import { NetworkMetrics } from '../metrics/network.js'
+import { observeMetrics, type OtelMeter } from '../metrics/opentelemetry.js'
+import { loadOptional } from '../protocol/records/optional.js'
 
 export type { CoordinatorType }
 
@@ -53,6 +55,8 @@ export class Cluster {
   readonly metrics: Metrics
   /** Connection metrics; its `listeners` hear the same connection events. */
   readonly network: NetworkMetrics
+  /** Ends the OpenTelemetry export of the metrics (`opentelemetry.metrics`), when on. */
+  private readonly unobserve: (() => void) | undefined
 
   /** `metricsPrefix`: Java's metric group prefix: producer, consumer, admin-client. */
   constructor(config: CommonConfig, metricsPrefix = 'admin-client') {
@@ -74,6 +78,7 @@ export class Cluster {
       authenticate: saslAuthenticator(config),
       observer: this.network,
     })
+    this.unobserve = exportMetrics(config, this.metrics)
   }
 
   get snapshot(): Snapshot {
@@ -281,7 +286,16 @@ export class Cluster {
     if (this.refreshTimer) clearInterval(this.refreshTimer)
     this.refreshTimer = undefined
     this.pool.close()
+    this.unobserve?.()
   }
+}
+
+/** `opentelemetry.metrics` / `opentelemetry.meter.provider`: the metrics exported as OpenTelemetry instruments. */
+function exportMetrics(config: CommonConfig, metrics: Metrics): (() => void) | undefined {
+  const given = config['opentelemetry.meter.provider']
+  if (!config['opentelemetry.metrics'] && given === undefined) return undefined
+  const provider = given ?? loadOptional<{ metrics: { getMeterProvider(): { getMeter(name: string): unknown } } }>('@opentelemetry/api', 'opentelemetry.metrics').metrics.getMeterProvider()
+  return observeMetrics(() => metrics.list(), provider.getMeter('samsa') as OtelMeter)
 }
 
 function shuffle<T>(a: T[]): T[] {

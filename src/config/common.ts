@@ -74,11 +74,31 @@ export const commonShape = {
   'sasl.username': optionalStr().describe('samsa: SASL username (alternative to sasl.jaas.config).'),
   'sasl.password': optionalStr().describe('samsa: SASL password (alternative to sasl.jaas.config).'),
   'allow.auto.create.topics': bool(true).describe('Let metadata requests create missing topics where the broker allows it.'),
+  'opentelemetry.tracing': z
+    .union([z.literal('auto'), z.boolean()], { error: 'expected "auto", true or false' })
+    .default('auto')
+    .describe('samsa: OpenTelemetry spans of the producer and consumers (messaging semantic conventions, W3C trace context in record headers; docs/observability.md). "auto": on when @opentelemetry/api is installed and a tracer provider is registered (or opentelemetry.tracer.provider is set) when the client is created; true: on with the global provider; false: off.'),
+  'opentelemetry.tracer.provider': z
+    .custom<OtelProvider<'getTracer'>>((v) => isProvider(v, 'getTracer'), { error: 'expected an OpenTelemetry TracerProvider: an object with getTracer(name, version)' })
+    .optional()
+    .describe('samsa: the TracerProvider spans go to (default: the global one of @opentelemetry/api).'),
+  'opentelemetry.metrics': bool(false).describe('samsa: export metrics() as OpenTelemetry observable instruments (kafka.producer.record_send_rate, ...; docs/observability.md) through the global MeterProvider or opentelemetry.meter.provider.'),
+  'opentelemetry.meter.provider': z
+    .custom<OtelProvider<'getMeter'>>((v) => isProvider(v, 'getMeter'), { error: 'expected an OpenTelemetry MeterProvider: an object with getMeter(name, version)' })
+    .optional()
+    .describe('samsa: the MeterProvider metrics are exported to; setting it exports them (opentelemetry.metrics true).'),
   'logger': z
     .custom<Logger>(isLogger, { error: 'expected a logger: an object with debug, info, warn and error functions, each (message, fields?)' })
     .optional()
     .describe('samsa: an object { debug, info, warn, error }, each (message, fields?), that receives rebalances, retries, fencing, connection loss and config warnings; secrets are redacted. Default: the debug package under samsa:* (DEBUG=samsa:*).'),
 } as const
+
+/** An OpenTelemetry TracerProvider or MeterProvider, structurally (samsa's types do not need @opentelemetry/api). */
+export type OtelProvider<M extends 'getTracer' | 'getMeter'> = { [K in M]: (name: string, version?: string) => unknown }
+
+function isProvider(v: unknown, method: string): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[method] === 'function'
+}
 
 export const commonSchema = z.strictObject(commonShape)
 export type CommonConfig = z.output<typeof commonSchema>

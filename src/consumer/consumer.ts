@@ -39,6 +39,7 @@ import { ConsumerMetricsRecorder } from '../metrics/consumer.js'
 import { CONNECTION_LISTENERS } from '../metrics/network.js'
 import { clientMetrics, type ClientMetrics } from '../metrics/index.js'
 import { ConsumerInterceptors, type ConsumerInterceptor } from '../instrumentation/interceptors.js'
+import { Tracing } from '../instrumentation/opentelemetry.js'
 import { ConsumerRecords, type ConsumerRecord } from './records.js'
 import { consumerSettings, type ConsumerSettings } from './settings.js'
 import { Fetcher } from './source.js'
@@ -147,6 +148,8 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private readonly recorder: ConsumerMetricsRecorder
   /** `interceptor.classes`; undefined when there are none. */
   private readonly interceptors: ConsumerInterceptors<unknown, unknown> | undefined
+  /** OpenTelemetry spans; undefined when tracing is off (decided once, in the constructor). */
+  private readonly tracing: Tracing | undefined
   private nextAutoCommit = 0
   private polling = false
   private closed = false
@@ -193,6 +196,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const self = this
     const interceptors = (this.config['interceptor.classes'] ?? []) as ConsumerInterceptor[]
     this.interceptors = interceptors.length > 0 ? new ConsumerInterceptors(interceptors, this.log) : undefined
+    this.tracing = Tracing.of(this.config, this.config['group.id'])
     this.recorder = new ConsumerMetricsRecorder(this.cluster.metrics, this.config['client.id'], {
       assignedPartitions: () => this.subscriptions.size,
       lastPollAt: () => this.lastPollStart,
@@ -460,7 +464,9 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         if (records.count > 0) {
           this.recorder.polled(records.count)
           this.fetcher.wake()
-          return this.interceptors === undefined ? records : this.interceptors.onConsume(records) as ConsumerRecords<K, V>
+          const out = this.interceptors === undefined ? records : this.interceptors.onConsume(records) as ConsumerRecords<K, V>
+          if (this.tracing !== undefined) this.tracing.polled(out, out.count, this.lastPoll)
+          return out
         }
         if (Date.now() >= deadline) return records
         if (membership?.rejoinNeeded && membership === this.membership) {
@@ -852,6 +858,18 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   /** The Java consumer's metrics (records-consumed-rate, records-lag-max, commit-latency-avg, ...): docs/observability.md. */
+  /**
+   * Runs `fn` (the application's handling of `record`) in an OpenTelemetry
+   * `process <topic>` span (kind CONSUMER), a child of the span that
+   * produced the record (its `traceparent` header), and returns what `fn`
+   * returns. The span ends when `fn` returns or its promise settles, with an
+   * error status if it threw or rejected. Spans started in `fn` are children
+   * of it. Without tracing (`opentelemetry.tracing`) this just calls `fn`.
+   */
+  process<T>(record: ConsumerRecord<K, V>, fn: () => T): T {
+    return this.tracing === undefined ? fn() : this.tracing.process(record as ConsumerRecord<unknown, unknown>, fn)
+  }
+
   metrics(): ClientMetrics {
     return clientMetrics(this.cluster.metrics)
   }

@@ -285,10 +285,12 @@ export class Runner {
     const { topic, partition } = b
     for (let i = 0; i < b.records.length; i++) {
       if (!this.running || this.isStale(b)) return
-      const offset = b.records[i]!.offset
-      await inHandler.run(this, () =>
+      const record = b.records[i]!
+      const offset = record.offset
+      // In an OpenTelemetry `process` span when the consumer traces (as @opentelemetry/instrumentation-kafkajs does for KafkaJS).
+      await this.consumer.process(record, () => inHandler.run(this, () =>
         handler({ topic, partition, message: b.messages[i]!, heartbeat: () => this.heartbeat(), pause: () => this.pauseOne(topic, partition) }),
-      )
+      ))
       if (this.isStale(b)) return
       this.tracker.resolve(topic, partition, offset)
       b.next = offset + 1n

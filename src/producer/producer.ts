@@ -52,6 +52,7 @@ import { Sink } from './sink.js'
 import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
 import type { AbortOptions, CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback, SendOptions } from './types.js'
 import { ErrorCode } from '../protocol/errors.js'
+import { Tracing, type TraceSpan } from '../instrumentation/opentelemetry.js'
 
 /** What `key.serializer` / `value.serializer` accept. */
 export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,6 +94,8 @@ class ProducerImpl<K, V> {
   private readonly acc: Accumulator
   private readonly sink: Sink
   /** `interceptor.classes`; undefined when there are none. */
+  /** OpenTelemetry spans; undefined when tracing is off (decided once, here). */
+  private readonly tracing: Tracing | undefined
   private readonly interceptors: ProducerInterceptors<unknown, unknown> | undefined
   private readonly idem: Idempotence | undefined
   private readonly txn: Transactions | undefined
@@ -194,6 +197,7 @@ class ProducerImpl<K, V> {
     sink.onBatchDone = () => this.checkIdle()
     const interceptors = (c['interceptor.classes'] ?? []) as ProducerInterceptor[]
     this.interceptors = interceptors.length > 0 ? new ProducerInterceptors(interceptors, this.log) : undefined
+    this.tracing = Tracing.of(c)
     this.serializing.onDrained = () => this.checkIdle()
     sink.metrics = new ProducerMetricsRecorder(cluster.metrics, c['client.id'], {
       bufferTotal: () => c['buffer.memory'],
@@ -231,6 +235,17 @@ class ProducerImpl<K, V> {
     if (this.interceptors !== undefined) {
       record = this.interceptors.onSend(record) as ProducerRecord<K, V>
       callback = this.interceptors.wrap(callback)
+    }
+    let span: TraceSpan | undefined
+    if (this.tracing !== undefined) {
+      const tracing = this.tracing
+      const r = record as ProducerRecord<K, V> | null
+      const s = span = tracing.startSend(String(r?.topic), r?.partition, r?.key, r?.value === null || r?.value === undefined)
+      const done = callback
+      callback = (error, metadata) => {
+        tracing.endSend(s, metadata, error)
+        done(error, metadata)
+      }
     }
     if (signalOption !== undefined) {
       let signal: AbortSignal | undefined
@@ -270,6 +285,7 @@ class ProducerImpl<K, V> {
     let value: MaybeBytes
     try {
       headers = normalizeHeaders(record.headers, topic)
+      if (span !== undefined) headers = this.tracing!.inject(span, headers)
       // Serializers may add headers (as in Java); a record without any shares one scratch list.
       const list = headers ?? scratchHeaders
       const rawKey = record.key === undefined ? null : record.key

@@ -22,6 +22,7 @@
  *   group, within `timeoutMs`; `wakeup()` makes a pending or the next poll
  *   reject with WakeupError.
  */
+import { Tracing } from '../instrumentation/opentelemetry.js'
 import { Cluster } from '../cluster/cluster.js'
 import { until, Waker } from '../cluster/wait.js'
 import { parseConfig } from '../config/validate.js'
@@ -103,6 +104,8 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
   private readonly recorder: ShareConsumerMetricsRecorder
   /** When poll was last called (-1: never), for the poll metrics. */
   private lastPoll = -1
+  /** OpenTelemetry spans; undefined when tracing is off (decided once, in the constructor). */
+  private readonly tracing: Tracing | undefined
 
   constructor(config: ShareConsumerOptions) {
     this.config = parseConfig(shareConsumerSchema, config, 'share consumer')
@@ -111,6 +114,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     this.cluster = new Cluster(this.config, 'consumer-share')
     this.log = Log.of(this.cluster, 'share-consumer')
     this.recorder = new ShareConsumerMetricsRecorder(this.cluster.metrics, this.config['client.id'], () => this.lastPoll)
+    this.tracing = Tracing.of(this.config, this.config['group.id'])
     const c = this.config
     this.membership = new ShareMembership({
       cluster: this.cluster,
@@ -203,6 +207,16 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     return clientMetrics(this.cluster.metrics)
   }
 
+  /**
+   * Runs `fn` (the application's handling of `record`) in an OpenTelemetry
+   * `process <topic>` span, a child of the span that produced the record;
+   * as Consumer.process (docs/observability.md). Without tracing this just
+   * calls `fn`.
+   */
+  process<T>(record: ShareConsumerRecord<K, V>, fn: () => T): T {
+    return this.tracing === undefined ? fn() : this.tracing.process(record as ConsumerRecord<unknown, unknown>, fn)
+  }
+
   /** Called with the outcome of every acknowledgement sent (Java's setAcknowledgementCommitCallback). */
   setAcknowledgementCommitCallback(callback: AcknowledgementCommitCallback | undefined): void {
     this.checkOpen()
@@ -236,6 +250,7 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
         const records = await this.collect()
         if (records.count > 0) {
           this.fetcher.wake() // acknowledgements only: nothing more is acquired until a poll finds the buffer empty
+          if (this.tracing !== undefined) this.tracing.polled(records, records.count, now)
           return records
         }
         // As Java's ShareFetchEvent: acquire records now, with the acknowledgements on the same requests.
