@@ -39,6 +39,7 @@ import type { DriverReport, Job } from './lib/job.js'
 import { makePayloads } from './lib/payload.js'
 import { runTool } from './clients/java/run.js'
 import { formatResults, summarise, type CellRun, type ResultsDoc } from './lib/report.js'
+import { verifyRun } from './lib/verify.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
@@ -289,14 +290,8 @@ async function main (): Promise<void> {
             unavailable.set(key, result.unavailable)
           } else {
             // Verification binds: a run whose records do not check out fails its cell.
-            let bad = ''
-            if (scenario.role === 'producer') {
-              const have = await endOffsetSum(admin, topic, scenario.partitions)
-              if (have < result.records) bad = `the broker holds only ${have} of ${result.records} acknowledged records`
-            }
-            if (scenario.role === 'consumer' && result.distinct !== undefined) {
-              if (result.distinct < count || (result.gaps ?? 0) > 0) bad = `${result.distinct} distinct of ${count} records, ${result.duplicates} duplicates, ${result.gaps} offsets skipped`
-            }
+            const have = scenario.role === 'producer' ? await endOffsetSum(admin, topic, scenario.partitions).catch(() => undefined) : undefined
+            const bad = verifyRun(scenario.role, result, count, have)
             if (brokerCpu !== null && result.records > 0) result.brokerCpuUs = brokerCpu
             if (bad) {
               log(`${key} run ${round}: FAILED verification: ${bad}`)

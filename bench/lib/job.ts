@@ -64,6 +64,8 @@ export interface DriverReport {
   cpuUs: number
   /** peak resident set size of the client process, MB */
   rssMb: number
+  /** producer: records sent before the timed window to the same topic (Java's warm-up); the broker must hold records + these */
+  warmupRecords?: number
   /** consumer: ms from creating the consumer to the first record (group join + first fetch) */
   joinMs?: number
   /** consumer: ms from creating the consumer to the last counted record (ramp-up included) */
