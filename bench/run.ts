@@ -65,17 +65,19 @@ interface Options {
   samsa: 'build' | 'src'
   /** aligned: the scenarios with settings aligned across clients; defaults: each client at its defaults; all: both */
   mode: 'aligned' | 'defaults' | 'all'
+  /** records per cell instead of the scenario's count (a loaded machine's short run) */
+  count: number
 }
 
 function usage (message: string): never {
   process.stderr.write(`${message}\nusage: npm run bench -- [--quick] [--json FILE] [--runs N] [--clients a,b] [--scenarios x,y] ` +
-    '[--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
+    '[--count N] [--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
     `clients: ${CLIENTS.join(', ')}\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`)
   process.exit(2)
 }
 
 function parseArgs (argv: string[]): Options {
-  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all' }
+  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all', count: 0 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = (): string => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v }
@@ -95,6 +97,7 @@ function parseArgs (argv: string[]): Options {
         o.scenarios = SCENARIOS.filter((s) => names.includes(s.name))
         break
       }
+      case '--count': o.count = Number(value()); if (!Number.isInteger(o.count) || o.count < 1) usage('--count must be a positive integer'); break
       case '--bootstrap': o.bootstrap = value(); break
       case '--port-base': o.portBase = Number(value()); break
       case '--keep-broker': o.keepBroker = true; break
@@ -242,7 +245,7 @@ async function main (): Promise<void> {
   const t0 = Date.now()
   try {
     for (const scenario of opts.scenarios) {
-      const count = opts.quick ? scenario.count.quick : scenario.count.full
+      const count = opts.count || (opts.quick ? scenario.count.quick : scenario.count.full)
       const timeoutMs = opts.quick ? 120_000 : 300_000
       for (let round = 1; round <= opts.runs; round++) {
         let roundTopic: string | null = null

@@ -41,7 +41,8 @@ export interface Job {
   kafkaVersion: string
   /**
    * The "defaults" mode: the client runs with only what a newcomer sets
-   * (bootstrap, group, from earliest); no fetch, batch or linger settings.
+   * (consumers: bootstrap, group, from earliest; producers: bootstrap, acks);
+   * no fetch, batch, linger or in-flight settings.
    */
   defaults: boolean
 }
