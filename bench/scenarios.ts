@@ -45,6 +45,10 @@ export const SCENARIOS: Scenario[] = [
     describe: 'group consumer from earliest over a pre-filled topic; msgs/s from the first record on, join time apart' },
   { ...base, name: 'consume-1KiB-defaults', role: 'consumer', valueSize: 1024, prefill: true, defaults: true, count: { full: 3_000_000, quick: 100_000 },
     describe: 'as consume-1KiB, but every client at its own defaults (bootstrap, group, from earliest); each run checked for N distinct records by offset, no gaps' },
+  { ...base, name: 'produce-64KiB-acks1', role: 'producer', valueSize: 64 * 1024, batchSize: 1024 * 1024, count: { full: 40_000, quick: 5_000 },
+    describe: 'scale: 64 KiB values, acks=1, batch.size 1 MiB (a 64 KiB batch would hold one record), as fast as acknowledged' },
+  { ...base, name: 'consume-64KiB', role: 'consumer', valueSize: 64 * 1024, batchSize: 1024 * 1024, prefill: true, count: { full: 40_000, quick: 5_000 },
+    describe: 'scale: group consumer from earliest over 64 KiB values, verified by offset' },
   { ...base, name: 'e2e-latency-1KiB', role: 'e2e', valueSize: 1024, partitions: 1, lingerMs: 0, rate: 1000, count: { full: 15_000, quick: 5_000 },
     describe: '1 KiB at a fixed 1000 records/s, producer and consumer in one process; latency from the intended send time' }
 ]

@@ -141,7 +141,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
       if (failed) throw failed
       while (outstanding >= window) await new Promise<void>((resolve) => { wake = resolve })
       outstanding++
-      sendOne(values[i & 1023]!, done)
+      sendOne(values[i % values.length]!, done)
     }
     if (adapter.flush) await adapter.flush()
     while (outstanding > 0) await new Promise<void>((resolve) => { wake = resolve })
@@ -162,7 +162,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
       const to = Math.min(n, from + callSize)
       next = to
       const batch = new Array<Buffer>(to - from)
-      for (let i = from; i < to; i++) batch[i - from] = values[i & 1023]!
+      for (let i = from; i < to; i++) batch[i - from] = values[i % values.length]!
       await sendMany(batch)
       acked += to - from
       lastAck = performance.now()
@@ -177,13 +177,13 @@ async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer
     ? (value) => new Promise<void>((resolve, reject) => adapter.sendOne!(value, (err) => err ? reject(err) : resolve()))
     : (value) => adapter.sendMany!([value])
   // a few unmeasured sends first: connections, metadata, JIT
-  for (let i = 0; i < 20; i++) await one(values[i & 1023]!)
+  for (let i = 0; i < 20; i++) await one(values[i % values.length]!)
   const latencies = new Float64Array(job.count)
   const c0 = cpuNow()
   const t0 = performance.now()
   let before = t0
   for (let i = 0; i < job.count; i++) {
-    await one(values[i & 1023]!)
+    await one(values[i % values.length]!)
     const after = performance.now()
     latencies[i] = after - before
     before = after
@@ -268,7 +268,7 @@ export async function endToEnd (job: Job, adapter: E2EAdapter): Promise<ProduceO
     }
   })
   const make = (i: number, at: number, phase: number): Buffer => {
-    const v = Buffer.from(pool[i & 1023]!)
+    const v = Buffer.from(pool[i % pool.length]!)
     v.writeDoubleBE(at, 0)
     v[8] = phase
     return v

@@ -88,3 +88,10 @@ test('verification binds: a producer run the broker holds fewer records of (warm
     [{ ...SCENARIOS[0]!, name: 's' }])
   assert.match(text, /\| samsa \| FAILED verification: the broker holds only 999 of 1000/)
 })
+
+test('payloads: large values get a smaller pool (at most 16 MiB of values per process)', () => {
+  const big = makePayloads(64 * 1024)
+  assert.equal(big.length, 256)
+  assert.ok(big.every((v) => v.length === 64 * 1024))
+  assert.equal(makePayloads(1024 * 1024).length, 16)
+})
