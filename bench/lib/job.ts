@@ -42,7 +42,8 @@ export interface Job {
   kafkaVersion: string
   /**
    * The "defaults" mode: the client runs with only what a newcomer sets
-   * (bootstrap, group, from earliest); no fetch, batch or linger settings.
+   * (consumers: bootstrap, group, from earliest; producers: bootstrap, acks);
+   * no fetch, batch, linger or in-flight settings.
    */
   defaults: boolean
   /** avro roles: the Schema Registry's Confluent-compatible base URL */
@@ -67,6 +68,8 @@ export interface DriverReport {
   cpuUs: number
   /** peak resident set size of the client process, MB */
   rssMb: number
+  /** producer: records sent before the timed window to the same topic (Java's warm-up); the broker must hold records + these */
+  warmupRecords?: number
   /** consumer: ms from creating the consumer to the first record (group join + first fetch) */
   joinMs?: number
   /** consumer: ms from creating the consumer to the last counted record (ramp-up included) */

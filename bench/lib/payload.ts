@@ -23,8 +23,13 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 const WORDS = ['"user"', '"page_view"', '"/products/"', '"session"', '"referrer"', '"https://example.com/"',
   '"device":"mobile"', '"country":"DE"', '"amount":', '"currency":"EUR"', '"items":[', '],', '{', '}', ',', ':']
 
+/** How many distinct values a pool of `size`-byte values holds: 1024, fewer for large values (at most 16 MiB in all). */
+export function poolSizeFor (size: number): number {
+  return Math.max(1, Math.min(POOL_SIZE, Math.floor(16 * 1024 * 1024 / size)))
+}
+
 /** `count` distinct values of exactly `size` bytes. */
-export function makePayloads (size: number, count = POOL_SIZE, seed = 42): Buffer[] {
+export function makePayloads (size: number, count = poolSizeFor(size), seed = 42): Buffer[] {
   const rnd = prng(seed ^ size)
   const values: Buffer[] = []
   for (let i = 0; i < count; i++) {

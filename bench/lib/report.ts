@@ -38,6 +38,8 @@ export interface CellResult {
   /** every run's raw report (failed runs with why), in run order */
   raw: { round: number, failed?: string, report?: DriverReport }[]
   unavailable?: string
+  /** set when a run's records did not check out (bench/lib/verify.ts): the cell quotes no throughput */
+  verificationFailed?: string
   note?: string
 }
 
@@ -89,6 +91,12 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
         fromCreateMsgsPerSec: medianOf(reports, (r) => r.fromCreateMs === undefined ? undefined : r.records / (r.fromCreateMs / 1000), 0),
         raw: mine.map((r) => ({ round: r.round, ...(r.failed ? { failed: r.failed } : {}), ...(r.report ? { report: r.report } : {}) }))
       }
+      // A run whose records did not check out (it has a report and failed) fails the whole cell.
+      const unverified = mine.find((r) => r.failed && r.report)
+      if (unverified) {
+        cell.verificationFailed = unverified.failed!
+        cell.msgsPerSec = cell.msgsPerSecMin = cell.msgsPerSecMax = cell.mbPerSec = cell.cpuUsPerMsg = cell.fromCreateMsgsPerSec = null
+      }
       const why = unavailable.get(`${scenario}/${client}`)
       if (why) cell.unavailable = why
       const note = reports.find((r) => r.note)?.note
@@ -123,6 +131,10 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
       const label = SETTINGS.find((x) => x.client === c.client)?.label ?? c.client
       if (c.unavailable) {
         lines.push(`| ${label} | n/a | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} 0 |`)
+        continue
+      }
+      if (c.verificationFailed) {
+        lines.push(`| ${label} | FAILED verification: ${c.verificationFailed} | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} ${c.runs} (+${c.failedRuns} failed) |`)
         continue
       }
       const row = [label, fmtInt(c.msgsPerSec), c.msgsPerSecMin === null ? '–' : `${fmtInt(c.msgsPerSecMin)} – ${fmtInt(c.msgsPerSecMax)}`,

@@ -7,6 +7,7 @@ import { makePayloads } from '../../bench/lib/payload.js'
 import { percentile } from '../../bench/lib/driver.js'
 import type { DriverReport } from '../../bench/lib/job.js'
 import { SCENARIOS } from '../../bench/scenarios.js'
+import { verifyRun } from '../../bench/lib/verify.js'
 
 function report(records: number, elapsedMs: number, extra: Partial<DriverReport> = {}): DriverReport {
   return { records, bytes: records * 1024, elapsedMs, cpuUs: records * 2, rssMb: 100, ...extra }
@@ -64,4 +65,33 @@ test('payloads: deterministic, exact size, one line each (the Java tools read th
     assert.ok(a.every((v) => !v.includes(0x0a) && !v.includes(0x0d)))
     assert.equal(new Set(a.map((v) => v.toString('latin1'))).size, 1024)
   }
+})
+
+test('verification binds: a producer run the broker holds fewer records of (warm-up included) fails, and so does its cell', () => {
+  assert.equal(verifyRun('producer', report(1000, 100), 1000, 1000), '')
+  assert.match(verifyRun('producer', report(1000, 100), 1000, 999), /holds only 999 of 1000/)
+  assert.match(verifyRun('producer', report(1000, 100, { warmupRecords: 250 }), 1000, 1000), /holds only 1000 of 1250/)
+  assert.equal(verifyRun('producer', report(1000, 100, { warmupRecords: 250 }), 1000, 1250), '')
+  assert.match(verifyRun('producer', report(1000, 100), 1000, undefined), /could not be read/)
+  assert.match(verifyRun('consumer', report(1000, 100, { distinct: 999, duplicates: 1, gaps: 0 }), 1000), /999 distinct of 1000/)
+  assert.match(verifyRun('consumer', report(1000, 100, { distinct: 1000, duplicates: 0, gaps: 2 }), 1000), /2 offsets skipped/)
+  assert.equal(verifyRun('consumer', report(1000, 100, { distinct: 1000, duplicates: 3, gaps: 0 }), 1000), '')
+  const runs: CellRun[] = [
+    { scenario: 's', client: 'samsa', round: 1, report: report(1000, 1000) },
+    { scenario: 's', client: 'samsa', round: 2, report: report(1000, 500), failed: 'the broker holds only 999 of 1000 acknowledged records' },
+  ]
+  const [cell] = summarise(runs, new Map(), ['s'], ['samsa'])
+  assert.equal(cell!.msgsPerSec, null)
+  assert.equal(cell!.cpuUsPerMsg, null)
+  assert.equal(cell!.verificationFailed, 'the broker holds only 999 of 1000 acknowledged records')
+  const text = formatResults({ broker: '4.4.0', node: 'v20', date: '2026-01-01T00:00:00Z', machine: 'm', mode: 'quick', results: [cell!] },
+    [{ ...SCENARIOS[0]!, name: 's' }])
+  assert.match(text, /\| samsa \| FAILED verification: the broker holds only 999 of 1000/)
+})
+
+test('payloads: large values get a smaller pool (at most 16 MiB of values per process)', () => {
+  const big = makePayloads(64 * 1024)
+  assert.equal(big.length, 256)
+  assert.ok(big.every((v) => v.length === 64 * 1024))
+  assert.equal(makePayloads(1024 * 1024).length, 16)
 })

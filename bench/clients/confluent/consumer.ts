@@ -7,8 +7,8 @@ import { connected, consumerConfig, consumerTopicConfig, rdkafka } from './rdkaf
 
 await runDriver(async (job, meter) => {
   const Kafka = await rdkafka()
+  const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = new Kafka.KafkaConsumer(consumerConfig(job), consumerTopicConfig)
-  const counter = new ConsumeCounter(job.count)
   await connected(consumer)
   consumer.subscribe([job.topic])
   consumer.on('data', (m: any) => {

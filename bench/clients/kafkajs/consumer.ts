@@ -5,6 +5,7 @@ import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/drive
 await runDriver(async (job, meter) => {
   const { Kafka, logLevel } = await importPeer('kafkajs')
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
+  const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = kafka.consumer(job.defaults
     ? { groupId: job.groupId }
     : {
@@ -14,7 +15,6 @@ await runDriver(async (job, meter) => {
         maxBytesPerPartition: 1024 * 1024,
         maxBytes: 50 * 1024 * 1024
       })
-  const counter = new ConsumeCounter(job.count)
   await consumer.connect()
   await consumer.subscribe({ topics: [job.topic], fromBeginning: true })
   await consumer.run({

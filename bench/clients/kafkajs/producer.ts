@@ -11,7 +11,7 @@ await runDriver(async (job) => {
     CompressionCodecs[CompressionTypes.LZ4] = new (LZ4.default ?? LZ4)().codec
   }
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 })
+  const producer = kafka.producer(job.defaults ? {} : { allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 })
   await producer.connect()
   const compression = job.compression === 'lz4' ? CompressionTypes.LZ4 : CompressionTypes.None
   const outcome = await produce(job, {

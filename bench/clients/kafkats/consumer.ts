@@ -4,6 +4,7 @@ import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/drive
 
 await runDriver(async (job, meter) => {
   const { KafkaClient } = await importPeer('@kafkats/client')
+  const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const client = new KafkaClient({ clientId: 'bench', brokers: [job.bootstrap], logLevel: 'error' })
   await client.connect()
   const consumer = client.consumer(job.defaults
@@ -16,7 +17,6 @@ await runDriver(async (job, meter) => {
         maxWaitMs: 500,
         maxBytesPerPartition: 1024 * 1024
       })
-  const counter = new ConsumeCounter(job.count)
   const running = consumer.runBatch(job.topic, async (messages: any[]) => {
     let bytes = 0
     for (const m of messages) {

@@ -9,8 +9,9 @@ await runDriver(async (job) => {
   const { KafkaClient } = await importPeer('@kafkats/client')
   const client = new KafkaClient({ clientId: 'bench', brokers: [job.bootstrap], logLevel: 'error' })
   await client.connect()
-  const producer = client.producer({
-    acks: job.acks === -1 ? 'all' : job.acks === 0 ? 'none' : 'leader',
+  const acks = job.acks === -1 ? 'all' : job.acks === 0 ? 'none' : 'leader'
+  const producer = client.producer(job.defaults ? { acks } : {
+    acks,
     lingerMs: job.lingerMs,
     maxBatchBytes: job.batchSize,
     compression: job.compression,

@@ -4,8 +4,8 @@ import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/drive
 
 await runDriver(async (job, meter) => {
   const { Consumer } = await importPeer('@platformatic/kafka')
+  const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = new Consumer({ clientId: 'bench', groupId: job.groupId, bootstrapBrokers: [job.bootstrap] })
-  const counter = new ConsumeCounter(job.count)
   const stream = await consumer.consume(job.defaults
     ? { topics: [job.topic], mode: 'committed', fallbackMode: 'earliest' }
     : {

@@ -5,7 +5,7 @@ import { importPeer, produce, produced, runDriver } from '../../lib/driver.js'
 
 await runDriver(async (job) => {
   const { Producer } = await importPeer('@platformatic/kafka')
-  const producer = new Producer({
+  const producer = new Producer(job.defaults ? { clientId: 'bench', bootstrapBrokers: [job.bootstrap], acks: job.acks } : {
     clientId: 'bench',
     bootstrapBrokers: [job.bootstrap],
     acks: job.acks,

@@ -18,9 +18,9 @@ function consumerConfig (bootstrap: string, groupId: string, defaults: boolean):
 
 await runDriver(async (job, meter) => {
   const { Consumer } = await samsa(['Consumer'])
+  const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = new Consumer(consumerConfig(job.bootstrap, job.groupId, job.defaults))
   consumer.subscribe([job.topic])
-  const counter = new ConsumeCounter(job.count)
   for (;;) {
     const records = await consumer.poll(500)
     if (records.count === 0) continue

@@ -5,7 +5,7 @@ import { samsa } from './load.js'
 
 await runDriver(async (job) => {
   const { Producer } = await samsa(['Producer'])
-  const producer = new Producer({
+  const producer = new Producer(job.defaults ? { 'bootstrap.servers': job.bootstrap, 'acks': job.acks === -1 ? 'all' : job.acks } : {
     'bootstrap.servers': job.bootstrap,
     'client.id': 'bench',
     'acks': job.acks === -1 ? 'all' : job.acks,
