@@ -5,6 +5,7 @@
 // many.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { appendFileSync } from 'node:fs'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Admin, Producer, serializers } from '../../../src/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
@@ -23,6 +24,8 @@ function start(args: string[]): { child: ChildProcess; exited: Promise<number | 
   })
   let err = ''
   child.stderr!.on('data', (d: Buffer) => (err += d))
+  if (process.env.STREAMS_KILL_LOGS) appendFileSync(`${process.env.STREAMS_KILL_LOGS}/${args[3]}.log`, `=== ${new Date().toISOString()} started pid ${child.pid}\n`)
+  if (process.env.STREAMS_KILL_LOGS) child.stderr!.on('data', (d: Buffer) => appendFileSync(`${process.env.STREAMS_KILL_LOGS}/${args[3]}.log`, d))
   let out = ''
   child.stdout!.on('data', (d: Buffer) => (out += d))
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
@@ -87,7 +90,8 @@ async function run(guarantee: 'at_least_once' | 'exactly_once_v2'): Promise<{ to
     return { totals, kills }
   } finally {
     await admin.close()
-    await cleanUp([input, output], app)
+    if (process.env.STREAMS_KILL_LOGS) appendFileSync(`${process.env.STREAMS_KILL_LOGS}/${guarantee}.log`, `=== topics ${app} ${input} ${output}\n`)
+    else await cleanUp([input, output], app)
   }
 }
 
@@ -104,13 +108,13 @@ function expected(): Map<string, Total> {
 // two runs was exact; in the other the keys of one partition lacked 125
 // records each (input offsets committed without their state changes). Not
 // found yet (docs/streams.md says so).
-test('exactly_once_v2: 100,000 records, the process SIGKILLed 3 times, the table is exact', { timeout: 900_000, todo: 'one partition sometimes loses ~125 records per key after a kill' }, async () => {
+test('exactly_once_v2: 100,000 records, the process SIGKILLed 3 times, the table is exact', { timeout: 900_000, todo: 'one partition sometimes lacks the changelog writes of ~1,000 records whose input offsets are committed' }, async () => {
   const { totals, kills } = await run('exactly_once_v2')
   assert.equal(kills, 3)
   assert.deepEqual(Object.fromEntries([...totals].sort()), Object.fromEntries([...expected()].sort()))
 })
 
-test('at_least_once: the same run, duplicates counted', { timeout: 900_000, todo: 'one CI run counted 64,000 of 100,000 records (nothing lost in 3 earlier runs): not explained yet' }, async () => {
+test('at_least_once: the same run, duplicates counted', { timeout: 900_000 }, async () => {
   const { totals, kills } = await run('at_least_once')
   assert.equal(kills, 3)
   const counted = [...totals.values()].reduce((n, t) => n + t.n, 0)
