@@ -17,7 +17,7 @@
  *   The rebalance callbacks may run in the background while the loop
  *   processes a batch (a rebalance outlasting one poll): they and the loop's
  *   processing and commits take turns (one at a time), records of a task
- *   created after their poll started are dropped (the new task's partition
+ *   created after their poll returned are dropped (the new task's partition
  *   starts again from the committed offset), and a callback that fails
  *   stops the application (the consumer only logs what a listener throws).
  */
@@ -202,7 +202,6 @@ export class KafkaStreams {
     const consumer = this.consumer!
     try {
       while (!this.stopping) {
-        const polledAt = this.taskSerial
         let records: Awaited<ReturnType<RawConsumer['poll']>>
         try {
           records = await consumer.poll(this.config['poll.ms'])
@@ -211,6 +210,10 @@ export class KafkaStreams {
           if (e instanceof WakeupError && this.stopping) break
           throw e
         }
+        // Records of a partition come only once its onPartitionsAssigned finished, so a task created
+        // after this point (a rebalance running while this batch waits for its turn) did not exist
+        // when they were collected: they belong to the partition's previous assignment.
+        const polledAt = this.taskSerial
         await this.exclusive(async () => {
           this.throwCallbackFailure()
           if (!records.isEmpty) await this.process(records, polledAt)
@@ -229,7 +232,7 @@ export class KafkaStreams {
     }
   }
 
-  /** Runs each record through its task; records of a task created after their poll started (`polledAt`) are dropped. */
+  /** Runs each record through its task; records of a task created after their poll returned (`polledAt`) are dropped. */
   private async process(records: Awaited<ReturnType<RawConsumer['poll']>>, polledAt: number): Promise<void> {
     if (this.eos && !this.inTransaction) {
       this.producer!.beginTransaction()
