@@ -38,6 +38,7 @@ export const KAFKA_DIR = path.join(REPO_ROOT, '.kafka')
 const RUN_DIR = path.join(KAFKA_DIR, 'run')
 const POM = path.join(HERE, 'pom.xml')
 const TOOLS_POM = path.join(HERE, 'tools-pom.xml')
+const STREAMS_POM = path.join(HERE, 'streams-pom.xml')
 
 export type Owner = 'cli' | 'harness'
 
@@ -398,6 +399,16 @@ export async function ensureKafkaLibs (version: string, log: (m: string) => void
 export async function ensureKafkaTools (version: string, log: (m: string) => void = defaultLog): Promise<string> {
   if (majorOf(version) < 4) throw new Error(`the Kafka tools are fetched for Kafka 4.x only, not ${version}`)
   return ensureJars({ what: `Kafka ${version} tools`, dir: path.join(KAFKA_DIR, 'tools', version), pom: TOOLS_POM, version, expect: `kafka-tools-${version}.jar` }, log)
+}
+
+/**
+ * Kafka Streams of a Kafka 4.x release (kafka-streams, kafka-clients, log4j2)
+ * in .kafka/streams/<version>/, for the tests and the bench that run Java's
+ * Kafka Streams beside samsa/streams.
+ */
+export async function ensureKafkaStreams (version: string, log: (m: string) => void = defaultLog): Promise<string> {
+  if (majorOf(version) < 4) throw new Error(`Kafka Streams is fetched for Kafka 4.x only, not ${version}`)
+  return ensureJars({ what: `Kafka Streams ${version}`, dir: path.join(KAFKA_DIR, 'streams', version), pom: STREAMS_POM, version, expect: `kafka-streams-${version}.jar` }, log)
 }
 
 /** Copies a pom's runtime dependencies into `dir` with Maven, once (`.complete` marks a finished copy). */

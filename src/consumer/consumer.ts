@@ -8,6 +8,8 @@
  *   as any are available, or empty when the timeout passes. It drives group
  *   membership (rebalances and their listener callbacks run inside poll),
  *   position look-ups and auto-commit; fetching runs ahead in the background.
+ *   A rebalance that outlasts one poll goes on in the background; no poll
+ *   returns records of a partition while its listener callback runs.
  *   Errors the fetcher met (OFFSET_OUT_OF_RANGE with auto.offset.reset=none,
  *   corrupt data, authorization) are thrown by the next poll. One poll at a
  *   time: a concurrent call rejects.
@@ -360,12 +362,14 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       }
     }
     const l = listener
+    const flagged = this.flagInCallback(tps)
     try {
       if (lost) await (l?.onPartitionsLost ? l.onPartitionsLost(tps) : l?.onPartitionsRevoked?.(tps))
       else await l?.onPartitionsRevoked?.(tps)
     } catch (e) {
       this.log.warn(`rebalance listener ${lost ? 'onPartitionsLost' : 'onPartitionsRevoked'} threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
     } finally {
+      for (const s of flagged) s.inCallback = false
       if (unassign) {
         this.subscriptions.removePartitions(tps)
         for (const tp of tps) this.recorder.unassigned(tp.topic, tp.partition)
@@ -377,12 +381,35 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     this.log.info(`partitions assigned: ${tpList(tps)}`, { groupId: this.config['group.id'], partitions: tps.map((t) => ({ topic: t.topic, partition: t.partition })) })
     this.subscriptions.addPartitions(tps)
     this.cluster.watch(new Set(tps.map((t) => t.topic)))
+    const flagged = this.flagInCallback(tps)
     try {
       await this.listener?.onPartitionsAssigned?.(tps)
     } catch (e) {
       this.log.warn(`rebalance listener onPartitionsAssigned threw: ${(e as Error).message}`, { groupId: this.config['group.id'], error: e })
+    } finally {
+      for (const s of flagged) s.inCallback = false
     }
     this.fetcher.wake()
+    this.notify()
+  }
+
+  /**
+   * Marks partitions whose listener callback is about to run: a rebalance
+   * outlasting one poll goes on in the background, and the polls meanwhile
+   * must not fetch or return their records (the callback may be restoring
+   * state, seeking or committing).
+   */
+  private flagInCallback(tps: TopicPartition[]): PartitionState[] {
+    if (!this.listener) return []
+    const out: PartitionState[] = []
+    for (const tp of tps) {
+      const s = this.subscriptions.get(tp.topic, tp.partition)
+      if (s) {
+        s.inCallback = true
+        out.push(s)
+      }
+    }
+    return out
   }
 
   // --- poll -----------------------------------------------------------------
@@ -536,7 +563,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     const start = n > 0 ? this.drainStart++ % n : 0
     for (let i = 0; i < n && count < max; i++) {
       const s = states[(start + i) % n]!
-      if (s.paused || s.position === null || s.buffered.length === 0) continue
+      if (s.paused || s.inCallback || s.position === null || s.buffered.length === 0) continue
       const out: ConsumerRecord<K, V>[] = []
       try {
         for (let r = drainPartition(s, out, max - count, this.drainOptions); r !== null; r = drainPartition(s, out, max - count, this.drainOptions)) await r

@@ -50,6 +50,14 @@ export class PartitionState {
   /** Epoch of the last fetched batch (KIP-320 truncation detection). */
   lastFetchedEpoch = -1
   paused = false
+  /**
+   * A rebalance listener callback for this partition (onPartitionsAssigned,
+   * onPartitionsRevoked, onPartitionsLost) is running: nothing is fetched or
+   * returned for it until the callback completes, so records never reach the
+   * application before it has set up (or torn down) its state, as with Java's
+   * consumer, where callbacks run inside poll.
+   */
+  inCallback = false
   /** A reset asked for by seekToBeginning/seekToEnd, applied lazily. */
   pendingReset: 'earliest' | 'latest' | undefined
   /** Prefetched data, oldest first. */

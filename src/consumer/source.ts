@@ -5,7 +5,8 @@
  *
  * Contract:
  * - A Source has at most one Fetch in flight. A partition is fetched when it
- *   has a position, is not paused, is not in backoff after an error, and
+ *   has a position, is not paused, has no rebalance listener callback running,
+ *   is not in backoff after an error, and
  *   holds less than `max.partition.fetch.bytes` of prefetched data; no fetch
  *   is sent while the consumer holds `fetch.max.bytes` or more of prefetched
  *   data overall. So prefetch memory stays within about `fetch.max.bytes`
@@ -126,7 +127,7 @@ export class Fetcher {
     let missingLeader = false
     const byNode = new Map<number, PartitionState[]>()
     for (const s of subscriptions.states()) {
-      if (s.paused || s.position === null || s.inFlight) continue
+      if (s.paused || s.inCallback || s.position === null || s.inFlight) continue
       if (s.bufferedBytes >= limit) continue
       if (s.retryAt > now) {
         nextRetry = Math.min(nextRetry, s.retryAt)

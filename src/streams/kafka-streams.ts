@@ -14,6 +14,12 @@
  *   consumers read committed data only.
  * - On assignment, stores are restored from their changelogs before the
  *   first record is processed; on revocation the tasks commit and close.
+ *   The rebalance callbacks may run in the background while the loop
+ *   processes a batch (a rebalance outlasting one poll): they and the loop's
+ *   processing and commits take turns (one at a time), records of a task
+ *   created after their poll returned are dropped (the new task's partition
+ *   starts again from the committed offset), and a callback that fails
+ *   stops the application (the consumer only logs what a listener throws).
  */
 import { randomUUID } from 'node:crypto'
 import { Admin } from '../admin/admin.js'
@@ -69,6 +75,13 @@ export class KafkaStreams {
   private stopping = false
   private loop: Promise<void> | undefined
   private nextCommit = 0
+  /** The loop's processing and commits, and the rebalance callbacks, run one at a time through this chain. */
+  private turn: Promise<void> = Promise.resolve()
+  /** Counts task creations; `born` says when the task of an input partition was created. */
+  private taskSerial = 0
+  private readonly born = new Map<string, number>()
+  /** The first error a rebalance callback met; the loop throws it. */
+  private callbackFailure: unknown
 
   constructor(readonly topology: Topology, config: StreamsConfigInput) {
     if (!topology || typeof topology.subTopologies !== 'function') throw new TopologyError('new KafkaStreams(topology, config): expected the topology of builder.build()')
@@ -189,36 +202,70 @@ export class KafkaStreams {
     const consumer = this.consumer!
     try {
       while (!this.stopping) {
-        let records
+        let records: Awaited<ReturnType<RawConsumer['poll']>>
         try {
           records = await consumer.poll(this.config['poll.ms'])
         } catch (e) {
+          this.throwCallbackFailure()
           if (e instanceof WakeupError && this.stopping) break
           throw e
         }
-        if (!records.isEmpty) {
-          if (this.eos && !this.inTransaction) {
-            this.producer!.beginTransaction()
-            this.inTransaction = true
-          }
-          for (const record of records) {
-            const key = tpKey(record)
-            const task = this.tasks.get(key)
-            if (!task) continue
-            const step = task.process(record)
-            if (step) await step
-            this.processed.set(key, { topic: record.topic, partition: record.partition, offset: record.offset + 1n })
-          }
-        }
-        this.collector!.check()
-        if (Date.now() >= this.nextCommit) await this.commit()
+        // Records of a partition come only once its onPartitionsAssigned finished, so a task created
+        // after this point (a rebalance running while this batch waits for its turn) did not exist
+        // when they were collected: they belong to the partition's previous assignment.
+        const polledAt = this.taskSerial
+        await this.exclusive(async () => {
+          this.throwCallbackFailure()
+          if (!records.isEmpty) await this.process(records, polledAt)
+          this.collector!.check()
+          if (Date.now() >= this.nextCommit) await this.commit()
+        })
       }
-      await this.commit()
+      await this.exclusive(async () => {
+        this.throwCallbackFailure()
+        await this.commit()
+      })
     } catch (e) {
       await this.abortQuietly()
       this.fail(e)
       await this.closeClients(5000)
     }
+  }
+
+  /** Runs each record through its task; records of a task created after their poll returned (`polledAt`) are dropped. */
+  private async process(records: Awaited<ReturnType<RawConsumer['poll']>>, polledAt: number): Promise<void> {
+    if (this.eos && !this.inTransaction) {
+      this.producer!.beginTransaction()
+      this.inTransaction = true
+    }
+    for (const record of records) {
+      const key = tpKey(record)
+      const task = this.tasks.get(key)
+      if (!task || this.born.get(key)! > polledAt) continue
+      const step = task.process(record)
+      if (step) await step
+      this.processed.set(key, { topic: record.topic, partition: record.partition, offset: record.offset + 1n })
+    }
+  }
+
+  /** Runs `fn` when nothing else holds the turn (the loop's batch and commit, or a rebalance callback). */
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const run = this.turn.then(fn)
+    this.turn = run.catch(() => undefined)
+    return run
+  }
+
+  /** A rebalance callback's body: runs in turn; an error is kept for the loop to throw. */
+  private callback(what: string, fn: () => Promise<void>): Promise<void> {
+    return this.exclusive(fn).catch((e: unknown) => {
+      this.log.error(`${what} failed; the application stops`, { error: (e as Error)?.message })
+      this.callbackFailure ??= e
+      this.consumer?.wakeup()
+    })
+  }
+
+  private throwCallbackFailure(): void {
+    if (this.callbackFailure !== undefined) throw this.callbackFailure
   }
 
   /** Commits what was processed: flush then offsets (at_least_once), or the transaction (exactly_once_v2). */
@@ -238,25 +285,36 @@ export class KafkaStreams {
     this.processed.clear()
   }
 
-  private async revoked(tps: TopicPartition[]): Promise<void> {
-    if (this.currentState === 'RUNNING') this.setState('REBALANCING')
-    if (this.currentState === 'ERROR' || this.currentState === 'PENDING_ERROR') return
-    await this.commit()
-    this.dropTasks(tps)
+  private revoked(tps: TopicPartition[]): Promise<void> {
+    return this.callback('committing on revocation', async () => {
+      if (this.currentState === 'RUNNING') this.setState('REBALANCING')
+      if (this.currentState === 'ERROR' || this.currentState === 'PENDING_ERROR' || this.callbackFailure !== undefined) return
+      await this.commit()
+      this.dropTasks(tps)
+    })
   }
 
-  private async lost(tps: TopicPartition[]): Promise<void> {
-    if (this.currentState === 'RUNNING') this.setState('REBALANCING')
-    await this.abortQuietly()
-    for (const tp of tps) this.processed.delete(tpKey(tp))
-    this.dropTasks(tps)
+  private lost(tps: TopicPartition[]): Promise<void> {
+    return this.callback('closing lost tasks', async () => {
+      if (this.currentState === 'RUNNING') this.setState('REBALANCING')
+      await this.abortQuietly()
+      for (const tp of tps) this.processed.delete(tpKey(tp))
+      this.dropTasks(tps)
+    })
   }
 
-  private async assigned(tps: TopicPartition[]): Promise<void> {
+  private assigned(tps: TopicPartition[]): Promise<void> {
+    return this.callback('restoring the assigned tasks', () => this.createTasks(tps))
+  }
+
+  /** Creates the tasks of newly assigned partitions and restores their stores. */
+  private async createTasks(tps: TopicPartition[]): Promise<void> {
+    if (this.callbackFailure !== undefined) return
     const targets: RestoreTarget[] = []
     for (const tp of tps) {
       const key = tpKey(tp)
       if (this.tasks.has(key)) continue
+      this.born.set(key, ++this.taskSerial)
       const sub = this.subOfTopic.get(tp.topic)
       if (!sub) continue
       const task = new StreamTask(`${sub.id}_${tp.partition}`, sub, tp.partition, {
@@ -281,7 +339,10 @@ export class KafkaStreams {
   }
 
   private dropTasks(tps: TopicPartition[]): void {
-    for (const tp of tps) this.tasks.delete(tpKey(tp))
+    for (const tp of tps) {
+      this.tasks.delete(tpKey(tp))
+      this.born.delete(tpKey(tp))
+    }
   }
 
   private topicName(ref: TopicRef): string {

@@ -36,18 +36,24 @@ export async function restoreStores(
   consumer.assign(pending)
   consumer.seekToBeginning(pending)
   let applied = 0
+  const counts = new Map<string, { first: bigint; last: bigint; n: number }>()
   let left = pending
   const started = Date.now()
   while (left.length > 0 && !stopped()) {
     const records = await consumer.poll(200)
     for (const r of records) {
       byTp.get(key(r))!.store.restore(r.key, r.value)
+      const c = counts.get(key(r)) ?? { first: r.offset, last: r.offset, n: 0 }
+      c.last = r.offset
+      c.n++
+      counts.set(key(r), c)
       applied++
     }
     const positions = await Promise.all(left.map(async (tp) => [tp, await consumer.position(tp)] as const))
     left = positions.filter(([tp, position]) => position < ends.get(key(tp))!).map(([tp]) => tp)
   }
   consumer.assign([])
+  for (const tp of pending) log.info('restored partition', { tp: key(tp), end: String(ends.get(key(tp))), n: counts.get(key(tp))?.n, first: String(counts.get(key(tp))?.first), last: String(counts.get(key(tp))?.last) })
   log.info('state stores restored', { partitions: pending.length, records: applied, ms: Date.now() - started })
   return applied
 }

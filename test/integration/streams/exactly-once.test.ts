@@ -5,34 +5,15 @@
 // many.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { Admin, Producer, serializers } from '../../../src/index.js'
+import { appendFileSync } from 'node:fs'
+import { Admin } from '../../../src/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
+import { closeApp, committed, expectedTotals, startApp, writeInput, type Total } from './app-process.js'
 import { cleanUp, createTopics, readAll } from './helpers.js'
 
 const RECORDS = 100_000
 const KEYS = 20
 const KILL_AT = [0.2, 0.45, 0.7].map((f) => f * RECORDS)
-
-interface Total { n: number; sum: number }
-
-function start(args: string[]): { child: ChildProcess; exited: Promise<number | null>; err: () => string; out: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/streams/fixtures/aggregate-app.ts', ...args], {
-    env: { ...process.env, KAFKA_BOOTSTRAP: bootstrapServers() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let err = ''
-  child.stderr!.on('data', (d: Buffer) => (err += d))
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d))
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-  return { child, exited, err: () => err, out: () => out }
-}
-
-async function committed(admin: Admin, group: string): Promise<number> {
-  const offsets = await admin.listConsumerGroupOffsets(group).catch(() => [])
-  return Number(offsets.reduce((n, o) => n + (o.offset > 0n ? o.offset : 0n), 0n))
-}
 
 async function run(guarantee: 'at_least_once' | 'exactly_once_v2'): Promise<{ totals: Map<string, Total>; kills: number }> {
   const app = uniqueName(`streams-kill-${guarantee}`)
@@ -41,20 +22,11 @@ async function run(guarantee: 'at_least_once' | 'exactly_once_v2'): Promise<{ to
   const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
   try {
     // The input arrives while the application runs (2,000 records every 300 ms), so every kill lands mid-stream.
-    const producer = new Producer({ 'bootstrap.servers': bootstrapServers(), 'key.serializer': serializers.string, 'value.serializer': serializers.string, 'linger.ms': 20 })
-    const writing = (async () => {
-      for (let i = 0; i < RECORDS; ) {
-        const sends: Promise<unknown>[] = []
-        for (const end = i + 2000; i < end; i++) sends.push(producer.send({ topic: input, key: `k${i % KEYS}`, value: String(i) }))
-        await Promise.all(sends)
-        await new Promise((r) => setTimeout(r, 300))
-      }
-      await producer.close()
-    })()
+    const writing = writeInput(input, RECORDS, KEYS)
 
     let kills = 0
     for (;;) {
-      const app_ = start([app, input, output, guarantee])
+      const app_ = startApp([app, input, output, guarantee])
       const target = KILL_AT[kills]
       const deadline = Date.now() + 240_000
       let done = false
@@ -70,10 +42,7 @@ async function run(guarantee: 'at_least_once' | 'exactly_once_v2'): Promise<{ to
         assert.equal(app_.child.exitCode, null, `the application exited: ${app_.err()}`)
       }
       if (done) {
-        // its SIGTERM handler is installed once it runs
-        while (!app_.out().includes('running')) await new Promise((r) => setTimeout(r, 100))
-        app_.child.kill('SIGTERM')
-        assert.equal(await app_.exited, 0, `the application did not close cleanly: ${app_.err()}`)
+        assert.equal(await closeApp(app_), 0, `the application did not close cleanly: ${app_.err()}`)
         break
       }
       app_.child.kill('SIGKILL')
@@ -87,30 +56,24 @@ async function run(guarantee: 'at_least_once' | 'exactly_once_v2'): Promise<{ to
     return { totals, kills }
   } finally {
     await admin.close()
-    await cleanUp([input, output], app)
+    if (process.env.STREAMS_KILL_LOGS) appendFileSync(`${process.env.STREAMS_KILL_LOGS}/${guarantee}.log`, `=== topics ${app} ${input} ${output}\n`)
+    else await cleanUp([input, output], app)
   }
 }
 
-function expected(): Map<string, Total> {
-  const out = new Map<string, Total>()
-  for (let i = 0; i < RECORDS; i++) {
-    const t = out.get(`k${i % KEYS}`) ?? { n: 0, sum: 0 }
-    out.set(`k${i % KEYS}`, { n: t.n + 1, sum: t.sum + i })
-  }
-  return out
-}
-
-// A visible todo: since restoration reads changelogs to the log end, one of
-// two runs was exact; in the other the keys of one partition lacked 125
-// records each (input offsets committed without their state changes). Not
-// found yet (docs/streams.md says so).
-test('exactly_once_v2: 100,000 records, the process SIGKILLed 3 times, the table is exact', { timeout: 900_000, todo: 'one partition sometimes loses ~125 records per key after a kill' }, async () => {
+// Two causes of the losses this test once showed (a partition's keys short
+// by a batch, or counted from zero again): polls returned records of a
+// partition while its onPartitionsAssigned was still restoring the stores
+// (the rebalance went on in the background), and the runtime then dropped
+// a first batch it took for stale. STREAMS_KILL_LOGS=<dir> writes the
+// applications' logs there and keeps the topics for a look afterwards.
+test('exactly_once_v2: 100,000 records, the process SIGKILLed 3 times, the table is exact', { timeout: 900_000 }, async () => {
   const { totals, kills } = await run('exactly_once_v2')
   assert.equal(kills, 3)
-  assert.deepEqual(Object.fromEntries([...totals].sort()), Object.fromEntries([...expected()].sort()))
+  assert.deepEqual(Object.fromEntries([...totals].sort()), expectedTotals(RECORDS, KEYS))
 })
 
-test('at_least_once: the same run, duplicates counted', { timeout: 900_000, todo: 'one CI run counted 64,000 of 100,000 records (nothing lost in 3 earlier runs): not explained yet' }, async () => {
+test('at_least_once: the same run, duplicates counted', { timeout: 900_000 }, async () => {
   const { totals, kills } = await run('at_least_once')
   assert.equal(kills, 3)
   const counted = [...totals.values()].reduce((n, t) => n + t.n, 0)
