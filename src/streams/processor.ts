@@ -35,6 +35,8 @@ export interface TaskContext {
   send(topic: string, record: StreamRecord<unknown, unknown>, keySerde: Serde<unknown>, valueSerde: Serde<unknown>, partition?: number): void
   /** The real name of a topic reference. */
   topicName(ref: TopicRef): string
+  /** Counts the record being processed as dropped (Kafka Streams' dropped-records metric) and logs `reason`. */
+  recordDropped?(reason: string, details?: Record<string, unknown>): void
 }
 
 /** One node of the graph. */
