@@ -282,9 +282,9 @@ export class KafkaStreams {
         applicationId: this.config['application.id'],
         collector: this.collector!,
         log: this.log,
+        dropped: (taskId) => this.streamsMetrics.droppedRecord(taskId),
         skipUnreadable: this.config['default.deserialization.exception.handler'] === 'logAndContinue',
         topicName: (ref) => this.topicName(ref),
-        dropped: (taskId) => this.streamsMetrics.droppedRecord(taskId),
       })
       // Tasks of one sub-topology and partition share stores: the first source partition's task holds them.
       const sibling = [...this.tasks.values()].find((t) => t.id === task.id)

@@ -18,23 +18,23 @@ export interface TaskEnvironment {
   applicationId: string
   collector: RecordCollector
   log: Log
+  /** Counts a dropped record (the task's dropped-records metric). */
+  dropped?(taskId: string): void
   /** true: skip records the source serdes cannot read (logAndContinue). */
   skipUnreadable: boolean
   topicName(ref: TopicRef): string
-  /** Counts a dropped record (the task's dropped-records metric). */
-  dropped?(taskId: string): void
 }
 
 export class StreamTask implements TaskContext {
   readonly stores = new Map<string, StateStore>()
+  /** Records dropped by a processor (late for their window, or without key or value): Kafka Streams' dropped-records. */
+  droppedRecords = 0
   private readonly sources = new Map<string, SourceNode>()
   topic = ''
   offset = -1n
   private timestamp = 0
   /** Records skipped because they could not be deserialized. */
   skipped = 0
-  /** Records dropped by a processor (late for their window, or without key or value): Kafka Streams' dropped-records. */
-  droppedRecords = 0
 
   constructor(
     readonly id: string,
