@@ -18,7 +18,7 @@ import { KTable } from './ktable.js'
 import { FnNode, type Node, type StreamRecord, type TaskContext } from './processor.js'
 import { Serdes, type Serde } from './serde.js'
 import { InMemorySessionStore } from './session-store.js'
-import type { StoreDefinition } from './store.js'
+import type { ChangeLogger, StateStore, StoreDefinition } from './store.js'
 import { InMemoryWindowStore } from './window-store.js'
 import { WindowedSerdes, type SessionWindows, type TimeWindows, type Window, type Windowed } from './windows.js'
 
@@ -76,6 +76,38 @@ function dropExpired(ctx: TaskContext, timestamp: number, window: Window, closeT
   ctx.recordDropped?.('Skipping record for expired window', { timestamp, window: `[${window.start},${window.end})`, expiration: closeTime, streamTime })
 }
 
+/** The store a windowed aggregation writes, with the stream time of its task's processor. */
+interface WindowedStateStore {
+  streamTime: number
+}
+
+/**
+ * Adds the store and the aggregation node: records without key or value are
+ * dropped, the stream time advanced, then `step(record, store, closeTime)`
+ * does the kind's work.
+ */
+function addWindowedNode<K, V, S extends WindowedStateStore>(
+  src: GroupedSource<K, V>,
+  prefix: string,
+  p: Plan<K, unknown>,
+  kind: 'window' | 'session',
+  graceMs: number,
+  create: (def: StoreDefinition, changelog: string, logger: ChangeLogger | undefined) => S & StateStore,
+  step: (r: StreamRecord<K, V>, ctx: TaskContext, self: Node, store: S, closeTime: number) => void,
+): Node {
+  const { graph } = src.stream
+  const def: StoreDefinition = { name: p.storeName, keySerde: p.keySerde as Serde<unknown>, valueSerde: p.valueSerde as Serde<unknown>, logged: true, kind, changelogConfigs: windowedChangelogConfigs(p.retentionMs) }
+  def.create = (changelog, logger) => create(def, changelog, logger)
+  graph.addStore(def)
+  const parent = src.parent(src.grouped.name ?? p.storeName, p.keySerde)
+  return graph.add(new FnNode(graph.name(prefix), (r, ctx, self) => {
+    if (droppedForNull(r, ctx, self)) return
+    const store = ctx.store(p.storeName) as unknown as S
+    store.streamTime = Math.max(store.streamTime, r.timestamp)
+    step(r as StreamRecord<K, V>, ctx, self, store, store.streamTime - graceMs)
+  }, [p.storeName]), parent)
+}
+
 /** A grouped stream cut into fixed-size (tumbling or hopping) time windows. */
 export class TimeWindowedKStream<K, V> {
   /** @internal */
@@ -98,19 +130,12 @@ export class TimeWindowedKStream<K, V> {
   }
 
   private aggregateWith<VA>(prefix: string, initializer: (() => VA) | undefined, step: Step<K, V, VA>, materialized: WindowedMaterialized<K, VA>): KTable<Windowed<K>, VA> {
-    const { graph } = this.src.stream
     const windows = this.windows
     const p = plan(this.src, prefix, windows.retentionMs(), materialized)
-    const def: StoreDefinition = { name: p.storeName, keySerde: p.keySerde as Serde<unknown>, valueSerde: p.valueSerde as Serde<unknown>, logged: true, kind: 'window', changelogConfigs: windowedChangelogConfigs(p.retentionMs) }
-    def.create = (changelog, logger) => new InMemoryWindowStore(def, changelog, logger, { retentionMs: p.retentionMs, windowSizeMs: windows.sizeMs })
-    graph.addStore(def)
-    const parent = this.src.parent(this.src.grouped.name ?? p.storeName, p.keySerde)
-    const node = graph.add(new FnNode(graph.name(prefix), (r, ctx, self) => {
-      if (droppedForNull(r, ctx, self)) return
-      const store = ctx.store(p.storeName) as unknown as InMemoryWindowStore<K, VA>
-      store.streamTime = Math.max(store.streamTime, r.timestamp)
-      const closeTime = store.streamTime - windows.graceMs
-      const key = r.key as K
+    const create = (def: StoreDefinition, changelog: string, logger: ChangeLogger | undefined) =>
+      new InMemoryWindowStore<K, VA>(def as StoreDefinition<K, VA>, changelog, logger, { retentionMs: p.retentionMs, windowSizeMs: windows.sizeMs })
+    const node = addWindowedNode(this.src, prefix, p, 'window', windows.graceMs, create, (r, ctx, self, store, closeTime) => {
+      const key = r.key
       for (const window of windows.windowsFor(r.timestamp)) {
         if (window.end <= closeTime) {
           dropExpired(ctx, r.timestamp, window, closeTime, store.streamTime)
@@ -118,12 +143,12 @@ export class TimeWindowedKStream<K, V> {
         }
         const old = store.fetch(key, window.start)
         const first = old === undefined
-        const next = step(key, r.value as V, first ? (initializer ? initializer() : (undefined as VA)) : old, first && !initializer)
+        const next = step(key, r.value, first ? (initializer ? initializer() : (undefined as VA)) : old, first && !initializer)
         store.put(key, next, window.start)
         ctx.forward(self, { ...r, key: { key, window }, value: next })
       }
-    }, [p.storeName]), parent)
-    return new KTable<Windowed<K>, VA>(graph, node, p.storeName, { key: WindowedSerdes.timeWindowed(p.keySerde, windows.sizeMs), value: p.valueSerde })
+    })
+    return new KTable<Windowed<K>, VA>(this.src.stream.graph, node, p.storeName, { key: WindowedSerdes.timeWindowed(p.keySerde, windows.sizeMs), value: p.valueSerde })
   }
 }
 
@@ -164,20 +189,12 @@ export class SessionWindowedKStream<K, V> {
     merger: (key: K, a: VA, b: VA) => VA,
     materialized: WindowedMaterialized<K, VA>,
   ): KTable<Windowed<K>, VA> {
-    const { graph } = this.src.stream
     const windows = this.windows
     const p = plan(this.src, prefix, windows.retentionMs(), materialized)
-    const def: StoreDefinition = { name: p.storeName, keySerde: p.keySerde as Serde<unknown>, valueSerde: p.valueSerde as Serde<unknown>, logged: true, kind: 'session', changelogConfigs: windowedChangelogConfigs(p.retentionMs) }
-    def.create = (changelog, logger) => new InMemorySessionStore(def, changelog, logger, p.retentionMs)
-    graph.addStore(def)
-    const parent = this.src.parent(this.src.grouped.name ?? p.storeName, p.keySerde)
     const gap = windows.inactivityGapMs
-    const node = graph.add(new FnNode(graph.name(prefix), (r, ctx, self) => {
-      if (droppedForNull(r, ctx, self)) return
-      const store = ctx.store(p.storeName) as unknown as InMemorySessionStore<K, VA>
-      store.streamTime = Math.max(store.streamTime, r.timestamp)
-      const closeTime = store.streamTime - windows.graceMs
-      const key = r.key as K
+    const create = (def: StoreDefinition, changelog: string, logger: ChangeLogger | undefined) => new InMemorySessionStore<K, VA>(def as StoreDefinition<K, VA>, changelog, logger, p.retentionMs)
+    const node = addWindowedNode(this.src, prefix, p, 'session', windows.graceMs, create, (r, ctx, self, store, closeTime) => {
+      const key = r.key
       const ts = r.timestamp
       // The record's own session [ts, ts], merged with every session it is within the gap of.
       let merged: Window = { start: ts, end: ts }
@@ -200,11 +217,11 @@ export class SessionWindowedKStream<K, V> {
           ctx.forward(self, { ...r, key: session, value: null })
         }
       }
-      const next = step(key, r.value as V, agg, first)
+      const next = step(key, r.value, agg, first)
       const windowed: Windowed<K> = { key, window: merged }
       store.put(windowed, next)
       ctx.forward(self, { ...r, key: windowed, value: next })
-    }, [p.storeName]), parent)
-    return new KTable<Windowed<K>, VA>(graph, node, p.storeName, { key: WindowedSerdes.sessionWindowed(p.keySerde), value: p.valueSerde })
+    })
+    return new KTable<Windowed<K>, VA>(this.src.stream.graph, node, p.storeName, { key: WindowedSerdes.sessionWindowed(p.keySerde), value: p.valueSerde })
   }
 }

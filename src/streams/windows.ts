@@ -1,7 +1,7 @@
 /**
- * Window definitions (Kafka Streams' TimeWindows, SessionWindows,
- * JoinWindows) and the `Windowed<K>` key of a windowed table, with the
- * serdes Kafka Streams writes windowed keys with.
+ * Window definitions (Kafka Streams' TimeWindows and SessionWindows) and
+ * the `Windowed<K>` key of a windowed table, with the serdes Kafka Streams
+ * writes windowed keys with.
  *
  * Times are milliseconds of event time (the records' timestamps). A window
  * is `[start, end)`; a record whose window ends at or before the stream time
@@ -88,40 +88,6 @@ export class SessionWindows {
   /** gap + grace (Kafka Streams' default retention of session stores). */
   retentionMs(): number {
     return this.inactivityGapMs + this.graceMs
-  }
-}
-
-/**
- * The windows of a KStream–KStream join: two records join when their
- * timestamps differ by at most `beforeMs` (the other side earlier) /
- * `afterMs` (the other side later); `ofTimeDifferenceAndGrace(d, g)` is
- * symmetric.
- */
-export class JoinWindows {
-  private constructor(readonly beforeMs: number, readonly afterMs: number, readonly graceMs: number) {}
-
-  static ofTimeDifferenceAndGrace(differenceMs: number, graceMs: number): JoinWindows {
-    const d = checkMs('JoinWindows.ofTimeDifferenceAndGrace(difference)', differenceMs, 0)
-    return new JoinWindows(d, d, checkMs('JoinWindows.ofTimeDifferenceAndGrace(grace)', graceMs, 0))
-  }
-
-  static ofTimeDifferenceWithNoGrace(differenceMs: number): JoinWindows {
-    return JoinWindows.ofTimeDifferenceAndGrace(differenceMs, 0)
-  }
-
-  /** Records of the other stream may be up to `beforeMs` earlier. */
-  before(beforeMs: number): JoinWindows {
-    return new JoinWindows(checkMs('JoinWindows.before()', beforeMs, 0), this.afterMs, this.graceMs)
-  }
-
-  /** Records of the other stream may be up to `afterMs` later. */
-  after(afterMs: number): JoinWindows {
-    return new JoinWindows(this.beforeMs, checkMs('JoinWindows.after()', afterMs, 0), this.graceMs)
-  }
-
-  /** before + after + grace: how long each side's store keeps a record. */
-  retentionMs(): number {
-    return this.beforeMs + this.afterMs + this.graceMs
   }
 }
 

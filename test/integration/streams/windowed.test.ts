@@ -84,9 +84,12 @@ test('tumbling count: out-of-order records within the grace period count, beyond
     }
 
     // The next instance restores the windows and the stream time (26000): a record for [0,10s) is still late.
-    await produceStrings(input, [['a', 'x', T + 1_000], ['a', 'x', T + 27_000], ['b', 'x', T + 22_000]])
+    // The records go in once the store is restored (state RUNNING): on this branch's runtime a poll may hand over
+    // records of a partition whose onPartitionsAssigned (the restoration) is still running.
     streams = new KafkaStreams(topology(), config(app))
     await streams.start()
+    await waitFor('the second instance running (its store restored)', () => streams.state === 'RUNNING')
+    await produceStrings(input, [['a', 'x', T + 1_000], ['a', 'x', T + 27_000], ['b', 'x', T + 22_000]])
     const more = await readAll<string, number>(output, { key: 'string', value: 'long', done: (rs) => rs.length >= 9 })
     assert.deepEqual(more.slice(7).map((r) => [r.key, r.value]), [['a@20000-30000', 2], ['b@20000-30000', 2]], 'counted on from the restored windows; the late record dropped')
     await waitFor('the late record dropped after the restart', () => dropped(streams) === 1)
