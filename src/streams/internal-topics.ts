@@ -37,7 +37,7 @@ export async function ensureTopics(admin: Admin, topology: Topology, options: In
   for (const sub of topology.subTopologies()) {
     const partitions = Math.max(...sub.sources.map((s) => (s.topic.internal ? widest : counts.get(s.topic.name)!)))
     for (const store of sub.stores.filter((s) => s.logged)) {
-      wanted.push({ topic: changelogTopic(app, store.name), numPartitions: partitions, configs: { 'cleanup.policy': 'compact' } })
+      wanted.push({ topic: changelogTopic(app, store.name), numPartitions: partitions, configs: { 'cleanup.policy': 'compact', ...store.changelogConfigs } })
     }
   }
   const toCreate = wanted.filter((w) => !existing.has(w.topic))

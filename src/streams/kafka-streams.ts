@@ -36,7 +36,10 @@ import { StreamsError, TopologyError } from './errors.js'
 import { ensureTopics, repartitionTopic } from './internal-topics.js'
 import type { TopicRef } from './processor.js'
 import { restoreStores, type RestoreTarget } from './restore.js'
-import { changelogTopic, CompositeReadOnlyStore, type ReadOnlyKeyValueStore } from './store.js'
+import { StreamsMetrics } from './metrics.js'
+import { QueryableStoreTypes, type QueryableStoreType } from './queryable.js'
+import { changelogTopic, type ReadOnlyKeyValueStore } from './store.js'
+import type { ClientMetrics } from '../metrics/index.js'
 import { StreamTask } from './task.js'
 import type { SubTopology, Topology } from './topology.js'
 
@@ -82,6 +85,7 @@ export class KafkaStreams {
   private readonly born = new Map<string, number>()
   /** The first error a rebalance callback met; the loop throws it. */
   private callbackFailure: unknown
+  private readonly streamsMetrics: StreamsMetrics
 
   constructor(readonly topology: Topology, config: StreamsConfigInput) {
     if (!topology || typeof topology.subTopologies !== 'function') throw new TopologyError('new KafkaStreams(topology, config): expected the topology of builder.build()')
@@ -122,6 +126,12 @@ export class KafkaStreams {
       admin: { ...common, 'client.id': `${String(common['client.id'] ?? appId)}-admin`, ...prefixed['admin.'] },
     }
     for (const sub of topology.subTopologies()) for (const s of sub.sources) this.subOfTopic.set(this.topicName(s.topic), sub)
+    this.streamsMetrics = new StreamsMetrics({ windowMs: this.config['metrics.sample.window.ms'], samples: this.config['metrics.num.samples'] }, `${String(common['client.id'] ?? appId)}-StreamThread-1`)
+  }
+
+  /** Kafka Streams' task metrics (`dropped-records-total` / `-rate`, per `task-id`). */
+  metrics(): ClientMetrics {
+    return this.streamsMetrics.view()
   }
 
   /** The current state. */
@@ -171,14 +181,23 @@ export class KafkaStreams {
     this.loop = this.run()
   }
 
-  /** The local partitions of a state store (interactive queries); throws for an unknown store. */
-  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    if (!this.topology.stores.has(name)) {
+  /**
+   * The local partitions of a state store (interactive queries): a key-value
+   * store, or with `QueryableStoreTypes.windowStore()` / `sessionStore()` a
+   * windowed one; throws for an unknown store or a store of another kind.
+   */
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V>
+  store<S>(name: string, type: QueryableStoreType<S>): S
+  store(name: string, type: QueryableStoreType<unknown> = QueryableStoreTypes.keyValueStore()): unknown {
+    const def = this.topology.stores.get(name)
+    if (!def) {
       throw new TopologyError(`store("${name}"): no such state store; the topology has ${[...this.topology.stores.keys()].map((n) => `"${n}"`).join(', ') || 'none'}`)
     }
-    return new CompositeReadOnlyStore<K, V>(() => [...this.tasks.values()].flatMap((t) => {
+    const kind = def.kind ?? 'keyValue'
+    if (kind !== type.kind) throw new TopologyError(`store("${name}"): it is a ${kind} store; pass QueryableStoreTypes.${kind}Store() to query it`)
+    return type.view(() => [...this.tasks.values()].flatMap((t) => {
       const s = t.stores.get(name)
-      return s ? [s as unknown as ReadOnlyKeyValueStore<K, V>] : []
+      return s ? [s] : []
     }))
   }
 
@@ -321,6 +340,7 @@ export class KafkaStreams {
         applicationId: this.config['application.id'],
         collector: this.collector!,
         log: this.log,
+        dropped: (taskId) => this.streamsMetrics.droppedRecord(taskId),
         skipUnreadable: this.config['default.deserialization.exception.handler'] === 'logAndContinue',
         topicName: (ref) => this.topicName(ref),
       })

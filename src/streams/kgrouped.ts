@@ -10,6 +10,8 @@ import type { KStream } from './kstream.js'
 import { KTable } from './ktable.js'
 import { FnNode, SinkNode, SourceNode, type Node } from './processor.js'
 import { Serdes, type Serde } from './serde.js'
+import { SessionWindowedKStream, TimeWindowedKStream } from './windowed-kgrouped.js'
+import { SessionWindows, TimeWindows } from './windows.js'
 
 /** Serdes and name of a grouping (Kafka Streams' `Grouped`); the name names the repartition topic. */
 export interface Grouped<K, V> {
@@ -36,6 +38,16 @@ export class KGroupedStream<K, V> {
   /** Folds the values of each key into an aggregate that starts as `initializer()`. */
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<K, VA> {
     return this.aggregateWith<VA>('KSTREAM-AGGREGATE', initializer, (k, v, agg) => aggregator(k, v, agg), materialized)
+  }
+
+  /** Cuts each key's records into time windows (tumbling or hopping) or sessions, for a windowed aggregation. */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>
+  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    const src = { stream: this.stream, grouped: this.grouped, parent: (name: string, keySerde: Serde<K>) => (this.stream.keyChanged ? this.repartition(name, keySerde) : this.stream.node) }
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream(src, windows)
+    if (windows instanceof TimeWindows) return new TimeWindowedKStream(src, windows)
+    throw new TopologyError('windowedBy(): expected TimeWindows or SessionWindows')
   }
 
   private aggregateWith<VA>(

@@ -30,6 +30,8 @@ export interface TaskContext {
   readonly partition: number
   readonly offset: bigint
   forward(from: Node, record: StreamRecord<unknown, unknown>): void
+  /** Counts the record being processed as dropped (Kafka Streams' dropped-records metric) and logs `reason`. */
+  recordDropped?(reason: string, details?: Record<string, unknown>): void
   store<K, V>(name: string): KeyValueStore<K, V>
   /** Hands a record to the producer (serialized with `keySerde`/`valueSerde`). */
   send(topic: string, record: StreamRecord<unknown, unknown>, keySerde: Serde<unknown>, valueSerde: Serde<unknown>, partition?: number): void

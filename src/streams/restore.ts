@@ -11,11 +11,11 @@
 import type { Consumer } from '../consumer/consumer.js'
 import type { Log } from '../logger.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
-import type { InMemoryKeyValueStore } from './store.js'
+import type { StateStore } from './store.js'
 
 export interface RestoreTarget {
   tp: TopicPartition
-  store: InMemoryKeyValueStore<unknown, unknown>
+  store: StateStore
 }
 
 /** Reads each target's changelog partition into its store; resolves with the number of records applied. */
@@ -42,7 +42,7 @@ export async function restoreStores(
   while (left.length > 0 && !stopped()) {
     const records = await consumer.poll(200)
     for (const r of records) {
-      byTp.get(key(r))!.store.restore(r.key, r.value)
+      byTp.get(key(r))!.store.restore(r.key, r.value, r.timestamp)
       const c = counts.get(key(r)) ?? { first: r.offset, last: r.offset, n: 0 }
       c.last = r.offset
       c.n++

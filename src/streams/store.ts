@@ -20,12 +20,24 @@ export interface KeyValueStore<K, V> extends ReadOnlyKeyValueStore<K, V> {
   delete(key: K): V | undefined
 }
 
+/** What every store of a task is: named, and rebuilt from its changelog records (`timestamp`: the record's). */
+export interface StateStore {
+  readonly name: string
+  restore(key: Buffer | null, value: Buffer | null, timestamp?: number): void
+}
+
 /** What a store is: its name, its serdes and whether it is logged to a changelog topic. */
 export interface StoreDefinition<K = unknown, V = unknown> {
   name: string
   keySerde: Serde<K>
   valueSerde: Serde<V>
   logged: boolean
+  /** What interactive queries see (default 'keyValue'). */
+  kind?: 'keyValue' | 'window' | 'session'
+  /** Makes the task's store (default: an {@link InMemoryKeyValueStore}). */
+  create?: (changelog: string, logger: ChangeLogger | undefined) => StateStore
+  /** Topic configs of the changelog beyond `cleanup.policy=compact` (window stores: compact,delete and a retention). */
+  changelogConfigs?: Record<string, string>
 }
 
 /** The changelog topic of a store: `<application.id>-<store>-changelog`, as in Kafka Streams. */
@@ -36,7 +48,7 @@ export function changelogTopic(applicationId: string, store: string): string {
 /** Writes one change (value null: deleted) of a store to its changelog. */
 export type ChangeLogger = (key: Buffer | null, value: Buffer | null) => void
 
-export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
+export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, StateStore {
   /** Serialized key (as a binary string) → the entry. */
   private readonly entries = new Map<string, [K, V]>()
 

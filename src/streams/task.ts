@@ -10,7 +10,7 @@ import type { RecordCollector } from './collector.js'
 import { StreamsError, TopologyError } from './errors.js'
 import type { Node, SourceNode, StreamRecord, TaskContext, TopicRef } from './processor.js'
 import type { Serde } from './serde.js'
-import { changelogTopic, InMemoryKeyValueStore, type KeyValueStore } from './store.js'
+import { changelogTopic, InMemoryKeyValueStore, type KeyValueStore, type StateStore } from './store.js'
 import type { SubTopology } from './topology.js'
 
 /** What a task needs from the application running it. */
@@ -18,13 +18,17 @@ export interface TaskEnvironment {
   applicationId: string
   collector: RecordCollector
   log: Log
+  /** Counts a dropped record (the task's dropped-records metric). */
+  dropped?(taskId: string): void
   /** true: skip records the source serdes cannot read (logAndContinue). */
   skipUnreadable: boolean
   topicName(ref: TopicRef): string
 }
 
 export class StreamTask implements TaskContext {
-  readonly stores = new Map<string, InMemoryKeyValueStore<unknown, unknown>>()
+  readonly stores = new Map<string, StateStore>()
+  /** Records dropped by a processor (late for their window, or without key or value): Kafka Streams' dropped-records. */
+  droppedRecords = 0
   private readonly sources = new Map<string, SourceNode>()
   topic = ''
   offset = -1n
@@ -42,7 +46,7 @@ export class StreamTask implements TaskContext {
     for (const def of sub.stores) {
       const changelog = changelogTopic(env.applicationId, def.name)
       const logger = def.logged ? (key: Buffer | null, value: Buffer | null) => env.collector.sendBytes(changelog, partition, key, value, this.timestamp) : undefined
-      this.stores.set(def.name, new InMemoryKeyValueStore(def, changelog, logger))
+      this.stores.set(def.name, def.create ? def.create(changelog, logger) : new InMemoryKeyValueStore(def, changelog, logger))
     }
   }
 
@@ -111,6 +115,12 @@ export class StreamTask implements TaskContext {
 
   topicName(ref: TopicRef): string {
     return this.env.topicName(ref)
+  }
+
+  recordDropped(reason: string, details: Record<string, unknown> = {}): void {
+    this.droppedRecords++
+    this.env.dropped?.(this.id)
+    this.env.log.warn(reason, { task: this.id, topic: this.topic, partition: this.partition, offset: this.offset, ...details })
   }
 }
 
