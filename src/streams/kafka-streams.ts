@@ -191,7 +191,7 @@ export class KafkaStreams {
       while (!this.stopping) {
         let records
         try {
-          records = await consumer.poll(this.config['poll.ms'])
+          records = await consumer.poll(this.pollTimeout())
         } catch (e) {
           if (e instanceof WakeupError && this.stopping) break
           throw e
@@ -210,6 +210,7 @@ export class KafkaStreams {
             this.processed.set(key, { topic: record.topic, partition: record.partition, offset: record.offset + 1n })
           }
         }
+        this.punctuateWallClock()
         this.collector!.check()
         if (Date.now() >= this.nextCommit) await this.commit()
       }
@@ -218,6 +219,31 @@ export class KafkaStreams {
       await this.abortQuietly()
       this.fail(e)
       await this.closeClients(5000)
+    }
+  }
+
+  /** How long a poll may wait: `poll.ms`, shorter when a wall-clock punctuation is due sooner. */
+  private pollTimeout(): number {
+    let wait = this.config['poll.ms']
+    const now = Date.now()
+    for (const task of new Set(this.tasks.values())) {
+      const due = task.nextWallClockPunctuation()
+      if (due !== undefined) wait = Math.min(wait, Math.max(0, due - now))
+    }
+    return wait
+  }
+
+  /** Runs the wall-clock punctuations that are due (under exactly_once_v2 inside the open transaction). */
+  private punctuateWallClock(): void {
+    const now = Date.now()
+    for (const task of new Set(this.tasks.values())) {
+      const due = task.nextWallClockPunctuation()
+      if (due === undefined || due > now) continue
+      if (this.eos && !this.inTransaction) {
+        this.producer!.beginTransaction()
+        this.inTransaction = true
+      }
+      task.punctuateWallClock(now)
     }
   }
 
@@ -254,6 +280,7 @@ export class KafkaStreams {
 
   private async assigned(tps: TopicPartition[]): Promise<void> {
     const targets: RestoreTarget[] = []
+    const created: StreamTask[] = []
     for (const tp of tps) {
       const key = tpKey(tp)
       if (this.tasks.has(key)) continue
@@ -265,6 +292,9 @@ export class KafkaStreams {
         log: this.log,
         skipUnreadable: this.config['default.deserialization.exception.handler'] === 'logAndContinue',
         topicName: (ref) => this.topicName(ref),
+        requestCommit: () => {
+          this.nextCommit = 0
+        },
       })
       // Tasks of one sub-topology and partition share stores: the first source partition's task holds them.
       const sibling = [...this.tasks.values()].find((t) => t.id === task.id)
@@ -273,15 +303,28 @@ export class KafkaStreams {
         continue
       }
       this.tasks.set(key, task)
+      created.push(task)
       for (const [name, store] of task.stores) targets.push({ tp: { topic: changelogTopic(this.config['application.id'], name), partition: tp.partition }, store })
     }
     const logEnds = (tps: TopicPartition[]) => this.admin!.listOffsets(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), { isolationLevel: 'read_uncommitted' })
     await restoreStores(this.restoreConsumer!, logEnds, targets, this.log, () => this.stopping)
+    for (const task of created) task.init()
     if (this.currentState === 'REBALANCING') this.setState('RUNNING')
   }
 
   private dropTasks(tps: TopicPartition[]): void {
+    const before = new Set(this.tasks.values())
     for (const tp of tps) this.tasks.delete(tpKey(tp))
+    const left = new Set(this.tasks.values())
+    for (const task of before) if (!left.has(task)) this.closeTask(task)
+  }
+
+  private closeTask(task: StreamTask): void {
+    try {
+      task.close()
+    } catch (e) {
+      this.log.warn('closing a task failed', { task: task.id, error: (e as Error)?.message })
+    }
   }
 
   private topicName(ref: TopicRef): string {
@@ -313,6 +356,7 @@ export class KafkaStreams {
     const [consumer, restore, producer, admin] = [this.consumer, this.restoreConsumer, this.producer, this.admin]
     this.consumer = this.restoreConsumer = this.producer = undefined
     this.admin = undefined
+    for (const task of new Set(this.tasks.values())) this.closeTask(task)
     this.tasks.clear()
     const quietly = (what: string) => (e: unknown) => this.log.warn(`closing the ${what} failed`, { error: (e as Error)?.message })
     await Promise.all([
