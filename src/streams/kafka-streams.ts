@@ -163,7 +163,7 @@ export class KafkaStreams {
     if (!this.topology.stores.has(name)) {
       throw new TopologyError(`store("${name}"): no such state store; the topology has ${[...this.topology.stores.keys()].map((n) => `"${n}"`).join(', ') || 'none'}`)
     }
-    return new CompositeReadOnlyStore<K, V>(() => [...this.tasks.values()].flatMap((t) => {
+    return new CompositeReadOnlyStore<K, V>(() => [...new Set(this.tasks.values())].flatMap((t) => { // a task of several source partitions is listed once
       const s = t.stores.get(name)
       return s ? [s as unknown as ReadOnlyKeyValueStore<K, V>] : []
     }))
