@@ -201,10 +201,17 @@ export class KafkaStreams {
             this.producer!.beginTransaction()
             this.inTransaction = true
           }
+          const notReady = new Set<string>()
           for (const record of records) {
             const key = tpKey(record)
             const task = this.tasks.get(key)
-            if (!task) continue
+            if (!task || notReady.has(key)) continue
+            if (!task.initialized) {
+              // Its stores are still being restored (the assignment listener is running): read it again later.
+              notReady.add(key)
+              consumer.seek(record, record.offset)
+              continue
+            }
             const step = task.process(record)
             if (step) await step
             this.processed.set(key, { topic: record.topic, partition: record.partition, offset: record.offset + 1n })
