@@ -25,6 +25,14 @@ export interface Materialized<K, V> {
   valueSerde?: Serde<V>
 }
 
+/** A state store of the Processor API (Kafka Streams' `Stores.keyValueStoreBuilder`; in memory, changelog-backed unless `logged: false`). */
+export interface StateStoreSpec<K, V> {
+  name: string
+  keySerde: Serde<K>
+  valueSerde: Serde<V>
+  logged?: boolean
+}
+
 /** The builder's bookkeeping, shared with the streams and tables it makes. */
 export class GraphBuilder {
   readonly topology = new Topology()
@@ -86,6 +94,19 @@ export class StreamsBuilder {
     this.graph.addStore({ name: storeName, keySerde: keySerde as Serde<unknown>, valueSerde: valueSerde as Serde<unknown>, logged: true })
     const node = this.graph.add(tableSourceNode(this.graph.name('KTABLE-SOURCE'), storeName), source)
     return new KTable<K, V>(this.graph, node, storeName, { key: keySerde, value: valueSerde })
+  }
+
+  /**
+   * Adds a key-value state store for Processor API processors
+   * (`stream.process(supplier, name)` connects it). Logged to
+   * `<application.id>-<name>-changelog` and restored from it unless
+   * `logged: false`.
+   */
+  addStateStore<K, V>(store: StateStoreSpec<K, V>): this {
+    if (!store || typeof store.name !== 'string' || store.name === '') throw new TopologyError(`addStateStore(): expected { name, keySerde, valueSerde }, got ${JSON.stringify(store?.name)} as the name`)
+    if (!store.keySerde || !store.valueSerde) throw new TopologyError(`addStateStore("${store.name}"): pass both keySerde and valueSerde`)
+    this.graph.addStore({ name: store.name, keySerde: store.keySerde as Serde<unknown>, valueSerde: store.valueSerde as Serde<unknown>, logged: store.logged ?? true })
+    return this
   }
 
   /** The topology to run: `new KafkaStreams(builder.build(), config)`. */

@@ -1,6 +1,9 @@
 // samsa/streams: stream processing on samsa's clients (see docs/streams.md).
 export { StreamsBuilder } from './builder.js'
-export type { Consumed, Materialized } from './builder.js'
+export type { Consumed, Materialized, StateStoreSpec } from './builder.js'
+export type { Joined, ValueJoiner, TableJoinKind } from './join.js'
+export type { Processor, ProcessorContext, ProcessorSupplier, RecordMetadata, ForwardRecord } from './processor-api.js'
+export type { PunctuationType, Punctuator, Cancellable } from './punctuator.js'
 export { KStream, BranchedKStream } from './kstream.js'
 export type { KeyValue, Produced, KnownSerdes } from './kstream.js'
 export { KGroupedStream } from './kgrouped.js'

@@ -6,6 +6,7 @@
  * source topic.
  */
 import type { Admin } from '../admin/admin.js'
+import { checkCopartitioning, copartitionedRepartitionCounts, copartitionGroups } from './copartition.js'
 import { TopologyError } from './errors.js'
 import { changelogTopic } from './store.js'
 import type { Topology } from './topology.js'
@@ -29,13 +30,17 @@ export async function ensureTopics(admin: Admin, topology: Topology, options: In
   const counts = new Map<string, number>()
   for (const d of await admin.describeTopics(userSources)) counts.set(d.name, d.partitions.length)
   const widest = Math.max(...counts.values())
+  const groups = copartitionGroups(topology)
+  const nameOf = (ref: { name: string; internal: boolean }) => (ref.internal ? repartitionTopic(app, ref.name) : ref.name)
+  checkCopartitioning(groups, counts, nameOf)
+  const fixed = copartitionedRepartitionCounts(groups, counts)
 
   const wanted: { topic: string; numPartitions: number; configs: Record<string, string> }[] = []
   for (const name of topology.repartitionTopics()) {
-    wanted.push({ topic: repartitionTopic(app, name), numPartitions: widest, configs: { 'cleanup.policy': 'delete' } })
+    wanted.push({ topic: repartitionTopic(app, name), numPartitions: fixed.get(name) ?? widest, configs: { 'cleanup.policy': 'delete' } })
   }
   for (const sub of topology.subTopologies()) {
-    const partitions = Math.max(...sub.sources.map((s) => (s.topic.internal ? widest : counts.get(s.topic.name)!)))
+    const partitions = Math.max(...sub.sources.map((s) => (s.topic.internal ? (fixed.get(s.topic.name) ?? widest) : counts.get(s.topic.name)!)))
     for (const store of sub.stores.filter((s) => s.logged)) {
       wanted.push({ topic: changelogTopic(app, store.name), numPartitions: partitions, configs: { 'cleanup.policy': 'compact', ...store.changelogConfigs } })
     }
@@ -51,5 +56,6 @@ export async function ensureTopics(admin: Admin, topology: Topology, options: In
   const known = wanted.filter((w) => existing.has(w.topic)).map((w) => w.topic)
   if (known.length > 0) for (const d of await admin.describeTopics(known)) counts.set(d.name, d.partitions.length)
   for (const w of toCreate) counts.set(w.topic, w.numPartitions)
+  checkCopartitioning(groups, counts, nameOf) // a repartition topic made earlier with another count
   return counts
 }

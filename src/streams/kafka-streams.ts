@@ -195,7 +195,7 @@ export class KafkaStreams {
     }
     const kind = def.kind ?? 'keyValue'
     if (kind !== type.kind) throw new TopologyError(`store("${name}"): it is a ${kind} store; pass QueryableStoreTypes.${kind}Store() to query it`)
-    return type.view(() => [...this.tasks.values()].flatMap((t) => {
+    return type.view(() => [...new Set(this.tasks.values())].flatMap((t) => { // a task of several source partitions is listed once
       const s = t.stores.get(name)
       return s ? [s] : []
     }))
@@ -223,7 +223,7 @@ export class KafkaStreams {
       while (!this.stopping) {
         let records: Awaited<ReturnType<RawConsumer['poll']>>
         try {
-          records = await consumer.poll(this.config['poll.ms'])
+          records = await consumer.poll(this.pollTimeout())
         } catch (e) {
           this.throwCallbackFailure()
           if (e instanceof WakeupError && this.stopping) break
@@ -236,6 +236,7 @@ export class KafkaStreams {
         await this.exclusive(async () => {
           this.throwCallbackFailure()
           if (!records.isEmpty) await this.process(records, polledAt)
+          this.punctuateWallClock()
           this.collector!.check()
           if (Date.now() >= this.nextCommit) await this.commit()
         })
@@ -257,10 +258,17 @@ export class KafkaStreams {
       this.producer!.beginTransaction()
       this.inTransaction = true
     }
+    const notReady = new Set<string>()
     for (const record of records) {
       const key = tpKey(record)
       const task = this.tasks.get(key)
-      if (!task || this.born.get(key)! > polledAt) continue
+      if (!task || this.born.get(key)! > polledAt || notReady.has(key)) continue
+      if (!task.initialized) {
+        // Its stores are still being restored: read it again later.
+        notReady.add(key)
+        this.consumer!.seek(record, record.offset)
+        continue
+      }
       const step = task.process(record)
       if (step) await step
       this.processed.set(key, { topic: record.topic, partition: record.partition, offset: record.offset + 1n })
@@ -285,6 +293,31 @@ export class KafkaStreams {
 
   private throwCallbackFailure(): void {
     if (this.callbackFailure !== undefined) throw this.callbackFailure
+  }
+
+  /** How long a poll may wait: `poll.ms`, shorter when a wall-clock punctuation is due sooner. */
+  private pollTimeout(): number {
+    let wait = this.config['poll.ms']
+    const now = Date.now()
+    for (const task of new Set(this.tasks.values())) {
+      const due = task.nextWallClockPunctuation()
+      if (due !== undefined) wait = Math.min(wait, Math.max(0, due - now))
+    }
+    return wait
+  }
+
+  /** Runs the wall-clock punctuations that are due (under exactly_once_v2 inside the open transaction). */
+  private punctuateWallClock(): void {
+    const now = Date.now()
+    for (const task of new Set(this.tasks.values())) {
+      const due = task.nextWallClockPunctuation()
+      if (due === undefined || due > now) continue
+      if (this.eos && !this.inTransaction) {
+        this.producer!.beginTransaction()
+        this.inTransaction = true
+      }
+      task.punctuateWallClock(now)
+    }
   }
 
   /** Commits what was processed: flush then offsets (at_least_once), or the transaction (exactly_once_v2). */
@@ -330,6 +363,7 @@ export class KafkaStreams {
   private async createTasks(tps: TopicPartition[]): Promise<void> {
     if (this.callbackFailure !== undefined) return
     const targets: RestoreTarget[] = []
+    const created: StreamTask[] = []
     for (const tp of tps) {
       const key = tpKey(tp)
       if (this.tasks.has(key)) continue
@@ -343,6 +377,9 @@ export class KafkaStreams {
         dropped: (taskId) => this.streamsMetrics.droppedRecord(taskId),
         skipUnreadable: this.config['default.deserialization.exception.handler'] === 'logAndContinue',
         topicName: (ref) => this.topicName(ref),
+        requestCommit: () => {
+          this.nextCommit = 0
+        },
       })
       // Tasks of one sub-topology and partition share stores: the first source partition's task holds them.
       const sibling = [...this.tasks.values()].find((t) => t.id === task.id)
@@ -351,17 +388,30 @@ export class KafkaStreams {
         continue
       }
       this.tasks.set(key, task)
+      created.push(task)
       for (const [name, store] of task.stores) targets.push({ tp: { topic: changelogTopic(this.config['application.id'], name), partition: tp.partition }, store })
     }
     const logEnds = (tps: TopicPartition[]) => this.admin!.listOffsets(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), { isolationLevel: 'read_uncommitted' })
     await restoreStores(this.restoreConsumer!, logEnds, targets, this.log, () => this.stopping)
+    for (const task of created) task.init()
     if (this.currentState === 'REBALANCING') this.setState('RUNNING')
   }
 
   private dropTasks(tps: TopicPartition[]): void {
+    const before = new Set(this.tasks.values())
     for (const tp of tps) {
       this.tasks.delete(tpKey(tp))
       this.born.delete(tpKey(tp))
+    }
+    const left = new Set(this.tasks.values())
+    for (const task of before) if (!left.has(task)) this.closeTask(task)
+  }
+
+  private closeTask(task: StreamTask): void {
+    try {
+      task.close()
+    } catch (e) {
+      this.log.warn('closing a task failed', { task: task.id, error: (e as Error)?.message })
     }
   }
 
@@ -394,6 +444,7 @@ export class KafkaStreams {
     const [consumer, restore, producer, admin] = [this.consumer, this.restoreConsumer, this.producer, this.admin]
     this.consumer = this.restoreConsumer = this.producer = undefined
     this.admin = undefined
+    for (const task of new Set(this.tasks.values())) this.closeTask(task)
     this.tasks.clear()
     const quietly = (what: string) => (e: unknown) => this.log.warn(`closing the ${what} failed`, { error: (e as Error)?.message })
     await Promise.all([

@@ -6,6 +6,9 @@
 import type { GraphBuilder } from './builder.js'
 import { TopologyError } from './errors.js'
 import { KGroupedStream, type Grouped } from './kgrouped.js'
+import { streamTableJoin, type Joined, type ValueJoiner } from './join.js'
+import type { KTable } from './ktable.js'
+import { processorNode, type ProcessorSupplier } from './processor-api.js'
 import { FnNode, SinkNode, type Node, type StreamRecord, type TopicNameExtractor } from './processor.js'
 import type { Serde } from './serde.js'
 
@@ -131,6 +134,29 @@ export class KStream<K, V> {
     if (!valueSerde) throw new TopologyError(`${where}: the values were changed after the source, so their serde is not known: pass { valueSerde }`)
     const ref = typeof topic === 'string' ? { name: topic, internal: false } : (topic as TopicNameExtractor<unknown, unknown>)
     this.graph.add(new SinkNode(this.graph.name('KSTREAM-SINK'), ref, keySerde as Serde<unknown>, valueSerde as Serde<unknown>), this.node)
+  }
+
+  /**
+   * Joins each record with the table's current value for its key (records
+   * whose key the table lacks are dropped). The stream and the table must be
+   * co-partitioned; a stream whose key changed is repartitioned first.
+   */
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR>, joined: Joined<K, V> = {}): KStream<K, VR> {
+    return streamTableJoin(this, table, joiner as ValueJoiner<V, VT | null, VR>, false, joined)
+  }
+
+  /** As {@link join}, but a record whose key the table lacks is joined with null. */
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR>, joined: Joined<K, V> = {}): KStream<K, VR> {
+    return streamTableJoin(this, table, joiner, true, joined)
+  }
+
+  /**
+   * Runs each record through a processor of the Processor API (one instance
+   * per task, from `supplier`), connected to the named state stores
+   * (`builder.addStateStore()`); returns the stream of what it forwards.
+   */
+  process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut> {
+    return new KStream<KOut, VOut>(this.graph, processorNode(this.graph, this.node, supplier, storeNames), {}, true)
   }
 
   /** Groups by the current key, for an aggregation. */

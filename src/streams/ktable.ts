@@ -5,6 +5,8 @@
  */
 import type { GraphBuilder } from './builder.js'
 import { KStream, type KnownSerdes } from './kstream.js'
+import type { Materialized } from './builder.js'
+import { tableTableJoin, type TableJoinKind } from './join.js'
 import { FnNode, type Node } from './processor.js'
 
 /** The node under a table's source topic: puts each record into the store (null value: delete), forwards it. */
@@ -25,6 +27,25 @@ export class KTable<K, V> {
     readonly queryableStoreName: string,
     readonly serdes: KnownSerdes<K, V>,
   ) {}
+
+  /** The table of the keys both tables hold, joined; materialized in its own store (pass { valueSerde }). */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, other: VO) => VR, materialized: Materialized<K, VR> = {}): KTable<K, VR> {
+    return this.joinWith(other, joiner as (value: V | null, other: VO | null) => VR, 'inner', materialized)
+  }
+
+  /** The keys of this table, joined with the other table's value or null. */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, other: VO | null) => VR, materialized: Materialized<K, VR> = {}): KTable<K, VR> {
+    return this.joinWith(other, joiner as (value: V | null, other: VO | null) => VR, 'left', materialized)
+  }
+
+  /** The keys of either table, joined with the other's value or null. */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, other: VO | null) => VR, materialized: Materialized<K, VR> = {}): KTable<K, VR> {
+    return this.joinWith(other, joiner, 'outer', materialized)
+  }
+
+  private joinWith<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, other: VO | null) => VR, kind: TableJoinKind, materialized: Materialized<K, VR>): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner, kind, materialized)
+  }
 
   /** The stream of the table's updates (a null value: the key was deleted). */
   toStream(): KStream<K, V> {

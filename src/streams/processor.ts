@@ -4,6 +4,7 @@
  * partition) through the {@link TaskContext} it gives them.
  */
 import type { Header } from '../types.js'
+import type { Cancellable, PunctuationType, Punctuator } from './punctuator.js'
 import type { KeyValueStore } from './store.js'
 import type { Serde } from './serde.js'
 
@@ -37,6 +38,14 @@ export interface TaskContext {
   send(topic: string, record: StreamRecord<unknown, unknown>, keySerde: Serde<unknown>, valueSerde: Serde<unknown>, partition?: number): void
   /** The real name of a topic reference. */
   topicName(ref: TopicRef): string
+  /** The task's id: `<sub-topology>_<partition>`. */
+  readonly id: string
+  /** The largest timestamp of the records the task has processed (-1 before the first). */
+  readonly streamTime: number
+  /** Schedules a punctuation in this task (see punctuator.ts); schedules end when the task closes. */
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable
+  /** Asks the runtime to commit as soon as the current record or punctuation is done. */
+  requestCommit(): void
 }
 
 /** One node of the graph. */
@@ -46,6 +55,10 @@ export interface Node {
   /** Names of the state stores the node reads or writes (they live in its task). */
   readonly stores: string[]
   process(record: StreamRecord<unknown, unknown>, ctx: TaskContext): void
+  /** Called once per task when it starts, after its stores are restored (Processor API nodes). */
+  init?(ctx: TaskContext): void
+  /** Called once per task when it closes. */
+  close?(ctx: TaskContext): void
 }
 
 /** A node whose work is a function of the record; it forwards what it makes through `ctx.forward(this, ...)`. */

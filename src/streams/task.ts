@@ -9,6 +9,7 @@ import { isThenable } from '../serde/serde.js'
 import type { RecordCollector } from './collector.js'
 import { StreamsError, TopologyError } from './errors.js'
 import type { Node, SourceNode, StreamRecord, TaskContext, TopicRef } from './processor.js'
+import { PunctuationQueue, type Cancellable, type PunctuationType, type Punctuator } from './punctuator.js'
 import type { Serde } from './serde.js'
 import { changelogTopic, InMemoryKeyValueStore, type KeyValueStore, type StateStore } from './store.js'
 import type { SubTopology } from './topology.js'
@@ -23,6 +24,8 @@ export interface TaskEnvironment {
   /** true: skip records the source serdes cannot read (logAndContinue). */
   skipUnreadable: boolean
   topicName(ref: TopicRef): string
+  /** A processor asked for a commit (ProcessorContext.commit()). */
+  requestCommit?(): void
 }
 
 export class StreamTask implements TaskContext {
@@ -35,6 +38,12 @@ export class StreamTask implements TaskContext {
   private timestamp = 0
   /** Records skipped because they could not be deserialized. */
   skipped = 0
+  /** Set once its stores are restored and its nodes initialized: only then does it process records. */
+  initialized = false
+  /** The largest timestamp of the records processed so far (-1: none yet). */
+  streamTime = -1
+  private readonly streamTimeSchedules = new PunctuationQueue()
+  private readonly wallClockSchedules = new PunctuationQueue()
 
   constructor(
     readonly id: string,
@@ -78,6 +87,64 @@ export class StreamTask implements TaskContext {
     this.offset = record.offset
     this.timestamp = record.timestamp
     source.process({ key, value, timestamp: record.timestamp, headers: record.headers }, this)
+    if (record.timestamp > this.streamTime) {
+      this.streamTime = record.timestamp
+      this.punctuate(this.streamTimeSchedules, this.streamTime)
+    }
+  }
+
+  /** Starts the nodes that have a per-task life (Processor API): after restoration, before the first record. */
+  init(): void {
+    for (const node of this.nodes()) node.init?.(this)
+    this.initialized = true
+  }
+
+  /** Closes those nodes and drops every punctuation schedule. */
+  close(): void {
+    this.streamTimeSchedules.clear()
+    this.wallClockSchedules.clear()
+    for (const node of this.nodes()) node.close?.(this)
+  }
+
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new TopologyError(`schedule(): the interval must be a whole number of milliseconds >= 1, got ${String(intervalMs)}`)
+    if (typeof punctuator !== 'function') throw new TopologyError('schedule(): expected a punctuator function')
+    if (type === 'stream-time') return this.streamTimeSchedules.add(0, intervalMs, punctuator)
+    if (type === 'wall-clock-time') return this.wallClockSchedules.add(Date.now() + intervalMs, intervalMs, punctuator)
+    throw new TopologyError(`schedule(): the type must be 'stream-time' or 'wall-clock-time', got ${JSON.stringify(type)}`)
+  }
+
+  /** When the next wall-clock punctuation is due (epoch ms), or undefined. */
+  nextWallClockPunctuation(): number | undefined {
+    return this.wallClockSchedules.nextTime()
+  }
+
+  /** Runs the wall-clock punctuations due at `now`; returns how many ran. */
+  punctuateWallClock(now: number): number {
+    return this.punctuate(this.wallClockSchedules, now)
+  }
+
+  requestCommit(): void {
+    this.env.requestCommit?.()
+  }
+
+  private punctuate(queue: PunctuationQueue, time: number): number {
+    return queue.punctuate(time, (punctuator, at) => {
+      this.timestamp = at
+      punctuator(at)
+    })
+  }
+
+  /** The sub-topology's nodes, each once, from its sources down. */
+  private nodes(): Node[] {
+    const seen = new Set<Node>()
+    const visit = (node: Node) => {
+      if (seen.has(node)) return
+      seen.add(node)
+      for (const child of node.children) visit(child)
+    }
+    for (const source of this.sub.sources) visit(source)
+    return [...seen]
   }
 
   private read(serde: Serde<unknown>, record: ConsumerRecord<Buffer | null, Buffer | null>, data: Buffer | null, what: string): unknown {

@@ -18,6 +18,8 @@ export class Topology {
   readonly sources: SourceNode[] = []
   readonly stores = new Map<string, StoreDefinition>()
   readonly nodes: Node[] = []
+  /** Join nodes: their sub-topology's source topics must be co-partitioned (copartition.ts). */
+  readonly joins: Node[] = []
   private cut: SubTopology[] | undefined
 
   /** The node's sub-topology and the sources, stores of each, computed once when the topology is run. */
