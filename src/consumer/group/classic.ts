@@ -97,8 +97,6 @@ export class ClassicMembership implements Membership {
   private deniedAt = 0
   /** The subscription this member joined with. */
   private joinedTopics = ''
-  /** the metadata refresh the current join started, for the topics this member subscribes to */
-  private joinMetadata: { topics: Set<string>; snapshot: Promise<unknown> } | undefined
   private lastHeartbeatOk = 0
 
   private readonly log: Log
@@ -278,23 +276,14 @@ export class ClassicMembership implements Membership {
   }
 
   private async join(): Promise<JoinGroupResponse> {
-    const { settings, coordinator, subscriptions, cluster } = this.host
+    const { settings, coordinator, subscriptions } = this.host
     this.transition('joining', this.rejoinReason)
     const topics = this.host.subscribedTopics()
     this.joinedTopics = topics.join('\u0000')
     const owned = subscriptions.assignment()
     const rack = settings.rackId
-    // The leader assigns from metadata of the subscribed topics: asked for now, in parallel with
-    // the join, not after JoinGroup answers (one round trip less before the first fetch).
-    this.joinMetadata = { topics: new Set(topics), snapshot: cluster.refreshMetadata(topics) }
-    this.joinMetadata.snapshot.catch(() => {})
     for (let attempt = 0; ; attempt++) {
-      // The join socket and the coordinator socket (heartbeats, OffsetFetch right after the join)
-      // are opened at once, not one after the other.
-      const [version] = await Promise.all([
-        coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline(), 'join'),
-        coordinator.connection(this.requestDeadline()).catch(() => undefined),
-      ])
+      const version = await coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline())
       if (this.instanceId !== null && version < 5) {
         const release = (await coordinator.connection(this.requestDeadline())).brokerRelease
         throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); this broker (${release}), the coordinator, offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION })
@@ -450,11 +439,7 @@ export class ClassicMembership implements Membership {
     const members = join.members.map((m) => decodeSubscription(m.memberId, m.groupInstanceId, m.metadata))
     const topics = [...new Set(members.flatMap((m) => m.topics))].sort()
     cluster.watch(topics)
-    // Metadata asked for when this join began covers every member's topics when they are this
-    // member's own (the usual case); another member's topics need a look-up now.
-    const prefetched = this.joinMetadata
-    if (prefetched && topics.every((t) => prefetched.topics.has(t))) await prefetched.snapshot.catch(() => cluster.refreshMetadata(topics))
-    else await cluster.refreshMetadata(topics)
+    await cluster.refreshMetadata(topics)
     const counts = new Map<string, number>()
     // every subscribed topic, 0 for one not (yet) usable (unknown, not authorized):
     // checkMetadata rejoins when it gets partitions
