@@ -13,6 +13,10 @@
  *   `retry.backoff.max.ms`, the one policy of `cluster/retry.ts`); with several
  *   URLs, a connection error moves to the next one. Every failure is a
  *   SchemaRegistryError with the HTTP status and the registry's error code.
+ * - `register` answers like Confluent's registry for a schema the subject
+ *   already has (its id), also where another registry says 409; a 409 that
+ *   reports a clash of concurrent writes inside the registry is registered
+ *   again (`max.retries`); see `register`.
  * - Credentials: basic auth from `basic.auth.user.info` (USER_INFO) or the
  *   URL's user info (URL), or a static bearer token; they never appear in
  *   messages or logs.
@@ -115,16 +119,51 @@ export class SchemaRegistryClient {
     return this.request('GET', `/subjects/${enc(subject)}/versions`)
   }
 
-  /** Registers `schema` under `subject` (or finds it there) and returns its id. */
+  /**
+   * Registers `schema` under `subject` (or finds it there) and returns its id.
+   * A 409 answer is checked with a look-up: a schema the subject already has
+   * gives its id, as Confluent's registry answers (a registration retried
+   * after a time-out that did land, say). A 409 saying the version or
+   * artifact "already exists" while the schema is not there is a clash of
+   * concurrent writes inside the registry (Apicurio 2.x's in-memory storage
+   * hands two registrations the same id): the registration is tried again,
+   * `max.retries` times, with the client's backoff. Any other 409 (the
+   * schema is incompatible) is thrown as it is.
+   */
   register(subject: string, schema: Schema, options: RegisterOptions = {}): Promise<number> {
     const key = cacheKey(subject, schema)
     let p = this.idBySchema.get(key)
     if (p === undefined) {
-      p = this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions${options.normalize ? '?normalize=true' : ''}`, body(schema)).then((r) => r.id)
+      p = this.registerOrFind(subject, schema, options)
       this.remember(this.idBySchema, this.settledIdBySchema, key, p)
       void p.then((id) => this.rememberSchema(id, schema), () => undefined)
     }
     return p
+  }
+
+  private registerOrFind(subject: string, schema: Schema, options: RegisterOptions): Promise<number> {
+    const c = this.config
+    const path = `/subjects/${enc(subject)}/versions${options.normalize ? '?normalize=true' : ''}`
+    let clashes = 0
+    return retry(`register under ${subject}`, async () => {
+      try {
+        return (await this.request<{ id: number }>('POST', path, body(schema))).id
+      } catch (e) {
+        if (!(e instanceof SchemaRegistryError) || e.status !== 409) throw e
+        const found = await this.lookupSchema(subject, schema, options).then((r) => r.id, (l: unknown) => {
+          if (l instanceof SchemaRegistryError && l.status === 404) return undefined
+          throw l
+        })
+        if (found !== undefined) return found
+        throw e
+      }
+    }, {
+      backoffMs: c['retry.backoff.ms'],
+      backoffMaxMs: c['retry.backoff.max.ms'],
+      deadline: Infinity,
+      retriable: (e) => isWriteClash(e) && ++clashes <= c['max.retries'],
+      onRetry: (e) => this.log.debug(`registering again: ${e.message}`),
+    })
   }
 
   /** The registered version of `schema` under `subject` (id and version); a SchemaRegistryError 40401/40403 when it is not there. */
@@ -279,7 +318,7 @@ export class SchemaRegistryClient {
       }
       const retriable = (res.status >= 500 || res.status === 429) && attempts <= c['max.retries']
       throw new SchemaRegistryError(`schema registry ${what} answered ${res.status}${errorCode !== undefined ? ` (error ${errorCode})` : ''}: ${message}`, {
-        retriable, context: { status: res.status, errorCode, url: what, registry: target.base },
+        retriable, context: { status: res.status, errorCode, url: what, registry: target.base, registryMessage: message },
       })
     }, {
       backoffMs: c['retry.backoff.ms'],
@@ -307,6 +346,17 @@ function cacheKey(subject: string, schema: Schema): string {
 
 function normalizeSchema(s: Schema): Schema {
   return { schema: s.schema, schemaType: s.schemaType ?? 'AVRO', references: s.references ?? [] }
+}
+
+/**
+ * A 409 that reports a storage clash rather than an incompatible schema:
+ * Apicurio answers "An artifact version 'null' ... already exists" (error code
+ * 0) or "An artifact with ID ... already exists" (error code 409, the code
+ * Confluent uses for incompatibility), so only the message tells them apart.
+ */
+function isWriteClash(e: KafkaError): boolean {
+  const m = e.context.registryMessage
+  return e instanceof SchemaRegistryError && e.status === 409 && typeof m === 'string' && /already exists/i.test(m)
 }
 
 function withType(r: RegisteredSchema, subject: string): RegisteredSchema {
