@@ -1,6 +1,8 @@
 // Interop with Confluent's own Python client for JSON Schema and Protobuf
 // (confluent-kafka's JSONSerializer/JSONDeserializer and ProtobufSerializer/
-// ProtobufDeserializer, PyPI) through the same broker and registry, both ways.
+// ProtobufDeserializer, PyPI) through the same broker and registry, both ways,
+// and JSON Schema evolution (a v2 reader schema over the peer's v1 records, the
+// peer reading samsa's v2 records).
 // The Python peer registers Protobuf schemas as base64 FileDescriptorProtos,
 // which samsa's ProtobufDeserializer reads. The venv comes from
 // `npm run python:setup`; without it the tests are skipped, except under CI
@@ -18,7 +20,7 @@ import {
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 import { registryUrl } from '../../helpers/registry.js'
 import { createTopic, deleteTopic, readPartition } from '../producer/helpers.js'
-import { jsonSchema, ORDER_PROTO, orders, samsaConsume, shipments } from './interop.js'
+import { jsonSchema, jsonSchemaV2, ORDER_PROTO, orders, samsaConsume, shipments } from './interop.js'
 
 const run = promisify(execFile)
 const PYTHON = path.resolve('.tmp/python-venv/bin/python')
@@ -95,6 +97,33 @@ test('confluent-kafka (Python) writes JSON Schema that samsa reads', { skip }, a
     assert.equal(registered.schemaType, 'JSON')
     assert.deepEqual(JSON.parse(registered.schema), jsonSchema, 'Python registered the schema under <topic>-value')
   } finally {
+    await deleteTopic(topic)
+  }
+})
+
+test('JSON Schema evolution with confluent-kafka (Python): its v1 records read by samsa with a reader schema one version ahead; samsa\'s v2 records read by Python', { skip }, async () => {
+  const topic = uniqueName('interop-py-json-evolve')
+  await createTopic(topic, 1)
+  const client = new SchemaRegistryClient({ 'schema.registry.url': registryUrl() })
+  const p = new Producer({ 'bootstrap.servers': bootstrapServers(), 'value.serializer': new JsonSchemaSerializer(client, jsonSchemaV2) })
+  try {
+    const { stdout } = await run(PYTHON, [PEER, 'json', 'produce', bootstrapServers(), registryUrl(), topic, JSON.stringify(shipments), JSON.stringify(jsonSchema)], { timeout: 180_000 })
+    assert.equal(stdout.trim(), 'produced')
+    const v1 = await client.getSchemaVersion(`${topic}-value`, 1)
+    // samsa registers v2 (the next version of the subject) and writes with it.
+    const v2records = [{ id: 3, to: 'Lund', tags: [], weight: 1, priority: 'high' }]
+    for (const value of v2records) await p.send({ topic, value, partition: 0 })
+    const ids = (await readPartition(topic, 0)).map((r) => unframe(topic, r.value!).id)
+    assert.deepEqual(ids.slice(0, 2), [v1.id, v1.id], 'Python wrote v1')
+    assert.notEqual(ids[2], v1.id, 'samsa wrote v2')
+    const latest = await client.getLatestSchema(`${topic}-value`)
+    assert.deepEqual([latest.id, latest.version], [ids[2], 2], 'v2 is the subject\'s second version')
+    // samsa, reader schema v2: the v1 records validate against it and read as written; so does its own v2 record.
+    assert.deepEqual(await samsaConsume(topic, new JsonSchemaDeserializer(client, { readerSchema: jsonSchemaV2 }), 3), [...shipments, ...v2records])
+    // Python reads every record with its writer's schema, v2's added property included.
+    assert.deepEqual(await pythonConsume('json', topic, 3), [...shipments, ...v2records])
+  } finally {
+    await p.close()
     await deleteTopic(topic)
   }
 })
