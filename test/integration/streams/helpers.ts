@@ -1,6 +1,19 @@
-// Shared steps of the streams tests: topics, input records, reading outputs to their end.
+// Shared steps of the streams tests: topics, input records, reading outputs to their end, the word-count topology.
 import { Admin, Consumer, Producer, deserializers, serializers, type ConsumerRecord } from '../../../src/index.js'
+import { Serdes, StreamsBuilder } from '../../../src/streams/index.js'
 import { bootstrapServers } from '../../helpers/kafka.js'
+
+/** Kafka's WordCountDemo topology: lines of `input` split into lower-case words, counted per word into the store 'counts', the counts (long values) to `output`. */
+export function wordCount(input: string, output: string): StreamsBuilder {
+  const builder = new StreamsBuilder()
+  builder.stream(input, { keySerde: Serdes.string, valueSerde: Serdes.string })
+    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w !== ''))
+    .groupBy((_k, word) => word, { keySerde: Serdes.string, valueSerde: Serdes.string })
+    .count({ storeName: 'counts' })
+    .toStream()
+    .to(output, { valueSerde: Serdes.long })
+  return builder
+}
 
 export async function createTopics(names: string[], partitions = 3): Promise<void> {
   const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })

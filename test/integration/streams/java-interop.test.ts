@@ -11,10 +11,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { KafkaStreams, Serdes, StreamsBuilder } from '../../../src/streams/index.js'
+import { KafkaStreams } from '../../../src/streams/index.js'
 import { ensureKafkaStreams } from '../../../scripts/kafka/cluster.js'
 import { bootstrapServers, kafkaVersion, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
-import { cleanUp, createTopics, latest, produceStrings, readAll } from './helpers.js'
+import { cleanUp, createTopics, latest, produceStrings, readAll, wordCount } from './helpers.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const javaOk = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0
@@ -59,14 +59,7 @@ test('word count: samsa/streams and Java Kafka Streams give the same final count
   java.stdout.resume()
   const javaExited = new Promise<number | null>((resolve) => java.on('close', resolve))
 
-  const builder = new StreamsBuilder()
-  builder.stream(input, { keySerde: Serdes.string, valueSerde: Serdes.string })
-    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w !== ''))
-    .groupBy((_k, word) => word, { keySerde: Serdes.string, valueSerde: Serdes.string })
-    .count({ storeName: 'counts' })
-    .toStream()
-    .to(samsaOut, { valueSerde: Serdes.long })
-  const streams = new KafkaStreams(builder.build(), { 'bootstrap.servers': bootstrapServers(), 'application.id': samsaApp, 'commit.interval.ms': 100 })
+  const streams = new KafkaStreams(wordCount(input, samsaOut).build(), { 'bootstrap.servers': bootstrapServers(), 'application.id': samsaApp, 'commit.interval.ms': 100 })
   try {
     await streams.start()
     const fromSamsa = latest(await readAll<string, number>(samsaOut, { key: 'string', value: 'long', done: complete, timeoutMs: 240_000 }))

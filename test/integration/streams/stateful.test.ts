@@ -6,18 +6,7 @@ import assert from 'node:assert/strict'
 import { KafkaStreams, Serdes, StreamsBuilder } from '../../../src/streams/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 import { waitFor } from '../../helpers/consume.js'
-import { cleanUp, createTopics, latest, partitionsOf, produceStrings, readAll } from './helpers.js'
-
-function wordCount(input: string, output: string): StreamsBuilder {
-  const builder = new StreamsBuilder()
-  builder.stream(input, { keySerde: Serdes.string, valueSerde: Serdes.string })
-    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((w) => w !== ''))
-    .groupBy((_k, word) => word, { keySerde: Serdes.string, valueSerde: Serdes.string })
-    .count({ storeName: 'counts' })
-    .toStream()
-    .to(output, { valueSerde: Serdes.long })
-  return builder
-}
+import { cleanUp, createTopics, latest, partitionsOf, produceStrings, readAll, wordCount } from './helpers.js'
 
 test('groupBy + count: repartition and changelog topics, queryable store, restored by the next instance', async () => {
   const app = uniqueName('streams-count')
