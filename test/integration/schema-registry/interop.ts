@@ -1,4 +1,4 @@
-// What the schema-registry interop tests (confluent-js-interop, json-protobuf-interop)
+// What the schema-registry interop tests (confluent-js-interop, json-protobuf-interop, python-interop)
 // share: the schemas and values both peers write and read, and samsa's side of
 // reading a topic back through a registry deserializer.
 import { Consumer } from '../../../src/index.js'

@@ -9,11 +9,12 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { Consumer, Producer } from '../../../src/index.js'
+import { Producer } from '../../../src/index.js'
 import { AvroDeserializer, AvroSerializer, SchemaRegistryClient } from '../../../src/schema-registry/index.js'
 import { bootstrapServers, uniqueName } from '../../helpers/kafka.js'
 import { registryUrl } from '../../helpers/registry.js'
 import { createTopic, deleteTopic } from '../producer/helpers.js'
+import { samsaConsume } from './interop.js'
 
 const run = promisify(execFile)
 const PYTHON = path.resolve('.tmp/python-venv/bin/python')
@@ -65,14 +66,7 @@ test('confluent-kafka (Python) writes Avro that samsa reads', { skip }, async ()
   try {
     const { stdout } = await run(PYTHON, [PEER, 'produce', bootstrapServers(), registryUrl(), topic, JSON.stringify(schema), JSON.stringify(values)], { timeout: 180_000 })
     assert.equal(stdout.trim(), 'produced')
-    const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': new AvroDeserializer(client) })
-    const got: unknown[] = []
-    try {
-      c.assign([{ topic, partition: 0 }])
-      for (let i = 0; i < 60 && got.length < values.length; i++) for (const r of await c.poll(1000)) got.push({ ...(r.value as object) })
-    } finally {
-      await c.close()
-    }
+    const got = (await samsaConsume(topic, new AvroDeserializer(client), values.length)).map((v) => ({ ...(v as object) }))
     assert.deepEqual(got, values)
     assert.deepEqual(await client.getVersions(`${topic}-value`), [1], 'Python registered the schema under <topic>-value')
   } finally {
@@ -98,14 +92,7 @@ test('Avro schema evolution with confluent-kafka (Python): v1 records of each si
 
     const produced = await run(PYTHON, [PEER, 'produce', bootstrapServers(), registryUrl(), pyTopic, JSON.stringify(v1), JSON.stringify(users)], { timeout: 180_000 })
     assert.equal(produced.stdout.trim(), 'produced')
-    const c = new Consumer({ 'bootstrap.servers': bootstrapServers(), 'auto.offset.reset': 'earliest', 'value.deserializer': new AvroDeserializer(client, { readerSchema: v2 }) })
-    const got: unknown[] = []
-    try {
-      c.assign([{ topic: pyTopic, partition: 0 }])
-      for (let i = 0; i < 60 && got.length < users.length; i++) for (const r of await c.poll(1000)) got.push({ ...(r.value as object) })
-    } finally {
-      await c.close()
-    }
+    const got = (await samsaConsume(pyTopic, new AvroDeserializer(client, { readerSchema: v2 }), users.length)).map((v) => ({ ...(v as object) }))
     assert.deepEqual(got, asV2, 'samsa with the v2 reader schema')
   } finally {
     await p.close()
