@@ -5,9 +5,10 @@
 // and reads them back in a group.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { SECURE, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
-import { startOidcServer, type OidcServer } from '../../helpers/oidc-server.js'
+import { SECURE, secureBootstrap, type ClusterState } from '../../../scripts/kafka/cluster.js'
+import { privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
+import type { OidcServer } from '../../helpers/oidc-server.js'
+import { startOAuthCluster, stopPrivateCluster } from '../../helpers/private-cluster.js'
 import { startExample } from './run-example.js'
 
 const PORT_BASE = privateClusterPortBase(310) // 9710 unless KAFKA_TEST_PORT_BASE is set
@@ -18,22 +19,13 @@ let state: ClusterState
 let oidc: OidcServer
 
 before(async () => {
-  oidc = await startOidcServer({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, audience: AUDIENCE, tokenLifetimeSeconds: 300 })
-  const info = await startCluster({
-    portBase: PORT_BASE,
-    nodes: 1,
-    version: kafkaVersion(),
-    owner: 'harness',
-    lease: true,
-    secure: true,
-    oauth: { jwksUrl: oidc.jwksUrl, audience: AUDIENCE, issuer: oidc.issuer },
-    log: () => {},
-  })
-  state = info.state
+  const started = await startOAuthCluster(PORT_BASE, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, audience: AUDIENCE, tokenLifetimeSeconds: 300 })
+  oidc = started.oidc
+  state = started.info.state
 })
 
 after(async () => {
-  await stopCluster({ portBase: PORT_BASE, log: () => {} })
+  await stopPrivateCluster(PORT_BASE)
   await oidc?.close()
 })
 

@@ -17,8 +17,9 @@ import {
   serializers,
   type AclBinding,
 } from '../../../src/index.js'
-import { AUTHORIZER, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
+import { AUTHORIZER, secureBootstrap, type ClusterState } from '../../../scripts/kafka/cluster.js'
 import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
+import { startPrivateCluster, stopPrivateCluster } from '../../helpers/private-cluster.js'
 import { samsa } from '../../cli/run.js'
 
 // base + 10000..13000 (secure listeners), + 20000 (controller): clear of every other test's ports
@@ -28,17 +29,8 @@ let plaintext: string
 let admin: Admin
 
 before(async () => {
-  await stopCluster({ portBase: PORT_BASE, log: () => {} })
-  const info = await startCluster({
-    portBase: PORT_BASE,
-    nodes: 1,
-    version: kafkaVersion(),
-    owner: 'harness',
-    lease: true,
-    secure: true,
-    authorizer: true,
-    log: () => {},
-  })
+  await stopPrivateCluster(PORT_BASE)
+  const info = await startPrivateCluster(PORT_BASE, { secure: true, authorizer: true })
   state = info.state
   plaintext = info.bootstrap
   // the PLAINTEXT listener's principal is User:ANONYMOUS, a super user
@@ -47,7 +39,7 @@ before(async () => {
 
 after(async () => {
   await admin?.close()
-  await stopCluster({ portBase: PORT_BASE, log: () => {} })
+  await stopPrivateCluster(PORT_BASE)
 })
 
 /** Client config for a SASL user (bob, by default: no ACLs). */

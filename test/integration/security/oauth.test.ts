@@ -10,9 +10,10 @@ import { format } from 'node:util'
 import createDebug from 'debug'
 import { Admin, AuthenticationError, Consumer, Producer, deserializers, serializers, type OAuthBearerToken } from '../../../src/index.js'
 import type { Logger } from '../../../src/logger.js'
-import { SECURE, secureBootstrap, startCluster, stopCluster, type ClusterState } from '../../../scripts/kafka/cluster.js'
-import { kafkaVersion, privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
-import { startOidcServer, type OidcServer } from '../../helpers/oidc-server.js'
+import { SECURE, secureBootstrap, type ClusterState } from '../../../scripts/kafka/cluster.js'
+import { privateClusterPortBase, uniqueName } from '../../helpers/kafka.js'
+import type { OidcServer } from '../../helpers/oidc-server.js'
+import { startOAuthCluster, stopPrivateCluster } from '../../helpers/private-cluster.js'
 
 const PORT_BASE = privateClusterPortBase(280) // 9680 unless KAFKA_TEST_PORT_BASE is set
 const CLIENT_ID = 'samsa-test-client'
@@ -29,26 +30,18 @@ createDebug.enable('samsa:*')
 const errorMessages: string[] = []
 
 before(async () => {
-  oidc = await startOidcServer({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, audience: AUDIENCE, tokenLifetimeSeconds: 20 })
-  const info = await startCluster({
-    portBase: PORT_BASE,
-    nodes: 1,
-    version: kafkaVersion(),
-    owner: 'harness',
-    lease: true,
-    secure: true,
-    oauth: { jwksUrl: oidc.jwksUrl, audience: AUDIENCE, issuer: oidc.issuer },
+  const started = await startOAuthCluster(PORT_BASE, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, audience: AUDIENCE, tokenLifetimeSeconds: 20 }, {
     brokerProperties: { 'connections.max.reauth.ms': 10000 },
-    log: () => {},
   })
-  state = info.state
+  oidc = started.oidc
+  state = started.info.state
 })
 
 after(async () => {
   createDebug.log = debugWas.log
   createDebug.disable()
   if (debugWas.namespaces) createDebug.enable(debugWas.namespaces)
-  await stopCluster({ portBase: PORT_BASE, log: () => {} })
+  await stopPrivateCluster(PORT_BASE)
   await oidc?.close()
 })
 
