@@ -17,7 +17,6 @@ import { RecordBatchBuilder, restampProducerState, type RecordHeader } from '../
 import { decodeRecords, readBatches, type DecodedRecord } from '../protocol/records/decode.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
 import type { PartitionQueue } from './queue.js'
-import { AcknowledgedRecord } from './record-metadata.js'
 import type { RecordMetadata, SendCallback } from './types.js'
 
 /** Java's RecordBatch.NO_SEQUENCE. */
@@ -244,9 +243,18 @@ export class ProducerBatch {
     if (this.done) return false
     this.done = true
     const { topic, partition, callbacks, timestamps, sizes } = this
+    const known = baseOffset >= 0n
+    let offset = known ? baseOffset : -1n
     for (let i = 0; i < callbacks.length; i++) {
-      const metadata = new AcknowledgedRecord(topic, partition, baseOffset, i,
-        logAppendTime >= 0 ? logAppendTime : timestamps[i]!, sizes[2 * i]!, sizes[2 * i + 1]!)
+      const metadata: RecordMetadata = {
+        topic,
+        partition,
+        offset,
+        timestamp: logAppendTime >= 0 ? logAppendTime : timestamps[i]!,
+        serializedKeySize: sizes[2 * i]!,
+        serializedValueSize: sizes[2 * i + 1]!,
+      }
+      if (known) offset++
       invoke(callbacks[i]!, null, metadata)
     }
     this.release()

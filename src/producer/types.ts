@@ -15,12 +15,6 @@ export interface ProducerRecord<K, V> {
   headers?: Header[] | Record<string, string | Buffer | null>
 }
 
-/**
- * What a send's callback or promise gets. The producer's own are objects
- * whose `offset` is an accessor, computed when read (no BigInt per record
- * unless asked for): it reads, inspects and `toJSON()`s like a property
- * (JSON: a decimal string), but object spread does not copy it.
- */
 export interface RecordMetadata {
   topic: string
   partition: number
