@@ -12,6 +12,7 @@ import { RecordBatchBuilder, type RecordHeader } from '../../src/protocol/record
 import { readBatches, decodeRecords } from '../../src/protocol/records/decode.js'
 import { crc32c, crc32cJs, crc32cIsNative } from '../../src/protocol/records/crc32c.js'
 import type { CompressionCodec } from '../../src/protocol/records/compression/index.js'
+import { compressLz4Behind } from '../../src/protocol/records/compression/lz4.js'
 
 const quick = process.argv.includes('--quick')
 const MIN_MS = quick ? 200 : 1000
@@ -139,6 +140,41 @@ console.log('\n-- decode: readBatches only (header parse + CRC) of a 1 MiB fetch
   const fetch = Buffer.concat(parts)
   await bench(`readBatches checkCrc (${parts.length} batches)`, fetch.length, records, () => readBatches(fetch))
   await bench(`readBatches no CRC (${parts.length} batches)`, fetch.length, records, () => readBatches(fetch, { checkCrc: false }))
+}
+
+console.log('\n-- lz4 batch payload: CPU µs per batch (every thread), median of interleaved rounds --')
+{
+  // "frame + copy" is what the producer did before: lz4-napi's frame encoder, then the frame copied
+  // behind the 61-byte batch header in a new buffer. "assembled" is compressLz4Behind: lz4-napi's
+  // block encoder per 64 KiB block, the frame laid out behind the header, into a reused buffer
+  // (the producer's pooled batch.size buffer) or a new one.
+  const lz4 = await import('lz4-napi')
+  const rounds = quick ? 5 : 15
+  const perOp = async (op: () => unknown, n: number): Promise<number> => {
+    const before = process.cpuUsage()
+    for (let i = 0; i < n; i++) await op()
+    const used = process.cpuUsage(before)
+    return (used.user + used.system) / n
+  }
+  const median = (a: number[]): number => a.sort((x, y) => x - y)[a.length >> 1]!
+  const pooled = Buffer.allocUnsafe(256 * 1024)
+  for (const size of [64 * 1024, 160 * 1024]) {
+    const data = Buffer.concat(values.slice(0, Math.ceil(size / 1024))).subarray(0, size)
+    const ways: Record<string, () => unknown> = {
+      'frame + copy': async () => {
+        const frame = size <= 64 * 1024 ? lz4.compressFrameSync(data) : await lz4.compressFrame(data)
+        const out = Buffer.allocUnsafe(61 + frame.length)
+        out.set(frame, 61)
+      },
+      'assembled, reused buffer': () => compressLz4Behind(data, 61, pooled),
+      'assembled, new buffer': () => compressLz4Behind(data, 61),
+    }
+    const times: Record<string, number[]> = {}
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, op] of Object.entries(ways)) (times[name] ??= []).push(await perOp(op, 50))
+    }
+    console.log(`${size / 1024} KiB: ` + Object.entries(times).map(([name, t]) => `${name} ${median(t).toFixed(1)} µs`).join(', '))
+  }
 }
 
 console.log('\n-- crc32c --')

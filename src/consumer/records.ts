@@ -13,6 +13,11 @@ export interface ConsumerRecord<K, V> {
   timestampType: 'CreateTime' | 'LogAppendTime'
   key: K | null
   value: V | null
+  /**
+   * The record's headers in the order written: a fresh array per record
+   * (empty when it has none), the application's to change, as Java's
+   * `ConsumerRecord.headers()` is.
+   */
   headers: Header[]
   /** The leader epoch of the batch, when the broker stamped one. */
   leaderEpoch?: number

@@ -23,7 +23,7 @@
 import type { Snapshot } from '../cluster/metadata.js'
 import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { KafkaError, TimeoutError } from '../errors.js'
-import { estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, type RecordHeader } from '../protocol/records/batch.js'
+import { estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, recordsBufferSize, type RecordHeader } from '../protocol/records/batch.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
 import { incrementSequence, invoke, ProducerBatch } from './batch.js'
 import { Fifo } from './fifo.js'
@@ -103,11 +103,43 @@ export class Accumulator {
   recordsInFlight = 0
   private flushes = 0
   closing = false
-  /** batch.size buffers of finished batches, reused for new ones (Java's BufferPool free list). */
+  /**
+   * batch.size buffers of finished batches, reused for new ones (Java's
+   * BufferPool free list): the records of uncompressed batches, the sealed
+   * bytes of compressed ones.
+   */
   private readonly free: Buffer[] = []
   private readonly maxFree: number
+  /**
+   * With compression: the larger buffers compressed batches write their
+   * uncompressed records into (recordsBufferSize), free again once the batch
+   * is compressed; at most maxFree of them and buffer.memory bytes in all.
+   */
+  private readonly scratch: Buffer[] = []
+  private scratchBytes = 0
   private readonly recycle = (buffer: Buffer): void => {
-    if (buffer.length === this.settings.batchSize && this.free.length < this.maxFree) this.free.push(buffer)
+    const s = this.settings
+    if (buffer.length === s.batchSize) {
+      if (this.free.length < this.maxFree) this.free.push(buffer)
+    } else if (s.compression !== 'none' && buffer.length > s.batchSize && this.scratch.length < this.maxFree &&
+      this.scratchBytes + buffer.length <= s.bufferMemory) {
+      this.scratch.push(buffer)
+      this.scratchBytes += buffer.length
+    }
+  }
+
+  private readonly take = (): Buffer | undefined => this.free.pop()
+
+  /** A free buffer for a new batch.size batch's records, if one fits (see recordsBufferSize). */
+  private recordsBuffer(ratioEstimate: number): Buffer | undefined {
+    const s = this.settings
+    const need = recordsBufferSize(s.batchSize, s.compression, ratioEstimate)
+    if (need === s.batchSize) return this.free.pop()
+    const buffer = this.scratch.pop()
+    if (buffer === undefined) return undefined
+    this.scratchBytes -= buffer.length
+    // One that no longer fits (the estimate fell) is left to the collector.
+    return buffer.length >= need ? buffer : undefined
   }
 
   constructor(settings: AccumulatorSettings) {
@@ -187,7 +219,7 @@ export class Accumulator {
     const upper = estimateSizeInBytesUpperBound(key, value, headers)
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
-    const pooled = size === s.batchSize ? this.free.pop() : undefined
+    const pooled = size === s.batchSize ? this.recordsBuffer(t.compressionRatio) : undefined
     const batch = new ProducerBatch(q, {
       capacity: size,
       compression: s.compression,
@@ -195,6 +227,7 @@ export class Accumulator {
       compressionRatioEstimate: t.compressionRatio,
       ...(pooled === undefined ? {} : { buffer: pooled }),
       recycle: this.recycle,
+      ...(s.compression === 'none' ? {} : { take: this.take }),
     }, size, now)
     const added = batch.tryAppend(timestamp, key, value, headers, callback)
     if (added < 0) throw new KafkaError(`internal error: a ${upper}-byte record does not fit a new ${size}-byte batch`)

@@ -27,9 +27,11 @@ interface BatchSettings {
   compression: CompressionCodec
   compressionLevel: number | undefined
   compressionRatioEstimate: number
-  /** A pooled buffer of at least `capacity` bytes to encode into, and where to give it back. */
+  /** A pooled buffer of at least recordsBufferSize() bytes to encode the records into, and where to give it back. */
   buffer?: Buffer
   recycle?: (buffer: Buffer) => void
+  /** With compression: a pooled buffer to write the sealed batch into, if one is free (given back through `recycle`). */
+  take?: () => Buffer | undefined
 }
 
 export class ProducerBatch {
@@ -41,9 +43,17 @@ export class ProducerBatch {
   readonly reserved: number
   private readonly compression: CompressionCodec
   private builder: RecordBatchBuilder | null
-  /** The pooled buffer the records are encoded into, until it is given back. */
+  /**
+   * The pooled buffer the batch's bytes as sent live in (without compression
+   * the records buffer, with it the sealed batch's), until it is given back.
+   */
   private pooled: Buffer | undefined
+  /** With compression: the pooled records buffer, never written to a socket; free once compressed. */
+  private scratch: Buffer | undefined
+  /** A compression is reading `scratch`. */
+  private compressing = false
   private readonly recycle: ((buffer: Buffer) => void) | undefined
+  private readonly take: (() => Buffer | undefined) | undefined
   /** The sealed batch bytes, once drained the first time. */
   built: Buffer | null = null
   recordCount = 0
@@ -83,8 +93,10 @@ export class ProducerBatch {
     this.reserved = reserved
     this.createdMs = now
     this.lastAttemptMs = now
-    this.pooled = settings.buffer
+    if (settings.compression === 'none') this.pooled = settings.buffer
+    else this.scratch = settings.buffer
     this.recycle = settings.recycle
+    this.take = settings.take
     this.compression = settings.compression
     this.builder = new RecordBatchBuilder({
       capacity: settings.capacity,
@@ -184,16 +196,34 @@ export class ProducerBatch {
       const b = this.builder!
       this.builder = null
       this.closedForAppends = true
-      this.built = await b.build({
-        producerId: this.producerId,
-        producerEpoch: this.producerEpoch,
-        baseSequence: this.baseSequence,
-        isTransactional: this.isTransactional,
-      })
+      const output = this.take?.()
+      let built: Buffer
+      this.compressing = true
+      try {
+        built = await b.build({
+          producerId: this.producerId,
+          producerEpoch: this.producerEpoch,
+          baseSequence: this.baseSequence,
+          isTransactional: this.isTransactional,
+          ...(output === undefined ? {} : { output }),
+        })
+      } catch (e) {
+        if (output !== undefined) this.recycle?.(output)
+        throw e
+      } finally {
+        // The records were read: their buffer can serve another batch (it never reaches a socket).
+        this.compressing = false
+        this.giveScratchBack()
+      }
+      if (output !== undefined) {
+        if (built.buffer !== output.buffer || built.byteOffset !== output.byteOffset) this.recycle?.(output)
+        // Done meanwhile (expired or aborted; such a batch is not written): the buffer is left to the collector.
+        else if (!this.done) this.pooled = output
+      }
+      if (this.done) return built
+      this.built = built
       this.compressionRatio = b.compressionRatio
       this.stampDirty = false
-      // Compressed (or grown) batches no longer point into the pooled buffer: it can go back now.
-      if (this.pooled !== undefined && this.built.buffer !== this.pooled.buffer) this.givePooledBack()
     } else if (this.stampDirty) {
       restampProducerState(this.built, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence })
       this.stampDirty = false
@@ -264,6 +294,14 @@ export class ProducerBatch {
     // its buffer is left to the garbage collector rather than reused.
     if (this.inFlight) this.pooled = undefined
     this.givePooledBack()
+    if (!this.compressing) this.giveScratchBack()
+  }
+
+  private giveScratchBack(): void {
+    const buffer = this.scratch
+    if (buffer === undefined) return
+    this.scratch = undefined
+    this.recycle?.(buffer)
   }
 
   private givePooledBack(): void {

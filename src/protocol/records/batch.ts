@@ -17,7 +17,7 @@
  * (varint length, -1 for null, bytes).
  */
 import { KafkaError } from '../../errors.js'
-import { COMPRESSION_CODEC_IDS, compress, type CompressionCodec } from './compression/index.js'
+import { COMPRESSION_CODEC_IDS, compressBehind, type CompressionCodec } from './compression/index.js'
 import { crc32c } from './crc32c.js'
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js'
 
@@ -52,6 +52,28 @@ export const BATCH_OFFSETS = Object.freeze({
 
 /** Java's allowance for compression-ratio misestimates (MemoryRecordsBuilder). */
 const COMPRESSION_RATE_ESTIMATION_FACTOR = 1.05
+/** A compressed batch's buffer is sized for its estimate up to this many times its capacity; beyond, it grows as records come. */
+const MAX_UPFRONT_EXPANSION = 4
+
+/**
+ * The size of the buffer a builder writes its records into: the capacity
+ * without compression; with it, room for every uncompressed record the
+ * ratio estimate lets into a batch of that capacity (so the buffer never has
+ * to grow and be copied; at most {@link MAX_UPFRONT_EXPANSION} × capacity),
+ * rounded up to 1, 1.25, 1.5 or 1.75 × a power of two so that buffers
+ * pooled for earlier batches fit later ones while the estimate moves.
+ * `ratioEstimate` is the compressed/uncompressed estimate the builder gets.
+ */
+export function recordsBufferSize(capacity: number, compression: CompressionCodec, ratioEstimate = 1): number {
+  const size = Math.max(capacity, RECORD_BATCH_OVERHEAD)
+  if (compression === 'none') return size
+  const ratio = ratioEstimate * COMPRESSION_RATE_ESTIMATION_FACTOR
+  if (!(ratio < 1)) return size
+  const records = size - RECORD_BATCH_OVERHEAD
+  const need = RECORD_BATCH_OVERHEAD + Math.min(Math.ceil(records / ratio) + 1, records * MAX_UPFRONT_EXPANSION)
+  const quarter = 2 ** Math.max(0, Math.ceil(Math.log2(need)) - 3)
+  return Math.ceil(need / quarter) * quarter
+}
 
 export interface RecordHeader {
   key: string
@@ -61,8 +83,10 @@ export interface RecordHeader {
 export interface RecordBatchBuilderOptions {
   /**
    * The target size of the batch in bytes (the producer's `batch.size`). The
-   * buffer is allocated once at this size; it only grows for a first record
-   * larger than it (or when compression is estimated to shrink the batch).
+   * records buffer is allocated once, at this size or, with compression, at
+   * the uncompressed size the ratio estimate lets in
+   * ({@link recordsBufferSize}); it only grows for a first record larger
+   * than it (or an estimate beyond the up-front bound).
    */
   capacity: number
   /** Timestamp every record's delta is taken from. Default: the first record's timestamp (as Java does). */
@@ -80,10 +104,11 @@ export interface RecordBatchBuilderOptions {
   /** Record batch format; only 2 is supported. */
   magic?: number
   /**
-   * A buffer to write into instead of allocating one (a producer's pool of
-   * batch.size buffers); used when it holds at least `capacity` bytes. The
-   * builder owns it until the batch is built and, without compression, the
-   * built batch (a view of it) is no longer needed.
+   * A buffer to write the records into instead of allocating one (a
+   * producer's pool); used when it holds at least {@link recordsBufferSize}
+   * bytes. The builder owns it until the batch is built and, without
+   * compression, the built batch (a view of it) is no longer needed; with
+   * compression it is free again once `build` has settled.
    */
   buffer?: Buffer
 }
@@ -101,6 +126,12 @@ export interface BuildOptions {
   isControl?: boolean
   /** Default -1 (brokers set it). */
   partitionLeaderEpoch?: number
+  /**
+   * With compression: a buffer to write the built batch into when it is
+   * large enough (the result is then a view of it), instead of a new one.
+   * Ignored without compression.
+   */
+  output?: Buffer
 }
 
 /** Producer fields that may be re-stamped on a built batch. */
@@ -219,7 +250,7 @@ export class RecordBatchBuilder {
     this.compressionLevel = options.compressionLevel
     this.ratioEstimate = compression === 'none' ? 1 : (options.compressionRatioEstimate ?? 1) * COMPRESSION_RATE_ESTIMATION_FACTOR
     this.baseTs = options.baseTimestamp
-    const size = Math.max(capacity, RECORD_BATCH_OVERHEAD)
+    const size = recordsBufferSize(capacity, compression, options.compressionRatioEstimate)
     this.buffer = options.buffer !== undefined && options.buffer.length >= size ? options.buffer : Buffer.allocUnsafe(size)
   }
 
@@ -334,8 +365,9 @@ export class RecordBatchBuilder {
   /**
    * Seals the batch and returns its bytes (baseOffset 0). Without compression
    * the result is a view of the builder's own buffer (no copy); with it, the
-   * records section is compressed into a new buffer (on the libuv thread pool
-   * when large). Always async, whatever the codec. Throws for an empty batch
+   * records section is compressed into `options.output` when that is large
+   * enough, else into a new buffer (on the libuv thread pool when large).
+   * Always async, whatever the codec. Throws for an empty batch
    * or a second call; the builder is sealed from the call on, so a codec
    * failure (e.g. its package missing: check with assertCodecAvailable up
    * front) loses the batch.
@@ -345,10 +377,11 @@ export class RecordBatchBuilder {
     this.seal()
     const section = this.buffer.subarray(RECORD_BATCH_OVERHEAD, this.offset)
     const level = this.compressionLevel
-    const compressed = await compress(this.compression, section, level === undefined ? {} : { level })
-    this.compressedRatio = compressed.length / section.length
-    const out = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + compressed.length)
-    out.set(compressed, RECORD_BATCH_OVERHEAD)
+    const out = await compressBehind(this.compression, section, RECORD_BATCH_OVERHEAD, {
+      ...(level === undefined ? {} : { level }),
+      ...(options.output === undefined ? {} : { output: options.output }),
+    })
+    this.compressedRatio = (out.length - RECORD_BATCH_OVERHEAD) / section.length
     return this.writeHeader(out, options)
   }
 

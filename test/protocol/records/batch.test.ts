@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   RecordBatchBuilder, restampProducerState, setPartitionLeaderEpoch, recordSizeInBytes,
-  estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, type RecordHeader,
+  estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, recordsBufferSize, type RecordHeader,
 } from '../../../src/protocol/records/batch.js'
 import { readBatches, decodeRecords, decodeControlRecordKey, decodeEndTransactionMarker } from '../../../src/protocol/records/decode.js'
 import { crc32cJs } from '../../../src/protocol/records/crc32c.js'
@@ -235,4 +235,63 @@ test('control batches: isControl sets the attribute; keys and markers decode', a
   const [record] = await decodeRecords(batch!)
   assert.deepEqual(decodeControlRecordKey(record!.key), { version: 0, type: 1 })
   assert.deepEqual(decodeEndTransactionMarker(record!.value), { version: 0, coordinatorEpoch: 42 })
+})
+
+test('recordsBufferSize: capacity without compression; with it, the uncompressed bytes the estimate lets in, on a coarse scale, at most 4× up front', () => {
+  assert.equal(recordsBufferSize(65536, 'none', 0.4), 65536)
+  assert.equal(recordsBufferSize(10, 'none'), RECORD_BATCH_OVERHEAD)
+  assert.equal(recordsBufferSize(65536, 'lz4', 1), 65536, 'an estimate of 1 (× 1.05) needs no more than the capacity')
+  // 61 + (65536 - 61) / (0.4 × 1.05) ≈ 155,953 bytes → 160 KiB (1.25 × 128 KiB).
+  assert.equal(recordsBufferSize(65536, 'lz4', 0.4), 160 * 1024)
+  for (const ratio of [0.9, 0.7, 0.5, 0.3, 0.26]) {
+    const size = recordsBufferSize(65536, 'zstd', ratio)
+    const need = RECORD_BATCH_OVERHEAD + (65536 - RECORD_BATCH_OVERHEAD) / (ratio * 1.05)
+    assert.ok(size >= need && size <= need * 1.25 + 1, `ratio ${ratio}: ${size} for ${need}`)
+  }
+  const capped = recordsBufferSize(65536, 'lz4', 0.01)
+  assert.ok(capped >= RECORD_BATCH_OVERHEAD + 4 * (65536 - RECORD_BATCH_OVERHEAD) && capped <= 320 * 1024, `${capped}`)
+})
+
+test('compressed builder: a buffer of recordsBufferSize holds every record the estimate lets in, so it is written to the end and never regrown', async () => {
+  for (const ratio of [1, 0.6, 0.4, 0.3]) {
+    const pooled = Buffer.alloc(recordsBufferSize(16384, 'lz4', ratio))
+    const b = new RecordBatchBuilder({ capacity: 16384, compression: 'lz4', compressionRatioEstimate: ratio, buffer: pooled })
+    const values: Buffer[] = []
+    for (let i = 0; ; i++) {
+      const value = Buffer.from(`{"n":${i},"pad":"${'x'.repeat(150 + (i % 7) * 20)}"}`)
+      if (!b.tryAppend(1000 + i, null, value)) break
+      values.push(value)
+    }
+    const end = RECORD_BATCH_OVERHEAD + b.uncompressedRecordsSizeInBytes
+    // The last record's value ends the records section: still in the pooled buffer, not in a copy.
+    const last = values[values.length - 1]!
+    assert.ok(pooled.subarray(end - 1 - last.length, end - 1).equals(last), `ratio ${ratio}: the last record is in the given buffer`)
+    const [batch] = readBatches(await b.build())
+    assert.deepEqual((await decodeRecords(batch!)).map((r) => r.value), values)
+  }
+})
+
+test('compressed build writes into options.output when it has room: the batch is a view of it, header included', async () => {
+  for (const codec of ['lz4', 'gzip', 'snappy', 'zstd'] as CompressionCodec[]) {
+    const make = () => {
+      const b = new RecordBatchBuilder({ capacity: 4096, compression: codec, compressionRatioEstimate: 0.5 })
+      for (let i = 0; i < 20; i++) b.tryAppend(1000 + i, Buffer.from(`k${i}`), Buffer.from('compressible value '.repeat(8)))
+      return b
+    }
+    const output = Buffer.alloc(4096, 0xee)
+    const into = await make().build({ producerId: 7n, producerEpoch: 1, baseSequence: 3, output })
+    assert.equal(into.buffer, output.buffer, codec)
+    assert.equal(into.byteOffset, output.byteOffset, codec)
+    assert.ok(into.length < output.length)
+    const fresh = await make().build({ producerId: 7n, producerEpoch: 1, baseSequence: 3 })
+    assert.ok(into.equals(fresh), `${codec}: the same bytes either way`)
+    const small = Buffer.alloc(RECORD_BATCH_OVERHEAD + 8, 0xee)
+    const elsewhere = await make().build({ producerId: 7n, producerEpoch: 1, baseSequence: 3, output: small })
+    assert.notEqual(elsewhere.buffer, small.buffer, `${codec}: too small an output is not used`)
+    assert.ok(small.equals(Buffer.alloc(RECORD_BATCH_OVERHEAD + 8, 0xee)), `${codec}: and not written to`)
+    assert.ok(elsewhere.equals(fresh))
+    const [batch] = readBatches(into)
+    assert.equal(batch!.compression, codec)
+    assert.equal((await decodeRecords(batch!)).length, 20)
+  }
 })

@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib'
 import {
   compress, decompress, codecFromId, assertCodecAvailable, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec,
 } from '../../../src/protocol/records/compression/index.js'
-import { lz4DecompressedBound } from '../../../src/protocol/records/compression/lz4.js'
+import { compressLz4Behind, lz4DecompressedBound } from '../../../src/protocol/records/compression/lz4.js'
+import { LZ4_COMPRESS_SYNC_MAX_BYTES } from '../../../src/protocol/records/compression/common.js'
 import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
 import { loadOptional } from '../../../src/protocol/records/optional.js'
 import { KafkaError, ProtocolError } from '../../../src/errors.js'
@@ -204,6 +205,62 @@ test('lz4: a frame laid out as Java\'s Lz4BlockOutputStream writes it decodes', 
   ])
   assert.ok((await decompress('lz4', frame)).equals(Buffer.concat([first, second])))
   assert.equal(lz4DecompressedBound(frame), 65536 + second.length)
+})
+
+test('lz4: golden bytes of a one-block frame (the same bytes lz4-napi\'s frame encoder writes for one block)', async () => {
+  const out = await compress('lz4', Buffer.from('hello'))
+  // magic, FLG 60, BD 40, HC 82; "hello" would take 6 bytes compressed (token 0x50 + 5 literals), so
+  // the block is stored raw: size 5 with the high bit set, the 5 bytes; end mark.
+  assert.equal(out.toString('hex'), '04224d18604082' + '05000080' + '68656c6c6f' + '00000000')
+  for (const input of [Buffer.alloc(0), compressible(1000), compressible(65536), randomBytes(5000)]) {
+    assert.ok((await compress('lz4', input)).equals(lz4.compressFrameSync(input)), `${input.length} bytes`)
+  }
+})
+
+test('lz4: blocks of at most 64 KiB; one that does not shrink is stored raw; every size round-trips', async () => {
+  const sizes = [65535, 65536, 65537, 200_000, LZ4_COMPRESS_SYNC_MAX_BYTES, LZ4_COMPRESS_SYNC_MAX_BYTES + 1, 700_000]
+  for (const n of sizes) {
+    for (const input of [compressible(n), randomBytes(n)]) {
+      const out = await compress('lz4', input)
+      let at = 7
+      let total = 0
+      for (;;) {
+        const word = out.readUInt32LE(at)
+        at += 4
+        if (word === 0) break
+        const raw = (word & 0x80000000) !== 0
+        const size = word & 0x7fffffff
+        const expected = Math.min(65536, n - total)
+        if (raw) assert.equal(size, expected, 'a raw block holds its bytes as they are')
+        else assert.ok(size < expected, 'a compressed block is smaller than its input')
+        total += expected
+        at += size
+      }
+      assert.equal(at, out.length, `${n}: the end mark ends the frame`)
+      assert.equal(total, n)
+      assert.ok((await decompress('lz4', out)).equals(input), `${n} bytes round-trip`)
+      assert.ok(lz4.decompressFrameSync(out).equals(input), `${n} bytes: lz4-napi's own decoder agrees`)
+    }
+  }
+  assert.equal((await compress('lz4', randomBytes(70_000))).readUInt32LE(7) >>> 31, 1, 'random bytes: the first block is raw')
+})
+
+test('lz4: compressLz4Behind leaves the headroom to the caller and writes into output when it has room', async () => {
+  for (const input of [compressible(3000), compressible(300_000)]) {
+    const frame = await compress('lz4', input)
+    const output = Buffer.alloc(61 + frame.length + 10, 0xab)
+    const into = await compressLz4Behind(input, 61, output)
+    assert.equal(into.buffer, output.buffer)
+    assert.equal(into.byteOffset, output.byteOffset)
+    assert.equal(into.length, 61 + frame.length)
+    assert.ok(into.subarray(0, 61).equals(Buffer.alloc(61, 0xab)), 'the headroom is not written')
+    assert.ok(into.subarray(61).equals(frame))
+    const tight = Buffer.alloc(61 + frame.length - 1, 0xab)
+    const fresh = await compressLz4Behind(input, 61, tight)
+    assert.notEqual(fresh.buffer, tight.buffer)
+    assert.ok(tight.equals(Buffer.alloc(tight.length, 0xab)), 'an output too small is left alone')
+    assert.ok(fresh.subarray(61).equals(frame))
+  }
 })
 
 test('lz4: a frame with block and content checksums (allowed by Java\'s reader) decodes', async () => {

@@ -10,13 +10,14 @@
  * KafkaError of type `MISSING_DEPENDENCY` naming the package. Inputs and
  * outputs above a few tens of KiB are processed on the libuv thread pool, so
  * big batches never stall the event loop; smaller ones synchronously (cheaper
- * than the thread-pool round trip). Both functions always return promises.
+ * than the thread-pool round trip; LZ4 compression up to 256 KiB, see
+ * LZ4_COMPRESS_SYNC_MAX_BYTES). Both functions always return promises.
  */
 import { ProtocolError } from '../../../errors.js'
 import { loadOptional } from '../optional.js'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './common.js'
 import { compressGzip, decompressGzip } from './gzip.js'
-import { compressLz4, decompressLz4 } from './lz4.js'
+import { compressLz4, compressLz4Behind, decompressLz4 } from './lz4.js'
 import { compressSnappy, decompressSnappy } from './snappy.js'
 import { compressZstd, decompressZstd } from './zstd.js'
 
@@ -76,6 +77,24 @@ export async function compress(codec: CompressionCodec, data: Buffer, options: C
     case 'zstd': return compressZstd(data, options.level)
     default: throw new ProtocolError(`unknown compression codec ${String(codec)}`)
   }
+}
+
+/**
+ * {@link compress} for a record batch: the compressed bytes are written
+ * `headroom` bytes into the result (room for the batch header, left to the
+ * caller), into `output` when it is large enough (the result is then a view
+ * of it), else into a new buffer. lz4 frames are assembled in place; the other
+ * codecs' output is copied behind the headroom. Not for 'none'.
+ */
+export async function compressBehind(codec: CompressionCodec, data: Buffer, headroom: number,
+  options: CompressOptions & { output?: Buffer } = {}): Promise<Buffer> {
+  if (codec === 'lz4') return compressLz4Behind(data, headroom, options.output)
+  const compressed = await compress(codec, data, options)
+  const size = headroom + compressed.length
+  const output = options.output
+  const out = output !== undefined && output.length >= size ? output.subarray(0, size) : Buffer.allocUnsafe(size)
+  compressed.copy(out, headroom)
+  return out
 }
 
 /**
