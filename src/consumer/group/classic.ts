@@ -299,7 +299,8 @@ export class ClassicMembership implements Membership {
     this.joinMetadata = { topics: new Set(topics), done: cluster.refreshMetadata(topics).then(() => true, () => false) }
     for (let attempt = 0; ; attempt++) {
       // The join socket and the coordinator socket (heartbeats, the OffsetFetch right after the join)
-      // are opened at once, not one after the other.
+      // are opened at once, not one after the other, once the coordinator is known (one FindCoordinator).
+      await coordinator.broker(this.requestDeadline())
       const [version] = await Promise.all([
         coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline(), 'join'),
         coordinator.connection(this.requestDeadline()).catch(() => undefined),

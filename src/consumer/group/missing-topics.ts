@@ -6,18 +6,23 @@
  * Contract (Java's Metadata asks for an update whenever a response carries an
  * InvalidMetadataException for a topic; its ConsumerCoordinator then rejoins
  * when the leader's metadata no longer matches what it assigned):
- * - While any topic given to `track()` is still unusable in the cluster's
- *   snapshot (absent, a topic-level error, or no partitions), metadata for
- *   those topics is asked for again after `retry.backoff.ms`, the wait
+ * - While any topic given to `track()` is still missing from the cluster's
+ *   snapshot (absent, a stale-metadata error such as
+ *   UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE, or no partitions),
+ *   metadata for those topics is asked for again after `retry.backoff.ms`, the wait
  *   doubling up to `retry.backoff.max.ms` (±20 % jitter), for as long as it
  *   stays missing.
  * - After each refresh `onRefreshed` runs, so that the consumer's poll loop
  *   compares the new partition counts with the assigned ones
  *   (`checkMetadata`) and rejoins when a topic appeared.
+ * - Other topic errors (TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION)
+ *   are not asked for again here, as in Java; the consumer's poll refreshes
+ *   denied topics itself.
  * - `track([])` and `stop()` end the watch; its timer never keeps the process
  *   alive.
  */
 import type { Cluster } from '../../cluster/cluster.js'
+import { isStaleMetadata } from '../../protocol/error-classes.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { Log } from '../../logger.js'
 
@@ -61,7 +66,10 @@ export class MissingTopicsWatch {
   }
 
   private missing(): string[] {
-    return this.topics.filter((t) => !topicUsable(this.opts.cluster, t))
+    return this.topics.filter((t) => {
+      const info = this.opts.cluster.topic(t)
+      return info === undefined || isStaleMetadata(info.errorCode) || (info.errorCode === ErrorCode.NONE && info.partitions.length === 0)
+    })
   }
 
   private schedule(): void {
