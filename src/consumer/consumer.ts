@@ -613,10 +613,25 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
     return task
   }
 
+  /**
+   * Opens the fetch sockets to these partitions' leaders while their positions are looked up,
+   * so the first Fetch does not wait for a connect (and its ApiVersions) after ListOffsets.
+   * Failures are left to the fetcher, which connects (and reports) on its own.
+   */
+  private warmFetchConnections(todo: PartitionState[]): void {
+    const leaders = new Set<number>()
+    for (const s of todo) {
+      const leader = this.cluster.partition(s.topic, s.partition)?.leader
+      if (leader !== undefined && this.cluster.broker(leader)) leaders.add(leader)
+    }
+    for (const nodeId of leaders) this.cluster.connectionTo(nodeId, 'fetch').catch(() => {})
+  }
+
   private async lookUpPositions(todo: PartitionState[], epochs: Map<PartitionState, number>): Promise<void> {
     const settings = this.settings.positions
     const deadline = Date.now() + settings.lookupTimeoutMs
     const current = (s: PartitionState) => epochs.get(s) === s.epoch && this.subscriptions.get(s.topic, s.partition) === s
+    this.warmFetchConnections(todo)
     const needCommitted = todo.filter((s) => !s.committedChecked && s.pendingReset === undefined)
     if (this.committer && needCommitted.length > 0) {
       const committed = await this.committer.fetchCommitted(needCommitted.map((s) => s.tp), deadline)

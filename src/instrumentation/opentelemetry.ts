@@ -62,6 +62,15 @@ const headerSetter: Api.TextMapSetter<Header[]> = {
 }
 
 /**
+ * Whether @opentelemetry/api (major version 1) has set up its global registry,
+ * where `trace.setGlobalTracerProvider` (the SDK's `register()`) keeps the
+ * provider: the key the API itself uses, `Symbol.for('opentelemetry.js.api.1')`.
+ */
+function otelRegistered(): boolean {
+  return Object.prototype.hasOwnProperty.call(globalThis, Symbol.for('opentelemetry.js.api.1'))
+}
+
+/**
  * One client's tracing, made once when the client is created (undefined when
  * tracing is off), so a record costs a field test when it is off.
  */
@@ -78,9 +87,12 @@ export class Tracing {
   static of(config: TracingConfig, groupId?: string): Tracing | undefined {
     const mode = config['opentelemetry.tracing']
     if (mode === false) return undefined
+    const given = config['opentelemetry.tracer.provider'] as Api.TracerProvider | undefined
+    // "auto" without a provider given: nothing can be registered while @opentelemetry/api has not
+    // put its global registry on globalThis, so the package (tens of ms to load cold) is not loaded.
+    if (mode === 'auto' && given === undefined && !otelRegistered()) return undefined
     const api = tryLoadOptional<typeof Api>('@opentelemetry/api')
     if (api === undefined) return undefined
-    const given = config['opentelemetry.tracer.provider'] as Api.TracerProvider | undefined
     const provider = given ?? api.trace.getTracerProvider()
     if (given === undefined && mode === 'auto' && provider instanceof api.ProxyTracerProvider && provider.getDelegateTracer('samsa') === undefined) return undefined
     const base: Api.Attributes = { 'messaging.system': 'kafka', 'messaging.client.id': config['client.id'] }

@@ -51,6 +51,7 @@ import { ASSIGNOR_BY_NAME, cooperativeAdjust, protocolNameOf, rebalanceProtocol,
 import { sleep, until } from '../../cluster/wait.js'
 import type { ConsumerGroupMetadata, Membership, MembershipHost } from './membership.js'
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './protocol.js'
+import { MissingTopicsWatch, topicUsable } from './missing-topics.js'
 import { Log } from '../../logger.js'
 
 type ClassicState = 'unjoined' | 'joining' | 'syncing' | 'stable' | 'closed'
@@ -97,6 +98,10 @@ export class ClassicMembership implements Membership {
   private deniedAt = 0
   /** The subscription this member joined with. */
   private joinedTopics = ''
+  /** The Metadata request the current join sent for this member's topics, while JoinGroup was on its way. */
+  private joinMetadata: { topics: Set<string>; done: Promise<boolean> } | undefined
+  /** The leader's watch over assigned topics that had no partitions yet (refreshes, then checkMetadata rejoins). */
+  private readonly missingTopics: MissingTopicsWatch
   private lastHeartbeatOk = 0
 
   private readonly log: Log
@@ -108,6 +113,13 @@ export class ClassicMembership implements Membership {
     this.instanceId = host.settings.groupInstanceId
     this.assignors = host.settings.assignors.map((n) => ASSIGNOR_BY_NAME[n])
     this.protocol = rebalanceProtocol(this.assignors)
+    this.missingTopics = new MissingTopicsWatch({
+      cluster: host.cluster,
+      backoffMs: host.settings.retryBackoffMs,
+      backoffMaxMs: host.settings.retryBackoffMaxMs,
+      log: this.log,
+      onRefreshed: () => host.wake(),
+    })
   }
 
   private transition(to: ClassicState, why: string): void {
@@ -276,14 +288,23 @@ export class ClassicMembership implements Membership {
   }
 
   private async join(): Promise<JoinGroupResponse> {
-    const { settings, coordinator, subscriptions } = this.host
+    const { settings, coordinator, subscriptions, cluster } = this.host
     this.transition('joining', this.rejoinReason)
     const topics = this.host.subscribedTopics()
     this.joinedTopics = topics.join('\u0000')
     const owned = subscriptions.assignment()
     const rack = settings.rackId
+    // Should this member lead, it assigns from metadata of every member's topics: asked for now, while
+    // JoinGroup is on its way, not after it answers (assignAsLeader decides whether it is good enough).
+    this.joinMetadata = { topics: new Set(topics), done: cluster.refreshMetadata(topics).then(() => true, () => false) }
     for (let attempt = 0; ; attempt++) {
-      const version = await coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline())
+      // The join socket and the coordinator socket (heartbeats, the OffsetFetch right after the join)
+      // are opened at once, not one after the other, once the coordinator is known (one FindCoordinator).
+      await coordinator.broker(this.requestDeadline())
+      const [version] = await Promise.all([
+        coordinator.versionOf(JoinGroupApi as ApiDescriptor<unknown, unknown>, this.requestDeadline(), 'join'),
+        coordinator.connection(this.requestDeadline()).catch(() => undefined),
+      ])
       if (this.instanceId !== null && version < 5) {
         const release = (await coordinator.connection(this.requestDeadline())).brokerRelease
         throw new KafkaError(`group.instance.id needs JoinGroup v5+ (Kafka 2.3+); this broker (${release}), the coordinator, offers v${version}`, { type: 'UNSUPPORTED_VERSION', code: ErrorCode.UNSUPPORTED_VERSION })
@@ -387,7 +408,10 @@ export class ClassicMembership implements Membership {
     const generation = this.generation
     let assignments: { memberId: string; assignment: Buffer }[] = []
     if (join.leader === join.memberId && !join.skipAssignment) assignments = await this.assignAsLeader(join)
-    else if (join.leader !== join.memberId) this.assignedCounts = undefined
+    else if (join.leader !== join.memberId) {
+      this.assignedCounts = undefined
+      this.missingTopics.stop()
+    }
     const res = await coordinator.send(
       SyncGroupApi,
       {
@@ -439,7 +463,7 @@ export class ClassicMembership implements Membership {
     const members = join.members.map((m) => decodeSubscription(m.memberId, m.groupInstanceId, m.metadata))
     const topics = [...new Set(members.flatMap((m) => m.topics))].sort()
     cluster.watch(topics)
-    await cluster.refreshMetadata(topics)
+    await this.leaderMetadata(topics)
     const counts = new Map<string, number>()
     // every subscribed topic, 0 for one not (yet) usable (unknown, not authorized):
     // checkMetadata rejoins when it gets partitions
@@ -452,8 +476,26 @@ export class ClassicMembership implements Membership {
     let result = assignor.assign(counts, members)
     if (this.protocol === 'cooperative') result = cooperativeAdjust(result, members)
     this.assignedCounts = seen
+    // a topic assigned without partitions (not created yet): keep asking until it appears, then rejoin
+    this.missingTopics.track(topics.filter((t) => !counts.has(t)))
     this.log.debug(`group ${this.groupId}: leader assigned ${[...result].map(([m, tps]) => `${m}=[${tps.map((t) => `${t.topic}-${t.partition}`).join(',')}]`).join(' ')}`)
     return members.map((m) => ({ memberId: m.memberId, assignment: encodeAssignment(result.get(m.memberId) ?? [], assignor.wireVersion) }))
+  }
+
+  /**
+   * Makes the cluster's metadata fit for the leader's assignment. The Metadata
+   * answer asked for when the join began is used when it covered every
+   * member's topics and found each of them (Java assigns from the metadata it
+   * holds unless an update is pending, and a missing topic makes one
+   * pending); otherwise, and when it failed, metadata is asked for again now,
+   * after JoinGroup answered.
+   */
+  private async leaderMetadata(topics: string[]): Promise<void> {
+    const { cluster } = this.host
+    const early = this.joinMetadata
+    this.joinMetadata = undefined
+    if (early && topics.every((t) => early.topics.has(t)) && await early.done && topics.every((t) => topicUsable(cluster, t))) return
+    await cluster.refreshMetadata(topics)
   }
 
   private async onJoinComplete(assigned: TopicPartition[]): Promise<void> {
@@ -596,5 +638,6 @@ export class ClassicMembership implements Membership {
   close(): void {
     if (this.state !== 'closed') this.transition('closed', 'consumer closed')
     this.stopHeartbeats()
+    this.missingTopics.stop()
   }
 }
