@@ -90,6 +90,31 @@ test('left join: an unmatched record is joined with null once its window closed 
   }
 })
 
+test('outer join: unmatched records of either side are joined with null once their window closed', async () => {
+  const app = uniqueName('streams-ss-outer')
+  const [views, clicks, out] = [uniqueName('views'), uniqueName('clicks'), uniqueName('view-clicks')]
+  await createTopics([views, clicks, out], 1)
+  const builder = new StreamsBuilder()
+  builder.stream(views, strings)
+    .outerJoin(builder.stream(clicks, strings), (v, c) => `${v ?? 'null'}+${c ?? 'null'}`, JoinWindows.ofTimeDifferenceWithNoGrace(2_000), { storeName: 'oj' })
+    .to(out, { valueSerde: Serdes.string })
+  const streams = new KafkaStreams(builder.build(), config(app))
+  try {
+    await produceStrings(views, [['a', 'v1', T + 1_000], ['b', 'v2', T + 1_000]])
+    await streams.start()
+    await waitFor('the views in the join store', () => windowCount(streams, 'oj-outer-this-join-store') === 2)
+    await produceStrings(clicks, [['b', 'c1', T + 1_500], ['z', 'c2', T + 2_000]])
+    await waitFor('the clicks in the join store', () => windowCount(streams, 'oj-outer-other-join-store') === 2)
+    await produceStrings(views, [['t', 'v3', T + 10_000]]) // stream time 10000: the windows of v1 (until 3000) and c2 (until 4000) closed
+    const expected = ['a v1+null @1000', 'b v2+c1 @1500', 'z null+c2 @2000']
+    const got = await readAll<string, string>(out, { key: 'string', value: 'string', done: (rs) => rs.length >= expected.length })
+    assert.deepEqual(results(got), expected)
+  } finally {
+    await streams.close()
+    await cleanUp([views, clicks, out], app)
+  }
+})
+
 test('a side re-keyed before the join goes through <application.id>-<name>-left-repartition', async () => {
   const app = uniqueName('streams-ss-rekey')
   const [views, clicks, out] = [uniqueName('views-by-id'), uniqueName('clicks-by-user'), uniqueName('view-clicks')]
