@@ -49,7 +49,7 @@ export function throughRepartitionTopic(graph: GraphBuilder, parent: Node, name:
 export function streamTableJoin<K, V, VT, VR>(stream: KStream<K, V>, table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR>, left: boolean, joined: Joined<K, V>): KStream<K, VR> {
   const graph = stream.graph
   const what = left ? 'leftJoin()' : 'join()'
-  if (!(table instanceof KTable)) throw new TopologyError(`${what}: expected a KTable to join with (a KStream–KStream join needs join windows)`)
+  if (!(table instanceof KTable)) throw new TopologyError(`${what}: expected a KTable, or a KStream with JoinWindows, to join with`)
   if (table.graph !== graph) throw new TopologyError(`${what}: the stream and the table must come from the same StreamsBuilder`)
   if (typeof joiner !== 'function') throw new TopologyError(`${what}: expected a value joiner function (streamValue, tableValue) => result`)
   const name = graph.name(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN')

@@ -258,17 +258,12 @@ export class KafkaStreams {
       this.producer!.beginTransaction()
       this.inTransaction = true
     }
-    const notReady = new Set<string>()
     for (const record of records) {
       const key = tpKey(record)
       const task = this.tasks.get(key)
-      if (!task || this.born.get(key)! > polledAt || notReady.has(key)) continue
-      if (!task.initialized) {
-        // Its stores are still being restored: read it again later.
-        notReady.add(key)
-        this.consumer!.seek(record, record.offset)
-        continue
-      }
+      // A task is restored and initialized within its onPartitionsAssigned turn, which this batch's turn
+      // never overlaps; the consumer returns no record of a partition while that callback runs.
+      if (!task || this.born.get(key)! > polledAt) continue
       const step = task.process(record)
       if (step) await step
       this.processed.set(key, { topic: record.topic, partition: record.partition, offset: record.offset + 1n })

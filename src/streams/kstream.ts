@@ -7,10 +7,12 @@ import type { GraphBuilder } from './builder.js'
 import { TopologyError } from './errors.js'
 import { KGroupedStream, type Grouped } from './kgrouped.js'
 import { streamTableJoin, type Joined, type ValueJoiner } from './join.js'
+import { JoinWindows } from './join-windows.js'
 import type { KTable } from './ktable.js'
 import { processorNode, type ProcessorSupplier } from './processor-api.js'
 import { FnNode, SinkNode, type Node, type StreamRecord, type TopicNameExtractor } from './processor.js'
 import type { Serde } from './serde.js'
+import { streamStreamJoin, type StreamJoined, type StreamJoinKind } from './stream-join.js'
 
 /** The serdes known for a stream's keys and values (from its source, kept while they still fit). */
 export interface KnownSerdes<K, V> {
@@ -137,17 +139,40 @@ export class KStream<K, V> {
   }
 
   /**
-   * Joins each record with the table's current value for its key (records
-   * whose key the table lacks are dropped). The stream and the table must be
-   * co-partitioned; a stream whose key changed is repartitioned first.
+   * With a KTable: joins each record with the table's current value for its
+   * key (records whose key the table lacks are dropped). With a KStream and
+   * JoinWindows: joins the records of both streams with the same key whose
+   * timestamps are within the windows (each pair once, with the larger
+   * timestamp). The inputs must be co-partitioned; a stream whose key
+   * changed is repartitioned first.
    */
-  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR>, joined: Joined<K, V> = {}): KStream<K, VR> {
-    return streamTableJoin(this, table, joiner as ValueJoiner<V, VT | null, VR>, false, joined)
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR>, joined?: Joined<K, V>): KStream<K, VR>
+  join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
+  join<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: ValueJoiner<V, VO, VR>, options?: Joined<K, V> | JoinWindows, streamJoined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    return this.joinWith(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'inner', options, streamJoined)
   }
 
-  /** As {@link join}, but a record whose key the table lacks is joined with null. */
-  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR>, joined: Joined<K, V> = {}): KStream<K, VR> {
-    return streamTableJoin(this, table, joiner, true, joined)
+  /**
+   * As {@link join}, but a record without a match is joined with null: at
+   * once with a table; with a stream, once its window has closed (window end
+   * + grace passed by stream time) and no record of the other stream joined it.
+   */
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR>, joined?: Joined<K, V>): KStream<K, VR>
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO | null, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>
+  leftJoin<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: ValueJoiner<V, VO | null, VR>, options?: Joined<K, V> | JoinWindows, streamJoined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    return this.joinWith(other, joiner as ValueJoiner<V | null, VO | null, VR>, 'left', options, streamJoined)
+  }
+
+  /** As the windowed {@link leftJoin}, and records of the other stream without a match are joined with null too (as `joiner(null, otherValue)`). */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR>, windows: JoinWindows, streamJoined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    if (!(other instanceof KStream)) throw new TopologyError('outerJoin(): expected a KStream to join with (a KStream has no outer join with a KTable)')
+    return this.joinWith(other, joiner, 'outer', windows, streamJoined)
+  }
+
+  private joinWith<VO, VR>(other: KTable<K, VO> | KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR>, kind: StreamJoinKind, options: Joined<K, V> | JoinWindows | undefined, streamJoined: StreamJoined<K, V, VO>): KStream<K, VR> {
+    if (other instanceof KStream) return streamStreamJoin(this, other, joiner, options as JoinWindows, kind, streamJoined)
+    if (options instanceof JoinWindows) throw new TopologyError(`${kind === 'inner' ? 'join' : 'leftJoin'}(): JoinWindows are for a join with a KStream; a KTable join takes Joined options`)
+    return streamTableJoin(this, other, joiner as ValueJoiner<V, VO | null, VR>, kind === 'left', (options ?? {}) as Joined<K, V>)
   }
 
   /**

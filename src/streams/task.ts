@@ -38,8 +38,6 @@ export class StreamTask implements TaskContext {
   private timestamp = 0
   /** Records skipped because they could not be deserialized. */
   skipped = 0
-  /** Set once its stores are restored and its nodes initialized: only then does it process records. */
-  initialized = false
   /** The largest timestamp of the records processed so far (-1: none yet). */
   streamTime = -1
   private readonly streamTimeSchedules = new PunctuationQueue()
@@ -96,7 +94,6 @@ export class StreamTask implements TaskContext {
   /** Starts the nodes that have a per-task life (Processor API): after restoration, before the first record. */
   init(): void {
     for (const node of this.nodes()) node.init?.(this)
-    this.initialized = true
   }
 
   /** Closes those nodes and drops every punctuation schedule. */

@@ -124,6 +124,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, StateStore 
     if (key === null) throw new SerializationError(`changelog "${this.changelog}" of window store "${this.def.name}" holds a record without a key`)
     const { key: keyBytes, times } = splitWindowedBytes(Buffer.from(key), 1, 4)
     const seq = key.readInt32BE(key.length - 4)
+    if (this.retainDuplicates && seq > this.seq) this.seq = seq // new puts must not reuse a restored record's key
     if (timestamp !== undefined && timestamp > this.streamTime) this.streamTime = timestamp
     const k = deserializeNow(this.def.keySerde, this.changelog, keyBytes, `the keys of store "${this.def.name}"`)
     const v = value === null ? null : deserializeNow(this.def.valueSerde, this.changelog, Buffer.from(value), `the values of store "${this.def.name}"`)

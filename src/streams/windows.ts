@@ -23,7 +23,8 @@ export interface Windowed<K> {
   readonly window: Window
 }
 
-function checkMs(what: string, ms: number, min: number): number {
+/** `ms` as a whole number of milliseconds >= `min`, or a TopologyError naming `what`. */
+export function checkMs(what: string, ms: number, min: number): number {
   if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < min) {
     throw new TopologyError(`${what}: expected an integer number of milliseconds >= ${min}, got ${String(ms)}`)
   }

@@ -62,6 +62,20 @@ test('window store with duplicates (join stores) keeps every value of a key and 
   assert.deepEqual([...store.fetch('k', 0, 10)], [[5, 'x'], [5, 'y']])
 })
 
+test('window store with duplicates restored from its changelog: a new record of the same key and time is added, not put over a restored one', () => {
+  const def = { name: 'j', keySerde: Serdes.string, valueSerde: Serdes.string, logged: true }
+  const log: [Buffer | null, Buffer | null][] = []
+  const options = { retentionMs: 100, windowSizeMs: 0, retainDuplicates: true }
+  const store = new InMemoryWindowStore<string, string>(def, 'c', (k, v) => log.push([k, v]), options)
+  store.put('k', 'x', 5)
+  store.put('k', 'y', 5)
+  const restored = new InMemoryWindowStore<string, string>(def, 'c', (k, v) => log.push([k, v]), options)
+  for (const [k, v] of [...log]) restored.restore(k, v, 5)
+  restored.put('k', 'z', 5)
+  assert.deepEqual([...restored.fetchValues('k', 0, 10)], [[5, 'x'], [5, 'y'], [5, 'z']])
+  assert.equal(new Set(log.map(([k]) => k!.toString('hex'))).size, 3, 'three changelog keys: compaction keeps all three')
+})
+
 test('session store: findSessions by end and start bounds, remove, restore', () => {
   const def = { name: 's', keySerde: Serdes.string, valueSerde: Serdes.long, logged: true }
   const log: [Buffer | null, Buffer | null][] = []
