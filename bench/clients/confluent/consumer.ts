@@ -10,9 +10,9 @@ await runDriver(async (job, meter) => {
   const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = new Kafka.KafkaConsumer(consumerConfig(job), consumerTopicConfig)
   await connected(consumer)
-  consumer.subscribe([job.topic])
+  consumer.subscribe(job.topics)
   consumer.on('data', (m: any) => {
-    counter.see(m.partition, m.offset)
+    counter.see(m.partition, m.offset, m.topic)
     counter.add(1, m.value ? m.value.length : 0)
   })
   consumer.consume()

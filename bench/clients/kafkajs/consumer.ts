@@ -12,18 +12,18 @@ await runDriver(async (job, meter) => {
         groupId: job.groupId,
         minBytes: 1,
         maxWaitTimeInMs: 500,
-        maxBytesPerPartition: 1024 * 1024,
+        maxBytesPerPartition: job.maxMessageBytes ?? 1024 * 1024,
         maxBytes: 50 * 1024 * 1024
       })
   await consumer.connect()
-  await consumer.subscribe({ topics: [job.topic], fromBeginning: true })
+  await consumer.subscribe({ topics: job.topics, fromBeginning: true })
   await consumer.run({
     eachBatchAutoResolve: true,
     eachBatch: async ({ batch }: any) => {
       let bytes = 0
       for (const m of batch.messages) {
         bytes += m.value ? m.value.length : 0
-        counter.see(batch.partition, m.offset)
+        counter.see(batch.partition, m.offset, batch.topic)
       }
       counter.add(batch.messages.length, bytes)
     }

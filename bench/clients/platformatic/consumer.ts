@@ -7,19 +7,19 @@ await runDriver(async (job, meter) => {
   const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = new Consumer({ clientId: 'bench', groupId: job.groupId, bootstrapBrokers: [job.bootstrap] })
   const stream = await consumer.consume(job.defaults
-    ? { topics: [job.topic], mode: 'committed', fallbackMode: 'earliest' }
+    ? { topics: job.topics, mode: 'committed', fallbackMode: 'earliest' }
     : {
-        topics: [job.topic],
+        topics: job.topics,
         mode: 'committed',
         fallbackMode: 'earliest',
         autocommit: 5000,
         minBytes: 1,
         maxWaitTime: 500,
-        maxBytesPerPartition: 1024 * 1024,
+        maxBytesPerPartition: job.maxMessageBytes ?? 1024 * 1024,
         maxBytes: 50 * 1024 * 1024
       })
   stream.on('data', (m: any) => {
-    counter.see(m.partition, m.offset)
+    counter.see(m.partition, m.offset, m.topic)
     counter.add(1, m.value ? m.value.length : 0)
   })
   stream.on('error', (err: unknown) => { process.stderr.write(`stream: ${String(err)}\n`) })
