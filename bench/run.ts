@@ -215,6 +215,14 @@ async function createTopics (admin: Admin, s: Scenario, topics: string[]): Promi
   const configs = s.maxMessageBytes ? { configs: { 'max.message.bytes': String(s.maxMessageBytes) } } : {}
   await admin.createTopics(topics.map((topic) => ({ topic, numPartitions: s.partitions, replicationFactor: 1, ...configs })))
   cellTopics.set(topics[0]!, topics)
+  // CreateTopics answers before every partition has a leader; with 1,000 partitions
+  // some peers fail on their first send (unknown topic, not leader) instead of retrying
+  for (let deadline = Date.now() + 60_000; ;) {
+    try { await endOffsetSum(admin, topics, s.partitions); return } catch (err) {
+      if (Date.now() > deadline) throw err
+      await sleep(200)
+    }
+  }
 }
 
 async function shareGroupsFromEarliest (admin: Admin, groups: string[]): Promise<void> {
