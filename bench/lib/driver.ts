@@ -310,6 +310,14 @@ export class GroupCounter extends ConsumeCounter {
   }
 }
 
+/** A handler for clients that hand over one record at a time ({ topic, partition, offset, value }). */
+export function countEach (counter: ConsumeCounter): (m: { topic: string, partition: number, offset: number | string | bigint, value?: Buffer | null }) => void {
+  return (m) => {
+    counter.see(m.partition, m.offset, m.topic)
+    counter.add(1, m.value ? m.value.length : 0)
+  }
+}
+
 /**
  * ConsumeCounter for share group members: records of a partition may come in
  * any order (concurrent handlers, redeliveries), so each (partition, offset)

@@ -1,7 +1,7 @@
 // @confluentinc/kafka-javascript (librdkafka): job.consumers KafkaConsumers
 // of one group in this one process, flowing mode each; what a member owns is
 // its assignments(), read every 10 ms.
-import { GroupCounter, consumed, runDriver } from '../../lib/driver.js'
+import { GroupCounter, consumed, countEach, runDriver } from '../../lib/driver.js'
 import { connected, consumerConfig, consumerTopicConfig, rdkafka } from './rdkafka.js'
 
 await runDriver(async (job, meter) => {
@@ -12,10 +12,7 @@ await runDriver(async (job, meter) => {
     const consumer = new Kafka.KafkaConsumer(consumerConfig(job), consumerTopicConfig)
     await connected(consumer)
     consumer.subscribe(job.topics)
-    consumer.on('data', (m: any) => {
-      counter.see(m.partition, m.offset, m.topic)
-      counter.add(1, m.value ? m.value.length : 0)
-    })
+    consumer.on('data', countEach(counter))
     consumer.consume()
     return consumer
   }))

@@ -1,7 +1,8 @@
 // @platformatic/kafka (Node 22): job.consumers group consumers in this one
 // process, a consume() stream each; what a member owns is its `assignments`,
 // read at every 'consumer:group:join'.
-import { GroupCounter, consumed, importPeer, runDriver } from '../../lib/driver.js'
+import { GroupCounter, consumed, countEach, importPeer, runDriver } from '../../lib/driver.js'
+import { consumeOptions } from './options.js'
 
 await runDriver(async (job, meter) => {
   const { Consumer } = await importPeer('@platformatic/kafka')
@@ -12,20 +13,8 @@ await runDriver(async (job, meter) => {
   const consumers = await Promise.all(Array.from({ length: members }, async (_, i) => {
     const consumer = new Consumer({ clientId: `bench-${i}`, groupId: job.groupId, bootstrapBrokers: [job.bootstrap] })
     consumer.on('consumer:group:join', (payload: any) => { counter.owns(i, owned(payload?.assignments ?? consumer.assignments)) })
-    const stream = await consumer.consume({
-      topics: job.topics,
-      mode: 'committed',
-      fallbackMode: 'earliest',
-      autocommit: 5000,
-      minBytes: 1,
-      maxWaitTime: 500,
-      maxBytesPerPartition: 1024 * 1024,
-      maxBytes: 50 * 1024 * 1024
-    })
-    stream.on('data', (m: any) => {
-      counter.see(m.partition, m.offset, m.topic)
-      counter.add(1, m.value ? m.value.length : 0)
-    })
+    const stream = await consumer.consume(consumeOptions(job))
+    stream.on('data', countEach(counter))
     stream.on('error', (err: unknown) => { process.stderr.write(`stream: ${String(err)}\n`) })
     return { consumer, stream }
   }))
