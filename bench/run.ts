@@ -198,21 +198,42 @@ function brokerCpuUs (): number | null {
   return ticks * (1e6 / CLOCK_TICKS)
 }
 
-async function endOffsetSum (admin: Admin, topic: string, partitions: number): Promise<number> {
-  const offsets = await admin.listOffsets(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, timestamp: 'latest' as const })))
+async function endOffsetSum (admin: Admin, topics: string[], partitions: number): Promise<number> {
+  const offsets = await admin.listOffsets(topics.flatMap((topic) => Array.from({ length: partitions }, (_, partition) => ({ topic, partition, timestamp: 'latest' as const }))))
   return offsets.reduce((sum, o) => sum + Number(o.offset), 0)
 }
 
-async function createTopic (admin: Admin, topic: string, partitions: number): Promise<void> {
-  await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }])
+/** A cell's topics: `base`, or base-0 … base-(n-1) for a scenario with n topics. */
+function topicsOf (s: Scenario, base: string): string[] {
+  return (s.topics ?? 1) === 1 ? [base] : Array.from({ length: s.topics! }, (_, i) => `${base}-${i}`)
+}
+
+/** Each cell's topics by the first one's name (deleteTopic deletes them all). */
+const cellTopics = new Map<string, string[]>()
+
+async function createTopics (admin: Admin, s: Scenario, topics: string[]): Promise<void> {
+  const configs = s.maxMessageBytes ? { configs: { 'max.message.bytes': String(s.maxMessageBytes) } } : {}
+  await admin.createTopics(topics.map((topic) => ({ topic, numPartitions: s.partitions, replicationFactor: 1, ...configs })))
+  cellTopics.set(topics[0]!, topics)
+  // CreateTopics answers before every partition has a leader; with 1,000 partitions
+  // some peers fail on their first send (unknown topic, not leader) instead of retrying
+  for (let deadline = Date.now() + 60_000; ;) {
+    try { await endOffsetSum(admin, topics, s.partitions); return } catch (err) {
+      if (Date.now() > deadline) throw err
+      await sleep(200)
+    }
+  }
 }
 
 async function shareGroupsFromEarliest (admin: Admin, groups: string[]): Promise<void> {
   await admin.incrementalAlterConfigs(groups.map((name) => ({ type: 'group' as const, name, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] })))
 }
 
+/** Deletes `topic` and the other topics of its cell. */
 async function deleteTopic (admin: Admin, topic: string): Promise<void> {
-  try { await admin.deleteTopics([topic]) } catch (err) { log(`could not delete ${topic}: ${(err as Error).message}`) }
+  const topics = cellTopics.get(topic) ?? [topic]
+  cellTopics.delete(topic)
+  try { await admin.deleteTopics(topics) } catch (err) { log(`could not delete ${topic}${topics.length > 1 ? ` and ${topics.length - 1} more` : ''}: ${(err as Error).message}`) }
 }
 
 function machine (): string {
@@ -272,25 +293,32 @@ async function main (): Promise<void> {
       const timeoutMs = opts.quick ? 120_000 : 300_000
       for (let round = 1; round <= opts.runs; round++) {
         let roundTopic: string | null = null
+        let roundTopics: string[] | null = null
         if (scenario.prefill) {
-          roundTopic = `bench-${scenario.name}-r${round}-${tag()}`
-          await createTopic(admin, roundTopic, scenario.partitions)
+          roundTopics = topicsOf(scenario, `bench-${scenario.name}-r${round}-${tag()}`)
+          roundTopic = roundTopics[0]!
+          await createTopics(admin, scenario, roundTopics)
           if (scenario.role === 'avro-consumer') await prefillAvro(roundTopic, count, bootstrap, registry!)
+          else if (roundTopics.length > 1) await prefillMany(roundTopics, scenario, count, bootstrap)
           else await prefill(roundTopic, scenario, count, bootstrap, kafkaVersion, payloadFiles.get(scenario.valueSize)!)
-          const have = await endOffsetSum(admin, roundTopic, scenario.partitions)
+          const have = await endOffsetSum(admin, roundTopics, scenario.partitions)
           if (have < count) throw new Error(`prefill of ${roundTopic} wrote ${have} of ${count} records`)
         }
         for (const client of opts.clients) {
           const key = `${scenario.name}/${client}`
+          const na = scenario.na?.[client]
+          if (na && !unavailable.has(key)) { log(`${key}: n/a (${na})`); unavailable.set(key, na) }
           if (unavailable.has(key)) continue
-          const topic = roundTopic ?? `bench-${scenario.name}-${client}-r${round}-${tag()}`
-          if (!roundTopic) await createTopic(admin, topic, scenario.partitions)
+          const topics = roundTopics ?? topicsOf(scenario, `bench-${scenario.name}-${client}-r${round}-${tag()}`)
+          const topic = topics[0]!
+          if (!roundTopics) await createTopics(admin, scenario, topics)
           const job: Job = {
             scenario: scenario.name,
             client,
             role: scenario.role,
             bootstrap,
             topic,
+            topics,
             partitions: scenario.partitions,
             count,
             valueSize: scenario.valueSize,
@@ -305,7 +333,10 @@ async function main (): Promise<void> {
             payloadFile: payloadFiles.get(scenario.valueSize)!,
             kafkaVersion,
             defaults: scenario.defaults,
-            ...(registry ? { registry } : {})
+            ...(registry ? { registry } : {}),
+            ...(scenario.maxMessageBytes ? { maxMessageBytes: scenario.maxMessageBytes } : {}),
+            ...(scenario.consumers ? { consumers: scenario.consumers } : {}),
+            ...(scenario.bufferMemory ? { bufferMemory: scenario.bufferMemory } : {})
           }
           // A new share group starts at the latest offset: its config makes it read the pre-filled topic.
           if (scenario.role === 'share') await shareGroupsFromEarliest(admin, [job.groupId, `${job.groupId}-baseline`])
@@ -320,8 +351,8 @@ async function main (): Promise<void> {
             unavailable.set(key, result.unavailable)
           } else {
             // Verification binds: a run whose records do not check out fails its cell.
-            const have = scenario.role === 'producer' || scenario.role === 'avro-producer' ? await endOffsetSum(admin, topic, scenario.partitions).catch(() => undefined) : undefined
-            const bad = verifyRun(scenario.role, result, count, have)
+            const have = scenario.role === 'producer' || scenario.role === 'avro-producer' ? await endOffsetSum(admin, topics, scenario.partitions).catch(() => undefined) : undefined
+            const bad = verifyRun(scenario.role, result, count, have, scenario.bufferMemory)
             if (brokerCpu !== null && result.records > 0) result.brokerCpuUs = brokerCpu
             if (bad) {
               log(`${key} run ${round}: FAILED verification: ${bad}`)
@@ -395,7 +426,29 @@ async function prefill (topic: string, s: Scenario, count: number, bootstrap: st
   const job = { resultFile: path.join(WORK, 'prefill'), kafkaVersion } as Job
   await runTool(job, 'org.apache.kafka.tools.ProducerPerformance', ['--bootstrap-server', bootstrap, '--topic', topic,
     '--num-records', String(count), '--payload-file', payloadFile, '--throughput', '-1',
-    '--command-property', 'acks=1', `linger.ms=${s.lingerMs}`, `batch.size=${s.batchSize}`, 'compression.type=none', 'enable.idempotence=false'])
+    '--command-property', 'acks=1', `linger.ms=${s.lingerMs}`, `batch.size=${s.batchSize}`, 'compression.type=none', 'enable.idempotence=false',
+    ...(s.maxMessageBytes ? [`max.request.size=${s.maxMessageBytes}`] : [])])
+}
+
+/** Fills a many-topic consume round: the payload pool round robin over the topics, written by samsa (the Java tool writes one topic). */
+async function prefillMany (topics: string[], s: Scenario, count: number, bootstrap: string): Promise<void> {
+  const pool = makePayloads(s.valueSize)
+  const producer = new Producer({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-prefill', acks: 1, 'linger.ms': s.lingerMs, 'batch.size': s.batchSize, 'enable.idempotence': false })
+  try {
+    let failed: unknown = null
+    let outstanding = 0
+    let wake: (() => void) | null = null
+    const done = (err: unknown): void => { outstanding--; if (err) failed ??= err; if (wake && outstanding < 10_000) { const w = wake; wake = null; w() } }
+    for (let i = 0; i < count && !failed; i++) {
+      while (outstanding >= 20_000) await new Promise<void>((resolve) => { wake = resolve })
+      outstanding++
+      producer.send({ topic: topics[i % topics.length]!, value: pool[i % pool.length] }, done)
+    }
+    await producer.flush()
+    if (failed) throw failed
+  } finally {
+    await producer.close()
+  }
 }
 
 /** Fills the avro consume round's topic: SCHEMA registered under <topic>-value, N framed 1 KiB Avro records written by samsa. */

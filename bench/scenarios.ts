@@ -26,7 +26,22 @@ export interface Scenario {
   /** the "defaults" mode: each client with only bootstrap, group and from-earliest set (Job.defaults) */
   defaults: boolean
   describe: string
+  /** topics of the cell, each with `partitions` partitions (default 1) */
+  topics?: number
+  /** large records: each topic created with this `max.message.bytes`, clients' request and fetch sizes raised to it */
+  maxMessageBytes?: number
+  /** role group: consumers of one group in one process */
+  consumers?: number
+  /** producer held at its own buffer bound: peak RSS must stay under this + RSS_HEADROOM_MB (bench/lib/verify.ts) */
+  bufferMemory?: number
+  /** clients that cannot run the scenario, and why (reported n/a without starting a driver) */
+  na?: Partial<Record<ClientName, string>>
 }
+
+/** max.message.bytes of the 1 MiB scenarios' topics, and the clients' request, message and per-partition fetch limits */
+export const LARGE_MESSAGE_BYTES = 2 * 1024 * 1024
+const MANY_TOPICS_JAVA_PRODUCER = 'kafka-producer-perf-test writes to one topic'
+const NO_BUFFER_BOUND = 'no bound of its own on buffered bytes (no buffer.memory): what it holds is whatever the application keeps outstanding'
 
 const base = { acks: 1 as Acks, compression: 'none' as Compression, awaited: false, partitions: 6, lingerMs: 5, batchSize: 64 * 1024, rate: 0, prefill: false, defaults: false }
 
@@ -55,6 +70,28 @@ export const SCENARIOS: Scenario[] = [
     describe: 'scale: 64 KiB values, acks=1, batch.size 1 MiB (a 64 KiB batch would hold one record), as fast as acknowledged' },
   { ...base, name: 'consume-64KiB', role: 'consumer', valueSize: 64 * 1024, batchSize: 1024 * 1024, prefill: true, count: { full: 40_000, quick: 5_000 },
     describe: 'scale: group consumer from earliest over 64 KiB values, verified by offset' },
+  // Scale (issue 10). Sizes keep a full run of these six cells at a few minutes per client on 2 cores.
+  { ...base, name: 'produce-1000-partitions', role: 'producer', valueSize: 1024, topics: 100, partitions: 10, count: { full: 300_000, quick: 30_000 },
+    na: { java: MANY_TOPICS_JAVA_PRODUCER },
+    describe: 'scale: 1 KiB values round robin over 100 topics × 10 partitions (1,000 partitions), acks=1; end offsets of all 1,000 checked' },
+  { ...base, name: 'consume-1000-partitions', role: 'consumer', valueSize: 1024, topics: 100, partitions: 10, prefill: true, count: { full: 300_000, quick: 30_000 },
+    na: { java: 'the Java consumer driver reads one topic' },
+    describe: 'scale: one group consumer subscribed to 100 topics × 10 partitions (pre-filled by samsa), verified by (topic, partition, offset)' },
+  { ...base, name: 'produce-1MiB-acks1', role: 'producer', valueSize: 1024 * 1024, batchSize: 1024 * 1024, maxMessageBytes: LARGE_MESSAGE_BYTES, count: { full: 2_000, quick: 300 },
+    describe: 'scale: 1 MiB values, acks=1, topic max.message.bytes 2 MiB, each client\'s request/message size limit 2 MiB' },
+  { ...base, name: 'consume-1MiB', role: 'consumer', valueSize: 1024 * 1024, batchSize: 1024 * 1024, maxMessageBytes: LARGE_MESSAGE_BYTES, prefill: true, count: { full: 2_000, quick: 300 },
+    describe: 'scale: group consumer from earliest over 1 MiB values, 2 MiB per partition per fetch, verified by offset' },
+  { ...base, name: 'group-8-consumers', role: 'group', valueSize: 1024, partitions: 48, consumers: 8, prefill: true, count: { full: 1_000_000, quick: 100_000 },
+    na: { java: 'kafka-consumer-perf-test runs one consumer per JVM' },
+    describe: 'scale: 8 consumers of one group in one process over 48 pre-filled partitions; join ms = until all 8 own partitions, then msgs/s after that; verified by offset' },
+  { ...base, name: 'produce-held-at-buffer-memory', role: 'producer', valueSize: 1024, bufferMemory: 32 * 1024 * 1024, count: { full: 1_000_000, quick: 100_000 },
+    na: {
+      kafkajs: NO_BUFFER_BOUND,
+      kafkats: NO_BUFFER_BOUND,
+      platformatic: NO_BUFFER_BOUND,
+      java: 'the JVM\'s resident set is its heap (-Xms256m -Xmx512m), not buffer.memory: the RSS bound cannot apply'
+    },
+    describe: 'scale: the application keeps twice buffer.memory (32 MiB) of 1 KiB records outstanding, so sends wait for room (max.block.ms 10 min); peak RSS must stay under buffer.memory + 80 MiB' },
   { ...base, name: 'e2e-latency-1KiB', role: 'e2e', valueSize: 1024, partitions: 1, lingerMs: 0, rate: 1000, count: { full: 15_000, quick: 5_000 },
     describe: '1 KiB at a fixed 1000 records/s, producer and consumer in one process; latency from the intended send time' }
 ]

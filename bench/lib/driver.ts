@@ -89,8 +89,10 @@ export function payloads (job: Job): Buffer[] {
  * outstanding. `awaited` scenarios send one record and await it, then the next.
  */
 export interface ProduceAdapter {
-  sendOne?: (value: Buffer, done: (error: unknown) => void) => void
-  sendMany?: (values: Buffer[]) => Promise<unknown>
+  /** `topic`: where this record goes (job.topics round robin) */
+  sendOne?: (value: Buffer, done: (error: unknown) => void, topic: string) => void
+  /** every record of one call goes to `topic` (job.topics round robin by call) */
+  sendMany?: (values: Buffer[], topic: string) => Promise<unknown>
   /** called once after the last send (sendOne clients that need a poll/flush kick) */
   flush?: () => Promise<unknown>
 }
@@ -112,6 +114,16 @@ export interface ProduceOptions {
   concurrency?: number
 }
 
+/**
+ * Records a sendOne client is fed ahead of its acknowledgements: UNACKED_BYTES
+ * worth; a producer held at its own buffer bound (job.bufferMemory) twice that
+ * bound, so its buffer stays full and sends wait for room.
+ */
+export function feedWindow (job: Pick<Job, 'valueSize' | 'bufferMemory'>): number {
+  const bytes = job.bufferMemory ? 2 * job.bufferMemory : UNACKED_BYTES
+  return Math.max(64, Math.floor(bytes / job.valueSize))
+}
+
 /** cpuUs: process CPU over the timed window only (after connecting and warming up) */
 export interface ProduceOutcome { records: number, bytes: number, elapsedMs: number, cpuUs: number, latencies?: Float64Array, note?: string }
 
@@ -120,10 +132,11 @@ const cpuNow = (): number => { const c = process.cpuUsage(); return c.user + c.s
 export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceOptions = {}): Promise<ProduceOutcome> {
   const values = payloads(job)
   const n = job.count
+  const topics = job.topics
   if (job.awaited) return await produceAwaited(job, adapter, values)
   if (adapter.sendOne) {
     const sendOne = adapter.sendOne
-    const window = opts.window ?? Math.max(64, Math.floor(UNACKED_BYTES / job.valueSize))
+    const window = opts.window ?? feedWindow(job)
     let acked = 0
     let outstanding = 0
     let failed: unknown = null
@@ -141,7 +154,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
       if (failed) throw failed
       while (outstanding >= window) await new Promise<void>((resolve) => { wake = resolve })
       outstanding++
-      sendOne(values[i % values.length]!, done)
+      sendOne(values[i % values.length]!, done, topics[i % topics.length]!)
     }
     if (adapter.flush) await adapter.flush()
     while (outstanding > 0) await new Promise<void>((resolve) => { wake = resolve })
@@ -156,6 +169,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
   const c0 = cpuNow()
   const t0 = performance.now()
   let next = 0
+  let calls = 0
   const lane = async (): Promise<void> => {
     while (next < n) {
       const from = next
@@ -163,7 +177,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
       next = to
       const batch = new Array<Buffer>(to - from)
       for (let i = from; i < to; i++) batch[i - from] = values[i % values.length]!
-      await sendMany(batch)
+      await sendMany(batch, topics[calls++ % topics.length]!)
       acked += to - from
       lastAck = performance.now()
     }
@@ -174,8 +188,8 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
 
 async function produceAwaited (job: Job, adapter: ProduceAdapter, values: Buffer[]): Promise<ProduceOutcome> {
   const one: (value: Buffer) => Promise<unknown> = adapter.sendOne
-    ? (value) => new Promise<void>((resolve, reject) => adapter.sendOne!(value, (err) => err ? reject(err) : resolve()))
-    : (value) => adapter.sendMany!([value])
+    ? (value) => new Promise<void>((resolve, reject) => adapter.sendOne!(value, (err) => err ? reject(err) : resolve(), job.topic))
+    : (value) => adapter.sendMany!([value], job.topic)
   // a few unmeasured sends first: connections, metadata, JIT
   for (let i = 0; i < 20; i++) await one(values[i % values.length]!)
   const latencies = new Float64Array(job.count)
@@ -225,13 +239,82 @@ export class ConsumeCounter {
     return false
   }
 
-  /** One received record (offset as the client gives it: number, string or bigint). */
-  see (partition: number, offset: number | string | bigint): void {
+  /**
+   * One received record (offset as the client gives it: number, string or
+   * bigint). `topic` is needed where the job has more than one topic.
+   */
+  see (partition: number, offset: number | string | bigint, topic?: string): void {
+    const next = topic === undefined || topic === this.lastTopic ? this.lastNext : this.nextOf(topic)
     const o = Number(offset)
-    const expected = this.next[partition] ?? 0
+    const expected = next[partition] ?? 0
     if (o < expected) { this.duplicates++; return }
     if (o > expected) this.gaps += o - expected
-    this.next[partition] = o + 1
+    next[partition] = o + 1
+  }
+
+  private lastTopic: string | undefined
+  private lastNext = this.next
+  private readonly byTopic = new Map<string, number[]>()
+  private nextOf (topic: string): number[] {
+    let next = this.byTopic.get(topic)
+    if (!next) {
+      // the first topic seen keeps using `next`, so a one-topic job pays no lookup
+      next = this.byTopic.size === 0 ? this.next : []
+      this.byTopic.set(topic, next)
+    }
+    this.lastTopic = topic
+    this.lastNext = next
+    return next
+  }
+}
+
+/**
+ * ConsumeCounter for a group of `members` consumers in one process (role
+ * group): each member reports how many partitions it owns after every
+ * assignment change (`owns`); `allOwnAt` is when every member first owned
+ * partitions and together all `partitions` of the topic.
+ */
+export class GroupCounter extends ConsumeCounter {
+  allOwnAt = 0
+  recordsAtAllOwn = 0
+  private readonly owned: number[]
+  private resolveOwn!: () => void
+  readonly allOwn: Promise<void> = new Promise((resolve) => { this.resolveOwn = resolve })
+  constructor (target: number, readonly members: number, readonly partitions: number) {
+    super(target)
+    this.owned = new Array<number>(members).fill(0)
+  }
+
+  /** Member `member` now owns `count` partitions. */
+  owns (member: number, count: number): void {
+    this.owned[member] = count
+    if (this.allOwnAt !== 0) return
+    if (this.owned.every((n) => n > 0) && this.owned.reduce((a, b) => a + b, 0) === this.partitions) {
+      this.allOwnAt = performance.now()
+      this.recordsAtAllOwn = this.records
+      this.resolveOwn()
+    }
+  }
+
+  /** Resolves once N distinct records arrived and every member owned partitions (rejects after `timeoutMs`). */
+  async finished (timeoutMs = 120_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new Error(`after ${timeoutMs} ms: ${this.records} records, members own ${this.owned.join(', ')} of ${this.partitions} partitions`)) }, timeoutMs)
+    })
+    try {
+      await Promise.race([Promise.all([this.done, this.allOwn]), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
+
+/** A handler for clients that hand over one record at a time ({ topic, partition, offset, value }). */
+export function countEach (counter: ConsumeCounter): (m: { topic: string, partition: number, offset: number | string | bigint, value?: Buffer | null }) => void {
+  return (m) => {
+    counter.see(m.partition, m.offset, m.topic)
+    counter.add(1, m.value ? m.value.length : 0)
   }
 }
 
@@ -373,7 +456,7 @@ export function produced (o: ProduceOutcome): ReportBody {
   return { records: o.records, bytes: o.bytes, elapsedMs: o.elapsedMs, cpuUs: o.cpuUs, ...(o.latencies ? latencyFigures(o.latencies) : {}), ...(o.note ? { note: o.note } : {}) }
 }
 
-/** A DriverReport body from a consume counter. */
+/** A DriverReport body from a consume counter (a group's: join = until all members own partitions). */
 export function consumed (c: ConsumeCounter, _meter: Meter, note?: string): ReportBody {
   return {
     records: c.records,
@@ -384,6 +467,9 @@ export function consumed (c: ConsumeCounter, _meter: Meter, note?: string): Repo
     distinct: c.records - c.duplicates,
     duplicates: c.duplicates,
     gaps: c.gaps,
+    ...(c instanceof GroupCounter
+      ? { joinMs: c.allOwnAt - c.createdAt, afterOwnRecords: c.records - c.recordsAtAllOwn, afterOwnMs: Math.max(0, c.lastAt - c.allOwnAt) }
+      : {}),
     ...(note ? { note } : {})
   }
 }

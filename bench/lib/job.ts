@@ -5,8 +5,11 @@
  * environment variable and writes one DriverReport as JSON to job.resultFile.
  */
 
-/** share: a share group member (KIP-932) reading a pre-filled topic, implicit acknowledgement */
-export type Role = 'producer' | 'consumer' | 'e2e' | 'share' | 'avro-producer' | 'avro-consumer'
+/**
+ * share: a share group member (KIP-932) reading a pre-filled topic, implicit acknowledgement;
+ * group: `Job.consumers` group consumers in one process reading a pre-filled topic
+ */
+export type Role = 'producer' | 'consumer' | 'e2e' | 'share' | 'avro-producer' | 'avro-consumer' | 'group'
 export type Compression = 'none' | 'lz4'
 export type Acks = 0 | 1 | -1
 
@@ -17,6 +20,12 @@ export interface Job {
   /** "host:port" of the broker */
   bootstrap: string
   topic: string
+  /**
+   * every topic of the cell (`topic` is the first): producers spread the
+   * records over them round robin, consumers subscribe to all of them
+   */
+  topics: string[]
+  /** partitions of each topic */
   partitions: number
   /** records to produce or consume (e2e: records in the measured phase) */
   count: number
@@ -48,6 +57,18 @@ export interface Job {
   defaults: boolean
   /** avro roles: the Schema Registry's Confluent-compatible base URL */
   registry?: string
+  /**
+   * large records: the topics' `max.message.bytes`; producers raise their
+   * request / message size limit and consumers their per-partition fetch size to it
+   */
+  maxMessageBytes?: number
+  /** group role: consumers of one group in this one process */
+  consumers?: number
+  /**
+   * producer held at its own bound on buffered bytes (`buffer.memory` and its
+   * equivalents): the feed keeps twice this much outstanding, so sends wait for room
+   */
+  bufferMemory?: number
 }
 
 export interface DriverReport {
@@ -86,4 +107,11 @@ export interface DriverReport {
   brokerCpuUs?: number
   /** anything the driver wants to say about how it was fed */
   note?: string
+  /**
+   * group role: joinMs is from creating the first consumer until every one
+   * owned partitions; these are the records received after that moment and
+   * the ms from it to the last record
+   */
+  afterOwnRecords?: number
+  afterOwnMs?: number
 }

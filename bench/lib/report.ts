@@ -35,6 +35,8 @@ export interface CellResult {
   failedRuns: number
   /** consumer: median msgs/s from creating the consumer to the N-th record (ramp-up counts) */
   fromCreateMsgsPerSec: number | null
+  /** group: median msgs/s from the moment every member owned partitions to the N-th record */
+  afterOwnMsgsPerSec?: number | null
   /** every run's raw report (failed runs with why), in run order */
   raw: { round: number, failed?: string, report?: DriverReport }[]
   unavailable?: string
@@ -89,6 +91,9 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
         brokerCpuUsPerMsg: medianOf(reports, (r) => r.brokerCpuUs === undefined ? undefined : r.brokerCpuUs / r.records, 2),
         failedRuns: mine.filter((r) => r.failed).length,
         fromCreateMsgsPerSec: medianOf(reports, (r) => r.fromCreateMs === undefined ? undefined : r.records / (r.fromCreateMs / 1000), 0),
+        ...(reports.some((r) => r.afterOwnMs !== undefined)
+          ? { afterOwnMsgsPerSec: medianOf(reports, (r) => r.afterOwnMs && r.afterOwnRecords ? r.afterOwnRecords / (r.afterOwnMs / 1000) : undefined, 0) }
+          : {}),
         raw: mine.map((r) => ({ round: r.round, ...(r.failed ? { failed: r.failed } : {}), ...(r.report ? { report: r.report } : {}) }))
       }
       // A run whose records did not check out (it has a report and failed) fails the whole cell.
@@ -118,13 +123,13 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const cells = doc.results.filter((r) => r.scenario === s.name)
     if (cells.length === 0) continue
     const latency = cells.some((c) => c.p50Ms !== null)
-    const join = s.role === 'consumer' || s.role === 'share' || s.role === 'avro-consumer'
+    const join = s.role === 'consumer' || s.role === 'share' || s.role === 'avro-consumer' || s.role === 'group'
     lines.push(`## ${s.name}`, '', s.describe, '')
     const broker = cells.some((c) => c.brokerCpuUsPerMsg !== null)
     const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']
     if (broker) head.push('broker CPU µs/msg')
     if (latency) head.push('p50 ms', 'p99 ms', 'p99.9 ms')
-    if (join) head.push('join ms', 'msgs/s from creating')
+    if (join) head.push(...(s.role === 'group' ? ['all own ms', 'msgs/s after all own'] : ['join ms', 'msgs/s from creating']))
     head.push('runs')
     lines.push(`| ${head.join(' | ')} |`, `|${head.map((h, i) => i === 0 ? '---' : '---:').join('|')}|`)
     for (const c of cells) {
@@ -141,7 +146,7 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
         fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2), fmt(c.rssMb, 0)]
       if (broker) row.push(fmt(c.brokerCpuUsPerMsg, 2))
       if (latency) row.push(fmt(c.p50Ms, 2), fmt(c.p99Ms, 2), fmt(c.p999Ms, 2))
-      if (join) row.push(fmtInt(c.joinMs), fmtInt(c.fromCreateMsgsPerSec))
+      if (join) row.push(fmtInt(c.joinMs), fmtInt(s.role === 'group' ? c.afterOwnMsgsPerSec ?? null : c.fromCreateMsgsPerSec))
       row.push(c.failedRuns ? `${c.runs} (+${c.failedRuns} failed)` : String(c.runs))
       lines.push(`| ${row.join(' | ')} |`)
     }

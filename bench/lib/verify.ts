@@ -4,20 +4,34 @@
  */
 import type { DriverReport, Role } from './job.js'
 
+/** What a producer held at buffer.memory may use beyond it (issue 10): peak RSS < buffer.memory + this, MiB. */
+export const RSS_HEADROOM_MB = 80
+
+/** The peak RSS a producer held at `bufferMemory` bytes may reach, in the unit of DriverReport.rssMb (MiB). */
+export function rssLimitMb (bufferMemory: number): number {
+  return bufferMemory / 2 ** 20 + RSS_HEADROOM_MB
+}
+
 /**
  * Why the run fails verification, or '' when it passes.
- * - producer: the topic's end offsets (`brokerHolds`, summed) must hold every
- *   acknowledged record plus the warm-up records sent before the timed window;
- * - consumer: `count` distinct records by (partition, offset), no offset skipped.
+ * - producer: the topics' end offsets (`brokerHolds`, summed over every
+ *   partition of every topic) must hold every acknowledged record plus the
+ *   warm-up records sent before the timed window; held at `bufferMemory`
+ *   (bytes), its peak RSS must stay under rssLimitMb(bufferMemory);
+ * - consumer (and group): `count` distinct records by (topic, partition,
+ *   offset), no offset skipped.
  */
-export function verifyRun (role: Role, report: DriverReport, count: number, brokerHolds?: number): string {
+export function verifyRun (role: Role, report: DriverReport, count: number, brokerHolds?: number, bufferMemory?: number): string {
   if (role === 'producer' || role === 'avro-producer') {
     const expected = report.records + (report.warmupRecords ?? 0)
     if (brokerHolds === undefined) return 'the broker\'s end offsets could not be read'
     if (brokerHolds < expected) return `the broker holds only ${brokerHolds} of ${expected} acknowledged records`
+    if (bufferMemory !== undefined && !(report.rssMb < rssLimitMb(bufferMemory))) {
+      return `peak RSS ${report.rssMb.toFixed(0)} MiB is not under buffer.memory + ${RSS_HEADROOM_MB} MiB (${rssLimitMb(bufferMemory).toFixed(0)} MiB)`
+    }
     return ''
   }
-  if ((role === 'consumer' || role === 'share' || role === 'avro-consumer') && report.distinct !== undefined) {
+  if ((role === 'consumer' || role === 'share' || role === 'avro-consumer' || role === 'group') && report.distinct !== undefined) {
     if (report.distinct < count || (report.gaps ?? 0) > 0) {
       return `${report.distinct} distinct of ${count} records, ${report.duplicates ?? 0} duplicates, ${report.gaps ?? 0} offsets skipped`
     }

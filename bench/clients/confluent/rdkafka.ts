@@ -28,6 +28,10 @@ export function producerConfig (job: Job, lingerMs = job.lingerMs): Record<strin
     'enable.idempotence': false,
     'max.in.flight.requests.per.connection': 5,
     'queue.buffering.max.messages': 2_000_000,
+    // large records: librdkafka's own limit on a message (default 1,000,000 bytes)
+    ...(job.maxMessageBytes ? { 'message.max.bytes': job.maxMessageBytes } : {}),
+    // held at its bound on buffered bytes: produce() fails with QUEUE_FULL beyond it (see producer.ts)
+    ...(job.bufferMemory ? { 'queue.buffering.max.kbytes': job.bufferMemory / 1024 } : {}),
     'dr_cb': true
   }
 }
@@ -44,7 +48,7 @@ export function consumerConfig (job: Job): Record<string, unknown> {
     'enable.auto.commit': true,
     'fetch.min.bytes': 1,
     'fetch.wait.max.ms': 500,
-    'max.partition.fetch.bytes': 1024 * 1024,
+    'max.partition.fetch.bytes': job.maxMessageBytes ?? 1024 * 1024,
     'fetch.max.bytes': 50 * 1024 * 1024
   }
 }

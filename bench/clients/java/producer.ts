@@ -17,7 +17,7 @@ function args (job: Job, count: number): string[] {
     ? [`acks=${job.acks === -1 ? 'all' : job.acks}`, `buffer.memory=${UNACKED_BYTES}`]
     : [`acks=${job.acks === -1 ? 'all' : job.acks}`, `linger.ms=${job.lingerMs}`, `batch.size=${job.batchSize}`,
         `compression.type=${job.compression}`, 'enable.idempotence=false', 'max.in.flight.requests.per.connection=5', 'client.id=bench',
-        `buffer.memory=${UNACKED_BYTES}`]
+        `buffer.memory=${UNACKED_BYTES}`, ...(job.maxMessageBytes ? [`max.request.size=${job.maxMessageBytes}`] : [])]
   return ['--bootstrap-server', job.bootstrap, '--topic', job.topic, '--num-records', String(count + warmup),
     ...(warmup > 0 ? ['--warmup-records', String(warmup)] : []),
     '--payload-file', job.payloadFile, '--throughput', '-1', '--command-property', ...props]

@@ -1,6 +1,7 @@
 // KafkaJS 2.2.4 group consumer, eachBatch (its fastest mode; eachMessage
 // awaits a callback per record), from earliest.
 import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/driver.js'
+import { eachBatch, fetchSettings } from './batch.js'
 
 await runDriver(async (job, meter) => {
   const { Kafka, logLevel } = await importPeer('kafkajs')
@@ -8,26 +9,10 @@ await runDriver(async (job, meter) => {
   const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = kafka.consumer(job.defaults
     ? { groupId: job.groupId }
-    : {
-        groupId: job.groupId,
-        minBytes: 1,
-        maxWaitTimeInMs: 500,
-        maxBytesPerPartition: 1024 * 1024,
-        maxBytes: 50 * 1024 * 1024
-      })
+    : { groupId: job.groupId, ...fetchSettings(job) })
   await consumer.connect()
-  await consumer.subscribe({ topics: [job.topic], fromBeginning: true })
-  await consumer.run({
-    eachBatchAutoResolve: true,
-    eachBatch: async ({ batch }: any) => {
-      let bytes = 0
-      for (const m of batch.messages) {
-        bytes += m.value ? m.value.length : 0
-        counter.see(batch.partition, m.offset)
-      }
-      counter.add(batch.messages.length, bytes)
-    }
-  })
+  await consumer.subscribe({ topics: job.topics, fromBeginning: true })
+  await consumer.run({ eachBatchAutoResolve: true, eachBatch: eachBatch(counter) })
   await counter.done
   return { report: consumed(counter, meter, 'eachBatch'), close: () => consumer.disconnect() }
 })

@@ -15,8 +15,8 @@ await runDriver(async (job) => {
   await producer.connect()
   const compression = job.compression === 'lz4' ? CompressionTypes.LZ4 : CompressionTypes.None
   const outcome = await produce(job, {
-    sendMany: (values) => producer.send({
-      topic: job.topic,
+    sendMany: (values, topic) => producer.send({
+      topic,
       acks: job.acks,
       compression,
       messages: values.map((value) => ({ value }))

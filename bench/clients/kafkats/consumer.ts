@@ -15,13 +15,13 @@ await runDriver(async (job, meter) => {
         isolationLevel: 'read_uncommitted',
         minBytes: 1,
         maxWaitMs: 500,
-        maxBytesPerPartition: 1024 * 1024
+        maxBytesPerPartition: job.maxMessageBytes ?? 1024 * 1024
       })
-  const running = consumer.runBatch(job.topic, async (messages: any[]) => {
+  const running = consumer.runBatch(job.topics, async (messages: any[]) => {
     let bytes = 0
     for (const m of messages) {
       bytes += m.value ? m.value.length : 0
-      counter.see(m.partition, m.offset)
+      counter.see(m.partition, m.offset, m.topic)
     }
     if (counter.add(messages.length, bytes)) consumer.stop()
   })

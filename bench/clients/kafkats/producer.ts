@@ -19,7 +19,7 @@ await runDriver(async (job) => {
     maxInFlight: 5
   })
   const outcome = await produce(job, {
-    sendMany: (values) => producer.send(job.topic, values.map((value) => ({ value })))
+    sendMany: (values, topic) => producer.send(topic, values.map((value) => ({ value })))
   })
   return { report: produced(outcome), close: async () => { await producer.disconnect(); await client.disconnect() } }
 })

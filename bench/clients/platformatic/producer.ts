@@ -14,7 +14,7 @@ await runDriver(async (job) => {
     autocreateTopics: false
   })
   const outcome = await produce(job, {
-    sendMany: (values) => producer.send({ messages: values.map((value) => ({ topic: job.topic, value })) })
+    sendMany: (values, topic) => producer.send({ messages: values.map((value) => ({ topic, value })) })
   })
   return { report: produced(outcome), close: () => producer.close() }
 })

@@ -2,22 +2,15 @@
 // record (an Avro object; the serializer registers the schema on first use).
 import { avroValues, SCHEMA } from '../../lib/avro.js'
 import { produce, produced, runDriver } from '../../lib/driver.js'
-import { samsa, samsaSchemaRegistry } from './load.js'
+import { producerConfig, samsa, samsaSchemaRegistry } from './common.js'
 
 await runDriver(async (job) => {
   const { Producer } = await samsa(['Producer'])
   const { AvroSerializer, SchemaRegistryClient } = await samsaSchemaRegistry()
   const pool = avroValues()
-  const producer = new Producer({
-    'bootstrap.servers': job.bootstrap,
-    'client.id': 'bench',
-    'acks': job.acks === -1 ? 'all' : job.acks,
-    'linger.ms': job.lingerMs,
-    'batch.size': job.batchSize,
-    'enable.idempotence': false,
-    'max.in.flight.requests.per.connection': 5,
+  const producer = new Producer(producerConfig(job, {
     'value.serializer': new AvroSerializer(new SchemaRegistryClient({ 'schema.registry.url': job.registry }), SCHEMA)
-  })
+  }))
   await producer.send({ topic: job.topic, value: pool[0] }) // connect and register, untimed
   let i = 0
   const outcome = await produce(job, {

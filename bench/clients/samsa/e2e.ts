@@ -1,25 +1,11 @@
 // samsa: one send() per record; the consumer polls in a loop of its own.
 import { endToEnd, produced, runDriver } from '../../lib/driver.js'
-import { samsa } from './load.js'
+import { consumerConfig, producerConfig, samsa } from './common.js'
 
 await runDriver(async (job) => {
   const { Producer, Consumer } = await samsa(['Producer', 'Consumer'])
-  const producer = new Producer({
-    'bootstrap.servers': job.bootstrap,
-    'client.id': 'bench',
-    'acks': job.acks === -1 ? 'all' : job.acks,
-    'linger.ms': job.lingerMs,
-    'batch.size': job.batchSize,
-    'enable.idempotence': false
-  })
-  const consumer = new Consumer({
-    'bootstrap.servers': job.bootstrap,
-    'client.id': 'bench',
-    'group.id': job.groupId,
-    'auto.offset.reset': 'earliest',
-    'fetch.min.bytes': 1,
-    'fetch.max.wait.ms': 500
-  })
+  const producer = new Producer(producerConfig(job))
+  const consumer = new Consumer(consumerConfig(job))
   let polling = true
   let loop: Promise<void> = Promise.resolve()
   const outcome = await endToEnd(job, {

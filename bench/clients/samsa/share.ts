@@ -1,6 +1,6 @@
 // samsa share group member: a poll() loop, records accepted implicitly by the next poll.
 import { ShareCounter, consumed, runDriver } from '../../lib/driver.js'
-import { samsa } from './load.js'
+import { pollLoop, samsa } from './common.js'
 
 await runDriver(async (job, meter) => {
   const { ShareConsumer } = await samsa(['ShareConsumer'])
@@ -15,15 +15,6 @@ await runDriver(async (job, meter) => {
   })
   consumer.subscribe([job.topic])
   const counter = new ShareCounter(job.count)
-  for (;;) {
-    const records = await consumer.poll(500)
-    if (records.count === 0) continue
-    let bytes = 0
-    for (const r of records) {
-      bytes += r.value ? r.value.length : 0
-      counter.see(r.partition, r.offset)
-    }
-    if (counter.add(records.count, bytes)) break
-  }
+  await pollLoop(consumer, counter)
   return { report: consumed(counter, meter, 'poll() loop, implicit acknowledgement'), close: () => consumer.close() }
 })

@@ -1,0 +1,70 @@
+// The scale scenarios' bookkeeping (issue 10): the RSS bound of a producer
+// held at buffer.memory, the feed that holds it there, the counters of many
+// topics and of a group in one process. The benchmark itself is not run here.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ConsumeCounter, GroupCounter, feedWindow, UNACKED_BYTES } from '../../bench/lib/driver.js'
+import type { DriverReport } from '../../bench/lib/job.js'
+import { RSS_HEADROOM_MB, rssLimitMb, verifyRun } from '../../bench/lib/verify.js'
+import { SCENARIOS } from '../../bench/scenarios.js'
+
+const MiB = 2 ** 20
+
+function report(rssMb: number, records = 1000): DriverReport {
+  return { records, bytes: records * 1024, elapsedMs: 1000, cpuUs: 1000, rssMb }
+}
+
+test('a producer held at buffer.memory fails its run at buffer.memory + 80 MiB of peak RSS', () => {
+  assert.equal(RSS_HEADROOM_MB, 80)
+  assert.equal(rssLimitMb(32 * MiB), 112)
+  assert.equal(verifyRun('producer', report(111.9), 1000, 1000, 32 * MiB), '')
+  assert.match(verifyRun('producer', report(112), 1000, 1000, 32 * MiB), /peak RSS 112 MiB is not under buffer\.memory \+ 80 MiB \(112 MiB\)/)
+  assert.match(verifyRun('producer', report(NaN), 1000, 1000, 32 * MiB), /peak RSS/)
+  // without a buffer bound the RSS is reported, not judged
+  assert.equal(verifyRun('producer', report(500), 1000, 1000), '')
+  // the end offsets still bind first
+  assert.match(verifyRun('producer', report(50), 1000, 999, 32 * MiB), /holds only 999 of 1000/)
+})
+
+test('the feed keeps twice buffer.memory outstanding when held at it, else UNACKED_BYTES', () => {
+  assert.equal(feedWindow({ valueSize: 1024, bufferMemory: 32 * MiB }), 65536)
+  assert.equal(feedWindow({ valueSize: 1024 }), UNACKED_BYTES / 1024)
+  assert.equal(feedWindow({ valueSize: 1024 * 1024 }), 64)
+})
+
+test('the scale scenarios exist with the sizes the README states', () => {
+  const byName = new Map(SCENARIOS.map((s) => [s.name, s]))
+  const many = byName.get('produce-1000-partitions')!
+  assert.equal(many.topics! * many.partitions, 1000)
+  assert.equal(byName.get('produce-1MiB-acks1')!.valueSize, MiB)
+  assert.ok(byName.get('consume-1MiB')!.maxMessageBytes! > MiB)
+  const group = byName.get('group-8-consumers')!
+  assert.deepEqual([group.role, group.consumers, group.partitions], ['group', 8, 48])
+  assert.equal(byName.get('produce-held-at-buffer-memory')!.bufferMemory, 32 * MiB)
+})
+
+test('a counter over many topics checks offsets per topic and partition', () => {
+  const c = new ConsumeCounter(4)
+  c.see(0, 0, 'a')
+  c.see(0, 0, 'b')   // same partition and offset, other topic: not a duplicate
+  c.see(0, 1, 'a')
+  c.see(0, 1, 'a')   // a repeat
+  c.see(0, 3, 'b')   // skips offsets 1 and 2 of b
+  assert.equal(c.duplicates, 1)
+  assert.equal(c.gaps, 2)
+})
+
+test('a group counter marks the moment every member owns partitions and together all of them', async () => {
+  const g = new GroupCounter(10, 2, 4)
+  g.owns(0, 4)          // one member owns everything: not yet
+  assert.equal(g.allOwnAt, 0)
+  g.add(6, 6)
+  g.owns(0, 2)
+  assert.equal(g.allOwnAt, 0)   // the other owns nothing yet
+  g.owns(1, 2)
+  assert.ok(g.allOwnAt > 0)
+  assert.equal(g.recordsAtAllOwn, 6)
+  g.add(4, 4)
+  await g.finished(1000)
+  await assert.rejects(new GroupCounter(1, 2, 2).finished(10), /members own 0, 0 of 2 partitions/)
+})
