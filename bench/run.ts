@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: samsa side by side with KafkaJS, @kafkats/client,
  * @platformatic/kafka, @confluentinc/kafka-javascript (librdkafka) and the
- * Java client's own perf-test tools, on one local broker, in one run.
+ * Java client (Kafka's perf-test tools, a consumer loop of ours), on one local broker, in one run.
  *
  *   npm run bench                         # the full run: 5 runs per cell
  *   npm run bench -- --quick              # every cell once, smaller counts (< 10 min)
