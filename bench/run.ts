@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: samsa side by side with KafkaJS, @kafkats/client,
  * @platformatic/kafka, @confluentinc/kafka-javascript (librdkafka) and the
- * Java client's own perf-test tools, on one local broker, in one run.
+ * Java client (Kafka's perf-test tools, a consumer loop of ours), on one local broker, in one run.
  *
  *   npm run bench                         # the full run: 5 runs per cell
  *   npm run bench -- --quick              # every cell once, smaller counts (< 10 min)
@@ -366,7 +366,8 @@ async function main (): Promise<void> {
             log(`${key} run ${round}: ${Math.round(rate).toLocaleString('en-US')} msgs/s, ` +
               `${(result.cpuUs / result.records).toFixed(2)} µs CPU/msg, ${result.rssMb.toFixed(0)} MB RSS` +
               (result.brokerCpuUs !== undefined ? `, broker ${(result.brokerCpuUs / result.records).toFixed(2)} µs CPU/msg` : '') +
-              (result.fromCreateMs !== undefined ? `, ${Math.round(result.records / (result.fromCreateMs / 1000)).toLocaleString('en-US')} msgs/s from creating the consumer` : '') +
+              (result.windowCpuUs !== undefined ? `, ${(result.windowCpuUs / result.records).toFixed(2)} µs window CPU/msg` : '') +
+              (result.fromCreateMs !== undefined ? `, ${Math.round((result.fromCreateRecords ?? result.records) / (result.fromCreateMs / 1000)).toLocaleString('en-US')} msgs/s from creating the consumer` : '') +
               (result.p99Ms !== undefined ? `, p50 ${result.p50Ms!.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms` : '') + check)
           }
           if (!roundTopic) await deleteTopic(admin, topic)

@@ -218,6 +218,9 @@ export class ConsumeCounter {
   bytes = 0
   firstAt = 0
   lastAt = 0
+  /** process CPU (µs) at the first record and at the target: the window of elapsedMs */
+  firstCpu = 0
+  lastCpu = 0
   duplicates = 0
   gaps = 0
   private readonly next: number[] = []
@@ -231,11 +234,15 @@ export class ConsumeCounter {
   /** n records with `bytes` value bytes arrived; returns true once the target is reached */
   add (n: number, bytes: number): boolean {
     const now = performance.now()
-    if (this.records === 0) this.firstAt = now
+    if (this.records === 0) { this.firstAt = now; this.firstCpu = cpuNow() }
     this.records += n
     this.bytes += bytes
     this.lastAt = now
-    if (this.records - this.duplicates >= this.target) { this.resolve(); return true }
+    if (this.records - this.duplicates >= this.target) {
+      if (this.lastCpu === 0) this.lastCpu = cpuNow()
+      this.resolve()
+      return true
+    }
     return false
   }
 
@@ -464,6 +471,7 @@ export function consumed (c: ConsumeCounter, _meter: Meter, note?: string): Repo
     elapsedMs: c.lastAt - c.firstAt,
     joinMs: c.firstAt - c.createdAt,
     fromCreateMs: c.lastAt - c.createdAt,
+    ...(c.lastCpu > 0 ? { windowCpuUs: c.lastCpu - c.firstCpu } : {}),
     distinct: c.records - c.duplicates,
     duplicates: c.duplicates,
     gaps: c.gaps,

@@ -83,18 +83,27 @@ export interface DriverReport {
   /**
    * process CPU time (user + system, all threads), µs: producers and e2e over
    * the timed window (after connecting and warming up); consumers over the
-   * client's whole life (group join and prefetching included); Java above a
-   * 1-record run of the same tool
+   * client's whole life (group join and prefetching included; the Java
+   * consumer from creating it to the N-th record, measured inside the JVM);
+   * Java's perf-test tools above a 1-record run of the same tool
    */
   cpuUs: number
+  /** consumer: process CPU (all threads) inside the msgs/s window, µs (Java: after its warm-up share) */
+  windowCpuUs?: number
   /** peak resident set size of the client process, MB */
   rssMb: number
-  /** producer: records sent before the timed window to the same topic (Java's warm-up); the broker must hold records + these */
+  /**
+   * records handled before the timed window (Java's warm-up): a producer sent
+   * them to the same topic (the broker must hold records + these); a consumer
+   * read them first (its N distinct records include them)
+   */
   warmupRecords?: number
   /** consumer: ms from creating the consumer to the first record (group join + first fetch) */
   joinMs?: number
   /** consumer: ms from creating the consumer to the last counted record (ramp-up included) */
   fromCreateMs?: number
+  /** consumer: records received in fromCreateMs when not `records` (the Java consumer's warm-up share is outside `records`) */
+  fromCreateRecords?: number
   /** consumer: distinct (partition, offset) pairs received, repeats of one already received, offsets skipped */
   distinct?: number
   duplicates?: number

@@ -1,6 +1,6 @@
 /**
- * Turns the runs of a benchmark into per-cell figures (median with min and
- * max) and prints them: a markdown table per scenario, the settings table,
+ * Turns the runs of a benchmark into per-cell figures (median with min, max
+ * and their spread, max ÷ min) and prints them: a markdown table per scenario, the settings table,
  * and the JSON document `--json FILE` writes.
  */
 import type { Scenario } from '../scenarios.js'
@@ -28,6 +28,8 @@ export interface CellResult {
   runs: number
   msgsPerSecMin: number | null
   msgsPerSecMax: number | null
+  /** max ÷ min of the runs' msgs/s (1 = no spread; the machine's load shows here first) */
+  msgsPerSecSpread: number | null
   p999Ms: number | null
   joinMs: number | null
   /** CPU the broker used while the client process ran, per message (see run.ts brokerCpuUs) */
@@ -37,6 +39,8 @@ export interface CellResult {
   fromCreateMsgsPerSec: number | null
   /** group: median msgs/s from the moment every member owned partitions to the N-th record */
   afterOwnMsgsPerSec?: number | null
+  /** consumer: median process CPU inside the msgs/s window per record (Java: after its warm-up share) */
+  windowCpuUsPerMsg: number | null
   /** every run's raw report (failed runs with why), in run order */
   raw: { round: number, failed?: string, report?: DriverReport }[]
   unavailable?: string
@@ -62,6 +66,11 @@ export function median (xs: number[]): number {
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits))
 
+/** max ÷ min, 2 decimals */
+export function spread (xs: number[]): number {
+  return round(Math.max(...xs) / Math.min(...xs), 2)
+}
+
 function medianOf (reports: DriverReport[], pick: (r: DriverReport) => number | undefined, digits: number): number | null {
   const xs = reports.map(pick).filter((x): x is number => x !== undefined && Number.isFinite(x))
   return xs.length === 0 ? null : round(median(xs), digits)
@@ -86,11 +95,13 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
         runs: reports.length,
         msgsPerSecMin: rates.length ? Math.round(Math.min(...rates)) : null,
         msgsPerSecMax: rates.length ? Math.round(Math.max(...rates)) : null,
+        msgsPerSecSpread: rates.length ? spread(rates) : null,
         p999Ms: medianOf(reports, (r) => r.p999Ms, 3),
         joinMs: medianOf(reports, (r) => r.joinMs, 0),
         brokerCpuUsPerMsg: medianOf(reports, (r) => r.brokerCpuUs === undefined ? undefined : r.brokerCpuUs / r.records, 2),
         failedRuns: mine.filter((r) => r.failed).length,
-        fromCreateMsgsPerSec: medianOf(reports, (r) => r.fromCreateMs === undefined ? undefined : r.records / (r.fromCreateMs / 1000), 0),
+        fromCreateMsgsPerSec: medianOf(reports, (r) => r.fromCreateMs === undefined ? undefined : (r.fromCreateRecords ?? r.records) / (r.fromCreateMs / 1000), 0),
+        windowCpuUsPerMsg: medianOf(reports, (r) => r.windowCpuUs === undefined ? undefined : r.windowCpuUs / r.records, 2),
         ...(reports.some((r) => r.afterOwnMs !== undefined)
           ? { afterOwnMsgsPerSec: medianOf(reports, (r) => r.afterOwnMs && r.afterOwnRecords ? r.afterOwnRecords / (r.afterOwnMs / 1000) : undefined, 0) }
           : {}),
@@ -100,7 +111,7 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
       const unverified = mine.find((r) => r.failed && r.report)
       if (unverified) {
         cell.verificationFailed = unverified.failed!
-        cell.msgsPerSec = cell.msgsPerSecMin = cell.msgsPerSecMax = cell.mbPerSec = cell.cpuUsPerMsg = cell.fromCreateMsgsPerSec = null
+        cell.msgsPerSec = cell.msgsPerSecMin = cell.msgsPerSecMax = cell.msgsPerSecSpread = cell.mbPerSec = cell.cpuUsPerMsg = cell.fromCreateMsgsPerSec = cell.windowCpuUsPerMsg = null
       }
       const why = unavailable.get(`${scenario}/${client}`)
       if (why) cell.unavailable = why
@@ -126,7 +137,10 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const join = s.role === 'consumer' || s.role === 'share' || s.role === 'avro-consumer' || s.role === 'group'
     lines.push(`## ${s.name}`, '', s.describe, '')
     const broker = cells.some((c) => c.brokerCpuUsPerMsg !== null)
-    const head = ['client', 'msgs/s (median)', 'min – max', 'MB/s', 'CPU µs/msg', 'peak RSS MB']
+    const windowCpu = cells.some((c) => c.windowCpuUsPerMsg !== null)
+    const head = ['client', 'msgs/s (median)', 'min – max', 'max/min', 'MB/s', 'CPU µs/msg']
+    if (windowCpu) head.push('window CPU µs/msg')
+    head.push('peak RSS MB')
     if (broker) head.push('broker CPU µs/msg')
     if (latency) head.push('p50 ms', 'p99 ms', 'p99.9 ms')
     if (join) head.push(...(s.role === 'group' ? ['all own ms', 'msgs/s after all own'] : ['join ms', 'msgs/s from creating']))
@@ -135,15 +149,17 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     for (const c of cells) {
       const label = SETTINGS.find((x) => x.client === c.client)?.label ?? c.client
       if (c.unavailable) {
-        lines.push(`| ${label} | n/a | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} 0 |`)
+        lines.push(`| ${label} | n/a | | | | | |${windowCpu ? ' |' : ''}${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} 0 |`)
         continue
       }
       if (c.verificationFailed) {
-        lines.push(`| ${label} | FAILED verification: ${c.verificationFailed} | | | | |${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} ${c.runs} (+${c.failedRuns} failed) |`)
+        lines.push(`| ${label} | FAILED verification: ${c.verificationFailed} | | | | | |${windowCpu ? ' |' : ''}${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} ${c.runs} (+${c.failedRuns} failed) |`)
         continue
       }
       const row = [label, fmtInt(c.msgsPerSec), c.msgsPerSecMin === null ? '–' : `${fmtInt(c.msgsPerSecMin)} – ${fmtInt(c.msgsPerSecMax)}`,
-        fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2), fmt(c.rssMb, 0)]
+        c.msgsPerSecSpread === null ? '–' : `${c.msgsPerSecSpread.toFixed(2)}×`, fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2)]
+      if (windowCpu) row.push(fmt(c.windowCpuUsPerMsg, 2))
+      row.push(fmt(c.rssMb, 0))
       if (broker) row.push(fmt(c.brokerCpuUsPerMsg, 2))
       if (latency) row.push(fmt(c.p50Ms, 2), fmt(c.p99Ms, 2), fmt(c.p999Ms, 2))
       if (join) row.push(fmtInt(c.joinMs), fmtInt(s.role === 'group' ? c.afterOwnMsgsPerSec ?? null : c.fromCreateMsgsPerSec))

@@ -5,9 +5,7 @@
 import { runDriver, UNACKED_BYTES, Unavailable } from '../../lib/driver.js'
 import type { Job } from '../../lib/job.js'
 import { runTool } from './run.js'
-
-/** Records sent first, in the same JVM, before the timed (steady-state) window: a quarter of the count. */
-export const warmupOf = (count: number): number => count > 1 ? Math.floor(count / 4) : 0
+import { warmupOf } from './warmup.js'
 
 function args (job: Job, count: number): string[] {
   const warmup = warmupOf(count)

@@ -3,8 +3,10 @@
 // bench/setup.sh) under GNU time, which reports the JVM's user+system CPU and
 // peak RSS. JVM start-up, class loading and connecting are not part of the
 // clients' work: each cell first runs the same tool for 1 record and charges
-// the run only the CPU above that baseline.
-import { spawn } from 'node:child_process'
+// the run only the CPU above that baseline (the consumer driver of our own,
+// bench/java/BenchConsumer.java, measures its CPU inside the JVM instead).
+import { spawn, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { REPO_ROOT, Unavailable } from '../../lib/driver.js'
@@ -18,12 +20,35 @@ export function javaLibs (job: Job): string {
   return dir
 }
 
-export function runTool (job: Job, mainClass: string, args: string[]): Promise<JavaRun> {
+const jdkTool = (name: string): string => process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', name) : name
+
+/**
+ * Compiles bench/java/<name>.java against the fetched jars into the run's work
+ * folder (beside job.resultFile, removed with it), once per source version;
+ * returns the folder of its classes.
+ */
+export function compileJava (job: Job, name: string): string {
   const libs = javaLibs(job)
-  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
+  const source = path.join(REPO_ROOT, 'bench', 'java', `${name}.java`)
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12)
+  const out = path.join(path.dirname(job.resultFile), 'java-classes', `${name}-${hash}`)
+  if (fs.existsSync(path.join(out, `${name}.class`))) return out
+  const tmp = `${out}.${process.pid}`
+  fs.rmSync(tmp, { recursive: true, force: true })
+  const r = spawnSync(jdkTool('javac'), ['-nowarn', '-cp', `${libs}/*`, '-d', tmp, source], { encoding: 'utf8' })
+  if (r.error) throw new Unavailable(`javac is not available: ${r.error.message}`)
+  if (r.status !== 0) throw new Error(`javac ${source} failed:\n${r.stdout}${r.stderr}`)
+  fs.rmSync(out, { recursive: true, force: true })
+  fs.renameSync(tmp, out)
+  return out
+}
+
+/** Runs mainClass from the fetched jars (and `classes`, a folder of our own classes) under GNU time. */
+export function runTool (job: Job, mainClass: string, args: string[], classes?: string): Promise<JavaRun> {
+  const libs = javaLibs(job)
   const timeFile = `${job.resultFile}.time`
-  const argv = ['-f', '%U %S %M', '-o', timeFile, java, '-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true',
-    '-cp', `${libs}/*`, mainClass, ...args]
+  const argv = ['-f', '%U %S %M', '-o', timeFile, jdkTool('java'), '-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true',
+    '-cp', classes ? `${classes}${path.delimiter}${libs}/*` : `${libs}/*`, mainClass, ...args]
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', argv, { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
