@@ -22,10 +22,13 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
  * Upper bounds for the unpacked package (before this bound: 1,200 files, 7.1 MB;
  * 540 files and 2.94 MB with the core alone; raised for the entry points
  * that came after: samsa/testing, samsa/schema-registry, share groups; then
- * samsa/streams, about 0.15 MB and 50 files, took it to 4.03 MB / 771 files).
+ * samsa/streams, about 0.15 MB and 50 files, took it to 4.03 MB / 771 files;
+ * its stream–stream joins and the consumer's missing-topic watch to 4.41 MB /
+ * 836 files). Room for about one more feature of that size: a jump past it is
+ * a file that should not ship.
  */
-const MAX_UNPACKED_BYTES = 4_400_000
-const MAX_FILES = 850
+const MAX_UNPACKED_BYTES = 4_800_000
+const MAX_FILES = 900
 
 /** Whether dist/ was built after the last change to anything it is built from. */
 function distIsFresh (): boolean {
