@@ -6,7 +6,10 @@
  * Contract:
  * - `refreshMetadata()` asks any reachable broker (the least loaded open
  *   connection, else known brokers, then `bootstrap.servers`) and replaces
- *   the snapshot. Concurrent refreshes are
+ *   the snapshot. A broker address it did not know (every address at the
+ *   start, a broker that moved) is taken only when a second answer, asked
+ *   for at once, repeats it; an implausible one fails the answer (both
+ *   against corrupt responses, see addresses.ts). Concurrent refreshes are
  *   coalesced. When nothing can be reached it fails with a `ConnectionError`
  *   listing every address tried and why.
  * - Topics named through `watch()` are kept fresh: every
@@ -26,7 +29,8 @@ import type { Connection, RequestOptions } from '../network/connection.js'
 import { saslAuthenticator } from '../network/sasl/index.js'
 import { tlsOptions } from '../network/tls.js'
 import { BrokerPool, type BrokerAddress } from './brokers.js'
-import { EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, type Snapshot, type TopicInfo } from './metadata.js'
+import { addressOf, unconfirmedAddresses } from './addresses.js'
+import { corruptMetadata, EMPTY_SNAPSHOT, snapshotFrom, type BrokerInfo, type PartitionMetadata, type Snapshot, type TopicInfo } from './metadata.js'
 import { retry } from './retry.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { findCoordinator, type CoordinatorType } from './coordinator.js'
@@ -152,12 +156,24 @@ export class Cluster {
   private async doRefresh(): Promise<Snapshot> {
     const all = this.watchAll
     const names = [...this.watched]
-    const res = await this.sendAny(MetadataApi, {
+    const ask = async (): Promise<Snapshot> => snapshotFrom(await this.sendAny(MetadataApi, {
       topics: all ? null : names.map((name) => ({ name })),
       allowAutoTopicCreation: this.config['allow.auto.create.topics'],
       includeTopicAuthorizedOperations: false,
-    })
-    this.snap = snapshotFrom(res, this.snap, !all)
+    }), this.snap, !all)
+    // A broker address not known before is believed when the next answer repeats it (addresses.ts).
+    let answer = await ask()
+    for (let round = 1; ; round++) {
+      const unconfirmed = unconfirmedAddresses(this.snap.brokers, answer.brokers)
+      if (unconfirmed.length === 0) break
+      const again = await ask()
+      const differs = [...new Set([...unconfirmed, ...unconfirmedAddresses(this.snap.brokers, again.brokers)])]
+        .find((id) => !sameAddress(answer.brokers.get(id), again.brokers.get(id)))
+      answer = again
+      if (differs === undefined) break
+      if (round === ADDRESS_ROUNDS) throw corruptMetadata(`${ADDRESS_ROUNDS + 1} answers in a row disagree on the address of broker ${differs}`)
+    }
+    this.snap = answer
     this.clusterLog.debug(`metadata: ${this.snap.brokers.size} brokers, ${this.snap.topics.size} topics, controller ${this.snap.controllerId}`)
     return this.snap
   }
@@ -296,6 +312,13 @@ function exportMetrics(config: CommonConfig, metrics: Metrics): (() => void) | u
   if (!config['opentelemetry.metrics'] && given === undefined) return undefined
   const provider = given ?? loadOptional<{ metrics: { getMeterProvider(): { getMeter(name: string): unknown } } }>('@opentelemetry/api', 'opentelemetry.metrics').metrics.getMeterProvider()
   return observeMetrics(() => metrics.list(), provider.getMeter('samsa') as OtelMeter)
+}
+
+/** Metadata answers asked for at most, beyond the first, until two in a row agree on new broker addresses. */
+const ADDRESS_ROUNDS = 3
+
+function sameAddress(a: BrokerInfo | undefined, b: BrokerInfo | undefined): boolean {
+  return a !== undefined && b !== undefined && addressOf(a) === addressOf(b)
 }
 
 function shuffle<T>(a: T[]): T[] {

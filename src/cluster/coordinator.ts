@@ -8,7 +8,11 @@
  *   (COORDINATOR_NOT_AVAILABLE while the coordinator loads, connection
  *   failures) are retried under the retry policy until the deadline, then a
  *   TimeoutError carries the last error; other errors (e.g. authorization)
- *   fail at once with the broker's type. The cluster caches the answer
+ *   fail at once with the broker's type. The coordinator's address is the
+ *   one the metadata agreed on for its node id (refreshed once when it does
+ *   not know the node); for a node the metadata does not name, the answer's
+ *   address once a second answer repeats it (and a broker can have it:
+ *   addresses.ts); until then it is asked again. The cluster caches the answer
  *   (`Cluster.coordinator`) until someone invalidates it.
  * - `Coordinator.send` makes ONE attempt, on the coordinator's socket of the
  *   given purpose ('coordinator' by default, so heartbeats and commits never
@@ -28,6 +32,7 @@
 import type { Cluster } from './cluster.js'
 import type { BrokerInfo } from './metadata.js'
 import { retry } from './retry.js'
+import { addressOf, implausibleAddress } from './addresses.js'
 import { ConnectionError, KafkaError, brokerError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
@@ -50,6 +55,7 @@ const KEY_NAMES: Record<CoordinatorType, string> = { group: 'group', transaction
  * comment). Not cached: use `Cluster.coordinator`, which caches.
  */
 export async function findCoordinator(cluster: Cluster, type: CoordinatorType, key: string, deadline: number): Promise<BrokerInfo> {
+  let unknownNode: BrokerInfo | undefined
   return retry(
     `FindCoordinator(${type} "${key}")`,
     async () => {
@@ -71,7 +77,18 @@ export async function findCoordinator(cluster: Cluster, type: CoordinatorType, k
         info = res
       }
       if (info.errorCode !== ErrorCode.NONE) throw brokerError(info.errorCode, { [KEY_NAMES[type]]: key }, info.errorMessage)
-      return { nodeId: info.nodeId, host: info.host, port: info.port, rack: null }
+      // The address the metadata agreed on for this node (addresses.ts); else the answer's, if it can be one.
+      if (cluster.broker(info.nodeId) === undefined) await cluster.refreshMetadata()
+      const known = cluster.broker(info.nodeId)
+      if (known !== undefined) return known
+      // A node the metadata does not name: its address is believed when the next answer repeats it.
+      const answer = { nodeId: info.nodeId, host: info.host, port: info.port, rack: null }
+      const wrong = implausibleAddress(info.host, info.port)
+      const seen = unknownNode !== undefined && unknownNode.nodeId === answer.nodeId && addressOf(unknownNode) === addressOf(answer)
+      unknownNode = answer
+      if (wrong === undefined && seen) return answer
+      throw new KafkaError(`FindCoordinator answer cannot be believed yet: coordinator ${info.nodeId} at ${addressOf(answer)} is not in the metadata` +
+        `${wrong === undefined ? '' : ` (${wrong})`}; asking again`, { type: 'CORRUPT_RESPONSE', retriable: true, context: { [KEY_NAMES[type]]: key } })
     },
     { ...cluster.backoff, deadline },
   )

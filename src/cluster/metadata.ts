@@ -9,7 +9,9 @@
  * once, cannot come from a broker (a corrupt response): what was known of it
  * before is kept.
  */
+import { KafkaError } from '../errors.js'
 import type { MetadataResponse } from '../protocol/messages/metadata.js'
+import { implausibleAddress } from './addresses.js'
 
 export interface BrokerInfo {
   nodeId: number
@@ -64,11 +66,16 @@ export const EMPTY_SNAPSHOT: Snapshot = {
 /**
  * Builds a snapshot from a Metadata response. With `merge`, topics not in the
  * response are carried over from `previous` (a refresh of some topics keeps
- * what is known of the others).
+ * what is known of the others). A broker address that no broker can have
+ * (addresses.ts) fails it with a retriable CORRUPT_RESPONSE.
  */
 export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: boolean): Snapshot {
   const brokers = new Map<number, BrokerInfo>()
-  for (const b of res.brokers) brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })
+  for (const b of res.brokers) {
+    const wrong = implausibleAddress(b.host, b.port)
+    if (wrong !== undefined) throw corruptMetadata(`broker ${b.nodeId}: ${wrong}`)
+    brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })
+  }
   const topics = new Map<string, TopicInfo>(merge ? previous.topics : [])
   for (const t of res.topics) {
     if (t.name === null) continue
@@ -104,4 +111,9 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
     topics,
     updatedAt: Date.now(),
   }
+}
+
+/** A Metadata answer that cannot be a broker's (retriable: the next one is asked for). */
+export function corruptMetadata(why: string): KafkaError {
+  return new KafkaError(`Metadata answer cannot be right: ${why}; asking again`, { type: 'CORRUPT_RESPONSE', retriable: true })
 }

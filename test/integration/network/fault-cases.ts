@@ -57,6 +57,8 @@ interface Report {
   retries: number
   closeMs: number
   uncaught: string[]
+  /** Names the clients looked up (only with slowDnsMs). */
+  slowLookups: string[]
 }
 
 export interface Case {
@@ -75,6 +77,12 @@ export interface Case {
   deadlineMs?: number
   /** The consumer group's protocol (default classic). */
   groupProtocol?: 'classic' | 'consumer'
+  /**
+   * The workload's resolver answers every name (not an IP literal) only after
+   * this many ms, as one that cannot reach its servers does: a corrupt host in
+   * an answer must not be looked up (src/cluster/addresses.ts).
+   */
+  slowDnsMs?: number
   /** Why the case does not run (node:test's skip). */
   skip?: string | false
 }
@@ -110,6 +118,7 @@ for (const c of cases) {
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
         deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
         groupProtocol: c.groupProtocol ?? 'classic',
+        ...(c.slowDnsMs === undefined ? {} : { slowDnsMs: c.slowDnsMs }),
       }
       const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/fault-workload.ts', JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] })
       child.stdout.on('data', (d) => (output += d))
@@ -161,6 +170,8 @@ for (const c of cases) {
     assert.ok(c.injected(s) > 0, `the fault was injected (${JSON.stringify(s)})`)
     assert.deepEqual(r.uncaught, [], 'no uncaught exception or unhandled rejection')
     assert.equal(r.corrupt, 0, 'no corrupted record reached the application')
+    // The proxy is at an IP literal: a name looked up came out of a corrupt answer, and was believed.
+    if (c.slowDnsMs !== undefined) assert.deepEqual(r.slowLookups, [], 'no host name out of a corrupt answer was looked up')
     // Nothing failed: no fault outlasts delivery.timeout.ms, and none is a genuine refusal.
     assert.deepEqual(r.failures, [], `no record failed (${r.failureCount} did)`)
     assert.equal(r.acked, records, 'every record acknowledged')

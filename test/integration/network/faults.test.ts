@@ -30,6 +30,8 @@ const cases: Case[] = [
     injected: (s) => s.corrupted,
     // A normal run takes about 5 s; a stalled one must not use up the file's time.
     deadlineMs: 25000,
+    // A resolver that answers names after 20 s: no host out of a corrupt answer may be looked up.
+    slowDnsMs: 20000,
   },
   {
     name: 'truncate 5% of responses',
