@@ -106,7 +106,13 @@ export class Accumulator {
   /**
    * batch.size buffers of finished batches, reused for new ones (Java's
    * BufferPool free list): the records of uncompressed batches, the sealed
-   * bytes of compressed ones.
+   * bytes of compressed ones. Every batch.size buffer the accumulator hands
+   * out comes from here or is allocated here, and goes back here when its
+   * batch is done, so a producer in a steady state allocates none. As Java's
+   * pool: the free buffers count against buffer.memory with the batches'
+   * reservations (`memoryUsed + freeBytes <= buffer.memory` once a done
+   * batch is released), and free buffers are dropped (left to the
+   * collector) when a batch larger than batch.size needs their room.
    */
   private readonly free: Buffer[] = []
   private readonly maxFree: number
@@ -120,7 +126,8 @@ export class Accumulator {
   private readonly recycle = (buffer: Buffer): void => {
     const s = this.settings
     if (buffer.length === s.batchSize) {
-      if (this.free.length < this.maxFree) this.free.push(buffer)
+      // Called before the done batch's reservation is released: it still covers this buffer.
+      if (this.free.length < this.maxFree && this.memoryUsed + this.freeBytes <= s.bufferMemory) this.free.push(buffer)
     } else if (s.compression !== 'none' && buffer.length > s.batchSize && this.scratch.length < this.maxFree &&
       this.scratchBytes + buffer.length <= s.bufferMemory) {
       this.scratch.push(buffer)
@@ -128,24 +135,38 @@ export class Accumulator {
     }
   }
 
-  private readonly take = (): Buffer | undefined => this.free.pop()
+  /** A batch.size buffer: a free one, or a new one that will join the pool when its batch is done. */
+  private readonly take = (): Buffer => this.free.pop() ?? Buffer.allocUnsafe(this.settings.batchSize)
 
-  /** A free buffer for a new batch.size batch's records, if one fits (see recordsBufferSize). */
-  private recordsBuffer(ratioEstimate: number): Buffer | undefined {
+  /** Bytes held by free batch.size buffers (part of buffer.memory). */
+  get freeBytes(): number {
+    return this.free.length * this.settings.batchSize
+  }
+
+  /** Drops free buffers until `size` more bytes fit in buffer.memory beside the reservations (Java's freeUp). */
+  private freeUp(size: number): void {
+    const s = this.settings
+    while (this.free.length > 0 && this.memoryUsed + this.freeBytes + size > s.bufferMemory) this.free.pop()
+  }
+
+  /** The buffer for a new batch.size batch's records (see recordsBufferSize), pooled. */
+  private recordsBuffer(ratioEstimate: number): Buffer {
     const s = this.settings
     const need = recordsBufferSize(s.batchSize, s.compression, ratioEstimate)
-    if (need === s.batchSize) return this.free.pop()
+    if (need === s.batchSize) return this.take()
     const buffer = this.scratch.pop()
-    if (buffer === undefined) return undefined
-    this.scratchBytes -= buffer.length
-    // One that no longer fits (the estimate fell) is left to the collector.
-    return buffer.length >= need ? buffer : undefined
+    if (buffer !== undefined) {
+      this.scratchBytes -= buffer.length
+      // One that no longer fits (the estimate rose) is left to the collector.
+      if (buffer.length >= need) return buffer
+    }
+    return Buffer.allocUnsafe(need)
   }
 
   constructor(settings: AccumulatorSettings) {
     this.settings = settings
-    // Java keeps up to buffer.memory of them; a few hundred cover any steady state.
-    this.maxFree = settings.batchSize >= 64 ? Math.min(256, Math.floor(settings.bufferMemory / settings.batchSize)) : 0
+    // As Java: up to buffer.memory of them (tiny batch sizes are not worth pooling).
+    this.maxFree = settings.batchSize >= 64 ? Math.floor(settings.bufferMemory / settings.batchSize) : 0
   }
 
   /** The topic's state, created on first use. */
@@ -219,7 +240,8 @@ export class Accumulator {
     const upper = estimateSizeInBytesUpperBound(key, value, headers)
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
-    const pooled = size === s.batchSize ? this.recordsBuffer(t.compressionRatio) : undefined
+    const pooled = size === s.batchSize && this.maxFree > 0 ? this.recordsBuffer(t.compressionRatio) : undefined
+    if (pooled === undefined) this.freeUp(size)
     const batch = new ProducerBatch(q, {
       capacity: size,
       compression: s.compression,
@@ -227,7 +249,7 @@ export class Accumulator {
       compressionRatioEstimate: t.compressionRatio,
       ...(pooled === undefined ? {} : { buffer: pooled }),
       recycle: this.recycle,
-      ...(s.compression === 'none' ? {} : { take: this.take }),
+      ...(s.compression === 'none' || this.maxFree === 0 ? {} : { take: this.take }),
     }, size, now)
     const added = batch.tryAppend(timestamp, key, value, headers, callback)
     if (added < 0) throw new KafkaError(`internal error: a ${upper}-byte record does not fit a new ${size}-byte batch`)
@@ -572,5 +594,7 @@ export class Accumulator {
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
     this.free.length = 0
+    this.scratch.length = 0
+    this.scratchBytes = 0
   }
 }

@@ -78,6 +78,58 @@ test('a record larger than batch.size gets a batch of its own size', () => {
   assert.equal(t.queue(1).batches[0]!.recordCount, 1)
 })
 
+/** Takes the first batch of partition `p` out of its deque, acknowledges it and releases it. */
+function finish(acc: Accumulator, t: ReturnType<typeof make>['t'], p: number) {
+  const b = t.queue(p).batches.shift()!
+  t.queued--
+  b.complete(0n, -1)
+  acc.release(b, 0)
+  results.length = 0
+  return b
+}
+
+test('the batch.size buffer of a done batch goes back to the pool and the next batch is written into it (nothing allocated)', () => {
+  const { acc, t } = make()
+  acc.append(t, 0, 0, null, value, undefined, cb, 0)
+  const first = t.queue(0).batches[0]!
+  const bytes = first.sealSync().buffer
+  assert.equal(acc.freeBytes, 0)
+  finish(acc, t, 0)
+  assert.equal(acc.memoryUsed, 0)
+  assert.equal(acc.freeBytes, 1000, 'its buffer is free, counted against buffer.memory')
+  acc.append(t, 1, 0, null, value, undefined, cb, 0)
+  assert.equal(acc.freeBytes, 0)
+  assert.equal(acc.memoryUsed, 1000)
+  assert.equal(t.queue(1).batches[0]!.sealSync().buffer, bytes, 'the same memory')
+  acc.close()
+})
+
+test('buffer.memory bounds reserved and free buffers together: free ones are dropped when a larger batch needs their room', () => {
+  const { acc, t } = make()
+  // Fill buffer.memory (10 batches of 1000) over two partitions, then finish them all.
+  for (let i = 0; i < 10; i++) assert.ok(acc.append(t, i % 2, 0, null, Buffer.alloc(900), undefined, cb, 0))
+  assert.equal(acc.memoryUsed, 10000)
+  assert.equal(acc.append(t, 0, 0, null, value, undefined, cb, 0), false, 'full')
+  for (let i = 0; i < 10; i++) finish(acc, t, i % 2)
+  assert.equal(acc.memoryUsed, 0)
+  assert.equal(acc.freeBytes, 10000, 'every buffer pooled, no more than buffer.memory')
+  // A 3000-byte record's batch is not pooled: three free buffers make room for it.
+  assert.ok(acc.append(t, 1, 0, null, Buffer.alloc(3000), undefined, cb, 0))
+  assert.ok(acc.memoryUsed >= 3000)
+  assert.ok(acc.memoryUsed + acc.freeBytes <= 10000, `${acc.memoryUsed} reserved + ${acc.freeBytes} free`)
+  assert.equal(acc.freeBytes, 10000 - 1000 * Math.ceil(acc.memoryUsed / 1000))
+  // batch.size batches take free buffers: the total stays within buffer.memory.
+  for (let i = 0; acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0); i++) {
+    assert.ok(acc.memoryUsed + acc.freeBytes <= 10000)
+  }
+  assert.equal(acc.freeBytes, 0)
+  // The large batch done: its buffer is not a batch.size one and is not kept.
+  finish(acc, t, 1)
+  assert.ok(acc.memoryUsed + acc.freeBytes <= 10000)
+  assert.equal(acc.freeBytes, 0)
+  acc.close()
+})
+
 test('out of memory: sends wait in order, go ahead as memory is released, and time out at their deadline', () => {
   const { acc, t } = make({ bufferMemory: 2000 })
   acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0)
