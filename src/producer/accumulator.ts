@@ -26,9 +26,9 @@ import { KafkaError, TimeoutError } from '../errors.js'
 import { estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, recordsBufferSize, type RecordHeader } from '../protocol/records/batch.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
 import { incrementSequence, invoke, ProducerBatch } from './batch.js'
-import { Fifo } from './fifo.js'
 import { TopicEntry, type PartitionQueue } from './queue.js'
 import type { SendCallback } from './types.js'
+import { WaitQueue } from './wait-queue.js'
 import { ErrorCode } from '../protocol/errors.js'
 
 export interface AccumulatorSettings {
@@ -52,20 +52,6 @@ export interface AccumulatorListener {
   onSendable(): void
   /** A batch was created (the sender arms its linger timer). */
   onNewBatch(batch: ProducerBatch): void
-}
-
-/** A send waiting for buffer memory. */
-interface WaitingSend {
-  topic: TopicEntry
-  /** -1: the sticky partitioner chooses when it is appended. */
-  partition: number
-  timestamp: number
-  key: Buffer | null
-  value: Buffer | null
-  headers: RecordHeader[] | undefined
-  callback: SendCallback
-  deadline: number
-  enqueuedMs: number
 }
 
 /** What `ready` found. */
@@ -93,7 +79,7 @@ export class Accumulator {
   private readonly settings: AccumulatorSettings
   /** Told about new and sendable batches; the Sink draining this accumulator subscribes when it is built. */
   listener: AccumulatorListener = { onSendable() {}, onNewBatch() {} }
-  private readonly waiting = new Fifo<WaitingSend>()
+  private readonly waiting = new WaitQueue()
   private waitTimer: NodeJS.Timeout | undefined
   private readonly drainIndex = new Map<number, number>()
   private readonly nodeLatency = new Map<number, NodeLatency>()
@@ -270,9 +256,13 @@ export class Accumulator {
     return t.sticky.current(t.layout) !== p
   }
 
-  /** Queues a send until memory frees; it fails at its deadline. */
-  enqueue(w: WaitingSend): void {
-    this.waiting.push(w)
+  /**
+   * Queues a send until memory frees; it fails at its `deadline`.
+   * `partition` -1: the sticky partitioner chooses when it is appended.
+   */
+  enqueue(topic: TopicEntry, partition: number, timestamp: number, key: Buffer | null, value: Buffer | null,
+    headers: RecordHeader[] | undefined, callback: SendCallback, deadline: number): void {
+    this.waiting.push(topic, partition, timestamp, key, value, headers, callback, deadline)
     if (this.waiting.length === 1) {
       this.armWaitTimer()
       // Out of memory: everything is sendable now, to free memory as fast as possible.
@@ -282,46 +272,50 @@ export class Accumulator {
 
   /** Takes back a send still waiting for memory (its caller gave up); true when it was waiting. */
   cancelWaiting(callback: SendCallback): boolean {
-    const head = this.waiting.peek()
-    if (!this.waiting.remove((w) => w.callback === callback)) return false
-    if (head?.callback === callback) this.armWaitTimer()
+    const wasHead = this.waiting.length > 0 && this.waiting.headCallback === callback
+    if (!this.waiting.remove(callback)) return false
+    if (wasHead) this.armWaitTimer()
     return true
   }
 
   private armWaitTimer(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
-    const head = this.waiting.peek()
-    if (head === undefined) return
+    if (this.waiting.length === 0) return
     this.waitTimer = setTimeout(() => {
       this.waitTimer = undefined
       this.serveWaiting(Date.now())
-    }, Math.max(0, head.deadline - Date.now()))
+    }, Math.max(0, this.waiting.headDeadline - Date.now()))
   }
 
   /** Appends waiting sends in order while memory allows; fails those past their deadline. */
   serveWaiting(now: number): void {
     if (this.waiting.length === 0) return
     const snapshot = this.settings.snapshot()
-    for (let w = this.waiting.peek(); w !== undefined; w = this.waiting.peek()) {
-      w.topic.refresh(snapshot)
-      if (w.partition >= 0 && w.partition >= w.topic.layout.count) {
-        this.waiting.shift()
-        invoke(w.callback, new KafkaError(`partition ${w.partition} of topic "${w.topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }), null)
+    const w = this.waiting
+    while (w.length > 0) {
+      const topic = w.headTopic
+      const partition = w.headPartition
+      topic.refresh(snapshot)
+      if (partition >= 0 && partition >= topic.layout.count) {
+        const callback = w.headCallback
+        w.shift()
+        invoke(callback, new KafkaError(`partition ${partition} of topic "${topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }), null)
         continue
       }
-      if (this.tryAppend(w.topic, w.partition, w.timestamp, w.key, w.value, w.headers, w.callback, now)) {
-        this.waiting.shift()
+      if (this.tryAppend(topic, partition, w.headTimestamp, w.headKey, w.headValue, w.headHeaders, w.headCallback, now)) {
+        w.shift()
         continue
       }
-      if (w.deadline > now) break
-      this.waiting.shift()
-      const needed = Math.max(this.settings.batchSize, estimateSizeInBytesUpperBound(w.key, w.value, w.headers))
-      invoke(w.callback, new TimeoutError(
+      if (w.headDeadline > now) break
+      const needed = Math.max(this.settings.batchSize, estimateSizeInBytesUpperBound(w.headKey, w.headValue, w.headHeaders))
+      const callback = w.headCallback
+      w.shift()
+      invoke(callback, new TimeoutError(
         `failed to allocate ${needed} bytes within the configured max blocking time ${this.settings.maxBlockMs} ms ` +
         `(max.block.ms); buffer.memory is ${this.settings.bufferMemory} bytes, ${this.settings.bufferMemory - this.memoryUsed} available: ` +
         'records are sent more slowly than they are produced',
-        { type: 'BUFFER_EXHAUSTED', context: { topic: w.topic.name } }), null)
+        { type: 'BUFFER_EXHAUSTED', context: { topic: topic.name } }), null)
     }
     this.armWaitTimer()
   }
@@ -562,7 +556,7 @@ export class Accumulator {
 
   /** Fails every waiting send with `error` and returns every incomplete batch not in flight, unqueued. */
   abortQueued(error: KafkaError): ProducerBatch[] {
-    for (const w of this.waiting.drain()) invoke(w.callback, error, null)
+    for (const callback of this.waiting.drainCallbacks()) invoke(callback, error, null)
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
     const out: ProducerBatch[] = []

@@ -138,8 +138,8 @@ test('out of memory: sends wait in order, go ahead as memory is released, and ti
   assert.equal(acc.append(t, 2, 0, null, value, undefined, cb, 0), false, 'no memory for a third batch')
   const order: string[] = []
   const waiter = (name: string) => (e: KafkaError | null) => order.push(`${name}:${e ? e.type : 'ok'}`)
-  acc.enqueue({ topic: t, partition: 2, timestamp: 0, key: null, value, headers: undefined, callback: waiter('a'), deadline: 50, enqueuedMs: 0 })
-  acc.enqueue({ topic: t, partition: 0, timestamp: 0, key: null, value, headers: undefined, callback: waiter('b'), deadline: 60, enqueuedMs: 0 })
+  acc.enqueue(t, 2, 0, null, value, undefined, waiter('a'), 50)
+  acc.enqueue(t, 0, 0, null, value, undefined, waiter('b'), 60)
   assert.equal(acc.waitingCount, 2)
   // While anyone waits, even a record that would fit an open batch must queue (order).
   assert.equal(acc.append(t, 0, 0, null, Buffer.alloc(1), undefined, cb, 0), false)
@@ -160,7 +160,7 @@ test('out of memory: sends wait in order, go ahead as memory is released, and ti
   assert.equal(acc.waitingCount, 0)
   assert.deepEqual(order, ['b:BUFFER_EXHAUSTED'])
   // A waiter for an open batch with room goes in as soon as it is first in line.
-  acc.enqueue({ topic: t, partition: 2, timestamp: 0, key: null, value: Buffer.alloc(10), headers: undefined, callback: waiter('c'), deadline: 70, enqueuedMs: 0 })
+  acc.enqueue(t, 2, 0, null, Buffer.alloc(10), undefined, waiter('c'), 70)
   acc.serveWaiting(61)
   assert.equal(acc.waitingCount, 0)
   assert.equal(t.queue(2).batches[0]!.recordCount, 2)
