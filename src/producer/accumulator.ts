@@ -25,7 +25,7 @@ import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { KafkaError, TimeoutError } from '../errors.js'
 import { estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, recordsBufferSize, type RecordHeader } from '../protocol/records/batch.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
-import { incrementSequence, invoke, ProducerBatch } from './batch.js'
+import { incrementSequence, invoke, ProducerBatch, RecordSlots } from './batch.js'
 import { TopicEntry, type PartitionQueue } from './queue.js'
 import type { SendCallback } from './types.js'
 import { WaitQueue } from './wait-queue.js'
@@ -119,6 +119,12 @@ export class Accumulator {
       this.scratch.push(buffer)
       this.scratchBytes += buffer.length
     }
+  }
+
+  /** Per-record slots of done batches, reused by new ones (at most maxFree). */
+  private readonly freeSlots: RecordSlots[] = []
+  private readonly recycleSlots = (slots: RecordSlots): void => {
+    if (this.freeSlots.length < this.maxFree) this.freeSlots.push(slots)
   }
 
   /** A batch.size buffer: a free one, or a new one that will join the pool when its batch is done. */
@@ -236,6 +242,7 @@ export class Accumulator {
       ...(pooled === undefined ? {} : { buffer: pooled }),
       recycle: this.recycle,
       ...(s.compression === 'none' || this.maxFree === 0 ? {} : { take: this.take }),
+      ...(this.maxFree === 0 ? {} : { slots: this.freeSlots.pop() ?? new RecordSlots(), recycleSlots: this.recycleSlots }),
     }, size, now)
     const added = batch.tryAppend(timestamp, key, value, headers, callback)
     if (added < 0) throw new KafkaError(`internal error: a ${upper}-byte record does not fit a new ${size}-byte batch`)
@@ -468,7 +475,7 @@ export class Accumulator {
     let current: ProducerBatch | undefined
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!
-      const callback = big.callbacks[i]!
+      const callback = big.callbackAt(i)
       if (current !== undefined && current.tryAppend(r.timestamp, r.key, r.value, r.headers, callback) >= 0) continue
       const capacity = Math.max(limit, estimateSizeInBytesUpperBound(r.key, r.value, r.headers))
       current = new ProducerBatch(q, {
@@ -590,5 +597,6 @@ export class Accumulator {
     this.free.length = 0
     this.scratch.length = 0
     this.scratchBytes = 0
+    this.freeSlots.length = 0
   }
 }
