@@ -105,17 +105,19 @@ export class Accumulator {
   /**
    * With compression: the larger buffers compressed batches write their
    * uncompressed records into (recordsBufferSize), free again once the batch
-   * is compressed; at most maxFree of them and buffer.memory bytes in all.
+   * is compressed; at most maxFree of them, counted against buffer.memory
+   * with the free list and the reservations while they are free.
    */
   private readonly scratch: Buffer[] = []
   private scratchBytes = 0
   private readonly recycle = (buffer: Buffer): void => {
     const s = this.settings
+    const held = this.memoryUsed + this.freeBytes + this.scratchBytes
     if (buffer.length === s.batchSize) {
       // Called before the done batch's reservation is released: it still covers this buffer.
-      if (this.free.length < this.maxFree && this.memoryUsed + this.freeBytes <= s.bufferMemory) this.free.push(buffer)
+      if (this.free.length < this.maxFree && held <= s.bufferMemory) this.free.push(buffer)
     } else if (s.compression !== 'none' && buffer.length > s.batchSize && this.scratch.length < this.maxFree &&
-      this.scratchBytes + buffer.length <= s.bufferMemory) {
+      held + buffer.length <= s.bufferMemory) {
       this.scratch.push(buffer)
       this.scratchBytes += buffer.length
     }
@@ -135,10 +137,19 @@ export class Accumulator {
     return this.free.length * this.settings.batchSize
   }
 
+  /** Bytes held by free buffers of either kind (batch.size, and compressed batches' records buffers). */
+  get idleBytes(): number {
+    return this.freeBytes + this.scratchBytes
+  }
+
   /** Drops free buffers until `size` more bytes fit in buffer.memory beside the reservations (Java's freeUp). */
   private freeUp(size: number): void {
     const s = this.settings
-    while (this.free.length > 0 && this.memoryUsed + this.freeBytes + size > s.bufferMemory) this.free.pop()
+    while (this.memoryUsed + this.freeBytes + this.scratchBytes + size > s.bufferMemory) {
+      if (this.free.length > 0) this.free.pop()
+      else if (this.scratch.length > 0) this.scratchBytes -= this.scratch.pop()!.length
+      else break
+    }
   }
 
   /** The buffer for a new batch.size batch's records (see recordsBufferSize), pooled. */
@@ -233,7 +244,7 @@ export class Accumulator {
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
     const pooled = size === s.batchSize && this.maxFree > 0 ? this.recordsBuffer(t.compressionRatio) : undefined
-    if (pooled === undefined) this.freeUp(size)
+    this.freeUp(size)
     const batch = new ProducerBatch(q, {
       capacity: size,
       compression: s.compression,

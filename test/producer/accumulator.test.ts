@@ -130,6 +130,35 @@ test('buffer.memory bounds reserved and free buffers together: free ones are dro
   acc.close()
 })
 
+test('with compression, free records buffers count against buffer.memory too', async () => {
+  const { acc, t } = make({ compression: 'lz4' })
+  // A ratio estimate below 1: new batches write their records into buffers larger than batch.size.
+  t.compressionRatio = 0.3
+  const text = Buffer.from('compressible '.repeat(60))
+  for (let round = 0; round < 3; round++) {
+    const batches = []
+    for (let i = 0; acc.append(t, i % 2, 0, null, text, undefined, cb, 0); i++) {
+      assert.ok(acc.memoryUsed + acc.idleBytes <= 10000 + 1000 * 10, 'records buffers of open batches are beyond their reservations')
+    }
+    for (const p of [0, 1]) {
+      for (const b of t.queue(p).batches) batches.push(b)
+    }
+    for (const b of batches) await b.seal()
+    for (const b of batches) {
+      const q = b.queue
+      q.batches.splice(q.batches.indexOf(b), 1)
+      t.queued--
+      b.complete(0n, -1)
+      acc.release(b, 0)
+      results.length = 0
+      assert.ok(acc.memoryUsed + acc.idleBytes <= 10000, `round ${round}: ${acc.memoryUsed} reserved + ${acc.idleBytes} free`)
+    }
+    assert.equal(acc.memoryUsed, 0)
+    assert.ok(acc.idleBytes > 0, 'buffers kept for the next batches')
+  }
+  acc.close()
+})
+
 test('out of memory: sends wait in order, go ahead as memory is released, and time out at their deadline', () => {
   const { acc, t } = make({ bufferMemory: 2000 })
   acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0)
