@@ -25,10 +25,10 @@ import { backoffDelay, type Backoff } from '../cluster/retry.js'
 import { KafkaError, TimeoutError } from '../errors.js'
 import { estimateSizeInBytesUpperBound, RECORD_BATCH_OVERHEAD, recordsBufferSize, type RecordHeader } from '../protocol/records/batch.js'
 import type { CompressionCodec } from '../protocol/records/compression/index.js'
-import { incrementSequence, invoke, ProducerBatch } from './batch.js'
-import { Fifo } from './fifo.js'
+import { incrementSequence, invoke, ProducerBatch, RecordSlots } from './batch.js'
 import { TopicEntry, type PartitionQueue } from './queue.js'
 import type { SendCallback } from './types.js'
+import { WaitQueue } from './wait-queue.js'
 import { ErrorCode } from '../protocol/errors.js'
 
 export interface AccumulatorSettings {
@@ -52,20 +52,6 @@ export interface AccumulatorListener {
   onSendable(): void
   /** A batch was created (the sender arms its linger timer). */
   onNewBatch(batch: ProducerBatch): void
-}
-
-/** A send waiting for buffer memory. */
-interface WaitingSend {
-  topic: TopicEntry
-  /** -1: the sticky partitioner chooses when it is appended. */
-  partition: number
-  timestamp: number
-  key: Buffer | null
-  value: Buffer | null
-  headers: RecordHeader[] | undefined
-  callback: SendCallback
-  deadline: number
-  enqueuedMs: number
 }
 
 /** What `ready` found. */
@@ -93,7 +79,7 @@ export class Accumulator {
   private readonly settings: AccumulatorSettings
   /** Told about new and sendable batches; the Sink draining this accumulator subscribes when it is built. */
   listener: AccumulatorListener = { onSendable() {}, onNewBatch() {} }
-  private readonly waiting = new Fifo<WaitingSend>()
+  private readonly waiting = new WaitQueue()
   private waitTimer: NodeJS.Timeout | undefined
   private readonly drainIndex = new Map<number, number>()
   private readonly nodeLatency = new Map<number, NodeLatency>()
@@ -106,46 +92,84 @@ export class Accumulator {
   /**
    * batch.size buffers of finished batches, reused for new ones (Java's
    * BufferPool free list): the records of uncompressed batches, the sealed
-   * bytes of compressed ones.
+   * bytes of compressed ones. Every batch.size buffer the accumulator hands
+   * out comes from here or is allocated here, and goes back here when its
+   * batch is done, so a producer in a steady state allocates none. As Java's
+   * pool: the free buffers count against buffer.memory with the batches'
+   * reservations (`memoryUsed + freeBytes <= buffer.memory` once a done
+   * batch is released), and free buffers are dropped (left to the
+   * collector) when a batch larger than batch.size needs their room.
    */
   private readonly free: Buffer[] = []
   private readonly maxFree: number
   /**
    * With compression: the larger buffers compressed batches write their
    * uncompressed records into (recordsBufferSize), free again once the batch
-   * is compressed; at most maxFree of them and buffer.memory bytes in all.
+   * is compressed; at most maxFree of them, counted against buffer.memory
+   * with the free list and the reservations while they are free.
    */
   private readonly scratch: Buffer[] = []
   private scratchBytes = 0
   private readonly recycle = (buffer: Buffer): void => {
     const s = this.settings
+    const held = this.memoryUsed + this.freeBytes + this.scratchBytes
     if (buffer.length === s.batchSize) {
-      if (this.free.length < this.maxFree) this.free.push(buffer)
+      // Called before the done batch's reservation is released: it still covers this buffer.
+      if (this.free.length < this.maxFree && held <= s.bufferMemory) this.free.push(buffer)
     } else if (s.compression !== 'none' && buffer.length > s.batchSize && this.scratch.length < this.maxFree &&
-      this.scratchBytes + buffer.length <= s.bufferMemory) {
+      held + buffer.length <= s.bufferMemory) {
       this.scratch.push(buffer)
       this.scratchBytes += buffer.length
     }
   }
 
-  private readonly take = (): Buffer | undefined => this.free.pop()
+  /** Per-record slots of done batches, reused by new ones (at most maxFree). */
+  private readonly freeSlots: RecordSlots[] = []
+  private readonly recycleSlots = (slots: RecordSlots): void => {
+    if (this.freeSlots.length < this.maxFree) this.freeSlots.push(slots)
+  }
 
-  /** A free buffer for a new batch.size batch's records, if one fits (see recordsBufferSize). */
-  private recordsBuffer(ratioEstimate: number): Buffer | undefined {
+  /** A batch.size buffer: a free one, or a new one that will join the pool when its batch is done. */
+  private readonly take = (): Buffer => this.free.pop() ?? Buffer.allocUnsafe(this.settings.batchSize)
+
+  /** Bytes held by free batch.size buffers (part of buffer.memory). */
+  get freeBytes(): number {
+    return this.free.length * this.settings.batchSize
+  }
+
+  /** Bytes held by free buffers of either kind (batch.size, and compressed batches' records buffers). */
+  get idleBytes(): number {
+    return this.freeBytes + this.scratchBytes
+  }
+
+  /** Drops free buffers until `size` more bytes fit in buffer.memory beside the reservations (Java's freeUp). */
+  private freeUp(size: number): void {
+    const s = this.settings
+    while (this.memoryUsed + this.freeBytes + this.scratchBytes + size > s.bufferMemory) {
+      if (this.free.length > 0) this.free.pop()
+      else if (this.scratch.length > 0) this.scratchBytes -= this.scratch.pop()!.length
+      else break
+    }
+  }
+
+  /** The buffer for a new batch.size batch's records (see recordsBufferSize), pooled. */
+  private recordsBuffer(ratioEstimate: number): Buffer {
     const s = this.settings
     const need = recordsBufferSize(s.batchSize, s.compression, ratioEstimate)
-    if (need === s.batchSize) return this.free.pop()
+    if (need === s.batchSize) return this.take()
     const buffer = this.scratch.pop()
-    if (buffer === undefined) return undefined
-    this.scratchBytes -= buffer.length
-    // One that no longer fits (the estimate fell) is left to the collector.
-    return buffer.length >= need ? buffer : undefined
+    if (buffer !== undefined) {
+      this.scratchBytes -= buffer.length
+      // One that no longer fits (the estimate rose) is left to the collector.
+      if (buffer.length >= need) return buffer
+    }
+    return Buffer.allocUnsafe(need)
   }
 
   constructor(settings: AccumulatorSettings) {
     this.settings = settings
-    // Java keeps up to buffer.memory of them; a few hundred cover any steady state.
-    this.maxFree = settings.batchSize >= 64 ? Math.min(256, Math.floor(settings.bufferMemory / settings.batchSize)) : 0
+    // As Java: up to buffer.memory of them (tiny batch sizes are not worth pooling).
+    this.maxFree = settings.batchSize >= 64 ? Math.floor(settings.bufferMemory / settings.batchSize) : 0
   }
 
   /** The topic's state, created on first use. */
@@ -219,7 +243,8 @@ export class Accumulator {
     const upper = estimateSizeInBytesUpperBound(key, value, headers)
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
-    const pooled = size === s.batchSize ? this.recordsBuffer(t.compressionRatio) : undefined
+    const pooled = size === s.batchSize && this.maxFree > 0 ? this.recordsBuffer(t.compressionRatio) : undefined
+    this.freeUp(size)
     const batch = new ProducerBatch(q, {
       capacity: size,
       compression: s.compression,
@@ -227,7 +252,8 @@ export class Accumulator {
       compressionRatioEstimate: t.compressionRatio,
       ...(pooled === undefined ? {} : { buffer: pooled }),
       recycle: this.recycle,
-      ...(s.compression === 'none' ? {} : { take: this.take }),
+      ...(s.compression === 'none' || this.maxFree === 0 ? {} : { take: this.take }),
+      ...(this.maxFree === 0 ? {} : { slots: this.freeSlots.pop() ?? new RecordSlots(), recycleSlots: this.recycleSlots }),
     }, size, now)
     const added = batch.tryAppend(timestamp, key, value, headers, callback)
     if (added < 0) throw new KafkaError(`internal error: a ${upper}-byte record does not fit a new ${size}-byte batch`)
@@ -248,9 +274,13 @@ export class Accumulator {
     return t.sticky.current(t.layout) !== p
   }
 
-  /** Queues a send until memory frees; it fails at its deadline. */
-  enqueue(w: WaitingSend): void {
-    this.waiting.push(w)
+  /**
+   * Queues a send until memory frees; it fails at its `deadline`.
+   * `partition` -1: the sticky partitioner chooses when it is appended.
+   */
+  enqueue(topic: TopicEntry, partition: number, timestamp: number, key: Buffer | null, value: Buffer | null,
+    headers: RecordHeader[] | undefined, callback: SendCallback, deadline: number): void {
+    this.waiting.push(topic, partition, timestamp, key, value, headers, callback, deadline)
     if (this.waiting.length === 1) {
       this.armWaitTimer()
       // Out of memory: everything is sendable now, to free memory as fast as possible.
@@ -260,46 +290,50 @@ export class Accumulator {
 
   /** Takes back a send still waiting for memory (its caller gave up); true when it was waiting. */
   cancelWaiting(callback: SendCallback): boolean {
-    const head = this.waiting.peek()
-    if (!this.waiting.remove((w) => w.callback === callback)) return false
-    if (head?.callback === callback) this.armWaitTimer()
+    const wasHead = this.waiting.length > 0 && this.waiting.headCallback === callback
+    if (!this.waiting.remove(callback)) return false
+    if (wasHead) this.armWaitTimer()
     return true
   }
 
   private armWaitTimer(): void {
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
-    const head = this.waiting.peek()
-    if (head === undefined) return
+    if (this.waiting.length === 0) return
     this.waitTimer = setTimeout(() => {
       this.waitTimer = undefined
       this.serveWaiting(Date.now())
-    }, Math.max(0, head.deadline - Date.now()))
+    }, Math.max(0, this.waiting.headDeadline - Date.now()))
   }
 
   /** Appends waiting sends in order while memory allows; fails those past their deadline. */
   serveWaiting(now: number): void {
     if (this.waiting.length === 0) return
     const snapshot = this.settings.snapshot()
-    for (let w = this.waiting.peek(); w !== undefined; w = this.waiting.peek()) {
-      w.topic.refresh(snapshot)
-      if (w.partition >= 0 && w.partition >= w.topic.layout.count) {
-        this.waiting.shift()
-        invoke(w.callback, new KafkaError(`partition ${w.partition} of topic "${w.topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }), null)
+    const w = this.waiting
+    while (w.length > 0) {
+      const topic = w.headTopic
+      const partition = w.headPartition
+      topic.refresh(snapshot)
+      if (partition >= 0 && partition >= topic.layout.count) {
+        const callback = w.headCallback
+        w.shift()
+        invoke(callback, new KafkaError(`partition ${partition} of topic "${topic.name}" no longer exists`, { type: 'UNKNOWN_TOPIC_OR_PARTITION', code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }), null)
         continue
       }
-      if (this.tryAppend(w.topic, w.partition, w.timestamp, w.key, w.value, w.headers, w.callback, now)) {
-        this.waiting.shift()
+      if (this.tryAppend(topic, partition, w.headTimestamp, w.headKey, w.headValue, w.headHeaders, w.headCallback, now)) {
+        w.shift()
         continue
       }
-      if (w.deadline > now) break
-      this.waiting.shift()
-      const needed = Math.max(this.settings.batchSize, estimateSizeInBytesUpperBound(w.key, w.value, w.headers))
-      invoke(w.callback, new TimeoutError(
+      if (w.headDeadline > now) break
+      const needed = Math.max(this.settings.batchSize, estimateSizeInBytesUpperBound(w.headKey, w.headValue, w.headHeaders))
+      const callback = w.headCallback
+      w.shift()
+      invoke(callback, new TimeoutError(
         `failed to allocate ${needed} bytes within the configured max blocking time ${this.settings.maxBlockMs} ms ` +
         `(max.block.ms); buffer.memory is ${this.settings.bufferMemory} bytes, ${this.settings.bufferMemory - this.memoryUsed} available: ` +
         'records are sent more slowly than they are produced',
-        { type: 'BUFFER_EXHAUSTED', context: { topic: w.topic.name } }), null)
+        { type: 'BUFFER_EXHAUSTED', context: { topic: topic.name } }), null)
     }
     this.armWaitTimer()
   }
@@ -452,7 +486,7 @@ export class Accumulator {
     let current: ProducerBatch | undefined
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!
-      const callback = big.callbacks[i]!
+      const callback = big.callbackAt(i)
       if (current !== undefined && current.tryAppend(r.timestamp, r.key, r.value, r.headers, callback) >= 0) continue
       const capacity = Math.max(limit, estimateSizeInBytesUpperBound(r.key, r.value, r.headers))
       current = new ProducerBatch(q, {
@@ -540,7 +574,7 @@ export class Accumulator {
 
   /** Fails every waiting send with `error` and returns every incomplete batch not in flight, unqueued. */
   abortQueued(error: KafkaError): ProducerBatch[] {
-    for (const w of this.waiting.drain()) invoke(w.callback, error, null)
+    for (const callback of this.waiting.drainCallbacks()) invoke(callback, error, null)
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
     const out: ProducerBatch[] = []
@@ -572,5 +606,8 @@ export class Accumulator {
     if (this.waitTimer) clearTimeout(this.waitTimer)
     this.waitTimer = undefined
     this.free.length = 0
+    this.scratch.length = 0
+    this.scratchBytes = 0
+    this.freeSlots.length = 0
   }
 }

@@ -397,7 +397,7 @@ class ProducerImpl<K, V> {
       return failLater(callback, e instanceof KafkaError ? e : invalid(`the partitioner threw: ${(e as Error).message}`, t.name))
     }
     if (!this.acc.append(t, p, timestamp, key, value, headers, callback, now)) {
-      this.acc.enqueue({ topic: t, partition: p, timestamp, key, value, headers, callback, deadline, enqueuedMs: now })
+      this.acc.enqueue(t, p, timestamp, key, value, headers, callback, deadline)
     }
   }
 

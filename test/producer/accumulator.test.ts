@@ -78,6 +78,87 @@ test('a record larger than batch.size gets a batch of its own size', () => {
   assert.equal(t.queue(1).batches[0]!.recordCount, 1)
 })
 
+/** Takes the first batch of partition `p` out of its deque, acknowledges it and releases it. */
+function finish(acc: Accumulator, t: ReturnType<typeof make>['t'], p: number) {
+  const b = t.queue(p).batches.shift()!
+  t.queued--
+  b.complete(0n, -1)
+  acc.release(b, 0)
+  results.length = 0
+  return b
+}
+
+test('the batch.size buffer of a done batch goes back to the pool and the next batch is written into it (nothing allocated)', () => {
+  const { acc, t } = make()
+  acc.append(t, 0, 0, null, value, undefined, cb, 0)
+  const first = t.queue(0).batches[0]!
+  const bytes = first.sealSync().buffer
+  assert.equal(acc.freeBytes, 0)
+  finish(acc, t, 0)
+  assert.equal(acc.memoryUsed, 0)
+  assert.equal(acc.freeBytes, 1000, 'its buffer is free, counted against buffer.memory')
+  acc.append(t, 1, 0, null, value, undefined, cb, 0)
+  assert.equal(acc.freeBytes, 0)
+  assert.equal(acc.memoryUsed, 1000)
+  assert.equal(t.queue(1).batches[0]!.sealSync().buffer, bytes, 'the same memory')
+  acc.close()
+})
+
+test('buffer.memory bounds reserved and free buffers together: free ones are dropped when a larger batch needs their room', () => {
+  const { acc, t } = make()
+  // Fill buffer.memory (10 batches of 1000) over two partitions, then finish them all.
+  for (let i = 0; i < 10; i++) assert.ok(acc.append(t, i % 2, 0, null, Buffer.alloc(900), undefined, cb, 0))
+  assert.equal(acc.memoryUsed, 10000)
+  assert.equal(acc.append(t, 0, 0, null, value, undefined, cb, 0), false, 'full')
+  for (let i = 0; i < 10; i++) finish(acc, t, i % 2)
+  assert.equal(acc.memoryUsed, 0)
+  assert.equal(acc.freeBytes, 10000, 'every buffer pooled, no more than buffer.memory')
+  // A 3000-byte record's batch is not pooled: three free buffers make room for it.
+  assert.ok(acc.append(t, 1, 0, null, Buffer.alloc(3000), undefined, cb, 0))
+  assert.ok(acc.memoryUsed >= 3000)
+  assert.ok(acc.memoryUsed + acc.freeBytes <= 10000, `${acc.memoryUsed} reserved + ${acc.freeBytes} free`)
+  assert.equal(acc.freeBytes, 10000 - 1000 * Math.ceil(acc.memoryUsed / 1000))
+  // batch.size batches take free buffers: the total stays within buffer.memory.
+  for (let i = 0; acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0); i++) {
+    assert.ok(acc.memoryUsed + acc.freeBytes <= 10000)
+  }
+  assert.equal(acc.freeBytes, 0)
+  // The large batch done: its buffer is not a batch.size one and is not kept.
+  finish(acc, t, 1)
+  assert.ok(acc.memoryUsed + acc.freeBytes <= 10000)
+  assert.equal(acc.freeBytes, 0)
+  acc.close()
+})
+
+test('with compression, free records buffers count against buffer.memory too', async () => {
+  const { acc, t } = make({ compression: 'lz4' })
+  // A ratio estimate below 1: new batches write their records into buffers larger than batch.size.
+  t.compressionRatio = 0.3
+  const text = Buffer.from('compressible '.repeat(60))
+  for (let round = 0; round < 3; round++) {
+    const batches = []
+    for (let i = 0; acc.append(t, i % 2, 0, null, text, undefined, cb, 0); i++) {
+      assert.ok(acc.memoryUsed + acc.idleBytes <= 10000 + 1000 * 10, 'records buffers of open batches are beyond their reservations')
+    }
+    for (const p of [0, 1]) {
+      for (const b of t.queue(p).batches) batches.push(b)
+    }
+    for (const b of batches) await b.seal()
+    for (const b of batches) {
+      const q = b.queue
+      q.batches.splice(q.batches.indexOf(b), 1)
+      t.queued--
+      b.complete(0n, -1)
+      acc.release(b, 0)
+      results.length = 0
+      assert.ok(acc.memoryUsed + acc.idleBytes <= 10000, `round ${round}: ${acc.memoryUsed} reserved + ${acc.idleBytes} free`)
+    }
+    assert.equal(acc.memoryUsed, 0)
+    assert.ok(acc.idleBytes > 0, 'buffers kept for the next batches')
+  }
+  acc.close()
+})
+
 test('out of memory: sends wait in order, go ahead as memory is released, and time out at their deadline', () => {
   const { acc, t } = make({ bufferMemory: 2000 })
   acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0)
@@ -86,8 +167,8 @@ test('out of memory: sends wait in order, go ahead as memory is released, and ti
   assert.equal(acc.append(t, 2, 0, null, value, undefined, cb, 0), false, 'no memory for a third batch')
   const order: string[] = []
   const waiter = (name: string) => (e: KafkaError | null) => order.push(`${name}:${e ? e.type : 'ok'}`)
-  acc.enqueue({ topic: t, partition: 2, timestamp: 0, key: null, value, headers: undefined, callback: waiter('a'), deadline: 50, enqueuedMs: 0 })
-  acc.enqueue({ topic: t, partition: 0, timestamp: 0, key: null, value, headers: undefined, callback: waiter('b'), deadline: 60, enqueuedMs: 0 })
+  acc.enqueue(t, 2, 0, null, value, undefined, waiter('a'), 50)
+  acc.enqueue(t, 0, 0, null, value, undefined, waiter('b'), 60)
   assert.equal(acc.waitingCount, 2)
   // While anyone waits, even a record that would fit an open batch must queue (order).
   assert.equal(acc.append(t, 0, 0, null, Buffer.alloc(1), undefined, cb, 0), false)
@@ -108,7 +189,7 @@ test('out of memory: sends wait in order, go ahead as memory is released, and ti
   assert.equal(acc.waitingCount, 0)
   assert.deepEqual(order, ['b:BUFFER_EXHAUSTED'])
   // A waiter for an open batch with room goes in as soon as it is first in line.
-  acc.enqueue({ topic: t, partition: 2, timestamp: 0, key: null, value: Buffer.alloc(10), headers: undefined, callback: waiter('c'), deadline: 70, enqueuedMs: 0 })
+  acc.enqueue(t, 2, 0, null, Buffer.alloc(10), undefined, waiter('c'), 70)
   acc.serveWaiting(61)
   assert.equal(acc.waitingCount, 0)
   assert.equal(t.queue(2).batches[0]!.recordCount, 2)

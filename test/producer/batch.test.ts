@@ -1,12 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Accumulator } from '../../src/producer/accumulator.js'
-import { ProducerBatch } from '../../src/producer/batch.js'
+import { ProducerBatch, RecordSlots } from '../../src/producer/batch.js'
 import type { Snapshot } from '../../src/cluster/metadata.js'
 import { recordsBufferSize } from '../../src/protocol/records/batch.js'
 import { readBatches, decodeRecords } from '../../src/protocol/records/decode.js'
 import type { CompressionCodec } from '../../src/protocol/records/compression/index.js'
 import { KafkaError } from '../../src/errors.js'
+import type { RecordMetadata } from '../../src/producer/types.js'
 
 const snap: Snapshot = { clusterId: 'c', controllerId: 1, brokers: new Map(), topics: new Map(), updatedAt: 1 }
 
@@ -74,4 +75,37 @@ test('a compressed batch released before it is sealed gives its records buffer b
   const { batch, scratch, given } = pooledBatch('lz4', Buffer.alloc(4096))
   batch.abandon()
   assert.deepEqual(given, [scratch])
+})
+
+test('per-record slots are given back cleared when the batch is done, and a batch reusing them reports only its own records', () => {
+  const slots = new RecordSlots()
+  const returned: RecordSlots[] = []
+  const make = () => new ProducerBatch(queue(), {
+    capacity: 4096, compression: 'none', compressionLevel: undefined, compressionRatioEstimate: 1,
+    slots, recycleSlots: (s) => returned.push(s),
+  }, 4096, 0)
+  const seen: RecordMetadata[] = []
+  const first = make()
+  for (let i = 0; i < 5; i++) first.tryAppend(1000 + i, Buffer.alloc(i), Buffer.alloc(10 + i), undefined, (_, m) => seen.push(m!))
+  first.sealSync()
+  assert.ok(first.complete(7n, -1))
+  assert.deepEqual(seen.map((m) => [m.offset, m.timestamp, m.serializedKeySize, m.serializedValueSize]),
+    [0, 1, 2, 3, 4].map((i) => [7n + BigInt(i), 1000 + i, i, 10 + i]))
+  assert.deepEqual(returned, [slots], 'given back once')
+  assert.deepEqual(slots.callbacks.slice(0, 5), [undefined, undefined, undefined, undefined, undefined], 'no callback kept alive')
+  // Reused by a smaller batch: the stale slots past its records are not reported.
+  seen.length = 0
+  const errors: (KafkaError | null)[] = []
+  const second = make()
+  second.tryAppend(2000, null, Buffer.alloc(3), undefined, (e) => errors.push(e))
+  second.tryAppend(2001, null, null, undefined, (e) => errors.push(e))
+  assert.ok(second.fail(new KafkaError('boom')))
+  assert.equal(errors.length, 2)
+  assert.ok(!second.fail(new KafkaError('again')), 'done once')
+  assert.equal(returned.length, 2)
+  const third = make()
+  third.tryAppend(3000, null, null, undefined, (_, m) => seen.push(m!))
+  third.sealSync()
+  third.complete(1n, -1)
+  assert.deepEqual(seen.map((m) => [m.offset, m.timestamp, m.serializedKeySize, m.serializedValueSize]), [[1n, 3000, -1, -1]])
 })
