@@ -117,15 +117,44 @@ export class Accumulator {
    */
   private readonly scratch: Buffer[] = []
   private scratchBytes = 0
+  /**
+   * Without compression: the buffers of batches made for one record larger
+   * than batch.size (sized by {@link largeBufferSize}), reused for the next
+   * such record that fits, so a stream of large records does not allocate (and
+   * the kernel zero) a fresh buffer per record; at most maxFree of them and
+   * buffer.memory bytes in all.
+   */
+  private readonly large: Buffer[] = []
+  private largeBytes = 0
   private readonly recycle = (buffer: Buffer): void => {
     const s = this.settings
     if (buffer.length === s.batchSize) {
       if (this.free.length < this.maxFree) this.free.push(buffer)
-    } else if (s.compression !== 'none' && buffer.length > s.batchSize && this.scratch.length < this.maxFree &&
-      this.scratchBytes + buffer.length <= s.bufferMemory) {
-      this.scratch.push(buffer)
-      this.scratchBytes += buffer.length
+    } else if (buffer.length <= s.batchSize || this.scratch.length + this.large.length >= this.maxFree) {
+      // left to the collector
+    } else if (s.compression !== 'none') {
+      if (this.scratchBytes + buffer.length <= s.bufferMemory) {
+        this.scratch.push(buffer)
+        this.scratchBytes += buffer.length
+      }
+    } else if (this.largeBytes + buffer.length <= s.bufferMemory) {
+      this.large.push(buffer)
+      this.largeBytes += buffer.length
     }
+  }
+
+  /** Without compression: a buffer for a batch of `size` > batch.size bytes, pooled if one fits. */
+  private largeBuffer(size: number): Buffer {
+    const large = this.large
+    for (let i = large.length - 1; i >= 0; i--) {
+      const b = large[i]!
+      if (b.length >= size) {
+        large.splice(i, 1)
+        this.largeBytes -= b.length
+        return b
+      }
+    }
+    return Buffer.allocUnsafe(largeBufferSize(size))
   }
 
   private readonly take = (): Buffer | undefined => this.free.pop()
@@ -219,7 +248,9 @@ export class Accumulator {
     const upper = estimateSizeInBytesUpperBound(key, value, headers)
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
-    const pooled = size === s.batchSize ? this.recordsBuffer(t.compressionRatio) : undefined
+    const pooled = size === s.batchSize
+      ? this.recordsBuffer(t.compressionRatio)
+      : s.compression === 'none' ? this.largeBuffer(size) : undefined
     const batch = new ProducerBatch(q, {
       capacity: size,
       compression: s.compression,
@@ -573,4 +604,12 @@ export class Accumulator {
     this.waitTimer = undefined
     this.free.length = 0
   }
+}
+
+/** Oversized batch buffers come in steps of 64 KiB, so records of about the same size share them. */
+const LARGE_STEP = 64 * 1024
+
+/** The length of a pooled buffer for a batch of `size` bytes larger than batch.size. */
+export function largeBufferSize(size: number): number {
+  return Math.ceil(size / LARGE_STEP) * LARGE_STEP
 }
