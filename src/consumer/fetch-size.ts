@@ -15,7 +15,9 @@
  * it — never more than `limit`, and only for the offset the hint was made for
  * ({@link FetchSizeHint.offset}; a seek or reset falls back to `limit`). A
  * wrong hint (the log changed, or the tail was corrupt) costs one fetch: the
- * answer's own tail gives the next hint. Smaller batches keep `limit`.
+ * answer's own tail gives the next hint. Smaller batches keep `limit`. The
+ * price: smaller batches behind a large one, which would have filled the
+ * rest of the limit, come with the next fetch instead.
  */
 
 /** Bytes of a batch's base offset and length, the prefix that tells its size. */
