@@ -16,6 +16,7 @@
 import { KafkaError } from '../errors.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import type { CompletedFetch } from './fetch-buffer.js'
+import type { FetchSizeHint } from './fetch-size.js'
 
 export type ResetStrategy = 'earliest' | 'latest' | 'none'
 
@@ -49,6 +50,8 @@ export class PartitionState {
   fetchOffset = 0n
   /** Epoch of the last fetched batch (KIP-320 truncation detection). */
   lastFetchedEpoch = -1
+  /** What the next fetch asks for at `fetchOffset` when the last answer told the next batch's size (fetch-size.ts). */
+  fetchSizeHint: FetchSizeHint | undefined
   paused = false
   /**
    * A rebalance listener callback for this partition (onPartitionsAssigned,

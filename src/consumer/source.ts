@@ -48,6 +48,7 @@ import { checkBatchCrcs, readBatches, type RecordBatch } from '../protocol/recor
 import { ZERO_UUID } from '../protocol/writer.js'
 import { CompletedFetch } from './fetch-buffer.js'
 import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js'
+import { fetchBytes, fetchSizeHint } from './fetch-size.js'
 import type { PartitionState, SubscriptionState } from './positions.js'
 import { Log } from '../logger.js'
 
@@ -331,7 +332,7 @@ class Source {
       fetchOffset: p.fetchOffset,
       currentLeaderEpoch: cluster.partition(p.topic, p.partition)?.leaderEpoch ?? -1,
       lastFetchedEpoch: p.lastFetchedEpoch,
-      maxBytes: settings.maxPartitionBytes,
+      maxBytes: fetchBytes(p.fetchSizeHint, p.fetchOffset, settings.maxPartitionBytes),
     }
   }
 
@@ -381,13 +382,14 @@ class Source {
       } catch (e) {
         return this.unreadable(s, askedOffset, e)
       }
-      if (batches.length === 0) {
+      let bytes = 0
+      for (const b of batches) bytes += b.sizeInBytes
+      const last = batches[batches.length - 1]
+      s.fetchSizeHint = fetchSizeHint(records, bytes, last === undefined ? s.fetchOffset : last.nextOffset, settings.maxPartitionBytes)
+      if (last === undefined) {
         if (this.corrupt.size > 0) this.corrupt.delete(s.key)
         return false
       }
-      let bytes = 0
-      for (const b of batches) bytes += b.sizeInBytes
-      const last = batches[batches.length - 1]!
       this.unchecked.push({
         state: s, epoch: s.epoch, askedOffset, lastFetchedEpoch: s.lastFetchedEpoch, nextOffset: last.nextOffset, bytes,
         fetch: new CompletedFetch(batches, bytes, s.epoch, settings.readCommitted ? p.abortedTransactions : null),

@@ -110,17 +110,44 @@ export class Accumulator {
    */
   private readonly scratch: Buffer[] = []
   private scratchBytes = 0
+  /**
+   * Without compression: the buffers of batches made for one record larger
+   * than batch.size (sized by {@link largeBufferSize}), reused for the next
+   * such record that fits, so a stream of large records does not allocate (and
+   * the kernel zero) a fresh buffer per record; at most maxFree of them and
+   * buffer.memory bytes in all.
+   */
+  private readonly large: Buffer[] = []
+  private largeBytes = 0
   private readonly recycle = (buffer: Buffer): void => {
     const s = this.settings
-    const held = this.memoryUsed + this.freeBytes + this.scratchBytes
+    const held = this.memoryUsed + this.idleBytes
     if (buffer.length === s.batchSize) {
       // Called before the done batch's reservation is released: it still covers this buffer.
       if (this.free.length < this.maxFree && held <= s.bufferMemory) this.free.push(buffer)
-    } else if (s.compression !== 'none' && buffer.length > s.batchSize && this.scratch.length < this.maxFree &&
-      held + buffer.length <= s.bufferMemory) {
+    } else if (buffer.length <= s.batchSize || this.scratch.length + this.large.length >= this.maxFree || held + buffer.length > s.bufferMemory) {
+      // left to the collector
+    } else if (s.compression !== 'none') {
       this.scratch.push(buffer)
       this.scratchBytes += buffer.length
+    } else {
+      this.large.push(buffer)
+      this.largeBytes += buffer.length
     }
+  }
+
+  /** Without compression: a buffer for a batch of `size` > batch.size bytes, pooled if one fits. */
+  private largeBuffer(size: number): Buffer {
+    const large = this.large
+    for (let i = large.length - 1; i >= 0; i--) {
+      const b = large[i]!
+      if (b.length >= size) {
+        large.splice(i, 1)
+        this.largeBytes -= b.length
+        return b
+      }
+    }
+    return Buffer.allocUnsafe(largeBufferSize(size))
   }
 
   /** Per-record slots of done batches, reused by new ones (at most maxFree). */
@@ -137,17 +164,18 @@ export class Accumulator {
     return this.free.length * this.settings.batchSize
   }
 
-  /** Bytes held by free buffers of either kind (batch.size, and compressed batches' records buffers). */
+  /** Bytes held by free buffers of every kind (batch.size, compressed batches' records buffers, large batches'). */
   get idleBytes(): number {
-    return this.freeBytes + this.scratchBytes
+    return this.freeBytes + this.scratchBytes + this.largeBytes
   }
 
   /** Drops free buffers until `size` more bytes fit in buffer.memory beside the reservations (Java's freeUp). */
   private freeUp(size: number): void {
     const s = this.settings
-    while (this.memoryUsed + this.freeBytes + this.scratchBytes + size > s.bufferMemory) {
+    while (this.memoryUsed + this.idleBytes + size > s.bufferMemory) {
       if (this.free.length > 0) this.free.pop()
       else if (this.scratch.length > 0) this.scratchBytes -= this.scratch.pop()!.length
+      else if (this.large.length > 0) this.largeBytes -= this.large.pop()!.length
       else break
     }
   }
@@ -243,7 +271,9 @@ export class Accumulator {
     const upper = estimateSizeInBytesUpperBound(key, value, headers)
     const size = Math.max(s.batchSize, upper)
     if (this.memoryUsed + size > s.bufferMemory) return false
-    const pooled = size === s.batchSize && this.maxFree > 0 ? this.recordsBuffer(t.compressionRatio) : undefined
+    const pooled = this.maxFree === 0 ? undefined
+      : size === s.batchSize ? this.recordsBuffer(t.compressionRatio)
+        : s.compression === 'none' ? this.largeBuffer(size) : undefined
     this.freeUp(size)
     const batch = new ProducerBatch(q, {
       capacity: size,
@@ -608,6 +638,16 @@ export class Accumulator {
     this.free.length = 0
     this.scratch.length = 0
     this.scratchBytes = 0
+    this.large.length = 0
+    this.largeBytes = 0
     this.freeSlots.length = 0
   }
+}
+
+/** Oversized batch buffers come in steps of 64 KiB, so records of about the same size share them. */
+const LARGE_STEP = 64 * 1024
+
+/** The length of a pooled buffer for a batch of `size` bytes larger than batch.size. */
+export function largeBufferSize(size: number): number {
+  return Math.ceil(size / LARGE_STEP) * LARGE_STEP
 }

@@ -159,6 +159,35 @@ test('with compression, free records buffers count against buffer.memory too', a
   acc.close()
 })
 
+test('without compression, a finished oversized batch gives its buffer to the next record larger than batch.size', async () => {
+  const { acc, t } = make({ bufferMemory: 1_000_000 })
+  const seal = (partition: number) => {
+    const b = t.queue(partition).batches.shift()!
+    t.queued--
+    return { b, bytes: b.sealSync() }
+  }
+  assert.ok(acc.append(t, 0, 0, null, Buffer.alloc(3000, 7), undefined, cb, 0))
+  const first = seal(0)
+  first.b.complete(0n, -1)
+  acc.release(first.b, 0)
+  // 2,900 bytes fit the 64 KiB buffer the 3,000-byte record had: same memory, new records.
+  assert.ok(acc.append(t, 1, 0, null, Buffer.alloc(2900, 9), undefined, cb, 0))
+  const second = seal(1)
+  assert.equal(second.bytes.buffer, first.bytes.buffer, 'the pooled buffer is reused')
+  assert.deepEqual((await second.b.records()).map((r) => r.value), [Buffer.alloc(2900, 9)])
+  // While that batch is open its buffer is taken: another oversized record gets one of its own.
+  assert.ok(acc.append(t, 0, 0, null, Buffer.alloc(3000, 5), undefined, cb, 0))
+  assert.notEqual(seal(0).bytes.buffer, second.bytes.buffer)
+  // A record larger than every free buffer gets a new one too.
+  second.b.complete(1n, -1)
+  acc.release(second.b, 0)
+  assert.ok(acc.append(t, 1, 0, null, Buffer.alloc(70_000, 3), undefined, cb, 0))
+  const big = seal(1)
+  assert.notEqual(big.bytes.buffer, first.bytes.buffer)
+  assert.ok(big.bytes.buffer.byteLength >= 70_000)
+  results.length = 0
+})
+
 test('out of memory: sends wait in order, go ahead as memory is released, and time out at their deadline', () => {
   const { acc, t } = make({ bufferMemory: 2000 })
   acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0)
