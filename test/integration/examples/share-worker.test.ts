@@ -14,8 +14,10 @@ test('examples/share-worker.ts: two workers share the jobs, a failing job is rel
   await admin.incrementalAlterConfigs([{ type: 'group', name: group, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] }])
   const a = startExample('examples/share-worker.ts', [topic, 'ann'], env)
   const b = startExample('examples/share-worker.ts', [topic, 'ben'], env)
+  let exits: [{ code: number | null; stderr: string }, { code: number | null; stderr: string }]
   try {
-    await Promise.all([a.waitFor((l) => l.includes('ann started'), 'ann starting'), b.waitFor((l) => l.includes('ben started'), 'ben starting')])
+    // A runtime's first start of the app under load (Deno in CI) can take long: 60 s to print its first line.
+    await Promise.all([a.waitFor((l) => l.includes('ann started'), 'ann starting', 60000), b.waitFor((l) => l.includes('ben started'), 'ben starting', 60000)])
     for (let i = 0; i < 20; i++) await producer.send({ topic, value: i === 7 ? 'job-7-fail' : `job-${i}` })
     const all = () => [...a.lines(), ...b.lines()]
     const done = () => all().filter((l) => / done job-/.test(l))
@@ -26,13 +28,15 @@ test('examples/share-worker.ts: two workers share the jobs, a failing job is rel
       'release job-7-fail (delivery 1)', 'release job-7-fail (delivery 2)', 'reject job-7-fail (delivery 3)',
     ])
   } finally {
+    // Everything is closed before anything is asserted, so a failure above is the one reported and the file ends.
     a.child.kill('SIGINT')
     b.child.kill('SIGINT')
-    const [ea, eb] = await Promise.all([a.exited, b.exited])
-    assert.equal(ea.code, 0, ea.stderr)
-    assert.equal(eb.code, 0, eb.stderr)
-    assert.equal(a.lines().at(-1), 'ann closed')
+    exits = await Promise.all([a.exited, b.exited])
     await producer.close()
     await admin.close()
   }
+  const [ea, eb] = exits
+  assert.equal(ea.code, 0, ea.stderr)
+  assert.equal(eb.code, 0, eb.stderr)
+  assert.equal(a.lines().at(-1), 'ann closed')
 })
