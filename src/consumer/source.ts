@@ -190,6 +190,8 @@ class Source {
   private closed = false
   /** Per partition key: the offset whose fetched records did not check out, and how many times in a row. */
   private readonly corrupt = new Map<string, { offset: bigint; message: string }>()
+  /** Per partition key: the position a fetch answer last called out of range (believed when the next one repeats it). */
+  private readonly outOfRange = new Map<string, bigint>()
   /** Data received and counted (fetch offset moved on) whose CRCs are not checked yet. */
   private unchecked: Unchecked[] = []
 
@@ -354,6 +356,7 @@ class Source {
     const { settings, cluster } = this.host
     const now = Date.now()
     if (p.errorCode === ErrorCode.NONE) {
+      if (this.outOfRange.size > 0) this.outOfRange.delete(s.key)
       s.highWatermark = p.highWatermark
       s.lastStableOffset = p.lastStableOffset
       s.logStartOffset = p.logStartOffset
@@ -405,6 +408,14 @@ class Source {
         s.clearBuffer()
         return false
       }
+      // Frames carry no checksum, and NONE becomes OFFSET_OUT_OF_RANGE by one flipped bit: the partition is
+      // fetched again at once, and reset (or reported) when the next answer says so at the same position.
+      if (this.outOfRange.get(s.key) !== s.position) {
+        this.outOfRange.set(s.key, s.position!)
+        this.log.debug(`${s.topic}-${s.partition}: offset ${s.position} out of range; fetching once more to confirm`)
+        return false
+      }
+      this.outOfRange.delete(s.key)
       const policy = settings.autoOffsetReset
       if (policy === 'none') {
         s.retryAt = Infinity
