@@ -40,7 +40,6 @@ export interface Scenario {
 
 /** max.message.bytes of the 1 MiB scenarios' topics, and the clients' request, message and per-partition fetch limits */
 export const LARGE_MESSAGE_BYTES = 2 * 1024 * 1024
-const MANY_TOPICS_JAVA_PRODUCER = 'kafka-producer-perf-test writes to one topic'
 const NO_BUFFER_BOUND = 'no bound of its own on buffered bytes (no buffer.memory): what it holds is whatever the application keeps outstanding'
 
 const base = { acks: 1 as Acks, compression: 'none' as Compression, awaited: false, partitions: 6, lingerMs: 5, batchSize: 64 * 1024, rate: 0, prefill: false, defaults: false }
@@ -72,7 +71,6 @@ export const SCENARIOS: Scenario[] = [
     describe: 'scale: group consumer from earliest over 64 KiB values, verified by offset' },
   // Scale (issue 10). Sizes keep a full run of these six cells at a few minutes per client on 2 cores.
   { ...base, name: 'produce-1000-partitions', role: 'producer', valueSize: 1024, topics: 100, partitions: 10, count: { full: 300_000, quick: 30_000 },
-    na: { java: MANY_TOPICS_JAVA_PRODUCER },
     describe: 'scale: 1 KiB values round robin over 100 topics × 10 partitions (1,000 partitions), acks=1; end offsets of all 1,000 checked' },
   { ...base, name: 'consume-1000-partitions', role: 'consumer', valueSize: 1024, topics: 100, partitions: 10, prefill: true, count: { full: 300_000, quick: 30_000 },
     na: { java: 'the Java consumer driver reads one topic' },

@@ -61,7 +61,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'java',
     label: 'Java client 4.4.0',
     runtime: 'OpenJDK 17, -Xmx512m, G1',
-    produce: '`kafka-producer-perf-test` (ProducerPerformance), `--throughput -1`, same props as samsa, `buffer.memory`=16 MiB; a quarter of the count first as warm-up in the same JVM (`--warmup-records`), timed over the steady-state records; no awaited mode; CPU is what the JVM used above a 1-record run of the same tool (start-up, class loading), pro rata to the timed records',
+    produce: '`bench/java/BenchProducer.java`, a `KafkaProducer<byte[], byte[]>` `send(record, callback)` loop of our own, same props as samsa, `buffer.memory`=16 MiB (send() blocks while it is full); a quarter of the count sent and flushed first as warm-up in the same JVM, timed from the first timed send to the last acknowledgement; round robin over the scenario\'s topics; no awaited mode; CPU read inside the JVM (process CPU, all threads) over that window',
     consume: '`bench/java/BenchConsumer.java`, a `KafkaConsumer<byte[], byte[]>` `poll(500 ms)` loop of our own (`kafka-consumer-perf-test` has no warm-up); same fetch props (defaults mode: bootstrap, group, earliest only); a quarter of the count read first as warm-up in the same JVM, timed from the first record after it to the N-th; each record checked by partition and offset; CPU read inside the JVM (process CPU, all threads)',
     share: '`kafka-share-consumer-perf-test` (ShareConsumerPerformance, one KafkaShareConsumer), implicit acknowledgement, same props; its rate runs from its start (join included); CPU above a 1-record run'
   }
