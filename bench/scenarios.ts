@@ -89,7 +89,7 @@ export const SCENARIOS: Scenario[] = [
       platformatic: NO_BUFFER_BOUND,
       java: 'the JVM\'s resident set is its heap (-Xms256m -Xmx512m), not buffer.memory: the RSS bound cannot apply'
     },
-    describe: 'scale: the application keeps twice buffer.memory (32 MiB) of 1 KiB records outstanding, so sends wait for room (max.block.ms 10 min); peak RSS must stay under buffer.memory + 80 MiB' },
+    describe: 'scale: the application keeps twice buffer.memory (32 MiB) of 1 KiB records outstanding, so sends wait for room (max.block.ms 10 min); what the client adds to its process\'s RSS (peak minus the RSS before its module was loaded: Node itself, about 41 MiB) must stay under buffer.memory + 80 MiB' },
   { ...base, name: 'e2e-latency-1KiB', role: 'e2e', valueSize: 1024, partitions: 1, lingerMs: 0, rate: 1000, count: { full: 15_000, quick: 5_000 },
     describe: '1 KiB at a fixed 1000 records/s, producer and consumer in one process; latency from the intended send time' }
 ]

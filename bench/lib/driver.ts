@@ -439,13 +439,15 @@ export type ReportBody = Omit<DriverReport, 'cpuUs' | 'rssMb'> & Partial<Pick<Dr
 
 export async function runDriver (body: (job: Job, meter: Meter) => Promise<{ report: ReportBody, close?: () => Promise<unknown> }>): Promise<never> {
   const job = readJob()
+  // before the body loads the client's module
+  const runtimeRssMb = process.memoryUsage.rss() / 2 ** 20
   const write = (report: DriverReport): void => { fs.writeFileSync(job.resultFile, JSON.stringify(report) + '\n') }
   try {
     const meter = new Meter()
     const { report, close } = await body(job, meter)
     const cpuUs = meter.cpuUs()
-    // drivers of other processes (Java) measure those themselves
-    write({ cpuUs, rssMb: peakRssMb(), ...report })
+    // drivers of other processes (Java) measure those themselves (and have no runtimeRssMb)
+    write({ cpuUs, rssMb: peakRssMb(), ...(report.rssMb === undefined ? { runtimeRssMb } : {}), ...report })
     if (close) await Promise.race([close().catch(() => {}), sleep(5000)])
     process.exit(0)
   } catch (err) {

@@ -93,6 +93,12 @@ export interface DriverReport {
   /** peak resident set size of the client process, MB */
   rssMb: number
   /**
+   * Node drivers: the process's resident set before the client's module was
+   * loaded (Node itself and the driver), MiB; peak rssMb minus this is what
+   * the client added to the process (Java: not measured)
+   */
+  runtimeRssMb?: number
+  /**
    * records handled before the timed window (Java's warm-up): a producer sent
    * them to the same topic (the broker must hold records + these); a consumer
    * read them first (its N distinct records include them)

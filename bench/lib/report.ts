@@ -6,6 +6,7 @@
 import type { Scenario } from '../scenarios.js'
 import { SETTINGS } from '../settings.js'
 import type { DriverReport } from './job.js'
+import { clientRssMb } from './verify.js'
 
 export interface CellRun {
   scenario: string
@@ -41,6 +42,8 @@ export interface CellResult {
   afterOwnMsgsPerSec?: number | null
   /** consumer: median process CPU inside the msgs/s window per record (Java: after its warm-up share) */
   windowCpuUsPerMsg: number | null
+  /** median peak RSS minus the process's RSS before the client's module was loaded (bench/lib/verify.ts clientRssMb; Java: the whole peak) */
+  clientRssMb?: number | null
   /** every run's raw report (failed runs with why), in run order */
   raw: { round: number, failed?: string, report?: DriverReport }[]
   unavailable?: string
@@ -102,6 +105,7 @@ export function summarise (runs: CellRun[], unavailable: Map<string, string>, sc
         failedRuns: mine.filter((r) => r.failed).length,
         fromCreateMsgsPerSec: medianOf(reports, (r) => r.fromCreateMs === undefined ? undefined : (r.fromCreateRecords ?? r.records) / (r.fromCreateMs / 1000), 0),
         windowCpuUsPerMsg: medianOf(reports, (r) => r.windowCpuUs === undefined ? undefined : r.windowCpuUs / r.records, 2),
+        ...(reports.some((r) => r.runtimeRssMb !== undefined) ? { clientRssMb: medianOf(reports, clientRssMb, 0) } : {}),
         ...(reports.some((r) => r.afterOwnMs !== undefined)
           ? { afterOwnMsgsPerSec: medianOf(reports, (r) => r.afterOwnMs && r.afterOwnRecords ? r.afterOwnRecords / (r.afterOwnMs / 1000) : undefined, 0) }
           : {}),
@@ -141,6 +145,8 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     const head = ['client', 'msgs/s (median)', 'min – max', 'max/min', 'MB/s', 'CPU µs/msg']
     if (windowCpu) head.push('window CPU µs/msg')
     head.push('peak RSS MB')
+    const held = s.bufferMemory !== undefined
+    if (held) head.push('client RSS MB')
     if (broker) head.push('broker CPU µs/msg')
     if (latency) head.push('p50 ms', 'p99 ms', 'p99.9 ms')
     if (join) head.push(...(s.role === 'group' ? ['all own ms', 'msgs/s after all own'] : ['join ms', 'msgs/s from creating']))
@@ -149,17 +155,18 @@ export function formatResults (doc: ResultsDoc, scenarios: Scenario[]): string {
     for (const c of cells) {
       const label = SETTINGS.find((x) => x.client === c.client)?.label ?? c.client
       if (c.unavailable) {
-        lines.push(`| ${label} | n/a | | | | | |${windowCpu ? ' |' : ''}${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} 0 |`)
+        lines.push(`| ${label} | n/a | | | | | |${windowCpu ? ' |' : ''}${held ? ' |' : ''}${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} 0 |`)
         continue
       }
       if (c.verificationFailed) {
-        lines.push(`| ${label} | FAILED verification: ${c.verificationFailed} | | | | | |${windowCpu ? ' |' : ''}${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} ${c.runs} (+${c.failedRuns} failed) |`)
+        lines.push(`| ${label} | FAILED verification: ${c.verificationFailed} | | | | | |${windowCpu ? ' |' : ''}${held ? ' |' : ''}${broker ? ' |' : ''}${latency ? ' | | |' : ''}${join ? ' | |' : ''} ${c.runs} (+${c.failedRuns} failed) |`)
         continue
       }
       const row = [label, fmtInt(c.msgsPerSec), c.msgsPerSecMin === null ? '–' : `${fmtInt(c.msgsPerSecMin)} – ${fmtInt(c.msgsPerSecMax)}`,
         c.msgsPerSecSpread === null ? '–' : `${c.msgsPerSecSpread.toFixed(2)}×`, fmt(c.mbPerSec, 1), fmt(c.cpuUsPerMsg, 2)]
       if (windowCpu) row.push(fmt(c.windowCpuUsPerMsg, 2))
       row.push(fmt(c.rssMb, 0))
+      if (held) row.push(fmt(c.clientRssMb ?? c.rssMb, 0))
       if (broker) row.push(fmt(c.brokerCpuUsPerMsg, 2))
       if (latency) row.push(fmt(c.p50Ms, 2), fmt(c.p99Ms, 2), fmt(c.p999Ms, 2))
       if (join) row.push(fmtInt(c.joinMs), fmtInt(s.role === 'group' ? c.afterOwnMsgsPerSec ?? null : c.fromCreateMsgsPerSec))
