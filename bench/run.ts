@@ -43,6 +43,7 @@ import { makePayloads } from './lib/payload.js'
 import { runTool } from './clients/java/run.js'
 import { formatResults, summarise, type CellRun, type ResultsDoc } from './lib/report.js'
 import { verifyRun } from './lib/verify.js'
+import { checkTargets, formatTargets } from './lib/targets.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
@@ -391,6 +392,8 @@ async function main (): Promise<void> {
     results: summarise(runs, unavailable, opts.scenarios.map((s) => s.name), opts.clients)
   }
   process.stdout.write(formatResults(doc, opts.scenarios))
+  doc.targets = checkTargets(doc.results)
+  process.stdout.write(formatTargets(doc.targets))
   if (opts.json) {
     fs.writeFileSync(opts.json, JSON.stringify(doc, null, 2) + '\n')
     log(`wrote ${opts.json}`)

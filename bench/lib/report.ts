@@ -7,6 +7,7 @@ import type { Scenario } from '../scenarios.js'
 import { SETTINGS } from '../settings.js'
 import type { DriverReport } from './job.js'
 import { clientRssMb } from './verify.js'
+import type { TargetCheck } from './targets.js'
 
 export interface CellRun {
   scenario: string
@@ -59,6 +60,8 @@ export interface ResultsDoc {
   machine: string
   mode: 'quick' | 'full'
   results: CellResult[]
+  /** issue 10's targets checked against `results` (bench/lib/targets.ts) */
+  targets?: TargetCheck[]
 }
 
 export function median (xs: number[]): number {
