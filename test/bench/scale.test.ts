@@ -3,7 +3,7 @@
 // topics and of a group in one process. The benchmark itself is not run here.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ConsumeCounter, GroupCounter, feedWindow, UNACKED_BYTES } from '../../bench/lib/driver.js'
+import { awaitedWarmup, ConsumeCounter, GroupCounter, feedWindow, UNACKED_BYTES } from '../../bench/lib/driver.js'
 import type { DriverReport } from '../../bench/lib/job.js'
 import { clientRssMb, RSS_HEADROOM_MB, rssLimitMb, verifyRun } from '../../bench/lib/verify.js'
 import { SCENARIOS } from '../../bench/scenarios.js'
@@ -89,4 +89,12 @@ test('the held scenario\'s table shows what the client added to its process besi
   const table = formatResults({ broker: '4.4.0', node: 'v20', date: '2026-12-06', machine: 'test', mode: 'full', results: cells }, [held])
   assert.match(table, /\| peak RSS MB \| client RSS MB \|/)
   assert.match(table, /\| 148 \| 108 \| 3 \|/)
+})
+
+test('awaited sends: a tenth of the count unmeasured first (20 to 1,000), and a full window of at least 15,000 sends', () => {
+  assert.equal(awaitedWarmup(15_000), 1000)
+  assert.equal(awaitedWarmup(5_000), 500)
+  assert.equal(awaitedWarmup(500), 50)
+  assert.equal(awaitedWarmup(100), 20)
+  assert.equal(SCENARIOS.find((s) => s.name === 'produce-1KiB-acks1-awaited')!.count.full, 15_000)
 })
