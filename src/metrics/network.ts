@@ -11,6 +11,13 @@ import type { Metrics, Sensor } from './registry.js'
 /** The method of Producer, Consumer and Admin that returns their connection listeners (the KafkaJS facade's REQUEST events). */
 export const CONNECTION_LISTENERS: unique symbol = Symbol.for('samsa.connectionListeners')
 
+interface NodeSensors {
+  out: Sensor
+  in: Sensor
+  /** Made at the node's first response, as before any caching. */
+  latency: Sensor | undefined
+}
+
 export class NetworkMetrics implements ConnectionObserver {
   private readonly group: string
   private readonly nodeGroup: string
@@ -24,6 +31,7 @@ export class NetworkMetrics implements ConnectionObserver {
   private readonly io: Sensor
   /** Others told of the same events (the KafkaJS facade's instrumentation events). */
   readonly listeners: ConnectionObserver[] = []
+  private readonly nodes = new Map<number, NodeSensors>()
 
   constructor(private readonly metrics: Metrics, prefix: string, private readonly clientId: string) {
     this.group = `${prefix}-metrics`
@@ -40,14 +48,25 @@ export class NetworkMetrics implements ConnectionObserver {
     this.incoming = this.responses
   }
 
-  private node(conn: Connection): { out: Sensor; in: Sensor } {
+  /**
+   * The per-broker sensors, made on a node's first request and kept by node
+   * id (the registry never removes them): a request records into them
+   * without building their names again.
+   */
+  private node(conn: Connection): NodeSensors {
     const id = conn.options.nodeId
-    const tags = { 'client-id': this.clientId, 'node-id': `node-${id}` }
-    const g = this.nodeGroup
-    return {
-      out: this.metrics.sensor(`node-${id}.bytes-sent`, (s) => s.meter(g, 'request', 'requests sent', tags, true).meter(g, 'outgoing-byte', 'outgoing bytes', tags).avgMax(g, 'request-size', 'size of requests sent', tags)),
-      in: this.metrics.sensor(`node-${id}.bytes-received`, (s) => s.meter(g, 'response', 'responses received', tags, true).meter(g, 'incoming-byte', 'incoming bytes', tags)),
+    let sensors = this.nodes.get(id)
+    if (sensors === undefined) {
+      const tags = { 'client-id': this.clientId, 'node-id': `node-${id}` }
+      const g = this.nodeGroup
+      sensors = {
+        out: this.metrics.sensor(`node-${id}.bytes-sent`, (s) => s.meter(g, 'request', 'requests sent', tags, true).meter(g, 'outgoing-byte', 'outgoing bytes', tags).avgMax(g, 'request-size', 'size of requests sent', tags)),
+        in: this.metrics.sensor(`node-${id}.bytes-received`, (s) => s.meter(g, 'response', 'responses received', tags, true).meter(g, 'incoming-byte', 'incoming bytes', tags)),
+        latency: undefined,
+      }
+      this.nodes.set(id, sensors)
     }
+    return sensors
   }
 
   connected(conn: Connection): void {
@@ -75,15 +94,12 @@ export class NetworkMetrics implements ConnectionObserver {
     this.incoming.record(bytes, now)
     this.io.record(1, now)
     // As Java's, a connection opened to a bootstrap address keeps node id -1 ("node--1").
-    this.node(conn).in.record(bytes, now)
-    this.nodeLatency(conn).record(latencyMs, now)
+    const node = this.node(conn)
+    node.in.record(bytes, now)
+    node.latency ??= this.metrics.sensor(`node-${conn.options.nodeId}.latency`, (s) =>
+      s.avgMax(this.nodeGroup, 'request-latency', 'request latency in ms', { 'client-id': this.clientId, 'node-id': `node-${conn.options.nodeId}` }))
+    node.latency.record(latencyMs, now)
     for (const l of this.listeners) l.received(conn, api, bytes, latencyMs, request)
-  }
-
-  private nodeLatency(conn: Connection): Sensor {
-    const id = conn.options.nodeId
-    const tags = { 'client-id': this.clientId, 'node-id': `node-${id}` }
-    return this.metrics.sensor(`node-${id}.latency`, (s) => s.avgMax(this.nodeGroup, 'request-latency', 'request latency in ms', tags))
   }
 
   timedOut(conn: Connection, api: string, timeoutMs: number, request: RequestInfo): void {
