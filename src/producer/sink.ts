@@ -156,9 +156,15 @@ export class Sink {
     }, Math.max(0, Math.ceil(delay)))
   }
 
-  /** A new batch lingers: make sure a run happens when linger.ms is up. */
+  /**
+   * A new batch lingers: make sure a run happens when linger.ms is up. With
+   * linger.ms 0 that is the next turn of the event loop (setImmediate, as a
+   * sendable batch gets; records sent in the same synchronous code still
+   * share the batch), not a 0 ms timer per batch.
+   */
   private armLinger(delay: number): void {
-    this.wakeAfter(delay)
+    if (delay <= 0) this.wakeup()
+    else this.wakeAfter(delay)
   }
 
   private node(id: number): NodeState {
