@@ -367,8 +367,9 @@ export class Sink {
     node.inFlight--
     this.counters.requestsInFlight--
     // The broker can take another request: send it before running this one's callbacks,
-    // so that slow callbacks do not leave the connection idle.
-    if (res !== null && !this.stopped) this.run()
+    // so that slow callbacks do not leave the connection idle. (With nothing queued the
+    // wakeup below is enough: one send awaited at a time queues its record only later.)
+    if (res !== null && !this.stopped && this.acc.hasQueued) this.run()
     const now = Date.now()
     if (error !== undefined) {
       this.log.debug(`produce request to broker ${node.id} failed: ${error.message}`)
