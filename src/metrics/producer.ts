@@ -27,6 +27,8 @@ export interface ProducerGauges {
 const GROUP = 'producer-metrics'
 const TOPIC_GROUP = 'producer-topic-metrics'
 
+type TopicSensorKind = 'send' | 'retry' | 'error' | 'bytes' | 'compression'
+
 export class ProducerMetricsRecorder {
   private readonly batchSize: Sensor
   private readonly compression: Sensor
@@ -58,7 +60,16 @@ export class ProducerMetricsRecorder {
     metrics.gauge('requests-in-flight', g, 'The current number of in-flight requests awaiting a response', tags, gauges.requestsInFlight)
   }
 
-  private topic(topic: string, kind: 'send' | 'retry' | 'error' | 'bytes' | 'compression'): Sensor {
+  /** The per-topic sensors made so far (the registry never removes them), so a batch does not build their names again. */
+  private readonly topicSensors = new Map<string, Partial<Record<TopicSensorKind, Sensor>>>()
+
+  private topic(topic: string, kind: TopicSensorKind): Sensor {
+    let byKind = this.topicSensors.get(topic)
+    if (byKind === undefined) this.topicSensors.set(topic, (byKind = {}))
+    return (byKind[kind] ??= this.makeTopicSensor(topic, kind))
+  }
+
+  private makeTopicSensor(topic: string, kind: TopicSensorKind): Sensor {
     return this.metrics.sensor(`topic.${topic}.${kind}`, (s) => {
       const tags = { 'client-id': this.clientId, topic }
       const g = TOPIC_GROUP

@@ -106,6 +106,8 @@ export class Sink {
   private nextRefreshAt = 0
   private metadataError: KafkaError | undefined
   private stopped = false
+  private readonly readyResult: ReadyResult = { nodes: new Set(), queuesByNode: new Map(), unknownLeader: false, nextDelayMs: Infinity }
+  private readyInUse = false
   /** Called whenever a batch is done (flush and close wait on this). */
   onBatchDone: (() => void) | undefined
   /** The producer's metrics (src/metrics/producer.ts). */
@@ -190,7 +192,26 @@ export class Sink {
       txn.prepare()
     }
     for (const b of this.acc.expired(now)) this.expire(b, now)
-    const r: ReadyResult = { nodes: new Set(), queuesByNode: new Map(), unknownLeader: false, nextDelayMs: Infinity }
+    // One ReadyResult for every run (it does not outlive the run): cleared, not made again. A run
+    // started from a callback of this one (none does today) would get its own.
+    const r = this.readyInUse ? { nodes: new Set<number>(), queuesByNode: new Map<number, PartitionQueue[]>(), unknownLeader: false, nextDelayMs: Infinity } : this.readyResult
+    if (r === this.readyResult) {
+      this.readyInUse = true
+      r.nodes.clear()
+      r.queuesByNode.clear()
+      r.unknownLeader = false
+      r.nextDelayMs = Infinity
+    }
+    try {
+      this.runWith(r, now)
+    } finally {
+      if (r === this.readyResult) this.readyInUse = false
+    }
+  }
+
+  private runWith(r: ReadyResult, now: number): void {
+    const idem = this.idem
+    const txn = this.txn
     this.acc.ready(now, r)
     let delay = r.nextDelayMs
     if (r.unknownLeader) delay = Math.min(delay, this.refreshMetadata(now))
