@@ -119,13 +119,16 @@ export class Accumulator {
    */
   private readonly large: Buffer[] = []
   private largeBytes = 0
-  private readonly recycle = (buffer: Buffer): void => {
+  private readonly recycle = (buffer: Buffer, covered: number): void => {
     const s = this.settings
     const held = this.memoryUsed + this.idleBytes
     if (buffer.length === s.batchSize) {
       // Called before the done batch's reservation is released: it still covers this buffer.
       if (this.free.length < this.maxFree && held <= s.bufferMemory) this.free.push(buffer)
-    } else if (buffer.length <= s.batchSize || this.scratch.length + this.large.length >= this.maxFree || held + buffer.length > s.bufferMemory) {
+    } else if (buffer.length <= s.batchSize || this.scratch.length + this.large.length >= this.maxFree ||
+      // A done batch's reservation (`covered`) is released right after: the buffer takes its place. Without
+      // that, a producer held at buffer.memory dropped every large buffer and allocated one per record.
+      held - covered + buffer.length > s.bufferMemory) {
       // left to the collector
     } else if (s.compression !== 'none') {
       this.scratch.push(buffer)

@@ -48,7 +48,12 @@ interface BatchSettings {
   compressionRatioEstimate: number
   /** A pooled buffer of at least recordsBufferSize() bytes to encode the records into, and where to give it back. */
   buffer?: Buffer
-  recycle?: (buffer: Buffer) => void
+  /**
+   * Takes a buffer back. `covered`: the bytes of this batch's reservation, still
+   * counted against buffer.memory, that the buffer stands in for (the batch is
+   * done and its reservation is released right after); 0 while the batch lives on.
+   */
+  recycle?: (buffer: Buffer, covered: number) => void
   /** Reused per-record slots (cleared), and where to give them back when the batch is done. */
   slots?: RecordSlots
   recycleSlots?: (slots: RecordSlots) => void
@@ -74,7 +79,7 @@ export class ProducerBatch {
   private scratch: Buffer | undefined
   /** A compression is reading `scratch`. */
   private compressing = false
-  private readonly recycle: ((buffer: Buffer) => void) | undefined
+  private readonly recycle: ((buffer: Buffer, covered: number) => void) | undefined
   private readonly take: (() => Buffer | undefined) | undefined
   /** The sealed batch bytes, once drained the first time. */
   built: Buffer | null = null
@@ -202,7 +207,7 @@ export class ProducerBatch {
         isTransactional: this.isTransactional,
       })
       this.stampDirty = false
-      if (this.pooled !== undefined && this.built.buffer !== this.pooled.buffer) this.givePooledBack()
+      if (this.pooled !== undefined && this.built.buffer !== this.pooled.buffer) this.givePooledBack(0)
     } else if (this.stampDirty) {
       restampProducerState(this.built, { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence })
       this.stampDirty = false
@@ -233,7 +238,7 @@ export class ProducerBatch {
           ...(output === undefined ? {} : { output }),
         })
       } catch (e) {
-        if (output !== undefined) this.recycle?.(output)
+        if (output !== undefined) this.recycle?.(output, 0)
         throw e
       } finally {
         // The records were read: their buffer can serve another batch (it never reaches a socket).
@@ -241,7 +246,7 @@ export class ProducerBatch {
         this.giveScratchBack()
       }
       if (output !== undefined) {
-        if (built.buffer !== output.buffer || built.byteOffset !== output.byteOffset) this.recycle?.(output)
+        if (built.buffer !== output.buffer || built.byteOffset !== output.byteOffset) this.recycle?.(output, 0)
         // Done meanwhile (expired or aborted; such a batch is not written): the buffer is left to the collector.
         else if (!this.done) this.pooled = output
       }
@@ -329,7 +334,7 @@ export class ProducerBatch {
     // its bytes queued on the socket (requests are written from the batch's buffer, not copied):
     // its buffer is left to the garbage collector rather than reused.
     if (this.inFlight) this.pooled = undefined
-    this.givePooledBack()
+    this.givePooledBack(this.reserved)
     if (!this.compressing) this.giveScratchBack()
   }
 
@@ -337,14 +342,15 @@ export class ProducerBatch {
     const buffer = this.scratch
     if (buffer === undefined) return
     this.scratch = undefined
-    this.recycle?.(buffer)
+    this.recycle?.(buffer, 0)
   }
 
-  private givePooledBack(): void {
+  /** `covered`: see BatchSettings.recycle (the reservation when the batch is done, else 0). */
+  private givePooledBack(covered: number): void {
     const buffer = this.pooled
     if (buffer === undefined) return
     this.pooled = undefined
-    this.recycle?.(buffer)
+    this.recycle?.(buffer, covered)
   }
 }
 

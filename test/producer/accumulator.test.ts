@@ -188,6 +188,33 @@ test('without compression, a finished oversized batch gives its buffer to the ne
   results.length = 0
 })
 
+test('held at buffer.memory, a done oversized batch still gives its buffer to the next large record (its reservation is released right after)', () => {
+  // Two 60,000-byte records fill most of 140,000 bytes; each batch has a 64 KiB buffer.
+  const { acc, t } = make({ bufferMemory: 140_000 })
+  const seal = (partition: number) => {
+    const b = t.queue(partition).batches.shift()!
+    t.queued--
+    return { b, bytes: b.sealSync() }
+  }
+  assert.ok(acc.append(t, 0, 0, null, Buffer.alloc(60_000, 1), undefined, cb, 0))
+  assert.ok(acc.append(t, 1, 0, null, Buffer.alloc(60_000, 2), undefined, cb, 0))
+  const first = seal(0)
+  const second = seal(1)
+  // No room for a third: it waits.
+  assert.equal(acc.append(t, 0, 0, null, Buffer.alloc(60_000, 3), undefined, cb, 0), false)
+  first.b.complete(0n, -1)
+  acc.release(first.b, 0)
+  // The freed buffer was kept (before, a full buffer.memory dropped it: one new buffer per large record).
+  assert.equal(acc.idleBytes, first.bytes.buffer.byteLength)
+  assert.ok(acc.memoryUsed + acc.idleBytes <= 140_000, 'reserved + free stay within buffer.memory')
+  assert.ok(acc.append(t, 0, 0, null, Buffer.alloc(60_000, 4), undefined, cb, 0))
+  assert.equal(seal(0).bytes.buffer, first.bytes.buffer, 'the next large record is written into it')
+  assert.ok(acc.memoryUsed + acc.idleBytes <= 140_000)
+  second.b.complete(1n, -1)
+  acc.release(second.b, 0)
+  results.length = 0
+})
+
 test('out of memory: sends wait in order, go ahead as memory is released, and time out at their deadline', () => {
   const { acc, t } = make({ bufferMemory: 2000 })
   acc.append(t, 0, 0, null, Buffer.alloc(900), undefined, cb, 0)
