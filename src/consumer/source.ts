@@ -381,7 +381,8 @@ class Source {
       let batches
       try {
         batches = readBatches(records, { checkCrc: false })
-        checkOffsets(batches, s.fetchOffset, p.highWatermark)
+        const within = checkOffsets(batches, s.fetchOffset, p.highWatermark)
+        if (within < batches.length) batches = batches.slice(0, within)
       } catch (e) {
         return this.unreadable(s, askedOffset, e)
       }
@@ -521,23 +522,31 @@ interface Unchecked {
 
 /**
  * The offsets of fetched batches must make sense for the request: in order,
- * the first one reaching the fetch offset, none beyond the high watermark.
- * Base offsets are not covered by a batch's CRC, so this is what catches a
- * corrupted one. Throws ProtocolError.
+ * the first one reaching the fetch offset. Base offsets are not covered by a
+ * batch's CRC, so this is what catches a corrupted one: throws ProtocolError.
+ * Returns how many batches, from the first, end within the response's high
+ * watermark; the rest are not taken from this response but fetched again at
+ * once. A real broker sends them: the high watermark it reports can trail
+ * the records it read by the ones appended meanwhile (seen with acks=1 on one
+ * replica). Judging them corrupt cost a retry.backoff.ms wait on a partition
+ * that was up to date; taking them unchecked would let a base offset flipped
+ * upwards in the last batch skip records.
  */
-function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark: bigint): void {
+export function checkOffsets(batches: RecordBatch[], fetchOffset: bigint, highWatermark: bigint): number {
   let next = fetchOffset
   for (let i = 0; i < batches.length; i++) {
     const b = batches[i]!
     const ok = i === 0 ? b.nextOffset > fetchOffset && b.baseOffset >= 0n : b.baseOffset >= next
-    if (!ok || (highWatermark >= 0n && b.nextOffset > highWatermark)) {
+    if (!ok) {
       throw new ProtocolError(
         `fetched batch ${i} covers offsets ${b.baseOffset}..${b.nextOffset - 1n}, which cannot follow fetch offset ${fetchOffset} ` +
         `(next expected ${next}, high watermark ${highWatermark})`,
       )
     }
+    if (highWatermark >= 0n && b.nextOffset > highWatermark) return i
     next = b.nextOffset
   }
+  return batches.length
 }
 
 /** Record bytes per topic in a fetch response (for the fetch metrics). */
