@@ -4,6 +4,7 @@
  * module (the driver runs at import) so test/bench can check it.
  */
 import type { DriverReport } from '../../lib/job.js'
+import { parseResultLine } from './result-line.js'
 
 /** What BenchConsumer prints: counts, and nanoseconds of wall clock and of the JVM's CPU. */
 export interface JavaConsumerOutput {
@@ -30,13 +31,7 @@ const FIELDS: (keyof JavaConsumerOutput)[] = ['records', 'distinct', 'duplicates
 
 /** The last line of stdout that is BenchConsumer's JSON; throws on anything else. */
 export function parseJavaConsumer (stdout: string): JavaConsumerOutput {
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop()
-  if (!line) throw new Error(`no result line in BenchConsumer's output:\n${stdout}`)
-  const out = JSON.parse(line) as Record<string, unknown>
-  for (const f of FIELDS) {
-    if (typeof out[f] !== 'number' || !Number.isFinite(out[f])) throw new Error(`BenchConsumer's result has no ${f}: ${line}`)
-  }
-  const o = out as unknown as JavaConsumerOutput
+  const { value: o, line } = parseResultLine<JavaConsumerOutput>(stdout, 'BenchConsumer', FIELDS)
   if (!(o.windowRecords > 0) || !(o.windowNs > 0)) throw new Error(`BenchConsumer timed no records: ${line}`)
   return o
 }

@@ -4,6 +4,7 @@
  * module (the driver runs at import) so test/bench can check it.
  */
 import type { DriverReport } from '../../lib/job.js'
+import { parseResultLine } from './result-line.js'
 
 /** What BenchProducer prints: counts, and nanoseconds of wall clock and of the JVM's CPU over the timed window. */
 export interface JavaProducerOutput {
@@ -23,13 +24,7 @@ const FIELDS: (keyof JavaProducerOutput)[] = ['records', 'bytes', 'warmupRecords
 
 /** The last line of stdout that is BenchProducer's JSON; throws on anything else. */
 export function parseJavaProducer (stdout: string): JavaProducerOutput {
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop()
-  if (!line) throw new Error(`no result line in BenchProducer's output:\n${stdout}`)
-  const out = JSON.parse(line) as Record<string, unknown>
-  for (const f of FIELDS) {
-    if (typeof out[f] !== 'number' || !Number.isFinite(out[f])) throw new Error(`BenchProducer's result has no ${f}: ${line}`)
-  }
-  const o = out as unknown as JavaProducerOutput
+  const { value: o, line } = parseResultLine<JavaProducerOutput>(stdout, 'BenchProducer', FIELDS)
   if (!(o.records > 0) || !(o.windowNs > 0)) throw new Error(`BenchProducer timed no records: ${line}`)
   return o
 }
