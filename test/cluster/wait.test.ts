@@ -42,3 +42,16 @@ test('Waker.wait with a deadline beyond the timer range is still woken by notify
   w.notify()
   await p
 })
+
+test('Waker: a wait ended by notify leaves no timer behind', async () => {
+  const w = new Waker()
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+  const before = timers()
+  const p = w.wait(Date.now() + 60000)
+  assert.equal(timers(), before + 1)
+  w.notify()
+  await p
+  assert.equal(timers(), before)
+  w.notify() // nobody waiting: dropped
+  assert.equal(timers(), before)
+})
