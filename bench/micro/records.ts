@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto'
 import { RecordBatchBuilder, type RecordHeader } from '../../src/protocol/records/batch.js'
 import { readBatches, decodeRecords } from '../../src/protocol/records/decode.js'
-import { crc32c, crc32cJs, crc32cIsNative } from '../../src/protocol/records/crc32c.js'
+import { crc32c, crc32cJs, crc32cImplementation } from '../../src/protocol/records/crc32c.js'
 import type { CompressionCodec } from '../../src/protocol/records/compression/index.js'
 import { compressLz4Behind } from '../../src/protocol/records/compression/lz4.js'
 
@@ -71,7 +71,7 @@ async function fillBatch(codec: CompressionCodec, capacity: number, from: number
   return { batch: await builder.build({ producerId: 1n, producerEpoch: 0, baseSequence: 0 }), count: i, bytes }
 }
 
-console.log(`node ${process.version}, crc32c ${crc32cIsNative ? 'native (@node-rs/crc32)' : 'JS'}; values 1 KiB + 12-byte key + 2 headers`)
+console.log(`node ${process.version}, crc32c ${crc32cImplementation}; values 1 KiB + 12-byte key + 2 headers`)
 
 console.log('\n-- encode: fill a batch with 1 KiB records and build it --')
 for (const capacity of [16 * 1024, 1024 * 1024]) {

@@ -53,7 +53,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'samsa-pack-'))
   pkgDir = join(work, 'samsa')
   mkdirSync(pkgDir)
-  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin']) cpSync(join(root, f), join(pkgDir, f), { recursive: true })
+  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin', 'native/crc32c.c', 'native/build.mjs']) cpSync(join(root, f), join(pkgDir, f), { recursive: true })
   if (distIsFresh()) {
     cpSync(join(root, 'dist'), join(pkgDir, 'dist'), { recursive: true })
   } else {
@@ -78,7 +78,9 @@ test(`the unpacked package stays under ${MAX_UNPACKED_BYTES / 1e6} MB and ${MAX_
 
 test('the package ships the license, no sources, no source maps, no broker-internal protocol modules', () => {
   const paths = new Set(files.map((f) => f.path))
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/samsa.js']) assert.ok(paths.has(f), f)
+  // native/: the CRC-32C source and the script that builds it at install, never a built module
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/samsa.js', 'native/crc32c.c', 'native/build.mjs']) assert.ok(paths.has(f), f)
+  assert.ok(![...paths].some((p) => p.startsWith('native/build/')), 'no built native module is packed')
   assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/)
   for (const p of paths) {
     assert.ok(!p.startsWith('src/') && !p.startsWith('scripts/') && !p.startsWith('test/'), p)
@@ -153,8 +155,16 @@ test('programs type-check against the packed types and load the packed code, as 
     "for (const m of [esmRegistry, cjsRegistry]) new m.AvroSerializer(new m.SchemaRegistryClient({ 'schema.registry.url': 'http://127.0.0.1:1' }), { type: 'record', name: 'R', fields: [] })",
     "const esmStreams = await import('samsa/streams'); const cjsStreams = require('samsa/streams')",
     "for (const m of [esmStreams, cjsStreams]) new m.StreamsBuilder().stream('t').to('u')",
+    // The install script built native/build/crc32c.node (below); both builds find it from their own folders.
+    ...(process.platform === 'linux' && process.arch === 'x64'
+      ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/crc32c.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/crc32c.js'))})]) if (m.crc32cImplementation !== 'samsa' || m.crc32c(Buffer.from('123456789')) !== 0xe3069283) throw new Error('native CRC-32C: ' + m.crc32cImplementation)`]
+      : []),
     "console.log('loaded')",
   ].join('\n')
+  // What `npm install samsa` runs: the package's install script.
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  assert.equal(pkg.scripts.install, 'node native/build.mjs')
+  await run(process.execPath, [join(pkgDir, 'native/build.mjs')], { cwd: pkgDir })
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: app })
   assert.equal(stdout.trim(), 'loaded')
 })

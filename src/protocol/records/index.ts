@@ -13,7 +13,7 @@ export {
   type RecordBatch, type DecodedRecord, type TimestampType, type ReadBatchesOptions, type DecodeRecordsOptions,
   type ControlRecordKey, type EndTransactionMarker,
 } from './decode.js'
-export { crc32c, crc32cJs, crc32cIsNative } from './crc32c.js'
+export { crc32c, crc32cJs, crc32cIsNative, crc32cImplementation } from './crc32c.js'
 export {
   compress, decompress, codecFromId, assertCodecAvailable, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES,
   type CompressionCodec, type CompressOptions,
