@@ -264,7 +264,7 @@ async function main (): Promise<void> {
     bootstrap = info.bootstrap
     started = true
   }
-  log(`broker ${bootstrap} (Kafka ${kafkaVersion}); ${opts.quick ? 'quick' : 'full'} run, ${opts.runs} run(s) per cell`)
+  log(`broker ${bootstrap} (Kafka ${kafkaVersion}); ${opts.quick ? 'quick' : 'full'} run, ${opts.runs} run(s) per cell; samsa's CRC-32C: ${samsaCrc32c()}`)
   // The Schema Registry scenarios (issue 17): the project's registry (scripts/registry), started or reused.
   let registry = opts.registry
   let registryStarted: number | null = null
@@ -389,6 +389,7 @@ async function main (): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     mode: opts.quick ? 'quick' : 'full',
+    samsaCrc32c: samsaCrc32c(),
     results: summarise(runs, unavailable, opts.scenarios.map((s) => s.name), opts.clients)
   }
   process.stdout.write(formatResults(doc, opts.scenarios))
@@ -399,6 +400,11 @@ async function main (): Promise<void> {
     log(`wrote ${opts.json}`)
   }
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
+}
+
+/** The CRC-32C the built samsa loads: its own native one when npm install could build it. */
+function samsaCrc32c (): 'samsa' | '@node-rs/crc32' {
+  return fs.existsSync(path.join(SAMSA_BUILD, 'native', 'build', 'crc32c.node')) ? 'samsa' : '@node-rs/crc32'
 }
 
 /**
@@ -422,6 +428,12 @@ function build (): void {
     .filter((f) => f.endsWith('.ts')).map((f) => path.join(HERE, d, f)))
   compile('the drivers', ['--outDir', DRIVERS_BUILD, '--rootDir', HERE, '--module', 'nodenext', '--moduleResolution', 'nodenext',
     '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--strict', ...files], path.join(DRIVERS_BUILD, 'lib', 'driver.js'))
+  // samsa's native CRC-32C (npm install built it into native/build/), where the built code looks for it.
+  const nativeCrc = path.join(ROOT, 'native', 'build', 'crc32c.node')
+  if (fs.existsSync(nativeCrc)) {
+    fs.mkdirSync(path.join(SAMSA_BUILD, 'native', 'build'), { recursive: true })
+    fs.copyFileSync(nativeCrc, path.join(SAMSA_BUILD, 'native', 'build', 'crc32c.node'))
+  }
   log(`built samsa into ${path.relative(ROOT, SAMSA_BUILD)}/ and the drivers into ${path.relative(ROOT, DRIVERS_BUILD)}/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
 

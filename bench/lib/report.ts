@@ -59,6 +59,8 @@ export interface ResultsDoc {
   date: string
   machine: string
   mode: 'quick' | 'full'
+  /** the CRC-32C samsa ran with: its own native one (native/build/crc32c.node) or @node-rs/crc32 */
+  samsaCrc32c?: 'samsa' | '@node-rs/crc32'
   results: CellResult[]
   /** issue 10's targets checked against `results` (bench/lib/targets.ts) */
   targets?: TargetCheck[]
