@@ -19,8 +19,13 @@
  * it); the drivers are compiled beside it, so no client process runs a
  * TypeScript loader.
  *
- * Each cell (scenario × client) runs in a fresh process per run, clients
- * alternating run by run (A B C … A B C …), each producer run on a fresh
+ * Before the first cell the broker is warmed: --warmup records (3,000,000 of
+ * 1 KiB, 100,000 with --quick) written by Kafka's producer perf tool and read
+ * back by a samsa consumer, so the broker's JIT has compiled its produce and
+ * fetch paths before anything is timed. Each cell (scenario × client) runs in
+ * a fresh process per run, clients alternating run by run, and the order
+ * rotates by one every round (A B C, B C A, C A B …), so no client is always
+ * the first after a prefill or a new scenario; each producer run on a fresh
  * topic; consumers of a round share one topic filled before the round.
  * Reported per cell: median msgs/s with min and max over the runs, and the
  * medians of MB/s, CPU µs per message (process CPU of the client process),
@@ -32,7 +37,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Admin, Producer } from '../src/index.js'
+import { Admin, Consumer, Producer } from '../src/index.js'
 import { SchemaRegistryClient, frame } from '../src/schema-registry/index.js'
 import { startRegistry, stopRegistry } from '../scripts/registry/registry.js'
 import { SCHEMA, avroType, avroValues } from './lib/avro.js'
@@ -73,17 +78,19 @@ interface Options {
   registry: string | null
   /** records per cell instead of the scenario's count (a loaded machine's short run) */
   count: number
+  /** 1 KiB records written and read once before the first cell, so no client meets a cold broker (0: none) */
+  warmup: number
 }
 
 function usage (message: string): never {
   process.stderr.write(`${message}\nusage: npm run bench -- [--quick] [--json FILE] [--runs N] [--clients a,b] [--scenarios x,y] ` +
-    '[--count N] [--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--registry URL] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
+    '[--count N] [--warmup N] [--bootstrap HOST:PORT] [--port-base N] [--keep-broker] [--registry URL] [--profile] [--samsa build|src] [--mode aligned|defaults|all]\n' +
     `clients: ${CLIENTS.join(', ')}\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`)
   process.exit(2)
 }
 
 function parseArgs (argv: string[]): Options {
-  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all', count: 0, registry: null }
+  const o: Options = { quick: false, json: null, runs: 0, clients: [...CLIENTS], scenarios: SCENARIOS, bootstrap: null, portBase: 9500, keepBroker: false, profile: false, samsa: 'build', mode: 'all', count: 0, registry: null, warmup: -1 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = (): string => { const v = argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v }
@@ -103,6 +110,7 @@ function parseArgs (argv: string[]): Options {
         o.scenarios = SCENARIOS.filter((s) => names.includes(s.name))
         break
       }
+      case '--warmup': o.warmup = Number(value()); if (!Number.isInteger(o.warmup) || o.warmup < 0) usage('--warmup must be a non-negative integer'); break
       case '--count': o.count = Number(value()); if (!Number.isInteger(o.count) || o.count < 1) usage('--count must be a positive integer'); break
       case '--bootstrap': o.bootstrap = value(); break
       case '--port-base': o.portBase = Number(value()); break
@@ -285,6 +293,9 @@ async function main (): Promise<void> {
     payloadFiles.set(s.valueSize, file)
   }
 
+  const warmup = opts.warmup >= 0 ? opts.warmup : opts.quick ? 100_000 : 3_000_000
+  if (warmup > 0) await warmBroker(admin, warmup, bootstrap, kafkaVersion)
+
   const runs: CellRun[] = []
   const unavailable = new Map<string, string>()
   const t0 = Date.now()
@@ -305,7 +316,9 @@ async function main (): Promise<void> {
           const have = await endOffsetSum(admin, roundTopics, scenario.partitions)
           if (have < count) throw new Error(`prefill of ${roundTopic} wrote ${have} of ${count} records`)
         }
-        for (const client of opts.clients) {
+        // Round r starts with client r-1 (rotated), so none is always first.
+        const order = opts.clients.map((_, i) => opts.clients[(i + round - 1) % opts.clients.length]!)
+        for (const client of order) {
           const key = `${scenario.name}/${client}`
           const na = scenario.na?.[client]
           if (na && !unavailable.has(key)) { log(`${key}: n/a (${na})`); unavailable.set(key, na) }
@@ -435,6 +448,34 @@ function build (): void {
     fs.copyFileSync(nativeCrc, path.join(SAMSA_BUILD, 'native', 'build', 'crc32c.node'))
   }
   log(`built samsa into ${path.relative(ROOT, SAMSA_BUILD)}/ and the drivers into ${path.relative(ROOT, DRIVERS_BUILD)}/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+}
+
+/**
+ * Warms a fresh broker: `count` 1 KiB records written to a throwaway topic
+ * of 6 partitions by Kafka's producer perf tool, read back by a samsa
+ * consumer, the topic deleted. A broker's first seconds run its produce and
+ * fetch paths interpreted: the first cells measured 1.5–2× the broker CPU
+ * per record of later ones.
+ */
+async function warmBroker (admin: Admin, count: number, bootstrap: string, kafkaVersion: string): Promise<void> {
+  const t0 = Date.now()
+  const scenario = SCENARIOS.find((s) => s.name === 'produce-1KiB-acks1')!
+  const topic = `bench-warmup-${tag()}`
+  await createTopics(admin, scenario, [topic])
+  const payloads = path.join(WORK, 'payloads-warmup.txt')
+  fs.writeFileSync(payloads, makePayloads(1024).map((b) => b.toString('latin1')).join('\n'))
+  await prefill(topic, scenario, count, bootstrap, kafkaVersion, payloads)
+  const consumer = new Consumer({ 'bootstrap.servers': bootstrap, 'client.id': 'bench-warmup', 'group.id': `bench-warmup-${tag()}`, 'auto.offset.reset': 'earliest', 'enable.auto.commit': false })
+  try {
+    consumer.subscribe([topic])
+    const deadline = Date.now() + 120_000
+    let read = 0
+    while (read < count && Date.now() < deadline) read += (await consumer.poll(500)).count
+  } finally {
+    await consumer.close()
+  }
+  await admin.deleteTopics([topic])
+  log(`warmed the broker with ${count.toLocaleString('en-US')} records written and read in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
 
 /** Fills a consume round's topic with Kafka's own producer perf tool (same payload pool). */
