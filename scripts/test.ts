@@ -56,6 +56,19 @@ function matches (file: string, filters: string[]): boolean {
   })
 }
 
+/** Each test file's (and each test's) budget: node --test's --test-timeout, unless given. */
+const FILE_BUDGET_MS = 180_000
+
+/** The slowest files of a run (lines of file-times-reporter.mjs), each with its share of the budget. */
+function slowestFiles (lines: string, budgetMs: number, count = 8): string {
+  const files = lines.split('\n').filter((l) => l !== '').map((l) => {
+    const [seconds, outcome, file] = l.split('\t')
+    return { seconds: Number(seconds), outcome, file }
+  }).sort((a, b) => b.seconds - a.seconds).slice(0, count)
+  const rows = files.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${String(Math.round(f.seconds * 100_000 / budgetMs)).padStart(3)}%  ${f.file}${f.outcome === 'ok' ? '' : ` (${f.outcome})`}`)
+  return `slowest files (share of the ${budgetMs / 1000} s each file gets):\n${rows.join('\n')}`
+}
+
 async function main (): Promise<number> {
   const { unit, filters, nodeFlags } = parse(process.argv.slice(2))
   let files = findTests(TEST_DIR)
@@ -108,19 +121,26 @@ async function main (): Promise<number> {
   // Integration tests use their own topics and groups, so files may run side
   // by side; 2 at a time suits a 2-core machine that also runs the broker.
   const concurrency = Number(process.env.TEST_CONCURRENCY) || 2
-  const timeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 15 * 60_000
+  const timeoutMs = Number(process.env.TEST_TIMEOUT_MS) || 25 * 60_000
   const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`]
-  if (!nodeFlags.some((f) => f.startsWith('--test-timeout'))) args.push('--test-timeout=120000')
+  // node --test holds each test AND each file (all its tests and hooks together) to this budget.
+  const fileBudgetMs = Number(nodeFlags.find((f) => f.startsWith('--test-timeout='))?.split('=')[1]) || FILE_BUDGET_MS
+  if (!nodeFlags.some((f) => f.startsWith('--test-timeout'))) args.push(`--test-timeout=${FILE_BUDGET_MS}`)
   // Beside the usual TAP output, a list of just the failures, printed again at
   // the end (and kept in .tmp/test-failures.txt for CI to show last).
   const failuresFile = path.join(REPO_ROOT, '.tmp', 'test-failures.txt')
+  // and each file's wall time, for the slowest files' list at the end
+  const fileTimesFile = path.join(REPO_ROOT, '.tmp', 'test-file-times.txt')
   fs.mkdirSync(path.dirname(failuresFile), { recursive: true })
   fs.rmSync(failuresFile, { force: true })
+  fs.rmSync(fileTimesFile, { force: true })
   const ownReporters = !nodeFlags.some((f) => f.startsWith('--test-reporter'))
   if (ownReporters) {
     args.push('--test-reporter=tap', '--test-reporter-destination=stdout',
       `--test-reporter=${path.join(REPO_ROOT, 'scripts', 'test', 'failures-reporter.mjs')}`,
-      `--test-reporter-destination=${failuresFile}`)
+      `--test-reporter-destination=${failuresFile}`,
+      `--test-reporter=${path.join(REPO_ROOT, 'scripts', 'test', 'file-times-reporter.mjs')}`,
+      `--test-reporter-destination=${fileTimesFile}`)
   }
   args.push(...nodeFlags, ...files.map((f) => path.relative(REPO_ROOT, f)))
   log(`node ${args.slice(0, 4 + (args.length - 4 - files.length)).join(' ')} <${files.length} file(s)>`)
@@ -144,6 +164,7 @@ async function main (): Promise<number> {
     })
   })
   log(`test run took ${((Date.now() - t0) / 1000).toFixed(1)} s, exit code ${code}`)
+  if (ownReporters && fs.existsSync(fileTimesFile)) log(slowestFiles(fs.readFileSync(fileTimesFile, 'utf8'), fileBudgetMs))
   if (ownReporters && fs.existsSync(failuresFile)) {
     const failures = fs.readFileSync(failuresFile, 'utf8').trim()
     if (failures !== '') log(`failed tests:\n${failures}`)

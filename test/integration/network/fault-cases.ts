@@ -14,7 +14,7 @@ const PARTITIONS = 3
 export const REQUEST_TIMEOUT_MS = 4000
 const DELIVERY_TIMEOUT_MS = 60000
 /**
- * How long one case's workload may run. The runner gives the whole file 120 s
+ * How long one case's workload may run. The runner gives the whole file 180 s
  * (--test-timeout) and the cases take about 75 s together, so a stalled case
  * must end well before that to leave a report instead of a file timeout.
  */

@@ -1,7 +1,7 @@
 // The fault tests (faults.test.ts) with corrupt bytes in 30% of the broker's
 // response bodies, in their own file: a JoinGroup answer lost before a member
 // learns its id stalls the group for session.timeout.ms (see the case), and the
-// runner gives each file 120 s. SAMSA_FAULTS_SCALE=1 (by hand) adds the
+// runner gives each file 180 s. SAMSA_FAULTS_SCALE=1 (by hand) adds the
 // 100,000-record case (run it with --test-timeout=600000); FAULTS_DUMP and
 // FAULTS_SEED as in faults.test.ts.
 import { faultCases, SCALED, type Case } from './fault-cases.js'

@@ -13,7 +13,7 @@
 // - every client closes and the process exits by itself.
 //
 // The 30% corruption cases are in faults-corrupt.test.ts, the KIP-848 case in
-// faults-group-protocol.test.ts: the runner gives each file 120 s.
+// faults-group-protocol.test.ts: the runner gives each file 180 s (scripts/test.ts).
 // The default counts keep the file within about a minute against one broker
 // (CI runs the suite twice); FAULT_SCALE=10 (by hand) multiplies the record
 // counts, and FAULTS_DUMP=/tmp/x writes each case's

@@ -23,6 +23,20 @@ function summary(records: ReadRecord[]): string[] {
   })
 }
 
+/**
+ * The partition's records once the last one is the `marker` of the transaction just ended:
+ * commitTransaction/abortTransaction return once the coordinator has decided, and it appends the
+ * markers after that (Kafka answers EndTxn before the last marker is in the log).
+ */
+async function readUntilMarker(topic: string, partition: number, marker: 'COMMIT' | 'ABORT'): Promise<ReadRecord[]> {
+  let records = await readPartition(topic, partition)
+  for (const end = Date.now() + 15000; summary(records).at(-1) !== marker && Date.now() < end;) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    records = await readPartition(topic, partition)
+  }
+  return records
+}
+
 test('commit and abort: records carry the markers, offsets sent to the transaction commit with it', async () => {
   const topic = uniqueName('producer-txn')
   const group = uniqueName('producer-txn-group')
@@ -81,7 +95,7 @@ test('abort fails the records not sent yet; the next transaction works', async (
     await assert.rejects(p.send({ topic, value: 'outside' }), /beginTransaction/, 'no sends outside a transaction')
     p.beginTransaction()
     const md = await Promise.all([p.send({ topic, key: 'a', value: '3' }), p.commitTransaction()])
-    const records = await readPartition(topic, md[0].partition)
+    const records = await readUntilMarker(topic, md[0].partition, 'COMMIT')
     assert.deepEqual(summary(records).filter((s) => s !== 'ABORT'), ['3', 'COMMIT'])
   } finally {
     await p.close()
@@ -106,7 +120,7 @@ test('a record that fails makes the transaction abortable: commit refuses, abort
     p.beginTransaction()
     await p.send({ topic, key: 'k', value: 'after' })
     await p.commitTransaction()
-    const values = summary(await readPartition(topic, 0))
+    const values = summary(await readUntilMarker(topic, 0, 'COMMIT'))
     assert.equal(values.at(-1), 'COMMIT')
     assert.equal(values.at(-2), 'after')
   } finally {
@@ -132,7 +146,7 @@ test('a second producer with the same transactional.id fences the first', async 
     p2.beginTransaction()
     await p2.send({ topic, key: 'k', value: 'new' })
     await p2.commitTransaction()
-    const values = summary(await readPartition(topic, 0))
+    const values = summary(await readUntilMarker(topic, 0, 'COMMIT'))
     assert.deepEqual(values, ['old', 'ABORT', 'new', 'COMMIT'])
   } finally {
     await Promise.all([p1.close({ timeoutMs: 5000 }), p2.close()])
@@ -151,7 +165,7 @@ test('close() aborts an open transaction instead of leaving it to time out', asy
   await p.close()
   try {
     // The ABORT marker is written at once: the partition's last stable offset is its end again.
-    const values = summary(await readPartition(topic, 0))
+    const values = summary(await readUntilMarker(topic, 0, 'ABORT'))
     assert.deepEqual(values, ['left open', 'ABORT'])
   } finally {
     await deleteTopic(topic)
