@@ -47,6 +47,20 @@ import { Log } from '../logger.js'
 type IdempotenceState = 'uninitialized' | 'initializing' | 'ready' | 'fatal'
 
 const MAX_EPOCH = 32767
+
+/**
+ * An InitProducerId answer no broker gives: a negative producer id or epoch.
+ * Frames carry no checksum, and a flipped top bit makes epoch 0 negative; a
+ * producer that believed it would have every batch refused with
+ * INVALID_PRODUCER_EPOCH (a broker takes a new producer's first epoch only
+ * above -1). Returns the retriable CORRUPT_RESPONSE to ask again with, or
+ * undefined for a plausible answer.
+ */
+export function impossibleProducerId(producerId: bigint, epoch: number): KafkaError | undefined {
+  if (producerId >= 0n && epoch >= 0) return undefined
+  return new KafkaError(`the InitProducerId answer cannot be a broker's: producer id ${producerId}, epoch ${epoch} (neither may be negative); asking again`,
+    { type: 'CORRUPT_RESPONSE', retriable: true, context: { api: 'InitProducerId' } })
+}
 /** Batches per producer and partition whose sequences a broker keeps for duplicate detection (Kafka's NUM_BATCHES_TO_RETAIN). */
 export const BROKER_BATCHES_RETAINED = 5
 
@@ -138,6 +152,8 @@ export class Idempotence {
         producerEpoch: -1,
       })
       if (res.errorCode !== ErrorCode.NONE) throw brokerError(res.errorCode, { api: 'InitProducerId' })
+      const wrong = impossibleProducerId(res.producerId, res.producerEpoch)
+      if (wrong !== undefined) throw wrong
       return res
     }
     run().then(

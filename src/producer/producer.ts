@@ -34,6 +34,7 @@ import { Cluster } from '../cluster/cluster.js'
 import { Log } from '../logger.js'
 import { configFromProperties } from '../config/properties.js'
 import { retry } from '../cluster/retry.js'
+import { Confirmation, unconfirmed } from '../cluster/confirm.js'
 import { until as untilDeadline } from '../cluster/wait.js'
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput, type PartitionerFunction } from '../config/producer.js'
 import { brokerError, ConfigError, KafkaError, SerializationError, TimeoutError } from '../errors.js'
@@ -75,6 +76,8 @@ interface MetadataWaiter {
 interface MetadataWait {
   queue: Fifo<MetadataWaiter>
   lastError: KafkaError | undefined
+  /** A non-retriable topic error is believed when the next refresh repeats it (a corrupt response can carry any code). */
+  confirmation: Confirmation
   /** Aborted when the waiting sends are failed from outside (close, transaction abort): the refresh loop ends. */
   stop: AbortController
 }
@@ -424,7 +427,7 @@ class ProducerImpl<K, V> {
   private waitForMetadata(topic: string, w: MetadataWaiter): void {
     let wait = this.metadataWaits.get(topic)
     if (wait === undefined) {
-      wait = { queue: new Fifo(), lastError: undefined, stop: new AbortController() }
+      wait = { queue: new Fifo(), lastError: undefined, confirmation: new Confirmation(), stop: new AbortController() }
       this.metadataWaits.set(topic, wait)
       wait.queue.push(w)
       this.fetchMetadata(topic, wait).catch((e) => this.log.debug(`metadata wait for ${topic} failed: ${(e as Error).message}`))
@@ -440,7 +443,8 @@ class ProducerImpl<K, V> {
   /**
    * Refreshes a topic's metadata until its waiting sends can be appended, or
    * fails them at their deadlines, or at once when no broker can be asked
-   * (authentication failed: TLS or SASL). Runs under the retry policy without a
+   * (authentication failed: TLS or SASL), or when two refreshes in a row give
+   * the topic the same non-retriable error (TOPIC_AUTHORIZATION_FAILED). Runs under the retry policy without a
    * deadline of its own: each round waits for the refresh and then the
    * backoff, neither past the oldest waiter's deadline (max.block.ms), and
    * ends when no send waits any more; `stopWait` (close, transaction abort)
@@ -475,12 +479,18 @@ class ProducerImpl<K, V> {
         const info = this.cluster.topic(topic)
         if (info !== undefined && info.errorCode !== ErrorCode.NONE) {
           const err = brokerError(info.errorCode, { topic })
-          if (!err.retriable) {
+          // A non-retriable answer (TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION) fails the waiting
+          // sends once the next refresh repeats it, as every broker error (src/cluster/confirm.ts): a bit
+          // flipped on the way turns NONE into OFFSET_OUT_OF_RANGE as easily.
+          if (!err.retriable && wait.confirmation.believe(err)) {
             end()
             for (const w of q.drain()) invoke(w.callback, err, null)
             return
           }
-          wait.lastError = err
+          if (err.retriable) wait.confirmation.reset()
+          wait.lastError = err.retriable ? err : unconfirmed(err)
+        } else {
+          wait.confirmation.reset()
         }
         const t = this.acc.topic(topic, Date.now())
         if (t.refresh(this.cluster.snapshot)) {

@@ -46,7 +46,7 @@ import { EndTxnApi } from '../protocol/messages/end-txn.js'
 import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
 import { TxnOffsetCommitApi } from '../protocol/messages/txn-offset-commit.js'
 import type { TopicPartitionOffset } from '../types.js'
-import type { Idempotence, TransactionListener } from './idempotence.js'
+import { impossibleProducerId, type Idempotence, type TransactionListener } from './idempotence.js'
 import type { PartitionQueue } from './queue.js'
 import { Log } from '../logger.js'
 
@@ -409,6 +409,8 @@ export class Transactions implements TransactionListener {
         producerEpoch: bump ? this.idem.epoch : -1,
       }, deadline)
       if (res.errorCode === ErrorCode.NONE) {
+        const wrong = impossibleProducerId(res.producerId, res.producerEpoch)
+        if (wrong !== undefined) throw wrong
         this.idem.setProducerId(res.producerId, res.producerEpoch)
         this.log.debug(`transactional id ${this.transactionalId}: producer id ${res.producerId}, epoch ${res.producerEpoch}`)
       }

@@ -33,6 +33,8 @@
  * - `stats` counts what was forwarded and every fault injected.
  * - `record` (optional) sees every response frame as the broker sent it
  *   (before rewriting or faults): used to capture fuzzing seeds.
+ * - `edit` (optional) may replace a response frame (after rewriting, before
+ *   faults): one answer a broker never gives, on demand (`editResponse`).
  * - `close()` closes every listener and connection; nothing is left open.
  *
  * Dependency-free apart from samsa's own protocol codecs, so it can move to
@@ -88,6 +90,38 @@ export interface FaultProxyOptions {
   /** Seed for the fault choices (default: random). */
   seed?: number
   record?: (apiKey: number, version: number, frame: Buffer) => void
+  /**
+   * Changes a response frame (after the address rewriting, before faults):
+   * returns the new frame, or undefined to keep it. `editResponse` builds one
+   * from a decoded and changed body.
+   */
+  edit?: (apiKey: number, version: number, frame: Buffer) => Buffer | undefined
+}
+
+/**
+ * `frame` (a response of `api` at `version`) with its body decoded, passed to
+ * `change`, and encoded again with `encode`: for a test that needs one answer
+ * a real broker never gives.
+ */
+export function editResponse<Res>(frame: Buffer, version: number, api: ApiDescriptor<unknown, Res>,
+  encode: (w: Writer, res: Res, version: number) => void, change: (res: Res) => void): Buffer {
+  const r = new Reader(frame.subarray(4))
+  readResponseHeader(r, api.responseHeaderVersion(version))
+  const headerEnd = 4 + r.offset
+  const res = api.decodeResponse(r, version)
+  change(res)
+  const w = new Writer()
+  encode(w, res, version)
+  return withBody(frame, headerEnd, w.finish())
+}
+
+/** The frame's size prefix and response header, then `body`, with the size fixed. */
+function withBody(frame: Buffer, headerEnd: number, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(headerEnd + body.length)
+  frame.copy(out, 0, 0, headerEnd)
+  out.set(body, headerEnd)
+  out.writeInt32BE(out.length - 4, 0)
+  return out
 }
 
 interface Listener {
@@ -111,6 +145,7 @@ export class FaultProxy {
   readonly seed: number
   private readonly random: () => number
   private readonly record: FaultProxyOptions['record']
+  private readonly edit: FaultProxyOptions['edit']
   private readonly listeners = new Map<string, Listener>()
   private readonly pairs = new Set<{ client: net.Socket; broker: net.Socket; timer: NodeJS.Timeout | undefined }>()
   private refusing = false
@@ -121,6 +156,7 @@ export class FaultProxy {
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
     this.random = prng(this.seed)
     this.record = options.record
+    this.edit = options.edit
   }
 
   static async start(options: FaultProxyOptions): Promise<FaultProxy> {
@@ -253,6 +289,7 @@ export class FaultProxy {
       return
     }
     if (req && REWRITTEN.has(req.apiKey)) frame = await this.rewrite(frame, req.apiKey, req.version)
+    if (req && this.edit) frame = this.edit(req.apiKey, req.version, frame) ?? frame
     const f = this.faults
     const eligible = req !== undefined && (f.apis === undefined || f.apis.includes(req.apiKey))
     const count = (what: 'corrupted' | 'truncated' | 'delayed') => {
@@ -315,12 +352,7 @@ export class FaultProxy {
       encodeDescribeClusterResponse(w, res, version)
     }
     this.stats.rewritten++
-    const body = w.finish()
-    const out = Buffer.alloc(headerEnd + body.length)
-    frame.copy(out, 0, 0, headerEnd)
-    out.set(body, headerEnd)
-    out.writeInt32BE(out.length - 4, 0)
-    return out
+    return withBody(frame, headerEnd, w.finish())
   }
 
   private cut(pair: { client: net.Socket; broker: net.Socket; timer: NodeJS.Timeout | undefined }): void {

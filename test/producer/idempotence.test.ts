@@ -211,3 +211,23 @@ test('the epoch wraps to a new producer id when exhausted', () => {
   assert.equal(idem.state, 'initializing')
   assert.equal(idem.blocked(q, batch(q, 1)), true)
 })
+
+test('an InitProducerId answer with a negative epoch or producer id is a corrupt response: asked again, never used', async () => {
+  // CI, Kafka 3.9.1 under 30% corrupted responses: a flipped top bit made epoch 0 into -32768, and the
+  // broker refused every batch of the run with INVALID_PRODUCER_EPOCH (30,000 records failed).
+  const answers = [
+    { errorCode: 0, throttleTimeMs: 0, producerId: 7n, producerEpoch: -32768 },
+    { errorCode: 0, throttleTimeMs: 0, producerId: -9223372036854775801n, producerEpoch: 0 },
+    { errorCode: 0, throttleTimeMs: 0, producerId: 7n, producerEpoch: 0 },
+  ]
+  let asked = 0
+  const cluster = { sendAny: async () => answers[asked++] } as unknown as Cluster
+  const idem = new Idempotence(cluster, { backoff: { backoffMs: 5, backoffMaxMs: 10 }, transactional: false })
+  const ready = new Promise<void>((resolve, reject) => {
+    idem.listener = { onReady: resolve, onFatal: reject }
+  })
+  idem.prepare()
+  await ready
+  assert.equal(asked, 3, 'asked until the answer was plausible')
+  assert.deepEqual([idem.producerId, idem.epoch, idem.ready], [7n, 0, true])
+})

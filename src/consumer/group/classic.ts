@@ -436,7 +436,17 @@ export class ClassicMembership implements Membership {
       if (retryJoin(code) || isMemberFenced(code)) throw new KafkaError(err.message, { code, type: err.type, retriable: true })
       throw this.fatalError(code, err)
     }
-    const assigned = decodeAssignment(res.assignment)
+    let assigned: TopicPartition[]
+    try {
+      assigned = decodeAssignment(res.assignment)
+    } catch (e) {
+      // Bytes that do not decode as an assignment: a corrupt SyncGroup response (frames carry no checksum)
+      // rather than a leader's answer, so not a fatal PROTOCOL error twice in a row, which ended the
+      // member for good (CI, 30% corrupted responses: every later poll() threw it). Join again.
+      throw new KafkaError(`the SyncGroup answer's assignment does not decode (${(e as Error).message}); joining again`, {
+        type: 'CORRUPT_RESPONSE', retriable: true, cause: e, context: { group: this.groupId },
+      })
+    }
     // As Java: an assignment outside the subscription (or of a partition the topic does not have) cannot
     // come from this group's leader; here it is a corrupt SyncGroup response. Join again.
     const foreign = assigned.find((tp) => {
