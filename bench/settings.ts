@@ -32,7 +32,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'kafkajs',
     label: 'KafkaJS 2.2.4',
     runtime: 'Node 20',
-    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB), as many calls outstanding as fit in 16 MiB (42), `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 (KafkaJS ships only GZIP)',
+    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB; at most what keeps each partition\'s batch within max.message.bytes: 90 × 64 KiB), as many calls outstanding as fit in 16 MiB (42), `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 (KafkaJS ships only GZIP)',
     consume: '`run({ eachBatch })`; `minBytes`=1, `maxWaitTimeInMs`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB'
   },
   {

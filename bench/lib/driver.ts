@@ -162,7 +162,12 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
     return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, cpuUs: cpuNow() - c0, note: `per-record sends, ≤${window} unacknowledged` }
   }
   const sendMany = adapter.sendMany!
-  const callSize = opts.callSize ?? Math.max(1, Math.floor(job.batchSize * job.partitions / job.valueSize))
+  // A call's records become one batch per partition: each must fit the topic's max.message.bytes (the
+  // broker's default 1 MiB + 12 when the scenario sets none), which batch.size × partitions / value size
+  // overshoots by the records' framing when batch.size is 1 MiB (KafkaJS, kafkats and platformatic were
+  // refused MESSAGE_TOO_LARGE on every produce-64KiB run with 96 records per call).
+  const fitting = Math.max(1, Math.floor(((job.maxMessageBytes ?? 1_048_588) - 4096) / (job.valueSize + 64))) * job.partitions
+  const callSize = opts.callSize ?? Math.max(1, Math.min(Math.floor(job.batchSize * job.partitions / job.valueSize), fitting))
   const concurrency = opts.concurrency ?? Math.max(1, Math.floor(UNACKED_BYTES / (callSize * job.valueSize)))
   let acked = 0
   let lastAck = 0
