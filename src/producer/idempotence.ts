@@ -61,6 +61,7 @@ export function impossibleProducerId(producerId: bigint, epoch: number): KafkaEr
   return new KafkaError(`the InitProducerId answer cannot be a broker's: producer id ${producerId}, epoch ${epoch} (neither may be negative); asking again`,
     { type: 'CORRUPT_RESPONSE', retriable: true, context: { api: 'InitProducerId' } })
 }
+
 /** Batches per producer and partition whose sequences a broker keeps for duplicate detection (Kafka's NUM_BATCHES_TO_RETAIN). */
 export const BROKER_BATCHES_RETAINED = 5
 
