@@ -482,13 +482,14 @@ class ProducerImpl<K, V> {
           // A non-retriable answer (TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION) fails the waiting
           // sends once the next refresh repeats it, as every broker error (src/cluster/confirm.ts): a bit
           // flipped on the way turns NONE into OFFSET_OUT_OF_RANGE as easily.
-          if (!err.retriable && wait.confirmation.believe(err)) {
+          // (believe() takes a retriable error at once, and forgets any unconfirmed one)
+          const believed = wait.confirmation.believe(err)
+          if (believed && !err.retriable) {
             end()
             for (const w of q.drain()) invoke(w.callback, err, null)
             return
           }
-          if (err.retriable) wait.confirmation.reset()
-          wait.lastError = err.retriable ? err : unconfirmed(err)
+          wait.lastError = believed ? err : unconfirmed(err)
         } else {
           wait.confirmation.reset()
         }

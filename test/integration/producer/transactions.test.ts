@@ -59,13 +59,7 @@ test('commit and abort: records carry the markers, offsets sent to the transacti
     await p.send({ topic, key: 'k', value: 'd' })
     await p.commitTransaction()
 
-    // commitTransaction returns once the coordinator has decided; it appends the markers after that
-    // (Kafka 3.9 answers EndTxn before the last marker is in the log), so read until it is there.
-    let records = await readPartition(topic, 0)
-    for (const end = Date.now() + 15000; records.length < 9 && Date.now() < end;) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      records = await readPartition(topic, 0)
-    }
+    const records = await readUntilMarker(topic, 0, 'COMMIT')
     assert.deepEqual(summary(records), ['a', 'b', 'c', 'COMMIT', 'x', 'y', 'ABORT', 'd', 'COMMIT'])
     const pids = new Set(records.map((r) => r.batch.producerId))
     assert.equal(pids.size, 1, 'one producer id throughout')
