@@ -112,6 +112,12 @@ export interface ProduceOptions {
   callSize?: number
   /** sendMany calls outstanding (default: as many calls as fit in UNACKED_BYTES) */
   concurrency?: number
+  /**
+   * The client puts all the records of one call into one partition's batch
+   * (@kafkats/client: a call's keyless records share a sticky partition), so a
+   * call holds at most what fits one batch within max.message.bytes
+   */
+  oneBatchPerCall?: boolean
 }
 
 /**
@@ -165,8 +171,10 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
   // A call's records become one batch per partition: each must fit the topic's max.message.bytes (the
   // broker's default 1 MiB + 12 when the scenario sets none), which batch.size × partitions / value size
   // overshoots by the records' framing when batch.size is 1 MiB (KafkaJS, kafkats and platformatic were
-  // refused MESSAGE_TOO_LARGE on every produce-64KiB run with 96 records per call).
-  const fitting = Math.max(1, Math.floor(((job.maxMessageBytes ?? 1_048_588) - 4096) / (job.valueSize + 64))) * job.partitions
+  // refused MESSAGE_TOO_LARGE on every produce-64KiB run with 96 records per call). A client that puts a
+  // whole call into one partition gets one batch's worth per call (kafkats: 90 records of 64 KiB in one batch).
+  const perBatch = Math.max(1, Math.floor(((job.maxMessageBytes ?? 1_048_588) - 4096) / (job.valueSize + 64)))
+  const fitting = opts.oneBatchPerCall ? perBatch : perBatch * job.partitions
   const callSize = opts.callSize ?? Math.max(1, Math.min(Math.floor(job.batchSize * job.partitions / job.valueSize), fitting))
   const concurrency = opts.concurrency ?? Math.max(1, Math.floor(UNACKED_BYTES / (callSize * job.valueSize)))
   let acked = 0
