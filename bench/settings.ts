@@ -39,7 +39,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'kafkats',
     label: '@kafkats/client 0.12.0',
     runtime: 'Node 20',
-    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), ≤16 MiB outstanding as for KafkaJS; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
+    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), but at most one batch\'s worth per call, since a call\'s keyless records all go to one sticky partition as one batch (15 × 64 KiB, 1 × 1 MiB), ≤16 MiB outstanding as for KafkaJS; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 (auto-detected)',
     consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed)',
     share: '`shareConsumer().runEach()` (a handler per record, acknowledged when it resolves), its defaults `concurrency`=10, `ackBatchSize`=1000; `maxRecords`=500, `minBytes`=1, `maxWaitMs`=500, `maxBytes`=50 MiB'
   },
