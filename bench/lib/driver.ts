@@ -135,6 +135,24 @@ export interface ProduceOutcome { records: number, bytes: number, elapsedMs: num
 
 const cpuNow = (): number => { const c = process.cpuUsage(); return c.user + c.system }
 
+/**
+ * Records per sendMany call and calls outstanding. A call's records become one
+ * batch per partition: each must fit the topic's max.message.bytes (the
+ * broker's default 1 MiB + 12 when the scenario sets none), which batch.size ×
+ * partitions / value size overshoots by the records' framing when batch.size
+ * is 1 MiB (KafkaJS, kafkats and platformatic were refused MESSAGE_TOO_LARGE
+ * on every produce-64KiB run with 96 records per call). A client that puts a
+ * whole call into one partition gets one batch's worth per call (kafkats: 90
+ * records of 64 KiB went into one batch).
+ */
+export function callShape (job: Pick<Job, 'maxMessageBytes' | 'valueSize' | 'partitions' | 'batchSize'>, opts: ProduceOptions = {}): { callSize: number, concurrency: number } {
+  const perBatch = Math.max(1, Math.floor(((job.maxMessageBytes ?? 1_048_588) - 4096) / (job.valueSize + 64)))
+  const fitting = opts.oneBatchPerCall ? perBatch : perBatch * job.partitions
+  const callSize = opts.callSize ?? Math.max(1, Math.min(Math.floor(job.batchSize * job.partitions / job.valueSize), fitting))
+  const concurrency = opts.concurrency ?? Math.max(1, Math.floor(UNACKED_BYTES / (callSize * job.valueSize)))
+  return { callSize, concurrency }
+}
+
 export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceOptions = {}): Promise<ProduceOutcome> {
   const values = payloads(job)
   const n = job.count
@@ -168,15 +186,7 @@ export async function produce (job: Job, adapter: ProduceAdapter, opts: ProduceO
     return { records: acked, bytes: acked * job.valueSize, elapsedMs: lastAck - t0, cpuUs: cpuNow() - c0, note: `per-record sends, ≤${window} unacknowledged` }
   }
   const sendMany = adapter.sendMany!
-  // A call's records become one batch per partition: each must fit the topic's max.message.bytes (the
-  // broker's default 1 MiB + 12 when the scenario sets none), which batch.size × partitions / value size
-  // overshoots by the records' framing when batch.size is 1 MiB (KafkaJS, kafkats and platformatic were
-  // refused MESSAGE_TOO_LARGE on every produce-64KiB run with 96 records per call). A client that puts a
-  // whole call into one partition gets one batch's worth per call (kafkats: 90 records of 64 KiB in one batch).
-  const perBatch = Math.max(1, Math.floor(((job.maxMessageBytes ?? 1_048_588) - 4096) / (job.valueSize + 64)))
-  const fitting = opts.oneBatchPerCall ? perBatch : perBatch * job.partitions
-  const callSize = opts.callSize ?? Math.max(1, Math.min(Math.floor(job.batchSize * job.partitions / job.valueSize), fitting))
-  const concurrency = opts.concurrency ?? Math.max(1, Math.floor(UNACKED_BYTES / (callSize * job.valueSize)))
+  const { callSize, concurrency } = callShape(job, opts)
   let acked = 0
   let lastAck = 0
   const c0 = cpuNow()

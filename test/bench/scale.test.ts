@@ -3,7 +3,7 @@
 // topics and of a group in one process. The benchmark itself is not run here.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { awaitedWarmup, ConsumeCounter, GroupCounter, feedWindow, UNACKED_BYTES } from '../../bench/lib/driver.js'
+import { awaitedWarmup, callShape, ConsumeCounter, GroupCounter, feedWindow, UNACKED_BYTES } from '../../bench/lib/driver.js'
 import type { DriverReport } from '../../bench/lib/job.js'
 import { clientRssMb, RSS_HEADROOM_MB, rssLimitMb, verifyRun } from '../../bench/lib/verify.js'
 import { SCENARIOS } from '../../bench/scenarios.js'
@@ -97,4 +97,24 @@ test('awaited sends: a tenth of the count unmeasured first (20 to 1,000), and a 
   assert.equal(awaitedWarmup(500), 50)
   assert.equal(awaitedWarmup(100), 20)
   assert.equal(SCENARIOS.find((s) => s.name === 'produce-1KiB-acks1-awaited')!.count.full, 15_000)
+})
+
+test('array-fed producers: every call keeps each batch within max.message.bytes, one batch per call for a client that puts a call into one partition', () => {
+  const kib64 = { valueSize: 64 * 1024, partitions: 6, batchSize: MiB, maxMessageBytes: undefined }
+  // 1 MiB + 12 bytes of the broker's default max.message.bytes hold 15 records of 64 KiB with their framing.
+  assert.deepEqual(callShape(kib64), { callSize: 90, concurrency: 2 })
+  assert.deepEqual(callShape(kib64, { oneBatchPerCall: true }), { callSize: 15, concurrency: 17 })
+  for (const shape of [callShape(kib64), callShape(kib64, { oneBatchPerCall: true })]) {
+    const perPartition = Math.ceil(shape.callSize / kib64.partitions)
+    assert.ok(61 + perPartition * (kib64.valueSize + 64) <= 1_048_588, `${perPartition} records of 64 KiB fit one batch`)
+  }
+  // 1 MiB values under a 2 MiB max.message.bytes: one record per call for kafkats, one per partition otherwise.
+  const mib = { valueSize: MiB, partitions: 6, batchSize: MiB, maxMessageBytes: 2 * MiB }
+  assert.equal(callShape(mib, { oneBatchPerCall: true }).callSize, 1)
+  assert.equal(callShape(mib).callSize, 6)
+  // 1 KiB values: batch.size worth per partition, unchanged by the bound (384 records = 64 KiB per partition).
+  const kib1 = { valueSize: 1024, partitions: 6, batchSize: 64 * 1024, maxMessageBytes: undefined }
+  assert.equal(callShape(kib1).callSize, 384)
+  assert.equal(callShape(kib1, { oneBatchPerCall: true }).callSize, 384)
+  assert.equal(callShape(kib1).concurrency, Math.floor(UNACKED_BYTES / (384 * 1024)))
 })
