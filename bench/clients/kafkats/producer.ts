@@ -5,7 +5,8 @@
 // per partition), its fastest path. One call's keyless records all go to one
 // sticky partition as one batch (its accumulator does not split a call by
 // maxBatchBytes), so a call holds at most what fits max.message.bytes: 15
-// records of 64 KiB, one of 1 MiB (90 and 2 were refused MESSAGE_TOO_LARGE).
+// records of 64 KiB, one of 1 MiB (90 and 6 per call were refused
+// MESSAGE_TOO_LARGE).
 import { importPeer, produce, produced, runDriver } from '../../lib/driver.js'
 
 await runDriver(async (job) => {
