@@ -108,7 +108,7 @@ export const UNACKED_BYTES = 16 * 1024 * 1024
 export interface ProduceOptions {
   /** max unacknowledged records for sendOne (default: UNACKED_BYTES worth) */
   window?: number
-  /** records per sendMany call (default: batch.size worth for each partition) */
+  /** records per sendMany call (default: batch.size worth for each partition, within max.message.bytes: see callShape) */
   callSize?: number
   /** sendMany calls outstanding (default: as many calls as fit in UNACKED_BYTES) */
   concurrency?: number
