@@ -272,7 +272,7 @@ async function main (): Promise<void> {
     bootstrap = info.bootstrap
     started = true
   }
-  log(`broker ${bootstrap} (Kafka ${kafkaVersion}); ${opts.quick ? 'quick' : 'full'} run, ${opts.runs} run(s) per cell; samsa's CRC-32C: ${samsaCrc32c()}`)
+  log(`broker ${bootstrap} (Kafka ${kafkaVersion}); ${opts.quick ? 'quick' : 'full'} run, ${opts.runs} run(s) per cell; samsa's native code: ${samsaNative()}`)
   // The Schema Registry scenarios (issue 17): the project's registry (scripts/registry), started or reused.
   let registry = opts.registry
   let registryStarted: number | null = null
@@ -402,7 +402,8 @@ async function main (): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     mode: opts.quick ? 'quick' : 'full',
-    samsaCrc32c: samsaCrc32c(),
+    samsaCrc32c: nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32',
+    samsaLz4Decoder: nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi',
     results: summarise(runs, unavailable, opts.scenarios.map((s) => s.name), opts.clients)
   }
   process.stdout.write(formatResults(doc, opts.scenarios))
@@ -415,9 +416,16 @@ async function main (): Promise<void> {
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
 }
 
-/** The CRC-32C the built samsa loads: its own native one when npm install could build it. */
-function samsaCrc32c (): 'samsa' | '@node-rs/crc32' {
-  return fs.existsSync(path.join(SAMSA_BUILD, 'native', 'build', 'crc32c.node')) ? 'samsa' : '@node-rs/crc32'
+/** samsa's native modules (native/build.mjs): CRC-32C and the LZ4 block decoder. */
+const NATIVE_MODULES = ['crc32c.node', 'lz4.node']
+
+/** The CRC-32C and LZ4 decoder the built samsa loads: its own native ones when npm install could build them. */
+function samsaNative (): string {
+  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 decoder ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}`
+}
+
+function nativeBuilt (file: string): boolean {
+  return fs.existsSync(path.join(SAMSA_BUILD, 'native', 'build', file))
 }
 
 /**
@@ -441,11 +449,12 @@ function build (): void {
     .filter((f) => f.endsWith('.ts')).map((f) => path.join(HERE, d, f)))
   compile('the drivers', ['--outDir', DRIVERS_BUILD, '--rootDir', HERE, '--module', 'nodenext', '--moduleResolution', 'nodenext',
     '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--strict', ...files], path.join(DRIVERS_BUILD, 'lib', 'driver.js'))
-  // samsa's native CRC-32C (npm install built it into native/build/), where the built code looks for it.
-  const nativeCrc = path.join(ROOT, 'native', 'build', 'crc32c.node')
-  if (fs.existsSync(nativeCrc)) {
+  // samsa's native modules (npm install built them into native/build/), where the built code looks for them.
+  for (const file of NATIVE_MODULES) {
+    const built = path.join(ROOT, 'native', 'build', file)
+    if (!fs.existsSync(built)) continue
     fs.mkdirSync(path.join(SAMSA_BUILD, 'native', 'build'), { recursive: true })
-    fs.copyFileSync(nativeCrc, path.join(SAMSA_BUILD, 'native', 'build', 'crc32c.node'))
+    fs.copyFileSync(built, path.join(SAMSA_BUILD, 'native', 'build', file))
   }
   log(`built samsa into ${path.relative(ROOT, SAMSA_BUILD)}/ and the drivers into ${path.relative(ROOT, DRIVERS_BUILD)}/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
@@ -478,12 +487,12 @@ async function warmBroker (admin: Admin, count: number, bootstrap: string, kafka
   log(`warmed the broker with ${count.toLocaleString('en-US')} records written and read in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
 
-/** Fills a consume round's topic with Kafka's own producer perf tool (same payload pool). */
+/** Fills a consume round's topic with Kafka's own producer perf tool (same payload pool, the scenario's compression). */
 async function prefill (topic: string, s: Scenario, count: number, bootstrap: string, kafkaVersion: string, payloadFile: string): Promise<void> {
   const job = { resultFile: path.join(WORK, 'prefill'), kafkaVersion } as Job
   await runTool(job, 'org.apache.kafka.tools.ProducerPerformance', ['--bootstrap-server', bootstrap, '--topic', topic,
     '--num-records', String(count), '--payload-file', payloadFile, '--throughput', '-1',
-    '--command-property', 'acks=1', `linger.ms=${s.lingerMs}`, `batch.size=${s.batchSize}`, 'compression.type=none', 'enable.idempotence=false',
+    '--command-property', 'acks=1', `linger.ms=${s.lingerMs}`, `batch.size=${s.batchSize}`, `compression.type=${s.compression}`, 'enable.idempotence=false',
     ...(s.maxMessageBytes ? [`max.request.size=${s.maxMessageBytes}`] : [])])
 }
 

@@ -59,6 +59,8 @@ export const SCENARIOS: Scenario[] = [
     describe: 'group consumer from earliest over a pre-filled topic; msgs/s from the first record on, join time apart' },
   { ...base, name: 'consume-1KiB-defaults', role: 'consumer', valueSize: 1024, prefill: true, defaults: true, count: { full: 3_000_000, quick: 100_000 },
     describe: 'as consume-1KiB, but every client at its own defaults (bootstrap, group, from earliest); each run checked for N distinct records by offset, no gaps' },
+  { ...base, name: 'consume-1KiB-lz4', role: 'consumer', valueSize: 1024, compression: 'lz4', batchSize: 16 * 1024, prefill: true, count: { full: 1_000_000, quick: 50_000 },
+    describe: 'as consume-1KiB, over a topic Kafka\'s own producer wrote with LZ4 at its default batch.size (16 KiB): what reading a Java producer\'s compressed topic costs; verified by offset' },
   { ...base, name: 'share-consume-1KiB', role: 'share', valueSize: 1024, prefill: true, count: { full: 300_000, quick: 50_000 },
     describe: 'one share group member (KIP-932) over a pre-filled topic, the group set to share.auto.offset.reset=earliest, records accepted implicitly by the next poll (max.poll.records 500); each run checked for N distinct (partition, offset); msgs/s from the first record on, join time apart (Java: its tool\'s rate includes the join)' },
   { ...base, name: 'produce-1KiB-avro', role: 'avro-producer', valueSize: 1024, count: { full: 100_000, quick: 20_000 },

@@ -1,14 +1,17 @@
-// Builds samsa's native CRC-32C (native/crc32c.c) into native/build/crc32c.node
-// with the system C compiler. `npm install` and `npm ci` run it (the package's
-// "install" script), and `npm run build:native` runs it by hand.
+// Builds samsa's native modules with the system C compiler:
+//   native/crc32c.c -> native/build/crc32c.node (CRC-32C, x86-64 with SSE4.2)
+//   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder, any platform)
+// `npm install` and `npm ci` run it (the package's "install" script), and
+// `npm run build:native` runs it by hand.
 //
 //   node native/build.mjs [--required]
 //
-// It never fails an install: on a platform it does not build for (anything
-// but x86-64 Linux and macOS), without a C compiler, or when the built module
-// does not load and check out, it says why in one line, leaves no module
-// behind and exits 0; samsa then uses @node-rs/crc32 or its JavaScript CRC.
-// With --required (CI) any of these exits 1 instead.
+// It never fails an install: for each module, on a platform it does not build
+// for, without a C compiler, or when the built module does not load and check
+// out, it says why in one line, leaves no module behind and goes on; samsa
+// then uses @node-rs/crc32 or its JavaScript CRC-32C, and lz4-napi's frame
+// decoder. With --required (CI) any of these exits 1 instead, after trying
+// every module.
 // SAMSA_NATIVE=0 skips the build; CC picks the compiler (default cc).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
@@ -16,41 +19,76 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const source = join(root, 'native', 'crc32c.c')
-const target = join(root, 'native', 'build', 'crc32c.node')
 const required = process.argv.includes('--required')
+const unix = process.platform === 'linux' || process.platform === 'darwin'
 
-function skip (why) {
-  rmSync(target, { force: true })
-  console.log(`[samsa] native CRC-32C not built (${why}); samsa uses @node-rs/crc32 or its JavaScript CRC-32C`)
+const modules = [
+  {
+    name: 'CRC-32C',
+    file: 'crc32c',
+    fallback: 'samsa uses @node-rs/crc32 or its JavaScript CRC-32C',
+    platform: process.arch === 'x64' && unix ? null : `written for x86-64 Linux and macOS, this is ${process.platform}-${process.arch}`,
+    // Known answers; exit 3 when the CPU lacks SSE4.2 (the module then exports nothing).
+    check: (target) => `
+const m = require(${JSON.stringify(target)})
+if (typeof m.crc32c !== 'function') { console.log('this CPU has no SSE4.2'); process.exit(3) }
+const ok = m.crc32c(Buffer.from('123456789'), 0) === 0xe3069283 && m.crc32c(Buffer.alloc(100000, 7), 0) === m.crc32c(Buffer.alloc(50000, 7), m.crc32c(Buffer.alloc(50000, 7), 0))
+process.exit(ok ? 0 : 4)`,
+    codes: { 3: 'this CPU has no SSE4.2', 4: 'the built module computed a wrong CRC' }
+  },
+  {
+    name: 'LZ4 decoder',
+    file: 'lz4',
+    fallback: "samsa uses lz4-napi's frame decoder",
+    platform: unix ? null : `built on Linux and macOS, this is ${process.platform}`,
+    // A block with literals, an overlapping match and a closing literal; a truncated one is refused.
+    check: (target) => `
+const m = require(${JSON.stringify(target)})
+if (typeof m.lz4DecodeBlock !== 'function') process.exit(4)
+const out = Buffer.alloc(32)
+const n = m.lz4DecodeBlock(Buffer.from([0x32, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x7a]), out, 0, 0)
+const ok = n === 10 && out.subarray(0, 10).toString() === 'abcabcabcz' && m.lz4DecodeBlock(Buffer.from([0x50, 0x61]), out, 0, 0) === -1
+process.exit(ok ? 0 : 4)`,
+    codes: { 4: 'the built module decoded a known block wrongly' }
+  }
+]
+
+if (process.env.SAMSA_NATIVE === '0') {
+  console.log('[samsa] native modules not built (SAMSA_NATIVE=0)')
   process.exit(required ? 1 : 0)
-}
-
-if (process.env.SAMSA_NATIVE === '0') skip('SAMSA_NATIVE=0')
-if (process.arch !== 'x64' || (process.platform !== 'linux' && process.platform !== 'darwin')) {
-  skip(`written for x86-64 Linux and macOS, this is ${process.platform}-${process.arch}`)
 }
 
 const cc = process.env.CC || 'cc'
 // Node-API symbols are resolved from the node binary when the module loads.
 const link = process.platform === 'darwin' ? ['-bundle', '-undefined', 'dynamic_lookup'] : ['-shared']
-mkdirSync(dirname(target), { recursive: true })
-try {
-  execFileSync(cc, ['-O2', '-fPIC', '-fvisibility=hidden', ...link, '-o', target, source], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 })
-} catch (e) {
-  const detail = e.code === 'ENOENT' ? `no C compiler "${cc}" found` : `${cc} failed: ${String(e.stderr ?? e.message).trim().split('\n')[0]}`
-  skip(detail)
+let failed = false
+
+/** Builds and checks one module; returns why it was not built, or null. */
+function build (m) {
+  if (m.platform) return m.platform
+  const source = join(root, 'native', `${m.file}.c`)
+  const target = join(root, 'native', 'build', `${m.file}.node`)
+  mkdirSync(dirname(target), { recursive: true })
+  try {
+    execFileSync(cc, ['-O2', '-fPIC', '-fvisibility=hidden', ...link, '-o', target, source], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 })
+  } catch (e) {
+    return e.code === 'ENOENT' ? `no C compiler "${cc}" found` : `${cc} failed: ${String(e.stderr ?? e.message).trim().split('\n')[0]}`
+  }
+  // Load it in a child process (a module that crashes node must not be kept) and check known answers.
+  try {
+    execFileSync(process.execPath, ['-e', m.check(target)], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
+  } catch (e) {
+    return m.codes[e.status] ?? `the built module does not load: ${String(e.stderr ?? e.message).trim().split('\n')[0]}`
+  }
+  console.log(`[samsa] native ${m.name} built: ${target}`)
+  return null
 }
 
-// Load it in a child process (a module that crashes node must not be kept) and check known answers.
-const check = `
-const m = require(${JSON.stringify(target)})
-if (typeof m.crc32c !== 'function') { console.log('this CPU has no SSE4.2'); process.exit(3) }
-const ok = m.crc32c(Buffer.from('123456789'), 0) === 0xe3069283 && m.crc32c(Buffer.alloc(100000, 7), 0) === m.crc32c(Buffer.alloc(50000, 7), m.crc32c(Buffer.alloc(50000, 7), 0))
-process.exit(ok ? 0 : 4)`
-try {
-  execFileSync(process.execPath, ['-e', check], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
-} catch (e) {
-  skip(e.status === 3 ? 'this CPU has no SSE4.2' : e.status === 4 ? 'the built module computed a wrong CRC' : `the built module does not load: ${String(e.stderr ?? e.message).trim().split('\n')[0]}`)
+for (const m of modules) {
+  const why = build(m)
+  if (why === null) continue
+  rmSync(join(root, 'native', 'build', `${m.file}.node`), { force: true })
+  console.log(`[samsa] native ${m.name} not built (${why}); ${m.fallback}`)
+  failed = true
 }
-console.log(`[samsa] native CRC-32C built: ${target}`)
+process.exit(required && failed ? 1 : 0)

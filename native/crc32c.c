@@ -17,8 +17,7 @@
  * and the shift by a fixed block length is four 256-entry table lookups.
  *
  * Built by native/build.mjs with the system C compiler (no Node
- * headers needed: the few Node-API declarations it uses are below; Node-API is
- * a stable C ABI resolved from the running node binary at load time).
+ * headers needed: native/napi.h declares the Node-API it uses).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,23 +29,7 @@
 
 #include <nmmintrin.h>
 
-/* ---- Node-API: the declarations this file uses (js_native_api.h, node_api.h) */
-typedef struct napi_env__ *napi_env;
-typedef struct napi_value__ *napi_value;
-typedef struct napi_callback_info__ *napi_callback_info;
-typedef int napi_status; /* napi_ok is 0 */
-typedef napi_value (*napi_callback)(napi_env env, napi_callback_info info);
-
-extern napi_status napi_get_cb_info(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
-                                    napi_value *this_arg, void **data);
-extern napi_status napi_get_buffer_info(napi_env env, napi_value value, void **data, size_t *length);
-extern napi_status napi_typeof(napi_env env, napi_value value, int *result); /* napi_undefined is 0 */
-extern napi_status napi_get_value_uint32(napi_env env, napi_value value, uint32_t *result);
-extern napi_status napi_create_uint32(napi_env env, uint32_t value, napi_value *result);
-extern napi_status napi_create_function(napi_env env, const char *name, size_t length, napi_callback cb,
-                                        void *data, napi_value *result);
-extern napi_status napi_set_named_property(napi_env env, napi_value object, const char *name, napi_value value);
-extern napi_status napi_throw_type_error(napi_env env, const char *code, const char *msg);
+#include "napi.h"
 
 /* ---- CRC-32C */
 #define POLY 0x82f63b78u
@@ -129,12 +112,8 @@ __attribute__((target("sse4.2"))) static uint32_t crc_register(uint32_t reg, con
 
 /* crc32c(data, initial): see the contract at the top. */
 static napi_value js_crc32c(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != 0 || argc < 1) {
-    napi_throw_type_error(env, NULL, "crc32c(data, initial): data (a Uint8Array) is required");
-    return NULL;
-  }
+  if (!samsa_args(env, info, argv, 2, 1, "crc32c(data, initial): data (a Uint8Array) is required")) return NULL;
   void *data = NULL;
   size_t length = 0;
   if (napi_get_buffer_info(env, argv[0], &data, &length) != 0) {
@@ -143,7 +122,7 @@ static napi_value js_crc32c(napi_env env, napi_callback_info info) {
   }
   uint32_t initial = 0;
   int type = 0;
-  if (argc >= 2 && napi_typeof(env, argv[1], &type) == 0 && type != 0 && napi_get_value_uint32(env, argv[1], &initial) != 0) {
+  if (napi_typeof(env, argv[1], &type) == 0 && type != 0 && napi_get_value_uint32(env, argv[1], &initial) != 0) {
     napi_throw_type_error(env, NULL, "crc32c(data, initial): initial must be a number (a CRC-32C, 0 for none)");
     return NULL;
   }

@@ -61,6 +61,8 @@ export interface ResultsDoc {
   mode: 'quick' | 'full'
   /** the CRC-32C samsa ran with: its own native one (native/build/crc32c.node) or @node-rs/crc32 */
   samsaCrc32c?: 'samsa' | '@node-rs/crc32'
+  /** the LZ4 decoder samsa ran with: its own native one (native/build/lz4.node) or lz4-napi's */
+  samsaLz4Decoder?: 'samsa' | 'lz4-napi'
   results: CellResult[]
   /** issue 10's targets checked against `results` (bench/lib/targets.ts) */
   targets?: TargetCheck[]

@@ -5,8 +5,10 @@
  * Contract:
  * - Batch headers are parsed when the response arrives (cheap); records are
  *   parsed only when poll reaches their batch, as views into the response
- *   buffer. A compressed batch is decompressed off the event loop when poll
- *   reaches it, with the next compressed batch decompressed ahead.
+ *   buffer. A compressed batch is decompressed when poll reaches it, with the
+ *   next compressed batch decompressed ahead: large ones off the event loop,
+ *   small ones (and LZ4 up to 2 MiB with samsa's native decoder) on it, see
+ *   compression/common.ts.
  * - Records before the position (the head of a batch that straddles it) are
  *   skipped; a finished batch moves the position to its `nextOffset`, so gaps
  *   left by compaction and control batches are stepped over.

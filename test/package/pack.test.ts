@@ -43,6 +43,9 @@ function distIsFresh (): boolean {
   return statSync(built).mtimeMs > Math.max(...inputs.map((f) => newest(join(root, f))))
 }
 
+/** native/: what the install script compiles (package.json "files" lists the same). */
+const NATIVE_SOURCES = ['native/crc32c.c', 'native/lz4.c', 'native/napi.h', 'native/build.mjs']
+
 interface PackedFile { path: string; size: number }
 let work: string
 let pkgDir: string
@@ -53,7 +56,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'samsa-pack-'))
   pkgDir = join(work, 'samsa')
   mkdirSync(pkgDir)
-  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin', 'native/crc32c.c', 'native/build.mjs']) cpSync(join(root, f), join(pkgDir, f), { recursive: true })
+  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'bin', ...NATIVE_SOURCES]) cpSync(join(root, f), join(pkgDir, f), { recursive: true })
   if (distIsFresh()) {
     cpSync(join(root, 'dist'), join(pkgDir, 'dist'), { recursive: true })
   } else {
@@ -78,8 +81,8 @@ test(`the unpacked package stays under ${MAX_UNPACKED_BYTES / 1e6} MB and ${MAX_
 
 test('the package ships the license, no sources, no source maps, no broker-internal protocol modules', () => {
   const paths = new Set(files.map((f) => f.path))
-  // native/: the CRC-32C source and the script that builds it at install, never a built module
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/samsa.js', 'native/crc32c.c', 'native/build.mjs']) assert.ok(paths.has(f), f)
+  // native/: the C sources and the script that builds them at install, never a built module
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/samsa.js', ...NATIVE_SOURCES]) assert.ok(paths.has(f), f)
   assert.ok(![...paths].some((p) => p.startsWith('native/build/')), 'no built native module is packed')
   assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/)
   for (const p of paths) {
@@ -155,9 +158,12 @@ test('programs type-check against the packed types and load the packed code, as 
     "for (const m of [esmRegistry, cjsRegistry]) new m.AvroSerializer(new m.SchemaRegistryClient({ 'schema.registry.url': 'http://127.0.0.1:1' }), { type: 'record', name: 'R', fields: [] })",
     "const esmStreams = await import('samsa/streams'); const cjsStreams = require('samsa/streams')",
     "for (const m of [esmStreams, cjsStreams]) new m.StreamsBuilder().stream('t').to('u')",
-    // The install script built native/build/crc32c.node (below); both builds find it from their own folders.
+    // The install script built native/build/crc32c.node and lz4.node (below); both builds find them from their own folders.
     ...(process.platform === 'linux' && process.arch === 'x64'
       ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/crc32c.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/crc32c.js'))})]) if (m.crc32cImplementation !== 'samsa' || m.crc32c(Buffer.from('123456789')) !== 0xe3069283) throw new Error('native CRC-32C: ' + m.crc32cImplementation)`]
+      : []),
+    ...(process.platform === 'linux'
+      ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/lz4.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true) throw new Error('native LZ4 decoder not loaded')`]
       : []),
     "console.log('loaded')",
   ].join('\n')

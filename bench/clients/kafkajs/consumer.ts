@@ -2,9 +2,12 @@
 // awaits a callback per record), from earliest.
 import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/driver.js'
 import { eachBatch, fetchSettings } from './batch.js'
+import { registerLz4 } from './lz4.js'
 
 await runDriver(async (job, meter) => {
-  const { Kafka, logLevel } = await importPeer('kafkajs')
+  const kafkajs = await importPeer('kafkajs')
+  const { Kafka, logLevel } = kafkajs
+  if (job.compression === 'lz4') await registerLz4(kafkajs)  // a topic written with LZ4 (consume-1KiB-lz4)
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
   const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = kafka.consumer(job.defaults

@@ -2,14 +2,12 @@
 // call becomes one Produce request, so it is fed arrays of records (batch.size
 // worth per partition) with up to 5 calls outstanding (its max in flight).
 import { importPeer, produce, produced, runDriver } from '../../lib/driver.js'
+import { registerLz4 } from './lz4.js'
 
 await runDriver(async (job) => {
-  const { Kafka, CompressionTypes, CompressionCodecs, logLevel } = await importPeer('kafkajs')
-  if (job.compression === 'lz4') {
-    // KafkaJS ships GZIP only; LZ4 is the kafkajs-lz4 codec package (native lz4 binding)
-    const LZ4 = await importPeer('kafkajs-lz4')
-    CompressionCodecs[CompressionTypes.LZ4] = new (LZ4.default ?? LZ4)().codec
-  }
+  const kafkajs = await importPeer('kafkajs')
+  const { Kafka, CompressionTypes, logLevel } = kafkajs
+  if (job.compression === 'lz4') await registerLz4(kafkajs)
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
   const producer = kafka.producer(job.defaults ? {} : { allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 })
   await producer.connect()

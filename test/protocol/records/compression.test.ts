@@ -6,10 +6,10 @@ import { gzipSync } from 'node:zlib'
 import {
   compress, decompress, codecFromId, assertCodecAvailable, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec,
 } from '../../../src/protocol/records/compression/index.js'
-import { compressLz4Behind, lz4DecompressedBound } from '../../../src/protocol/records/compression/lz4.js'
+import { compressLz4Behind, lz4DecompressedBound, lz4NativeDecoder, xxh32Short } from '../../../src/protocol/records/compression/lz4.js'
 import { LZ4_COMPRESS_SYNC_MAX_BYTES } from '../../../src/protocol/records/compression/common.js'
 import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
-import { loadOptional } from '../../../src/protocol/records/optional.js'
+import { loadOptional, tryLoadNative } from '../../../src/protocol/records/optional.js'
 import { KafkaError, ProtocolError } from '../../../src/errors.js'
 
 const require = createRequire(import.meta.url)
@@ -145,27 +145,7 @@ test('snappy: a xerial block length running past the end is a ProtocolError', as
 
 // ---- lz4 ----
 
-/** xxHash32 for inputs shorter than 16 bytes (all an LZ4 frame descriptor needs), written from the spec. */
-function xxh32Short(data: Uint8Array, seed = 0): number {
-  const P1 = 2654435761; const P2 = 2246822519; const P3 = 3266489917; const P4 = 668265263; const P5 = 374761393
-  const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r))
-  assert.ok(data.length < 16)
-  let h = (seed + P5 + data.length) >>> 0
-  let i = 0
-  for (; i + 4 <= data.length; i += 4) {
-    const w = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)
-    h = Math.imul(rotl((h + Math.imul(w, P3)) | 0, 17), P4)
-  }
-  for (; i < data.length; i++) h = Math.imul(rotl((h + Math.imul(data[i]!, P5)) | 0, 11), P1)
-  h ^= h >>> 15
-  h = Math.imul(h, P2)
-  h ^= h >>> 13
-  h = Math.imul(h, P3)
-  h ^= h >>> 16
-  return h >>> 0
-}
-
-test('xxh32 test helper matches the reference vectors', () => {
+test('lz4: xxHash32 of short inputs (the header checksum) matches the reference vectors', () => {
   assert.equal(xxh32Short(Buffer.alloc(0)), 0x02cc5d05)
   assert.equal(xxh32Short(Buffer.from('a')), 0x550d7456)
   assert.equal(xxh32Short(Buffer.from('abc')), 0x32d153ff)
@@ -279,6 +259,114 @@ test('lz4: a declared content size above the limit is refused', async () => {
   const descriptor = Buffer.from([0x68, 0x40, 0, 0, 0, 0, 0, 0, 0, 1]) // content size 2^56
   const frame = Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18]), descriptor, Buffer.from([0]), Buffer.alloc(4)])
   await assert.rejects(decompress('lz4', frame), /more than the limit/)
+})
+
+test('lz4: samsa\'s native block decoder is built and used on Linux (CI builds it with --required)', () => {
+  if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
+    assert.equal(lz4NativeDecoder, true, 'native/build/lz4.node is missing or does not load: run `npm run build:native` (needs a C compiler)')
+  } else {
+    assert.equal(typeof lz4NativeDecoder, 'boolean')
+  }
+})
+
+/** An LZ4 frame (FLG 0x40 | flags, BD 64 KiB) around `blocks`, each [bytes, compressed]. */
+function lz4Frame(blocks: Array<[Buffer, boolean]>, flags = 0x20): Buffer {
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b }
+  const descriptor = Buffer.from([0x40 | flags, 0x40])
+  const parts: Buffer[] = [u32(0x184d2204), descriptor, Buffer.from([(xxh32Short(descriptor) >>> 8) & 0xff])]
+  for (const [bytes, compressed] of blocks) parts.push(u32(compressed ? bytes.length : (bytes.length | 0x80000000) >>> 0), bytes)
+  parts.push(u32(0))
+  return Buffer.concat(parts)
+}
+
+const lz4Native = { skip: !lz4NativeDecoder && 'samsa\'s native LZ4 decoder is not built here' }
+
+test('lz4: the native decoder and lz4-napi agree on frames from both encoders, every size and content', lz4Native, async () => {
+  const inputs = [Buffer.alloc(0), Buffer.from('x'), compressible(15), compressible(16_384), compressible(65_536), compressible(65_537),
+    randomBytes(40_000), Buffer.concat([randomBytes(30_000), compressible(100_000), randomBytes(3)]), Buffer.alloc(1_500_000, 7), compressible(2_500_000)]
+  for (const input of inputs) {
+    const ours = await compress('lz4', input)
+    const theirs = await lz4.compressFrame(input)
+    for (const frame of [ours, theirs]) {
+      assert.ok((await decompress('lz4', frame)).equals(input), `${input.length} bytes`)
+      assert.ok(lz4.decompressFrameSync(frame).equals(input))
+    }
+  }
+})
+
+test('lz4: linked blocks (as liblz4 and librdkafka write by default) may refer to the earlier blocks of their frame', lz4Native, async () => {
+  const first = Buffer.from('the quick brown fox jumps over the lazy dog')
+  // Block 2: no literals, a 9-byte match 27 bytes back (into block 1: "fox jumps"), then the literal "!".
+  const second = Buffer.from([0x05, 27, 0, 0x10, 0x21])
+  const frame = lz4Frame([[Buffer.concat([Buffer.from([0xf0, first.length - 15]), first]), true], [second, true]], 0x00)
+  assert.equal((await decompress('lz4', frame)).toString(), `${first.toString()}fox jumps!`)
+  // The same block in a second frame has nothing before it to refer to.
+  const two = Buffer.concat([lz4Frame([[Buffer.concat([Buffer.from([0xf0, first.length - 15]), first]), true]]), lz4Frame([[second, true]])])
+  await assert.rejects(decompress('lz4', two), /refers to before the start of the frame/)
+})
+
+test('lz4: overlapping matches repeat the bytes before them, and raw blocks are copied as they are', lz4Native, async () => {
+  // "ab", then a 20-byte match at offset 2 (repeats "ab"), then "c"; a raw block "xyz" follows.
+  const frame = lz4Frame([[Buffer.from([0x2f, 0x61, 0x62, 0x02, 0x00, 0x01, 0x10, 0x63]), true], [Buffer.from('xyz'), false]])
+  assert.equal((await decompress('lz4', frame)).toString(), `${'ab'.repeat(11)}cxyz`)
+})
+
+test('lz4: malformed blocks are a ProtocolError naming what is wrong, never a crash or output past the bound', lz4Native, async () => {
+  const cases: Array<[Buffer, RegExp]> = [
+    [Buffer.from([0x50, 0x61, 0x62]), /literals run past the end of the block/],
+    [Buffer.from([0x14, 0x61, 0x01]), /match offset is truncated/],
+    [Buffer.from([0x14, 0x61, 0x00, 0x00, 0x10, 0x61]), /refers to before the start of the frame/], // offset 0
+    [Buffer.from([0x14, 0x61, 0x02, 0x00, 0x10, 0x61]), /refers to before the start of the frame/], // 2 back, 1 written
+    [Buffer.from([0xf0, 0xff, 0xff]), /length runs past the end of the block/],
+    [Buffer.from([0x1f, 0x61, 0x01, 0x00, ...new Array<number>(300).fill(0xff), 0x00, 0x10, 0x61]), /more than the frame's maximum block size/], // a 76,519-byte match
+  ]
+  for (const [block, message] of cases) await assert.rejects(decompress('lz4', lz4Frame([[block, true]])), (e: unknown) => e instanceof ProtocolError && message.test(e.message), message.source)
+  // A wrong header checksum is refused before any block is decoded.
+  const frame = lz4Frame([[Buffer.from('abc'), false]])
+  frame[6] ^= 1
+  await assert.rejects(decompress('lz4', frame), /frame descriptor checksum/)
+})
+
+test('lz4: the native block decoder fills a buffer of exactly the decoded size and writes nothing past it', lz4Native, () => {
+  const decode = tryLoadNative<{ lz4DecodeBlock: (src: Uint8Array, dst: Uint8Array, window: number, pos: number) => number }>('lz4.node')!.lz4DecodeBlock
+  const words = ['"user"', '"page_view"', '{', '}', ',', '"amount":', 'a', 'bb']
+  for (let i = 0; i < 300; i++) {
+    const n = 1 + Math.floor(Math.random() * (i < 200 ? 300 : 70_000))
+    const input = Buffer.alloc(n)
+    for (let o = 0; o < n;) {
+      if (Math.random() < 0.3) input[o++] = Math.floor(Math.random() * 256)
+      else o += input.write(words[Math.floor(Math.random() * words.length)]!, o)
+    }
+    const block = lz4.compressSync(input).subarray(4) // lz4-napi prefixes the decoded size
+    const room = Buffer.alloc(n + 64, 0xee)
+    const lead = 1 + (i % 9) // output starting at an odd place, after bytes a match may not reach
+    const written = decode(block, room.subarray(0, lead + n), lead, lead)
+    assert.equal(written, lead + n, `${n} bytes`)
+    assert.ok(room.subarray(lead, lead + n).equals(input), `${n} bytes decoded`)
+    assert.ok(room.subarray(lead + n).every((b) => b === 0xee), `${n} bytes: nothing written past the end`)
+    // One byte less room: refused, and still nothing written past it.
+    const short = Buffer.alloc(n + 64, 0xee)
+    assert.ok(decode(block, short.subarray(0, n - 1), 0, 0) < 0 || n === 0)
+    assert.ok(short.subarray(n - 1).every((b) => b === 0xee))
+  }
+})
+
+test('lz4: randomly damaged frames decode or fail with a ProtocolError, and never beyond their bound', lz4Native, async () => {
+  const input = Buffer.concat([compressible(70_000), randomBytes(2_000), compressible(9_000)])
+  const good = await compress('lz4', input)
+  let failed = 0
+  for (let i = 0; i < 3000; i++) {
+    const bad = Buffer.from(good)
+    for (let k = 1 + (i % 4); k > 0; k--) bad[7 + Math.floor(Math.random() * (bad.length - 7))] = Math.floor(Math.random() * 256)
+    try {
+      const out = await decompress('lz4', bad)
+      assert.ok(out.length <= lz4DecompressedBound(bad))
+    } catch (e) {
+      assert.ok(e instanceof ProtocolError, `not a ProtocolError: ${String(e)}`)
+      failed++
+    }
+  }
+  assert.ok(failed > 0, 'some damage must be caught')
 })
 
 // ---- zstd ----

@@ -12,13 +12,16 @@
  * the output: an uncompressed block contributes its size, a compressed block
  * at most the frame's maximum block size (the decoder enforces that); a
  * declared content size is checked too. Output above the limit is refused
- * before it is allocated. Small frames (see SYNC_MAX_BYTES) are handled
- * synchronously, where the thread pool would cost more than the work.
+ * before it is allocated. Frames are then decoded by samsa's own block decoder
+ * (native/lz4.c, when built) straight into one output buffer, on the calling
+ * thread up to LZ4_DECOMPRESS_SYNC_MAX_BYTES; without it, or above that, by
+ * lz4-napi's frame decoder (small frames, see SYNC_MAX_BYTES, synchronously,
+ * where the thread pool would cost more than the work).
  */
 import type * as Lz4 from 'lz4-napi'
 import { KafkaError } from '../../../errors.js'
-import { loadOptional } from '../optional.js'
-import { checkOutput, corrupt, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import { loadOptional, tryLoadNative } from '../optional.js'
+import { checkOutput, corrupt, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, LZ4_DECOMPRESS_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const FRAME_MAGIC = 0x184d2204
 
@@ -101,13 +104,40 @@ function assembleFrame(data: Buffer, blocks: Buffer[], headroom: number, output:
   return out
 }
 
+/** xxHash32 for inputs shorter than 16 bytes (all an LZ4 frame descriptor needs), written from the xxHash spec. */
+export function xxh32Short(data: Uint8Array, seed = 0): number {
+  const P1 = 2654435761; const P2 = 2246822519; const P3 = 3266489917; const P4 = 668265263; const P5 = 374761393
+  const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r))
+  if (data.length >= 16) throw new RangeError(`xxh32Short takes fewer than 16 bytes, not ${data.length}`)
+  let h = (seed + P5 + data.length) >>> 0
+  let i = 0
+  for (; i + 4 <= data.length; i += 4) {
+    const w = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)
+    h = Math.imul(rotl((h + Math.imul(w, P3)) | 0, 17), P4)
+  }
+  for (; i < data.length; i++) h = Math.imul(rotl((h + Math.imul(data[i]!, P5)) | 0, 11), P1)
+  h ^= h >>> 15
+  h = Math.imul(h, P2)
+  h ^= h >>> 13
+  h = Math.imul(h, P3)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+/** What {@link walkLz4} reports while it walks the frames. */
+interface Lz4Visitor {
+  /** A frame starts (its blocks may refer back to its own earlier output, never to another frame's). */
+  frame(): void
+  /** A block: `size` bytes at `start`, stored raw when not `compressed`, decoding to at most `maxBlock` bytes. */
+  block(start: number, size: number, compressed: boolean, maxBlock: number): void
+}
+
 /**
- * An upper bound on the bytes the LZ4 frames in `data` decompress to (and on
- * what the decoder may allocate for them), from the frame descriptors and
- * block headers only. Throws ProtocolError for
- * malformed framing.
+ * Walks the LZ4 frames in `data` (frame descriptors and block headers only)
+ * and returns an upper bound on the bytes they decompress to (and on what a
+ * decoder may allocate for them). Throws ProtocolError for malformed framing.
  */
-export function lz4DecompressedBound(data: Buffer): number {
+function walkLz4(data: Buffer, visit?: Lz4Visitor): number {
   let bound = 0
   let at = 0
   let frames = 0
@@ -124,6 +154,7 @@ export function lz4DecompressedBound(data: Buffer): number {
     }
     frames++
     if (data.length - at < 7) throw corrupt('lz4', 'truncated frame descriptor')
+    const descStart = at + 4
     const flg = data[at + 4]!
     const bd = data[at + 5]!
     if (flg >>> 6 !== 1) throw corrupt('lz4', `unsupported frame version ${flg >>> 6}`)
@@ -143,7 +174,14 @@ export function lz4DecompressedBound(data: Buffer): number {
       at += 8
     }
     if (dictId) at += 4
-    at += 1 // header checksum, verified by the decoder
+    if (data.length - at < 1) throw corrupt('lz4', 'truncated frame descriptor')
+    if (visit !== undefined) {
+      // The header checksum: the second byte of xxHash32 of the descriptor (FLG to the end of the optional fields).
+      const hc = (xxh32Short(data.subarray(descStart, at)) >>> 8) & 0xff
+      if (data[at] !== hc) throw corrupt('lz4', `frame descriptor checksum 0x${data[at]!.toString(16)} is not 0x${hc.toString(16)}`)
+      visit.frame()
+    }
+    at += 1
     let frameBound = 0
     for (;;) {
       if (data.length - at < 4) throw corrupt('lz4', `truncated block header at offset ${at}`)
@@ -152,9 +190,11 @@ export function lz4DecompressedBound(data: Buffer): number {
       if (word === 0) break
       const size = word & 0x7fffffff
       if (size > maxBlock) throw corrupt('lz4', `block of ${size} bytes exceeds the frame's maximum ${maxBlock}`)
-      frameBound += (word & 0x80000000) !== 0 ? size : maxBlock
+      const compressed = (word & 0x80000000) === 0
+      frameBound += compressed ? maxBlock : size
+      if (at + size + (blockChecksum ? 4 : 0) > data.length) throw corrupt('lz4', 'block runs past the end of the data')
+      visit?.block(at, size, compressed, maxBlock)
       at += size + (blockChecksum ? 4 : 0)
-      if (at > data.length) throw corrupt('lz4', 'block runs past the end of the data')
     }
     if (contentChecksum) at += 4
     bound += Math.max(frameBound, declared)
@@ -162,11 +202,102 @@ export function lz4DecompressedBound(data: Buffer): number {
   return bound
 }
 
-/** Decompresses LZ4 frame `data`, refusing output above `limit` bytes. */
+/**
+ * An upper bound on the bytes the LZ4 frames in `data` decompress to (and on
+ * what the decoder may allocate for them), from the frame descriptors and
+ * block headers only. Throws ProtocolError for
+ * malformed framing.
+ */
+export function lz4DecompressedBound(data: Buffer): number {
+  return walkLz4(data)
+}
+
+type DecodeBlock = (src: Uint8Array, dst: Uint8Array, window: number, pos: number) => number
+/** samsa's LZ4 block decoder (native/lz4.c), when it was built. */
+const nativeDecodeBlock = tryLoadNative<{ lz4DecodeBlock?: DecodeBlock }>('lz4.node')?.lz4DecodeBlock
+/** Whether LZ4 frames are decoded by samsa's own native block decoder (else by lz4-napi). */
+export const lz4NativeDecoder = nativeDecodeBlock !== undefined
+
+/** What native/lz4.c's negative results mean. */
+const DECODE_ERRORS: Record<number, string> = {
+  [-1]: 'literals run past the end of the block',
+  [-2]: 'a match offset is truncated',
+  [-3]: 'a match refers to before the start of the frame',
+  [-4]: "the block decodes to more than the frame's maximum block size",
+  [-5]: 'a length runs past the end of the block',
+}
+
+/**
+ * Where small frames are decoded: one 512 KiB buffer, handed out front to
+ * back (as Node's Buffer pool hands out small buffers). A compressed block
+ * needs room for the frame's maximum block size (64 KiB as Kafka writes it)
+ * whatever it decodes to, so a batch of a few KiB would otherwise allocate
+ * 64 KiB and copy its records out of it, or keep the unused room alive
+ * behind them. Here it takes what it used, and its records are views into
+ * the shared buffer: a record kept alive keeps that buffer alive, as an
+ * uncompressed record keeps its fetch response.
+ */
+let slab: Buffer | undefined
+let slabUsed = 0
+const SLAB_BYTES = 512 * 1024
+/** Frames bounded by more than this get a buffer of their own. */
+const SLAB_MAX_BOUND = 128 * 1024
+
+/**
+ * Decodes the frames in `data` with samsa's block decoder: into the shared
+ * buffer when `bound` is small, else into one of `bound` bytes (copied to
+ * one of the decoded size when less than half of it was used). The frame
+ * descriptor's checksum is verified, as Java's reader does; block and
+ * content checksums are skipped, not verified: the record batch's CRC-32C
+ * covers the same bytes, and Kafka's producers write neither.
+ */
+function decodeFrames(decode: DecodeBlock, data: Buffer, bound: number): Buffer {
+  const pooled = bound <= SLAB_MAX_BOUND
+  let out: Buffer
+  if (pooled) {
+    if (slab === undefined || slab.length - slabUsed < bound) {
+      slab = Buffer.allocUnsafe(SLAB_BYTES)
+      slabUsed = 0
+    }
+    out = slab.subarray(slabUsed, slabUsed + bound)
+  } else {
+    out = Buffer.allocUnsafe(bound)
+  }
+  let pos = 0
+  let window = 0
+  walkLz4(data, {
+    frame() { window = pos },
+    block(start, size, compressed, maxBlock) {
+      if (!compressed) {
+        pos += data.copy(out, pos, start, start + size)
+        return
+      }
+      const r = decode(data.subarray(start, start + size), out.subarray(0, Math.min(out.length, pos + maxBlock)), window, pos)
+      if (r < 0) throw corrupt('lz4', `${DECODE_ERRORS[r] ?? `decoder error ${r}`} (block at offset ${start - 4})`)
+      pos = r
+    },
+  })
+  if (pooled) {
+    slabUsed += (pos + 7) & ~7 // the next output starts 8-byte aligned
+    return out.subarray(0, pos)
+  }
+  if (pos * 2 >= out.length) return out.subarray(0, pos)
+  const exact = Buffer.allocUnsafe(pos)
+  out.copy(exact, 0, 0, pos)
+  return exact
+}
+
+/**
+ * Decompresses LZ4 frame `data`, refusing output above `limit` bytes: with
+ * samsa's native block decoder synchronously up to
+ * LZ4_DECOMPRESS_SYNC_MAX_BYTES of output, otherwise (or without it) with
+ * lz4-napi (on the thread pool above SYNC_MAX_BYTES).
+ */
 export async function decompressLz4(data: Buffer, limit: number): Promise<Buffer> {
-  const lz4 = lib()
   const bound = lz4DecompressedBound(data)
   if (bound > limit) throw tooLarge('lz4', `up to ${bound}`, limit)
+  if (nativeDecodeBlock !== undefined && bound <= LZ4_DECOMPRESS_SYNC_MAX_BYTES) return checkOutput('lz4', decodeFrames(nativeDecodeBlock, data, bound), limit)
+  const lz4 = lib()
   const out = await guard('lz4', async () => bound <= SYNC_MAX_BYTES ? lz4.decompressFrameSync(data) : lz4.decompressFrame(data))
   return checkOutput('lz4', out, limit)
 }
