@@ -404,6 +404,7 @@ async function main (): Promise<void> {
     mode: opts.quick ? 'quick' : 'full',
     samsaCrc32c: nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32',
     samsaLz4Decoder: nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi',
+    samsaSnappyDecoder: nativeBuilt('snappy.node') ? 'samsa' : 'snappy',
     results: summarise(runs, unavailable, opts.scenarios.map((s) => s.name), opts.clients)
   }
   process.stdout.write(formatResults(doc, opts.scenarios))
@@ -416,12 +417,12 @@ async function main (): Promise<void> {
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
 }
 
-/** samsa's native modules (native/build.mjs): CRC-32C and the LZ4 block decoder. */
-const NATIVE_MODULES = ['crc32c.node', 'lz4.node']
+/** samsa's native modules (native/build.mjs): CRC-32C and the LZ4 and Snappy block decoders. */
+const NATIVE_MODULES = ['crc32c.node', 'lz4.node', 'snappy.node']
 
-/** The CRC-32C and LZ4 decoder the built samsa loads: its own native ones when npm install could build them. */
+/** The CRC-32C and decoders the built samsa loads: its own native ones when npm install could build them. */
 function samsaNative (): string {
-  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 decoder ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}`
+  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 decoder ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy decoder ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}`
 }
 
 function nativeBuilt (file: string): boolean {

@@ -1,6 +1,7 @@
 // Builds samsa's native modules with the system C compiler:
 //   native/crc32c.c -> native/build/crc32c.node (CRC-32C, x86-64 with SSE4.2)
-//   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder, any platform)
+//   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder, Linux and macOS)
+//   native/snappy.c -> native/build/snappy.node (Snappy block decoder, Linux and macOS)
 // `npm install` and `npm ci` run it (the package's "install" script), and
 // `npm run build:native` runs it by hand.
 //
@@ -9,9 +10,9 @@
 // It never fails an install: for each module, on a platform it does not build
 // for, without a C compiler, or when the built module does not load and check
 // out, it says why in one line, leaves no module behind and goes on; samsa
-// then uses @node-rs/crc32 or its JavaScript CRC-32C, and lz4-napi's frame
-// decoder. With --required (CI) any of these exits 1 instead, after trying
-// every module.
+// then uses @node-rs/crc32 or its JavaScript CRC-32C, lz4-napi's frame
+// decoder and the snappy package's decoder. With --required (CI) any of
+// these exits 1 instead, after trying every module.
 // SAMSA_NATIVE=0 skips the build; CC picks the compiler (default cc).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
@@ -21,6 +22,29 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const required = process.argv.includes('--required')
 const unix = process.platform === 'linux' || process.platform === 'darwin'
+
+/**
+ * A block decoder module (any Linux or macOS): `fn(block, out, ...at)` must
+ * decode the bytes `good` to the text `expected`, and refuse the truncated
+ * block `bad` with `code`.
+ */
+function decoder (name, file, fn, fallback, at, good, expected, bad, code) {
+  const call = (bytes) => `m.${fn}(Buffer.from(${JSON.stringify(bytes)}), out, ${at.join(', ')})`
+  return {
+    name: `${name} decoder`,
+    file,
+    fallback: `samsa uses ${fallback}`,
+    platform: unix ? null : `built on Linux and macOS, this is ${process.platform}`,
+    check: (target) => `
+const m = require(${JSON.stringify(target)})
+if (typeof m.${fn} !== 'function') process.exit(4)
+const out = Buffer.alloc(32)
+const n = ${call(good)}
+const ok = n === ${expected.length} && out.subarray(0, n).toString() === ${JSON.stringify(expected)} && ${call(bad)} === ${code}
+process.exit(ok ? 0 : 4)`,
+    codes: { 4: 'the built module decoded a known block wrongly' }
+  }
+}
 
 const modules = [
   {
@@ -36,21 +60,12 @@ const ok = m.crc32c(Buffer.from('123456789'), 0) === 0xe3069283 && m.crc32c(Buff
 process.exit(ok ? 0 : 4)`,
     codes: { 3: 'this CPU has no SSE4.2', 4: 'the built module computed a wrong CRC' }
   },
-  {
-    name: 'LZ4 decoder',
-    file: 'lz4',
-    fallback: "samsa uses lz4-napi's frame decoder",
-    platform: unix ? null : `built on Linux and macOS, this is ${process.platform}`,
-    // A block with literals, an overlapping match and a closing literal; a truncated one is refused.
-    check: (target) => `
-const m = require(${JSON.stringify(target)})
-if (typeof m.lz4DecodeBlock !== 'function') process.exit(4)
-const out = Buffer.alloc(32)
-const n = m.lz4DecodeBlock(Buffer.from([0x32, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x7a]), out, 0, 0)
-const ok = n === 10 && out.subarray(0, 10).toString() === 'abcabcabcz' && m.lz4DecodeBlock(Buffer.from([0x50, 0x61]), out, 0, 0) === -1
-process.exit(ok ? 0 : 4)`,
-    codes: { 4: 'the built module decoded a known block wrongly' }
-  }
+  // Literals, an overlapping match and a closing literal; a truncated literal is refused.
+  decoder('LZ4', 'lz4', 'lz4DecodeBlock', "lz4-napi's frame decoder", [0, 0],
+    [0x32, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x7a], 'abcabcabcz', [0x50, 0x61], -1),
+  // Literals and an overlapping copy; a truncated literal is refused.
+  decoder('Snappy', 'snappy', 'snappyDecodeBlock', "the snappy package's decoder", [0],
+    [0x0a, 0x08, 0x61, 0x62, 0x63, 0x0d, 0x03], 'abcabcabca', [0x05, 0x10, 0x61], -3)
 ]
 
 if (process.env.SAMSA_NATIVE === '0') {

@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "copy.h"
 #include "napi.h"
 
 /* ---- LZ4 block format */
@@ -48,15 +49,9 @@ static int read_length(const uint8_t **ip, const uint8_t *end, size_t *len) {
   return 1;
 }
 
-/* Fixed-size copies the compiler turns into one or two unaligned loads and stores. */
-static inline void copy8(uint8_t *d, const uint8_t *s) { memcpy(d, s, 8); }
-static inline void copy16(uint8_t *d, const uint8_t *s) { memcpy(d, s, 16); }
-
 /*
- * Most sequences are short: a few literals and a match of a few bytes. Where
- * both buffers have room to spare, those are copied 8 or 16 bytes at a time
- * past their end (the bytes beyond are written over by what follows, and
- * never beyond `cap`); elsewhere, and for long runs, exactly.
+ * Most sequences are short: a few literals and a match of a few bytes, copied
+ * 16 and 8 bytes at a time where both buffers have room (copy.h).
  */
 static int64_t decode_block(const uint8_t *src, size_t src_len, uint8_t *dst, size_t window, size_t pos, size_t cap) {
   const uint8_t *ip = src;
@@ -86,32 +81,7 @@ static int64_t decode_block(const uint8_t *src, size_t src_len, uint8_t *dst, si
     if (match == 15 && !read_length(&ip, end, &match)) return -5;
     match += 4;
     if (match > (size_t)(oend - op)) return -4;
-    const uint8_t *from = op - offset;
-    if (offset >= 8 && match + 8 <= (size_t)(oend - op)) {
-      /* Each 8 bytes read lie at least 8 behind those written, so they are already there. */
-      uint8_t *const stop = op + match;
-      do {
-        copy8(op, from);
-        op += 8;
-        from += 8;
-      } while (op < stop);
-      op = stop;
-      continue;
-    }
-    /*
-     * A match closer than 8 bytes (or near the end of the room) repeats the
-     * `offset` bytes before it. Each copy takes as much as lies between
-     * `from` and `op` (never overlapping), a multiple of `offset` bytes of
-     * the repeating pattern, so the copies double: a run of one byte over
-     * 16 KiB is 15 copies, not 16,384 single bytes.
-     */
-    while (match > 0) {
-      size_t n = (size_t)(op - from);
-      if (n > match) n = match;
-      memcpy(op, from, n);
-      op += n;
-      match -= n;
-    }
+    op = copy_match(op, offset, match, oend);
   }
   return (int64_t)(op - dst);
 }

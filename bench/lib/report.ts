@@ -63,6 +63,8 @@ export interface ResultsDoc {
   samsaCrc32c?: 'samsa' | '@node-rs/crc32'
   /** the LZ4 decoder samsa ran with: its own native one (native/build/lz4.node) or lz4-napi's */
   samsaLz4Decoder?: 'samsa' | 'lz4-napi'
+  /** the Snappy decoder samsa ran with: its own native one (native/build/snappy.node) or the snappy package's */
+  samsaSnappyDecoder?: 'samsa' | 'snappy'
   results: CellResult[]
   /** issue 10's targets checked against `results` (bench/lib/targets.ts) */
   targets?: TargetCheck[]

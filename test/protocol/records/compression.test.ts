@@ -8,6 +8,7 @@ import {
 } from '../../../src/protocol/records/compression/index.js'
 import { compressLz4Behind, lz4DecompressedBound, lz4NativeDecoder, xxh32Short } from '../../../src/protocol/records/compression/lz4.js'
 import { LZ4_COMPRESS_SYNC_MAX_BYTES } from '../../../src/protocol/records/compression/common.js'
+import { snappyNativeDecoder } from '../../../src/protocol/records/compression/snappy.js'
 import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
 import { loadOptional, tryLoadNative } from '../../../src/protocol/records/optional.js'
 import { KafkaError, ProtocolError } from '../../../src/errors.js'
@@ -141,6 +142,84 @@ test('snappy: a xerial block length running past the end is a ProtocolError', as
   const out = await compress('snappy', compressible(1000))
   out.writeInt32BE(1 << 30, 16)
   await assert.rejects(decompress('snappy', out), ProtocolError)
+})
+
+test('snappy: samsa\'s native block decoder is built and used on Linux (CI builds it with --required)', () => {
+  if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
+    assert.equal(snappyNativeDecoder, true, 'native/build/snappy.node is missing or does not load: run `npm run build:native` (needs a C compiler)')
+  } else {
+    assert.equal(typeof snappyNativeDecoder, 'boolean')
+  }
+})
+
+const snappyNative = { skip: !snappyNativeDecoder && 'samsa\'s native Snappy decoder is not built here' }
+
+/** `n` bytes mixing a small vocabulary with random bytes (`randomShare` of them). */
+function mixed(n: number, randomShare: number): Buffer {
+  const words = ['"user"', '"page_view"', '{', '}', ',', '"amount":', 'a', 'bb', 'kafka record ']
+  const b = Buffer.alloc(n)
+  for (let o = 0; o < n;) {
+    if (Math.random() < randomShare) b[o++] = Math.floor(Math.random() * 256)
+    else o += b.write(words[Math.floor(Math.random() * words.length)]!, o)
+  }
+  return b
+}
+
+test('snappy: the native decoder and the snappy package agree on xerial and raw data of every size and content', snappyNative, async () => {
+  const inputs = [Buffer.alloc(0), Buffer.from('x'), compressible(63), mixed(16_384, 0.3), compressible(32_768), compressible(32_769),
+    randomBytes(40_000), mixed(100_000, 0.05), Buffer.alloc(1_500_000, 7), mixed(2_500_000, 0.2)]
+  for (const input of inputs) {
+    const xerial = await compress('snappy', input)
+    assert.ok((await decompress('snappy', xerial)).equals(input), `${input.length} bytes, xerial`)
+    const raw = snappy.compressSync(input)
+    assert.ok((await decompress('snappy', raw)).equals(input), `${input.length} bytes, raw`)
+  }
+})
+
+test('snappy: the native block decoder fills a buffer of exactly the declared size and writes nothing past it', snappyNative, () => {
+  const decode = tryLoadNative<{ snappyDecodeBlock: (src: Uint8Array, dst: Uint8Array, pos: number) => number }>('snappy.node')!.snappyDecodeBlock
+  for (let i = 0; i < 300; i++) {
+    const n = 1 + Math.floor(Math.random() * (i < 200 ? 300 : 70_000))
+    const input = mixed(n, i % 3 === 0 ? 0.6 : 0.2)
+    const block = snappy.compressSync(input)
+    const lead = i % 9 // decoding behind other output, which no copy may reach
+    const room = Buffer.alloc(lead + n + 64, 0xee)
+    assert.equal(decode(block, room.subarray(0, lead + n), lead), lead + n, `${n} bytes`)
+    assert.ok(room.subarray(lead, lead + n).equals(input), `${n} bytes decoded`)
+    assert.ok(room.subarray(lead + n).every((b) => b === 0xee), `${n} bytes: nothing written past the end`)
+    assert.equal(decode(block, Buffer.alloc(lead + n - 1), lead), -2, 'less room than declared is refused')
+  }
+})
+
+test('snappy: malformed blocks are a ProtocolError naming what is wrong', snappyNative, async () => {
+  const cases: Array<[Buffer, RegExp]> = [
+    [Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), /bad length preamble/],
+    [Buffer.from([0x05, 0x10, 0x61]), /literal runs past the end of the block/],
+    [Buffer.from([0x05, 0xf4]), /element is truncated/], // a literal whose 1-byte length is missing
+    [Buffer.from([0x05, 0x02]), /element is truncated/], // a 2-byte-offset copy with no offset
+    [Buffer.from([0x05, 0x00, 0x61, 0x01, 0x00]), /copy refers to before the start of the block/], // offset 0
+    [Buffer.from([0x05, 0x00, 0x61, 0x01, 0x02]), /copy refers to before the start of the block/], // 2 back, 1 written
+    [Buffer.from([0x02, 0x08, 0x61, 0x62, 0x63]), /decodes to more than it declares/],
+    [Buffer.from([0x05, 0x04, 0x61, 0x62]), /decodes to less than it declares/],
+  ]
+  for (const [block, message] of cases) await assert.rejects(decompress('snappy', block), (e: unknown) => e instanceof ProtocolError && message.test(e.message), message.source)
+})
+
+test('snappy: randomly damaged streams decode or fail with a ProtocolError', snappyNative, async () => {
+  const input = Buffer.concat([compressible(70_000), randomBytes(2_000), mixed(9_000, 0.3)])
+  const good = await compress('snappy', input)
+  let failed = 0
+  for (let i = 0; i < 3000; i++) {
+    const bad = Buffer.from(good)
+    for (let k = 1 + (i % 4); k > 0; k--) bad[16 + Math.floor(Math.random() * (bad.length - 16))] = Math.floor(Math.random() * 256)
+    try {
+      await decompress('snappy', bad)
+    } catch (e) {
+      assert.ok(e instanceof ProtocolError, `not a ProtocolError: ${String(e)}`)
+      failed++
+    }
+  }
+  assert.ok(failed > 0, 'some damage must be caught')
 })
 
 // ---- lz4 ----

@@ -14,14 +14,14 @@
  * declared content size is checked too. Output above the limit is refused
  * before it is allocated. Frames are then decoded by samsa's own block decoder
  * (native/lz4.c, when built) straight into one output buffer, on the calling
- * thread up to LZ4_DECOMPRESS_SYNC_MAX_BYTES; without it, or above that, by
+ * thread up to NATIVE_DECODE_SYNC_MAX_BYTES; without it, or above that, by
  * lz4-napi's frame decoder (small frames, see SYNC_MAX_BYTES, synchronously,
  * where the thread pool would cost more than the work).
  */
 import type * as Lz4 from 'lz4-napi'
 import { KafkaError } from '../../../errors.js'
 import { loadOptional, tryLoadNative } from '../optional.js'
-import { checkOutput, corrupt, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, LZ4_DECOMPRESS_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import { checkOutput, corrupt, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const FRAME_MAGIC = 0x184d2204
 
@@ -290,13 +290,13 @@ function decodeFrames(decode: DecodeBlock, data: Buffer, bound: number): Buffer 
 /**
  * Decompresses LZ4 frame `data`, refusing output above `limit` bytes: with
  * samsa's native block decoder synchronously up to
- * LZ4_DECOMPRESS_SYNC_MAX_BYTES of output, otherwise (or without it) with
+ * NATIVE_DECODE_SYNC_MAX_BYTES of output, otherwise (or without it) with
  * lz4-napi (on the thread pool above SYNC_MAX_BYTES).
  */
 export async function decompressLz4(data: Buffer, limit: number): Promise<Buffer> {
   const bound = lz4DecompressedBound(data)
   if (bound > limit) throw tooLarge('lz4', `up to ${bound}`, limit)
-  if (nativeDecodeBlock !== undefined && bound <= LZ4_DECOMPRESS_SYNC_MAX_BYTES) return checkOutput('lz4', decodeFrames(nativeDecodeBlock, data, bound), limit)
+  if (nativeDecodeBlock !== undefined && bound <= NATIVE_DECODE_SYNC_MAX_BYTES) return checkOutput('lz4', decodeFrames(nativeDecodeBlock, data, bound), limit)
   const lz4 = lib()
   const out = await guard('lz4', async () => bound <= SYNC_MAX_BYTES ? lz4.decompressFrameSync(data) : lz4.decompressFrame(data))
   return checkOutput('lz4', out, limit)

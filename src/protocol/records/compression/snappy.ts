@@ -9,13 +9,16 @@
  *
  * Each raw snappy block starts with its uncompressed length (a varint), which
  * the decoder enforces; those lengths are summed and checked against the limit
- * before anything is decompressed. Small inputs (see SYNC_MAX_BYTES) are
- * handled synchronously, where the thread pool would cost more than the work;
- * larger ones block by block on the pool, in parallel.
+ * before anything is decompressed. samsa's own block decoder (native/snappy.c,
+ * when built) then decodes the blocks into one buffer of that size on the
+ * calling thread, up to NATIVE_DECODE_SYNC_MAX_BYTES. Without it, or above
+ * that, the snappy package decodes: small inputs (see SYNC_MAX_BYTES)
+ * synchronously, where the thread pool would cost more than the work, larger
+ * ones block by block on the pool, in parallel.
  */
 import type * as Snappy from 'snappy'
-import { loadOptional } from '../optional.js'
-import { checkOutput, corrupt, guard, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import { loadOptional, tryLoadNative } from '../optional.js'
+import { checkOutput, corrupt, guard, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
@@ -66,36 +69,68 @@ export async function compressSnappy(data: Buffer): Promise<Buffer> {
   return out
 }
 
-/** Decompresses xerial-framed or raw snappy `data`, refusing output above `limit` bytes. */
+type DecodeBlock = (src: Uint8Array, dst: Uint8Array, pos: number) => number
+/** samsa's Snappy block decoder (native/snappy.c), when it was built. */
+const nativeDecodeBlock = tryLoadNative<{ snappyDecodeBlock?: DecodeBlock }>('snappy.node')?.snappyDecodeBlock
+/** Whether Snappy blocks are decoded by samsa's own native decoder (else by the snappy package). */
+export const snappyNativeDecoder = nativeDecodeBlock !== undefined
+
+/** What native/snappy.c's negative results mean. */
+const DECODE_ERRORS: Record<number, string> = {
+  [-1]: 'bad length preamble',
+  [-2]: 'a block declares more than the blocks before it left room for',
+  [-3]: 'a literal runs past the end of the block',
+  [-4]: 'an element is truncated',
+  [-5]: 'a copy refers to before the start of the block',
+  [-6]: 'a block decodes to more than it declares',
+  [-7]: 'a block decodes to less than it declares',
+}
+
+/**
+ * Decompresses xerial-framed or raw snappy `data`, refusing output above
+ * `limit` bytes (the blocks' length preambles are read first). With samsa's
+ * native decoder, up to NATIVE_DECODE_SYNC_MAX_BYTES of output, the blocks
+ * are decoded on the calling thread straight into one buffer of the declared
+ * size; otherwise, or without it, each by the snappy package (on the thread
+ * pool above SYNC_MAX_BYTES) and joined.
+ */
 export async function decompressSnappy(data: Buffer, limit: number): Promise<Buffer> {
-  const snappy = lib()
-  if (!isXerial(data, 0)) {
-    const size = declaredLength(data)
-    if (size > limit) throw tooLarge('snappy', size, limit)
-    const out = await guard('snappy', async () => size <= SYNC_MAX_BYTES
-      ? snappy.uncompressSync(data, { asBuffer: true })
-      : snappy.uncompress(data, { asBuffer: true }))
-    return checkOutput('snappy', out as Buffer, limit)
-  }
   const blocks: Buffer[] = []
   let total = 0
-  let at = 0
-  while (at < data.length) {
-    if (isXerial(data, at)) {
-      at += XERIAL_HEADER_SIZE
-      continue
+  if (!isXerial(data, 0)) {
+    total = declaredLength(data)
+    if (total > limit) throw tooLarge('snappy', total, limit)
+    blocks.push(data)
+  } else {
+    let at = 0
+    while (at < data.length) {
+      if (isXerial(data, at)) {
+        at += XERIAL_HEADER_SIZE
+        continue
+      }
+      if (data.length - at < 4) throw corrupt('snappy', `truncated block length at offset ${at}`)
+      const n = data.readInt32BE(at)
+      at += 4
+      if (n < 0 || n > data.length - at) throw corrupt('snappy', `block of ${n} bytes at offset ${at - 4} runs past the end`)
+      if (n === 0) continue
+      const block = data.subarray(at, at + n)
+      at += n
+      total += declaredLength(block)
+      if (total > limit) throw tooLarge('snappy', `at least ${total}`, limit)
+      blocks.push(block)
     }
-    if (data.length - at < 4) throw corrupt('snappy', `truncated block length at offset ${at}`)
-    const n = data.readInt32BE(at)
-    at += 4
-    if (n < 0 || n > data.length - at) throw corrupt('snappy', `block of ${n} bytes at offset ${at - 4} runs past the end`)
-    if (n === 0) continue
-    const block = data.subarray(at, at + n)
-    at += n
-    total += declaredLength(block)
-    if (total > limit) throw tooLarge('snappy', `at least ${total}`, limit)
-    blocks.push(block)
   }
+  if (nativeDecodeBlock !== undefined && total <= NATIVE_DECODE_SYNC_MAX_BYTES) {
+    const out = Buffer.allocUnsafe(total)
+    let pos = 0
+    for (let i = 0; i < blocks.length; i++) {
+      const r = nativeDecodeBlock(blocks[i]!, out, pos)
+      if (r < 0) throw corrupt('snappy', `${DECODE_ERRORS[r] ?? `decoder error ${r}`} (block ${i + 1} of ${blocks.length})`)
+      pos = r
+    }
+    return out
+  }
+  const snappy = lib()
   const parts = await guard('snappy', async () => total <= SYNC_MAX_BYTES
     ? blocks.map((b) => snappy.uncompressSync(b, { asBuffer: true }) as Buffer)
     : Promise.all(blocks.map((b) => snappy.uncompress(b, { asBuffer: true }) as Promise<Buffer>)))
