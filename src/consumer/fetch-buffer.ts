@@ -7,8 +7,8 @@
  *   parsed only when poll reaches their batch, as views into the response
  *   buffer. A compressed batch is decompressed when poll reaches it, with the
  *   next compressed batch decompressed ahead: large ones off the event loop,
- *   small ones (and LZ4 up to 2 MiB with samsa's native decoder) on it, see
- *   compression/common.ts.
+ *   small ones (and LZ4 and Snappy up to 2 MiB with samsa's native
+ *   decoders) on it, see compression/common.ts.
  * - Records before the position (the head of a batch that straddles it) are
  *   skipped; a finished batch moves the position to its `nextOffset`, so gaps
  *   left by compaction and control batches are stepped over.
