@@ -29,11 +29,12 @@ export const SYNC_MAX_BYTES = 64 * 1024
 export const LZ4_COMPRESS_SYNC_MAX_BYTES = 256 * 1024
 /**
  * samsa's native LZ4 and Snappy block decoders (native/lz4.c, snappy.c)
- * decode about 2 GB/s here (bench/micro/records.ts; LZ4: 8 µs for a 16 KiB
- * batch, 440 µs for 1 MiB), so up to 2 MiB of output (a full batch at the
- * broker's default message.max.bytes, whose LZ4 bound is a little over
- * 1 MiB) is decoded on the calling thread, as Java decompresses on the
- * thread that polls; more goes to the codec packages on the thread pool.
+ * decode 1–2 GB/s here (docs/performance.md: LZ4 8 µs for a 16 KiB batch
+ * and 770 for 1 MiB, Snappy 10–12 and 1,100–1,200), so up to 2 MiB of
+ * output (a full batch at the broker's default message.max.bytes, whose LZ4
+ * bound is a little over 1 MiB) is decoded on the calling thread, as Java
+ * decompresses on the thread that polls; more goes to the codec packages on
+ * the thread pool.
  */
 export const NATIVE_DECODE_SYNC_MAX_BYTES = 2 * 1024 * 1024
 /** gzip is slower per byte, so its synchronous threshold is lower. */
