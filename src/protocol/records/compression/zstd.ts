@@ -1,9 +1,5 @@
 /**
- * zstd (attribute id 4) through @mongodb-js/zstd (Node 20's zlib has no zstd),
- * and, where node:zlib has zstd (Node 22.15 and later), decompression of
- * small batches through zlib's synchronous decoder: no thread pool round
- * trip, and about a third less CPU per 16–64 KiB batch here (bench's values:
- * 99 against 146 µs for 16 KiB, 168 against 247 for 64 KiB, Node 22.23).
+ * zstd (attribute id 4) through @mongodb-js/zstd (Node 20's zlib has no zstd).
  *
  * The frames Java (zstd-jni's streaming encoder) and @mongodb-js/zstd write
  * usually carry no content size, so before decompressing, the frames are
@@ -13,7 +9,6 @@
  * size counts too, since a decoder may allocate it up front. Output above the
  * limit is refused before it is allocated.
  */
-import * as zlib from 'node:zlib'
 import type * as Zstd from '@mongodb-js/zstd'
 import { loadOptional } from '../optional.js'
 import { checkOutput, corrupt, guard, tooLarge } from './common.js'
@@ -37,16 +32,9 @@ export function compressZstd(data: Buffer, level?: number): Promise<Buffer> {
  * Throws ProtocolError for malformed framing.
  */
 export function zstdDecompressedBound(data: Buffer): number {
-  return walkZstd(data).bound
-}
-
-/** {@link zstdDecompressedBound}, and how many frames (skippable ones included) `data` holds. */
-function walkZstd(data: Buffer): { bound: number; frames: number } {
   let bound = 0
-  let frames = 0
   let at = 0
   while (at < data.length) {
-    frames++
     if (data.length - at < 4) throw corrupt('zstd', `truncated frame magic at offset ${at}`)
     const magic = data.readUInt32LE(at)
     if ((magic & 0xfffffff0) === 0x184d2a50) { // skippable frame
@@ -98,29 +86,14 @@ function walkZstd(data: Buffer): { bound: number; frames: number } {
     if (checksum) at += 4
     bound += Math.max(frameBound, declared)
   }
-  return { bound, frames }
+  return bound
 }
-
-/** node:zlib's synchronous zstd decoder (Node 22.15 and later), when this Node.js has one. */
-const zlibZstdDecompressSync = (zlib as { zstdDecompressSync?: (data: Buffer, options?: zlib.ZlibOptions & { maxOutputLength?: number }) => Buffer }).zstdDecompressSync
-/** Whether small zstd batches are decompressed by node:zlib on the calling thread (else by @mongodb-js/zstd on the pool). */
-export const zstdZlibDecoder = typeof zlibZstdDecompressSync === 'function'
-/**
- * Output bounds up to this are decompressed by node:zlib on the calling
- * thread: two compressed blocks' worth, which covers a batch of Java's
- * default 16 KiB batch.size and stays under about half a millisecond.
- */
-const ZSTD_SYNC_MAX_BOUND = 2 * BLOCK_MAX
 
 /** Decompresses zstd `data`, refusing output above `limit` bytes. */
 export async function decompressZstd(data: Buffer, limit: number): Promise<Buffer> {
-  const { bound, frames } = walkZstd(data)
-  if (bound > limit) throw tooLarge('zstd', `up to ${bound}`, limit)
-  // zlib's decoder stops at the end of the first frame: it takes the usual single frame.
-  if (zlibZstdDecompressSync !== undefined && frames === 1 && bound <= ZSTD_SYNC_MAX_BOUND) {
-    return checkOutput('zstd', await guard('zstd', async () => zlibZstdDecompressSync(data, { maxOutputLength: Math.max(bound, 1) })), limit)
-  }
   const zstd = lib()
+  const bound = zstdDecompressedBound(data)
+  if (bound > limit) throw tooLarge('zstd', `up to ${bound}`, limit)
   const out = await guard('zstd', () => zstd.decompress(data))
   return checkOutput('zstd', out, limit)
 }
