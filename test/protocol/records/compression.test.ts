@@ -458,6 +458,14 @@ test('zstd: frames without a content size (as Java writes) are bounded by their 
   assert.ok(bound >= input.length && bound <= input.length + 2 * 128 * 1024, `bound ${bound}`)
 })
 
+test('zstd: concatenated frames with a skippable frame between them decode whole', async () => {
+  const a = compressible(20_000)
+  const b = Buffer.from('a second frame')
+  const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3])
+  const joined = Buffer.concat([await compress('zstd', a), skippable, await compress('zstd', b)])
+  assert.ok((await decompress('zstd', joined)).equals(Buffer.concat([a, b])))
+})
+
 test('zstd: a hand-made frame of RLE blocks claiming gigabytes is refused before decompressing', async () => {
   const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58]) // no content size, 8 MiB window
   const blocks: Buffer[] = []
