@@ -114,12 +114,9 @@ __attribute__((target("sse4.2"))) static uint32_t crc_register(uint32_t reg, con
 static napi_value js_crc32c(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!samsa_args(env, info, argv, 2, 1, "crc32c(data, initial): data (a Uint8Array) is required")) return NULL;
-  void *data = NULL;
+  uint8_t *data = NULL;
   size_t length = 0;
-  if (napi_get_buffer_info(env, argv[0], &data, &length) != 0) {
-    napi_throw_type_error(env, NULL, "crc32c(data, initial): data must be a Uint8Array or Buffer");
-    return NULL;
-  }
+  if (!samsa_bytes(env, argv[0], &data, &length, "crc32c(data, initial): data must be a Uint8Array or Buffer")) return NULL;
   uint32_t initial = 0;
   int type = 0;
   if (napi_typeof(env, argv[1], &type) == 0 && type != 0 && napi_get_value_uint32(env, argv[1], &initial) != 0) {

@@ -42,4 +42,18 @@ static inline int samsa_args(napi_env env, napi_callback_info info, napi_value *
   return 1;
 }
 
+/*
+ * The bytes of `value`, a Uint8Array (a Buffer too); when it is not one,
+ * throws a TypeError saying `message` and returns 0.
+ */
+static inline int samsa_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length, const char *message) {
+  void *p = NULL;
+  if (napi_get_buffer_info(env, value, &p, length) != 0) {
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  *data = (uint8_t *)p;
+  return 1;
+}
+
 #endif

@@ -114,18 +114,16 @@ static int64_t decode_block(const uint8_t *src, size_t src_len, uint8_t *dst, si
 static napi_value js_decode_block(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (!samsa_args(env, info, argv, 3, 3, "snappyDecodeBlock(src, dst, pos): three arguments are required")) return NULL;
-  void *src = NULL, *dst = NULL;
+  uint8_t *src = NULL, *dst = NULL;
   size_t src_len = 0, dst_len = 0;
-  if (napi_get_buffer_info(env, argv[0], &src, &src_len) != 0 || napi_get_buffer_info(env, argv[1], &dst, &dst_len) != 0) {
-    napi_throw_type_error(env, NULL, "snappyDecodeBlock(src, dst, pos): src and dst must be Uint8Arrays or Buffers");
-    return NULL;
-  }
+  const char *bytes = "snappyDecodeBlock(src, dst, pos): src and dst must be Uint8Arrays or Buffers";
+  if (!samsa_bytes(env, argv[0], &src, &src_len, bytes) || !samsa_bytes(env, argv[1], &dst, &dst_len, bytes)) return NULL;
   uint32_t pos = 0;
   if (napi_get_value_uint32(env, argv[2], &pos) != 0 || pos > dst_len || dst_len > INT32_MAX) {
     napi_throw_type_error(env, NULL, "snappyDecodeBlock(src, dst, pos): pos <= dst.length, a whole number, is required");
     return NULL;
   }
-  const int64_t r = decode_block((const uint8_t *)src, src_len, (uint8_t *)dst, pos, dst_len);
+  const int64_t r = decode_block(src, src_len, dst, pos, dst_len);
   napi_value result;
   if (napi_create_int32(env, (int32_t)r, &result) != 0) return NULL;
   return result;

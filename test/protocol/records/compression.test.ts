@@ -144,13 +144,15 @@ test('snappy: a xerial block length running past the end is a ProtocolError', as
   await assert.rejects(decompress('snappy', out), ProtocolError)
 })
 
-test('snappy: samsa\'s native block decoder is built and used on Linux (CI builds it with --required)', () => {
-  if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
-    assert.equal(snappyNativeDecoder, true, 'native/build/snappy.node is missing or does not load: run `npm run build:native` (needs a C compiler)')
-  } else {
-    assert.equal(typeof snappyNativeDecoder, 'boolean')
-  }
-})
+for (const [codec, built] of [['snappy', snappyNativeDecoder], ['lz4', lz4NativeDecoder]] as const) {
+  test(`${codec}: samsa's native block decoder is built and used on Linux (CI builds it with --required)`, () => {
+    if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
+      assert.equal(built, true, `native/build/${codec}.node is missing or does not load: run \`npm run build:native\` (needs a C compiler)`)
+    } else {
+      assert.equal(typeof built, 'boolean')
+    }
+  })
+}
 
 const snappyNative = { skip: !snappyNativeDecoder && 'samsa\'s native Snappy decoder is not built here' }
 
@@ -338,14 +340,6 @@ test('lz4: a declared content size above the limit is refused', async () => {
   const descriptor = Buffer.from([0x68, 0x40, 0, 0, 0, 0, 0, 0, 0, 1]) // content size 2^56
   const frame = Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18]), descriptor, Buffer.from([0]), Buffer.alloc(4)])
   await assert.rejects(decompress('lz4', frame), /more than the limit/)
-})
-
-test('lz4: samsa\'s native block decoder is built and used on Linux (CI builds it with --required)', () => {
-  if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
-    assert.equal(lz4NativeDecoder, true, 'native/build/lz4.node is missing or does not load: run `npm run build:native` (needs a C compiler)')
-  } else {
-    assert.equal(typeof lz4NativeDecoder, 'boolean')
-  }
 })
 
 /** An LZ4 frame (FLG 0x40 | flags, BD 64 KiB) around `blocks`, each [bytes, compressed]. */

@@ -53,6 +53,14 @@ export function corrupt(codec: string, detail: string, cause?: unknown): Protoco
   return new ProtocolError(`corrupt ${codec} data: ${detail}`, { cause, context: { codec } })
 }
 
+/**
+ * The error for a native block decoder's negative result `code` (native/*.c),
+ * from the decoder's table of what each code means; `where` names the block.
+ */
+export function decodeFailure(codec: string, meanings: Record<number, string>, code: number, where: string): ProtocolError {
+  return corrupt(codec, `${meanings[code] ?? `decoder error ${code}`} (${where})`)
+}
+
 /** Runs a codec library call, turning its failures into a ProtocolError (KafkaErrors pass through). */
 export async function guard<T>(codec: string, run: () => Promise<T>): Promise<T> {
   try {

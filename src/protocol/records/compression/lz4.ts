@@ -21,7 +21,7 @@
 import type * as Lz4 from 'lz4-napi'
 import { KafkaError } from '../../../errors.js'
 import { loadOptional, tryLoadNative } from '../optional.js'
-import { checkOutput, corrupt, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import { checkOutput, corrupt, decodeFailure, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const FRAME_MAGIC = 0x184d2204
 
@@ -273,7 +273,7 @@ function decodeFrames(decode: DecodeBlock, data: Buffer, bound: number): Buffer 
         return
       }
       const r = decode(data.subarray(start, start + size), out.subarray(0, Math.min(out.length, pos + maxBlock)), window, pos)
-      if (r < 0) throw corrupt('lz4', `${DECODE_ERRORS[r] ?? `decoder error ${r}`} (block at offset ${start - 4})`)
+      if (r < 0) throw decodeFailure('lz4', DECODE_ERRORS, r, `block at offset ${start - 4}`)
       pos = r
     },
   })

@@ -18,7 +18,7 @@
  */
 import type * as Snappy from 'snappy'
 import { loadOptional, tryLoadNative } from '../optional.js'
-import { checkOutput, corrupt, guard, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import { checkOutput, corrupt, decodeFailure, guard, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
@@ -125,7 +125,7 @@ export async function decompressSnappy(data: Buffer, limit: number): Promise<Buf
     let pos = 0
     for (let i = 0; i < blocks.length; i++) {
       const r = nativeDecodeBlock(blocks[i]!, out, pos)
-      if (r < 0) throw corrupt('snappy', `${DECODE_ERRORS[r] ?? `decoder error ${r}`} (block ${i + 1} of ${blocks.length})`)
+      if (r < 0) throw decodeFailure('snappy', DECODE_ERRORS, r, `block ${i + 1} of ${blocks.length}`)
       pos = r
     }
     return out
