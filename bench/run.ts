@@ -417,12 +417,12 @@ async function main (): Promise<void> {
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
 }
 
-/** samsa's native modules (native/build.mjs): CRC-32C and the LZ4 and Snappy block decoders. */
+/** samsa's native modules (native/build.mjs): CRC-32C, the LZ4 block codec and the Snappy block decoder. */
 const NATIVE_MODULES = ['crc32c.node', 'lz4.node', 'snappy.node']
 
 /** The CRC-32C and decoders the built samsa loads: its own native ones when npm install could build them. */
 function samsaNative (): string {
-  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 decoder ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy decoder ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}`
+  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 codec ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy decoder ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}`
 }
 
 function nativeBuilt (file: string): boolean {

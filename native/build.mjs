@@ -1,6 +1,6 @@
 // Builds samsa's native modules with the system C compiler:
 //   native/crc32c.c -> native/build/crc32c.node (CRC-32C, x86-64 with SSE4.2)
-//   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder, Linux and macOS)
+//   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder and encoder, Linux and macOS)
 //   native/snappy.c -> native/build/snappy.node (Snappy block decoder, Linux and macOS)
 // `npm install` and `npm ci` run it (the package's "install" script), and
 // `npm run build:native` runs it by hand.
@@ -11,7 +11,7 @@
 // for, without a C compiler, or when the built module does not load and check
 // out, it says why in one line, leaves no module behind and goes on; samsa
 // then uses @node-rs/crc32 or its JavaScript CRC-32C, lz4-napi's frame
-// decoder and the snappy package's decoder. With --required (CI) any of
+// decoder and block encoder, and the snappy package's decoder. With --required (CI) any of
 // these exits 1 instead, after trying every module.
 // SAMSA_NATIVE=0 skips the build; CC picks the compiler (default cc).
 import { execFileSync } from 'node:child_process'
@@ -26,12 +26,13 @@ const unix = process.platform === 'linux' || process.platform === 'darwin'
 /**
  * A block decoder module (any Linux or macOS): `fn(block, out, ...at)` must
  * decode the bytes `good` to the text `expected`, and refuse the truncated
- * block `bad` with `code`.
+ * block `bad` with `code`; `more`, when given, is one more expression over
+ * the module `m` that must be true.
  */
-function decoder (name, file, fn, fallback, at, good, expected, bad, code) {
+function decoder (name, file, fn, fallback, at, good, expected, bad, code, more = 'true') {
   const call = (bytes) => `m.${fn}(Buffer.from(${JSON.stringify(bytes)}), out, ${at.join(', ')})`
   return {
-    name: `${name} decoder`,
+    name,
     file,
     fallback: `samsa uses ${fallback}`,
     platform: unix ? null : `built on Linux and macOS, this is ${process.platform}`,
@@ -40,7 +41,7 @@ const m = require(${JSON.stringify(target)})
 if (typeof m.${fn} !== 'function') process.exit(4)
 const out = Buffer.alloc(32)
 const n = ${call(good)}
-const ok = n === ${expected.length} && out.subarray(0, n).toString() === ${JSON.stringify(expected)} && ${call(bad)} === ${code}
+const ok = n === ${expected.length} && out.subarray(0, n).toString() === ${JSON.stringify(expected)} && ${call(bad)} === ${code} && (${more})
 process.exit(ok ? 0 : 4)`,
     codes: { 4: 'the built module decoded a known block wrongly' }
   }
@@ -60,11 +61,13 @@ const ok = m.crc32c(Buffer.from('123456789'), 0) === 0xe3069283 && m.crc32c(Buff
 process.exit(ok ? 0 : 4)`,
     codes: { 3: 'this CPU has no SSE4.2', 4: 'the built module computed a wrong CRC' }
   },
-  // Literals, an overlapping match and a closing literal; a truncated literal is refused.
-  decoder('LZ4', 'lz4', 'lz4DecodeBlock', "lz4-napi's frame decoder", [0, 0],
-    [0x32, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x7a], 'abcabcabcz', [0x50, 0x61], -1),
+  // Literals, an overlapping match and a closing literal; a truncated literal is refused. The
+  // encoder writes the 16-byte block of "kafka " x 10 (test/protocol/records/compression.test.ts).
+  decoder('LZ4 codec', 'lz4', 'lz4DecodeBlock', "lz4-napi's frame decoder and block encoder", [0, 0],
+    [0x32, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x7a], 'abcabcabcz', [0x50, 0x61], -1,
+    "typeof m.lz4EncodeBlock === 'function' && m.lz4EncodeBlock(Buffer.from('kafka '.repeat(10)), out, 0, 32) === 16"),
   // Literals and an overlapping copy; a truncated literal is refused.
-  decoder('Snappy', 'snappy', 'snappyDecodeBlock', "the snappy package's decoder", [0],
+  decoder('Snappy decoder', 'snappy', 'snappyDecodeBlock', "the snappy package's decoder", [0],
     [0x0a, 0x08, 0x61, 0x62, 0x63, 0x0d, 0x03], 'abcabcabca', [0x05, 0x10, 0x61], -3)
 ]
 

@@ -1,5 +1,5 @@
 /*
- * samsa's LZ4 block decoder: a Node-API addon with one function,
+ * samsa's LZ4 block codec: a Node-API addon with two functions.
  *
  *   lz4DecodeBlock(src: Uint8Array, dst: Uint8Array, window: number, pos: number): number
  *
@@ -19,10 +19,23 @@
  * TypeError. The caller (src/protocol/records/compression/lz4.ts) walks the
  * frame, sizes `dst` from its block headers and turns codes into errors.
  *
- * Why it exists: lz4-napi's frame decoder took about 55 µs for a 16 KiB
- * batch here (Java's default batch.size) and 1.2 ms for 1 MiB, this one 8 µs
- * and 0.4 ms (bench/micro/records.ts); samsa already walks the frame to bound
- * its output, so each block is decoded straight into one output buffer.
+ *   lz4EncodeBlock(src: Uint8Array, dst: Uint8Array, pos: number, end: number): number
+ *
+ * Contract: compresses `src` (at most 64 KiB, one independent block) into
+ * `dst` between `pos` and `end`, and returns the number of bytes written
+ * there, or 0 when the block does not fit before `end` (the caller then
+ * stores the block raw; passing end = pos + src.length - 1 asks for a block
+ * smaller than its input). Nothing is written outside [pos, end). The output
+ * follows the block format's end rules (the last 5 bytes are literals, no
+ * match starts within the last 12), so every conforming decoder reads it;
+ * src of 64 KiB or less and pos <= end <= dst.length are checked (TypeError).
+ *
+ * Why they exist: lz4-napi's frame decoder took about 55 µs for a 16 KiB
+ * batch here (Java's default batch.size) and 1.2 ms for 1 MiB, this decoder
+ * 8 µs and 0.4 ms (bench/micro/records.ts); samsa already walks the frame to
+ * bound its output, so each block is decoded straight into one output
+ * buffer. The encoder writes each block of a producer's batch straight into
+ * the batch's pooled buffer, where lz4-napi returned a new buffer per block.
  *
  * Built by native/build.mjs with the system C compiler (no Node headers:
  * native/napi.h declares the Node-API it uses).
@@ -34,7 +47,7 @@
 #include "copy.h"
 #include "napi.h"
 
-/* ---- LZ4 block format */
+/* ---- LZ4 block decoder */
 
 /* Adds the bytes of a length of 15 or more (each 255 continues it) to *len; 0 when the input ends first. */
 static int read_length(const uint8_t **ip, const uint8_t *end, size_t *len) {
@@ -88,27 +101,162 @@ static int64_t decode_block(const uint8_t *src, size_t src_len, uint8_t *dst, si
 
 /* lz4DecodeBlock(src, dst, window, pos): see the contract at the top. */
 static napi_value js_decode_block(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (!samsa_args(env, info, argv, 4, 4, "lz4DecodeBlock(src, dst, window, pos): four arguments are required")) return NULL;
+  const char *usage = "lz4DecodeBlock(src, dst, window, pos): src and dst (Uint8Arrays or Buffers) and window <= pos <= dst.length, whole numbers, are required";
   uint8_t *src = NULL, *dst = NULL;
   size_t src_len = 0, dst_len = 0;
-  const char *bytes = "lz4DecodeBlock(src, dst, window, pos): src and dst must be Uint8Arrays or Buffers";
-  if (!samsa_bytes(env, argv[0], &src, &src_len, bytes) || !samsa_bytes(env, argv[1], &dst, &dst_len, bytes)) return NULL;
-  uint32_t window = 0, pos = 0;
-  if (napi_get_value_uint32(env, argv[2], &window) != 0 || napi_get_value_uint32(env, argv[3], &pos) != 0 ||
-      window > pos || pos > dst_len || dst_len > INT32_MAX) {
-    napi_throw_type_error(env, NULL, "lz4DecodeBlock(src, dst, window, pos): window <= pos <= dst.length, both whole numbers, are required");
+  uint32_t at[2]; /* window, pos */
+  if (!samsa_block_args(env, info, usage, &src, &src_len, &dst, &dst_len, at, 2)) return NULL;
+  if (at[0] > at[1] || at[1] > dst_len || dst_len > INT32_MAX) {
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  const int64_t r = decode_block(src, src_len, dst, window, pos, dst_len);
-  napi_value result;
-  if (napi_create_int32(env, (int32_t)r, &result) != 0) return NULL;
-  return result;
+  return samsa_int32(env, (int32_t)decode_block(src, src_len, dst, at[0], at[1], dst_len));
+}
+
+/* ---- LZ4 block encoder: greedy matches found through a hash of the next 4 bytes */
+
+#define MIN_MATCH 4
+#define LAST_LITERALS 5 /* a block ends with at least this many literals */
+#define MATCH_START_LIMIT 12 /* no match starts within this many bytes of the end */
+#define MAX_BLOCK 65536
+#define HASH_BITS 12
+
+static inline uint32_t load32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+static inline uint64_t load64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* Multiplicative hash of 4 bytes to HASH_BITS bits. */
+static inline uint32_t hash4(uint32_t v) { return (v * 2654435761u) >> (32 - HASH_BITS); }
+
+/* How many bytes from `a` on equal those from `b` (b < a), not reading at or past `limit` from a. */
+static size_t common_length(const uint8_t *a, const uint8_t *b, const uint8_t *limit) {
+  const uint8_t *const start = a;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (limit - a >= 8) {
+    const uint64_t diff = load64(a) ^ load64(b);
+    if (diff != 0) return (size_t)(a - start) + ((size_t)__builtin_ctzll(diff) >> 3);
+    a += 8;
+    b += 8;
+  }
+#endif
+  while (a < limit && *a == *b) {
+    a++;
+    b++;
+  }
+  return (size_t)(a - start);
+}
+
+/* Bytes a length of `n` takes beyond its 4-bit field in the token (0 below 15). */
+static inline size_t extra_length_bytes(size_t n) { return n < 15 ? 0 : (n - 15) / 255 + 1; }
+
+/* Writes the 255-continued remainder of a length of 15 or more. */
+static uint8_t *write_length(uint8_t *op, size_t n) {
+  n -= 15;
+  while (n >= 255) {
+    *op++ = 255;
+    n -= 255;
+  }
+  *op++ = (uint8_t)n;
+  return op;
+}
+
+/*
+ * One sequence: `lit` literals from `literals`, then (when match > 0) a
+ * back-reference of `match` bytes (at least MIN_MATCH) at `offset`. Returns
+ * the new output position, or NULL when it would not fit before `oend`.
+ */
+static uint8_t *write_sequence(uint8_t *op, const uint8_t *oend, const uint8_t *literals, size_t lit, size_t offset,
+                               size_t match) {
+  const size_t m = match == 0 ? 0 : match - MIN_MATCH;
+  const size_t need = 1 + extra_length_bytes(lit) + lit + (match == 0 ? 0 : 2 + extra_length_bytes(m));
+  if (need > (size_t)(oend - op)) return NULL;
+  uint8_t *const token = op++;
+  *token = (uint8_t)((lit < 15 ? lit : 15) << 4);
+  if (lit >= 15) op = write_length(op, lit);
+  memcpy(op, literals, lit);
+  op += lit;
+  if (match == 0) return op;
+  *op++ = (uint8_t)offset;
+  *op++ = (uint8_t)(offset >> 8);
+  *token |= (uint8_t)(m < 15 ? m : 15);
+  if (m >= 15) op = write_length(op, m);
+  return op;
+}
+
+/*
+ * Compresses src[0, len) (len <= MAX_BLOCK) into dst[0, cap); returns the
+ * bytes written, or 0 when they would not fit. Positions within the block
+ * fit in 16 bits, so the table of last positions per hash is 8 KiB on the
+ * stack. After 64 probes in a row find nothing the scan steps further
+ * (one more byte per 64 misses), so incompressible input is passed over
+ * quickly, as LZ4's fast mode does.
+ */
+static size_t encode_block(const uint8_t *src, size_t len, uint8_t *dst, size_t cap) {
+  uint8_t *op = dst;
+  const uint8_t *const oend = dst + cap;
+  const uint8_t *anchor = src;
+  const uint8_t *const iend = src + len;
+  if (len > MATCH_START_LIMIT) {
+    uint16_t last[1 << HASH_BITS];
+    memset(last, 0, sizeof last);
+    const uint8_t *const match_start_limit = iend - MATCH_START_LIMIT;
+    const uint8_t *const match_end_limit = iend - LAST_LITERALS;
+    const uint8_t *ip = src + 1; /* position 0 is every slot's initial entry */
+    unsigned misses = 0;
+    while (ip <= match_start_limit) {
+      const uint32_t seq = load32(ip);
+      const uint32_t h = hash4(seq);
+      const uint8_t *ref = src + last[h];
+      last[h] = (uint16_t)(ip - src);
+      if (load32(ref) != seq || ref >= ip) {
+        ip += 1 + (misses++ >> 6);
+        continue;
+      }
+      misses = 0;
+      size_t match = MIN_MATCH + common_length(ip + MIN_MATCH, ref + MIN_MATCH, match_end_limit);
+      while (ip > anchor && ref > src && ip[-1] == ref[-1]) { /* the match may start earlier */
+        ip--;
+        ref--;
+        match++;
+      }
+      op = write_sequence(op, oend, anchor, (size_t)(ip - anchor), (size_t)(ip - ref), match);
+      if (op == NULL) return 0;
+      ip += match;
+      anchor = ip;
+      if (ip <= match_start_limit) last[hash4(load32(ip - 2))] = (uint16_t)(ip - 2 - src);
+    }
+  }
+  op = write_sequence(op, oend, anchor, (size_t)(iend - anchor), 0, 0);
+  return op == NULL ? 0 : (size_t)(op - dst);
+}
+
+/* lz4EncodeBlock(src, dst, pos, end): see the contract at the top. */
+static napi_value js_encode_block(napi_env env, napi_callback_info info) {
+  const char *usage = "lz4EncodeBlock(src, dst, pos, end): src of at most 65536 bytes and dst (Uint8Arrays or Buffers) and pos <= end <= dst.length, whole numbers, are required";
+  uint8_t *src = NULL, *dst = NULL;
+  size_t src_len = 0, dst_len = 0;
+  uint32_t range[2]; /* pos, end */
+  if (!samsa_block_args(env, info, usage, &src, &src_len, &dst, &dst_len, range, 2)) return NULL;
+  if (range[0] > range[1] || range[1] > dst_len || src_len > MAX_BLOCK) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  return samsa_int32(env, (int32_t)encode_block(src, src_len, dst + range[0], range[1] - range[0]));
 }
 
 __attribute__((visibility("default"))) napi_value napi_register_module_v1(napi_env env, napi_value exports) {
   napi_value fn;
   if (napi_create_function(env, "lz4DecodeBlock", 14, js_decode_block, NULL, &fn) != 0) return exports;
   napi_set_named_property(env, exports, "lz4DecodeBlock", fn);
+  if (napi_create_function(env, "lz4EncodeBlock", 14, js_encode_block, NULL, &fn) != 0) return exports;
+  napi_set_named_property(env, exports, "lz4EncodeBlock", fn);
   return exports;
 }

@@ -56,4 +56,32 @@ static inline int samsa_bytes(napi_env env, napi_value value, uint8_t **data, si
   return 1;
 }
 
+/*
+ * The arguments of a block codec call `(src, dst, ...numbers)`: src and dst
+ * Uint8Arrays, then `numbers` whole numbers into `values`; when any is
+ * missing or of another type, throws a TypeError saying `usage` and
+ * returns 0.
+ */
+static inline int samsa_block_args(napi_env env, napi_callback_info info, const char *usage, uint8_t **src,
+                                   size_t *src_len, uint8_t **dst, size_t *dst_len, uint32_t *values, size_t numbers) {
+  napi_value argv[8];
+  if (numbers > 6 || !samsa_args(env, info, argv, 2 + numbers, 2 + numbers, usage) ||
+      !samsa_bytes(env, argv[0], src, src_len, usage) || !samsa_bytes(env, argv[1], dst, dst_len, usage)) {
+    return 0;
+  }
+  for (size_t i = 0; i < numbers; i++) {
+    if (napi_get_value_uint32(env, argv[2 + i], &values[i]) != 0) {
+      napi_throw_type_error(env, NULL, usage);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* A JavaScript number for `value` (NULL, with an exception pending, when that fails). */
+static inline napi_value samsa_int32(napi_env env, int32_t value) {
+  napi_value result;
+  return napi_create_int32(env, value, &result) == 0 ? result : NULL;
+}
+
 #endif

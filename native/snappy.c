@@ -112,21 +112,16 @@ static int64_t decode_block(const uint8_t *src, size_t src_len, uint8_t *dst, si
 
 /* snappyDecodeBlock(src, dst, pos): see the contract at the top. */
 static napi_value js_decode_block(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!samsa_args(env, info, argv, 3, 3, "snappyDecodeBlock(src, dst, pos): three arguments are required")) return NULL;
+  const char *usage = "snappyDecodeBlock(src, dst, pos): src and dst (Uint8Arrays or Buffers) and pos <= dst.length, a whole number, are required";
   uint8_t *src = NULL, *dst = NULL;
   size_t src_len = 0, dst_len = 0;
-  const char *bytes = "snappyDecodeBlock(src, dst, pos): src and dst must be Uint8Arrays or Buffers";
-  if (!samsa_bytes(env, argv[0], &src, &src_len, bytes) || !samsa_bytes(env, argv[1], &dst, &dst_len, bytes)) return NULL;
   uint32_t pos = 0;
-  if (napi_get_value_uint32(env, argv[2], &pos) != 0 || pos > dst_len || dst_len > INT32_MAX) {
-    napi_throw_type_error(env, NULL, "snappyDecodeBlock(src, dst, pos): pos <= dst.length, a whole number, is required");
+  if (!samsa_block_args(env, info, usage, &src, &src_len, &dst, &dst_len, &pos, 1)) return NULL;
+  if (pos > dst_len || dst_len > INT32_MAX) {
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  const int64_t r = decode_block(src, src_len, dst, pos, dst_len);
-  napi_value result;
-  if (napi_create_int32(env, (int32_t)r, &result) != 0) return NULL;
-  return result;
+  return samsa_int32(env, (int32_t)decode_block(src, src_len, dst, pos, dst_len));
 }
 
 __attribute__((visibility("default"))) napi_value napi_register_module_v1(napi_env env, napi_value exports) {

@@ -61,7 +61,7 @@ export interface ResultsDoc {
   mode: 'quick' | 'full'
   /** the CRC-32C samsa ran with: its own native one (native/build/crc32c.node) or @node-rs/crc32 */
   samsaCrc32c?: 'samsa' | '@node-rs/crc32'
-  /** the LZ4 decoder samsa ran with: its own native one (native/build/lz4.node) or lz4-napi's */
+  /** the LZ4 codec samsa ran with: its own native block decoder and (from 2026-12-07) encoder (native/build/lz4.node), or lz4-napi's */
   samsaLz4Decoder?: 'samsa' | 'lz4-napi'
   /** the Snappy decoder samsa ran with: its own native one (native/build/snappy.node) or the snappy package's */
   samsaSnappyDecoder?: 'samsa' | 'snappy'

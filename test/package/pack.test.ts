@@ -163,7 +163,7 @@ test('programs type-check against the packed types and load the packed code, as 
       ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/crc32c.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/crc32c.js'))})]) if (m.crc32cImplementation !== 'samsa' || m.crc32c(Buffer.from('123456789')) !== 0xe3069283) throw new Error('native CRC-32C: ' + m.crc32cImplementation)`]
       : []),
     ...(process.platform === 'linux'
-      ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/lz4.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true) throw new Error('native LZ4 decoder not loaded')`,
+      ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/lz4.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true || m.lz4NativeEncoder !== true) throw new Error('native LZ4 codec not loaded')`,
         `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/snappy.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true) throw new Error('native Snappy decoder not loaded')`]
       : []),
     "console.log('loaded')",

@@ -129,7 +129,8 @@ export interface BuildOptions {
   /**
    * With compression: a buffer to write the built batch into when it is
    * large enough (the result is then a view of it), instead of a new one.
-   * Ignored without compression.
+   * It is scratch space: its bytes may have been written even when the
+   * batch did not fit in it. Ignored without compression.
    */
   output?: Buffer
 }

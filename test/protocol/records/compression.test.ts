@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib'
 import {
   compress, decompress, codecFromId, assertCodecAvailable, COMPRESSION_CODEC_IDS, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec,
 } from '../../../src/protocol/records/compression/index.js'
-import { compressLz4Behind, lz4DecompressedBound, lz4NativeDecoder, xxh32Short } from '../../../src/protocol/records/compression/lz4.js'
+import { compressLz4Behind, compressLz4WithPackage, lz4DecompressedBound, lz4NativeDecoder, lz4NativeEncoder, xxh32Short } from '../../../src/protocol/records/compression/lz4.js'
 import { LZ4_COMPRESS_SYNC_MAX_BYTES } from '../../../src/protocol/records/compression/common.js'
 import { snappyNativeDecoder } from '../../../src/protocol/records/compression/snappy.js'
 import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
@@ -273,9 +273,64 @@ test('lz4: golden bytes of a one-block frame (the same bytes lz4-napi\'s frame e
   // magic, FLG 60, BD 40, HC 82; "hello" would take 6 bytes compressed (token 0x50 + 5 literals), so
   // the block is stored raw: size 5 with the high bit set, the 5 bytes; end mark.
   assert.equal(out.toString('hex'), '04224d18604082' + '05000080' + '68656c6c6f' + '00000000')
+  // The frame around lz4-napi's block encoder is byte for byte the one its frame encoder writes.
   for (const input of [Buffer.alloc(0), compressible(1000), compressible(65536), randomBytes(5000)]) {
-    assert.ok((await compress('lz4', input)).equals(lz4.compressFrameSync(input)), `${input.length} bytes`)
+    assert.ok((await compressLz4WithPackage(input, 0)).equals(lz4.compressFrameSync(input)), `${input.length} bytes`)
   }
+})
+
+const lz4Encoder = { skip: !lz4NativeEncoder && 'samsa\'s native LZ4 encoder is not built here' }
+
+test('lz4: golden bytes of samsa\'s block encoder', lz4Encoder, async () => {
+  // "kafka " ten times: six literals, then a 49-byte match 6 back (token 0x6f, offset 06 00, 45 - 15 = 0x1e
+  // more), then the last five bytes as literals (a block ends with at least five): 16 bytes.
+  const out = await compress('lz4', Buffer.from('kafka '.repeat(10)))
+  const block = '6f' + Buffer.from('kafka ').toString('hex') + '0600' + '1e' + '50' + Buffer.from('afka ').toString('hex')
+  assert.equal(out.toString('hex'), '04224d18604082' + '10000000' + block + '00000000')
+  assert.ok(lz4.decompressFrameSync(out).equals(Buffer.from('kafka '.repeat(10))))
+})
+
+test('lz4: samsa\'s block encoder writes blocks every decoder reads, within the room it is given', lz4Encoder, () => {
+  const encode = tryLoadNative<{ lz4EncodeBlock: (src: Uint8Array, dst: Uint8Array, pos: number, end: number) => number }>('lz4.node')!.lz4EncodeBlock
+  const decode = tryLoadNative<{ lz4DecodeBlock: (src: Uint8Array, dst: Uint8Array, window: number, pos: number) => number }>('lz4.node')!.lz4DecodeBlock
+  const inputs: Buffer[] = []
+  for (let n = 0; n <= 40; n++) inputs.push(compressible(n), Buffer.alloc(n, 9), randomBytes(n))
+  for (let i = 0; i < 200; i++) inputs.push(mixed(1 + Math.floor(Math.random() * 65_536), [0, 0.05, 0.3, 0.9][i % 4]!))
+  inputs.push(Buffer.alloc(65_536), randomBytes(65_536), compressible(65_536))
+  for (const input of inputs) {
+    const worst = input.length + Math.ceil(input.length / 255) + 16
+    const dst = Buffer.alloc(7 + worst + 64, 0xee)
+    const n = encode(input, dst, 7, 7 + worst)
+    assert.ok(n > 0 && n <= worst, `${input.length} bytes: ${n} written`)
+    assert.ok(dst.subarray(0, 7).every((b) => b === 0xee) && dst.subarray(7 + n).every((b) => b === 0xee), 'nothing written outside the block')
+    const block = dst.subarray(7, 7 + n)
+    const back = Buffer.alloc(input.length + 32)
+    assert.equal(decode(block, back, 0, 0), input.length)
+    assert.ok(back.subarray(0, input.length).equals(input), `${input.length} bytes: samsa's decoder`)
+    const prefixed = Buffer.alloc(4 + n)
+    prefixed.writeUInt32LE(input.length)
+    block.copy(prefixed, 4)
+    assert.ok(lz4.uncompressSync(prefixed).equals(input), `${input.length} bytes: lz4-napi's decoder`)
+    // Less room than the block needs: 0, and nothing written past the room.
+    if (n > 1) {
+      const tight = Buffer.alloc(n + 64, 0xee)
+      assert.equal(encode(input, tight, 0, n - 1), 0)
+      assert.ok(tight.subarray(n - 1).every((b) => b === 0xee))
+    }
+  }
+  const some = randomBytes(100)
+  for (const bad of [() => encode(Buffer.alloc(65_537), Buffer.alloc(70_000), 0, 70_000), () => encode(some, Buffer.alloc(10), 5, 4),
+    () => encode(some, Buffer.alloc(10), 0, 11), () => encode(some, 'x' as unknown as Uint8Array, 0, 1), () => (encode as (...a: unknown[]) => number)(some)]) {
+    assert.throws(bad, TypeError)
+  }
+})
+
+test('lz4: a 64 KiB producer batch of JSON-like records compresses about as small as with lz4-napi', lz4Encoder, async () => {
+  const input = mixed(65_536, 0.05)
+  const ours = await compress('lz4', input)
+  const theirs = await compressLz4WithPackage(input, 0)
+  assert.ok(ours.length <= theirs.length * 1.1, `samsa ${ours.length} bytes, lz4-napi ${theirs.length}`)
+  assert.ok(lz4.decompressFrameSync(ours).equals(input))
 })
 
 test('lz4: blocks of at most 64 KiB; one that does not shrink is stored raw; every size round-trips', async () => {
@@ -307,7 +362,7 @@ test('lz4: blocks of at most 64 KiB; one that does not shrink is stored raw; eve
 })
 
 test('lz4: compressLz4Behind leaves the headroom to the caller and writes into output when it has room', async () => {
-  for (const input of [compressible(3000), compressible(300_000)]) {
+  for (const input of [compressible(3000), compressible(300_000), mixed(200_000, 0.3), randomBytes(100_000)]) {
     const frame = await compress('lz4', input)
     const output = Buffer.alloc(61 + frame.length + 10, 0xab)
     const into = await compressLz4Behind(input, 61, output)
@@ -316,11 +371,15 @@ test('lz4: compressLz4Behind leaves the headroom to the caller and writes into o
     assert.equal(into.length, 61 + frame.length)
     assert.ok(into.subarray(0, 61).equals(Buffer.alloc(61, 0xab)), 'the headroom is not written')
     assert.ok(into.subarray(61).equals(frame))
-    const tight = Buffer.alloc(61 + frame.length - 1, 0xab)
-    const fresh = await compressLz4Behind(input, 61, tight)
-    assert.notEqual(fresh.buffer, tight.buffer)
-    assert.ok(tight.equals(Buffer.alloc(tight.length, 0xab)), 'an output too small is left alone')
-    assert.ok(fresh.subarray(61).equals(frame))
+    // One byte short: the frame moves to a buffer of its own (output was scratch space, and may have been written).
+    for (const tight of [Buffer.alloc(61 + frame.length - 1, 0xab), Buffer.alloc(61 + 7, 0xab), Buffer.alloc(10)]) {
+      const fresh = await compressLz4Behind(input, 61, tight)
+      assert.notEqual(fresh.buffer, tight.buffer)
+      assert.ok(fresh.subarray(61).equals(frame), `${input.length} bytes into ${tight.length}`)
+      // (frames of up to 4 KiB may share one of Node's pooled 8 KiB buffers)
+      assert.ok(fresh.length * 2 >= fresh.buffer.byteLength || fresh.length <= Buffer.poolSize >>> 1, 'no mostly unused buffer is kept behind the frame')
+    }
+    assert.ok((await decompress('lz4', frame)).equals(input))
   }
 })
 

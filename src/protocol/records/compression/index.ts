@@ -83,8 +83,9 @@ export async function compress(codec: CompressionCodec, data: Buffer, options: C
  * {@link compress} for a record batch: the compressed bytes are written
  * `headroom` bytes into the result (room for the batch header, left to the
  * caller), into `output` when it is large enough (the result is then a view
- * of it), else into a new buffer. lz4 frames are assembled in place; the other
- * codecs' output is copied behind the headroom. Not for 'none'.
+ * of it), else into a new buffer; `output` may have been written either way.
+ * lz4 frames are assembled in place; the other codecs' output is copied
+ * behind the headroom. Not for 'none'.
  */
 export async function compressBehind(codec: CompressionCodec, data: Buffer, headroom: number,
   options: CompressOptions & { output?: Buffer } = {}): Promise<Buffer> {

@@ -2,11 +2,13 @@
  * lz4 (attribute id 3): the LZ4 *frame* format, as Kafka's
  * Lz4BlockOutputStream writes it for magic v2 (version 01, independent
  * blocks of at most 64 KiB, no checksums, correct header checksum). The frame
- * is assembled here around lz4-napi's *block* compressor, one call per 64 KiB
- * block (an incompressible block is stored raw, as Java does). Its block
- * encoder takes less CPU than its frame encoder for the same blocks, and the
- * frame can be written straight behind a record batch header, into a buffer
- * the producer reuses (bench/micro/records.ts compares the two).
+ * is samsa's own, around a *block* compressor: samsa's (native/lz4.c, when
+ * built), which writes each block straight into the output, or lz4-napi's,
+ * one call and one new buffer per 64 KiB block (its block encoder took less
+ * CPU than its frame encoder for the same blocks, bench/micro/records.ts).
+ * An incompressible block is stored raw, as Java does. The frame is written
+ * behind a record batch header, into a buffer the producer reuses when it
+ * has room.
  *
  * Before decompressing, the frames are walked (a few bytes per block) to bound
  * the output: an uncompressed block contributes its size, a compressed block
@@ -39,6 +41,13 @@ const BLOCK_SIZE = 64 * 1024
 const FRAME_HEADER = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82])
 const RAW_BLOCK = 0x80000000
 
+type EncodeBlock = (src: Uint8Array, dst: Uint8Array, pos: number, end: number) => number
+type DecodeBlock = (src: Uint8Array, dst: Uint8Array, window: number, pos: number) => number
+/** samsa's LZ4 block codec (native/lz4.c), when it was built. */
+const nativeLz4 = tryLoadNative<{ lz4DecodeBlock?: DecodeBlock, lz4EncodeBlock?: EncodeBlock }>('lz4.node')
+/** Whether LZ4 blocks are compressed by samsa's own native encoder (else by lz4-napi). */
+export const lz4NativeEncoder = nativeLz4?.lz4EncodeBlock !== undefined
+
 /** Compresses `data` into one LZ4 frame. */
 export function compressLz4(data: Buffer): Promise<Buffer> {
   return compressLz4Behind(data, 0)
@@ -48,10 +57,24 @@ export function compressLz4(data: Buffer): Promise<Buffer> {
  * Compresses `data` into one LZ4 frame written `headroom` bytes into the
  * result (those bytes are left for the caller, e.g. a batch header): into
  * `output` when it has room for all of it (the result is then a view of
- * `output`), else into a new buffer. Blocks are compressed on the calling
- * thread up to LZ4_COMPRESS_SYNC_MAX_BYTES of `data`, else on the libuv pool.
+ * `output`), else into a new buffer. `output` is scratch space: its bytes
+ * may have been written even when the result is not a view of it. Up to
+ * LZ4_COMPRESS_SYNC_MAX_BYTES of `data` is compressed on the calling thread
+ * (by samsa's native encoder when built, else by lz4-napi), more by lz4-napi
+ * on the libuv pool.
  */
 export async function compressLz4Behind(data: Buffer, headroom: number, output?: Buffer): Promise<Buffer> {
+  if (nativeLz4?.lz4EncodeBlock !== undefined && data.length <= LZ4_COMPRESS_SYNC_MAX_BYTES) {
+    return encodeFrame(nativeLz4.lz4EncodeBlock, data, headroom, output)
+  }
+  return compressLz4WithPackage(data, headroom, output)
+}
+
+/**
+ * {@link compressLz4Behind} with lz4-napi's block encoder, whatever is
+ * built (exported for tests): `output` is written only when the frame fits.
+ */
+export async function compressLz4WithPackage(data: Buffer, headroom: number, output?: Buffer): Promise<Buffer> {
   const lz4 = lib()
   const count = Math.ceil(data.length / BLOCK_SIZE)
   const blocks: Buffer[] = new Array(count)
@@ -71,7 +94,52 @@ function block(data: Buffer, i: number): Buffer {
 }
 
 /**
- * Lays out the frame: header, each block (lz4-napi's output carries the
+ * Writes the frame with samsa's block encoder: each block is compressed
+ * straight into its place in `output` (when given), asked to come out at
+ * least one byte smaller than the block, else the block is stored raw. When
+ * neither fits in what is left of `output`, what was written moves to a new
+ * buffer with room for the rest of the data stored raw, and the block is
+ * tried again there.
+ */
+function encodeFrame(encode: EncodeBlock, data: Buffer, headroom: number, output: Buffer | undefined): Buffer {
+  const blocks = Math.ceil(data.length / BLOCK_SIZE)
+  /** The frame's size if every block from `start` on were stored raw, with the end mark. */
+  const rawFrom = (start: number): number => (data.length - start) + 4 * Math.ceil((data.length - start) / BLOCK_SIZE) + 4
+  let out = output ?? Buffer.allocUnsafe(headroom + FRAME_HEADER.length + 4 * blocks + data.length + 4)
+  if (out.length < headroom + FRAME_HEADER.length + 4) out = Buffer.allocUnsafe(headroom + FRAME_HEADER.length + rawFrom(0))
+  let o = headroom + FRAME_HEADER.copy(out, headroom)
+  for (let start = 0; start < data.length; start += BLOCK_SIZE) {
+    const end = Math.min(data.length, start + BLOCK_SIZE)
+    const raw = end - start
+    const src = data.subarray(start, end)
+    for (;;) {
+      const room = out.length - o - 8 // this block's size word and the end mark
+      const written = room > 0 ? encode(src, out, o + 4, o + 4 + Math.min(raw - 1, room)) : 0
+      if (written > 0) {
+        out.writeUInt32LE(written, o)
+        o += 4 + written
+        break
+      }
+      if (raw <= room) {
+        out.writeUInt32LE((raw | RAW_BLOCK) >>> 0, o)
+        o += 4 + data.copy(out, o + 4, start, end)
+        break
+      }
+      const larger = Buffer.allocUnsafe(o + rawFrom(start))
+      out.copy(larger, 0, 0, o)
+      out = larger
+    }
+  }
+  out.writeUInt32LE(0, o) // end mark
+  const size = o + 4
+  if (out === output || size * 2 >= out.length) return out.subarray(0, size)
+  const exact = Buffer.allocUnsafe(size) // out was sized for blocks stored raw, and is mostly unused
+  out.copy(exact, 0, 0, size)
+  return exact
+}
+
+/**
+ * Lays out lz4-napi's blocks as a frame: header, each block (lz4-napi's output carries the
  * uncompressed size in 4 bytes before the block; checked, then dropped) or,
  * where compressing did not shrink it, the raw bytes, then the end mark.
  */
@@ -212,9 +280,7 @@ export function lz4DecompressedBound(data: Buffer): number {
   return walkLz4(data)
 }
 
-type DecodeBlock = (src: Uint8Array, dst: Uint8Array, window: number, pos: number) => number
-/** samsa's LZ4 block decoder (native/lz4.c), when it was built. */
-const nativeDecodeBlock = tryLoadNative<{ lz4DecodeBlock?: DecodeBlock }>('lz4.node')?.lz4DecodeBlock
+const nativeDecodeBlock = nativeLz4?.lz4DecodeBlock
 /** Whether LZ4 frames are decoded by samsa's own native block decoder (else by lz4-napi). */
 export const lz4NativeDecoder = nativeDecodeBlock !== undefined
 
