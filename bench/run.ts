@@ -405,6 +405,7 @@ async function main (): Promise<void> {
     samsaCrc32c: nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32',
     samsaLz4Decoder: nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi',
     samsaSnappyDecoder: nativeBuilt('snappy.node') ? 'samsa' : 'snappy',
+    samsaZstd: nativeBuilt('zstd.node') ? 'samsa' : '@mongodb-js/zstd',
     results: summarise(runs, unavailable, opts.scenarios.map((s) => s.name), opts.clients)
   }
   process.stdout.write(formatResults(doc, opts.scenarios))
@@ -417,12 +418,12 @@ async function main (): Promise<void> {
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
 }
 
-/** samsa's native modules (native/build.mjs): CRC-32C, the LZ4 block codec and the Snappy block decoder. */
-const NATIVE_MODULES = ['crc32c.node', 'lz4.node', 'snappy.node']
+/** samsa's native modules (native/build.mjs): CRC-32C, the LZ4 block codec, the Snappy block decoder and zstd over libzstd. */
+const NATIVE_MODULES = ['crc32c.node', 'lz4.node', 'snappy.node', 'zstd.node']
 
-/** The CRC-32C and decoders the built samsa loads: its own native ones when npm install could build them. */
+/** The CRC-32C and codecs the built samsa loads: its own native ones when npm install could build them. */
 function samsaNative (): string {
-  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 codec ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy decoder ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}`
+  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 codec ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy decoder ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}, zstd ${nativeBuilt('zstd.node') ? 'samsa (libzstd)' : '@mongodb-js/zstd'}`
 }
 
 function nativeBuilt (file: string): boolean {

@@ -4,7 +4,8 @@
 # checkout — never into the project's own dependencies.
 #
 #   .bench/peers/   kafkajs (+ kafkajs-lz4: KafkaJS ships no LZ4), @kafkats/client
-#                   (+ lz4-napi, the LZ4 library it detects), @platformatic/kafka,
+#                   (+ lz4-napi and @mongodb-js/zstd, the LZ4 and zstd libraries it
+#                   detects; KafkaJS takes the zstd one as its codec), @platformatic/kafka,
 #                   @confluentinc/kafka-javascript (built from source against
 #                   Debian's libraries: its default install downloads prebuilt
 #                   binaries and sources from outside the registry), and the
@@ -53,7 +54,7 @@ installed () { # name version
     "$1" "$2" "$3" 2>/dev/null
 }
 want=()
-for name in kafkajs kafkajs-lz4 @kafkats/client lz4-napi @platformatic/kafka @kafkajs/confluent-schema-registry @confluentinc/schemaregistry; do
+for name in kafkajs kafkajs-lz4 @kafkats/client lz4-napi @mongodb-js/zstd @platformatic/kafka @kafkajs/confluent-schema-registry @confluentinc/schemaregistry; do
   v="$(pin "$name")"
   if installed "$PEERS" "$name" "$v"; then log "$name@$v present"; else want+=("$name@$v"); fi
 done

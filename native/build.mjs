@@ -2,6 +2,7 @@
 //   native/crc32c.c -> native/build/crc32c.node (CRC-32C, x86-64 with SSE4.2)
 //   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder and encoder, Linux and macOS)
 //   native/snappy.c -> native/build/snappy.node (Snappy block decoder, Linux and macOS)
+//   native/zstd.c   -> native/build/zstd.node   (zstd through the system's libzstd.so.1, Linux)
 // `npm install` and `npm ci` run it (the package's "install" script), and
 // `npm run build:native` runs it by hand.
 //
@@ -11,7 +12,8 @@
 // for, without a C compiler, or when the built module does not load and check
 // out, it says why in one line, leaves no module behind and goes on; samsa
 // then uses @node-rs/crc32 or its JavaScript CRC-32C, lz4-napi's frame
-// decoder and block encoder, and the snappy package's decoder. With --required (CI) any of
+// decoder and block encoder, the snappy package's decoder and
+// @mongodb-js/zstd. With --required (CI) any of
 // these exits 1 instead, after trying every module.
 // SAMSA_NATIVE=0 skips the build; CC picks the compiler (default cc).
 import { execFileSync } from 'node:child_process'
@@ -68,7 +70,25 @@ process.exit(ok ? 0 : 4)`,
     "typeof m.lz4EncodeBlock === 'function' && m.lz4EncodeBlock(Buffer.from('kafka '.repeat(10)), out, 0, 32) === 16"),
   // Literals and an overlapping copy; a truncated literal is refused.
   decoder('Snappy decoder', 'snappy', 'snappyDecodeBlock', "the snappy package's decoder", [0],
-    [0x0a, 0x08, 0x61, 0x62, 0x63, 0x0d, 0x03], 'abcabcabca', [0x05, 0x10, 0x61], -3)
+    [0x0a, 0x08, 0x61, 0x62, 0x63, 0x0d, 0x03], 'abcabcabca', [0x05, 0x10, 0x61], -3),
+  {
+    name: 'zstd',
+    file: 'zstd',
+    fallback: 'samsa uses @mongodb-js/zstd',
+    platform: process.platform === 'linux' ? null : `built on Linux (against libzstd.so.1), this is ${process.platform}`,
+    libs: ['-l:libzstd.so.1'],
+    // A frame compressed and decoded again; bytes that are not zstd are refused with zstd's error 10.
+    check: (target) => `
+const m = require(${JSON.stringify(target)})
+const input = Buffer.from('kafka '.repeat(100))
+const frame = Buffer.alloc(200)
+const n = m.zstdCompress(input, frame, 0, 200, 3)
+const out = Buffer.alloc(input.length)
+const ok = n > 0 && n < 100 && m.zstdDecompress(frame.subarray(0, n), out, 0) === input.length && out.equals(input) &&
+  m.zstdDecompress(Buffer.from('these bytes are not a zstd frame'), out, 0) === -10 && typeof m.zstdErrorName(10) === 'string'
+process.exit(ok ? 0 : 4)`,
+    codes: { 4: 'the built module compressed or decoded a known frame wrongly' }
+  }
 ]
 
 if (process.env.SAMSA_NATIVE === '0') {
@@ -88,7 +108,7 @@ function build (m) {
   const target = join(root, 'native', 'build', `${m.file}.node`)
   mkdirSync(dirname(target), { recursive: true })
   try {
-    execFileSync(cc, ['-O2', '-fPIC', '-fvisibility=hidden', ...link, '-o', target, source], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 })
+    execFileSync(cc, ['-O2', '-fPIC', '-fvisibility=hidden', ...link, '-o', target, source, ...(m.libs ?? [])], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 })
   } catch (e) {
     return e.code === 'ENOENT' ? `no C compiler "${cc}" found` : `${cc} failed: ${String(e.stderr ?? e.message).trim().split('\n')[0]}`
   }

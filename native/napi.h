@@ -14,6 +14,9 @@ typedef struct napi_value__ *napi_value;
 typedef struct napi_callback_info__ *napi_callback_info;
 typedef int napi_status; /* napi_ok is 0 */
 typedef napi_value (*napi_callback)(napi_env env, napi_callback_info info);
+typedef struct napi_async_work__ *napi_async_work;
+typedef struct napi_deferred__ *napi_deferred;
+typedef struct napi_ref__ *napi_ref;
 
 extern napi_status napi_get_cb_info(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
                                     napi_value *this_arg, void **data);
@@ -26,6 +29,20 @@ extern napi_status napi_create_function(napi_env env, const char *name, size_t l
                                         void *data, napi_value *result);
 extern napi_status napi_set_named_property(napi_env env, napi_value object, const char *name, napi_value value);
 extern napi_status napi_throw_type_error(napi_env env, const char *code, const char *msg);
+extern napi_status napi_create_string_utf8(napi_env env, const char *str, size_t length, napi_value *result);
+extern napi_status napi_add_env_cleanup_hook(napi_env env, void (*fun)(void *arg), void *arg);
+extern napi_status napi_create_error(napi_env env, napi_value code, napi_value msg, napi_value *result);
+extern napi_status napi_create_reference(napi_env env, napi_value value, uint32_t initial_refcount, napi_ref *result);
+extern napi_status napi_delete_reference(napi_env env, napi_ref ref);
+extern napi_status napi_create_promise(napi_env env, napi_deferred *deferred, napi_value *promise);
+extern napi_status napi_resolve_deferred(napi_env env, napi_deferred deferred, napi_value resolution);
+extern napi_status napi_reject_deferred(napi_env env, napi_deferred deferred, napi_value rejection);
+extern napi_status napi_create_async_work(napi_env env, napi_value async_resource, napi_value async_resource_name,
+                                          void (*execute)(napi_env env, void *data),
+                                          void (*complete)(napi_env env, napi_status status, void *data), void *data,
+                                          napi_async_work *result);
+extern napi_status napi_queue_async_work(napi_env env, napi_async_work work);
+extern napi_status napi_delete_async_work(napi_env env, napi_async_work work);
 
 /*
  * Reads up to `capacity` arguments into argv (missing ones are undefined);
@@ -74,6 +91,20 @@ static inline int samsa_block_args(napi_env env, napi_callback_info info, const 
       napi_throw_type_error(env, NULL, usage);
       return 0;
     }
+  }
+  return 1;
+}
+
+/*
+ * The arguments of a decoder call `(src, dst, pos)`: samsa_block_args with
+ * one number, and pos <= dst.length <= 2^31 - 1 (so results fit an int32).
+ */
+static inline int samsa_decode_args(napi_env env, napi_callback_info info, const char *usage, uint8_t **src,
+                                    size_t *src_len, uint8_t **dst, size_t *dst_len, uint32_t *pos) {
+  if (!samsa_block_args(env, info, usage, src, src_len, dst, dst_len, pos, 1)) return 0;
+  if (*pos > *dst_len || *dst_len > INT32_MAX) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
   }
   return 1;
 }

@@ -116,11 +116,7 @@ static napi_value js_decode_block(napi_env env, napi_callback_info info) {
   uint8_t *src = NULL, *dst = NULL;
   size_t src_len = 0, dst_len = 0;
   uint32_t pos = 0;
-  if (!samsa_block_args(env, info, usage, &src, &src_len, &dst, &dst_len, &pos, 1)) return NULL;
-  if (pos > dst_len || dst_len > INT32_MAX) {
-    napi_throw_type_error(env, NULL, usage);
-    return NULL;
-  }
+  if (!samsa_decode_args(env, info, usage, &src, &src_len, &dst, &dst_len, &pos)) return NULL;
   return samsa_int32(env, (int32_t)decode_block(src, src_len, dst, pos, dst_len));
 }
 

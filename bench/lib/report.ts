@@ -65,6 +65,8 @@ export interface ResultsDoc {
   samsaLz4Decoder?: 'samsa' | 'lz4-napi'
   /** the Snappy decoder samsa ran with: its own native one (native/build/snappy.node) or the snappy package's */
   samsaSnappyDecoder?: 'samsa' | 'snappy'
+  /** the zstd samsa ran with: its own native module over the system's libzstd (native/build/zstd.node) or @mongodb-js/zstd */
+  samsaZstd?: 'samsa' | '@mongodb-js/zstd'
   results: CellResult[]
   /** issue 10's targets checked against `results` (bench/lib/targets.ts) */
   targets?: TargetCheck[]

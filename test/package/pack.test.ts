@@ -44,7 +44,7 @@ function distIsFresh (): boolean {
 }
 
 /** native/: what the install script compiles (package.json "files" lists the same). */
-const NATIVE_SOURCES = ['native/crc32c.c', 'native/lz4.c', 'native/snappy.c', 'native/napi.h', 'native/copy.h', 'native/build.mjs']
+const NATIVE_SOURCES = ['native/crc32c.c', 'native/lz4.c', 'native/snappy.c', 'native/zstd.c', 'native/napi.h', 'native/copy.h', 'native/build.mjs']
 
 interface PackedFile { path: string; size: number }
 let work: string
@@ -158,13 +158,14 @@ test('programs type-check against the packed types and load the packed code, as 
     "for (const m of [esmRegistry, cjsRegistry]) new m.AvroSerializer(new m.SchemaRegistryClient({ 'schema.registry.url': 'http://127.0.0.1:1' }), { type: 'record', name: 'R', fields: [] })",
     "const esmStreams = await import('samsa/streams'); const cjsStreams = require('samsa/streams')",
     "for (const m of [esmStreams, cjsStreams]) new m.StreamsBuilder().stream('t').to('u')",
-    // The install script built native/build/crc32c.node, lz4.node and snappy.node (below); both builds find them from their own folders.
+    // The install script built native/build/crc32c.node, lz4.node, snappy.node and zstd.node (below); both builds find them from their own folders.
     ...(process.platform === 'linux' && process.arch === 'x64'
       ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/crc32c.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/crc32c.js'))})]) if (m.crc32cImplementation !== 'samsa' || m.crc32c(Buffer.from('123456789')) !== 0xe3069283) throw new Error('native CRC-32C: ' + m.crc32cImplementation)`]
       : []),
     ...(process.platform === 'linux'
       ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/lz4.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true || m.lz4NativeEncoder !== true) throw new Error('native LZ4 codec not loaded')`,
-        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/snappy.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true) throw new Error('native Snappy decoder not loaded')`]
+        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/snappy.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true) throw new Error('native Snappy decoder not loaded')`,
+        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/zstd.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/zstd.js'))})]) if (m.zstdNative !== true) throw new Error('native zstd not loaded')`]
       : []),
     "console.log('loaded')",
   ].join('\n')

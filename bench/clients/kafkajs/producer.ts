@@ -3,15 +3,17 @@
 // worth per partition) with up to 5 calls outstanding (its max in flight).
 import { importPeer, produce, produced, runDriver } from '../../lib/driver.js'
 import { registerLz4 } from './lz4.js'
+import { registerZstd } from './zstd.js'
 
 await runDriver(async (job) => {
   const kafkajs = await importPeer('kafkajs')
   const { Kafka, CompressionTypes, logLevel } = kafkajs
   if (job.compression === 'lz4') await registerLz4(kafkajs)
+  if (job.compression === 'zstd') await registerZstd(kafkajs)
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
   const producer = kafka.producer(job.defaults ? {} : { allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 })
   await producer.connect()
-  const compression = job.compression === 'lz4' ? CompressionTypes.LZ4 : CompressionTypes.None
+  const compression = job.compression === 'lz4' ? CompressionTypes.LZ4 : job.compression === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.None
   const outcome = await produce(job, {
     sendMany: (values, topic) => producer.send({
       topic,

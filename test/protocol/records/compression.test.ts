@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import {
@@ -9,13 +10,14 @@ import {
 import { compressLz4Behind, compressLz4WithPackage, lz4DecompressedBound, lz4NativeDecoder, lz4NativeEncoder, xxh32Short } from '../../../src/protocol/records/compression/lz4.js'
 import { LZ4_COMPRESS_SYNC_MAX_BYTES } from '../../../src/protocol/records/compression/common.js'
 import { snappyNativeDecoder } from '../../../src/protocol/records/compression/snappy.js'
-import { zstdDecompressedBound } from '../../../src/protocol/records/compression/zstd.js'
+import { compressZstdBehind, zstdDecompressedBound, zstdNative } from '../../../src/protocol/records/compression/zstd.js'
 import { loadOptional, tryLoadNative } from '../../../src/protocol/records/optional.js'
 import { KafkaError, ProtocolError } from '../../../src/errors.js'
 
 const require = createRequire(import.meta.url)
 const snappy = require('snappy') as typeof import('snappy')
 const lz4 = require('lz4-napi') as typeof import('lz4-napi')
+const zstdPackage = require('@mongodb-js/zstd') as typeof import('@mongodb-js/zstd')
 
 const CODECS: CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
@@ -144,8 +146,8 @@ test('snappy: a xerial block length running past the end is a ProtocolError', as
   await assert.rejects(decompress('snappy', out), ProtocolError)
 })
 
-for (const [codec, built] of [['snappy', snappyNativeDecoder], ['lz4', lz4NativeDecoder]] as const) {
-  test(`${codec}: samsa's native block decoder is built and used on Linux (CI builds it with --required)`, () => {
+for (const [codec, built] of [['snappy', snappyNativeDecoder], ['lz4', lz4NativeDecoder], ['zstd', zstdNative]] as const) {
+  test(`${codec}: samsa's native module is built and used on Linux (CI builds it with --required)`, () => {
     if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
       assert.equal(built, true, `native/build/${codec}.node is missing or does not load: run \`npm run build:native\` (needs a C compiler)`)
     } else {
@@ -541,6 +543,143 @@ test('zstd: a declared content size above the limit is refused', async () => {
   // Single segment, 8-byte content size of 2^40, then one empty raw last block.
   const frame = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0, 0, 0, 0, 0, 1, 0, 0, 0x01, 0x00, 0x00])
   await assert.rejects(decompress('zstd', frame), /more than the limit/)
+})
+
+const zstdNativeOnly = { skip: !zstdNative && 'samsa\'s native zstd module is not built here' }
+type ZstdModule = {
+  zstdDecompress: (src: Uint8Array, dst: Uint8Array, pos: number) => number
+  zstdCompress: (src: Uint8Array, dst: Uint8Array, pos: number, end: number, level: number) => number
+  zstdCompressAsync: (src: Uint8Array, dst: Uint8Array, pos: number, end: number, level: number) => Promise<number>
+  zstdErrorName: (code: number) => string
+}
+
+test('zstd: the native module and @mongodb-js/zstd read each other\'s frames, every size and content', zstdNativeOnly, async () => {
+  const inputs = [Buffer.alloc(1), Buffer.from('x'), compressible(15), mixed(16_384, 0.05), compressible(131_072), compressible(131_073),
+    randomBytes(40_000), mixed(200_000, 0.3), Buffer.alloc(1_500_000, 7), compressible(2_500_000)]
+  for (const input of inputs) {
+    const ours = await compress('zstd', input)
+    assert.equal(ours.readUInt32LE(0), 0xfd2fb528, 'a zstd frame')
+    const theirs = await zstdPackage.compress(input, 3)
+    for (const frame of [ours, theirs]) {
+      assert.ok((await decompress('zstd', frame)).equals(input), `${input.length} bytes`)
+      assert.ok((await zstdPackage.decompress(frame)).equals(input), `${input.length} bytes, the package's decoder`)
+    }
+  }
+})
+
+test('zstd: native decoding writes nothing past its room, and refuses frames that hold more than it', zstdNativeOnly, async () => {
+  const z = tryLoadNative<ZstdModule>('zstd.node')!
+  for (let i = 0; i < 100; i++) {
+    const n = 1 + Math.floor(Math.random() * (i < 50 ? 500 : 300_000))
+    const input = mixed(n, [0, 0.1, 0.5, 1][i % 4]!)
+    const frame = await zstdPackage.compress(input, 1 + (i % 9))
+    const lead = i % 7
+    const room = Buffer.alloc(lead + n + 64, 0xee)
+    assert.equal(z.zstdDecompress(frame, room.subarray(0, lead + n), lead), lead + n, `${n} bytes`)
+    assert.ok(room.subarray(lead, lead + n).equals(input), `${n} bytes decoded`)
+    assert.ok(room.subarray(0, lead).every((b) => b === 0xee) && room.subarray(lead + n).every((b) => b === 0xee), 'nothing written outside the room')
+    const short = Buffer.alloc(n + 64, 0xee)
+    assert.equal(z.zstdDecompress(frame, short.subarray(0, n - 1), 0), -70, 'one byte short is refused')
+    assert.equal(z.zstdErrorName(70), 'Destination buffer is too small')
+    assert.ok(short.subarray(n - 1).every((b) => b === 0xee))
+  }
+  for (const bad of [() => z.zstdDecompress(Buffer.alloc(1), Buffer.alloc(10), 11), () => z.zstdCompress(Buffer.alloc(1), Buffer.alloc(10), 5, 4, 3),
+    () => z.zstdCompress(Buffer.alloc(1), Buffer.alloc(10), 0, 11, 3), () => (z.zstdCompress as (...a: unknown[]) => number)(Buffer.alloc(1), Buffer.alloc(10), 0, 1),
+    () => z.zstdDecompress('x' as unknown as Uint8Array, Buffer.alloc(1), 0), () => (z.zstdErrorName as (...a: unknown[]) => string)()]) {
+    assert.throws(bad, TypeError)
+  }
+})
+
+test('zstd: native compression writes one frame between pos and end, or says it does not fit, here and on the thread pool', zstdNativeOnly, async () => {
+  const z = tryLoadNative<ZstdModule>('zstd.node')!
+  const input = mixed(50_000, 0.2)
+  for (const run of [z.zstdCompress, z.zstdCompressAsync]) {
+    const dst = Buffer.alloc(60_000, 0xee)
+    const n = await run(input, dst, 9, 59_000, 3)
+    assert.ok(n > 0 && n < 50_000, `${n} bytes`)
+    assert.ok(dst.subarray(0, 9).every((b) => b === 0xee) && dst.subarray(59_000).every((b) => b === 0xee), 'nothing written outside [pos, end)')
+    const frame = dst.subarray(9, 9 + n)
+    assert.ok((await zstdPackage.decompress(frame)).equals(input))
+    const fhd = frame[4]!
+    assert.ok(fhd >>> 6 !== 0 || (fhd & 0x20) !== 0, 'the frame declares its content size')
+    assert.equal(fhd & 0x04, 0, 'no content checksum (the batch CRC covers it)')
+    const tight = Buffer.alloc(n + 64, 0xee)
+    assert.equal(await run(input, tight, 0, n - 1, 3), 0)
+    assert.ok(tight.subarray(n - 1).every((b) => b === 0xee))
+    // Levels: negative ones are zstd's fast ones, above 22 zstd takes its maximum.
+    for (const level of [-5, 1, 19, 30]) assert.ok((await zstdPackage.decompress(dst.subarray(0, await run(input, dst, 0, dst.length, level)))).equals(input), `level ${level}`)
+  }
+  assert.throws(() => z.zstdCompressAsync(input, Buffer.alloc(10), 5, 4, 3), TypeError, 'bad arguments throw at the call, not in the promise')
+  // Many at once on the pool, each into its own buffer.
+  const inputs = Array.from({ length: 24 }, (_, i) => mixed(10_000 + i * 3_000, 0.1))
+  const outs = inputs.map((x) => Buffer.alloc(x.length + 1_000))
+  const sizes = await Promise.all(inputs.map((x, i) => z.zstdCompressAsync(x, outs[i]!, 0, outs[i]!.length, 3)))
+  for (let i = 0; i < inputs.length; i++) assert.ok((await zstdPackage.decompress(outs[i]!.subarray(0, sizes[i]))).equals(inputs[i]!), `job ${i}`)
+})
+
+test('zstd: compressZstdBehind leaves the headroom to the caller and writes into output when the frame fits', zstdNativeOnly, async () => {
+  for (const input of [compressible(3000), mixed(200_000, 0.1), randomBytes(100_000), mixed(300_000, 0.1)]) {
+    const alone = await compressZstdBehind(input, 0)
+    const output = Buffer.alloc(61 + alone.length + 10, 0xab)
+    const into = await compressZstdBehind(input, 61, output)
+    assert.ok(into.subarray(0, 61).equals(Buffer.alloc(61, 0xab)), 'the headroom is not written')
+    assert.ok((await decompress('zstd', into.subarray(61))).equals(input), `${input.length} bytes`)
+    if (input.length <= 256 * 1024) {
+      assert.equal(into.buffer, output.buffer, 'the native module writes into output')
+      assert.equal(into.byteOffset, output.byteOffset)
+    }
+    for (const tight of [Buffer.alloc(61 + Math.floor(alone.length / 2), 0xab), Buffer.alloc(10)]) {
+      const fresh = await compressZstdBehind(input, 61, tight)
+      assert.notEqual(fresh.buffer, tight.buffer)
+      assert.ok((await decompress('zstd', fresh.subarray(61))).equals(input), `${input.length} bytes into ${tight.length}`)
+      assert.ok(fresh.length * 2 >= fresh.buffer.byteLength || fresh.length <= Buffer.poolSize >>> 1, 'no mostly unused buffer is kept behind the frame')
+    }
+  }
+})
+
+test('zstd: randomly damaged frames decode or fail with a ProtocolError, and never beyond their bound', zstdNativeOnly, async () => {
+  const input = Buffer.concat([compressible(70_000), randomBytes(2_000), mixed(9_000, 0.2)])
+  const good = await compress('zstd', input)
+  let failed = 0
+  for (let i = 0; i < 3000; i++) {
+    const bad = Buffer.from(good)
+    for (let k = 1 + (i % 4); k > 0; k--) bad[Math.floor(Math.random() * bad.length)] = Math.floor(Math.random() * 256)
+    try {
+      const out = await decompress('zstd', bad)
+      assert.ok(out.length <= zstdDecompressedBound(bad))
+    } catch (e) {
+      assert.ok(e instanceof ProtocolError, `not a ProtocolError: ${String(e)}`)
+      failed++
+    }
+  }
+  assert.ok(failed > 0, 'some damage must be caught')
+})
+
+test('zstd: the native module works in worker threads alongside the main thread, each with its own contexts', zstdNativeOnly, async () => {
+  const { Worker } = await import('node:worker_threads')
+  const path = fileURLToPath(new URL('../../../native/build/zstd.node', import.meta.url))
+  const code = `
+    const { parentPort } = require('node:worker_threads')
+    const z = require(${JSON.stringify(path)})
+    const input = Buffer.from('kafka worker '.repeat(5000))
+    let ok = 0
+    for (let i = 0; i < 200; i++) {
+      const frame = Buffer.alloc(70000)
+      const n = z.zstdCompress(input, frame, 0, frame.length, 3)
+      const out = Buffer.alloc(input.length)
+      if (z.zstdDecompress(frame.subarray(0, n), out, 0) === input.length && out.equals(input)) ok++
+    }
+    parentPort.postMessage(ok)`
+  const workers = [0, 1, 2].map(() => new Worker(code, { eval: true }))
+  const results = workers.map((w) => new Promise<number>((resolve, reject) => {
+    w.once('message', resolve)
+    w.once('error', reject)
+    w.once('exit', (code) => reject(new Error(`worker exited (${code}) before answering`)))
+  }))
+  const main = mixed(100_000, 0.1)
+  for (let i = 0; i < 50; i++) assert.ok((await decompress('zstd', await compress('zstd', main))).equals(main))
+  assert.deepEqual(await Promise.all(results), [200, 200, 200])
+  await Promise.all(workers.map((w) => w.terminate()))
 })
 
 // ---- gzip ----

@@ -37,6 +37,19 @@ export const LZ4_COMPRESS_SYNC_MAX_BYTES = 256 * 1024
  * the thread pool.
  */
 export const NATIVE_DECODE_SYNC_MAX_BYTES = 2 * 1024 * 1024
+/**
+ * zstd through samsa's native module (native/zstd.c, libzstd with contexts
+ * kept per thread) takes about 20 µs to compress and 2–5 µs to decompress a
+ * 16 KiB batch of the bench's values here, against about 130 and 90 µs of CPU
+ * through @mongodb-js/zstd on the thread pool. Compressing is still the
+ * heaviest step of a zstd producer, so batches above this size of records
+ * are compressed by the module on the thread pool, in parallel with the
+ * event loop (produce-1KiB-acks1-zstd, 3 runs each: 208,000–223,000
+ * msgs/s at 6.3–6.6 µs CPU per record, against 162,000–168,000 at 6.2–6.5
+ * with every batch compressed on the calling thread and 177,000–181,000 at
+ * 8.0–8.2 through the package), smaller ones on the calling thread.
+ */
+export const ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES = 16 * 1024
 /** gzip is slower per byte, so its synchronous threshold is lower. */
 export const GZIP_SYNC_MAX_BYTES = 16 * 1024
 
@@ -75,4 +88,51 @@ export async function guard<T>(codec: string, run: () => Promise<T>): Promise<T>
 export function checkOutput(codec: string, out: Buffer, limit: number): Buffer {
   if (out.length > limit) throw tooLarge(codec, out.length, limit)
   return out
+}
+
+/**
+ * Where native decoders write: small outputs share one 512 KiB buffer,
+ * handed out front to back (as Node's Buffer pool hands out small buffers).
+ * A decoder needs room for its output's bound (an LZ4 block needs the
+ * frame's 64 KiB maximum block size, a zstd block 128 KiB) whatever it
+ * decodes to, so a batch of a few KiB would otherwise allocate that much and
+ * copy its records out of it, or keep the unused room alive behind them.
+ * Here it takes what it used, and its records are views into the shared
+ * buffer: a record kept alive keeps that buffer alive, as an uncompressed
+ * record keeps its fetch response.
+ */
+let slab: Buffer | undefined
+let slabUsed = 0
+const SLAB_BYTES = 512 * 1024
+/** Outputs bounded by more than this get a buffer of their own. */
+const SLAB_MAX_BOUND = 128 * 1024
+
+/**
+ * Room for a decoder's output of at most `bound` bytes: in the shared buffer
+ * when `bound` is small, else a buffer of its own. Pass it, with what the
+ * decoder used, to {@link keepOutput} before asking for room again.
+ */
+export function outputRoom(bound: number): Buffer {
+  if (bound > SLAB_MAX_BOUND) return Buffer.allocUnsafe(bound)
+  if (slab === undefined || slab.length - slabUsed < bound) {
+    slab = Buffer.allocUnsafe(SLAB_BYTES)
+    slabUsed = 0
+  }
+  return slab.subarray(slabUsed, slabUsed + bound)
+}
+
+/**
+ * The first `used` bytes of `room` (from {@link outputRoom}) as the output:
+ * in the shared buffer, the rest of the room goes back to it; a buffer of
+ * its own that is less than half used is copied to one of the exact size.
+ */
+export function keepOutput(room: Buffer, used: number): Buffer {
+  if (slab !== undefined && room.buffer === slab.buffer) {
+    slabUsed += (used + 7) & ~7 // the next output starts 8-byte aligned
+    return room.subarray(0, used)
+  }
+  if (used * 2 >= room.length) return room.subarray(0, used)
+  const exact = Buffer.allocUnsafe(used)
+  room.copy(exact, 0, 0, used)
+  return exact
 }

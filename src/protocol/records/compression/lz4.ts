@@ -23,7 +23,7 @@
 import type * as Lz4 from 'lz4-napi'
 import { KafkaError } from '../../../errors.js'
 import { loadOptional, tryLoadNative } from '../optional.js'
-import { checkOutput, corrupt, decodeFailure, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import { checkOutput, corrupt, decodeFailure, guard, keepOutput, LZ4_COMPRESS_SYNC_MAX_BYTES, NATIVE_DECODE_SYNC_MAX_BYTES, outputRoom, SYNC_MAX_BYTES, tooLarge } from './common.js'
 
 const FRAME_MAGIC = 0x184d2204
 
@@ -294,41 +294,14 @@ const DECODE_ERRORS: Record<number, string> = {
 }
 
 /**
- * Where small frames are decoded: one 512 KiB buffer, handed out front to
- * back (as Node's Buffer pool hands out small buffers). A compressed block
- * needs room for the frame's maximum block size (64 KiB as Kafka writes it)
- * whatever it decodes to, so a batch of a few KiB would otherwise allocate
- * 64 KiB and copy its records out of it, or keep the unused room alive
- * behind them. Here it takes what it used, and its records are views into
- * the shared buffer: a record kept alive keeps that buffer alive, as an
- * uncompressed record keeps its fetch response.
- */
-let slab: Buffer | undefined
-let slabUsed = 0
-const SLAB_BYTES = 512 * 1024
-/** Frames bounded by more than this get a buffer of their own. */
-const SLAB_MAX_BOUND = 128 * 1024
-
-/**
- * Decodes the frames in `data` with samsa's block decoder: into the shared
- * buffer when `bound` is small, else into one of `bound` bytes (copied to
- * one of the decoded size when less than half of it was used). The frame
+ * Decodes the frames in `data` with samsa's block decoder into room for
+ * `bound` bytes (common.ts `outputRoom`: the shared buffer when small). The frame
  * descriptor's checksum is verified, as Java's reader does; block and
  * content checksums are skipped, not verified: the record batch's CRC-32C
  * covers the same bytes, and Kafka's producers write neither.
  */
 function decodeFrames(decode: DecodeBlock, data: Buffer, bound: number): Buffer {
-  const pooled = bound <= SLAB_MAX_BOUND
-  let out: Buffer
-  if (pooled) {
-    if (slab === undefined || slab.length - slabUsed < bound) {
-      slab = Buffer.allocUnsafe(SLAB_BYTES)
-      slabUsed = 0
-    }
-    out = slab.subarray(slabUsed, slabUsed + bound)
-  } else {
-    out = Buffer.allocUnsafe(bound)
-  }
+  const out = outputRoom(bound)
   let pos = 0
   let window = 0
   walkLz4(data, {
@@ -343,14 +316,7 @@ function decodeFrames(decode: DecodeBlock, data: Buffer, bound: number): Buffer 
       pos = r
     },
   })
-  if (pooled) {
-    slabUsed += (pos + 7) & ~7 // the next output starts 8-byte aligned
-    return out.subarray(0, pos)
-  }
-  if (pos * 2 >= out.length) return out.subarray(0, pos)
-  const exact = Buffer.allocUnsafe(pos)
-  out.copy(exact, 0, 0, pos)
-  return exact
+  return keepOutput(out, pos)
 }
 
 /**

@@ -1,5 +1,11 @@
 /**
- * zstd (attribute id 4) through @mongodb-js/zstd (Node 20's zlib has no zstd).
+ * zstd (attribute id 4): through samsa's native module over the system's
+ * libzstd (native/zstd.c, when built: on the calling thread, with contexts
+ * kept per thread, output written straight into the batch's buffer or the
+ * decoders' shared one) up to ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES of input to
+ * compress and NATIVE_DECODE_SYNC_MAX_BYTES of output to decompress; else,
+ * and without it, through @mongodb-js/zstd on the libuv thread pool (Node
+ * 20's zlib has no zstd).
  *
  * The frames Java (zstd-jni's streaming encoder) and @mongodb-js/zstd write
  * usually carry no content size, so before decompressing, the frames are
@@ -10,8 +16,11 @@
  * limit is refused before it is allocated.
  */
 import type * as Zstd from '@mongodb-js/zstd'
-import { loadOptional } from '../optional.js'
-import { checkOutput, corrupt, guard, tooLarge } from './common.js'
+import { KafkaError } from '../../../errors.js'
+import { loadOptional, tryLoadNative } from '../optional.js'
+import {
+  checkOutput, corrupt, guard, keepOutput, NATIVE_DECODE_SYNC_MAX_BYTES, outputRoom, tooLarge, ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES,
+} from './common.js'
 
 const FRAME_MAGIC = 0xfd2fb528
 const BLOCK_MAX = 128 * 1024
@@ -20,10 +29,66 @@ function lib(): typeof Zstd {
   return loadOptional<typeof Zstd>('@mongodb-js/zstd', 'zstd compression')
 }
 
+/** samsa's zstd module (native/zstd.c), when it was built. */
+const nativeZstd = tryLoadNative<{
+  zstdDecompress?: (src: Uint8Array, dst: Uint8Array, pos: number) => number
+  zstdCompress?: (src: Uint8Array, dst: Uint8Array, pos: number, end: number, level: number) => number
+  zstdCompressAsync?: (src: Uint8Array, dst: Uint8Array, pos: number, end: number, level: number) => Promise<number>
+  zstdErrorName?: (code: number) => string
+}>('zstd.node')
+/** Whether zstd runs through samsa's own native module (else through @mongodb-js/zstd). */
+export const zstdNative = nativeZstd?.zstdDecompress !== undefined && nativeZstd.zstdCompress !== undefined &&
+  nativeZstd.zstdCompressAsync !== undefined
+
+/** zstd's words for a negative result of the native module. */
+function errorName(result: number): string {
+  return nativeZstd?.zstdErrorName?.(-result) ?? `zstd error ${-result}`
+}
+
 /** Compresses `data` into a zstd frame; `level` is zstd's (default 3). */
 export function compressZstd(data: Buffer, level?: number): Promise<Buffer> {
-  const zstd = lib()
-  return guard('zstd', () => zstd.compress(data, level ?? 3))
+  return compressZstdBehind(data, 0, undefined, level)
+}
+
+/**
+ * Compresses `data` into one zstd frame written `headroom` bytes into the
+ * result (those bytes are left for the caller, e.g. a batch header): with
+ * the native module (on the calling thread up to
+ * ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES of `data`, else on the libuv thread
+ * pool), straight into `output` when the frame fits there (the result is
+ * then a view of it), else into a new buffer; through @mongodb-js/zstd (on
+ * the pool), into a new buffer copied into `output` when it fits. `output`
+ * is scratch space: its bytes may have been written either way.
+ */
+export async function compressZstdBehind(data: Buffer, headroom: number, output?: Buffer, level = 3): Promise<Buffer> {
+  const sync = nativeZstd?.zstdCompress
+  const async = nativeZstd?.zstdCompressAsync
+  if (sync === undefined || async === undefined) {
+    const compressed = await guard('zstd', () => lib().compress(data, level))
+    const size = headroom + compressed.length
+    const out = output !== undefined && output.length >= size ? output.subarray(0, size) : Buffer.allocUnsafe(size)
+    compressed.copy(out, headroom)
+    return out
+  }
+  const into = (dst: Buffer): number | Promise<number> => data.length <= ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES
+    ? sync(data, dst, headroom, dst.length, level)
+    : async(data, dst, headroom, dst.length, level)
+  const failed = (n: number): KafkaError =>
+    new KafkaError(`zstd could not compress ${data.length} bytes at level ${level}: ${n === 0 ? 'no room for the frame' : errorName(n)}`)
+  if (output !== undefined && output.length > headroom) {
+    const n = await into(output)
+    if (n > 0) return output.subarray(0, headroom + n)
+    if (n < 0) throw failed(n)
+  }
+  // zstd's bound on a frame of data.length bytes is below this.
+  const room = Buffer.allocUnsafe(headroom + data.length + (data.length >>> 8) + 64)
+  const n = await into(room)
+  if (n <= 0) throw failed(n)
+  const size = headroom + n
+  if (size * 2 >= room.length) return room.subarray(0, size)
+  const exact = Buffer.allocUnsafe(size)
+  room.copy(exact, 0, 0, size)
+  return exact
 }
 
 /**
@@ -89,11 +154,27 @@ export function zstdDecompressedBound(data: Buffer): number {
   return bound
 }
 
-/** Decompresses zstd `data`, refusing output above `limit` bytes. */
+/**
+ * Decompresses zstd `data`, refusing output above `limit` bytes: with the
+ * native module on the calling thread up to NATIVE_DECODE_SYNC_MAX_BYTES of
+ * output (into room for the bound from the frame headers; what the frames
+ * really hold beyond it is refused by the decoder), else with
+ * @mongodb-js/zstd on the thread pool.
+ */
 export async function decompressZstd(data: Buffer, limit: number): Promise<Buffer> {
-  const zstd = lib()
   const bound = zstdDecompressedBound(data)
   if (bound > limit) throw tooLarge('zstd', `up to ${bound}`, limit)
+  const native = nativeZstd?.zstdDecompress
+  if (native !== undefined && bound <= NATIVE_DECODE_SYNC_MAX_BYTES) {
+    const room = outputRoom(bound)
+    const end = native(data, room, 0)
+    if (end < 0) {
+      keepOutput(room, 0)
+      throw corrupt('zstd', errorName(end))
+    }
+    return checkOutput('zstd', keepOutput(room, end), limit)
+  }
+  const zstd = lib()
   const out = await guard('zstd', () => zstd.decompress(data))
   return checkOutput('zstd', out, limit)
 }
