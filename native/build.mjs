@@ -1,7 +1,7 @@
 // Builds samsa's native modules with the system C compiler:
 //   native/crc32c.c -> native/build/crc32c.node (CRC-32C, x86-64 with SSE4.2)
 //   native/lz4.c    -> native/build/lz4.node    (LZ4 block decoder and encoder, Linux and macOS)
-//   native/snappy.c -> native/build/snappy.node (Snappy block decoder, Linux and macOS)
+//   native/snappy.c -> native/build/snappy.node (Snappy block decoder and encoder, Linux and macOS)
 //   native/zstd.c   -> native/build/zstd.node   (zstd through the system's libzstd.so.1, Linux)
 // `npm install` and `npm ci` run it (the package's "install" script), and
 // `npm run build:native` runs it by hand.
@@ -12,8 +12,8 @@
 // for, without a C compiler, or when the built module does not load and check
 // out, it says why in one line, leaves no module behind and goes on; samsa
 // then uses @node-rs/crc32 or its JavaScript CRC-32C, lz4-napi's frame
-// decoder and block encoder, the snappy package's decoder and
-// @mongodb-js/zstd. With --required (CI) any of
+// decoder and block encoder, the snappy package's decoder and encoder,
+// and @mongodb-js/zstd. With --required (CI) any of
 // these exits 1 instead, after trying every module.
 // SAMSA_NATIVE=0 skips the build; CC picks the compiler (default cc).
 import { execFileSync } from 'node:child_process'
@@ -68,9 +68,11 @@ process.exit(ok ? 0 : 4)`,
   decoder('LZ4 codec', 'lz4', 'lz4DecodeBlock', "lz4-napi's frame decoder and block encoder", [0, 0],
     [0x32, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x7a], 'abcabcabcz', [0x50, 0x61], -1,
     "typeof m.lz4EncodeBlock === 'function' && m.lz4EncodeBlock(Buffer.from('kafka '.repeat(10)), out, 0, 32) === 16"),
-  // Literals and an overlapping copy; a truncated literal is refused.
-  decoder('Snappy decoder', 'snappy', 'snappyDecodeBlock', "the snappy package's decoder", [0],
-    [0x0a, 0x08, 0x61, 0x62, 0x63, 0x0d, 0x03], 'abcabcabca', [0x05, 0x10, 0x61], -3),
+  // Literals and an overlapping copy; a truncated literal is refused. The encoder writes the
+  // 11-byte block of "kafka " x 10 (test/protocol/records/compression.test.ts).
+  decoder('Snappy codec', 'snappy', 'snappyDecodeBlock', "the snappy package's decoder and encoder", [0],
+    [0x0a, 0x08, 0x61, 0x62, 0x63, 0x0d, 0x03], 'abcabcabca', [0x05, 0x10, 0x61], -3,
+    "typeof m.snappyEncodeBlock === 'function' && m.snappyEncodeBlock(Buffer.from('kafka '.repeat(10)), out, 0, 32) === 11"),
   {
     name: 'zstd',
     file: 'zstd',

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "copy.h"
+#include "match.h"
 #include "napi.h"
 
 /* ---- LZ4 block decoder */
@@ -113,46 +114,11 @@ static napi_value js_decode_block(napi_env env, napi_callback_info info) {
   return samsa_int32(env, (int32_t)decode_block(src, src_len, dst, at[0], at[1], dst_len));
 }
 
-/* ---- LZ4 block encoder: greedy matches found through a hash of the next 4 bytes */
+/* ---- LZ4 block encoder: the sequences for match.h's greedy matches */
 
-#define MIN_MATCH 4
 #define LAST_LITERALS 5 /* a block ends with at least this many literals */
 #define MATCH_START_LIMIT 12 /* no match starts within this many bytes of the end */
 #define MAX_BLOCK 65536
-#define HASH_BITS 12
-
-static inline uint32_t load32(const uint8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
-static inline uint64_t load64(const uint8_t *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-/* Multiplicative hash of 4 bytes to HASH_BITS bits. */
-static inline uint32_t hash4(uint32_t v) { return (v * 2654435761u) >> (32 - HASH_BITS); }
-
-/* How many bytes from `a` on equal those from `b` (b < a), not reading at or past `limit` from a. */
-static size_t common_length(const uint8_t *a, const uint8_t *b, const uint8_t *limit) {
-  const uint8_t *const start = a;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  while (limit - a >= 8) {
-    const uint64_t diff = load64(a) ^ load64(b);
-    if (diff != 0) return (size_t)(a - start) + ((size_t)__builtin_ctzll(diff) >> 3);
-    a += 8;
-    b += 8;
-  }
-#endif
-  while (a < limit && *a == *b) {
-    a++;
-    b++;
-  }
-  return (size_t)(a - start);
-}
 
 /* Bytes a length of `n` takes beyond its 4-bit field in the token (0 below 15). */
 static inline size_t extra_length_bytes(size_t n) { return n < 15 ? 0 : (n - 15) / 255 + 1; }
@@ -193,63 +159,15 @@ static uint8_t *write_sequence(uint8_t *op, const uint8_t *oend, const uint8_t *
 
 /*
  * Compresses src[0, len) (len <= MAX_BLOCK) into dst[0, cap); returns the
- * bytes written, or 0 when they would not fit. Positions within the block
- * fit in 16 bits, so the table of last positions per hash is 8 KiB on the
- * stack. After 64 probes in a row find nothing the scan steps further
- * (one more byte per 64 misses), so incompressible input is passed over
- * quickly, as LZ4's fast mode does.
+ * bytes written, or 0 when they would not fit (match.h finds the matches).
  */
 static size_t encode_block(const uint8_t *src, size_t len, uint8_t *dst, size_t cap) {
-  uint8_t *op = dst;
-  const uint8_t *const oend = dst + cap;
-  const uint8_t *anchor = src;
-  const uint8_t *const iend = src + len;
-  if (len > MATCH_START_LIMIT) {
-    uint16_t last[1 << HASH_BITS];
-    memset(last, 0, sizeof last);
-    const uint8_t *const match_start_limit = iend - MATCH_START_LIMIT;
-    const uint8_t *const match_end_limit = iend - LAST_LITERALS;
-    const uint8_t *ip = src + 1; /* position 0 is every slot's initial entry */
-    unsigned misses = 0;
-    while (ip <= match_start_limit) {
-      const uint32_t seq = load32(ip);
-      const uint32_t h = hash4(seq);
-      const uint8_t *ref = src + last[h];
-      last[h] = (uint16_t)(ip - src);
-      if (load32(ref) != seq || ref >= ip) {
-        ip += 1 + (misses++ >> 6);
-        continue;
-      }
-      misses = 0;
-      size_t match = MIN_MATCH + common_length(ip + MIN_MATCH, ref + MIN_MATCH, match_end_limit);
-      while (ip > anchor && ref > src && ip[-1] == ref[-1]) { /* the match may start earlier */
-        ip--;
-        ref--;
-        match++;
-      }
-      op = write_sequence(op, oend, anchor, (size_t)(ip - anchor), (size_t)(ip - ref), match);
-      if (op == NULL) return 0;
-      ip += match;
-      anchor = ip;
-      if (ip <= match_start_limit) last[hash4(load32(ip - 2))] = (uint16_t)(ip - 2 - src);
-    }
-  }
-  op = write_sequence(op, oend, anchor, (size_t)(iend - anchor), 0, 0);
-  return op == NULL ? 0 : (size_t)(op - dst);
+  return greedy_encode(src, len, dst, cap, MATCH_START_LIMIT, LAST_LITERALS, write_sequence);
 }
 
 /* lz4EncodeBlock(src, dst, pos, end): see the contract at the top. */
 static napi_value js_encode_block(napi_env env, napi_callback_info info) {
-  const char *usage = "lz4EncodeBlock(src, dst, pos, end): src of at most 65536 bytes and dst (Uint8Arrays or Buffers) and pos <= end <= dst.length, whole numbers, are required";
-  uint8_t *src = NULL, *dst = NULL;
-  size_t src_len = 0, dst_len = 0;
-  uint32_t range[2]; /* pos, end */
-  if (!samsa_block_args(env, info, usage, &src, &src_len, &dst, &dst_len, range, 2)) return NULL;
-  if (range[0] > range[1] || range[1] > dst_len || src_len > MAX_BLOCK) {
-    napi_throw_type_error(env, NULL, usage);
-    return NULL;
-  }
-  return samsa_int32(env, (int32_t)encode_block(src, src_len, dst + range[0], range[1] - range[0]));
+  return samsa_encode_call(env, info, "lz4EncodeBlock(src, dst, pos, end): src of at most 65536 bytes and dst (Uint8Arrays or Buffers) and pos <= end <= dst.length, whole numbers, are required", encode_block);
 }
 
 __attribute__((visibility("default"))) napi_value napi_register_module_v1(napi_env env, napi_value exports) {

@@ -115,4 +115,23 @@ static inline napi_value samsa_int32(napi_env env, int32_t value) {
   return napi_create_int32(env, value, &result) == 0 ? result : NULL;
 }
 
+/*
+ * A block encoder call `(src, dst, pos, end)`: src of at most 65,536 bytes
+ * is encoded by `encode` into dst between pos and end; returns its result
+ * (the bytes written, 0 when they do not fit) as a number, or throws a
+ * TypeError saying `usage` for bad arguments.
+ */
+static inline napi_value samsa_encode_call(napi_env env, napi_callback_info info, const char *usage,
+                                           size_t (*encode)(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)) {
+  uint8_t *src = NULL, *dst = NULL;
+  size_t src_len = 0, dst_len = 0;
+  uint32_t range[2]; /* pos, end */
+  if (!samsa_block_args(env, info, usage, &src, &src_len, &dst, &dst_len, range, 2)) return NULL;
+  if (range[0] > range[1] || range[1] > dst_len || dst_len > INT32_MAX || src_len > 65536) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  return samsa_int32(env, (int32_t)encode(src, src_len, dst + range[0], range[1] - range[0]));
+}
+
 #endif

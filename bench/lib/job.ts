@@ -10,7 +10,7 @@
  * group: `Job.consumers` group consumers in one process reading a pre-filled topic
  */
 export type Role = 'producer' | 'consumer' | 'e2e' | 'share' | 'avro-producer' | 'avro-consumer' | 'group'
-export type Compression = 'none' | 'lz4' | 'zstd'
+export type Compression = 'none' | 'lz4' | 'zstd' | 'snappy'
 export type Acks = 0 | 1 | -1
 
 export interface Job {

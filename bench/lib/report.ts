@@ -63,7 +63,7 @@ export interface ResultsDoc {
   samsaCrc32c?: 'samsa' | '@node-rs/crc32'
   /** the LZ4 codec samsa ran with: its own native block decoder and (from 2026-12-07) encoder (native/build/lz4.node), or lz4-napi's */
   samsaLz4Decoder?: 'samsa' | 'lz4-napi'
-  /** the Snappy decoder samsa ran with: its own native one (native/build/snappy.node) or the snappy package's */
+  /** the Snappy codec samsa ran with: its own native block decoder and (from 2026-12-07) encoder (native/build/snappy.node), or the snappy package's */
   samsaSnappyDecoder?: 'samsa' | 'snappy'
   /** the zstd samsa ran with: its own native module over the system's libzstd (native/build/zstd.node) or @mongodb-js/zstd */
   samsaZstd?: 'samsa' | '@mongodb-js/zstd'

@@ -44,7 +44,7 @@ function distIsFresh (): boolean {
 }
 
 /** native/: what the install script compiles (package.json "files" lists the same). */
-const NATIVE_SOURCES = ['native/crc32c.c', 'native/lz4.c', 'native/snappy.c', 'native/zstd.c', 'native/napi.h', 'native/copy.h', 'native/build.mjs']
+const NATIVE_SOURCES = ['native/crc32c.c', 'native/lz4.c', 'native/snappy.c', 'native/zstd.c', 'native/napi.h', 'native/copy.h', 'native/match.h', 'native/build.mjs']
 
 interface PackedFile { path: string; size: number }
 let work: string
@@ -164,7 +164,7 @@ test('programs type-check against the packed types and load the packed code, as 
       : []),
     ...(process.platform === 'linux'
       ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/lz4.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true || m.lz4NativeEncoder !== true) throw new Error('native LZ4 codec not loaded')`,
-        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/snappy.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true) throw new Error('native Snappy decoder not loaded')`,
+        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/snappy.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true || m.snappyNativeEncoder !== true) throw new Error('native Snappy codec not loaded')`,
         `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/zstd.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/zstd.js'))})]) if (m.zstdNative !== true) throw new Error('native zstd not loaded')`]
       : []),
     "console.log('loaded')",

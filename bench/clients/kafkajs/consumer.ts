@@ -3,6 +3,7 @@
 import { ConsumeCounter, consumed, importPeer, runDriver } from '../../lib/driver.js'
 import { eachBatch, fetchSettings } from './batch.js'
 import { registerLz4 } from './lz4.js'
+import { registerSnappy } from './snappy.js'
 import { registerZstd } from './zstd.js'
 
 await runDriver(async (job, meter) => {
@@ -10,6 +11,7 @@ await runDriver(async (job, meter) => {
   const { Kafka, logLevel } = kafkajs
   if (job.compression === 'lz4') await registerLz4(kafkajs)  // a topic written with LZ4 (consume-1KiB-lz4)
   if (job.compression === 'zstd') await registerZstd(kafkajs)  // a topic written with zstd (consume-1KiB-zstd)
+  if (job.compression === 'snappy') await registerSnappy(kafkajs)  // a topic written with Snappy (consume-1KiB-snappy)
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
   const counter = new ConsumeCounter(job.count)  // joinMs counts from here
   const consumer = kafka.consumer(job.defaults

@@ -3,6 +3,7 @@
 // worth per partition) with up to 5 calls outstanding (its max in flight).
 import { importPeer, produce, produced, runDriver } from '../../lib/driver.js'
 import { registerLz4 } from './lz4.js'
+import { registerSnappy } from './snappy.js'
 import { registerZstd } from './zstd.js'
 
 await runDriver(async (job) => {
@@ -10,10 +11,11 @@ await runDriver(async (job) => {
   const { Kafka, CompressionTypes, logLevel } = kafkajs
   if (job.compression === 'lz4') await registerLz4(kafkajs)
   if (job.compression === 'zstd') await registerZstd(kafkajs)
+  if (job.compression === 'snappy') await registerSnappy(kafkajs)
   const kafka = new Kafka({ clientId: 'bench', brokers: [job.bootstrap], logLevel: logLevel.NOTHING })
   const producer = kafka.producer(job.defaults ? {} : { allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 })
   await producer.connect()
-  const compression = job.compression === 'lz4' ? CompressionTypes.LZ4 : job.compression === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.None
+  const compression = { none: CompressionTypes.None, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD, snappy: CompressionTypes.Snappy }[job.compression]
   const outcome = await produce(job, {
     sendMany: (values, topic) => producer.send({
       topic,

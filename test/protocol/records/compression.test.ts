@@ -9,7 +9,7 @@ import {
 } from '../../../src/protocol/records/compression/index.js'
 import { compressLz4Behind, compressLz4WithPackage, lz4DecompressedBound, lz4NativeDecoder, lz4NativeEncoder, xxh32Short } from '../../../src/protocol/records/compression/lz4.js'
 import { LZ4_COMPRESS_SYNC_MAX_BYTES } from '../../../src/protocol/records/compression/common.js'
-import { snappyNativeDecoder } from '../../../src/protocol/records/compression/snappy.js'
+import { compressSnappyBehind, compressSnappyWithPackage, snappyNativeDecoder, snappyNativeEncoder } from '../../../src/protocol/records/compression/snappy.js'
 import { compressZstdBehind, zstdDecompressedBound, zstdNative } from '../../../src/protocol/records/compression/zstd.js'
 import { loadOptional, tryLoadNative } from '../../../src/protocol/records/optional.js'
 import { KafkaError, ProtocolError } from '../../../src/errors.js'
@@ -146,7 +146,7 @@ test('snappy: a xerial block length running past the end is a ProtocolError', as
   await assert.rejects(decompress('snappy', out), ProtocolError)
 })
 
-for (const [codec, built] of [['snappy', snappyNativeDecoder], ['lz4', lz4NativeDecoder], ['zstd', zstdNative]] as const) {
+for (const [codec, built] of [['snappy', snappyNativeDecoder && snappyNativeEncoder], ['lz4', lz4NativeDecoder && lz4NativeEncoder], ['zstd', zstdNative]] as const) {
   test(`${codec}: samsa's native module is built and used on Linux (CI builds it with --required)`, () => {
     if (process.platform === 'linux' && process.env.SAMSA_NATIVE !== '0') {
       assert.equal(built, true, `native/build/${codec}.node is missing or does not load: run \`npm run build:native\` (needs a C compiler)`)
@@ -224,6 +224,70 @@ test('snappy: randomly damaged streams decode or fail with a ProtocolError', sna
     }
   }
   assert.ok(failed > 0, 'some damage must be caught')
+})
+
+const snappyEncoder = { skip: !snappyNativeEncoder && 'samsa\'s native Snappy encoder is not built here' }
+
+test('snappy: golden bytes of samsa\'s block encoder', snappyEncoder, () => {
+  const encode = tryLoadNative<{ snappyEncodeBlock: (src: Uint8Array, dst: Uint8Array, pos: number, end: number) => number }>('snappy.node')!.snappyEncodeBlock
+  // "kafka " ten times: the length 60 (0x3c), a 6-byte literal (tag 5 << 2), then one copy of 54 bytes 6 back
+  // (a copy with a 2-byte offset, tag (54 - 1) << 2 | 2 = 0xd6, since a 1-byte-offset copy holds at most 11).
+  const out = Buffer.alloc(100)
+  const n = encode(Buffer.from('kafka '.repeat(10)), out, 0, 100)
+  assert.equal(out.subarray(0, n).toString('hex'), '3c' + '14' + Buffer.from('kafka ').toString('hex') + 'd6' + '0600')
+  // A short copy close by takes the 2-byte form: "abcdabcdX" is 4 literals, a 4-byte copy 4 back (tag 0x01, offset 4), 1 literal.
+  const m = encode(Buffer.from('abcdabcdX'), out, 0, 100)
+  assert.equal(out.subarray(0, m).toString('hex'), '09' + '0c' + Buffer.from('abcd').toString('hex') + '0104' + '00' + Buffer.from('X').toString('hex'))
+})
+
+test('snappy: samsa\'s block encoder writes blocks both decoders read, within the room it is given', snappyEncoder, () => {
+  const encode = tryLoadNative<{ snappyEncodeBlock: (src: Uint8Array, dst: Uint8Array, pos: number, end: number) => number }>('snappy.node')!.snappyEncodeBlock
+  const decode = tryLoadNative<{ snappyDecodeBlock: (src: Uint8Array, dst: Uint8Array, pos: number) => number }>('snappy.node')!.snappyDecodeBlock
+  const inputs: Buffer[] = []
+  for (let n = 0; n <= 40; n++) inputs.push(compressible(n), Buffer.alloc(n, 9), randomBytes(n))
+  for (let i = 0; i < 200; i++) inputs.push(mixed(1 + Math.floor(Math.random() * 65_536), [0, 0.05, 0.3, 0.9][i % 4]!))
+  inputs.push(Buffer.alloc(65_536), randomBytes(65_536), compressible(65_536), Buffer.from('ab'.repeat(30_000)))
+  for (const input of inputs) {
+    const worst = 32 + input.length + Math.floor(input.length / 6)
+    const dst = Buffer.alloc(5 + worst + 64, 0xee)
+    const n = encode(input, dst, 5, 5 + worst)
+    assert.ok(n > 0 && n <= worst, `${input.length} bytes: ${n} written`)
+    assert.ok(dst.subarray(0, 5).every((b) => b === 0xee) && dst.subarray(5 + worst).every((b) => b === 0xee), 'nothing written outside [pos, end)')
+    const block = dst.subarray(5, 5 + n)
+    assert.ok((snappy.uncompressSync(block, { asBuffer: true }) as Buffer).equals(input), `${input.length} bytes: the snappy package's decoder`)
+    const back = Buffer.alloc(input.length)
+    assert.equal(decode(block, back, 0), input.length)
+    assert.ok(back.equals(input), `${input.length} bytes: samsa's decoder`)
+    if (n > 1) {
+      const tight = Buffer.alloc(n + 64, 0xee)
+      assert.equal(encode(input, tight, 0, n - 1), 0, 'one byte short: 0')
+      assert.ok(tight.subarray(n - 1).every((b) => b === 0xee))
+    }
+  }
+  const some = randomBytes(100)
+  for (const bad of [() => encode(Buffer.alloc(65_537), Buffer.alloc(80_000), 0, 80_000), () => encode(some, Buffer.alloc(10), 5, 4),
+    () => encode(some, Buffer.alloc(10), 0, 11), () => encode(some, 'x' as unknown as Uint8Array, 0, 1)]) {
+    assert.throws(bad, TypeError)
+  }
+})
+
+test('snappy: compressSnappyBehind writes the xerial stream into output when it fits, else into a new buffer', snappyEncoder, async () => {
+  for (const input of [compressible(3000), mixed(200_000, 0.1), randomBytes(100_000), mixed(300_000, 0.1)]) {
+    const alone = await compress('snappy', input)
+    assert.ok((await decompress('snappy', alone)).equals(input))
+    assert.ok((await decompress('snappy', await compressSnappyWithPackage(input))).equals(input))
+    const output = Buffer.alloc(61 + alone.length + 10, 0xab)
+    const into = await compressSnappyBehind(input, 61, output)
+    assert.ok(into.subarray(0, 61).equals(Buffer.alloc(61, 0xab)), 'the headroom is not written')
+    assert.ok(into.subarray(61).equals(alone))
+    if (input.length <= LZ4_COMPRESS_SYNC_MAX_BYTES) assert.equal(into.buffer, output.buffer, 'the native encoder writes into output')
+    for (const tight of [Buffer.alloc(61 + Math.floor(alone.length / 2), 0xab), Buffer.alloc(10)]) {
+      const fresh = await compressSnappyBehind(input, 61, tight)
+      assert.notEqual(fresh.buffer, tight.buffer)
+      assert.ok(fresh.subarray(61).equals(alone), `${input.length} bytes into ${tight.length}`)
+      assert.ok(fresh.length * 2 >= fresh.buffer.byteLength || fresh.length <= Buffer.poolSize >>> 1, 'no mostly unused buffer is kept behind the stream')
+    }
+  }
 })
 
 // ---- lz4 ----

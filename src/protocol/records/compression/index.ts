@@ -18,7 +18,7 @@ import { loadOptional } from '../optional.js'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './common.js'
 import { compressGzip, decompressGzip } from './gzip.js'
 import { compressLz4, compressLz4Behind, decompressLz4 } from './lz4.js'
-import { compressSnappy, decompressSnappy } from './snappy.js'
+import { compressSnappy, compressSnappyBehind, decompressSnappy } from './snappy.js'
 import { compressZstd, compressZstdBehind, decompressZstd } from './zstd.js'
 
 export { DEFAULT_MAX_DECOMPRESSED_BYTES } from './common.js'
@@ -84,14 +84,14 @@ export async function compress(codec: CompressionCodec, data: Buffer, options: C
  * `headroom` bytes into the result (room for the batch header, left to the
  * caller), into `output` when it is large enough (the result is then a view
  * of it), else into a new buffer; `output` may have been written either way.
- * lz4 frames, and zstd frames with samsa's native module, are written in
- * place; the other codecs' output is copied behind the headroom. Not for
- * 'none'.
+ * lz4, and snappy and zstd with samsa's native modules, are written in
+ * place; gzip's output is copied behind the headroom. Not for 'none'.
  */
 export async function compressBehind(codec: CompressionCodec, data: Buffer, headroom: number,
   options: CompressOptions & { output?: Buffer } = {}): Promise<Buffer> {
   if (codec === 'lz4') return compressLz4Behind(data, headroom, options.output)
   if (codec === 'zstd') return compressZstdBehind(data, headroom, options.output, options.level)
+  if (codec === 'snappy') return compressSnappyBehind(data, headroom, options.output)
   const compressed = await compress(codec, data, options)
   const size = headroom + compressed.length
   const output = options.output

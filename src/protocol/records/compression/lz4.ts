@@ -23,7 +23,10 @@
 import type * as Lz4 from 'lz4-napi'
 import { KafkaError } from '../../../errors.js'
 import { loadOptional, tryLoadNative } from '../optional.js'
-import { checkOutput, corrupt, decodeFailure, guard, keepOutput, LZ4_COMPRESS_SYNC_MAX_BYTES, NATIVE_DECODE_SYNC_MAX_BYTES, outputRoom, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import {
+  checkOutput, corrupt, decodeFailure, guard, keepOutput, LZ4_COMPRESS_SYNC_MAX_BYTES, moved, NATIVE_DECODE_SYNC_MAX_BYTES, outputRoom, SYNC_MAX_BYTES,
+  tooLarge, trimmed,
+} from './common.js'
 
 const FRAME_MAGIC = 0x184d2204
 
@@ -125,17 +128,11 @@ function encodeFrame(encode: EncodeBlock, data: Buffer, headroom: number, output
         o += 4 + data.copy(out, o + 4, start, end)
         break
       }
-      const larger = Buffer.allocUnsafe(o + rawFrom(start))
-      out.copy(larger, 0, 0, o)
-      out = larger
+      out = moved(out, o, o + rawFrom(start))
     }
   }
   out.writeUInt32LE(0, o) // end mark
-  const size = o + 4
-  if (out === output || size * 2 >= out.length) return out.subarray(0, size)
-  const exact = Buffer.allocUnsafe(size) // out was sized for blocks stored raw, and is mostly unused
-  out.copy(exact, 0, 0, size)
-  return exact
+  return trimmed(out, o + 4, output)
 }
 
 /**

@@ -18,7 +18,9 @@
  */
 import type * as Snappy from 'snappy'
 import { loadOptional, tryLoadNative } from '../optional.js'
-import { checkOutput, corrupt, decodeFailure, guard, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge } from './common.js'
+import {
+  checkOutput, corrupt, decodeFailure, guard, LZ4_COMPRESS_SYNC_MAX_BYTES, moved, NATIVE_DECODE_SYNC_MAX_BYTES, SYNC_MAX_BYTES, tooLarge, trimmed,
+} from './common.js'
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
@@ -44,8 +46,73 @@ function declaredLength(block: Buffer): number {
   throw corrupt('snappy', 'bad length preamble')
 }
 
+type EncodeBlock = (src: Uint8Array, dst: Uint8Array, pos: number, end: number) => number
+type DecodeBlock = (src: Uint8Array, dst: Uint8Array, pos: number) => number
+/** samsa's Snappy block codec (native/snappy.c), when it was built. */
+const nativeSnappy = tryLoadNative<{ snappyDecodeBlock?: DecodeBlock, snappyEncodeBlock?: EncodeBlock }>('snappy.node')
+/** Whether Snappy blocks are compressed by samsa's own native encoder (else by the snappy package). */
+export const snappyNativeEncoder = nativeSnappy?.snappyEncodeBlock !== undefined
+
 /** Compresses `data` into a xerial-framed stream (what Java's producer sends). */
-export async function compressSnappy(data: Buffer): Promise<Buffer> {
+export function compressSnappy(data: Buffer): Promise<Buffer> {
+  return compressSnappyBehind(data, 0)
+}
+
+/**
+ * Compresses `data` into a xerial-framed stream written `headroom` bytes
+ * into the result (those bytes are left for the caller, e.g. a batch
+ * header): up to LZ4_COMPRESS_SYNC_MAX_BYTES with samsa's native encoder on
+ * the calling thread, each block straight into its place in `output` when
+ * it has room (the result is then a view of it), else in a new buffer;
+ * above that, or without it, with the snappy package (on the thread pool
+ * above SYNC_MAX_BYTES). `output` is scratch space: its bytes may have
+ * been written either way.
+ */
+export async function compressSnappyBehind(data: Buffer, headroom: number, output?: Buffer): Promise<Buffer> {
+  const encode = nativeSnappy?.snappyEncodeBlock
+  if (encode === undefined || data.length > LZ4_COMPRESS_SYNC_MAX_BYTES) {
+    const stream = await compressSnappyWithPackage(data)
+    const size = headroom + stream.length
+    const out = output !== undefined && output.length >= size ? output.subarray(0, size) : Buffer.allocUnsafe(size)
+    stream.copy(out, headroom)
+    return out
+  }
+  /** What the blocks from `start` on take at most (Snappy's bound, 32 + n + n / 6 per block, and each one's length word). */
+  const worstFrom = (start: number): number => {
+    let size = 0
+    for (let at = start; at < data.length; at += SNAPPY_BLOCK_SIZE) {
+      const n = Math.min(SNAPPY_BLOCK_SIZE, data.length - at)
+      size += 4 + 32 + n + Math.floor(n / 6)
+    }
+    return size
+  }
+  let out = output !== undefined && output.length >= headroom + XERIAL_HEADER_SIZE ? output : Buffer.allocUnsafe(headroom + XERIAL_HEADER_SIZE + worstFrom(0))
+  writeXerialHeader(out, headroom)
+  let o = headroom + XERIAL_HEADER_SIZE
+  for (let start = 0; start < data.length; start += SNAPPY_BLOCK_SIZE) {
+    const src = data.subarray(start, Math.min(start + SNAPPY_BLOCK_SIZE, data.length))
+    for (;;) {
+      const written = out.length - o > 4 ? encode(src, out, o + 4, out.length) : 0
+      if (written > 0) {
+        out.writeInt32BE(written, o)
+        o += 4 + written
+        break
+      }
+      out = moved(out, o, o + worstFrom(start))
+    }
+  }
+  return trimmed(out, o, output)
+}
+
+/** The xerial stream header at `at`: magic, version 1, minimum compatible version 1. */
+function writeXerialHeader(out: Buffer, at: number): void {
+  XERIAL_MAGIC.copy(out, at)
+  out.writeInt32BE(1, at + 8)
+  out.writeInt32BE(1, at + 12)
+}
+
+/** {@link compressSnappy} with the snappy package's encoder, whatever is built (exported for tests). */
+export async function compressSnappyWithPackage(data: Buffer): Promise<Buffer> {
   const snappy = lib()
   const blocks: Buffer[] = []
   for (let at = 0; at < data.length; at += SNAPPY_BLOCK_SIZE) {
@@ -57,9 +124,7 @@ export async function compressSnappy(data: Buffer): Promise<Buffer> {
   let size = XERIAL_HEADER_SIZE
   for (const b of compressed) size += 4 + b.length
   const out = Buffer.allocUnsafe(size)
-  XERIAL_MAGIC.copy(out, 0)
-  out.writeInt32BE(1, 8)
-  out.writeInt32BE(1, 12)
+  writeXerialHeader(out, 0)
   let o = XERIAL_HEADER_SIZE
   for (const b of compressed) {
     out.writeInt32BE(b.length, o)
@@ -69,9 +134,7 @@ export async function compressSnappy(data: Buffer): Promise<Buffer> {
   return out
 }
 
-type DecodeBlock = (src: Uint8Array, dst: Uint8Array, pos: number) => number
-/** samsa's Snappy block decoder (native/snappy.c), when it was built. */
-const nativeDecodeBlock = tryLoadNative<{ snappyDecodeBlock?: DecodeBlock }>('snappy.node')?.snappyDecodeBlock
+const nativeDecodeBlock = nativeSnappy?.snappyDecodeBlock
 /** Whether Snappy blocks are decoded by samsa's own native decoder (else by the snappy package). */
 export const snappyNativeDecoder = nativeDecodeBlock !== undefined
 

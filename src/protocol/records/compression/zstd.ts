@@ -1,11 +1,12 @@
 /**
  * zstd (attribute id 4): through samsa's native module over the system's
- * libzstd (native/zstd.c, when built: on the calling thread, with contexts
- * kept per thread, output written straight into the batch's buffer or the
- * decoders' shared one) up to ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES of input to
- * compress and NATIVE_DECODE_SYNC_MAX_BYTES of output to decompress; else,
- * and without it, through @mongodb-js/zstd on the libuv thread pool (Node
- * 20's zlib has no zstd).
+ * libzstd (native/zstd.c, when built; contexts kept per thread), which
+ * compresses straight into the batch's buffer (on the calling thread up to
+ * ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES of input, on the libuv thread pool
+ * above) and decompresses on the calling thread up to
+ * NATIVE_DECODE_SYNC_MAX_BYTES of output; without it, and for larger
+ * outputs, through @mongodb-js/zstd on the thread pool (Node 20's zlib has
+ * no zstd).
  *
  * The frames Java (zstd-jni's streaming encoder) and @mongodb-js/zstd write
  * usually carry no content size, so before decompressing, the frames are
@@ -19,7 +20,7 @@ import type * as Zstd from '@mongodb-js/zstd'
 import { KafkaError } from '../../../errors.js'
 import { loadOptional, tryLoadNative } from '../optional.js'
 import {
-  checkOutput, corrupt, guard, keepOutput, NATIVE_DECODE_SYNC_MAX_BYTES, outputRoom, tooLarge, ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES,
+  checkOutput, corrupt, guard, keepOutput, NATIVE_DECODE_SYNC_MAX_BYTES, outputRoom, tooLarge, trimmed, ZSTD_NATIVE_COMPRESS_SYNC_MAX_BYTES,
 } from './common.js'
 
 const FRAME_MAGIC = 0xfd2fb528
@@ -84,11 +85,7 @@ export async function compressZstdBehind(data: Buffer, headroom: number, output?
   const room = Buffer.allocUnsafe(headroom + data.length + (data.length >>> 8) + 64)
   const n = await into(room)
   if (n <= 0) throw failed(n)
-  const size = headroom + n
-  if (size * 2 >= room.length) return room.subarray(0, size)
-  const exact = Buffer.allocUnsafe(size)
-  room.copy(exact, 0, 0, size)
-  return exact
+  return trimmed(room, headroom + n)
 }
 
 /**
@@ -168,10 +165,7 @@ export async function decompressZstd(data: Buffer, limit: number): Promise<Buffe
   if (native !== undefined && bound <= NATIVE_DECODE_SYNC_MAX_BYTES) {
     const room = outputRoom(bound)
     const end = native(data, room, 0)
-    if (end < 0) {
-      keepOutput(room, 0)
-      throw corrupt('zstd', errorName(end))
-    }
+    if (end < 0) throw corrupt('zstd', errorName(end)) // the room was not kept: outputRoom hands it out again
     return checkOutput('zstd', keepOutput(room, end), limit)
   }
   const zstd = lib()
