@@ -50,11 +50,27 @@ export function transpile (outDir: string, files: string[]): string[] {
       fileName: abs,
     }).outputText
     const dest = path.join(outDir, path.basename(file).replace(/\.ts$/, '.mjs'))
-    fs.writeFileSync(dest, out)
+    replace(dest, out)
     written.push(dest)
   }
-  fs.copyFileSync(path.join(ROOT, 'scripts/runtimes/node-test-shim.mjs'), path.join(outDir, 'node-test-shim.mjs'))
+  replace(path.join(outDir, 'node-test-shim.mjs'), fs.readFileSync(path.join(ROOT, 'scripts/runtimes/node-test-shim.mjs'), 'utf8'))
   return written
+}
+
+/**
+ * Writes `text` to `dest` unless it already holds it, through a rename: a runtime already running the
+ * file (another example's process started a moment before) reads either the old file or the new one,
+ * never one truncated halfway (which once ran as an empty module on Deno and printed nothing).
+ */
+function replace (dest: string, text: string): void {
+  try {
+    if (fs.readFileSync(dest, 'utf8') === text) return
+  } catch {
+    // not there yet
+  }
+  const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`
+  fs.writeFileSync(tmp, text)
+  fs.renameSync(tmp, dest)
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

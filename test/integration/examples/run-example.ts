@@ -47,8 +47,10 @@ export function startExample(file: string, args: string[], env: Record<string, s
     for (const w of watchers) w()
   })
   child.stderr!.on('data', (d: Buffer) => (err += d))
+  let ended = 'still running'
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      ended = `exited with code ${code}${signal ? ` (${signal})` : ''}`
       for (const w of watchers) w()
       resolve({ code, stderr: err })
     })
@@ -75,7 +77,7 @@ export function startExample(file: string, args: string[], env: Record<string, s
         const timer = setTimeout(() => {
           watchers.delete(poll)
           clearInterval(tick)
-          reject(new Error(`${file}: ${what} not seen within ${ms} ms; output:\n${out}\nstderr:\n${err}`))
+          reject(new Error(`${file}: ${what} not seen within ${ms} ms (the process ${ended}); output:\n${out}\nstderr:\n${err}`))
         }, ms)
         watchers.add(poll)
         done()

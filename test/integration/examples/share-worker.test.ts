@@ -13,13 +13,18 @@ test('examples/share-worker.ts: two workers share the jobs, a failing job is rel
   await admin.createTopics([{ topic, numPartitions: 1 }])
   await admin.incrementalAlterConfigs([{ type: 'group', name: group, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] }])
   const a = startExample('examples/share-worker.ts', [topic, 'ann'], env)
-  const b = startExample('examples/share-worker.ts', [topic, 'ben'], env)
-  let exits: [{ code: number | null; stderr: string }, { code: number | null; stderr: string }]
+  let b: ReturnType<typeof startExample> | undefined
+  let exits: { code: number | null; stderr: string }[]
   try {
     // A runtime's first start of the app under load (Deno in CI) can take long: 60 s to print its first line.
-    await Promise.all([a.waitFor((l) => l.includes('ann started'), 'ann starting', 60000), b.waitFor((l) => l.includes('ben started'), 'ben starting', 60000)])
+    // The second worker starts once the first has: two Deno processes starting at the same moment contend for
+    // Deno's cache databases (one start of the pair once printed nothing for 60 s in CI).
+    await a.waitFor((l) => l.includes('ann started'), 'ann starting', 60000)
+    b = startExample('examples/share-worker.ts', [topic, 'ben'], env)
+    await b.waitFor((l) => l.includes('ben started'), 'ben starting', 60000)
     for (let i = 0; i < 20; i++) await producer.send({ topic, value: i === 7 ? 'job-7-fail' : `job-${i}` })
-    const all = () => [...a.lines(), ...b.lines()]
+    const second = b
+    const all = () => [...a.lines(), ...second.lines()]
     const done = () => all().filter((l) => / done job-/.test(l))
     await a.waitFor(() => done().length >= 19 && all().some((l) => / reject job-7-fail \(delivery 3\)/.test(l)), '19 jobs done and job 7 rejected', 90000)
     const jobs = done().map((l) => l.split(' ').at(-1)).sort()
@@ -30,13 +35,11 @@ test('examples/share-worker.ts: two workers share the jobs, a failing job is rel
   } finally {
     // Everything is closed before anything is asserted, so a failure above is the one reported and the file ends.
     a.child.kill('SIGINT')
-    b.child.kill('SIGINT')
-    exits = await Promise.all([a.exited, b.exited])
+    b?.child.kill('SIGINT')
+    exits = await Promise.all([a.exited, ...(b ? [b.exited] : [])])
     await producer.close()
     await admin.close()
   }
-  const [ea, eb] = exits
-  assert.equal(ea.code, 0, ea.stderr)
-  assert.equal(eb.code, 0, eb.stderr)
+  for (const e of exits) assert.equal(e.code, 0, e.stderr)
   assert.equal(a.lines().at(-1), 'ann closed')
 })
