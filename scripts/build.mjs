@@ -11,10 +11,16 @@
 //   points' .d.ts, ES modules that re-export dist/cjs's declarations, so that
 //   TypeScript sees an ES module behind `import` and CommonJS behind `require`.
 // - The CLI (bin/samsa.js loads dist/esm/cli) as ES modules only.
+// - zod, which validates options, as one module per format (dist/*/vendor/zod.js)
+//   holding only the functions samsa calls: zod's own entry points load every
+//   one of its locales (about 10 MiB of resident memory at import, with
+//   nothing to tree-shake them in Node). zod stays a dependency: the
+//   declarations name its types.
 import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
+import * as zod from 'zod'
 
 const outIndex = process.argv.indexOf('--out')
 const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : 'dist')
@@ -56,7 +62,73 @@ for (const entry of ['index', 'kafkajs/index', 'testing/index', 'schema-registry
   writeFileSync(join(esm, `${entry}.d.ts`), lines.join('\n') + '\n')
 }
 
+await bundleZod()
+
 mkdirSync(cjs, { recursive: true })
 writeFileSync(join(cjs, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n')
 writeFileSync(join(esm, 'package.json'), JSON.stringify({ type: 'module' }) + '\n')
 console.log(`built ${esm} and ${cjs}`)
+
+/**
+ * Replaces the compiled modules' imports of 'zod' with dist/<format>/vendor/zod.js, an esbuild bundle
+ * exporting `z` with just the members they use (found in the compiled code, where only values remain),
+ * so zod's locales are never loaded. A member zod does not have fails the build.
+ */
+async function bundleZod () {
+  const { build } = await import('esbuild')
+  const used = new Set()
+  for (const [dir, format] of [[esm, 'esm'], [cjs, 'cjs']]) {
+    const vendor = join(dir, 'vendor/zod.js')
+    for (const file of jsFiles(dir)) {
+      const code = readFileSync(file, 'utf8')
+      const importer = format === 'esm' ? /(\bfrom\s*)(['"])zod\2/g : /(\brequire\(\s*)(['"])zod\2/g
+      if (!importer.test(code)) continue
+      let to = relative(dirname(file), vendor).replaceAll('\\', '/')
+      if (!to.startsWith('.')) to = `./${to}`
+      // the namespace's name: z (ES modules) or zod_1.z (tsc's CommonJS)
+      for (const m of code.matchAll(/\bz\s*\.\s*([A-Za-z_$][\w$]*)/g)) used.add(m[1])
+      writeFileSync(file, code.replace(importer, (_all, lead, q) => `${lead}${q}${to}${q}`))
+    }
+  }
+  if (used.size === 0) throw new Error('no compiled module imports zod: scripts/build.mjs bundleZod is out of date')
+  const names = [...used].sort()
+  const missing = names.filter((n) => !(n in zod.z))
+  if (missing.length > 0) throw new Error(`zod has no ${missing.join(', ')} (used as z.<name> in the compiled code)`)
+  const entry = [
+    `import { ${names.map((n, i) => `${n} as m${i}`).join(', ')} } from 'zod'`,
+    `export const z = { ${names.map((n, i) => `${n}: m${i}`).join(', ')} }`,
+  ].join('\n')
+  const root = zodRoot()
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8').trim()
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
+  for (const [dir, format] of [[esm, 'esm'], [cjs, 'cjs']]) {
+    await build({
+      stdin: { contents: entry, resolveDir: dirname(import.meta.dirname), loader: 'js' },
+      bundle: true,
+      format,
+      platform: 'node',
+      target: 'node20',
+      outfile: join(dir, 'vendor/zod.js'),
+      banner: { js: `/*\nzod ${version}, bundled by scripts/build.mjs (only what samsa calls).\n\n${license}\n*/` },
+      legalComments: 'none',
+      logLevel: 'warning',
+    })
+  }
+}
+
+/** The installed zod's folder (its exports map hides LICENSE and package.json). */
+function zodRoot () {
+  let dir = dirname(createRequire(import.meta.url).resolve('zod'))
+  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== 'zod') {
+    const up = dirname(dir)
+    if (up === dir) throw new Error('cannot find the installed zod package')
+    dir = up
+  }
+  return dir
+}
+
+function jsFiles (dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.js'))
+    .map((e) => join(e.parentPath, e.name))
+}
