@@ -156,6 +156,12 @@ test('uuid: base64url string form round-trips through 16 bytes', () => {
   const random = Buffer.from('f3b1c2d4e5f60718293a4b5c6d7e8f90', 'hex').toString('base64url')
   assert.equal(reader(bytes((w) => w.uuid(random))).uuid(), random)
   assert.throws(() => new Writer().uuid('too-short'), ProtocolError)
+  // 22 characters, but not all base64url: fewer than 16 bytes decode
+  assert.throws(() => new Writer().uuid('AAECAwQFBgcICQoLDA0O!!'), /invalid Uuid "AAECAwQFBgcICQoLDA0O!!": expected 22 base64url characters/)
+  assert.throws(() => new Writer().uuid(`${id}AA`), ProtocolError)
+  // after other fields, in a writer that must grow to hold it
+  const w = new Writer(4).int32(7).uuid(id).int8(1)
+  assert.equal(w.finish().toString('hex'), '00000007000102030405060708090a0b0c0d0e0f01')
 })
 
 test('array lengths: int32 and compact, null forms', () => {
