@@ -252,7 +252,6 @@ export class Writer {
     return this.compactBytes(b)
   }
 
-  /** A Kafka Uuid given in its string form (base64url, 22 characters, as Java prints it). */
   /** A Kafka Uuid given as Java prints it (22 base64url characters), decoded straight into the buffer. */
   uuid(id: string): this {
     this.ensure(16)

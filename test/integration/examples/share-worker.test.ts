@@ -17,8 +17,8 @@ test('examples/share-worker.ts: two workers share the jobs, a failing job is rel
   let exits: { code: number | null; stderr: string }[]
   try {
     // A runtime's first start of the app under load (Deno in CI) can take long: 60 s to print its first line.
-    // The second worker starts once the first has: two Deno processes starting at the same moment contend for
-    // Deno's cache databases (one start of the pair once printed nothing for 60 s in CI).
+    // The second worker starts once the first has: its start used to rewrite the transpiled file the first was
+    // still loading (scripts/runtimes/transpile.ts), and two cold runtime starts at once only add to the wait.
     await a.waitFor((l) => l.includes('ann started'), 'ann starting', 60000)
     b = startExample('examples/share-worker.ts', [topic, 'ben'], env)
     await b.waitFor((l) => l.includes('ben started'), 'ben starting', 60000)
