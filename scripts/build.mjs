@@ -82,12 +82,13 @@ async function bundleZod () {
     for (const file of jsFiles(dir)) {
       const code = readFileSync(file, 'utf8')
       const importer = format === 'esm' ? /(\bfrom\s*)(['"])zod\2/g : /(\brequire\(\s*)(['"])zod\2/g
-      if (!importer.test(code)) continue
       let to = relative(dirname(file), vendor).replaceAll('\\', '/')
       if (!to.startsWith('.')) to = `./${to}`
+      const pointed = code.replace(importer, (_all, lead, q) => `${lead}${q}${to}${q}`)
+      if (pointed === code) continue
       // the namespace's name: z (ES modules) or zod_1.z (tsc's CommonJS)
       for (const m of code.matchAll(/\bz\s*\.\s*([A-Za-z_$][\w$]*)/g)) used.add(m[1])
-      writeFileSync(file, code.replace(importer, (_all, lead, q) => `${lead}${q}${to}${q}`))
+      writeFileSync(file, pointed)
     }
   }
   if (used.size === 0) throw new Error('no compiled module imports zod: scripts/build.mjs bundleZod is out of date')
