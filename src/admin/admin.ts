@@ -75,6 +75,7 @@ import {
 } from './quotas.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { ErrorCode } from '../protocol/errors.js'
+import * as args from './arguments.js'
 
 export interface ClusterDescription {
   clusterId: string | null
@@ -119,10 +120,18 @@ export class Admin {
    * pre-aborted signal starts nothing; an abort rejects at once with an
    * AbortError and the work already under way is dropped.
    */
-  private call<T>(what: string, options: TimeoutOption, work: (deadline: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  private call<T>(
+    what: string,
+    options: TimeoutOption,
+    work: (deadline: number, signal: AbortSignal | undefined) => Promise<T>,
+    checkArguments?: () => void,
+  ): Promise<T> {
     let signal: AbortSignal | undefined
     try {
+      if (options === null || typeof options !== 'object') throw new KafkaError(`${what}(): options must be an object, got ${args.describeValue(options)}`, { type: 'INVALID_ARGUMENT' })
       signal = checkSignal(options.signal, what)
+      if (options.timeoutMs !== undefined) args.integer(`${what}(): options.timeoutMs`, options.timeoutMs, 0, Number.MAX_SAFE_INTEGER)
+      checkArguments?.()
       if (this.closed) throw new KafkaError('admin client is closed', { type: 'CLIENT_CLOSED' })
     } catch (e) {
       return Promise.reject(e)
@@ -135,13 +144,13 @@ export class Admin {
   async createTopics(topics: NewTopic[], options: CreateTopicsOptions & TimeoutOption = {}): Promise<void> {
     await this.call('createTopics', options, async (deadline) => {
       await createTopics(this.cluster, topics, options, deadline)
-    })
+    }, () => args.checkNewTopics(topics))
   }
 
   async deleteTopics(names: string[], options: TimeoutOption = {}): Promise<void> {
     await this.call('deleteTopics', options, async (deadline) => {
       await deleteTopics(this.cluster, names, deadline)
-    })
+    }, () => args.strings('deleteTopics(): names', names, 'topic name'))
   }
 
   /** Topic names (internal topics only with `listInternal`), sorted. */
@@ -150,14 +159,17 @@ export class Admin {
   }
 
   async describeTopics(names: string[], options: TimeoutOption = {}): Promise<TopicDescription[]> {
-    return this.call('describeTopics', options, (deadline) => describeTopics(this.cluster, names, deadline))
+    return this.call('describeTopics', options, (deadline) => describeTopics(this.cluster, names, deadline), () => args.strings('describeTopics(): names', names, 'topic name'))
   }
 
   /** Raises each topic's partition count to `count`. */
   async createPartitions(changes: NewPartitions[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
     await this.call('createPartitions', options, async (deadline) => {
       await createPartitions(this.cluster, changes, deadline, options.validateOnly)
-    })
+    }, () => args.objects('createPartitions(): changes', changes, { one: 'a NewPartitions object', many: 'NewPartitions objects', shape: '{ topic, count }' }, (c, at) => {
+      args.string(`${at}.topic`, c.topic, 'a topic name (a string)')
+      args.integer(`${at}.count`, c.count, 1, args.INT32_MAX)
+    }))
   }
 
   async describeCluster(options: TimeoutOption = {}): Promise<ClusterDescription> {
@@ -190,7 +202,10 @@ export class Admin {
 
   /** Offsets by time (`earliest`, `latest`, or a timestamp in ms) for each partition. */
   async listOffsets(queries: OffsetQuery[], options: TimeoutOption & ListOffsetsOptions = {}): Promise<ListedOffset[]> {
-    return this.call('listOffsets', options, (deadline) => listOffsets(this.cluster, queries, deadline, options))
+    return this.call('listOffsets', options, (deadline) => listOffsets(this.cluster, queries, deadline, options), () => {
+      args.checkOffsetQueries(queries)
+      if (options.isolationLevel !== undefined) args.oneOf('listOffsets(): options.isolationLevel', options.isolationLevel, ['read_uncommitted', 'read_committed'])
+    })
   }
 
   /**
@@ -199,14 +214,15 @@ export class Admin {
    * Sensitive values are null.
    */
   async describeConfigs(resources: ConfigResource[], options: TimeoutOption & DescribeConfigsOptions = {}): Promise<ConfigDescription[]> {
-    return this.call('describeConfigs', options, (deadline) => describeConfigs(this.cluster, resources, deadline, options))
+    return this.call('describeConfigs', options, (deadline) => describeConfigs(this.cluster, resources, deadline, options), () =>
+      args.objects('describeConfigs(): resources', resources, { one: 'a ConfigResource object', many: 'ConfigResource objects', shape: '{ type, name }' }, (r, at) => args.string(`${at}.name`, r.name, 'the resource\'s name (a string)')))
   }
 
   /** Sets, deletes (reverts to default), appends to or subtracts from config values (KIP-339). */
   async incrementalAlterConfigs(changes: ConfigChange[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
     await this.call('incrementalAlterConfigs', options, async (deadline) => {
       await incrementalAlterConfigs(this.cluster, changes, deadline, options.validateOnly)
-    })
+    }, () => args.checkConfigChanges(changes))
   }
 
   /** Consumer groups (classic and consumer) known to any broker, sorted by id. */
@@ -216,18 +232,21 @@ export class Admin {
 
   /** State, members and their assignments of each group, in request order. */
   async describeConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<ConsumerGroupDescription[]> {
-    return this.call('describeConsumerGroups', options, (deadline) => describeConsumerGroups(this.cluster, ids, deadline))
+    return this.call('describeConsumerGroups', options, (deadline) => describeConsumerGroups(this.cluster, ids, deadline), () => args.strings('describeConsumerGroups(): ids', ids, 'group id'))
   }
 
   /** The group's committed offsets with each partition's log-end offset and lag, sorted by topic and partition. */
   async listConsumerGroupOffsets(groupId: string, options: TimeoutOption & ListGroupOffsetsOptions = {}): Promise<GroupOffset[]> {
-    return this.call('listConsumerGroupOffsets', options, (deadline) => listConsumerGroupOffsets(this.cluster, groupId, deadline, options))
+    return this.call('listConsumerGroupOffsets', options, (deadline) => listConsumerGroupOffsets(this.cluster, groupId, deadline, options), () => args.string('listConsumerGroupOffsets(): groupId', groupId, 'a group id (a string)'))
   }
 
   /** Commits offsets for a group that has no active members (e.g. to reset it). */
   async alterConsumerGroupOffsets(groupId: string, offsets: TopicPartitionOffset[], options: TimeoutOption = {}): Promise<void> {
     await this.call('alterConsumerGroupOffsets', options, async (deadline) => {
       await alterConsumerGroupOffsets(this.cluster, groupId, offsets, deadline)
+    }, () => {
+      args.string('alterConsumerGroupOffsets(): groupId', groupId, 'a group id (a string)')
+      args.objects('alterConsumerGroupOffsets(): offsets', offsets, { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset }' }, args.topicPartition)
     })
   }
 
@@ -235,7 +254,7 @@ export class Admin {
   async deleteConsumerGroups(ids: string[], options: TimeoutOption = {}): Promise<void> {
     await this.call('deleteConsumerGroups', options, async (deadline) => {
       await deleteConsumerGroups(this.cluster, ids, deadline)
-    })
+    }, () => args.strings('deleteConsumerGroups(): ids', ids, 'group id'))
   }
 
   /** Share groups (KIP-932) known to the brokers, sorted by id; `states` filters. */
@@ -245,25 +264,31 @@ export class Admin {
 
   /** State, members and their assignments of each share group, in request order. */
   async describeShareGroups(ids: string[], options: TimeoutOption = {}): Promise<ShareGroupDescription[]> {
-    return this.call('describeShareGroups', options, (deadline) => describeShareGroups(this.cluster, ids, deadline))
+    return this.call('describeShareGroups', options, (deadline) => describeShareGroups(this.cluster, ids, deadline), () => args.strings('describeShareGroups(): ids', ids, 'group id'))
   }
 
   /** Deletes share groups without members, with their state. */
   async deleteShareGroups(ids: string[], options: TimeoutOption = {}): Promise<void> {
     await this.call('deleteShareGroups', options, async (deadline) => {
       await deleteConsumerGroups(this.cluster, ids, deadline)
-    })
+    }, () => args.strings('deleteShareGroups(): ids', ids, 'group id'))
   }
 
   /** Each partition's start offset (-1n: not initialised yet) and lag, sorted by topic and partition. */
   async listShareGroupOffsets(groupId: string, options: TimeoutOption & { partitions?: TopicPartition[] } = {}): Promise<ShareGroupOffset[]> {
-    return this.call('listShareGroupOffsets', options, (deadline) => listShareGroupOffsets(this.cluster, groupId, deadline, options.partitions))
+    return this.call('listShareGroupOffsets', options, (deadline) => listShareGroupOffsets(this.cluster, groupId, deadline, options.partitions), () => {
+      args.string('listShareGroupOffsets(): groupId', groupId, 'a group id (a string)')
+      if (options.partitions !== undefined) args.objects('listShareGroupOffsets(): options.partitions', options.partitions, { one: 'a partition', many: 'partitions', shape: '{ topic, partition }' }, args.topicPartition)
+    })
   }
 
   /** Sets the start offsets of a share group that has no members (to reset it). */
   async alterShareGroupOffsets(groupId: string, offsets: TopicPartitionOffset[], options: TimeoutOption = {}): Promise<void> {
     await this.call('alterShareGroupOffsets', options, async (deadline) => {
       await alterShareGroupOffsets(this.cluster, groupId, offsets, deadline)
+    }, () => {
+      args.string('alterShareGroupOffsets(): groupId', groupId, 'a group id (a string)')
+      args.objects('alterShareGroupOffsets(): offsets', offsets, { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset }' }, args.topicPartition)
     })
   }
 
@@ -271,37 +296,47 @@ export class Admin {
   async deleteShareGroupOffsets(groupId: string, topics: string[], options: TimeoutOption = {}): Promise<void> {
     await this.call('deleteShareGroupOffsets', options, async (deadline) => {
       await deleteShareGroupOffsets(this.cluster, groupId, topics, deadline)
+    }, () => {
+      args.string('deleteShareGroupOffsets(): groupId', groupId, 'a group id (a string)')
+      args.strings('deleteShareGroupOffsets(): topics', topics, 'topic name')
     })
   }
 
   /** Deletes records before the given offsets (-1n: all records); resolves with the new low watermarks. */
   async deleteRecords(offsets: RecordsToDelete[], options: TimeoutOption = {}): Promise<DeletedRecords[]> {
-    return this.call('deleteRecords', options, (deadline) => deleteRecords(this.cluster, offsets, deadline))
+    return this.call('deleteRecords', options, (deadline) => deleteRecords(this.cluster, offsets, deadline), () =>
+      args.objects('deleteRecords(): offsets', offsets, { one: 'a RecordsToDelete object', many: 'RecordsToDelete objects', shape: '{ topic, partition, offset }' }, args.topicPartition))
   }
 
   /** Creates ACLs (existing identical ones stay); see acls.ts for the model. */
   async createAcls(acls: AclBinding[], options: TimeoutOption = {}): Promise<void> {
-    await this.call('createAcls', options, (deadline) => createAcls(this.cluster, acls, deadline))
+    await this.call('createAcls', options, (deadline) => createAcls(this.cluster, acls, deadline), () =>
+      args.objects('createAcls(): acls', acls, { one: 'an AclBinding object', many: 'AclBinding objects', shape: '{ resourceType, resourceName, principal, operation, permissionType, ... }' }, () => {}))
   }
 
   /** The ACLs matching the filter (default: every ACL). */
   async describeAcls(filter: AclBindingFilter = {}, options: TimeoutOption = {}): Promise<AclDescription[]> {
-    return this.call('describeAcls', options, (deadline) => describeAcls(this.cluster, filter, deadline))
+    return this.call('describeAcls', options, (deadline) => describeAcls(this.cluster, filter, deadline), () =>
+      args.object('describeAcls(): filter', filter, 'an AclBindingFilter object'))
   }
 
   /** Deletes the ACLs matching any of the filters; resolves with those deleted. */
   async deleteAcls(filters: AclBindingFilter[], options: TimeoutOption = {}): Promise<AclDescription[]> {
-    return this.call('deleteAcls', options, (deadline) => deleteAcls(this.cluster, filters, deadline))
+    return this.call('deleteAcls', options, (deadline) => deleteAcls(this.cluster, filters, deadline), () =>
+      args.objects('deleteAcls(): filters', filters, { one: 'an AclBindingFilter object', many: 'AclBindingFilter objects', shape: '{ resourceType?, resourceName?, principal?, ... }' }, () => {}))
   }
 
   /** Each user's SCRAM mechanisms and iteration counts (no users: every user with credentials). */
   async describeUserScramCredentials(users?: string[], options: TimeoutOption = {}): Promise<UserScramCredentialsDescription[]> {
-    return this.call('describeUserScramCredentials', options, (deadline) => describeUserScramCredentials(this.cluster, users, deadline))
+    return this.call('describeUserScramCredentials', options, (deadline) => describeUserScramCredentials(this.cluster, users, deadline), () => {
+      if (users !== undefined) args.strings('describeUserScramCredentials(): users', users, 'user name')
+    })
   }
 
   /** Creates, replaces or deletes SCRAM credentials; passwords are salted and hashed here, never sent. */
   async alterUserScramCredentials(alterations: ScramCredentialAlteration[], options: TimeoutOption = {}): Promise<void> {
-    await this.call('alterUserScramCredentials', options, (deadline) => alterUserScramCredentials(this.cluster, alterations, deadline))
+    await this.call('alterUserScramCredentials', options, (deadline) => alterUserScramCredentials(this.cluster, alterations, deadline), () =>
+      args.objects('alterUserScramCredentials(): alterations', alterations, { one: 'a ScramCredentialAlteration object', many: 'ScramCredentialAlteration objects', shape: '{ type, user, mechanism, ... }' }, (a, at) => args.string(`${at}.user`, a.user, 'a user name (a string)')))
   }
 
   /** The quotas of the entities matching every component (none: all entities). */
@@ -309,12 +344,17 @@ export class Admin {
     components: ClientQuotaFilterComponent[] = [],
     options: TimeoutOption & DescribeClientQuotasOptions = {},
   ): Promise<ClientQuotaDescription[]> {
-    return this.call('describeClientQuotas', options, (deadline) => describeClientQuotas(this.cluster, components, deadline, options))
+    return this.call('describeClientQuotas', options, (deadline) => describeClientQuotas(this.cluster, components, deadline, options), () =>
+      args.objects('describeClientQuotas(): components', components, { one: 'a ClientQuotaFilterComponent object', many: 'ClientQuotaFilterComponent objects', shape: '{ entityType, match? }' }, () => {}))
   }
 
   /** Sets (a number) or removes (null) quota values of each entity. */
   async alterClientQuotas(alterations: ClientQuotaAlteration[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
-    await this.call('alterClientQuotas', options, (deadline) => alterClientQuotas(this.cluster, alterations, deadline, options.validateOnly))
+    await this.call('alterClientQuotas', options, (deadline) => alterClientQuotas(this.cluster, alterations, deadline, options.validateOnly), () =>
+      args.objects('alterClientQuotas(): alterations', alterations, { one: 'a ClientQuotaAlteration object', many: 'ClientQuotaAlteration objects', shape: '{ entity, ops }' }, (a, at) => {
+        args.object(`${at}.entity`, a.entity, 'an entity object ({ user?, \'client-id\'?, ip? })')
+        args.objects(`${at}.ops`, a.ops, { one: 'an op', many: 'ops', shape: '{ key, value }' }, (op, opAt) => args.string(`${opAt}.key`, op.key, 'a quota name (a string)'))
+      }))
   }
 
   /** Internal: the connection listeners (the KafkaJS facade's REQUEST events). */

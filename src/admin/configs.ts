@@ -23,6 +23,7 @@ import { DescribeConfigsApi } from '../protocol/messages/describe-configs.js'
 import { IncrementalAlterConfigsApi } from '../protocol/messages/incremental-alter-configs.js'
 import { throwFailures } from './failures.js'
 import { ErrorCode } from '../protocol/errors.js'
+import { asConfigString } from './arguments.js'
 
 export type ConfigResourceType = 'topic' | 'broker' | 'broker-logger' | 'group' | 'client-metrics'
 
@@ -85,7 +86,8 @@ export interface AlterConfigOp {
   name: string
   /** Default 'set'. 'delete' reverts to the default; 'append'/'subtract' edit list values. */
   op?: AlterConfigOpType
-  value?: string | null
+  /** The value ('set', 'append', 'subtract'); a number or boolean is sent as its string form. */
+  value?: string | number | boolean | null
 }
 
 export interface ConfigChange extends ConfigResource {
@@ -262,7 +264,7 @@ export async function incrementalAlterConfigs(
       resources: cs.map((c) => ({
         resourceType: resourceCode(c),
         resourceName: c.name,
-        configs: c.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op ?? 'set'], value: op.op === 'delete' ? null : op.value ?? null })),
+        configs: c.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op ?? 'set'], value: op.op === 'delete' ? null : asConfigString(op.value) })),
       })),
       validateOnly,
     }

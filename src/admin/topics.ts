@@ -20,6 +20,7 @@ import type { ApiDescriptor } from '../protocol/api.js'
 import { throwFailures } from './failures.js'
 import { ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 import { ErrorCode } from '../protocol/errors.js'
+import { asConfigString } from './arguments.js'
 
 export interface NewTopic {
   topic: string
@@ -29,7 +30,8 @@ export interface NewTopic {
   replicationFactor?: number
   /** Explicit replica placement: partition -> broker ids (excludes numPartitions/replicationFactor). */
   replicaAssignment?: Record<number, number[]>
-  configs?: Record<string, string>
+  /** Config name -> value; numbers and booleans are sent as their string form (`{ 'retention.ms': 86400000 }`). */
+  configs?: Record<string, string | number | boolean | null>
 }
 
 export interface CreateTopicsOptions {
@@ -119,7 +121,18 @@ async function perTopic(
 }
 
 export async function createTopics(cluster: Cluster, topics: NewTopic[], options: CreateTopicsOptions, deadline: number): Promise<void> {
-  const byName = new Map(topics.map((t) => [t.topic, t]))
+  const byName = new Map<string, NewTopic>()
+  for (const t of topics) {
+    // The broker refuses a request that names a topic twice (INVALID_REQUEST), so does this.
+    if (byName.has(t.topic)) throw new KafkaError(`createTopics: topic "${t.topic}" is named more than once`, { type: 'INVALID_REQUEST', context: { topic: t.topic } })
+    if (t.replicaAssignment && ((t.numPartitions ?? -1) !== -1 || (t.replicationFactor ?? -1) !== -1)) {
+      throw new KafkaError(`createTopics: topic "${t.topic}" sets replicaAssignment and numPartitions or replicationFactor; the assignment decides both, so give only one`, {
+        type: 'INVALID_REQUEST',
+        context: { topic: t.topic },
+      })
+    }
+    byName.set(t.topic, t)
+  }
   const timeoutMs = options.timeoutMs ?? Math.max(0, deadline - Date.now())
   await perTopic(cluster, 'createTopics', [...byName.keys()], deadline, async (conn, names) => {
     const res = await conn.request(CreateTopicsApi, {
@@ -133,7 +146,7 @@ export async function createTopics(cluster: Cluster, topics: NewTopic[], options
           assignments: assignment
             ? Object.entries(assignment).map(([p, brokerIds]) => ({ partitionIndex: Number(p), brokerIds }))
             : [],
-          configs: Object.entries(t.configs ?? {}).map(([k, value]) => ({ name: k, value })),
+          configs: Object.entries(t.configs ?? {}).map(([k, value]) => ({ name: k, value: asConfigString(value) })),
         }
       }),
       timeoutMs,
@@ -157,7 +170,11 @@ export async function deleteTopics(cluster: Cluster, names: string[], deadline: 
 }
 
 export async function createPartitions(cluster: Cluster, changes: NewPartitions[], deadline: number, validateOnly = false): Promise<void> {
-  const byName = new Map(changes.map((c) => [c.topic, c]))
+  const byName = new Map<string, NewPartitions>()
+  for (const c of changes) {
+    if (byName.has(c.topic)) throw new KafkaError(`createPartitions: topic "${c.topic}" is named more than once`, { type: 'INVALID_REQUEST', context: { topic: c.topic } })
+    byName.set(c.topic, c)
+  }
   await perTopic(cluster, 'createPartitions', [...byName.keys()], deadline, async (conn, names) => {
     const res = await conn.request(CreatePartitionsApi, {
       topics: names.map((name) => ({ name, count: byName.get(name)!.count, assignments: null })),

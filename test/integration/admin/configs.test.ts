@@ -113,3 +113,30 @@ test('describeConfigs of a broker, sensitive values are null; bad values and mis
     await a.close()
   }
 })
+
+test('config values given as numbers and booleans reach the broker in their string form (createTopics, incrementalAlterConfigs)', async () => {
+  const a = admin()
+  const topic = uniqueName('cfg-numbers')
+  try {
+    await a.createTopics([{ topic, numPartitions: 1, configs: { 'retention.ms': 3_600_000, 'unclean.leader.election.enable': true } }])
+    const read = async (names: string[]) => {
+      const [d] = await a.describeConfigs([{ type: 'topic', name: topic }], { configNames: names })
+      return new Map(d!.entries.map((e) => [e.name, e.value]))
+    }
+    const created = await read(['retention.ms', 'unclean.leader.election.enable'])
+    assert.equal(created.get('retention.ms'), '3600000')
+    assert.equal(created.get('unclean.leader.election.enable'), 'true')
+
+    await a.incrementalAlterConfigs([{ type: 'topic', name: topic, ops: [{ name: 'max.message.bytes', value: 200_000 }, { name: 'unclean.leader.election.enable', value: false }] }])
+    let after = new Map<string, string | null>()
+    for (const until = Date.now() + 10000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      after = await read(['max.message.bytes', 'unclean.leader.election.enable'])
+      if (after.get('max.message.bytes') === '200000') break
+    }
+    assert.equal(after.get('max.message.bytes'), '200000')
+    assert.equal(after.get('unclean.leader.election.enable'), 'false')
+  } finally {
+    await a.deleteTopics([topic]).catch(() => {})
+    await a.close()
+  }
+})
