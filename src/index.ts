@@ -78,7 +78,7 @@ export type { Serializer, Deserializer, SyncSerializer, SyncDeserializer, JavaSe
 export type { TopicPartition, TopicPartitionOffset, Header, OAuthBearerToken, OAuthBearerTokenProvider, AwsCredentials, AwsCredentialsProvider } from './types.js'
 export { mskOAuthBearerTokenProvider } from './network/sasl/aws-msk-iam.js'
 export { Consumer, ConsumerRecords } from './consumer/index.js'
-export type { ConsumerConstructor, ConsumerRecord, ConsumerRebalanceListener, ConsumerGroupMetadata, ConsumerOptions, CloseOptions, DeserializerOption, PollOptions, ApiCallOptions } from './consumer/index.js'
+export type { ConsumerConstructor, ConsumerRecord, ConsumerRebalanceListener, ConsumerGroupMetadata, ConsumerOptions, CloseOptions, DeserializerOption, PollOptions, ApiCallOptions, OffsetCommitCallback } from './consumer/index.js'
 export type { ConsumerConfigInput } from './config/consumer.js'
 export { Producer } from './producer/producer.js'
 export type { ProducerConstructor, SerializerOption } from './producer/producer.js'

@@ -75,7 +75,8 @@ import {
 } from './quotas.js'
 import type { TopicPartition, TopicPartitionOffset } from '../types.js'
 import { ErrorCode } from '../protocol/errors.js'
-import * as args from './arguments.js'
+import * as args from '../util/arguments.js'
+import { checkConfigChanges, checkNewTopics, checkOffsetQueries } from './arguments.js'
 
 export interface ClusterDescription {
   clusterId: string | null
@@ -144,7 +145,7 @@ export class Admin {
   async createTopics(topics: NewTopic[], options: CreateTopicsOptions & TimeoutOption = {}): Promise<void> {
     await this.call('createTopics', options, async (deadline) => {
       await createTopics(this.cluster, topics, options, deadline)
-    }, () => args.checkNewTopics(topics))
+    }, () => checkNewTopics(topics))
   }
 
   async deleteTopics(names: string[], options: TimeoutOption = {}): Promise<void> {
@@ -203,7 +204,7 @@ export class Admin {
   /** Offsets by time (`earliest`, `latest`, or a timestamp in ms) for each partition. */
   async listOffsets(queries: OffsetQuery[], options: TimeoutOption & ListOffsetsOptions = {}): Promise<ListedOffset[]> {
     return this.call('listOffsets', options, (deadline) => listOffsets(this.cluster, queries, deadline, options), () => {
-      args.checkOffsetQueries(queries)
+      checkOffsetQueries(queries)
       if (options.isolationLevel !== undefined) args.oneOf('listOffsets(): options.isolationLevel', options.isolationLevel, ['read_uncommitted', 'read_committed'])
     })
   }
@@ -222,7 +223,7 @@ export class Admin {
   async incrementalAlterConfigs(changes: ConfigChange[], options: TimeoutOption & { validateOnly?: boolean } = {}): Promise<void> {
     await this.call('incrementalAlterConfigs', options, async (deadline) => {
       await incrementalAlterConfigs(this.cluster, changes, deadline, options.validateOnly)
-    }, () => args.checkConfigChanges(changes))
+    }, () => checkConfigChanges(changes))
   }
 
   /** Consumer groups (classic and consumer) known to any broker, sorted by id. */

@@ -24,6 +24,7 @@ import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
 import { parseConfig } from '../config/validate.js'
 import { configFromProperties } from '../config/properties.js'
+import * as args from '../util/arguments.js'
 import { AbortError, brokerError, ConfigError, KafkaError, WakeupError } from '../errors.js'
 import { abortable, abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { listOffsets } from '../cluster/offsets.js'
@@ -98,6 +99,9 @@ export interface PollOptions {
 }
 
 /** Options of the calls that take a deadline (`commitSync`, `position`, `committed`, offset look-ups). */
+/** What commitAsync reports: the error (null on success) and the offsets it tried to commit (Java's OffsetCommitCallback). */
+export type OffsetCommitCallback = (error: KafkaError | null, offsets: TopicPartitionOffset[]) => void
+
 export interface ApiCallOptions {
   /** Deadline of the call; default `default.api.timeout.ms`. */
   timeoutMs?: number
@@ -278,11 +282,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** Manual assignment, without group membership. */
   assign(partitions: TopicPartition[]): void {
     this.checkOpen()
-    for (const tp of partitions) {
-      if (typeof tp?.topic !== 'string' || !Number.isInteger(tp.partition) || tp.partition < 0) {
-        throw new KafkaError(`assign(): invalid partition ${JSON.stringify(tp)}`, { type: 'INVALID_ARGUMENT' })
-      }
-    }
+    checkPartitions('assign()', partitions)
     if (partitions.length === 0) {
       this.unsubscribe()
       return
@@ -710,6 +710,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   async commitSync(options: ApiCallOptions): Promise<void>
   async commitSync(offsetsOrOptions?: TopicPartitionOffset[] | ApiCallOptions, maybeOptions: ApiCallOptions = {}): Promise<void> {
     const offsets = Array.isArray(offsetsOrOptions) ? offsetsOrOptions : undefined
+    // One offset given without its array would otherwise read as options and commit the polled positions instead.
+    if (offsets === undefined && offsetsOrOptions !== undefined && offsetsOrOptions !== null) {
+      const extra = typeof offsetsOrOptions === 'object' ? Object.keys(offsetsOrOptions).filter((k) => k !== 'timeoutMs' && k !== 'signal') : ['?']
+      if (extra.length > 0) args.invalid('commitSync(): the first argument', 'an array of offsets ({ topic, partition, offset: bigint }) or options ({ timeoutMs?, signal? })', offsetsOrOptions)
+    }
     const options = offsetsOrOptions !== undefined && offsetsOrOptions !== null && !Array.isArray(offsetsOrOptions) ? offsetsOrOptions : maybeOptions ?? {}
     const signal = checkSignal(options.signal, 'commitSync()')
     throwIfAborted(signal, 'commitSync()')
@@ -722,7 +727,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   /** Commits without waiting or retrying; `callback` gets the outcome. Commits complete in order. */
-  commitAsync(offsets?: TopicPartitionOffset[], callback?: (error: KafkaError | null, offsets: TopicPartitionOffset[]) => void): void {
+  commitAsync(callback: OffsetCommitCallback): void
+  commitAsync(offsets?: TopicPartitionOffset[], callback?: OffsetCommitCallback): void
+  commitAsync(offsetsOrCallback?: TopicPartitionOffset[] | OffsetCommitCallback, maybeCallback?: OffsetCommitCallback): void {
+    // Java's commitAsync(callback): the polled positions, reported to the callback.
+    const { list: offsets, callback } = args.listAndCallback<TopicPartitionOffset[], OffsetCommitCallback>(offsetsOrCallback, maybeCallback)
+    if (callback !== undefined && callback !== null && typeof callback !== 'function') {
+      // Nothing can be called back and commitAsync() does not throw: reported as a process warning, nothing committed.
+      const message = `commitAsync() callback must be a function, got ${typeof callback}; nothing was committed`
+      process.nextTick(() => process.emitWarning(message, { type: 'SamsaWarning', code: 'SAMSA_INVALID_ARGUMENT' }))
+      return
+    }
     let list: TopicPartitionOffset[] = []
     const report = (e: KafkaError | null) => {
       if (callback) {
@@ -747,17 +762,17 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   private checkOffsets(offsets: TopicPartitionOffset[], what: string): TopicPartitionOffset[] {
-    for (const o of offsets) {
-      if (typeof o?.topic !== 'string' || !Number.isInteger(o.partition) || typeof o.offset !== 'bigint' || o.offset < 0n) {
-        throw new KafkaError(`${what}(): invalid offset ${JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}: expected { topic, partition, offset: bigint >= 0n }`, { type: 'INVALID_ARGUMENT' })
-      }
-    }
+    args.objects(`${what}(): offsets`, offsets, OFFSETS, (o, at) => {
+      args.topicPartition(o, at)
+      if (typeof o.offset !== 'bigint' || o.offset < 0n) args.invalid(`${at}.offset`, 'a bigint >= 0n', o.offset)
+    })
     return offsets
   }
 
   /** The next poll returns records of `tp` from `offset` on. */
   seek(tp: TopicPartition, offset: bigint): void {
     this.checkOpen()
+    checkPartition('seek()', tp)
     if (typeof offset !== 'bigint' || offset < 0n) throw new KafkaError(`seek(): offset must be a bigint >= 0n, got ${String(offset)}`, { type: 'INVALID_ARGUMENT' })
     this.subscriptions.require(tp, 'seek()').seek(offset)
     this.fetcher.wake()
@@ -775,6 +790,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   private seekTo(tps: TopicPartition[] | undefined, where: 'earliest' | 'latest', what: string): void {
     this.checkOpen()
+    if (tps !== undefined) checkPartitions(what, tps)
     const states = tps && tps.length > 0 ? tps.map((tp) => this.subscriptions.require(tp, what)) : [...this.subscriptions.states()]
     for (const s of states) s.invalidate(where)
     this.notify()
@@ -783,6 +799,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** The offset of the next record poll will return for `tp` (looked up if not known yet). */
   async position(tp: TopicPartition, options: ApiCallOptions = {}): Promise<bigint> {
     this.checkOpen()
+    checkPartition('position()', tp)
     const signal = checkSignal(options.signal, 'position()')
     return abortable(signal, () => this.lookUpPosition(tp, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), 'position()')
   }
@@ -812,6 +829,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    */
   async committed(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     this.checkOpen()
+    checkPartitions('committed()', tps)
     const signal = checkSignal(options.signal, 'committed()')
     throwIfAborted(signal, 'committed()')
     if (!this.committer) throw new KafkaError(`committed(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
@@ -822,6 +840,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   /** The first offset of each partition (Java's beginningOffsets), in the order asked. */
   async beginningOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
+    checkPartitions('beginningOffsets()', tps)
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'earliest' as const })), options)
   }
 
@@ -830,6 +849,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * next record will get; under read_committed, the last stable offset.
    */
   async endOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
+    checkPartitions('endOffsets()', tps)
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), options)
   }
 
@@ -839,9 +859,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * there is none (Java's offsetsForTimes returns null there).
    */
   async offsetsForTimes(queries: { topic: string; partition: number; timestamp: number }[], options: ApiCallOptions = {}): Promise<(TopicPartitionOffset & { timestamp: number })[]> {
-    for (const q of queries) {
-      if (!Number.isSafeInteger(q.timestamp) || q.timestamp < 0) throw new KafkaError(`offsetsForTimes(): timestamp must be a non-negative integer (ms), got ${q.timestamp}`, { type: 'INVALID_ARGUMENT' })
-    }
+    args.objects('offsetsForTimes(): queries', queries, { one: 'a query', many: 'queries', shape: '{ topic, partition, timestamp }' }, (q, at) => {
+      args.topicPartition(q, at)
+      args.integer(`${at}.timestamp`, q.timestamp, 0, Number.MAX_SAFE_INTEGER)
+    })
     return this.offsetsAt(queries, options)
   }
 
@@ -863,11 +884,13 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** Stops returning (and fetching) records of these partitions; what was prefetched is kept. */
   pause(tps: TopicPartition[]): void {
     this.checkOpen()
+    checkPartitions('pause()', tps)
     for (const tp of tps) this.subscriptions.require(tp, 'pause()').paused = true
   }
 
   resume(tps: TopicPartition[]): void {
     this.checkOpen()
+    checkPartitions('resume()', tps)
     for (const tp of tps) this.subscriptions.require(tp, 'resume()').paused = false
     this.fetcher.wake()
     this.notify()
@@ -884,6 +907,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * read_committed. null while either is unknown or `tp` is not assigned.
    */
   currentLag(tp: TopicPartition): bigint | null {
+    checkPartition('currentLag()', tp)
     const s = this.subscriptions.get(tp.topic, tp.partition)
     return s ? this.lagOf(s) : null
   }
@@ -1012,3 +1036,15 @@ export interface ConsumerConstructor {
 
 export const Consumer = ConsumerImpl as unknown as ConsumerConstructor
 export type Consumer<K = Buffer, V = Buffer> = ConsumerImpl<K, V>
+
+const PARTITIONS: args.Kind = { one: 'a TopicPartition', many: 'TopicPartitions', shape: '{ topic, partition }' }
+const OFFSETS: args.Kind = { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset: bigint }' }
+
+/** An array of `{ topic, partition }`, or an INVALID_ARGUMENT error naming `what` and the item. */
+function checkPartitions(what: string, tps: unknown): void {
+  args.objects(`${what}: partitions`, tps, PARTITIONS, args.topicPartition)
+}
+
+function checkPartition(what: string, tp: unknown): void {
+  args.topicPartition(args.object(`${what}: the partition`, tp, `${PARTITIONS.one} (${PARTITIONS.shape})`), `${what}: the partition`)
+}

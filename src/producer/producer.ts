@@ -221,15 +221,19 @@ class ProducerImpl<K, V> {
   send(record: ProducerRecord<K, V>, options?: SendOptions): Promise<RecordMetadata>
   send(record: ProducerRecord<K, V>, callback: SendCallback, options?: SendOptions): void
   send(record: ProducerRecord<K, V>, callbackOrOptions?: SendCallback | SendOptions, maybeOptions?: SendOptions): Promise<RecordMetadata> | void {
-    if (callbackOrOptions === undefined || (typeof callbackOrOptions === 'object' && callbackOrOptions !== null)) {
-      const options = callbackOrOptions as SendOptions | undefined
+    // A null callback is no callback, as in Java's send(record, null): the promise carries the outcome.
+    if (callbackOrOptions === undefined || callbackOrOptions === null || typeof callbackOrOptions === 'object') {
+      const options = (callbackOrOptions ?? undefined) as SendOptions | undefined
       return new Promise<RecordMetadata>((resolve, reject) => {
         this.doSend(record, (error, metadata) => (error !== null ? reject(error) : resolve(metadata!)), options?.signal)
       })
     }
     const callback = callbackOrOptions
     if (typeof callback !== 'function') {
-      return void failLater(callback as never, invalid(`send() callback must be a function, got ${typeof callback}`))
+      // Nothing can be called back and send() does not throw: the mistake is reported as a process warning.
+      const message = `send() callback must be a function, got ${typeof callback}; the record to ${String((record as { topic?: unknown } | null)?.topic)} was not sent`
+      process.nextTick(() => process.emitWarning(message, { type: 'SamsaWarning', code: 'SAMSA_INVALID_ARGUMENT' }))
+      return
     }
     this.doSend(record, callback, maybeOptions?.signal)
   }

@@ -129,8 +129,18 @@ export const serializers = {
   } as SyncSerializer<unknown>,
   /** Bytes as given (Java ByteArraySerializer); the default. */
   buffer: {
-    serialize: (_t: string, data: Buffer | Uint8Array | null) =>
-      data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    serialize(topic: string, data: Buffer | Uint8Array | null) {
+      if (data === null || data === undefined) return null
+      if (Buffer.isBuffer(data)) return data
+      // Any view (Uint8Array, DataView, ...) is sent as the bytes it spans.
+      if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      const given = Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`
+      throw new SerializationError(
+        `cannot serialize ${given} for topic "${topic}": the bytes serializer (the default) takes a Buffer or Uint8Array; ` +
+          `set 'key.serializer' or 'value.serializer' (serializers.string, serializers.json, ...) to send other values`,
+        { context: { topic } },
+      )
+    },
   } as SyncSerializer<Buffer | null>,
 }
 

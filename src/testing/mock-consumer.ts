@@ -21,7 +21,8 @@
  * - Commits are stored at once; `committed()` reads them back; -1n where none.
  */
 import { ConsumerRecords, type ConsumerRecord } from '../consumer/records.js'
-import type { Consumer, ConsumerRebalanceListener, ConsumerGroupMetadata, ApiCallOptions } from '../consumer/consumer.js'
+import type { Consumer, ConsumerRebalanceListener, ConsumerGroupMetadata, ApiCallOptions, OffsetCommitCallback } from '../consumer/consumer.js'
+import { listAndCallback } from '../util/arguments.js'
 import { KafkaError, WakeupError } from '../errors.js'
 import type { Header, TopicPartition, TopicPartitionOffset } from '../types.js'
 
@@ -249,7 +250,10 @@ export class MockConsumer<K = Buffer, V = Buffer> implements ConsumerApi<K, V> {
     this.store(Array.isArray(offsetsOrOptions) ? offsetsOrOptions : this.consumed())
   }
 
-  commitAsync(offsets?: TopicPartitionOffset[], callback?: (error: KafkaError | null, offsets: TopicPartitionOffset[]) => void): void {
+  commitAsync(callback: OffsetCommitCallback): void
+  commitAsync(offsets?: TopicPartitionOffset[], callback?: OffsetCommitCallback): void
+  commitAsync(offsetsOrCallback?: TopicPartitionOffset[] | OffsetCommitCallback, maybeCallback?: OffsetCommitCallback): void {
+    const { list: offsets, callback } = listAndCallback<TopicPartitionOffset[], OffsetCommitCallback>(offsetsOrCallback, maybeCallback)
     const list = offsets ?? (this.isClosed ? [] : this.consumed())
     let error: KafkaError | null = null
     try {

@@ -4,9 +4,10 @@
 // a call that got past its checks would fail with a connection error instead).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import net from 'node:net'
 import { Admin, KafkaError } from '../../src/index.js'
-import { asConfigString, configValue, describeValue } from '../../src/admin/arguments.js'
+import { countingListener } from '../helpers/listener.js'
+import { asConfigString, configValue } from '../../src/admin/arguments.js'
+import { describeValue } from '../../src/util/arguments.js'
 
 type Call = [method: string, args: unknown[], message: RegExp]
 
@@ -62,15 +63,8 @@ const cases: Call[] = [
 ]
 
 test('each admin call rejects a wrongly shaped argument at once with INVALID_ARGUMENT, sending nothing', async () => {
-  // A listener that only counts connections: a call that got past its checks would connect to it.
-  let connections = 0
-  const server = net.createServer((socket) => {
-    connections++
-    socket.destroy()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  const admin = new Admin({ 'bootstrap.servers': `127.0.0.1:${port}`, 'default.api.timeout.ms': 2000 })
+  const listener = await countingListener()
+  const admin = new Admin({ 'bootstrap.servers': listener.address, 'default.api.timeout.ms': 2000 })
   const calls = admin as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
   try {
     for (const [method, args, message] of cases) {
@@ -82,10 +76,10 @@ test('each admin call rejects a wrongly shaped argument at once with INVALID_ARG
       assert.match(error.message, message)
       assert.ok(performance.now() - started < 100, `${method} rejected after ${performance.now() - started} ms`)
     }
-    assert.equal(connections, 0, 'no connection was opened')
+    assert.equal(listener.connections(), 0, 'no connection was opened')
   } finally {
     await admin.close()
-    await new Promise((resolve) => server.close(resolve))
+    await listener.close()
   }
 })
 

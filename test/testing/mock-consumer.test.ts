@@ -103,6 +103,10 @@ test('pause, seek, max.poll.records, lag, commitAsync and an injected commit fai
   const outcome = await new Promise<KafkaError | null>((resolve) => consumer.commitAsync(undefined, (e) => resolve(e)))
   assert.equal(outcome, null)
   assert.deepEqual((await consumer.committed([tp0]))[0]!.offset, 5n)
+  // Java's commitAsync(callback): the polled positions, as the Consumer does.
+  const [error, offsets] = await new Promise<[KafkaError | null, { offset: bigint }[]]>((resolve) => consumer.commitAsync((e, o) => resolve([e, o])))
+  assert.equal(error, null)
+  assert.ok(offsets.some((o) => o.offset === 5n), JSON.stringify(offsets, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))
   consumer.setCommitException(new KafkaError('rebalance in progress', { type: 'REBALANCE_IN_PROGRESS', retriable: true }))
   await assert.rejects(consumer.commitSync(), /rebalance in progress/)
   await consumer.commitSync()

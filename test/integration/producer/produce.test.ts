@@ -230,9 +230,29 @@ test('bad records and serializer failures arrive through the promise or callback
     // A good record still goes through.
     const ok = await p.send({ topic, key: null, value: 'fine', partition: 1 })
     assert.equal(ok.partition, 1, 'explicit partition wins')
+    // A null callback is no callback (Java's send(record, null)): the promise carries the outcome.
+    const viaNull = await (p.send as unknown as (r: unknown, c: null) => Promise<{ partition: number }>)({ topic, key: null, value: 'null-callback', partition: 0 }, null)
+    assert.equal(viaNull.partition, 0)
+    // A callback that is not a function cannot be called: the record is not sent and a warning says why.
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    assert.equal((p.send as unknown as (r: unknown, c: unknown) => unknown)({ topic, value: 'v' }, 5), undefined)
+    const warning = await warned
+    assert.equal((warning as Error & { code?: string }).code, 'SAMSA_INVALID_ARGUMENT')
+    assert.match(warning.message, new RegExp(`^send\\(\\) callback must be a function, got number; the record to ${topic} was not sent$`))
   } finally {
     await p.close()
     await deleteTopic(topic)
+  }
+  // The default serializers take bytes; a string says what to set instead of failing inside Buffer.from.
+  const bytes = new Producer({ ...base() })
+  try {
+    const e = await bytes.send({ topic, value: 'text' as unknown as Buffer }).then(() => null, (err: unknown) => err)
+    assert.ok(e instanceof SerializationError, String(e))
+    assert.match(e.message, /^cannot serialize a string for topic ".*": the bytes serializer \(the default\) takes a Buffer or Uint8Array; set 'key\.serializer' or 'value\.serializer'/)
+    const k = await bytes.send({ topic, key: { id: 1 } as unknown as Buffer, value: null }).then(() => null, (err: unknown) => err)
+    assert.ok(k instanceof SerializationError && /^cannot serialize an object /.test(k.message), String(k))
+  } finally {
+    await bytes.close()
   }
   await assert.rejects(p.send({ topic, value: 'late' }), (e: KafkaError) => e.type === 'CLIENT_CLOSED')
 })
