@@ -242,6 +242,13 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   subscribe(topics: string[] | RegExp, listener?: ConsumerRebalanceListener): void {
     this.checkOpen()
     if (this.coordinator === undefined) throw new KafkaError(`subscribe(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
+    if (listener !== undefined && listener !== null) {
+      // A listener that is not one would otherwise fail at the first rebalance, inside the group's state machine.
+      const l = args.object('subscribe(): listener', listener, 'a ConsumerRebalanceListener ({ onPartitionsAssigned?, onPartitionsRevoked?, onPartitionsLost? })')
+      for (const k of ['onPartitionsAssigned', 'onPartitionsRevoked', 'onPartitionsLost']) {
+        if (l[k] !== undefined && typeof l[k] !== 'function') args.invalid(`subscribe(): listener.${k}`, 'a function', l[k])
+      }
+    }
     if (topics instanceof RegExp) {
       this.subscriptions.subscribePattern(topics)
       this.cluster.watchAllTopics()
@@ -762,10 +769,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   }
 
   private checkOffsets(offsets: TopicPartitionOffset[], what: string): TopicPartitionOffset[] {
-    args.objects(`${what}(): offsets`, offsets, OFFSETS, (o, at) => {
-      args.topicPartition(o, at)
-      if (typeof o.offset !== 'bigint' || o.offset < 0n) args.invalid(`${at}.offset`, 'a bigint >= 0n', o.offset)
-    })
+    args.topicPartitionOffsets(`${what}(): offsets`, offsets)
     return offsets
   }
 
@@ -1038,7 +1042,6 @@ export const Consumer = ConsumerImpl as unknown as ConsumerConstructor
 export type Consumer<K = Buffer, V = Buffer> = ConsumerImpl<K, V>
 
 const PARTITIONS: args.Kind = { one: 'a TopicPartition', many: 'TopicPartitions', shape: '{ topic, partition }' }
-const OFFSETS: args.Kind = { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset: bigint }' }
 
 /** An array of `{ topic, partition }`, or an INVALID_ARGUMENT error naming `what` and the item. */
 function checkPartitions(what: string, tps: unknown): void {

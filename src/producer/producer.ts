@@ -54,6 +54,7 @@ import { Transactions, type ConsumerGroupMetadata } from './transactions.js'
 import type { AbortOptions, CloseOptions, Node, PartitionInfo, ProducerMetrics, ProducerRecord, RecordMetadata, SendCallback, SendOptions } from './types.js'
 import { ErrorCode } from '../protocol/errors.js'
 import { Tracing, type TraceSpan } from '../instrumentation/opentelemetry.js'
+import { topicPartitionOffsets } from '../util/arguments.js'
 
 /** What `key.serializer` / `value.serializer` accept. */
 export type SerializerOption = Serializer<any> | JavaSerializerName | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -740,8 +741,11 @@ class ProducerImpl<K, V> {
    * consumer's `groupMetadata()`.
    */
   async sendOffsetsToTransaction(offsets: TopicPartitionOffset[], groupMetadata: ConsumerGroupMetadata, options: AbortOptions = {}): Promise<void> {
-    await this.transactionCall('sendOffsetsToTransaction', options,
-      () => this.transactions('sendOffsetsToTransaction').sendOffsets(offsets, groupMetadata, this.blockDeadline()))
+    await this.transactionCall('sendOffsetsToTransaction', options, () => {
+      // Checked before the transaction is touched: a bad offset must not make it abortable.
+      topicPartitionOffsets('sendOffsetsToTransaction(): offsets', offsets)
+      return this.transactions('sendOffsetsToTransaction').sendOffsets(offsets, groupMetadata, this.blockDeadline())
+    })
   }
 
   /**

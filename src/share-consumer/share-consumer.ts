@@ -39,6 +39,7 @@ import type { Header, TopicPartition } from '../types.js'
 import { abortError, checkSignal, onAbort, throwIfAborted } from '../util/abort.js'
 import { ACK_CODES, ShareFetcher, type AckResult, type AcknowledgeType } from './fetcher.js'
 import { ShareMembership } from './membership.js'
+import * as args from '../util/arguments.js'
 
 export type { AcknowledgeType, AckResult } from './fetcher.js'
 
@@ -360,6 +361,9 @@ class ShareConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ShareCo
     const key = tpKey(record?.topic, record?.partition)
     const h = this.held.get(key)?.get(record?.offset)
     if (!h) {
+      // The shape is checked only here, off the path of a record that is found.
+      args.topicPartition(args.object('acknowledge(): the record', record, 'a record returned by poll ({ topic, partition, offset })'), 'acknowledge(): the record')
+      if (typeof record.offset !== 'bigint') args.invalid('acknowledge(): the record.offset', 'a bigint', record.offset)
       throw new KafkaError(`acknowledge(): ${record?.topic}-${record?.partition} offset ${String(record?.offset)} is not a record of this consumer awaiting acknowledgement (already acknowledged, or never returned by poll)`, { type: 'ILLEGAL_STATE' })
     }
     this.fetcher.addAck(record.topic, record.partition, h.topicId, h.nodeId, record.offset, ACK_CODES[type])

@@ -103,6 +103,16 @@ export function topicPartition(item: Record<string, unknown>, at: string): void 
   integer(`${at}.partition`, item.partition, 0, INT32_MAX)
 }
 
+const OFFSETS: Kind = { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset: bigint }' }
+
+/** `{ topic, partition, offset }` items with a bigint offset >= 0n (commits, transactional offsets). */
+export function topicPartitionOffsets(where: string, value: unknown): void {
+  objects(where, value, OFFSETS, (o, at) => {
+    topicPartition(o, at)
+    if (typeof o.offset !== 'bigint' || o.offset < 0n) invalid(`${at}.offset`, 'a bigint >= 0n', o.offset)
+  })
+}
+
 /**
  * The arguments of a method that takes `(list?, callback?)` or `(callback)`,
  * as Java's `commitAsync(offsets, callback)` and `commitAsync(callback)`.

@@ -28,6 +28,8 @@ const cases: Case[] = [
   ['commitSync', [[{ topic: 't', partition: 0, offset: 5 }]], /^commitSync\(\): offsets\[0\]\.offset must be a bigint >= 0n, got 5$/],
   ['commitSync', [[{ topic: 't', partition: 0, offset: -5n }]], /^commitSync\(\): offsets\[0\]\.offset must be a bigint >= 0n, got -5n$/],
   ['commitSync', [[{ topic: 't', offset: 5n }]], /^commitSync\(\): offsets\[0\]\.partition must be an integer >= 0, got undefined$/],
+  ['subscribe', [['t'], 5], /^subscribe\(\): listener must be a ConsumerRebalanceListener \(\{ onPartitionsAssigned\?, .*\}\), got 5$/],
+  ['subscribe', [['t'], { onPartitionsAssigned: 'log' }], /^subscribe\(\): listener\.onPartitionsAssigned must be a function, got "log"$/],
 ]
 
 test('consumer methods refuse a wrongly shaped argument at once with INVALID_ARGUMENT, sending nothing', async () => {
@@ -47,6 +49,7 @@ test('consumer methods refuse a wrongly shaped argument at once with INVALID_ARG
       assert.equal(error.retriable, false)
       assert.match(error.message, message)
     }
+    assert.deepEqual(consumer.subscription(), [], 'the refused subscribe() changed nothing')
     assert.equal(listener.connections(), 0, 'no connection was opened')
   } finally {
     await consumer.close()

@@ -47,6 +47,12 @@ test('commit and abort: records carry the markers, offsets sent to the transacti
     await p.initTransactions()
     p.beginTransaction()
     const first = await Promise.all(['a', 'b', 'c'].map((value) => p.send({ topic, key: 'k', value })))
+    // Offsets of the wrong shape are refused before the transaction is touched: it stays committable.
+    const send = p.sendOffsetsToTransaction.bind(p) as (offsets: unknown, group: unknown) => Promise<void>
+    await assert.rejects(send([{ topic, partition: 0, offset: 42 }], { groupId: group }), (e: unknown) =>
+      e instanceof KafkaError && e.type === 'INVALID_ARGUMENT' && e.message === 'sendOffsetsToTransaction(): offsets[0].offset must be a bigint >= 0n, got 42')
+    await assert.rejects(send({ topic, partition: 0, offset: 42n }, { groupId: group }), (e: unknown) =>
+      e instanceof KafkaError && e.type === 'INVALID_ARGUMENT' && /^sendOffsetsToTransaction\(\): offsets must be an array of offsets/.test(e.message))
     await p.sendOffsetsToTransaction([{ topic, partition: 0, offset: 42n }], { groupId: group, generationId: -1, memberId: '', groupInstanceId: null })
     await p.commitTransaction()
     assert.deepEqual(first.map((m) => m.offset), [0n, 1n, 2n])
