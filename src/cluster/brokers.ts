@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { AuthenticationError, ConnectionError, KafkaError } from '../errors.js'
 import { Connection, type ConnectionOptions } from '../network/connection.js'
 import { Log } from '../logger.js'
+import { MetadataApi } from '../protocol/messages/metadata.js'
 
 export interface BrokerAddress {
   nodeId: number
@@ -85,10 +86,21 @@ export class BrokerPool {
       this.authFailures.delete(address)
     }
     const s = slot
-    s.connecting = this.open(s, broker).finally(() => {
+    s.connecting = this.open(s, broker, purpose).finally(() => {
       s.connecting = undefined
     })
     return s.connecting
+  }
+
+  /**
+   * Asks `broker` for its metadata without topics over another purpose's
+   * connection than `purpose` (connecting if needed): the liveness check of
+   * a long-held request (Connection's `probe`). Rejects when the broker does
+   * not answer within request.timeout.ms.
+   */
+  private async probe(broker: BrokerAddress, purpose: string): Promise<void> {
+    const conn = await this.get(broker, purpose === 'default' ? 'probe' : 'default')
+    await conn.request(MetadataApi, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
   }
 
   /** The connection to `broker` for `purpose` when one is open and ready now (never connects). */
@@ -97,7 +109,7 @@ export class BrokerPool {
     return conn !== undefined && conn.isReady ? conn : undefined
   }
 
-  private async open(slot: Slot, broker: BrokerAddress): Promise<Connection> {
+  private async open(slot: Slot, broker: BrokerAddress, purpose: string): Promise<Connection> {
     const wait = slot.nextAttemptAt - Date.now()
     if (wait > 0) await sleep(wait)
     if (this.closed) throw new ConnectionError('client is closed', { retriable: false })
@@ -108,6 +120,7 @@ export class BrokerPool {
       port: broker.port,
       nodeId: broker.nodeId,
       unsupportedSeen: this.seenFor(broker),
+      probe: () => this.probe(broker, purpose),
       onClose: (c) => {
         if (slot.conn === c) slot.conn = undefined
       },

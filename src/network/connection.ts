@@ -114,6 +114,13 @@ export interface ConnectionOptions {
   unsupportedSeen?: Set<string> | undefined
   /** Told of connections, requests and responses (the client's metrics, instrumentation events). */
   observer?: ConnectionObserver | undefined
+  /**
+   * Asks the same broker something small over another connection (the pool
+   * supplies it). Watches the requests a broker may hold much longer than
+   * `requestTimeoutMs` (JoinGroup, SyncGroup: up to the rebalance timeout):
+   * see {@link Connection.request}.
+   */
+  probe?: (() => Promise<unknown>) | undefined
 }
 
 /** Sends a request while authenticating (other requests are held during a re-authentication). */
@@ -133,6 +140,8 @@ interface Pending {
   resolve: (value: unknown) => void
   reject: (err: KafkaError) => void
   timer: NodeJS.Timeout | undefined
+  /** For a long-held request: the probe's interval timer (see `probe`). */
+  watch: NodeJS.Timeout | undefined
   sentAt: number
   correlationId: number
   size: number
@@ -494,12 +503,14 @@ export class Connection {
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
+        watch: undefined,
         sentAt: this.lastUsed,
         correlationId,
         size,
       }
       pending.timer = setTimeout(() => {
         this.pending.delete(correlationId)
+        if (pending.watch) clearInterval(pending.watch)
         this.options.observer?.timedOut(this, api.name, timeoutMs, { apiKey: api.apiKey, version, correlationId, sentAt: pending.sentAt, size })
         reject(
           new TimeoutError(`${api.name} request to ${this.address} timed out after ${timeoutMs} ms (request.timeout.ms)`, {
@@ -508,10 +519,45 @@ export class Connection {
         )
         this.destroy(new ConnectionError(`connection to ${this.address} closed after a request timed out`, { context: { broker: this.address } }))
       }, timeoutMs)
+      if (this.options.probe && timeoutMs > 2 * this.options.requestTimeoutMs) this.watch(pending)
       this.pending.set(correlationId, pending)
       writeFrame(socket, frame)
       this.options.observer?.sent(this, api.name, size, this.pending.size)
     })
+  }
+
+  /**
+   * Watches a request the broker may hold far beyond `requestTimeoutMs`: every
+   * `requestTimeoutMs` while it is unanswered, the broker is probed over
+   * another connection (this one is muted by the broker until it answers).
+   * A probe that fails or times out means the broker, or the path to it, is
+   * not answering: this connection is closed, so the held request fails with
+   * a retriable ConnectionError and is sent again on a new one, instead of
+   * waiting out its own timeout (a lost JoinGroup answer would otherwise
+   * stall a group member for `max.poll.interval.ms`).
+   */
+  private watch(pending: Pending): void {
+    let probing = false
+    pending.watch = setInterval(() => {
+      if (probing) return
+      probing = true
+      this.options.probe!().then(
+        () => {
+          probing = false
+        },
+        (e: unknown) => {
+          probing = false
+          if (this.pending.get(pending.correlationId) !== pending) return
+          const heldMs = Date.now() - pending.sentAt
+          this.destroy(
+            new ConnectionError(`${pending.api.name} to ${this.address} unanswered for ${heldMs} ms and the broker did not answer on another connection (${(e as Error).message}): closing this connection to send it again`, {
+              context: { broker: this.address, api: pending.api.name },
+            }),
+          )
+        },
+      )
+    }, this.options.requestTimeoutMs)
+    pending.watch.unref()
   }
 
   /** The buffer the next plaintext read fills (called by net after each read). */
@@ -656,6 +702,7 @@ export class Connection {
     }
     this.pending.delete(correlationId)
     if (pending.timer) clearTimeout(pending.timer)
+    if (pending.watch) clearInterval(pending.watch)
     const { api, version } = pending
     let result: unknown
     try {
@@ -701,6 +748,7 @@ export class Connection {
     const failure = this.failureFor(this.closeError)
     for (const p of this.pending.values()) {
       if (p.timer) clearTimeout(p.timer)
+      if (p.watch) clearInterval(p.watch)
       p.reject(failure)
     }
     this.pending.clear()
