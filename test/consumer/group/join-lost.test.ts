@@ -8,18 +8,13 @@
 // stalled this way (issue 18's black-hole case).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Consumer, Producer } from '../../../src/index.js'
-import { FakeKafka } from '../../../src/testing/index.js'
+import { Consumer } from '../../../src/index.js'
 import { JoinGroupApi } from '../../../src/protocol/messages/join-group.js'
+import { fakeWithFourRecords } from './fake-topic.js'
 import { FaultProxy } from '../../helpers/fault-proxy.js'
 
 test('a JoinGroup answer lost in a 3 s black hole: the member joins and reads soon after, not after max.poll.interval.ms', async () => {
-  const fake = new FakeKafka({ brokers: 1 })
-  const bootstrap = await fake.listen()
-  fake.createTopic('t', { partitions: 2 })
-  const producer = new Producer({ 'bootstrap.servers': bootstrap, 'linger.ms': 0 })
-  for (let i = 0; i < 4; i++) await producer.send({ topic: 't', partition: i % 2, value: Buffer.from(`v${i}`) })
-  await producer.close()
+  const { fake, bootstrap } = await fakeWithFourRecords()
 
   let lostAt = 0
   let blackHoleUntil = 0

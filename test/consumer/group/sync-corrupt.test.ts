@@ -3,18 +3,13 @@
 // fatal error. FakeKafka behind a FaultProxy that damages the first SyncGroup answers on demand.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Consumer, Producer } from '../../../src/index.js'
-import { FakeKafka } from '../../../src/testing/index.js'
+import { Consumer } from '../../../src/index.js'
 import { SyncGroupApi, encodeSyncGroupResponse } from '../../../src/protocol/messages/sync-group.js'
+import { fakeWithFourRecords } from './fake-topic.js'
 import { FaultProxy, editResponse } from '../../helpers/fault-proxy.js'
 
 test('SyncGroup answers whose assignment does not decode, twice in a row: the member joins again and reads', async () => {
-  const fake = new FakeKafka({ brokers: 1 })
-  const bootstrap = await fake.listen()
-  fake.createTopic('t', { partitions: 2 })
-  const producer = new Producer({ 'bootstrap.servers': bootstrap, 'linger.ms': 0 })
-  for (let i = 0; i < 4; i++) await producer.send({ topic: 't', partition: i % 2, value: Buffer.from(`v${i}`) })
-  await producer.close()
+  const { fake, bootstrap } = await fakeWithFourRecords()
 
   let damaged = 0
   // A consumer-protocol assignment (version 3, one topic) whose topic name claims 535 bytes: what a
