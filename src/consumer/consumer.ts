@@ -289,7 +289,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** Manual assignment, without group membership. */
   assign(partitions: TopicPartition[]): void {
     this.checkOpen()
-    checkPartitions('assign()', partitions)
+    args.topicPartitions('assign(): partitions', partitions)
     if (partitions.length === 0) {
       this.unsubscribe()
       return
@@ -776,7 +776,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** The next poll returns records of `tp` from `offset` on. */
   seek(tp: TopicPartition, offset: bigint): void {
     this.checkOpen()
-    checkPartition('seek()', tp)
+    args.oneTopicPartition('seek(): the partition', tp)
     if (typeof offset !== 'bigint' || offset < 0n) throw new KafkaError(`seek(): offset must be a bigint >= 0n, got ${String(offset)}`, { type: 'INVALID_ARGUMENT' })
     this.subscriptions.require(tp, 'seek()').seek(offset)
     this.fetcher.wake()
@@ -794,7 +794,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   private seekTo(tps: TopicPartition[] | undefined, where: 'earliest' | 'latest', what: string): void {
     this.checkOpen()
-    if (tps !== undefined) checkPartitions(what, tps)
+    if (tps !== undefined) args.topicPartitions(`${what}: partitions`, tps)
     const states = tps && tps.length > 0 ? tps.map((tp) => this.subscriptions.require(tp, what)) : [...this.subscriptions.states()]
     for (const s of states) s.invalidate(where)
     this.notify()
@@ -803,7 +803,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** The offset of the next record poll will return for `tp` (looked up if not known yet). */
   async position(tp: TopicPartition, options: ApiCallOptions = {}): Promise<bigint> {
     this.checkOpen()
-    checkPartition('position()', tp)
+    args.oneTopicPartition('position(): the partition', tp)
     const signal = checkSignal(options.signal, 'position()')
     return abortable(signal, () => this.lookUpPosition(tp, Date.now() + (options.timeoutMs ?? this.config['default.api.timeout.ms']), signal), 'position()')
   }
@@ -833,7 +833,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    */
   async committed(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
     this.checkOpen()
-    checkPartitions('committed()', tps)
+    args.topicPartitions('committed(): partitions', tps)
     const signal = checkSignal(options.signal, 'committed()')
     throwIfAborted(signal, 'committed()')
     if (!this.committer) throw new KafkaError(`committed(): ${NO_GROUP}`, { type: 'INVALID_GROUP_ID' })
@@ -844,7 +844,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
 
   /** The first offset of each partition (Java's beginningOffsets), in the order asked. */
   async beginningOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
-    checkPartitions('beginningOffsets()', tps)
+    args.topicPartitions('beginningOffsets(): partitions', tps)
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'earliest' as const })), options)
   }
 
@@ -853,7 +853,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * next record will get; under read_committed, the last stable offset.
    */
   async endOffsets(tps: TopicPartition[], options: ApiCallOptions = {}): Promise<TopicPartitionOffset[]> {
-    checkPartitions('endOffsets()', tps)
+    args.topicPartitions('endOffsets(): partitions', tps)
     return this.offsetsAt(tps.map((tp) => ({ ...tp, timestamp: 'latest' as const })), options)
   }
 
@@ -888,13 +888,13 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /** Stops returning (and fetching) records of these partitions; what was prefetched is kept. */
   pause(tps: TopicPartition[]): void {
     this.checkOpen()
-    checkPartitions('pause()', tps)
+    args.topicPartitions('pause(): partitions', tps)
     for (const tp of tps) this.subscriptions.require(tp, 'pause()').paused = true
   }
 
   resume(tps: TopicPartition[]): void {
     this.checkOpen()
-    checkPartitions('resume()', tps)
+    args.topicPartitions('resume(): partitions', tps)
     for (const tp of tps) this.subscriptions.require(tp, 'resume()').paused = false
     this.fetcher.wake()
     this.notify()
@@ -911,7 +911,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
    * read_committed. null while either is unknown or `tp` is not assigned.
    */
   currentLag(tp: TopicPartition): bigint | null {
-    checkPartition('currentLag()', tp)
+    args.oneTopicPartition('currentLag(): the partition', tp)
     const s = this.subscriptions.get(tp.topic, tp.partition)
     return s ? this.lagOf(s) : null
   }
@@ -1041,13 +1041,3 @@ export interface ConsumerConstructor {
 export const Consumer = ConsumerImpl as unknown as ConsumerConstructor
 export type Consumer<K = Buffer, V = Buffer> = ConsumerImpl<K, V>
 
-const PARTITIONS: args.Kind = { one: 'a TopicPartition', many: 'TopicPartitions', shape: '{ topic, partition }' }
-
-/** An array of `{ topic, partition }`, or an INVALID_ARGUMENT error naming `what` and the item. */
-function checkPartitions(what: string, tps: unknown): void {
-  args.objects(`${what}: partitions`, tps, PARTITIONS, args.topicPartition)
-}
-
-function checkPartition(what: string, tp: unknown): void {
-  args.topicPartition(args.object(`${what}: the partition`, tp, `${PARTITIONS.one} (${PARTITIONS.shape})`), `${what}: the partition`)
-}

@@ -54,10 +54,6 @@ export function string(where: string, value: unknown, expected = 'a string'): st
   return value
 }
 
-export function optionalString(where: string, value: unknown, expected = 'a string'): void {
-  if (value !== undefined) string(where, value, expected)
-}
-
 /** An integer in [min, max]. */
 export function integer(where: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -103,10 +99,37 @@ export function topicPartition(item: Record<string, unknown>, at: string): void 
   integer(`${at}.partition`, item.partition, 0, INT32_MAX)
 }
 
+// The checks a consumer runs on every commit, seek or pause test each item without building a
+// path string; only a failure walks the items again to describe the first problem.
+function isTopicPartition(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false
+  const { topic, partition } = v as { topic?: unknown; partition?: unknown }
+  return typeof topic === 'string' && typeof partition === 'number' && Number.isInteger(partition) && partition >= 0 && partition <= INT32_MAX
+}
+
+function isTopicPartitionOffset(v: unknown): boolean {
+  const offset = (v as { offset?: unknown } | null)?.offset
+  return isTopicPartition(v) && typeof offset === 'bigint' && offset >= 0n
+}
+
+const PARTITIONS: Kind = { one: 'a TopicPartition', many: 'TopicPartitions', shape: '{ topic, partition }' }
 const OFFSETS: Kind = { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset: bigint }' }
+
+/** One `{ topic, partition }` argument; `where` names it (`seek(): the partition`). */
+export function oneTopicPartition(where: string, value: unknown): void {
+  if (isTopicPartition(value) && !Array.isArray(value)) return
+  topicPartition(object(where, value, `${PARTITIONS.one} (${PARTITIONS.shape})`), where)
+}
+
+/** An array of `{ topic, partition }`. */
+export function topicPartitions(where: string, value: unknown): void {
+  if (Array.isArray(value) && value.every(isTopicPartition)) return
+  objects(where, value, PARTITIONS, topicPartition)
+}
 
 /** `{ topic, partition, offset }` items with a bigint offset >= 0n (commits, transactional offsets). */
 export function topicPartitionOffsets(where: string, value: unknown): void {
+  if (Array.isArray(value) && value.every(isTopicPartitionOffset)) return
   objects(where, value, OFFSETS, (o, at) => {
     topicPartition(o, at)
     if (typeof o.offset !== 'bigint' || o.offset < 0n) invalid(`${at}.offset`, 'a bigint >= 0n', o.offset)
