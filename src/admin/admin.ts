@@ -247,7 +247,7 @@ export class Admin {
       await alterConsumerGroupOffsets(this.cluster, groupId, offsets, deadline)
     }, () => {
       args.string('alterConsumerGroupOffsets(): groupId', groupId, 'a group id (a string)')
-      args.objects('alterConsumerGroupOffsets(): offsets', offsets, { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset }' }, args.topicPartition)
+      args.objects('alterConsumerGroupOffsets(): offsets', offsets, args.OFFSETS, args.topicPartition)
     })
   }
 
@@ -279,7 +279,7 @@ export class Admin {
   async listShareGroupOffsets(groupId: string, options: TimeoutOption & { partitions?: TopicPartition[] } = {}): Promise<ShareGroupOffset[]> {
     return this.call('listShareGroupOffsets', options, (deadline) => listShareGroupOffsets(this.cluster, groupId, deadline, options.partitions), () => {
       args.string('listShareGroupOffsets(): groupId', groupId, 'a group id (a string)')
-      if (options.partitions !== undefined) args.objects('listShareGroupOffsets(): options.partitions', options.partitions, { one: 'a partition', many: 'partitions', shape: '{ topic, partition }' }, args.topicPartition)
+      if (options.partitions !== undefined) args.topicPartitions('listShareGroupOffsets(): options.partitions', options.partitions)
     })
   }
 
@@ -289,7 +289,7 @@ export class Admin {
       await alterShareGroupOffsets(this.cluster, groupId, offsets, deadline)
     }, () => {
       args.string('alterShareGroupOffsets(): groupId', groupId, 'a group id (a string)')
-      args.objects('alterShareGroupOffsets(): offsets', offsets, { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset }' }, args.topicPartition)
+      args.objects('alterShareGroupOffsets(): offsets', offsets, args.OFFSETS, args.topicPartition)
     })
   }
 

@@ -112,8 +112,8 @@ function isTopicPartitionOffset(v: unknown): boolean {
   return isTopicPartition(v) && typeof offset === 'bigint' && offset >= 0n
 }
 
-const PARTITIONS: Kind = { one: 'a TopicPartition', many: 'TopicPartitions', shape: '{ topic, partition }' }
-const OFFSETS: Kind = { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset: bigint }' }
+export const PARTITIONS: Kind = { one: 'a TopicPartition', many: 'TopicPartitions', shape: '{ topic, partition }' }
+export const OFFSETS: Kind = { one: 'an offset', many: 'offsets', shape: '{ topic, partition, offset: bigint }' }
 
 /** One `{ topic, partition }` argument; `where` names it (`seek(): the partition`). */
 export function oneTopicPartition(where: string, value: unknown): void {
