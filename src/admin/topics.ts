@@ -11,6 +11,7 @@
 import { KafkaError, brokerError } from '../errors.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { sendToAny, sendToController } from '../cluster/router.js'
+import { plausibleTopicError } from '../cluster/metadata.js'
 import type { Connection } from '../network/connection.js'
 import { CreateTopicsApi } from '../protocol/messages/create-topics.js'
 import { DeleteTopicsApi } from '../protocol/messages/delete-topics.js'
@@ -199,6 +200,11 @@ async function fetchTopics(cluster: Cluster, names: string[] | null, deadline: n
     if (missing.length > 0) {
       throw new KafkaError(`the metadata answer does not name ${missing.join(', ')}: taken for a corrupt response and asked again`,
         { type: 'CORRUPT_RESPONSE', retriable: true, context: { topics: missing.join(',') } })
+    }
+    const wrong = res.topics.find((t) => !plausibleTopicError(t.errorCode))
+    if (wrong !== undefined) {
+      throw new KafkaError(`the metadata answer gives topic ${wrong.name ?? '(null)'} error code ${wrong.errorCode}, which no broker sends there: taken for a corrupt response and asked again`,
+        { type: 'CORRUPT_RESPONSE', retriable: true, context: { topic: wrong.name ?? '', code: wrong.errorCode } })
     }
     return res
   })

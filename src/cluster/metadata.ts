@@ -6,10 +6,14 @@
  * mutates the previous snapshot in place. Topics whose response carried an
  * error are kept with that error code so callers can tell "unknown topic" from
  * "not fetched yet". A topic whose partitions are not numbered 0..n-1, each
- * once, cannot come from a broker (a corrupt response): what was known of it
- * before is kept.
+ * once, or whose error code no broker gives a topic in Metadata
+ * (`plausibleTopicError`), cannot come from a broker (a corrupt response):
+ * what was known of it before is kept when it had no error, else the topic
+ * is dropped from the snapshot.
  */
 import { KafkaError } from '../errors.js'
+import { isRetriable } from '../protocol/error-classes.js'
+import { ErrorCode } from '../protocol/errors.js'
 import type { MetadataResponse } from '../protocol/messages/metadata.js'
 import { implausibleAddress } from './addresses.js'
 
@@ -93,12 +97,14 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
       }
     }
     // A broker lists every partition of a topic exactly once, leaderless ones included (with an error
-    // code). Holes or repeats mean a corrupt response: keep what was known of the topic instead.
+    // code). Holes or repeats, or a topic error code no broker sends here, mean a corrupt response: keep
+    // what was known of the topic instead, if that was usable. A known error is dropped, never kept: read
+    // again after this refresh it would pass for the broker repeating it (cluster/confirm.ts).
     let complete = partitions.length === t.partitions.length
     for (let i = 0; complete && i < partitions.length; i++) if (!partitions[i]) complete = false
-    if (!complete) {
+    if (!complete || !plausibleTopicError(t.errorCode)) {
       const known = previous.topics.get(t.name)
-      if (known) topics.set(t.name, known)
+      if (known?.errorCode === ErrorCode.NONE) topics.set(t.name, known)
       else topics.delete(t.name)
       continue
     }
@@ -111,6 +117,37 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
     topics,
     updatedAt: Date.now(),
   }
+}
+
+/**
+ * The non-retriable errors a broker gives a topic in a Metadata answer (its
+ * Metadata handler and the auto-creation path behind it).
+ */
+const METADATA_TOPIC_ERRORS: ReadonlySet<number> = new Set([
+  // The name is not a legal topic name.
+  ErrorCode.INVALID_TOPIC_EXCEPTION,
+  // Describe on the topic (or Create, for auto-creation) is denied.
+  ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+  ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+  // Auto-creation was refused: the broker's own CreateTopics answer, passed on.
+  ErrorCode.INVALID_REPLICATION_FACTOR,
+  ErrorCode.INVALID_PARTITIONS,
+  ErrorCode.INVALID_CONFIG,
+  ErrorCode.POLICY_VIOLATION,
+  ErrorCode.INVALID_REQUEST,
+  ErrorCode.UNSUPPORTED_VERSION,
+  ErrorCode.UNKNOWN_SERVER_ERROR,
+])
+
+/**
+ * Whether a broker can give a topic this code in a Metadata answer: NONE, a
+ * retriable code (at worst one more refresh), or one of METADATA_TOPIC_ERRORS.
+ * Any other code is a corrupt answer however often it is read: a CI run
+ * under 30% corrupted responses read DELEGATION_TOKEN_REQUEST_NOT_ALLOWED on
+ * a topic twice in a row, and the producer failed 1,500 sends with it.
+ */
+export function plausibleTopicError(code: number): boolean {
+  return code === ErrorCode.NONE || isRetriable(code) || METADATA_TOPIC_ERRORS.has(code)
 }
 
 /** A Metadata answer that cannot be a broker's (retriable: the next one is asked for). */

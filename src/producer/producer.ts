@@ -83,15 +83,6 @@ interface MetadataWait {
   stop: AbortController
 }
 
-/**
- * The non-retriable topic errors a broker answers Metadata with: the name is invalid, the topic is
- * refused, or its auto-creation failed (INVALID_REPLICATION_FACTOR, POLICY_VIOLATION, ...).
- */
-const METADATA_TOPIC_ERRORS: ReadonlySet<string> = new Set([
-  'INVALID_TOPIC_EXCEPTION', 'TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'INVALID_REPLICATION_FACTOR',
-  'INVALID_PARTITIONS', 'INVALID_CONFIG', 'POLICY_VIOLATION', 'UNKNOWN_SERVER_ERROR', 'INVALID_REQUEST', 'UNSUPPORTED_VERSION',
-])
-
 /** Thrown by a metadata round while sends still wait: the round is retried after a backoff. */
 const STILL_WAITING = new KafkaError('sends are waiting for metadata', { retriable: true })
 
@@ -497,9 +488,8 @@ class ProducerImpl<K, V> {
           // sends once the next refresh repeats it, as every broker error (src/cluster/confirm.ts): a bit
           // flipped on the way turns NONE into OFFSET_OUT_OF_RANGE as easily.
           // (believe() takes a retriable error at once, and forgets any unconfirmed one)
-          // A code Metadata never gives a topic (a CI run under 30% corruption met DELEGATION_TOKEN_REQUEST_NOT_ALLOWED)
-          // is a corrupt answer however often it is read: never believed, the sends wait for a good one.
-          const believed = (err.retriable || METADATA_TOPIC_ERRORS.has(err.type)) && wait.confirmation.believe(err)
+          // (A code Metadata never gives a topic never gets here: the snapshot keeps what it knew, cluster/metadata.ts.)
+          const believed = wait.confirmation.believe(err)
           if (believed && !err.retriable) {
             end()
             for (const w of q.drain()) invoke(w.callback, err, null)

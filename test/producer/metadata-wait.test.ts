@@ -61,3 +61,15 @@ test('a code Metadata never gives a topic is not believed even when repeated: th
     assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
   })
 })
+
+test('a known topic error kept over an implausible answer never passes for the broker repeating it', async () => {
+  await withProducer(async (fake, producer) => {
+    // denied (unconfirmed), then an answer no broker sends, then denied again: two denials, but not in a row
+    fake.failNext('Metadata', 'TOPIC_AUTHORIZATION_FAILED', 1)
+    fake.failNext('Metadata', 'DELEGATION_TOKEN_REQUEST_NOT_ALLOWED', 1)
+    fake.failNext('Metadata', 'TOPIC_AUTHORIZATION_FAILED', 1)
+    const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
+    for (const md of sent) assert.ok(md.offset >= 0n)
+    assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+  })
+})
