@@ -247,7 +247,7 @@ export class Admin {
       await alterConsumerGroupOffsets(this.cluster, groupId, offsets, deadline)
     }, () => {
       args.string('alterConsumerGroupOffsets(): groupId', groupId, 'a group id (a string)')
-      args.objects('alterConsumerGroupOffsets(): offsets', offsets, args.OFFSETS, args.topicPartition)
+      args.topicPartitionOffsets('alterConsumerGroupOffsets(): offsets', offsets)
     })
   }
 
@@ -289,7 +289,7 @@ export class Admin {
       await alterShareGroupOffsets(this.cluster, groupId, offsets, deadline)
     }, () => {
       args.string('alterShareGroupOffsets(): groupId', groupId, 'a group id (a string)')
-      args.objects('alterShareGroupOffsets(): offsets', offsets, args.OFFSETS, args.topicPartition)
+      args.topicPartitionOffsets('alterShareGroupOffsets(): offsets', offsets)
     })
   }
 

@@ -341,13 +341,6 @@ async function existingTopics(cluster: Cluster, topics: string[], deadline: numb
 const ACTIVE_GROUP = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'STALE_MEMBER_EPOCH', 'REBALANCE_IN_PROGRESS', 'FENCED_MEMBER_EPOCH'])
 
 export async function alterConsumerGroupOffsets(cluster: Cluster, groupId: string, offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
-  for (const o of offsets) {
-    if (typeof o.offset !== 'bigint' || o.offset < 0n) {
-      throw new KafkaError(`alterConsumerGroupOffsets: offset of ${o.topic}-${o.partition} must be a bigint >= 0n (got ${String(o.offset)})`, {
-        type: 'INVALID_REQUEST',
-      })
-    }
-  }
   await withGroupCoordinator(cluster, groupId, 'alterConsumerGroupOffsets', deadline, async (conn) => {
     const res = await conn.request(OffsetCommitApi, {
       groupId,

@@ -140,9 +140,6 @@ export async function listShareGroupOffsets(cluster: Cluster, groupId: string, d
 }
 
 export async function alterShareGroupOffsets(cluster: Cluster, groupId: string, offsets: TopicPartitionOffset[], deadline: number): Promise<void> {
-  for (const o of offsets) {
-    if (typeof o.offset !== 'bigint' || o.offset < 0n) throw new KafkaError(`alterShareGroupOffsets: offset of ${o.topic}-${o.partition} must be a non-negative bigint, got ${String(o.offset)}`, { type: 'INVALID_ARGUMENT' })
-  }
   await withGroupCoordinator(cluster, groupId, 'alterShareGroupOffsets', deadline, async (conn) => {
     const topics = [...byTopic(offsets)].map(([topicName, ps]) => ({ topicName, partitions: ps.map((p) => ({ partitionIndex: p.partition, startOffset: p.offset })) }))
     const res = await conn.request(AlterShareGroupOffsetsApi, { groupId, topics })
