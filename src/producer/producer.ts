@@ -468,6 +468,7 @@ class ProducerImpl<K, V> {
       await retry(`metadata for topic "${topic}"`, async () => {
         if (q.length === 0 || this.isClosed) return end()
         let refreshError: KafkaError | undefined
+        const before = this.cluster.topic(topic)
         const refresh = this.cluster.refreshMetadata([topic]).then(
           () => undefined,
           (e: unknown) => {
@@ -482,13 +483,16 @@ class ProducerImpl<K, V> {
           return
         }
         const info = this.cluster.topic(topic)
-        if (info !== undefined && info.errorCode !== ErrorCode.NONE) {
+        // Only a new reading counts. When the refresh failed, timed out or its answer did not describe
+        // the topic, the snapshot still holds the earlier reading: never the broker repeating it.
+        const fresh = info !== before
+        if (fresh && info !== undefined && info.errorCode !== ErrorCode.NONE) {
           const err = brokerError(info.errorCode, { topic })
           // A non-retriable answer (TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION) fails the waiting
           // sends once the next refresh repeats it, as every broker error (src/cluster/confirm.ts): a bit
           // flipped on the way turns NONE into OFFSET_OUT_OF_RANGE as easily.
           // (believe() takes a retriable error at once, and forgets any unconfirmed one)
-          // (A code Metadata never gives a topic never gets here: the snapshot keeps what it knew, cluster/metadata.ts.)
+          // (A code Metadata never gives a topic never reaches the snapshot: cluster/metadata.ts.)
           const believed = wait.confirmation.believe(err)
           if (believed && !err.retriable) {
             end()
@@ -496,7 +500,7 @@ class ProducerImpl<K, V> {
             return
           }
           wait.lastError = believed ? err : unconfirmed(err)
-        } else {
+        } else if (fresh) {
           wait.confirmation.reset()
         }
         const t = this.acc.topic(topic, Date.now())

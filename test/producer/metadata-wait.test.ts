@@ -73,3 +73,15 @@ test('a known topic error kept over an implausible answer never passes for the b
     assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
   })
 })
+
+test('a topic error read before a refresh that got no answer is not read again as its repeat', async () => {
+  await withProducer(async (fake, producer) => {
+    // denied (unconfirmed), then a Metadata request whose connection drops: the snapshot still holds
+    // the denial, but nothing repeated it; the next answer is good and the sends are delivered
+    fake.failNext('Metadata', 'TOPIC_AUTHORIZATION_FAILED', 1)
+    fake.dropNext('Metadata', 1)
+    const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
+    for (const md of sent) assert.ok(md.offset >= 0n)
+    assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+  })
+})

@@ -28,8 +28,9 @@ export class Faults {
     for (const rule of this.rules) {
       if (rule.apiKey !== apiKey || rule.remaining <= 0) continue
       if (rule.nodeId !== undefined && rule.nodeId !== nodeId) continue
-      // one failure per request: later rules wait for the next request
-      if (rule.action.kind === 'fail' && out.some((a) => a.kind === 'fail')) continue
+      // one outcome per request (failed or dropped, delayed or not): a later fail or drop waits for
+      // the next request, so failNext(api, e) then dropNext(api) fails one request and drops the next
+      if (rule.action.kind !== 'delay' && out.some((a) => a.kind !== 'delay')) continue
       rule.remaining--
       out.push(rule.action)
     }
