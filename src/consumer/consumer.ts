@@ -19,6 +19,7 @@
  *   positions reached by the records poll has returned, never beyond.
  */
 import { Cluster } from '../cluster/cluster.js'
+import type { TopicInfo } from '../cluster/metadata.js'
 import { sleep, until, Waker } from '../cluster/wait.js'
 import { Log } from '../logger.js'
 import { consumerSchema, type ConsumerConfig, type ConsumerConfigInput } from '../config/consumer.js'
@@ -142,6 +143,11 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private readonly errors: KafkaError[] = []
   /** The metadata snapshot (updatedAt) whose unauthorized topics a poll has reported. */
   private deniedReportedAt = -1
+  /**
+   * Per subscribed topic the metadata reports as TOPIC_AUTHORIZATION_FAILED: the reading that first
+   * said so, and whether a later, different reading repeated it (src/cluster/confirm.ts).
+   */
+  private readonly deniedReadings = new Map<string, { first: TopicInfo; confirmed: boolean }>()
   /** A non-retriable position look-up failure is reported only when the next look-up repeats it (src/cluster/confirm.ts). */
   private readonly lookupConfirmation = new Confirmation()
   private lastPoll = Date.now()
@@ -265,6 +271,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
       this.cluster.watch(topics)
     }
     this.listener = listener
+    this.deniedReadings.clear()
     if (!this.membership) this.membership = this.newMembership()
     else this.membership.checkMetadata()
     this.notify()
@@ -321,6 +328,7 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         })
     }
     this.subscriptions.unsubscribe()
+    this.deniedReadings.clear()
     this.listener = undefined
   }
 
@@ -529,17 +537,35 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   /**
    * As Java's consumer: subscribed topics that the latest metadata reports
    * as TOPIC_AUTHORIZATION_FAILED fail the poll with an AuthorizationError
-   * naming them, once per metadata update; meanwhile metadata is refreshed
+   * naming them, once per metadata update, from the second reading that says
+   * so (one damaged Metadata answer fails no poll; Java throws at the first);
+   * meanwhile metadata is refreshed
    * (at most every retry.backoff.ms) so that rights granted later are seen and
    * the group is rejoined with the topics' partitions.
    */
   private throwIfTopicsDenied(): void {
     const s = this.subscriptions
     if (s.type !== 'topics') return
-    const denied = [...s.topics].filter((t) => this.cluster.topic(t)?.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED).sort()
-    if (denied.length === 0) return
+    let denied: string[] | undefined
+    let unconfirmed = false
+    for (const t of s.topics) {
+      const info = this.cluster.topic(t)
+      if (info?.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED) {
+        if (this.deniedReadings.size > 0) this.deniedReadings.delete(t)
+        continue
+      }
+      // A denial is believed once a new reading repeats it: one damaged answer fails no poll.
+      const seen = this.deniedReadings.get(t)
+      if (seen === undefined) this.deniedReadings.set(t, { first: info, confirmed: false })
+      else if (seen.first !== info) seen.confirmed = true
+      if (seen?.confirmed) (denied ??= []).push(t)
+      else unconfirmed = true
+    }
+    if (denied === undefined && !unconfirmed) return
     const snap = this.cluster.snapshot
     if (Date.now() - snap.updatedAt >= this.config['retry.backoff.ms']) this.cluster.requestRefresh()
+    if (denied === undefined) return
+    denied.sort()
     if (snap.updatedAt === this.deniedReportedAt) return
     this.deniedReportedAt = snap.updatedAt
     throw brokerError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, { topics: denied })
