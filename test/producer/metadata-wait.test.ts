@@ -23,14 +23,19 @@ async function withProducer(fn: (fake: FakeKafka, producer: Producer) => Promise
   }
 }
 
+/** Three sends to topic t all succeed and the fake holds the three records. */
+async function assertDelivered(fake: FakeKafka, producer: Producer): Promise<void> {
+  const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
+  assert.equal(sent.length, 3)
+  for (const md of sent) assert.ok(md.offset >= 0n)
+  assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+}
+
 for (const error of ['OFFSET_OUT_OF_RANGE', 'TOPIC_AUTHORIZATION_FAILED'] as const) {
   test(`one Metadata answer giving the topic ${error} is asked again, not believed: the sends are delivered`, async () => {
     await withProducer(async (fake, producer) => {
       fake.failNext('Metadata', error, 1)
-      const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
-      assert.equal(sent.length, 3)
-      for (const md of sent) assert.ok(md.offset >= 0n)
-      assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+      await assertDelivered(fake, producer)
     })
   })
 }
@@ -56,9 +61,7 @@ test('a code Metadata never gives a topic is not believed even when repeated: th
   await withProducer(async (fake, producer) => {
     // A CI run under 30% corrupted responses failed 1,500 sends with DELEGATION_TOKEN_REQUEST_NOT_ALLOWED.
     fake.failNext('Metadata', 'DELEGATION_TOKEN_REQUEST_NOT_ALLOWED', 3)
-    const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
-    for (const md of sent) assert.ok(md.offset >= 0n)
-    assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+    await assertDelivered(fake, producer)
   })
 })
 
@@ -68,9 +71,7 @@ test('a known topic error kept over an implausible answer never passes for the b
     fake.failNext('Metadata', 'TOPIC_AUTHORIZATION_FAILED', 1)
     fake.failNext('Metadata', 'DELEGATION_TOKEN_REQUEST_NOT_ALLOWED', 1)
     fake.failNext('Metadata', 'TOPIC_AUTHORIZATION_FAILED', 1)
-    const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
-    for (const md of sent) assert.ok(md.offset >= 0n)
-    assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+    await assertDelivered(fake, producer)
   })
 })
 
@@ -80,8 +81,6 @@ test('a topic error read before a refresh that got no answer is not read again a
     // the denial, but nothing repeated it; the next answer is good and the sends are delivered
     fake.failNext('Metadata', 'TOPIC_AUTHORIZATION_FAILED', 1)
     fake.dropNext('Metadata', 1)
-    const sent = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 't', value: Buffer.from(`v${i}`) })))
-    for (const md of sent) assert.ok(md.offset >= 0n)
-    assert.equal((fake.highWatermark('t', 0) ?? 0n) + (fake.highWatermark('t', 1) ?? 0n), 3n)
+    await assertDelivered(fake, producer)
   })
 })
