@@ -30,7 +30,9 @@
  *   does poll report it (the log itself is then corrupt, or the format is
  *   one samsa cannot read); damage in transit differs from fetch to fetch.
  * - Partition errors poll reports: TOPIC_AUTHORIZATION_FAILED, and
- *   OFFSET_OUT_OF_RANGE with auto.offset.reset "none". Any other code (an
+ *   OFFSET_OUT_OF_RANGE with auto.offset.reset "none", each (and a reset
+ *   for OFFSET_OUT_OF_RANGE) only when the next answer for the partition
+ *   repeats it at the same position. Any other code (an
  *   unexpected one, or one outside the error table, as a corrupt response
  *   may carry) is handled as Java handles UNKNOWN_SERVER_ERROR in a fetch:
  *   logged, and the partition is fetched again after a backoff.
@@ -190,8 +192,12 @@ class Source {
   private closed = false
   /** Per partition key: the offset whose fetched records did not check out, and how many times in a row. */
   private readonly corrupt = new Map<string, { offset: bigint; message: string }>()
-  /** Per partition key: the position a fetch answer last called out of range (believed when the next one repeats it). */
-  private readonly outOfRange = new Map<string, bigint>()
+  /**
+   * Per partition key: the error a fetch answer last gave it that poll would act on (OFFSET_OUT_OF_RANGE,
+   * TOPIC_AUTHORIZATION_FAILED) and the position it was given at, as `code@position`; believed when
+   * the next answer repeats it (`repeated`).
+   */
+  private readonly unconfirmed = new Map<string, string>()
   /** Data received and counted (fetch offset moved on) whose CRCs are not checked yet. */
   private unchecked: Unchecked[] = []
 
@@ -356,7 +362,7 @@ class Source {
     const { settings, cluster } = this.host
     const now = Date.now()
     if (p.errorCode === ErrorCode.NONE) {
-      if (this.outOfRange.size > 0) this.outOfRange.delete(s.key)
+      if (this.unconfirmed.size > 0) this.unconfirmed.delete(s.key)
       s.highWatermark = p.highWatermark
       s.lastStableOffset = p.lastStableOffset
       s.logStartOffset = p.logStartOffset
@@ -411,12 +417,10 @@ class Source {
       }
       // Frames carry no checksum, and NONE becomes OFFSET_OUT_OF_RANGE by one flipped bit: the partition is
       // fetched again at once, and reset (or reported) when the next answer says so at the same position.
-      if (this.outOfRange.get(s.key) !== s.position) {
-        this.outOfRange.set(s.key, s.position!)
+      if (!this.repeated(s, p.errorCode)) {
         this.log.debug(`${s.topic}-${s.partition}: offset ${s.position} out of range; fetching once more to confirm`)
         return false
       }
-      this.outOfRange.delete(s.key)
       const policy = settings.autoOffsetReset
       if (policy === 'none') {
         s.retryAt = Infinity
@@ -441,6 +445,12 @@ class Source {
       return false
     }
     if (USER_ERRORS.has(err.type as ErrorName)) {
+      // Reported to poll once the next answer repeats it (a damaged frame can carry any code).
+      if (!this.repeated(s, p.errorCode)) {
+        this.log.debug(`${s.topic}-${s.partition}: ${err.message}; fetching once more to confirm`)
+        s.retryAt = now + settings.retryBackoffMs
+        return false
+      }
       s.retryAt = now + settings.retryBackoffMaxMs
       this.host.onError(err)
       return true
@@ -448,6 +458,17 @@ class Source {
     // Java's UNKNOWN_SERVER_ERROR in a fetch: nothing the user can act on; fetch again later.
     this.log.debug(`${s.topic}-${s.partition}: unexpected ${err.message} in a fetch response; fetching again`)
     s.retryAt = now + settings.retryBackoffMs
+    return false
+  }
+
+  /** True when the previous answer for this partition gave the same error at the same position (then forgotten); else remembers this one. */
+  private repeated(s: PartitionState, code: number): boolean {
+    const seen = `${code}@${s.position}`
+    if (this.unconfirmed.get(s.key) === seen) {
+      this.unconfirmed.delete(s.key)
+      return true
+    }
+    this.unconfirmed.set(s.key, seen)
     return false
   }
 
