@@ -145,9 +145,10 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
   private deniedReportedAt = -1
   /**
    * Per subscribed topic the metadata reports as TOPIC_AUTHORIZATION_FAILED: the reading that first
-   * said so, and whether a later, different reading repeated it (src/cluster/confirm.ts).
+   * said so. A different reading saying it too confirms it (src/cluster/confirm.ts): snapshots never
+   * bring an earlier reading back, so the denial stays confirmed while the topic stays denied.
    */
-  private readonly deniedReadings = new Map<string, { first: TopicInfo; confirmed: boolean }>()
+  private readonly deniedReadings = new Map<string, TopicInfo>()
   /** A non-retriable position look-up failure is reported only when the next look-up repeats it (src/cluster/confirm.ts). */
   private readonly lookupConfirmation = new Confirmation()
   private lastPoll = Date.now()
@@ -555,10 +556,9 @@ class ConsumerImpl<K = Buffer, V = Buffer> implements AsyncIterable<ConsumerReco
         continue
       }
       // A denial is believed once a new reading repeats it: one damaged answer fails no poll.
-      const seen = this.deniedReadings.get(t)
-      if (seen === undefined) this.deniedReadings.set(t, { first: info, confirmed: false })
-      else if (seen.first !== info) seen.confirmed = true
-      if (seen?.confirmed) (denied ??= []).push(t)
+      const first = this.deniedReadings.get(t)
+      if (first === undefined) this.deniedReadings.set(t, info)
+      if (first !== undefined && first !== info) (denied ??= []).push(t)
       else unconfirmed = true
     }
     if (denied === undefined && !unconfirmed) return
