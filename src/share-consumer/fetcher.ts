@@ -16,6 +16,15 @@
  *   polled, so records are not held (and their locks not spent) in memory.
  * - Offsets the broker acquired for which no record is delivered (control
  *   records, compacted gaps) are acknowledged as gaps.
+ * - Partition errors of a ShareFetch answer: stale metadata (NOT_LEADER_OR_FOLLOWER,
+ *   UNKNOWN_TOPIC_ID, ...) and any other retriable code refresh metadata;
+ *   TOPIC_AUTHORIZATION_FAILED is reported to poll once the next answer for
+ *   the partition repeats it (frames carry no checksum: one damaged answer
+ *   must not fail a poll; the consumer's fetch loop does the same); any other
+ *   code is logged, as Java logs UNKNOWN_SERVER_ERROR. An answer with
+ *   partition errors and no records delays that broker's next ShareFetch by
+ *   `retry.backoff.ms`, so an error the broker repeats is not asked for in a
+ *   busy loop.
  * - `close()` releases records fetched but never polled, sends the pending
  *   acknowledgements and closes each session (epoch -1).
  */
@@ -100,6 +109,9 @@ export interface ShareFetcherHost {
 
 const SESSION_ERRORS: ReadonlySet<number> = new Set([ErrorCode.SHARE_SESSION_NOT_FOUND, ErrorCode.INVALID_SHARE_SESSION_EPOCH, ErrorCode.SHARE_SESSION_LIMIT_REACHED])
 
+/** Partition errors of a ShareFetch that poll reports (once repeated, see the module comment). */
+const USER_ERRORS: ReadonlySet<number> = new Set([ErrorCode.TOPIC_AUTHORIZATION_FAILED])
+
 const pkey = (topicId: string, partition: number) => `${topicId}:${partition}`
 
 class Source {
@@ -121,6 +133,8 @@ export class ShareFetcher {
   /** A poll is waiting for records: the loops may acquire more (Java's fetchMoreRecords). */
   private wantRecords = false
   private readonly topicNames = new Map<string, string>()
+  /** Per partition: a USER_ERRORS code one answer gave, reported when the next answer repeats it. */
+  private readonly unconfirmed = new Map<string, number>()
 
   constructor(host: ShareFetcherHost) {
     this.host = host
@@ -257,8 +271,9 @@ export class ShareFetcher {
       if (s.epoch === 0) this.failAll(s.nodeId, 'the share session was reset before these acknowledgements were sent; the broker has released the records')
       try {
         const renew = acks.some((a) => [...a.types.values()].includes(ACK_CODES.renew))
-        if (fetchable && !renew) await this.fetch(s, led, acks)
-        else await this.acknowledge(s, led, acks, false)
+        if (fetchable && !renew) {
+          if (await this.fetch(s, led, acks) && !this.closed) await sleep(this.host.settings.retryBackoffMs)
+        } else await this.acknowledge(s, led, acks, false)
       } catch (e) {
         const err = e instanceof KafkaError ? e : new KafkaError(String(e), { cause: e })
         this.host.log.debug(`share fetch from broker ${s.nodeId} failed: ${err.message}`)
@@ -296,7 +311,8 @@ export class ShareFetcher {
     return [...byTopic].map(([topicId, partitions]) => ({ topicId, partitions }))
   }
 
-  private async fetch(s: Source, led: Map<string, { topicId: string; partition: number }>, acks: PendingAcks[]): Promise<void> {
+  /** One ShareFetch; true when its answer had partition errors and no records (the loop then backs off). */
+  private async fetch(s: Source, led: Map<string, { topicId: string; partition: number }>, acks: PendingAcks[]): Promise<boolean> {
     const st = this.host.settings
     const topics = this.topicsFor(s, led, acks, true)
     const forgotten = new Map<string, number[]>()
@@ -328,7 +344,7 @@ export class ShareFetcher {
     }, { version, timeoutMs: this.host.cluster.config['request.timeout.ms'] + st.maxWaitMs })
     if (res.errorCode !== ErrorCode.NONE) {
       this.topLevelError(s, res.errorCode, res.errorMessage, acks)
-      return
+      return false
     }
     if (res.acquisitionLockTimeoutMs > 0) this.host.onLockTimeout(res.acquisitionLockTimeoutMs)
     for (const t of topics) for (const p of t.partitions) s.session.add(pkey(t.topicId, p.partitionIndex))
@@ -336,6 +352,7 @@ export class ShareFetcher {
     this.nextEpoch(s)
     const ackByKey = new Map(acks.map((a) => [pkey(a.topicId, a.partition), a]))
     let data = false
+    let failed = false
     let bytes = 0
     let acquired = 0
     for (const t of res.responses) {
@@ -349,10 +366,11 @@ export class ShareFetcher {
         }
         if (topic === undefined) continue
         if (p.errorCode !== ErrorCode.NONE) {
-          if (isStaleMetadata(p.errorCode)) this.host.cluster.requestRefresh()
-          else this.host.onError(brokerError(p.errorCode, { topic, partition: p.partitionIndex, group: st.groupId }, p.errorMessage))
+          failed = true
+          this.partitionError(topic, k, p.partitionIndex, p.errorCode, p.errorMessage)
           continue
         }
+        if (this.unconfirmed.size > 0) this.unconfirmed.delete(k)
         if (p.acquiredRecords.length === 0 || p.records === null) continue
         bytes += p.records.length
         const records = await this.acquired(topic, p.partitionIndex, t.topicId, s.nodeId, p.records, p.acquiredRecords)
@@ -367,6 +385,24 @@ export class ShareFetcher {
     for (const a of ackByKey.values()) this.finish(a, null)
     this.host.onFetched(Date.now() - sentAt, res.throttleTimeMs, bytes, acquired)
     if (data) this.host.onData()
+    return failed && !data
+  }
+
+  /** A partition error of a ShareFetch answer (see the module comment). */
+  private partitionError(topic: string, k: string, partition: number, code: number, message: string | null): void {
+    const err = brokerError(code, { topic, partition, group: this.host.settings.groupId }, message)
+    if (isStaleMetadata(code) || err.retriable) {
+      this.host.log.debug(`${topic}-${partition}: ${err.message} in a share fetch; refreshing metadata`)
+      this.host.cluster.requestRefresh()
+    } else if (!USER_ERRORS.has(code)) {
+      this.host.log.debug(`${topic}-${partition}: unexpected ${err.message} in a share fetch; fetching again`)
+    } else if (this.unconfirmed.get(k) !== code) {
+      this.unconfirmed.set(k, code)
+      this.host.log.debug(`${topic}-${partition}: ${err.message} in a share fetch; fetching once more to confirm`)
+    } else {
+      this.unconfirmed.delete(k)
+      this.host.onError(err)
+    }
   }
 
   private async acknowledge(s: Source, led: Map<string, { topicId: string; partition: number }>, acks: PendingAcks[], closing: boolean): Promise<void> {

@@ -35,6 +35,7 @@
  *   (before rewriting or faults): used to capture fuzzing seeds.
  * - `edit` (optional) may replace a response frame (after rewriting, before
  *   faults): one answer a broker never gives, on demand (`editResponse`).
+ *   When it throws, the error is printed and the connection cut.
  * - `close()` closes every listener and connection; nothing is left open.
  *
  * Dependency-free apart from samsa's own protocol codecs, so it can move to
@@ -289,7 +290,15 @@ export class FaultProxy {
       return
     }
     if (req && REWRITTEN.has(req.apiKey)) frame = await this.rewrite(frame, req.apiKey, req.version)
-    if (req && this.edit) frame = this.edit(req.apiKey, req.version, frame) ?? frame
+    if (req && this.edit) {
+      try {
+        frame = this.edit(req.apiKey, req.version, frame) ?? frame
+      } catch (e) {
+        // a test's own mistake: said where the test shows it, not only as a cut connection
+        console.error(`FaultProxy: edit() threw on a response of API ${req.apiKey} v${req.version}; cutting the connection:`, e)
+        throw e
+      }
+    }
     const f = this.faults
     const eligible = req !== undefined && (f.apis === undefined || f.apis.includes(req.apiKey))
     const count = (what: 'corrupted' | 'truncated' | 'delayed') => {

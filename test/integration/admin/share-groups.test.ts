@@ -1,25 +1,19 @@
 // Admin share-group calls against a real broker (Kafka 4.1+): list, describe
 // with members, start offsets (list, alter while empty, refused while active),
 // delete offsets, delete the group.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Admin, KafkaError, ShareConsumer } from '../../../src/index.js'
+import { KafkaError, ShareConsumer } from '../../../src/index.js'
 import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
-import { TestProducer } from '../../helpers/produce.js'
+import { shareFixture } from '../../helpers/share-groups.js'
 
 const skip = !kafkaVersionAtLeast('4.1.0') && 'share groups need Kafka 4.1+'
-const producer = new TestProducer()
-const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
-after(async () => {
-  producer.close()
-  await admin.close()
-})
+const { producer, admin, group } = shareFixture()
 
 test('list, describe, offsets, delete of a share group', { skip, timeout: 110000 }, async () => {
   const topic = uniqueName('share-admin')
-  const g = uniqueName('share-admin-g')
   await producer.createTopic(topic, 2)
-  await admin.incrementalAlterConfigs([{ type: 'group', name: g, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] }])
+  const g = await group('share-admin-g')
   await producer.fill(topic, 2, 10, 'a')
   const c = new ShareConsumer({ 'bootstrap.servers': bootstrapServers(), 'group.id': g, 'client.id': 'admin-test-member' })
   try {

@@ -3,15 +3,15 @@
 // consumers read 20,000 records together; every record is delivered to
 // exactly one of them, and all are. Skipped without java, without the jars,
 // or before Kafka 4.1 (share groups).
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Admin, ShareConsumer, deserializers } from '../../../src/index.js'
+import { ShareConsumer, deserializers } from '../../../src/index.js'
 import { bootstrapServers, kafkaVersion, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
-import { TestProducer } from '../../helpers/produce.js'
+import { shareFixture } from '../../helpers/share-groups.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const LIBS = path.resolve(HERE, '../../../.kafka/libs', kafkaVersion())
@@ -21,18 +21,12 @@ const javaOk = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0
 const jarsOk = existsSync(path.join(LIBS, `kafka-clients-${kafkaVersion()}.jar`))
 const skip = !kafkaVersionAtLeast('4.1.0') ? 'share groups need Kafka 4.1+' : !javaOk ? 'java is not installed' : !jarsOk ? `no kafka-clients jar in ${LIBS} (npm run kafka -- fetch)` : false
 
-const producer = new TestProducer()
-const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
-after(async () => {
-  producer.close()
-  await admin.close()
-})
+const { producer, group } = shareFixture()
 
 test('Java\'s KafkaShareConsumer and samsa share consumers in one share group: every record exactly once', { skip, timeout: 300000 }, async () => {
   const topic = uniqueName('share-interop')
-  const g = uniqueName('share-interop-g')
   await producer.createTopic(topic, 2)
-  await admin.incrementalAlterConfigs([{ type: 'group', name: g, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }] }])
+  const g = await group('share-interop-g')
 
   const jars = readdirSync(LIBS).filter((f) => f.endsWith('.jar')).map((f) => path.join(LIBS, f))
   const java = spawn('java', ['-cp', jars.join(path.delimiter), path.join(HERE, 'java', 'ShareInterop.java'), bootstrapServers(), g, topic, '4000'], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -3,31 +3,18 @@
 // releasing what a member holds, explicit mode, commit results, lock renewal
 // (Kafka 4.2+). Needs Kafka 4.x; on 3.9 only the UNSUPPORTED_VERSION check
 // runs.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Admin, ShareConsumer, deserializers, KafkaError, type ShareConsumerRecord } from '../../../src/index.js'
+import { ShareConsumer, deserializers, KafkaError, type ShareConsumerRecord } from '../../../src/index.js'
 import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
-import { TestProducer } from '../../helpers/produce.js'
+import { shareFixture } from '../../helpers/share-groups.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const share = kafkaVersionAtLeast('4.1.0')
-const producer = new TestProducer()
-const admin = new Admin({ 'bootstrap.servers': bootstrapServers() })
-
-after(async () => {
-  producer.close()
-  await admin.close()
-})
-
-/** A share group that starts at the earliest offset (share.auto.offset.reset is a group config). */
-async function group(prefix: string, extra: Record<string, string> = {}): Promise<string> {
-  const g = uniqueName(prefix)
-  await admin.incrementalAlterConfigs([{ type: 'group', name: g, ops: [{ name: 'share.auto.offset.reset', value: 'earliest' }, ...Object.entries(extra).map(([name, value]) => ({ name, value }))] }])
-  return g
-}
+const { producer, group } = shareFixture()
 
 function consumer(groupId: string, extra: Record<string, unknown> = {}) {
   return new ShareConsumer({

@@ -1,0 +1,115 @@
+// The share consumer's fetch loop (src/share-consumer/fetcher.ts) when a ShareFetch answer gives a
+// partition TOPIC_AUTHORIZATION_FAILED: one such answer (frames carry no checksum, and one damaged
+// answer can carry any code) fails no poll; the same answer again is reported to poll naming the
+// topic. A real broker behind a FaultProxy that writes the error into answers on demand (an answer
+// that acquired no records of the partition, so nothing stays locked). Needs Kafka 4.1+.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { AuthorizationError, ShareConsumer, deserializers } from '../../../src/index.js'
+import { ErrorCode } from '../../../src/protocol/errors.js'
+import { ShareFetchApi, encodeShareFetchResponse, type ShareFetchResponse } from '../../../src/protocol/messages/share-fetch.js'
+import { FaultProxy, editResponse } from '../../helpers/fault-proxy.js'
+import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
+import { shareFixture } from '../../helpers/share-groups.js'
+
+const share = kafkaVersionAtLeast('4.1.0')
+const { producer, admin, group: shareGroup } = shareFixture()
+
+/** A 1-partition topic, a share group reading it from the earliest offset, and the topic's id. */
+async function setUp(prefix: string): Promise<{ topic: string; group: string; topicId: string }> {
+  const topic = uniqueName(prefix)
+  await producer.createTopic(topic, 1)
+  const group = await shareGroup(`${prefix}-g`)
+  const [described] = await admin.describeTopics([topic])
+  return { topic, group, topicId: described!.topicId }
+}
+
+/**
+ * A proxy that gives partition 0 of `topicId` TOPIC_AUTHORIZATION_FAILED in the first `times`
+ * ShareFetch answers that acquired none of its records; `damaged()` counts them.
+ */
+async function denyingProxy(topicId: string, times: number): Promise<{ proxy: FaultProxy; damaged: () => number }> {
+  let damaged = 0
+  const deny = (res: ShareFetchResponse): void => {
+    let t = res.responses.find((r) => r.topicId === topicId)
+    if (t === undefined) res.responses.push((t = { topicId, partitions: [] }))
+    let p = t.partitions.find((x) => x.partitionIndex === 0)
+    if (p === undefined) {
+      p = { partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null, currentLeader: { leaderId: -1, leaderEpoch: -1 }, records: Buffer.alloc(0), acquiredRecords: [] }
+      t.partitions.push(p)
+    }
+    p.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+    p.records = Buffer.alloc(0)
+  }
+  const proxy = await FaultProxy.start({
+    bootstrap: bootstrapServers(),
+    edit: (apiKey, version, frame) => {
+      if (apiKey !== ShareFetchApi.apiKey || damaged >= times) return undefined
+      let acquired = true
+      const edited = editResponse(frame, version, ShareFetchApi, encodeShareFetchResponse, (res) => {
+        acquired = res.responses.some((t) => t.topicId === topicId && t.partitions.some((p) => p.acquiredRecords.length > 0))
+        if (!acquired && res.errorCode === ErrorCode.NONE) deny(res)
+      })
+      if (acquired) return undefined
+      damaged++
+      return edited
+    },
+  })
+  return { proxy, damaged: () => damaged }
+}
+
+function consumer(bootstrap: string, group: string): ShareConsumer<Buffer, string> {
+  return new ShareConsumer({ 'bootstrap.servers': bootstrap, 'group.id': group, 'value.deserializer': deserializers.string, 'retry.backoff.ms': 50 })
+}
+
+test('one ShareFetch answer with TOPIC_AUTHORIZATION_FAILED fails no poll; every record is then read', { skip: !share }, async () => {
+  const { topic, group, topicId } = await setUp('share-denied-once')
+  const { proxy, damaged } = await denyingProxy(topicId, 1)
+  const c = consumer(proxy.bootstrap, group)
+  try {
+    c.subscribe([topic])
+    const until = Date.now() + 30000
+    while (damaged() === 0) {
+      assert.ok(Date.now() < until, 'a ShareFetch answer was damaged within 30 s')
+      assert.equal([...await c.poll(200)].length, 0)
+    }
+    await producer.send(topic, 0, Array.from({ length: 10 }, (_, i) => ({ value: `v${i}` })))
+    const values: string[] = []
+    while (values.length < 10) {
+      assert.ok(Date.now() < until + 30000, `read ${values.length} of 10 records`)
+      for (const r of await c.poll(500)) values.push(r.value!)
+    }
+    assert.deepEqual(values.sort(), Array.from({ length: 10 }, (_, i) => `v${i}`).sort())
+    assert.equal(damaged(), 1)
+  } finally {
+    await c.close()
+    await proxy.close()
+  }
+})
+
+test('ShareFetch answers that keep giving TOPIC_AUTHORIZATION_FAILED: poll throws an AuthorizationError naming the topic', { skip: !share }, async () => {
+  const { topic, group, topicId } = await setUp('share-denied')
+  const { proxy, damaged } = await denyingProxy(topicId, Infinity)
+  const c = consumer(proxy.bootstrap, group)
+  try {
+    c.subscribe([topic])
+    const until = Date.now() + 30000
+    let denied: unknown
+    while (denied === undefined) {
+      assert.ok(Date.now() < until, 'poll reported the denial within 30 s')
+      try {
+        await c.poll(200)
+      } catch (e) {
+        denied = e
+      }
+    }
+    assert.ok(denied instanceof AuthorizationError, `expected an AuthorizationError, got ${String(denied)}`)
+    assert.equal(denied.type, 'TOPIC_AUTHORIZATION_FAILED')
+    assert.equal(denied.retriable, false)
+    assert.equal(denied.context.topic, topic)
+    assert.ok(damaged() >= 2, `reported after ${damaged()} denying answer(s): the second confirms the first`)
+  } finally {
+    await c.close()
+    await proxy.close()
+  }
+})
