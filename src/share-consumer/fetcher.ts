@@ -25,6 +25,8 @@
  *   partition errors and no records delays that broker's next ShareFetch by
  *   `retry.backoff.ms`, so an error the broker repeats is not asked for in a
  *   busy loop.
+ * - An answer's own (top-level) error: see `topLevelError`; a non-retriable
+ *   one reaches poll once, when the next answer repeats it.
  * - `close()` releases records fetched but never polled, sends the pending
  *   acknowledgements and closes each session (epoch -1).
  */
@@ -120,6 +122,8 @@ class Source {
   running: Promise<void> | undefined
   wake: (() => void) | undefined
   wanted = false
+  /** A non-retriable code the last answer gave the whole request, reported when the next repeats it. */
+  unconfirmed: number = ErrorCode.NONE
   constructor(readonly nodeId: number) {}
 }
 
@@ -346,6 +350,7 @@ export class ShareFetcher {
       this.topLevelError(s, res.errorCode, res.errorMessage, acks)
       return false
     }
+    s.unconfirmed = ErrorCode.NONE
     if (res.acquisitionLockTimeoutMs > 0) this.host.onLockTimeout(res.acquisitionLockTimeoutMs)
     for (const t of topics) for (const p of t.partitions) s.session.add(pkey(t.topicId, p.partitionIndex))
     for (const [topicId, ps] of forgotten) for (const p of ps) s.session.delete(pkey(topicId, p))
@@ -429,6 +434,7 @@ export class ShareFetcher {
       this.topLevelError(s, res.errorCode, res.errorMessage, acks)
       return
     }
+    s.unconfirmed = ErrorCode.NONE
     if (closing) {
       s.epoch = 0
       s.session.clear()
@@ -447,20 +453,27 @@ export class ShareFetcher {
     for (const a of ackByKey.values()) this.finish(a, null)
   }
 
+  /**
+   * A ShareFetch or ShareAcknowledge answer's own error code. Session errors and fences start a new
+   * session (the acknowledgements it carried fail). Any other code is thrown to the loop, which fails
+   * the acknowledgements, backs off and reports a non-retriable error to poll; a non-retriable code
+   * only once the broker's next answer repeats it (thrown as retriable the first time: one damaged
+   * frame can carry any code).
+   */
   private topLevelError(s: Source, code: number, message: string | null, acks: PendingAcks[]): void {
     const err = brokerError(code, { group: this.host.settings.groupId, broker: s.nodeId }, message)
-    for (const a of acks) this.finish(a, err)
-    if (SESSION_ERRORS.has(code)) {
-      this.host.log.debug(`share session on broker ${s.nodeId} reset: ${err.message}`)
+    if (SESSION_ERRORS.has(code) || code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_MEMBER_EPOCH) {
+      if (SESSION_ERRORS.has(code)) this.host.log.debug(`share session on broker ${s.nodeId} reset: ${err.message}`)
+      for (const a of acks) this.finish(a, err)
       this.reset(s)
       return
     }
-    if (code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.FENCED_MEMBER_EPOCH) {
-      this.reset(s)
-      return
+    if (err.retriable || s.unconfirmed === code) {
+      s.unconfirmed = ErrorCode.NONE
+      throw err
     }
-    if (!err.retriable) this.host.onError(err)
-    throw err
+    s.unconfirmed = code
+    throw new KafkaError(`${err.message}; asking once more to confirm`, { type: err.type, code, retriable: true, context: err.context, cause: err })
   }
 
   /** The acquired records of a partition's response, decoded; acquired offsets without a record are acknowledged as gaps. */

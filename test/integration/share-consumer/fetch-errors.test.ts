@@ -1,7 +1,7 @@
 // The share consumer's fetch loop (src/share-consumer/fetcher.ts) when a ShareFetch answer gives a
-// partition TOPIC_AUTHORIZATION_FAILED: one such answer (frames carry no checksum, and one damaged
-// answer can carry any code) fails no poll; the same answer again is reported to poll naming the
-// topic. A real broker behind a FaultProxy that writes the error into answers on demand (an answer
+// partition TOPIC_AUTHORIZATION_FAILED, or the whole answer GROUP_AUTHORIZATION_FAILED: one such
+// answer (frames carry no checksum, and one damaged answer can carry any code) fails no poll; the
+// same answer again is reported to poll, once. A real broker behind a FaultProxy that writes the error into answers on demand (an answer
 // that acquired no records of the partition, so nothing stays locked). Needs Kafka 4.1+.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -25,12 +25,31 @@ async function setUp(prefix: string): Promise<{ topic: string; group: string; to
 }
 
 /**
- * A proxy that gives partition 0 of `topicId` TOPIC_AUTHORIZATION_FAILED in the first `times`
- * ShareFetch answers that acquired none of its records; `damaged()` counts them.
+ * A proxy that passes the first `times` ShareFetch answers that acquired none of the records of
+ * `topicId` to `damage` (which changes them); `damaged()` counts them.
  */
-async function denyingProxy(topicId: string, times: number): Promise<{ proxy: FaultProxy; damaged: () => number }> {
+async function damagingProxy(topicId: string, times: number, damage: (res: ShareFetchResponse) => void): Promise<{ proxy: FaultProxy; damaged: () => number }> {
   let damaged = 0
-  const deny = (res: ShareFetchResponse): void => {
+  const proxy = await FaultProxy.start({
+    bootstrap: bootstrapServers(),
+    edit: (apiKey, version, frame) => {
+      if (apiKey !== ShareFetchApi.apiKey || damaged >= times) return undefined
+      let acquired = true
+      const edited = editResponse(frame, version, ShareFetchApi, encodeShareFetchResponse, (res) => {
+        acquired = res.responses.some((t) => t.topicId === topicId && t.partitions.some((p) => p.acquiredRecords.length > 0))
+        if (!acquired && res.errorCode === ErrorCode.NONE) damage(res)
+      })
+      if (acquired) return undefined
+      damaged++
+      return edited
+    },
+  })
+  return { proxy, damaged: () => damaged }
+}
+
+/** Gives partition 0 of `topicId` TOPIC_AUTHORIZATION_FAILED in `res`, as a broker answers a denied partition. */
+function denyPartition(topicId: string): (res: ShareFetchResponse) => void {
+  return (res) => {
     let t = res.responses.find((r) => r.topicId === topicId)
     if (t === undefined) res.responses.push((t = { topicId, partitions: [] }))
     let p = t.partitions.find((x) => x.partitionIndex === 0)
@@ -41,21 +60,12 @@ async function denyingProxy(topicId: string, times: number): Promise<{ proxy: Fa
     p.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED
     p.records = Buffer.alloc(0)
   }
-  const proxy = await FaultProxy.start({
-    bootstrap: bootstrapServers(),
-    edit: (apiKey, version, frame) => {
-      if (apiKey !== ShareFetchApi.apiKey || damaged >= times) return undefined
-      let acquired = true
-      const edited = editResponse(frame, version, ShareFetchApi, encodeShareFetchResponse, (res) => {
-        acquired = res.responses.some((t) => t.topicId === topicId && t.partitions.some((p) => p.acquiredRecords.length > 0))
-        if (!acquired && res.errorCode === ErrorCode.NONE) deny(res)
-      })
-      if (acquired) return undefined
-      damaged++
-      return edited
-    },
-  })
-  return { proxy, damaged: () => damaged }
+}
+
+/** Makes `res` a top-level GROUP_AUTHORIZATION_FAILED, as a broker answers a member without Read on the group. */
+function denyGroup(res: ShareFetchResponse): void {
+  res.errorCode = ErrorCode.GROUP_AUTHORIZATION_FAILED
+  res.responses = []
 }
 
 function consumer(bootstrap: string, group: string): ShareConsumer<Buffer, string> {
@@ -64,7 +74,7 @@ function consumer(bootstrap: string, group: string): ShareConsumer<Buffer, strin
 
 test('one ShareFetch answer with TOPIC_AUTHORIZATION_FAILED fails no poll; every record is then read', { skip: !share }, async () => {
   const { topic, group, topicId } = await setUp('share-denied-once')
-  const { proxy, damaged } = await denyingProxy(topicId, 1)
+  const { proxy, damaged } = await damagingProxy(topicId, 1, denyPartition(topicId))
   const c = consumer(proxy.bootstrap, group)
   try {
     c.subscribe([topic])
@@ -89,7 +99,7 @@ test('one ShareFetch answer with TOPIC_AUTHORIZATION_FAILED fails no poll; every
 
 test('ShareFetch answers that keep giving TOPIC_AUTHORIZATION_FAILED: poll throws an AuthorizationError naming the topic', { skip: !share }, async () => {
   const { topic, group, topicId } = await setUp('share-denied')
-  const { proxy, damaged } = await denyingProxy(topicId, Infinity)
+  const { proxy, damaged } = await damagingProxy(topicId, Infinity, denyPartition(topicId))
   const c = consumer(proxy.bootstrap, group)
   try {
     c.subscribe([topic])
@@ -111,5 +121,45 @@ test('ShareFetch answers that keep giving TOPIC_AUTHORIZATION_FAILED: poll throw
   } finally {
     await c.close()
     await proxy.close()
+  }
+})
+
+test('ShareFetch answers with a top-level GROUP_AUTHORIZATION_FAILED: one fails no poll; two in a row fail exactly one poll; then every record is read', { skip: !share }, async () => {
+  for (const times of [1, 2]) {
+    const { topic, group, topicId } = await setUp(`share-group-denied-${times}`)
+    const { proxy, damaged } = await damagingProxy(topicId, times, denyGroup)
+    const c = consumer(proxy.bootstrap, group)
+    try {
+      c.subscribe([topic])
+      const thrown: unknown[] = []
+      const poll = async (): Promise<string[]> => {
+        try {
+          return [...await c.poll(200)].map((r) => r.value!)
+        } catch (e) {
+          thrown.push(e)
+          return []
+        }
+      }
+      const until = Date.now() + 30000
+      while (damaged() < times) {
+        assert.ok(Date.now() < until, `${times} ShareFetch answer(s) were damaged within 30 s`)
+        assert.deepEqual(await poll(), [])
+      }
+      await producer.send(topic, 0, Array.from({ length: 5 }, (_, i) => ({ value: `g${i}` })))
+      const values: string[] = []
+      while (values.length < 5) {
+        assert.ok(Date.now() < until + 30000, `read ${values.length} of 5 records`)
+        values.push(...await poll())
+      }
+      assert.deepEqual(values.sort(), ['g0', 'g1', 'g2', 'g3', 'g4'])
+      assert.equal(thrown.length, times - 1, `polls that threw: ${thrown.map(String).join('; ')}`)
+      for (const e of thrown) {
+        assert.ok(e instanceof AuthorizationError)
+        assert.equal(e.type, 'GROUP_AUTHORIZATION_FAILED')
+      }
+    } finally {
+      await c.close()
+      await proxy.close()
+    }
   }
 })
