@@ -31,6 +31,7 @@
  *   acknowledgements and closes each session (epoch -1).
  */
 import type { Cluster } from '../cluster/cluster.js'
+import { Confirmation, ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 import { sleep, until } from '../cluster/wait.js'
 import { brokerError, ConnectionError, KafkaError } from '../errors.js'
 import type { Log } from '../logger.js'
@@ -122,8 +123,8 @@ class Source {
   running: Promise<void> | undefined
   wake: (() => void) | undefined
   wanted = false
-  /** A non-retriable code the last answer gave the whole request, reported when the next repeats it. */
-  unconfirmed: number = ErrorCode.NONE
+  /** The answers' own non-retriable errors, believed when the next answer repeats them (confirm.ts). */
+  readonly answers = new Confirmation()
   constructor(readonly nodeId: number) {}
 }
 
@@ -137,8 +138,8 @@ export class ShareFetcher {
   /** A poll is waiting for records: the loops may acquire more (Java's fetchMoreRecords). */
   private wantRecords = false
   private readonly topicNames = new Map<string, string>()
-  /** Per partition: a USER_ERRORS code one answer gave, reported when the next answer repeats it. */
-  private readonly unconfirmed = new Map<string, number>()
+  /** Per partition: a USER_ERRORS code one answer gave, reported when the next answer repeats it (confirm.ts). */
+  private readonly partitionErrors = new ItemConfirmations()
 
   constructor(host: ShareFetcherHost) {
     this.host = host
@@ -350,7 +351,7 @@ export class ShareFetcher {
       this.topLevelError(s, res.errorCode, res.errorMessage, acks)
       return false
     }
-    s.unconfirmed = ErrorCode.NONE
+    s.answers.reset()
     if (res.acquisitionLockTimeoutMs > 0) this.host.onLockTimeout(res.acquisitionLockTimeoutMs)
     for (const t of topics) for (const p of t.partitions) s.session.add(pkey(t.topicId, p.partitionIndex))
     for (const [topicId, ps] of forgotten) for (const p of ps) s.session.delete(pkey(topicId, p))
@@ -375,7 +376,7 @@ export class ShareFetcher {
           this.partitionError(topic, k, p.partitionIndex, p.errorCode, p.errorMessage)
           continue
         }
-        if (this.unconfirmed.size > 0) this.unconfirmed.delete(k)
+        this.partitionErrors.reset(k)
         if (p.acquiredRecords.length === 0 || p.records === null) continue
         bytes += p.records.length
         const records = await this.acquired(topic, p.partitionIndex, t.topicId, s.nodeId, p.records, p.acquiredRecords)
@@ -401,11 +402,9 @@ export class ShareFetcher {
       this.host.cluster.requestRefresh()
     } else if (!USER_ERRORS.has(code)) {
       this.host.log.debug(`${topic}-${partition}: unexpected ${err.message} in a share fetch; fetching again`)
-    } else if (this.unconfirmed.get(k) !== code) {
-      this.unconfirmed.set(k, code)
+    } else if (!this.partitionErrors.believe(k, err)) {
       this.host.log.debug(`${topic}-${partition}: ${err.message} in a share fetch; fetching once more to confirm`)
     } else {
-      this.unconfirmed.delete(k)
       this.host.onError(err)
     }
   }
@@ -434,7 +433,7 @@ export class ShareFetcher {
       this.topLevelError(s, res.errorCode, res.errorMessage, acks)
       return
     }
-    s.unconfirmed = ErrorCode.NONE
+    s.answers.reset()
     if (closing) {
       s.epoch = 0
       s.session.clear()
@@ -468,12 +467,7 @@ export class ShareFetcher {
       this.reset(s)
       return
     }
-    if (err.retriable || s.unconfirmed === code) {
-      s.unconfirmed = ErrorCode.NONE
-      throw err
-    }
-    s.unconfirmed = code
-    throw new KafkaError(`${err.message}; asking once more to confirm`, { type: err.type, code, retriable: true, context: err.context, cause: err })
+    throw s.answers.believe(err) ? err : unconfirmed(err)
   }
 
   /** The acquired records of a partition's response, decoded; acquired offsets without a record are acknowledged as gaps. */

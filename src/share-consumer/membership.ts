@@ -14,10 +14,13 @@
  *   fails it with UNSUPPORTED_VERSION at once, not after a timeout.
  * - Heartbeats run in the background at the interval the broker asks for;
  *   coordinator moves and retriable errors are retried after
- *   `retry.backoff.ms`; other errors are kept for the next poll to throw.
+ *   `retry.backoff.ms`; other errors are kept for the next poll to throw
+ *   once the next heartbeat (one `retry.backoff.ms` later) repeats them
+ *   (cluster/confirm.ts).
  */
 import { randomBytes } from 'node:crypto'
 import type { Cluster } from '../cluster/cluster.js'
+import { Confirmation } from '../cluster/confirm.js'
 import { Coordinator } from '../cluster/router.js'
 import { sleep, until } from '../cluster/wait.js'
 import { brokerError, KafkaError } from '../errors.js'
@@ -55,6 +58,8 @@ export class ShareMembership {
   private sending: Promise<void> | undefined
   private again = false
   private joinedWaiters: (() => void)[] = []
+  /** A fatal heartbeat answer is believed when the next heartbeat repeats it (confirm.ts). */
+  private readonly fatal = new Confirmation()
 
   constructor(host: ShareMembershipHost) {
     this.host = host
@@ -135,6 +140,7 @@ export class ShareMembership {
     if (code !== ErrorCode.NONE) {
       if (isCoordinatorMoved(code)) this.coordinator.invalidate()
       if (isMemberFenced(code)) {
+        this.fatal.reset()
         this.host.log.info(`share group ${this.host.groupId}: member fenced (${res.errorMessage ?? code}); joining again`)
         this.epoch = 0
         this.state = 'fenced'
@@ -143,14 +149,24 @@ export class ShareMembership {
         return
       }
       if (isCoordinatorMoved(code) || isCoordinatorLoading(code) || isRetriable(code)) {
+        this.fatal.reset()
         await sleep(this.host.retryBackoffMs)
         this.again = true
         return
       }
-      this.host.onError(brokerError(code, { group: this.host.groupId }, res.errorMessage))
+      const err = brokerError(code, { group: this.host.groupId }, res.errorMessage)
+      if (!this.fatal.believe(err)) {
+        // Frames carry no checksum: one damaged answer can carry any code.
+        this.host.log.debug(`share group ${this.host.groupId}: heartbeat answered ${err.message}; asking again to confirm it`)
+        await sleep(this.host.retryBackoffMs)
+        this.again = true
+        return
+      }
+      this.host.onError(err)
       this.intervalMs = Math.max(this.intervalMs, this.host.retryBackoffMs)
       return
     }
+    this.fatal.reset()
     this.epoch = res.memberEpoch
     if (res.heartbeatIntervalMs > 0) this.intervalMs = res.heartbeatIntervalMs
     if (this.state !== 'stable') {

@@ -1,13 +1,16 @@
-// The share consumer's fetch loop (src/share-consumer/fetcher.ts) when a ShareFetch answer gives a
-// partition TOPIC_AUTHORIZATION_FAILED, or the whole answer GROUP_AUTHORIZATION_FAILED: one such
-// answer (frames carry no checksum, and one damaged answer can carry any code) fails no poll; the
-// same answer again is reported to poll, once. A real broker behind a FaultProxy that writes the error into answers on demand (an answer
-// that acquired no records of the partition, so nothing stays locked). Needs Kafka 4.1+.
+// The share consumer when a broker's answer carries a non-retriable error: a ShareFetch answer
+// giving a partition TOPIC_AUTHORIZATION_FAILED or the whole answer GROUP_AUTHORIZATION_FAILED
+// (src/share-consumer/fetcher.ts), a ShareGroupHeartbeat answer GROUP_AUTHORIZATION_FAILED
+// (membership.ts). One such answer (frames carry no checksum, and one damaged answer can carry any
+// code) fails no poll; the same answer again is reported to poll, once. A real broker behind a
+// FaultProxy that writes the errors into answers on demand (ShareFetch answers that acquired no
+// records of the partition, so nothing stays locked). Needs Kafka 4.1+.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AuthorizationError, ShareConsumer, deserializers } from '../../../src/index.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { ShareFetchApi, encodeShareFetchResponse, type ShareFetchResponse } from '../../../src/protocol/messages/share-fetch.js'
+import { ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse } from '../../../src/protocol/messages/share-group-heartbeat.js'
 import { FaultProxy, editResponse } from '../../helpers/fault-proxy.js'
 import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
 import { shareFixture } from '../../helpers/share-groups.js'
@@ -124,42 +127,70 @@ test('ShareFetch answers that keep giving TOPIC_AUTHORIZATION_FAILED: poll throw
   }
 })
 
+/**
+ * Reads 5 records while `proxy` damages `times` answers (before the records are sent): as many polls
+ * throw GROUP_AUTHORIZATION_FAILED as there are pairs of damaged answers in a row (times - 1, for 1 or 2).
+ */
+async function readsThroughGroupDenials(prefix: string, times: number, start: (topicId: string) => Promise<{ proxy: FaultProxy; damaged: () => number }>): Promise<void> {
+  const { topic, group, topicId } = await setUp(prefix)
+  const { proxy, damaged } = await start(topicId)
+  const c = consumer(proxy.bootstrap, group)
+  try {
+    c.subscribe([topic])
+    const thrown: unknown[] = []
+    const poll = async (): Promise<string[]> => {
+      try {
+        return [...await c.poll(200)].map((r) => r.value!)
+      } catch (e) {
+        thrown.push(e)
+        return []
+      }
+    }
+    const until = Date.now() + 30000
+    while (damaged() < times) {
+      assert.ok(Date.now() < until, `${times} answer(s) were damaged within 30 s`)
+      assert.deepEqual(await poll(), [])
+    }
+    await producer.send(topic, 0, Array.from({ length: 5 }, (_, i) => ({ value: `g${i}` })))
+    const values: string[] = []
+    while (values.length < 5) {
+      assert.ok(Date.now() < until + 30000, `read ${values.length} of 5 records`)
+      values.push(...await poll())
+    }
+    assert.deepEqual(values.sort(), ['g0', 'g1', 'g2', 'g3', 'g4'])
+    assert.equal(thrown.length, times - 1, `polls that threw: ${thrown.map(String).join('; ')}`)
+    for (const e of thrown) {
+      assert.ok(e instanceof AuthorizationError)
+      assert.equal(e.type, 'GROUP_AUTHORIZATION_FAILED')
+    }
+  } finally {
+    await c.close()
+    await proxy.close()
+  }
+}
+
 test('ShareFetch answers with a top-level GROUP_AUTHORIZATION_FAILED: one fails no poll; two in a row fail exactly one poll; then every record is read', { skip: !share }, async () => {
   for (const times of [1, 2]) {
-    const { topic, group, topicId } = await setUp(`share-group-denied-${times}`)
-    const { proxy, damaged } = await damagingProxy(topicId, times, denyGroup)
-    const c = consumer(proxy.bootstrap, group)
-    try {
-      c.subscribe([topic])
-      const thrown: unknown[] = []
-      const poll = async (): Promise<string[]> => {
-        try {
-          return [...await c.poll(200)].map((r) => r.value!)
-        } catch (e) {
-          thrown.push(e)
-          return []
-        }
-      }
-      const until = Date.now() + 30000
-      while (damaged() < times) {
-        assert.ok(Date.now() < until, `${times} ShareFetch answer(s) were damaged within 30 s`)
-        assert.deepEqual(await poll(), [])
-      }
-      await producer.send(topic, 0, Array.from({ length: 5 }, (_, i) => ({ value: `g${i}` })))
-      const values: string[] = []
-      while (values.length < 5) {
-        assert.ok(Date.now() < until + 30000, `read ${values.length} of 5 records`)
-        values.push(...await poll())
-      }
-      assert.deepEqual(values.sort(), ['g0', 'g1', 'g2', 'g3', 'g4'])
-      assert.equal(thrown.length, times - 1, `polls that threw: ${thrown.map(String).join('; ')}`)
-      for (const e of thrown) {
-        assert.ok(e instanceof AuthorizationError)
-        assert.equal(e.type, 'GROUP_AUTHORIZATION_FAILED')
-      }
-    } finally {
-      await c.close()
-      await proxy.close()
-    }
+    await readsThroughGroupDenials(`share-fetch-denied-${times}`, times, (topicId) => damagingProxy(topicId, times, denyGroup))
+  }
+})
+
+test('ShareGroupHeartbeat answers with GROUP_AUTHORIZATION_FAILED: one fails no poll; two in a row fail exactly one poll; then every record is read', { skip: !share }, async () => {
+  for (const times of [1, 2]) {
+    await readsThroughGroupDenials(`share-heartbeat-denied-${times}`, times, async () => {
+      let damaged = 0
+      const proxy = await FaultProxy.start({
+        bootstrap: bootstrapServers(),
+        edit: (apiKey, version, frame) => {
+          if (apiKey !== ShareGroupHeartbeatApi.apiKey || damaged >= times) return undefined
+          damaged++
+          return editResponse(frame, version, ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse, (res) => {
+            res.errorCode = ErrorCode.GROUP_AUTHORIZATION_FAILED
+            res.assignment = null
+          })
+        },
+      })
+      return { proxy, damaged: () => damaged }
+    })
   }
 })
