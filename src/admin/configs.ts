@@ -19,6 +19,7 @@
 import { brokerError, KafkaError } from '../errors.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { retry } from '../cluster/retry.js'
+import { ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 import { DescribeConfigsApi } from '../protocol/messages/describe-configs.js'
 import { IncrementalAlterConfigsApi } from '../protocol/messages/incremental-alter-configs.js'
 import { throwFailures } from './failures.js'
@@ -150,6 +151,8 @@ interface Outcome<T> {
 /**
  * Sends resources in one request per target broker until each has an answer;
  * resources whose request failed retriably are sent again after a backoff.
+ * A resource's non-retriable error is final once the resource's next attempt
+ * repeats it (confirm.ts); its retriable one is final at once, as in Java.
  */
 async function perResource<R extends ConfigResource, T>(
   cluster: Cluster,
@@ -160,6 +163,7 @@ async function perResource<R extends ConfigResource, T>(
 ): Promise<Map<string, T>> {
   const done = new Map<string, T>()
   const failures: KafkaError[] = []
+  const confirmations = new ItemConfirmations()
   let todo = resources
   await retry(
     what,
@@ -187,12 +191,18 @@ async function perResource<R extends ConfigResource, T>(
           for (const o of outcomes) {
             const r = rs.find((x) => resourceCode(x) === o.type && x.name === o.name)
             if (!r) continue
+            const key = resourceKey(o.type, o.name)
             if (o.errorCode === ErrorCode.NONE) {
-              done.set(resourceKey(o.type, o.name), o.value as T)
+              done.set(key, o.value as T)
               continue
             }
-            // As in Java, a per-resource error is final (even UNKNOWN_TOPIC_OR_PARTITION).
-            failures.push(brokerError(o.errorCode, { resource: `${r.type} "${r.name}"` }, o.errorMessage))
+            // As in Java, a per-resource error is final (even UNKNOWN_TOPIC_OR_PARTITION), once believed.
+            const err = brokerError(o.errorCode, { resource: `${r.type} "${r.name}"` }, o.errorMessage)
+            if (confirmations.believe(key, err)) failures.push(err)
+            else {
+              again.push(r)
+              retriable = unconfirmed(err)
+            }
           }
         }),
       )

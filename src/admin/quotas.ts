@@ -20,6 +20,7 @@ import { ErrorCode } from '../protocol/errors.js'
 import { brokerError, KafkaError } from '../errors.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { retry } from '../cluster/retry.js'
+import { ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 import { AlterClientQuotasApi } from '../protocol/messages/alter-client-quotas.js'
 import { DescribeClientQuotasApi } from '../protocol/messages/describe-client-quotas.js'
 import { throwFailures } from './failures.js'
@@ -133,13 +134,28 @@ export async function alterClientQuotas(
   }))
   if (entries.length === 0) return
   const failures: KafkaError[] = []
+  // An entity's non-retriable error is final once its next attempt repeats it (confirm.ts).
+  const confirmations = new ItemConfirmations()
+  let todo = entries
   await retry(
     'alterClientQuotas',
     async () => {
-      const res = await cluster.sendAny(AlterClientQuotasApi, { entries, validateOnly })
+      const res = await cluster.sendAny(AlterClientQuotasApi, { entries: todo, validateOnly })
+      const again: typeof entries = []
+      let retriable: KafkaError | undefined
       for (const r of res.entries) {
-        if (r.errorCode !== ErrorCode.NONE) failures.push(brokerError(r.errorCode, { entity: describeEntity(entityOf(r.entity)) }, r.errorMessage))
+        if (r.errorCode === ErrorCode.NONE) continue
+        const entity = describeEntity(entityOf(r.entity))
+        const err = brokerError(r.errorCode, { entity }, r.errorMessage)
+        const sent = todo.find((e) => describeEntity(entityOf(e.entity)) === entity)
+        if (sent === undefined || confirmations.believe(entity, err)) failures.push(err)
+        else {
+          again.push(sent)
+          retriable = unconfirmed(err)
+        }
       }
+      todo = again
+      if (retriable) throw retriable
     },
     { ...cluster.backoff, deadline },
   )

@@ -2,21 +2,8 @@
 // corrupt answer, asked again; never reported as the topic's error.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Admin, KafkaError } from '../../src/index.js'
-import { FakeKafka } from '../../src/testing/index.js'
-
-async function withAdmin(fn: (fake: FakeKafka, admin: Admin) => Promise<void>): Promise<void> {
-  const fake = new FakeKafka({ brokers: 1 })
-  const bootstrap = await fake.listen()
-  fake.createTopic('t', { partitions: 2 })
-  const admin = new Admin({ 'bootstrap.servers': bootstrap, 'retry.backoff.ms': 20, 'default.api.timeout.ms': 5000 })
-  try {
-    await fn(fake, admin)
-  } finally {
-    await admin.close()
-    await fake.close()
-  }
-}
+import { KafkaError } from '../../src/index.js'
+import { withAdmin } from './fake-admin.js'
 
 test('describeTopics: an implausible topic error, even repeated, is asked again until a good answer', async () => {
   await withAdmin(async (fake, admin) => {

@@ -116,6 +116,23 @@ export function editResponse<Res>(frame: Buffer, version: number, api: ApiDescri
   return withBody(frame, headerEnd, w.finish())
 }
 
+/**
+ * An `edit` (FaultProxyOptions) that passes the first `times` responses of `api` through `change`;
+ * `edited()` says how many it changed so far.
+ */
+export function editFirst<Res>(api: ApiDescriptor<unknown, Res>, encode: (w: Writer, res: Res, version: number) => void,
+  times: number, change: (res: Res) => void): { edit: NonNullable<FaultProxyOptions['edit']>; edited: () => number } {
+  let edited = 0
+  return {
+    edit: (apiKey, version, frame) => {
+      if (apiKey !== api.apiKey || edited >= times) return undefined
+      edited++
+      return editResponse(frame, version, api, encode, change)
+    },
+    edited: () => edited,
+  }
+}
+
 /** The frame's size prefix and response header, then `body`, with the size fixed. */
 function withBody(frame: Buffer, headerEnd: number, body: Uint8Array): Buffer {
   const out = Buffer.alloc(headerEnd + body.length)

@@ -32,7 +32,11 @@ export interface FakeKafkaOptions {
    * Default 1000.
    */
   fetchSessionCacheSlots?: number
-  /** Called with a request the fake failed to handle (it then closes that connection, as Kafka does). */
+  /**
+   * Called with a request the fake failed to handle (it then closes that connection, as Kafka does).
+   * Default: a process warning (code SAMSA_FAKE_KAFKA) naming the error, so a request the fake cannot
+   * answer shows as more than a closed connection.
+   */
   onError?: (err: Error) => void
 }
 
@@ -79,7 +83,7 @@ export class FakeKafka {
         coordinators: this.coordinators,
         faults: this.faults,
         handlers,
-        onError: options.onError,
+        onError: options.onError ?? ((err: Error) => process.emitWarning(`FakeKafka could not answer a request (closing its connection): ${err.message}`, { code: 'SAMSA_FAKE_KAFKA' })),
         unsupportedApiVersions: (w: Writer) => {
           w.int16(ErrorCode.UNSUPPORTED_VERSION)
           const keys = [...handlers.values()].sort((a, b) => a.apiKey - b.apiKey)

@@ -6,23 +6,16 @@ import assert from 'node:assert/strict'
 import { Consumer } from '../../../src/index.js'
 import { SyncGroupApi, encodeSyncGroupResponse } from '../../../src/protocol/messages/sync-group.js'
 import { fakeWithFourRecords } from './fake-topic.js'
-import { FaultProxy, editResponse } from '../../helpers/fault-proxy.js'
+import { FaultProxy, editFirst } from '../../helpers/fault-proxy.js'
 
 test('SyncGroup answers whose assignment does not decode, twice in a row: the member joins again and reads', async () => {
   const { fake, bootstrap } = await fakeWithFourRecords()
 
-  let damaged = 0
   // A consumer-protocol assignment (version 3, one topic) whose topic name claims 535 bytes: what a
   // CI run under 30% corrupted responses met, as "string needs 535 bytes at offset 8, only 43 remain".
   const garbage = Buffer.from([0, 3, 0, 0, 0, 1, 0x02, 0x17, 0x74])
-  const proxy = await FaultProxy.start({
-    bootstrap,
-    edit: (apiKey, version, frame) => {
-      if (apiKey !== SyncGroupApi.apiKey || damaged >= 2) return undefined
-      damaged++
-      return editResponse(frame, version, SyncGroupApi, encodeSyncGroupResponse, (res) => { res.assignment = garbage })
-    },
-  })
+  const { edit, edited } = editFirst(SyncGroupApi, encodeSyncGroupResponse, 2, (res) => { res.assignment = garbage })
+  const proxy = await FaultProxy.start({ bootstrap, edit })
   const consumer = new Consumer({ 'bootstrap.servers': proxy.bootstrap, 'group.id': 'g', 'auto.offset.reset': 'earliest', 'retry.backoff.ms': 20 })
   try {
     consumer.subscribe(['t'])
@@ -33,7 +26,7 @@ test('SyncGroup answers whose assignment does not decode, twice in a row: the me
       for (const r of await consumer.poll(200)) values.push(r.value!.toString())
     }
     assert.deepEqual(values.sort(), ['v0', 'v1', 'v2', 'v3'])
-    assert.equal(damaged, 2, 'two SyncGroup answers were damaged')
+    assert.equal(edited(), 2, 'two SyncGroup answers were damaged')
     assert.deepEqual(consumer.assignment().map((tp) => tp.partition).sort(), [0, 1])
   } finally {
     await consumer.close()

@@ -11,7 +11,7 @@ import { AuthorizationError, ShareConsumer, deserializers } from '../../../src/i
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { ShareFetchApi, encodeShareFetchResponse, type ShareFetchResponse } from '../../../src/protocol/messages/share-fetch.js'
 import { ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse } from '../../../src/protocol/messages/share-group-heartbeat.js'
-import { FaultProxy, editResponse } from '../../helpers/fault-proxy.js'
+import { FaultProxy, editFirst, editResponse } from '../../helpers/fault-proxy.js'
 import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
 import { shareFixture } from '../../helpers/share-groups.js'
 
@@ -178,19 +178,12 @@ test('ShareFetch answers with a top-level GROUP_AUTHORIZATION_FAILED: one fails 
 test('ShareGroupHeartbeat answers with GROUP_AUTHORIZATION_FAILED: one fails no poll; two in a row fail exactly one poll; then every record is read', { skip: !share }, async () => {
   for (const times of [1, 2]) {
     await readsThroughGroupDenials(`share-heartbeat-denied-${times}`, times, async () => {
-      let damaged = 0
-      const proxy = await FaultProxy.start({
-        bootstrap: bootstrapServers(),
-        edit: (apiKey, version, frame) => {
-          if (apiKey !== ShareGroupHeartbeatApi.apiKey || damaged >= times) return undefined
-          damaged++
-          return editResponse(frame, version, ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse, (res) => {
-            res.errorCode = ErrorCode.GROUP_AUTHORIZATION_FAILED
-            res.assignment = null
-          })
-        },
+      const { edit, edited } = editFirst(ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse, times, (res) => {
+        res.errorCode = ErrorCode.GROUP_AUTHORIZATION_FAILED
+        res.assignment = null
       })
-      return { proxy, damaged: () => damaged }
+      const proxy = await FaultProxy.start({ bootstrap: bootstrapServers(), edit })
+      return { proxy, damaged: edited }
     })
   }
 })

@@ -35,7 +35,6 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
           name,
           value: all.get(name)!,
           readOnly: false,
-          isDefault: !topic.configs.has(name),
           configSource: topic.configs.has(name) ? DYNAMIC_TOPIC_CONFIG : DEFAULT_CONFIG,
           isSensitive: false,
           synonyms: [],
