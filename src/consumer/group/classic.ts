@@ -36,7 +36,7 @@
  */
 import { AuthenticationError, AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
-import { outsideTable } from '../../cluster/confirm.js'
+import { Confirmation, outsideTable } from '../../cluster/confirm.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
@@ -77,6 +77,8 @@ export class ClassicMembership implements Membership {
   private readonly host: MembershipHost
   /** The non-retriable rebalance failure (type/code) of the last attempt, fatal only when the next one repeats it. */
   private unconfirmed: string | undefined
+  /** A heartbeat's FENCED_INSTANCE_ID is fatal once the next heartbeat repeats it (confirm.ts). */
+  private readonly fenceAnswer = new Confirmation()
   private readonly assignors: Assignor[]
   readonly protocol: RebalanceProtocol
   private readonly groupId: string
@@ -579,6 +581,7 @@ export class ClassicMembership implements Membership {
       return
     }
     let next = settings.heartbeatIntervalMs
+    if (code !== ErrorCode.FENCED_INSTANCE_ID) this.fenceAnswer.reset()
     switch (code) {
       case ErrorCode.NONE:
         this.lastHeartbeatOk = Date.now()
@@ -591,11 +594,20 @@ export class ClassicMembership implements Membership {
       case ErrorCode.UNKNOWN_MEMBER_ID:
         this.resetGeneration(code === ErrorCode.UNKNOWN_MEMBER_ID, brokerError(code, { group: this.groupId }).message)
         return
-      case ErrorCode.FENCED_INSTANCE_ID:
-        this.fatal = this.fatalError(code, brokerError(code, { group: this.groupId }))
+      case ErrorCode.FENCED_INSTANCE_ID: {
+        const err = brokerError(code, { group: this.groupId })
+        // Fatal, so believed only when the next heartbeat repeats it (one damaged answer can carry any
+        // code), and never for a member without group.instance.id, which no broker fences this way.
+        if (this.instanceId === null || !this.fenceAnswer.believe(err)) {
+          this.log.info(`group ${this.groupId}: heartbeat answered ${err.message}; asking again to confirm it`, { groupId: this.groupId })
+          next = settings.retryBackoffMs
+          break
+        }
+        this.fatal = this.fatalError(code, err)
         this.transition('unjoined', 'fenced')
         this.host.wake()
         return
+      }
       case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
       case ErrorCode.COORDINATOR_NOT_AVAILABLE:
       case ErrorCode.NOT_COORDINATOR:
