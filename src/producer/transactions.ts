@@ -32,9 +32,16 @@
  * - Being fenced (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH), a refused
  *   transactional id and broken broker-side state are fatal: every later
  *   call fails with that error; the producer can only be closed.
+ * - A coordinator's non-retriable answer (to InitProducerId, AddPartitionsToTxn,
+ *   AddOffsetsToTxn, TxnOffsetCommit, EndTxn) is believed only when the same
+ *   request, sent again, gets it again (cluster/confirm.ts): frames carry no
+ *   checksum, and a damaged EndTxn answer must neither fence the producer nor
+ *   fail a commit the coordinator made. Sent again, an EndTxn the coordinator
+ *   completed is answered as done.
  */
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, retry, type Backoff } from '../cluster/retry.js'
+import { Confirmation, unconfirmed } from '../cluster/confirm.js'
 import { Coordinator } from '../cluster/router.js'
 import { brokerError, KafkaError, restated, TimeoutError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
@@ -90,6 +97,8 @@ export class Transactions implements TransactionListener {
   private readonly toAdd = new Set<PartitionQueue>()
   private adding: Promise<void> | undefined
   private addAttempt = 0
+  /** AddPartitionsToTxn: a partition's non-retriable error is believed when the next answer repeats it. */
+  private readonly addConfirmation = new Confirmation()
   private addTimer: NodeJS.Timeout | undefined
   /** Something was added to the transaction on the coordinator (so EndTxn is needed). */
   private started = false
@@ -314,9 +323,13 @@ export class Transactions implements TransactionListener {
         }
       }
       if (error !== undefined) {
-        this.onBatchFailed(error)
-        return
-      }
+        if (this.addConfirmation.believe(error)) {
+          this.onBatchFailed(error)
+          return
+        }
+        this.log.debug(`transaction ${this.transactionalId}: AddPartitionsToTxn answered ${error.message}; asking again to confirm it`)
+        retry = true
+      } else this.addConfirmation.reset()
       if (!retry) this.addAttempt = 0
     } catch (e) {
       const err = e instanceof KafkaError ? e : new KafkaError(String(e))
@@ -430,7 +443,8 @@ export class Transactions implements TransactionListener {
    *   retried (as `onThrown(error)` when given); a non-retriable one fails;
    * - a code in RETRY is retried, NOT_COORDINATOR and COORDINATOR_NOT_AVAILABLE
    *   after forgetting the coordinator; any other code fails as
-   *   `brokerError(code, context)`;
+   *   `brokerError(code, context)` once the next attempt answers it again
+   *   (the first time it is asked again after a backoff, confirm.ts);
    * - when the next backoff would pass `deadline` (max.block.ms), it fails with
    *   a TimeoutError whose cause is the last error.
    */
@@ -443,6 +457,7 @@ export class Transactions implements TransactionListener {
     onThrown?: (error: KafkaError) => KafkaError,
   ): Promise<void> {
     let retried: KafkaError | undefined
+    const answers = new Confirmation()
     await retry(
       what,
       async () => {
@@ -453,12 +468,14 @@ export class Transactions implements TransactionListener {
         } catch (e) {
           const err = e instanceof KafkaError ? e : new KafkaError(String(e))
           if (!err.retriable) throw err
+          answers.reset()
           coordinator.invalidate()
           throw (retried = onThrown !== undefined ? onThrown(err) : err)
         }
         if (code === ErrorCode.NONE) return
         const err = brokerError(code, context)
-        if (!isTransactionRetriable(code)) throw err
+        if (!isTransactionRetriable(code)) throw answers.believe(err) ? err : (retried = unconfirmed(err))
+        answers.reset()
         if (isCoordinatorMoved(code)) coordinator.invalidate()
         throw (retried = err)
       },
