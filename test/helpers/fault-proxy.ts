@@ -118,16 +118,20 @@ export function editResponse<Res>(frame: Buffer, version: number, api: ApiDescri
 
 /**
  * An `edit` (FaultProxyOptions) that passes the first `times` responses of `api` through `change`;
- * `edited()` says how many it changed so far.
+ * a response for which `change` returns false is passed on as it came and not counted. `edited()`
+ * says how many it changed so far.
  */
 export function editFirst<Res>(api: ApiDescriptor<unknown, Res>, encode: (w: Writer, res: Res, version: number) => void,
-  times: number, change: (res: Res) => void): { edit: NonNullable<FaultProxyOptions['edit']>; edited: () => number } {
+  times: number, change: (res: Res) => boolean | void): { edit: NonNullable<FaultProxyOptions['edit']>; edited: () => number } {
   let edited = 0
   return {
     edit: (apiKey, version, frame) => {
       if (apiKey !== api.apiKey || edited >= times) return undefined
+      let changed = true
+      const out = editResponse(frame, version, api, encode, (res) => { changed = change(res) !== false })
+      if (!changed) return undefined
       edited++
-      return editResponse(frame, version, api, encode, change)
+      return out
     },
     edited: () => edited,
   }

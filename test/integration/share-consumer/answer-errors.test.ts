@@ -11,7 +11,7 @@ import { AuthorizationError, ShareConsumer, deserializers } from '../../../src/i
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { ShareFetchApi, encodeShareFetchResponse, type ShareFetchResponse } from '../../../src/protocol/messages/share-fetch.js'
 import { ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse } from '../../../src/protocol/messages/share-group-heartbeat.js'
-import { FaultProxy, editFirst, editResponse } from '../../helpers/fault-proxy.js'
+import { FaultProxy, editFirst } from '../../helpers/fault-proxy.js'
 import { bootstrapServers, kafkaVersionAtLeast, uniqueName } from '../../helpers/kafka.js'
 import { shareFixture } from '../../helpers/share-groups.js'
 
@@ -32,22 +32,13 @@ async function setUp(prefix: string): Promise<{ topic: string; group: string; to
  * `topicId` to `damage` (which changes them); `damaged()` counts them.
  */
 async function damagingProxy(topicId: string, times: number, damage: (res: ShareFetchResponse) => void): Promise<{ proxy: FaultProxy; damaged: () => number }> {
-  let damaged = 0
-  const proxy = await FaultProxy.start({
-    bootstrap: bootstrapServers(),
-    edit: (apiKey, version, frame) => {
-      if (apiKey !== ShareFetchApi.apiKey || damaged >= times) return undefined
-      let acquired = true
-      const edited = editResponse(frame, version, ShareFetchApi, encodeShareFetchResponse, (res) => {
-        acquired = res.responses.some((t) => t.topicId === topicId && t.partitions.some((p) => p.acquiredRecords.length > 0))
-        if (!acquired && res.errorCode === ErrorCode.NONE) damage(res)
-      })
-      if (acquired) return undefined
-      damaged++
-      return edited
-    },
+  const { edit, edited } = editFirst(ShareFetchApi, encodeShareFetchResponse, times, (res) => {
+    const acquired = res.responses.some((t) => t.topicId === topicId && t.partitions.some((p) => p.acquiredRecords.length > 0))
+    if (acquired || res.errorCode !== ErrorCode.NONE) return false
+    damage(res)
   })
-  return { proxy, damaged: () => damaged }
+  const proxy = await FaultProxy.start({ bootstrap: bootstrapServers(), edit })
+  return { proxy, damaged: edited }
 }
 
 /** Gives partition 0 of `topicId` TOPIC_AUTHORIZATION_FAILED in `res`, as a broker answers a denied partition. */
