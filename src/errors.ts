@@ -204,6 +204,19 @@ export function brokerError(
   return new KafkaError(message, { code, type, retriable: isRetriable(code), context })
 }
 
+/**
+ * A partition error of a Fetch or ShareFetch answer: `brokerError`, except that CORRUPT_MESSAGE
+ * (retriable in the error table, for a Produce request damaged on the way) is not retriable there:
+ * the broker cannot read its log at that offset, which no retry cures (Java's consumers throw it).
+ */
+export function fetchPartitionError(code: number, context: Record<string, unknown>, detail?: string | null): KafkaError {
+  const err = brokerError(code, context, detail)
+  if (code !== ErrorCode.CORRUPT_MESSAGE) return err
+  return new KafkaError(`${err.message}: the broker cannot read this partition's log at that offset; seek past it to go on`, {
+    code, type: err.type, retriable: false, context,
+  })
+}
+
 /** What an authorization failure was about, from its context: `topic "t"`, `group "g"`, ... */
 function deniedResource(type: string, context: Record<string, unknown>): string {
   const q = (v: unknown) => (Array.isArray(v) ? v.map((x) => `"${String(x)}"`).join(', ') : `"${String(v)}"`)

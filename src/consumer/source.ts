@@ -29,7 +29,8 @@
  *   Only when the same offset fails in exactly the same way twice in a row
  *   does poll report it (the log itself is then corrupt, or the format is
  *   one samsa cannot read); damage in transit differs from fetch to fetch.
- * - Partition errors poll reports: TOPIC_AUTHORIZATION_FAILED, and
+ * - Partition errors poll reports: TOPIC_AUTHORIZATION_FAILED, CORRUPT_MESSAGE
+ *   (the broker cannot read its log there: fetchPartitionError), and
  *   OFFSET_OUT_OF_RANGE with auto.offset.reset "none", each (and a reset
  *   for OFFSET_OUT_OF_RANGE) only when the next answer for the partition
  *   repeats it at the same position. Any other code (an
@@ -41,7 +42,7 @@ import type { ConsumerMetricsRecorder } from '../metrics/consumer.js'
 import type { Cluster } from '../cluster/cluster.js'
 import type { Connection } from '../network/connection.js'
 import { traced, tracing, type FetchContext } from '../network/diagnostics.js'
-import { brokerError, KafkaError, ProtocolError } from '../errors.js'
+import { brokerError, fetchPartitionError, KafkaError, ProtocolError } from '../errors.js'
 import { FetchApi, type FetchRequestInput, type FetchResponse, type PartitionData } from '../protocol/messages/fetch.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isStaleMetadata, isTopicIdStale } from '../protocol/error-classes.js'
@@ -82,8 +83,8 @@ export interface FetchSettings {
   autoOffsetReset: 'earliest' | 'latest' | 'none'
 }
 
-/** Partition errors of a fetch that poll reports (besides OFFSET_OUT_OF_RANGE with auto.offset.reset "none"). */
-const USER_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>(['TOPIC_AUTHORIZATION_FAILED'])
+/** Partition errors of a fetch that poll reports (besides OFFSET_OUT_OF_RANGE with auto.offset.reset "none"), as Java's consumer. */
+const USER_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>(['TOPIC_AUTHORIZATION_FAILED', 'CORRUPT_MESSAGE'])
 /** Identical failures to read the records at one offset, in a row, before poll reports it. */
 export const CORRUPT_FETCH_REPEATS = 2
 
@@ -409,7 +410,7 @@ class Source {
       if (last.partitionLeaderEpoch >= 0) s.lastFetchedEpoch = last.partitionLeaderEpoch
       return false
     }
-    const err = brokerError(p.errorCode, { topic: s.topic, partition: s.partition, broker: this.nodeId })
+    const err = fetchPartitionError(p.errorCode, { topic: s.topic, partition: s.partition, broker: this.nodeId, offset: s.position })
     if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
       if (s.buffered.length > 0 || s.fetchOffset !== s.position) {
         s.clearBuffer()

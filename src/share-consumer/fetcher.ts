@@ -18,7 +18,8 @@
  *   records, compacted gaps) are acknowledged as gaps.
  * - Partition errors of a ShareFetch answer: stale metadata (NOT_LEADER_OR_FOLLOWER,
  *   UNKNOWN_TOPIC_ID, ...) and any other retriable code refresh metadata;
- *   TOPIC_AUTHORIZATION_FAILED is reported to poll once the next answer for
+ *   TOPIC_AUTHORIZATION_FAILED and CORRUPT_MESSAGE (the broker cannot read its
+ *   log there: fetchPartitionError) are reported to poll once the next answer for
  *   the partition repeats it (frames carry no checksum: one damaged answer
  *   must not fail a poll; the consumer's fetch loop does the same); any other
  *   code is logged, as Java logs UNKNOWN_SERVER_ERROR. An answer with
@@ -33,7 +34,7 @@
 import type { Cluster } from '../cluster/cluster.js'
 import { Confirmation, ItemConfirmations, unconfirmed } from '../cluster/confirm.js'
 import { sleep, until } from '../cluster/wait.js'
-import { brokerError, ConnectionError, KafkaError } from '../errors.js'
+import { brokerError, ConnectionError, fetchPartitionError, KafkaError } from '../errors.js'
 import type { Log } from '../logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { isStaleMetadata } from '../protocol/error-classes.js'
@@ -112,8 +113,8 @@ export interface ShareFetcherHost {
 
 const SESSION_ERRORS: ReadonlySet<number> = new Set([ErrorCode.SHARE_SESSION_NOT_FOUND, ErrorCode.INVALID_SHARE_SESSION_EPOCH, ErrorCode.SHARE_SESSION_LIMIT_REACHED])
 
-/** Partition errors of a ShareFetch that poll reports (once repeated, see the module comment). */
-const USER_ERRORS: ReadonlySet<number> = new Set([ErrorCode.TOPIC_AUTHORIZATION_FAILED])
+/** Partition errors of a ShareFetch that poll reports (once repeated, see the module comment), as Java's share consumer. */
+const USER_ERRORS: ReadonlySet<number> = new Set([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.CORRUPT_MESSAGE])
 
 const pkey = (topicId: string, partition: number) => `${topicId}:${partition}`
 
@@ -396,7 +397,7 @@ export class ShareFetcher {
 
   /** A partition error of a ShareFetch answer (see the module comment). */
   private partitionError(topic: string, k: string, partition: number, code: number, message: string | null): void {
-    const err = brokerError(code, { topic, partition, group: this.host.settings.groupId }, message)
+    const err = fetchPartitionError(code, { topic, partition, group: this.host.settings.groupId }, message)
     if (isStaleMetadata(code) || err.retriable) {
       this.host.log.debug(`${topic}-${partition}: ${err.message} in a share fetch; refreshing metadata`)
       this.host.cluster.requestRefresh()

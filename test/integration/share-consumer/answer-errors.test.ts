@@ -7,7 +7,7 @@
 // records of the partition, so nothing stays locked). Needs Kafka 4.1+.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AuthorizationError, ShareConsumer, deserializers } from '../../../src/index.js'
+import { AuthorizationError, KafkaError, ShareConsumer, deserializers } from '../../../src/index.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { ShareFetchApi, encodeShareFetchResponse, type ShareFetchResponse } from '../../../src/protocol/messages/share-fetch.js'
 import { ShareGroupHeartbeatApi, encodeShareGroupHeartbeatResponse } from '../../../src/protocol/messages/share-group-heartbeat.js'
@@ -41,8 +41,8 @@ async function damagingProxy(topicId: string, times: number, damage: (res: Share
   return { proxy, damaged: edited }
 }
 
-/** Gives partition 0 of `topicId` TOPIC_AUTHORIZATION_FAILED in `res`, as a broker answers a denied partition. */
-function denyPartition(topicId: string): (res: ShareFetchResponse) => void {
+/** Gives partition 0 of `topicId` error `code` in `res` (by default as a broker answers a denied partition). */
+function denyPartition(topicId: string, code: number = ErrorCode.TOPIC_AUTHORIZATION_FAILED): (res: ShareFetchResponse) => void {
   return (res) => {
     let t = res.responses.find((r) => r.topicId === topicId)
     if (t === undefined) res.responses.push((t = { topicId, partitions: [] }))
@@ -51,7 +51,7 @@ function denyPartition(topicId: string): (res: ShareFetchResponse) => void {
       p = { partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null, currentLeader: { leaderId: -1, leaderEpoch: -1 }, records: Buffer.alloc(0), acquiredRecords: [] }
       t.partitions.push(p)
     }
-    p.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+    p.errorCode = code
     p.records = Buffer.alloc(0)
   }
 }
@@ -112,6 +112,27 @@ test('ShareFetch answers that keep giving TOPIC_AUTHORIZATION_FAILED: poll throw
     assert.equal(denied.retriable, false)
     assert.equal(denied.context.topic, topic)
     assert.ok(damaged() >= 2, `reported after ${damaged()} denying answer(s): the second confirms the first`)
+  } finally {
+    await c.close()
+    await proxy.close()
+  }
+})
+
+test('ShareFetch answers that keep giving CORRUPT_MESSAGE (the log cannot be read): poll throws it, not retriable', { skip: !share }, async () => {
+  const { topic, group, topicId } = await setUp('share-corrupt')
+  const { proxy } = await damagingProxy(topicId, Infinity, denyPartition(topicId, ErrorCode.CORRUPT_MESSAGE))
+  const c = consumer(proxy.bootstrap, group)
+  try {
+    c.subscribe([topic])
+    let thrown: unknown
+    for (const until = Date.now() + 30000; thrown === undefined;) {
+      assert.ok(Date.now() < until, 'poll reported CORRUPT_MESSAGE within 30 s')
+      await c.poll(200).catch((e: unknown) => { thrown = e })
+    }
+    assert.ok(thrown instanceof KafkaError, String(thrown))
+    assert.equal(thrown.type, 'CORRUPT_MESSAGE')
+    assert.equal(thrown.retriable, false)
+    assert.equal(thrown.context.topic, topic)
   } finally {
     await c.close()
     await proxy.close()
