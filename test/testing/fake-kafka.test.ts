@@ -1,4 +1,6 @@
 // FakeKafka: start-up, fault injection, and where it differs from Kafka (each difference asserted here).
+import { once } from 'node:events'
+import net from 'node:net'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Admin, KafkaError, Producer, serializers } from '../../src/index.js'
@@ -135,5 +137,39 @@ test('differs from Kafka: DescribeGroups (up to v5) answers Dead for a KIP-848 g
   } finally {
     await c.close()
     await fake.close()
+  }
+})
+
+test('a request the fake cannot answer closes its connection and is reported: to onError, else as a SAMSA_FAKE_KAFKA warning', async () => {
+  // ApiVersions v3 whose client software name claims 30,000 bytes that are not there: undecodable
+  const frame = Buffer.from([0, 0, 0, 14, 0, 18, 0, 3, 0, 0, 0, 1, 0xff, 0xff, 0x00, 0xf0, 0xd1, 0x02])
+  frame.writeInt32BE(frame.length - 4, 0)
+  const send = async (bootstrap: string): Promise<void> => {
+    const [host, port] = bootstrap.split(':')
+    const socket = net.connect(Number(port), host)
+    await once(socket, 'connect')
+    socket.end(frame)
+    await once(socket, 'close')
+  }
+  const reported: Error[] = []
+  const fake = new FakeKafka({ brokers: 1, onError: (e) => reported.push(e) })
+  try {
+    await send(await fake.listen())
+    assert.equal(reported.length, 1)
+  } finally {
+    await fake.close()
+  }
+  const warned: Error[] = []
+  const onWarning = (w: Error & { code?: string }) => { if (w.code === 'SAMSA_FAKE_KAFKA') warned.push(w) }
+  process.on('warning', onWarning)
+  const quiet = new FakeKafka({ brokers: 1 })
+  try {
+    await send(await quiet.listen())
+    await new Promise((r) => setImmediate(r))
+    assert.equal(warned.length, 1)
+    assert.match(warned[0]!.message, /FakeKafka could not answer a request/)
+  } finally {
+    process.off('warning', onWarning)
+    await quiet.close()
   }
 })
