@@ -66,6 +66,18 @@ function consumer(bootstrap: string, group: string): ShareConsumer<Buffer, strin
   return new ShareConsumer({ 'bootstrap.servers': bootstrap, 'group.id': group, 'value.deserializer': deserializers.string, 'retry.backoff.ms': 50 })
 }
 
+/** What the first poll that throws throws (polls for 30 s at most). */
+async function firstThrown(c: ShareConsumer<Buffer, string>): Promise<unknown> {
+  for (const until = Date.now() + 30000; ;) {
+    assert.ok(Date.now() < until, 'a poll threw within 30 s')
+    try {
+      await c.poll(200)
+    } catch (e) {
+      return e
+    }
+  }
+}
+
 test('one ShareFetch answer with TOPIC_AUTHORIZATION_FAILED fails no poll; every record is then read', { skip: !share }, async () => {
   const { topic, group, topicId } = await setUp('share-denied-once')
   const { proxy, damaged } = await damagingProxy(topicId, 1, denyPartition(topicId))
@@ -97,16 +109,7 @@ test('ShareFetch answers that keep giving TOPIC_AUTHORIZATION_FAILED: poll throw
   const c = consumer(proxy.bootstrap, group)
   try {
     c.subscribe([topic])
-    const until = Date.now() + 30000
-    let denied: unknown
-    while (denied === undefined) {
-      assert.ok(Date.now() < until, 'poll reported the denial within 30 s')
-      try {
-        await c.poll(200)
-      } catch (e) {
-        denied = e
-      }
-    }
+    const denied = await firstThrown(c)
     assert.ok(denied instanceof AuthorizationError, `expected an AuthorizationError, got ${String(denied)}`)
     assert.equal(denied.type, 'TOPIC_AUTHORIZATION_FAILED')
     assert.equal(denied.retriable, false)
@@ -124,11 +127,7 @@ test('ShareFetch answers that keep giving CORRUPT_MESSAGE (the log cannot be rea
   const c = consumer(proxy.bootstrap, group)
   try {
     c.subscribe([topic])
-    let thrown: unknown
-    for (const until = Date.now() + 30000; thrown === undefined;) {
-      assert.ok(Date.now() < until, 'poll reported CORRUPT_MESSAGE within 30 s')
-      await c.poll(200).catch((e: unknown) => { thrown = e })
-    }
+    const thrown = await firstThrown(c)
     assert.ok(thrown instanceof KafkaError, String(thrown))
     assert.equal(thrown.type, 'CORRUPT_MESSAGE')
     assert.equal(thrown.retriable, false)
