@@ -7,11 +7,28 @@ function admin() {
   return new Admin({ 'bootstrap.servers': bootstrapServers(), 'client.id': 'samsa-test' })
 }
 
+/**
+ * Creates the topic, then waits (10 s at most) until the broker describes its configs: createTopics
+ * resolves once the controller has created it, and a broker may answer DescribeConfigs for it with
+ * UNKNOWN_TOPIC_OR_PARTITION a moment longer (its metadata is replayed from the controller's log).
+ */
+async function createVisible(a: Admin, topic: Parameters<Admin['createTopics']>[0][number]): Promise<void> {
+  await a.createTopics([topic])
+  for (const until = Date.now() + 10000; ; await new Promise((r) => setTimeout(r, 100))) {
+    try {
+      await a.describeConfigs([{ type: 'topic', name: topic.topic }], { configNames: ['retention.ms'] })
+      return
+    } catch (e) {
+      if (!(e instanceof KafkaError && e.type === 'UNKNOWN_TOPIC_OR_PARTITION') || Date.now() > until) throw e
+    }
+  }
+}
+
 test('describeConfigs of a topic: overrides, defaults, sources; incrementalAlterConfigs set/delete/append', async () => {
   const a = admin()
   const topic = uniqueName('cfg-topic')
   try {
-    await a.createTopics([{ topic, numPartitions: 1, configs: { 'retention.ms': '3600000' } }])
+    await createVisible(a, { topic, numPartitions: 1, configs: { 'retention.ms': '3600000' } })
     let [d] = await a.describeConfigs([{ type: 'topic', name: topic }])
     assert.equal(d!.type, 'topic')
     assert.equal(d!.name, topic)
@@ -90,7 +107,7 @@ test('describeConfigs of a broker, sensitive values are null; bad values and mis
     assert.equal(setting?.source, 'DYNAMIC_DEFAULT_BROKER_CONFIG')
     await a.incrementalAlterConfigs([{ type: 'broker', name: '', ops: [{ name: 'log.retention.bytes', op: 'delete' }] }])
 
-    await a.createTopics([{ topic, numPartitions: 1 }])
+    await createVisible(a, { topic, numPartitions: 1 })
     await assert.rejects(
       a.incrementalAlterConfigs([{ type: 'topic', name: topic, ops: [{ name: 'retention.ms', value: 'soon' }] }]),
       (e: unknown) => {
@@ -118,7 +135,7 @@ test('config values given as numbers and booleans reach the broker in their stri
   const a = admin()
   const topic = uniqueName('cfg-numbers')
   try {
-    await a.createTopics([{ topic, numPartitions: 1, configs: { 'retention.ms': 3_600_000, 'unclean.leader.election.enable': true } }])
+    await createVisible(a, { topic, numPartitions: 1, configs: { 'retention.ms': 3_600_000, 'unclean.leader.election.enable': true } })
     const read = async (names: string[]) => {
       const [d] = await a.describeConfigs([{ type: 'topic', name: topic }], { configNames: names })
       return new Map(d!.entries.map((e) => [e.name, e.value]))
