@@ -9,7 +9,9 @@
  * once, or whose error code no broker gives a topic in Metadata
  * (`plausibleTopicError`), cannot come from a broker (a corrupt response):
  * what was known of it before is kept when it had no error, else the topic
- * is dropped from the snapshot.
+ * is dropped from the snapshot. A topic named what no topic can be named
+ * (other than with INVALID_TOPIC_EXCEPTION, the answer to a client that asked
+ * for such a name) is left out of the snapshot: its name was damaged.
  */
 import { KafkaError } from '../errors.js'
 import { isRetriable } from '../protocol/error-classes.js'
@@ -83,6 +85,9 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
   const topics = new Map<string, TopicInfo>(merge ? previous.topics : [])
   for (const t of res.topics) {
     if (t.name === null) continue
+    // A name no topic can have, except as asked for (INVALID_TOPIC_EXCEPTION): damaged on the way. Left
+    // out: taken as a topic, its id would resolve to this name (a KIP-848 assignment names topics by id).
+    if (t.errorCode !== ErrorCode.INVALID_TOPIC_EXCEPTION && !legalTopicName(t.name)) continue
     const partitions: PartitionMetadata[] = []
     for (const p of t.partitions) {
       partitions[p.partitionIndex] = {
@@ -117,6 +122,13 @@ export function snapshotFrom(res: MetadataResponse, previous: Snapshot, merge: b
     topics,
     updatedAt: Date.now(),
   }
+}
+
+const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/
+
+/** Whether `name` is a legal Kafka topic name: 1 to 249 of [a-zA-Z0-9._-], not "." nor "..". */
+export function legalTopicName(name: string): boolean {
+  return LEGAL_TOPIC_NAME.test(name) && name !== '.' && name !== '..'
 }
 
 /**

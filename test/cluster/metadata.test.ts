@@ -2,7 +2,7 @@
 // the client's view of a topic.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { EMPTY_SNAPSHOT, plausibleTopicError, snapshotFrom, type Snapshot } from '../../src/cluster/metadata.js'
+import { EMPTY_SNAPSHOT, legalTopicName, plausibleTopicError, snapshotFrom, type Snapshot } from '../../src/cluster/metadata.js'
 import type { MetadataResponse } from '../../src/protocol/messages/metadata.js'
 import { ErrorCode } from '../../src/protocol/errors.js'
 
@@ -56,4 +56,15 @@ test('a plausible topic error replaces what was known (the broker may deny a top
   const good = snapshotFrom(answer({ name: 't', errorCode: 0, partitions: 3 }), EMPTY_SNAPSHOT, true)
   const next = snapshotFrom(answer({ name: 't', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, partitions: 0 }), good, true)
   assert.equal(next.topics.get('t')!.errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+})
+
+test('a topic whose name no topic can have is left out (a damaged name); with INVALID_TOPIC_EXCEPTION it is the answer to such a name', () => {
+  const good = snapshotFrom(answer({ name: 'faults-1', errorCode: 0, partitions: 2 }), EMPTY_SNAPSHOT, true)
+  const damaged = snapshotFrom(answer({ name: 'fa}lts-1', errorCode: 0, partitions: 2 }), good, true)
+  assert.deepEqual([...damaged.topics.keys()], ['faults-1'])
+  assert.equal(damaged.topics.get('faults-1'), good.topics.get('faults-1'))
+  const asked = snapshotFrom(answer({ name: 'a b', errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, partitions: 0 }), EMPTY_SNAPSHOT, true)
+  assert.equal(asked.topics.get('a b')?.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
+  for (const name of ['t', 'orders.v2', '__consumer_offsets', 'A-b_c.1', 'x'.repeat(249)]) assert.equal(legalTopicName(name), true, name)
+  for (const name of ['', '.', '..', 'fa}lts', 'a b', 'x'.repeat(250), 'é']) assert.equal(legalTopicName(name), false, name)
 })
