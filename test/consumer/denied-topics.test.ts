@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AuthorizationError, Consumer, KafkaError } from '../../src/index.js'
 import type { FakeKafka } from '../../src/testing/index.js'
-import { assertReadsAll, pollFor, seeded, withAssigned } from './seeded-fake.js'
+import { assertReadsAll, pollFor, seeded, throughFetchErrors } from './seeded-fake.js'
 
 async function withConsumer(fn: (fake: FakeKafka, consumer: Consumer) => Promise<void>): Promise<void> {
   const { fake, bootstrap } = await seeded()
@@ -46,17 +46,11 @@ test('a denial read again fails a poll with an AuthorizationError naming the top
 })
 
 test('one Fetch answer denying an assigned partition fails no poll: the records are read', async () => {
-  await withAssigned(async (fake, consumer) => {
-    fake.failNext('Fetch', 'TOPIC_AUTHORIZATION_FAILED', 1)
-    await assertReadsAll(consumer)
-  })
+  await throughFetchErrors('TOPIC_AUTHORIZATION_FAILED', 1)
 })
 
 test('two Fetch answers in a row denying it fail a poll with an AuthorizationError naming the topic', async () => {
-  await withAssigned(async (fake, consumer) => {
-    fake.failNext('Fetch', 'TOPIC_AUTHORIZATION_FAILED', 2)
-    const error = await pollFor(consumer, 5000)
-    assertDenied(error)
-    assert.equal(error.context.topic, 't')
-  })
+  const error = await throughFetchErrors('TOPIC_AUTHORIZATION_FAILED', 2)
+  assertDenied(error)
+  assert.equal(error.context.topic, 't')
 })

@@ -50,3 +50,14 @@ export async function pollFor(consumer: Consumer, ms: number): Promise<unknown> 
   }
   return undefined
 }
+
+/** The first poll error while the next `times` Fetch answers give t-0 error `code` (5 s of polls at most), or, for one answer, a check that every record is read. */
+export async function throughFetchErrors(code: Parameters<FakeKafka['failNext']>[1], times: number): Promise<unknown> {
+  let error: unknown
+  await withAssigned(async (fake, consumer) => {
+    fake.failNext('Fetch', code, times)
+    if (times === 1) await assertReadsAll(consumer)
+    else error = await pollFor(consumer, 5000)
+  })
+  return error
+}

@@ -5,13 +5,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { KafkaError } from '../../src/index.js'
-import { assertReadsAll, pollFor, withAssigned } from './seeded-fake.js'
+import { pollFor, throughFetchErrors, withAssigned } from './seeded-fake.js'
 
 test('one Fetch answer CORRUPT_MESSAGE fails no poll: the records are read', async () => {
-  await withAssigned(async (fake, consumer) => {
-    fake.failNext('Fetch', 'CORRUPT_MESSAGE', 1)
-    await assertReadsAll(consumer)
-  })
+  await throughFetchErrors('CORRUPT_MESSAGE', 1)
 })
 
 test('two Fetch answers CORRUPT_MESSAGE in a row fail a poll, naming the partition and offset, not retriable', async () => {
