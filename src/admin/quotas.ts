@@ -136,6 +136,7 @@ export async function alterClientQuotas(
   const failures: KafkaError[] = []
   // An entity's non-retriable error is final once its next attempt repeats it (confirm.ts).
   const confirmations = new ItemConfirmations()
+  const byEntity = new Map(entries.map((e) => [describeEntity(entityOf(e.entity)), e]))
   let todo = entries
   await retry(
     'alterClientQuotas',
@@ -147,8 +148,8 @@ export async function alterClientQuotas(
         if (r.errorCode === ErrorCode.NONE) continue
         const entity = describeEntity(entityOf(r.entity))
         const err = brokerError(r.errorCode, { entity }, r.errorMessage)
-        const sent = todo.find((e) => describeEntity(entityOf(e.entity)) === entity)
-        if (sent === undefined || confirmations.believe(entity, err)) failures.push(err)
+        const sent = byEntity.get(entity)
+        if (sent === undefined || !todo.includes(sent) || confirmations.believe(entity, err)) failures.push(err)
         else {
           again.push(sent)
           retriable = unconfirmed(err)
