@@ -9,11 +9,13 @@
  *   By default a `KafkaError` with `retriable` is retried and anything else
  *   is not; `options.retriable` narrows or widens that for callers whose
  *   protocol says otherwise (e.g. transactions retry a fixed list of codes).
- * - A non-retriable broker error (one with a `code`) is believed only when
- *   the next attempt repeats it (confirm.ts): frames carry no checksum, and a
- *   corrupt response can decode into any code. A genuine refusal thus
- *   arrives one backoff later. `confirm: false` (or a custom `retriable`)
- *   turns this off.
+ * - An error that is not retried and carries a broker error `code` is
+ *   believed only when the next attempt repeats it (confirm.ts), whatever
+ *   decided it is not retried (the error table or `options.retriable`):
+ *   frames carry no checksum, and a corrupt response can decode into any
+ *   code. A genuine refusal thus arrives one backoff later. `confirm: false`
+ *   turns this off, for callers whose answers are not Kafka frames or who
+ *   confirm them in their own terms.
  * - Before retry n (n = attempt + 1) it waits `backoffDelay(options, attempt)`
  *   (capped by `maxWaitMs()` when given). When that wait would end at or after
  *   `deadline`, it gives up at once and throws `timeoutError(lastError)`,
@@ -42,7 +44,7 @@ export interface RetryOptions extends Backoff {
   /** ms since epoch after which no retry starts; Infinity: none. */
   deadline: number
   signal?: AbortSignal | undefined
-  /** Which errors are retried (default: `error.retriable`). Errors that are not KafkaErrors never are. */
+  /** Which errors are retried (default: `error.retriable`). Errors that are not KafkaErrors never are. The others are still confirmed (`confirm`). */
   retriable?: (error: KafkaError) => boolean
   /** Runs before each wait, e.g. to refresh metadata or forget a coordinator. */
   onRetry?: (error: KafkaError, attempt: number) => void | Promise<void>
@@ -70,7 +72,7 @@ const isRetriable = (e: KafkaError) => e.retriable
 
 /** Runs `fn` under the retry policy (see the module comment). */
 export async function retry<T>(what: string, fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const confirmation = options.retriable === undefined && options.confirm !== false ? new Confirmation() : undefined
+  const confirmation = options.confirm !== false ? new Confirmation() : undefined
   const retriable = options.retriable ?? isRetriable
   const signal = options.signal ?? ambientSignal()
   for (let attempt = 0; ; attempt++) {

@@ -531,6 +531,8 @@ class ProducerImpl<K, V> {
         deadline: Infinity,
         signal,
         retriable: (e) => e === STILL_WAITING,
+        // The metadata answers are confirmed per wait above (wait.confirmation); nothing else is a broker's.
+        confirm: false,
         maxWaitMs: () => (q.peek()?.deadline ?? 0) - Date.now(),
       })
     } catch (e) {

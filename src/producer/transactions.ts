@@ -41,7 +41,7 @@
  */
 import type { Cluster } from '../cluster/cluster.js'
 import { backoffDelay, retry, type Backoff } from '../cluster/retry.js'
-import { Confirmation, unconfirmed } from '../cluster/confirm.js'
+import { Confirmation } from '../cluster/confirm.js'
 import { Coordinator } from '../cluster/router.js'
 import { brokerError, KafkaError, restated, TimeoutError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
@@ -440,11 +440,12 @@ export class Transactions implements TransactionListener {
    * Runs `call` (one request to `coordinator`, resolving to the response's
    * error code) under the retry policy until it answers 0:
    * - a retriable error thrown by the request forgets the coordinator and is
-   *   retried (as `onThrown(error)` when given); a non-retriable one fails;
+   *   retried (as `onThrown(error)` when given); a non-retriable one fails
+   *   (one carrying a broker code once the next attempt repeats it);
    * - a code in RETRY is retried, NOT_COORDINATOR and COORDINATOR_NOT_AVAILABLE
    *   after forgetting the coordinator; any other code fails as
    *   `brokerError(code, context)` once the next attempt answers it again
-   *   (the first time it is asked again after a backoff, confirm.ts);
+   *   (the first time it is asked again after a backoff: retry() confirms it);
    * - when the next backoff would pass `deadline` (max.block.ms), it fails with
    *   a TimeoutError whose cause is the last error.
    */
@@ -457,7 +458,6 @@ export class Transactions implements TransactionListener {
     onThrown?: (error: KafkaError) => KafkaError,
   ): Promise<void> {
     let retried: KafkaError | undefined
-    const answers = new Confirmation()
     await retry(
       what,
       async () => {
@@ -468,14 +468,12 @@ export class Transactions implements TransactionListener {
         } catch (e) {
           const err = e instanceof KafkaError ? e : new KafkaError(String(e))
           if (!err.retriable) throw err
-          answers.reset()
           coordinator.invalidate()
           throw (retried = onThrown !== undefined ? onThrown(err) : err)
         }
         if (code === ErrorCode.NONE) return
         const err = brokerError(code, context)
-        if (!isTransactionRetriable(code)) throw answers.believe(err) ? err : (retried = unconfirmed(err))
-        answers.reset()
+        if (!isTransactionRetriable(code)) throw err
         if (isCoordinatorMoved(code)) coordinator.invalidate()
         throw (retried = err)
       },
@@ -483,6 +481,7 @@ export class Transactions implements TransactionListener {
         ...this.settings.backoff,
         deadline,
         // Exactly what this attempt chose to retry: the transaction protocol's list, not the error table's flag.
+        // Any other code is final once the next attempt repeats it (retry() confirms it).
         retriable: (e) => e === retried,
         timeoutError: (last) =>
           new TimeoutError(`${what} for transactional id "${this.transactionalId}" did not succeed within max.block.ms; last error: ${last.message}`, { cause: last }),

@@ -162,6 +162,7 @@ export class SchemaRegistryClient {
       backoffMaxMs: c['retry.backoff.max.ms'],
       deadline: Infinity,
       retriable: (e) => isWriteClash(e) && ++clashes <= c['max.retries'],
+      confirm: false, // HTTP answers, not Kafka frames
       onRetry: (e) => this.log.debug(`registering again: ${e.message}`),
     })
   }

@@ -157,6 +157,30 @@ test('retry: the retriable predicate decides what is retried', async () => {
   assert.equal(out, 3)
 })
 
+test('retry: with a retriable predicate too, an error it does not retry is believed only when repeated (unless confirm: false)', async () => {
+  const fenced = () => new KafkaError('PRODUCER_FENCED', { code: 90, type: 'PRODUCER_FENCED', retriable: false })
+  const options = { backoffMs: 1, backoffMaxMs: 1, deadline: Date.now() + 5000, retriable: (e: KafkaError) => e.code === 51 }
+  // Once: asked again, and the next answer stands.
+  let calls = 0
+  assert.equal(await retry('op', async () => {
+    if (calls++ === 0) throw fenced()
+    return 'done'
+  }, options), 'done')
+  assert.equal(calls, 2)
+  // Repeated: believed on the second answer.
+  calls = 0
+  await assert.rejects(retry('op', async () => { calls++; throw fenced() }, options), (e: KafkaError) => e.type === 'PRODUCER_FENCED')
+  assert.equal(calls, 2)
+  // A retried error in between starts over: fenced, retried, fenced, fenced.
+  calls = 0
+  const answers = [fenced(), new KafkaError('CONCURRENT_TRANSACTIONS', { code: 51, retriable: false }), fenced(), fenced()]
+  await assert.rejects(retry('op', async () => { throw answers[calls++]! }, options), (e: KafkaError) => e.type === 'PRODUCER_FENCED')
+  assert.equal(calls, 4)
+  calls = 0
+  await assert.rejects(retry('op', async () => { calls++; throw fenced() }, { ...options, confirm: false }))
+  assert.equal(calls, 1)
+})
+
 test('retry: gives up before a wait that would pass the deadline, with a TimeoutError carrying the last error', async () => {
   const t0 = Date.now()
   const deadline = t0 + 300

@@ -36,7 +36,7 @@
  */
 import { AuthenticationError, AuthorizationError, brokerError, KafkaError } from '../../errors.js'
 import { retry } from '../../cluster/retry.js'
-import { Confirmation, outsideTable } from '../../cluster/confirm.js'
+import { Confirmation } from '../../cluster/confirm.js'
 import type { ApiDescriptor } from '../../protocol/api.js'
 import { isCoordinatorLoading, isCoordinatorMoved, isMemberFenced } from '../../protocol/error-classes.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
@@ -75,8 +75,6 @@ function retryJoin(code: number): boolean {
 
 export class ClassicMembership implements Membership {
   private readonly host: MembershipHost
-  /** The non-retriable rebalance failure (type/code) of the last attempt, fatal only when the next one repeats it. */
-  private unconfirmed: string | undefined
   /** A heartbeat's FENCED_INSTANCE_ID is fatal once the next heartbeat repeats it (confirm.ts). */
   private readonly fenceAnswer = new Confirmation()
   private readonly assignors: Assignor[]
@@ -216,28 +214,14 @@ export class ClassicMembership implements Membership {
             this.needRejoin = false
             const res = await this.join()
             await this.sync(res)
-            this.unconfirmed = undefined
           },
           {
             backoffMs: settings.retryBackoffMs,
             backoffMaxMs: settings.retryBackoffMaxMs,
             deadline: Infinity,
             ref: false,
-            // A non-retriable answer is believed when the next attempt gives it again: frames carry no
-            // checksum, and a corrupt JoinGroup/SyncGroup response can decode into any error code or assignment.
-            retriable: (err) => {
-              if (err.retriable) {
-                this.unconfirmed = undefined
-                return true
-              }
-              const which = `${err.type}/${err.code ?? ''}`
-              if (this.unconfirmed === which && !outsideTable(err.code)) {
-                this.unconfirmed = undefined
-                return false
-              }
-              this.unconfirmed = which
-              return true
-            },
+            // A non-retriable answer is believed when the next attempt gives it again (retry() confirms it):
+            // frames carry no checksum, and a corrupt JoinGroup/SyncGroup response can decode into any error code.
             onRetry: (err) => {
               this.log.info(`group ${this.groupId}: rebalance attempt failed, retrying: ${err.message}`, { groupId: this.groupId, error: err })
               this.needRejoin = true
