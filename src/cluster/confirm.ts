@@ -75,14 +75,23 @@ export class ItemConfirmations {
 
   /** True: `error` is `item`'s final answer. False: ask again for `item`. */
   believe(item: string, error: KafkaError): boolean {
-    let c = this.byItem.get(item)
-    if (c === undefined) this.byItem.set(item, (c = new Confirmation()))
-    return c.believe(error)
+    const c = this.byItem.get(item) ?? new Confirmation()
+    if (c.believe(error)) {
+      this.byItem.delete(item)
+      return true
+    }
+    this.byItem.set(item, c)
+    return false
   }
 
-  /** `item` succeeded or failed retriably. */
+  /** `item` succeeded or failed retriably: nothing is kept for it (so items that come and go, such as assigned partitions, leave nothing behind). */
   reset(item: string): void {
-    this.byItem.get(item)?.reset()
+    this.byItem.delete(item)
+  }
+
+  /** How many items have an error waiting for confirmation. */
+  get size(): number {
+    return this.byItem.size
   }
 }
 

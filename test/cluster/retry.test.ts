@@ -120,6 +120,12 @@ test('ItemConfirmations: each item confirms on its own; unconfirmed() is a retri
   assert.equal(c.believe('a', e), true)
   c.reset('b')
   assert.equal(c.believe('b', e), false)
+  // Only items with an error waiting for confirmation are kept: a confirmed or reset item leaves nothing.
+  assert.equal(c.size, 1)
+  c.reset('b')
+  assert.equal(c.size, 0)
+  assert.equal(c.believe('b', new KafkaError('client-side, no code', { retriable: false })), true)
+  assert.equal(c.size, 0)
   const u = unconfirmed(e)
   assert.equal(u.retriable, true)
   assert.equal(u.cause, e)
