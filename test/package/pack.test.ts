@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -111,9 +111,27 @@ test('the code loads zod from its own bundle (dist/*/vendor/zod.js, with zod\'s 
     .filter((f) => f.endsWith('.ts') && /^import \{ z \} from 'zod'$/m.test(readFileSync(join(root, 'src', f), 'utf8')))
     .map((f) => f.replace(/\.ts$/, '.js'))
   assert.ok(sources.length > 0)
-  for (const build of ['esm', 'cjs']) {
-    const users = js.filter((p) => p.startsWith(`dist/${build}/`) && readFileSync(join(pkgDir, p), 'utf8').includes('vendor/zod.js'))
-    assert.deepEqual(users.map((p) => p.slice(`dist/${build}/`.length)).sort(), sources.sort(), `dist/${build}`)
+  // CommonJS: one module per source file, so exactly those modules use it.
+  const users = js.filter((p) => p.startsWith('dist/cjs/') && readFileSync(join(pkgDir, p), 'utf8').includes('vendor/zod.js'))
+  assert.deepEqual(users.map((p) => p.slice('dist/cjs/'.length)).sort(), sources.sort(), 'dist/cjs')
+  // ES modules: a bundle (scripts/build.mjs); every import of zod in it names dist/esm/vendor/zod.js from where it stands.
+  const esmImports = js.filter((p) => p.startsWith('dist/esm/') && p !== 'dist/esm/vendor/zod.js').flatMap((p) =>
+    [...readFileSync(join(pkgDir, p), 'utf8').matchAll(/\bfrom\s*"([^"]*zod[^"]*)"/g)].map((m) => ({ file: p, target: resolve(pkgDir, dirname(p), m[1]!) })))
+  assert.ok(esmImports.length > 0, 'the ES module bundle imports dist/esm/vendor/zod.js')
+  for (const i of esmImports) assert.equal(i.target, join(pkgDir, 'dist/esm/vendor/zod.js'), i.file)
+})
+
+test('dist/esm is a bundle: one module per entry point, their shared code in chunks, no module per source file', () => {
+  const esm = files.map((f) => f.path).filter((p) => p.startsWith('dist/esm/') && p.endsWith('.js'))
+  const entries = ['index', 'kafkajs/index', 'testing/index', 'schema-registry/index', 'streams/index', 'cli/main'].map((e) => `dist/esm/${e}.js`)
+  for (const e of entries) assert.ok(esm.includes(e), e)
+  const others = esm.filter((p) => !entries.includes(p) && p !== 'dist/esm/vendor/zod.js')
+  assert.ok(others.length > 0 && others.every((p) => p.startsWith('dist/esm/chunks/')), others.filter((p) => !p.startsWith('dist/esm/chunks/')).join(', '))
+  // every relative import of every bundle file names a file of the package
+  for (const p of esm) {
+    for (const m of readFileSync(join(pkgDir, p), 'utf8').matchAll(/\b(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
+      assert.ok(existsSync(resolve(pkgDir, dirname(p), m[1]!)), `${p} imports ${m[1]}, which is not in the package`)
+    }
   }
 })
 
@@ -173,6 +191,10 @@ test('programs type-check against the packed types and load the packed code, as 
     "const { createRequire } = await import('node:module')",
     'const require = createRequire(process.cwd() + "/")',
     "const esm = await import('samsa'); const esmKafkajs = await import('samsa/kafkajs')",
+    // The ES module bundle finds samsa's native CRC-32C (loaded at import) from its chunks' folder: the process maps it.
+    ...(process.platform === 'linux' && process.arch === 'x64'
+      ? [`if (!(await import('node:fs')).readFileSync('/proc/self/maps', 'utf8').includes(${JSON.stringify(join(pkgDir, 'native/build/crc32c.node'))})) throw new Error('the ES module build did not load native/build/crc32c.node')`]
+      : []),
     "const cjs = require('samsa'); const cjsKafkajs = require('samsa/kafkajs')",
     "for (const m of [esm, cjs]) if (typeof m.Producer !== 'function' || typeof m.KafkaError !== 'function') throw new Error('samsa exports')",
     // Options are validated by the bundled zod: a bad one is a ConfigError naming it, in both builds.
@@ -185,14 +207,17 @@ test('programs type-check against the packed types and load the packed code, as 
     "for (const m of [esmRegistry, cjsRegistry]) new m.AvroSerializer(new m.SchemaRegistryClient({ 'schema.registry.url': 'http://127.0.0.1:1' }), { type: 'record', name: 'R', fields: [] })",
     "const esmStreams = await import('samsa/streams'); const cjsStreams = require('samsa/streams')",
     "for (const m of [esmStreams, cjsStreams]) new m.StreamsBuilder().stream('t').to('u')",
-    // The install script built native/build/crc32c.node, lz4.node, snappy.node and zstd.node (below); both builds find them from their own folders.
+    // The ES module bundle and the CommonJS modules export the same names, each class and function under its own name.
+    "for (const [name, e, c] of [['samsa', esm, cjs], ['samsa/kafkajs', esmKafkajs, cjsKafkajs], ['samsa/testing', esmTesting, cjsTesting], ['samsa/schema-registry', esmRegistry, cjsRegistry], ['samsa/streams', esmStreams, cjsStreams]]) for (const k of Object.keys(c)) { if (k === '__esModule') continue; if (!(k in e)) throw new Error(name + ': the ES module build does not export ' + k); if (typeof c[k] === 'function' && e[k].name !== c[k].name) throw new Error(name + ': ' + k + ' is named ' + e[k].name + ' in the ES module build, ' + c[k].name + ' in CommonJS') }",
+    // The install script built native/build/crc32c.node, lz4.node, snappy.node and zstd.node (below); the CommonJS
+    // build finds them from its own folders (the ES module bundle loads them through the same loader, checked above).
     ...(process.platform === 'linux' && process.arch === 'x64'
-      ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/crc32c.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/crc32c.js'))})]) if (m.crc32cImplementation !== 'samsa' || m.crc32c(Buffer.from('123456789')) !== 0xe3069283) throw new Error('native CRC-32C: ' + m.crc32cImplementation)`]
+      ? [`for (const m of [require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/crc32c.js'))})]) if (m.crc32cImplementation !== 'samsa' || m.crc32c(Buffer.from('123456789')) !== 0xe3069283) throw new Error('native CRC-32C: ' + m.crc32cImplementation)`]
       : []),
     ...(process.platform === 'linux'
-      ? [`for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/lz4.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true || m.lz4NativeEncoder !== true) throw new Error('native LZ4 codec not loaded')`,
-        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/snappy.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true || m.snappyNativeEncoder !== true) throw new Error('native Snappy codec not loaded')`,
-        `for (const m of [await import(${JSON.stringify(join(pkgDir, 'dist/esm/protocol/records/compression/zstd.js'))}), require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/zstd.js'))})]) if (m.zstdNative !== true) throw new Error('native zstd not loaded')`]
+      ? [`for (const m of [require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/lz4.js'))})]) if (m.lz4NativeDecoder !== true || m.lz4NativeEncoder !== true) throw new Error('native LZ4 codec not loaded')`,
+        `for (const m of [require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/snappy.js'))})]) if (m.snappyNativeDecoder !== true || m.snappyNativeEncoder !== true) throw new Error('native Snappy codec not loaded')`,
+        `for (const m of [require(${JSON.stringify(join(pkgDir, 'dist/cjs/protocol/records/compression/zstd.js'))})]) if (m.zstdNative !== true) throw new Error('native zstd not loaded')`]
       : []),
     "console.log('loaded')",
   ].join('\n')

@@ -1,9 +1,9 @@
 // Shared by the samsa drivers: loading samsa, its configs per job, and the
 // counting poll() loop.
 //
-// samsa is loaded from the ES module build that bench/run.ts compiles from
-// src/ into .bench/run/<pid>/samsa-esm/ (BENCH_SAMSA=<dir>: plain JavaScript,
-// what users run), or from src/ through tsx (BENCH_SAMSA=src). Typed loosely
+// samsa is loaded from the package's ES module build that bench/run.ts makes
+// with scripts/build.mjs in .bench/run/<pid>/samsa-dist/esm/ (BENCH_SAMSA=<dir>:
+// the bundle users get from npm), or from src/ through tsx (BENCH_SAMSA=src). Typed loosely
 // on purpose: the drivers are written against the API contract and report the
 // cell as unavailable while a class is missing.
 import fs from 'node:fs'
