@@ -156,13 +156,11 @@ async function bundleEsm () {
       },
     }],
   })
-  // The compiled modules go; the declarations, package.json and vendor/ stay.
+  // The compiled modules go (and the folders they leave empty); the declarations, package.json and vendor/ stay.
   for (const file of jsFiles(esm)) {
     if (!file.startsWith(join(esm, 'vendor') + '/')) rmSync(file)
   }
-  for (const dir of readdirSync(esm, { withFileTypes: true })) {
-    if (dir.isDirectory() && !readdirSync(join(esm, dir.name), { recursive: true }).some((f) => String(f).endsWith('.d.ts')) && dir.name !== 'vendor') rmSync(join(esm, dir.name), { recursive: true })
-  }
+  removeEmptyFolders(esm)
   for (const output of Object.keys(result.metafile.outputs)) {
     const from = resolve(output)
     const rel = relative(staging, from)
@@ -176,6 +174,16 @@ async function bundleEsm () {
     writeFileSync(to, code)
   }
   rmSync(staging, { recursive: true, force: true })
+}
+
+/** Removes the folders under `dir` that hold no file (deepest first). */
+function removeEmptyFolders (dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue
+    const sub = join(dir, e.name)
+    removeEmptyFolders(sub)
+    if (readdirSync(sub).length === 0) rmSync(sub, { recursive: true })
+  }
 }
 
 /** The installed zod's folder (its exports map hides LICENSE and package.json). */
